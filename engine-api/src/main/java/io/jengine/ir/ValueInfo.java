@@ -1,0 +1,7 @@
+package io.jengine.ir;
+
+/** A named graph value and its static type; {@code type} may be null when nothing is known about it. */
+public record ValueInfo(String name, ValueType type) {
+    @Override
+    public String toString() { return name + ": " + (type == null ? "?" : type); }
+}

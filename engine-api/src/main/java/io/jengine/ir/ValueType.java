@@ -1,0 +1,37 @@
+package io.jengine.ir;
+
+import io.jengine.tensor.DType;
+
+/** The static type of a graph value, as ONNX's TypeProto: tensor, sequence, optional, map or sparse tensor. */
+public sealed interface ValueType {
+
+    /** A dense tensor; {@code shape} is null when even the rank is unknown. */
+    record TensorType(DType elementType, Shape shape) implements ValueType {
+        @Override
+        public String toString() { return "tensor(" + elementType + ")" + (shape == null ? "" : shape.toString()); }
+    }
+
+    record SequenceType(ValueType elementType) implements ValueType {
+        @Override
+        public String toString() { return "seq(" + elementType + ")"; }
+    }
+
+    record OptionalType(ValueType elementType) implements ValueType {
+        @Override
+        public String toString() { return "optional(" + elementType + ")"; }
+    }
+
+    record MapType(DType keyType, ValueType valueType) implements ValueType {
+        @Override
+        public String toString() { return "map(" + keyType + "," + valueType + ")"; }
+    }
+
+    record SparseTensorType(DType elementType, Shape shape) implements ValueType {
+        @Override
+        public String toString() { return "sparse_tensor(" + elementType + ")" + (shape == null ? "" : shape); }
+    }
+
+    static TensorType tensor(DType dtype, Shape shape) { return new TensorType(dtype, shape); }
+
+    static TensorType tensor(DType dtype, long... dims) { return new TensorType(dtype, Shape.of(dims)); }
+}

@@ -1,0 +1,19 @@
+package io.jengine.runtime;
+
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import java.util.List;
+
+/** An immutable ONNX sequence of tensors, all of one element type. */
+public record TensorSequence(DType elementType, List<Tensor> tensors) implements Value {
+    public TensorSequence {
+        tensors = List.copyOf(tensors);
+    }
+
+    public int size() { return tensors.size(); }
+
+    public Tensor get(int i) { return tensors.get(i); }
+
+    @Override
+    public String describe() { return "seq(tensor(" + elementType + ")) of " + tensors.size(); }
+}

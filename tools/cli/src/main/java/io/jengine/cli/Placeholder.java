@@ -1,0 +1,1 @@
+package io.jengine.cli; final class Placeholder {}
