@@ -31,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing files in the output directory.")
     boolean overwrite;
 
+    @Option(names = "--labels", paramLabel = "FILE.npy",
+            description = "Integer class labels: print the predicted class (argmax of the first output's last axis) "
+                    + "of each example and the accuracy.")
+    Path labels;
+
     @Override
     public Integer call() {
         try (Engine engine = Engine.load(model)) {
@@ -51,6 +56,7 @@ final class RunCommand implements Callable<Integer> {
                 k++;
             }
             System.out.printf("ran in %.1f ms%n", ms);
+            if (labels != null) Classification.report(out.values().iterator().next(), Npy.read(labels), System.out);
             return 0;
         }
     }
