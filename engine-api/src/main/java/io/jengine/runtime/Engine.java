@@ -1,5 +1,6 @@
 package io.jengine.runtime;
 
+import io.jengine.infer.ShapeInference;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.ValueInfo;
@@ -27,9 +28,12 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
 
     private Engine(Model model, Backends backends) {
-        this.model = model;
-        this.plan = GraphPlan.compile(model.graph(), Set.of(), backends);
-        this.binder = new InputBinder(model.graph());
+        // Static types let backends decide per node (element types, ranks) and catch inconsistent graphs at load time.
+        Graph typed = ShapeInference.infer(model.graph());
+        this.model = new Model(model.irVersion(), model.producerName(), model.producerVersion(), typed,
+                model.metadata());
+        this.plan = GraphPlan.compile(typed, Set.of(), backends);
+        this.binder = new InputBinder(typed);
     }
 
     /** Reads, validates and plans an ONNX model file with every backend on the class path. */

@@ -5,6 +5,7 @@ import io.jengine.errors.GraphValidationException;
 import io.jengine.errors.KernelException;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Graph;
+import io.jengine.ir.GraphOrder;
 import io.jengine.ir.Node;
 import io.jengine.spi.Backend;
 import io.jengine.spi.ExecutionContext;
@@ -64,19 +65,11 @@ final class GraphPlan {
         for (int i = 0; i < order.size(); i++) {
             Node node = order.get(i);
             for (Attribute a : node.attributes().values()) {
-                for (Graph body : bodies(a)) subplans.put(body, compile(body, visible, backends));
+                for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends));
             }
             steps.add(prepare(node, graph, backends, dropsAt.get(i).toArray(String[]::new)));
         }
         return new GraphPlan(graph, List.copyOf(steps), subplans);
-    }
-
-    static List<Graph> bodies(Attribute a) {
-        return switch (a.kind()) {
-            case GRAPH -> List.of(a.asGraph());
-            case GRAPHS -> a.asGraphs();
-            default -> List.of();
-        };
     }
 
     private static Map<String, Integer> lastUses(List<Node> order) {

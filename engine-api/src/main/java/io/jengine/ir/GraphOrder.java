@@ -1,10 +1,6 @@
-package io.jengine.runtime;
+package io.jengine.ir;
 
 import io.jengine.errors.GraphValidationException;
-import io.jengine.ir.Attribute;
-import io.jengine.ir.Graph;
-import io.jengine.ir.Node;
-import io.jengine.ir.ValueInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,21 +15,21 @@ import java.util.Set;
  * and a node with a sub-graph also depends on the outer values its body reads; both are handled by a stable Kahn sort
  * over explicit and implicit inputs. Every name read must be defined exactly once.
  */
-final class GraphOrder {
+public final class GraphOrder {
     private GraphOrder() {}
 
     /** Every value name a node reads: its inputs and the free names of its sub-graphs. */
-    static Set<String> reads(Node n) {
+    public static Set<String> reads(Node n) {
         Set<String> r = new LinkedHashSet<>();
         for (String in : n.inputs()) if (!in.isEmpty()) r.add(in);
         for (Attribute a : n.attributes().values()) {
-            for (Graph body : GraphPlan.bodies(a)) r.addAll(freeNames(body));
+            for (Graph body : bodies(a)) r.addAll(freeNames(body));
         }
         return r;
     }
 
     /** Names a graph reads that it does not define itself (they must come from enclosing scopes). */
-    static Set<String> freeNames(Graph g) {
+    public static Set<String> freeNames(Graph g) {
         Set<String> defined = new HashSet<>(g.initializers().keySet());
         for (ValueInfo v : g.inputs()) defined.add(v.name());
         for (Node n : g.nodes()) defined.addAll(n.outputs());
@@ -45,7 +41,8 @@ final class GraphOrder {
         return free;
     }
 
-    static List<Node> sort(Graph g, Set<String> outer) {
+    /** The nodes of {@code g} in an order where every value is produced before it is read. */
+    public static List<Node> sort(Graph g, Set<String> outer) {
         Set<String> available = new HashSet<>(outer);
         for (ValueInfo v : g.inputs()) available.add(v.name());
         available.addAll(g.initializers().keySet());
@@ -102,6 +99,15 @@ final class GraphOrder {
             }
         }
         return order;
+    }
+
+    /** The sub-graphs an attribute holds (If branches, Loop and Scan bodies). */
+    public static List<Graph> bodies(Attribute a) {
+        return switch (a.kind()) {
+            case GRAPH -> List.of(a.asGraph());
+            case GRAPHS -> a.asGraphs();
+            default -> List.of();
+        };
     }
 
     private static String graphLabel(Graph g) {
