@@ -45,6 +45,8 @@ public final class InferenceRegistry {
         ElementwiseInference.register(r);
         TensorShapeInference.register(r);
         NeuralNetInference.register(r);
+        IndexingInference.register(r);
+        QuantizationInference.register(r);
         return r;
     }
 }
