@@ -47,6 +47,7 @@ public final class InferenceRegistry {
         NeuralNetInference.register(r);
         IndexingInference.register(r);
         QuantizationInference.register(r);
+        ControlFlowInference.register(r);
         return r;
     }
 }
