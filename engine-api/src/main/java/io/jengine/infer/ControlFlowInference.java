@@ -8,6 +8,7 @@ import io.jengine.ir.ValueInfo;
 import io.jengine.ir.ValueType;
 import io.jengine.tensor.DType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** If, Loop and Scan (output types from their bodies) and the sequence and optional ops. */
@@ -38,20 +39,20 @@ final class ControlFlowInference {
         });
         r.add("SequenceEmpty", 11, c -> {
             long dt = c.node().attrInt("dtype", DType.FLOAT32.onnxCode());
-            return List.of(new ValueType.SequenceType(new ValueType.TensorType(DType.fromOnnx((int) dt), null)));
+            return Arrays.asList(new ValueType.SequenceType(new ValueType.TensorType(DType.fromOnnx((int) dt), null)));
         });
-        r.addAll(11, c -> List.of(seqOf(c.elemType(0))), "SequenceConstruct", "SplitToSequence");
-        r.addAll(11, c -> List.of(c.type(0)), "SequenceInsert", "SequenceErase");
-        r.add("SequenceAt", 11, c -> List.of(c.type(0) instanceof ValueType.SequenceType s ? s.elementType() : null));
-        r.add("SequenceLength", 11, c -> List.of(ValueType.tensor(DType.INT64)));
-        r.add("ConcatFromSequence", 11, c -> List.of(c.type(0) instanceof ValueType.SequenceType s
+        r.addAll(11, c -> Arrays.asList(seqOf(c.elemType(0))), "SequenceConstruct", "SplitToSequence");
+        r.addAll(11, c -> Arrays.asList(c.type(0)), "SequenceInsert", "SequenceErase");
+        r.add("SequenceAt", 11, c -> Arrays.asList(c.type(0) instanceof ValueType.SequenceType s ? s.elementType() : null));
+        r.add("SequenceLength", 11, c -> Arrays.asList(ValueType.tensor(DType.INT64)));
+        r.add("ConcatFromSequence", 11, c -> Arrays.asList(c.type(0) instanceof ValueType.SequenceType s
                 && s.elementType() instanceof ValueType.TensorType t ? new ValueType.TensorType(t.elementType(), null) : null));
-        r.add("OptionalHasElement", 15, c -> List.of(ValueType.tensor(DType.BOOL)));
-        r.add("OptionalGetElement", 15, c -> List.of(c.type(0) instanceof ValueType.OptionalType o ? o.elementType() : c.type(0)));
+        r.add("OptionalHasElement", 15, c -> Arrays.asList(ValueType.tensor(DType.BOOL)));
+        r.add("OptionalGetElement", 15, c -> Arrays.asList(c.type(0) instanceof ValueType.OptionalType o ? o.elementType() : c.type(0)));
         r.add("Optional", 15, c -> {
             Attribute t = c.node().attr("type");
             ValueType elem = t != null ? t.asType() : c.type(0);
-            return List.of(elem == null ? null : new ValueType.OptionalType(elem));
+            return Arrays.asList(elem == null ? null : new ValueType.OptionalType(elem));
         });
     }
 

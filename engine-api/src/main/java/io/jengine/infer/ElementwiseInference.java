@@ -4,6 +4,7 @@ import io.jengine.ir.Shape;
 import io.jengine.ir.ValueType;
 import io.jengine.tensor.DType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Ops whose output has the input's shape (unary) or the inputs' broadcast shape (binary and variadic). */
@@ -21,17 +22,17 @@ final class ElementwiseInference {
                 "BitwiseAnd", "BitwiseOr", "BitwiseXor", "Sum", "Mean", "Max", "Min", "PRelu");
         r.addAll(1, ElementwiseInference::broadcastBool, "And", "Or", "Xor", "Equal", "Less", "LessOrEqual", "Greater",
                 "GreaterOrEqual");
-        r.addAll(1, c -> List.of(InferenceContext.tensor(DType.BOOL, c.shape(0))), "IsNaN", "IsInf");
-        r.add("Where", 9, c -> List.of(InferenceContext.tensor(c.elemType(1),
-                DimMath.broadcast(List.of(orNull(c, 0), orNull(c, 1), orNull(c, 2))))));
+        r.addAll(1, c -> Arrays.asList(InferenceContext.tensor(DType.BOOL, c.shape(0))), "IsNaN", "IsInf");
+        r.add("Where", 9, c -> Arrays.asList(InferenceContext.tensor(c.elemType(1),
+                DimMath.broadcast(Arrays.asList(orNull(c, 0), orNull(c, 1), orNull(c, 2))))));
         r.add("Cast", 1, c -> {
             var to = c.node().attr("to");
             DType t = to == null ? null : to.kind() == io.jengine.ir.Attribute.Kind.INT
                     ? DType.fromOnnx((int) to.asInt()) : DType.valueOf(to.asString().toUpperCase());
-            return List.of(InferenceContext.tensor(t, c.shape(0)));
+            return Arrays.asList(InferenceContext.tensor(t, c.shape(0)));
         });
-        r.add("CastLike", 15, c -> List.of(InferenceContext.tensor(c.elemType(1), c.shape(0))));
-        r.add("Identity", 1, c -> List.of(c.type(0)));
+        r.add("CastLike", 15, c -> Arrays.asList(InferenceContext.tensor(c.elemType(1), c.shape(0))));
+        r.add("Identity", 1, c -> Arrays.asList(c.type(0)));
     }
 
     static List<ValueType> sameAsFirst(InferenceContext c) {
@@ -42,11 +43,11 @@ final class ElementwiseInference {
     }
 
     private static List<ValueType> broadcastSameType(InferenceContext c) {
-        return List.of(InferenceContext.tensor(c.elemType(0), broadcastAll(c)));
+        return Arrays.asList(InferenceContext.tensor(c.elemType(0), broadcastAll(c)));
     }
 
     private static List<ValueType> broadcastBool(InferenceContext c) {
-        return List.of(InferenceContext.tensor(DType.BOOL, broadcastAll(c)));
+        return Arrays.asList(InferenceContext.tensor(DType.BOOL, broadcastAll(c)));
     }
 
     private static Shape broadcastAll(InferenceContext c) {

@@ -6,6 +6,7 @@ import io.jengine.ir.Shape;
 import io.jengine.ir.ValueType;
 import io.jengine.tensor.Shapes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Convolutions, pooling, matrix products, normalisations and reductions. */
@@ -17,21 +18,21 @@ final class NeuralNetInference {
         r.addAll(1, c -> window(c, false), "MaxPool", "AveragePool", "LpPool");
         r.addAll(1, c -> {
             Shape s = c.shape(0);
-            if (s == null) return List.of(InferenceContext.tensor(c.elemType(0), null));
+            if (s == null) return Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
             List<Dim> out = new ArrayList<>(s.dims().subList(0, Math.min(2, s.rank())));
             while (out.size() < s.rank()) out.add(Dim.of(1));
-            return List.of(InferenceContext.tensor(c.elemType(0), new Shape(out)));
+            return Arrays.asList(InferenceContext.tensor(c.elemType(0), new Shape(out)));
         }, "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool");
         r.add("Gemm", 1, c -> {
             Shape a = c.shape(0), b = c.shape(1);
-            if (a == null || b == null) return List.of(InferenceContext.tensor(c.elemType(0), Shape.of(-1, -1)));
+            if (a == null || b == null) return Arrays.asList(InferenceContext.tensor(c.elemType(0), Shape.of(-1, -1)));
             if (a.rank() != 2 || b.rank() != 2) {
                 throw new IllegalArgumentException("Gemm needs 2-D A and B, got " + a + " and " + b);
             }
             boolean ta = c.node().attrInt("transA", 0) != 0, tb = c.node().attrInt("transB", 0) != 0;
             Dim m = a.dim(ta ? 1 : 0), ka = a.dim(ta ? 0 : 1), kb = b.dim(tb ? 1 : 0), n = b.dim(tb ? 0 : 1);
             checkEqual(ka, kb, "inner dimensions of A " + a + " and B " + b);
-            return List.of(InferenceContext.tensor(c.elemType(0), new Shape(List.of(m, n))));
+            return Arrays.asList(InferenceContext.tensor(c.elemType(0), new Shape(Arrays.asList(m, n))));
         });
         r.add("MatMul", 1, NeuralNetInference::matmul);
         r.add("BatchNormalization", 1, ElementwiseInference::sameAsFirst);
@@ -54,7 +55,7 @@ final class NeuralNetInference {
         Shape x = c.shape(0);
         Node n = c.node();
         Shape w = conv ? c.shape(1) : null;
-        if (x == null || x.rank() < 3) return List.of(InferenceContext.tensor(c.elemType(0), null));
+        if (x == null || x.rank() < 3) return Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
         int spatial = x.rank() - 2;
         long[] kernel = n.attrInts("kernel_shape", null);
         if (kernel == null && w != null && w.rank() == x.rank()) {
@@ -90,26 +91,26 @@ final class NeuralNetInference {
 
     private static List<ValueType> matmul(InferenceContext c) {
         Shape a = c.shape(0), b = c.shape(1);
-        if (a == null || b == null) return List.of(InferenceContext.tensor(c.elemType(0), null));
+        if (a == null || b == null) return Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
         if (a.rank() == 0 || b.rank() == 0) throw new IllegalArgumentException("MatMul operands must not be scalars");
         List<Dim> ad = new ArrayList<>(a.dims()), bd = new ArrayList<>(b.dims());
         boolean aVec = ad.size() == 1, bVec = bd.size() == 1;
         if (aVec) ad.addFirst(Dim.of(1));
         if (bVec) bd.add(Dim.of(1));
         checkEqual(ad.getLast(), bd.get(bd.size() - 2), "inner dimensions of " + a + " and " + b);
-        Shape batch = DimMath.broadcast(List.of(new Shape(ad.subList(0, ad.size() - 2)),
+        Shape batch = DimMath.broadcast(Arrays.asList(new Shape(ad.subList(0, ad.size() - 2)),
                 new Shape(bd.subList(0, bd.size() - 2))));
         List<Dim> out = new ArrayList<>(batch.dims());
         if (!aVec) out.add(ad.get(ad.size() - 2));
         if (!bVec) out.add(bd.getLast());
-        return List.of(InferenceContext.tensor(c.elemType(0), new Shape(out)));
+        return Arrays.asList(InferenceContext.tensor(c.elemType(0), new Shape(out)));
     }
 
     private static List<ValueType> reduceInput(InferenceContext c) {
         if (c.hasInput(1) && c.constant(1) == null) {
             Shape s = c.shape(0);
             boolean keep = c.node().attrInt("keepdims", 1) != 0;
-            return List.of(InferenceContext.tensor(c.elemType(0),
+            return Arrays.asList(InferenceContext.tensor(c.elemType(0),
                     s != null && keep ? TensorShapeInference.unknownDims(s.rank()) : null));
         }
         return reduce(c, c.hasInput(1) ? c.constantLongs(1) : null);
@@ -117,10 +118,10 @@ final class NeuralNetInference {
 
     private static List<ValueType> reduce(InferenceContext c, long[] axes) {
         Shape s = c.shape(0);
-        if (s == null) return List.of(InferenceContext.tensor(c.elemType(0), null));
+        if (s == null) return Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
         boolean keep = c.node().attrInt("keepdims", 1) != 0;
         boolean noop = c.node().attrInt("noop_with_empty_axes", 0) != 0;
-        if ((axes == null || axes.length == 0) && noop) return List.of(c.type(0));
+        if ((axes == null || axes.length == 0) && noop) return Arrays.asList(c.type(0));
         boolean[] reduced = new boolean[s.rank()];
         if (axes == null || axes.length == 0) java.util.Arrays.fill(reduced, true);
         else for (long a : axes) reduced[Shapes.normalizeAxis(a, s.rank())] = true;
@@ -129,6 +130,6 @@ final class NeuralNetInference {
             if (!reduced[i]) out.add(s.dim(i));
             else if (keep) out.add(Dim.of(1));
         }
-        return List.of(InferenceContext.tensor(c.elemType(0), new Shape(out)));
+        return Arrays.asList(InferenceContext.tensor(c.elemType(0), new Shape(out)));
     }
 }
