@@ -2,9 +2,15 @@ package io.jengine.cpu.ref;
 
 import io.jengine.spi.KernelRegistry;
 
+/** Transformer attention ops: Attention, RotaryEmbedding and the newer fused LLM building blocks. */
 final class AttentionKernels {
     private AttentionKernels() {}
 
     static void register(KernelRegistry r) {
+        // One kernel covers every Attention version: each later opset only adds an optional input or attributes
+        // whose defaults keep the earlier behaviour.
+        r.add("Attention", 23, n -> new AttentionKernel(n.node()));
+        r.add("Attention", 24, n -> new AttentionKernel(n.node()));
+        r.add("Attention", 25, n -> new AttentionKernel(n.node()));
     }
 }
