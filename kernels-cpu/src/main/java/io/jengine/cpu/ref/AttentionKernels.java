@@ -12,5 +12,8 @@ final class AttentionKernels {
         r.add("Attention", 23, n -> new AttentionKernel(n.node()));
         r.add("Attention", 24, n -> new AttentionKernel(n.node()));
         r.add("Attention", 25, n -> new AttentionKernel(n.node()));
+        r.add("RotaryEmbedding", 23, n -> new RotaryEmbeddingKernel(n.node()));
+        r.add("SwiGLU", 28, n -> new SwiGluKernel(n.node()));
+        r.add("CausalConvWithState", 27, n -> new CausalConvWithStateKernel(n.node()));
     }
 }
