@@ -15,5 +15,6 @@ final class AttentionKernels {
         r.add("RotaryEmbedding", 23, n -> new RotaryEmbeddingKernel(n.node()));
         r.add("SwiGLU", 28, n -> new SwiGluKernel(n.node()));
         r.add("CausalConvWithState", 27, n -> new CausalConvWithStateKernel(n.node()));
+        r.add("LinearAttention", 27, n -> new LinearAttentionKernel(n.node()));
     }
 }

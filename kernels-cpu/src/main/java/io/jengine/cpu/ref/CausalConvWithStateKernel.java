@@ -66,6 +66,6 @@ final class CausalConvWithStateKernel implements Kernel {
                 for (int t = 0; t < ctxLen; t++) present.setDouble(row * ctxLen + t, ext[len + t]);
             }
         }
-        return new Value[] {y, present};
+        return ctx.node().outputs().size() > 1 ? new Value[] {y, present} : new Value[] {y};
     }
 }
