@@ -1,6 +1,7 @@
 package io.jengine.cpu.ref;
 
 import io.jengine.spi.KernelRegistry;
+import java.util.Set;
 
 /** Transformer attention ops: Attention, RotaryEmbedding and the newer fused LLM building blocks. */
 final class AttentionKernels {
@@ -16,5 +17,6 @@ final class AttentionKernels {
         r.add("SwiGLU", 28, n -> new SwiGluKernel(n.node()));
         r.add("CausalConvWithState", 27, n -> new CausalConvWithStateKernel(n.node()));
         r.add("LinearAttention", 27, n -> new LinearAttentionKernel(n.node()));
+        r.add("ai.onnx.preview", "FlexAttention", 1, Set.of(), n -> new FlexAttentionKernel(n.node()));
     }
 }
