@@ -45,6 +45,9 @@ public final class InferenceRegistry {
         ElementwiseInference.register(r);
         TensorShapeInference.register(r);
         NeuralNetInference.register(r);
+        IndexingInference.register(r);
+        QuantizationInference.register(r);
+        ControlFlowInference.register(r);
         return r;
     }
 }
