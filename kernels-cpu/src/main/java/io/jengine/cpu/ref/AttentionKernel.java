@@ -54,6 +54,11 @@ final class AttentionKernel implements Kernel {
             throw new IllegalArgumentException("Q, K and V must have the same rank, got " + qT.rank() + ", "
                     + kT.rank() + " and " + vT.rank());
         }
+        for (Tensor t : new Tensor[] {qT, kT, vT}) {
+            if (!t.dtype().isFloatingPoint()) {
+                throw new IllegalArgumentException("Q, K and V must be floating point, got " + t.describe());
+            }
+        }
         Tensor mask = KernelSupport.optionalTensor(inputs, 3);
         Tensor pastKey = KernelSupport.optionalTensor(inputs, 4);
         Tensor pastValue = KernelSupport.optionalTensor(inputs, 5);

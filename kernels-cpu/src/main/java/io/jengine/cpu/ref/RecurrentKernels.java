@@ -13,9 +13,9 @@ final class RecurrentKernels {
     private RecurrentKernels() {}
 
     static void register(KernelRegistry r) {
-        // Opset 14 added the layout attribute, 22 bfloat16; the kernel reads layout with its default, so one
-        // implementation serves every version.
-        for (int v : new int[] {7, 14, 22}) {
+        // Opset 7 dropped output_sequence (Y is simply optional), 14 added the layout attribute, 22 bfloat16; the
+        // kernel reads each attribute with its default, so one implementation serves every version.
+        for (int v : new int[] {1, 7, 14, 22}) {
             r.add("RNN", v, n -> rnn(n.node()));
             r.add("GRU", v, n -> gru(n.node()));
             r.add("LSTM", v, n -> lstm(n.node()));
