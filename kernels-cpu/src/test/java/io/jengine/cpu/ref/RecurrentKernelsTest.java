@@ -67,6 +67,19 @@ class RecurrentKernelsTest {
     }
 
     @Test
+    void bidirectionalActivationsTakeAlphaAndBetaInListOrder() {
+        // Forward uses Affine(2x + 0.5), reverse ScaledTanh(0.5 tanh(2x)); R is zero so each step sees only W x.
+        Node n = Node.builder("RNN").inputs("X", "W", "R").outputs("", "Y_h")
+                .attr(Attribute.of("hidden_size", 1L)).attr(Attribute.of("direction", "bidirectional"))
+                .attr(Attribute.ofStrings("activations", List.of("Affine", "ScaledTanh")))
+                .attr(Attribute.of("activation_alpha", new float[] {2f, 0.5f}))
+                .attr(Attribute.of("activation_beta", new float[] {0.5f, 2f})).build();
+        Value[] out = KernelHarness.run(n, 14, t(new long[] {1, 1, 1}, new double[] {1}),
+                t(new long[] {2, 1, 1}, new double[] {1, 1}), t(new long[] {2, 1, 1}, new double[] {0, 0}));
+        assertClose(new double[] {2.5, 0.5 * Math.tanh(2)}, out[1], 2, 1, 1);
+    }
+
+    @Test
     void rejectsBadDirectionAndMisshapedWeights() {
         Node bad = Node.builder("RNN").inputs("X", "W", "R").outputs("Y")
                 .attr(Attribute.of("hidden_size", 2L)).attr(Attribute.of("direction", "sideways")).build();
