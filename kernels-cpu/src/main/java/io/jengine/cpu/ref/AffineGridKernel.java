@@ -60,9 +60,12 @@ final class AffineGridKernel implements Kernel {
         return new Value[] {grid};
     }
 
-    /** Normalised [-1, 1] position of pixel {@code i} of {@code d}: pixel corners or pixel centres at the ends. */
+    /**
+     * Normalised [-1, 1] position of pixel {@code i} of {@code d}: pixel centres at the ends with align_corners (a
+     * single pixel sits at -1, as ONNX and PyTorch place it), else pixel edges at the ends.
+     */
     private double coordinate(int i, long d) {
-        if (alignCorners) return d == 1 ? 0 : -1 + 2.0 * i / (d - 1);
+        if (alignCorners) return d == 1 ? -1 : -1 + 2.0 * i / (d - 1);
         return (2.0 * i + 1) / d - 1;
     }
 }
