@@ -41,12 +41,26 @@ final class BinaryKernels {
                     Long::remainderUnsigned);
         });
         r.add("BitShift", 11, n -> {
-            boolean left = n.node().attrString("direction", "").equals("LEFT");
-            if (!left && !n.node().attrString("direction", "").equals("RIGHT")) {
-                throw new IllegalArgumentException("attribute direction must be LEFT or RIGHT");
+            String dir = n.node().attrString("direction", "");
+            if (!dir.equals("LEFT") && !dir.equals("RIGHT")) {
+                throw new IllegalArgumentException("attribute direction must be LEFT or RIGHT, got '" + dir + "'");
             }
-            LongBinaryOperator op = left ? (a, b) -> b >= 64 ? 0 : a << b : (a, b) -> b >= 64 ? 0 : a >>> b;
-            return arith(null, op, op);
+            boolean left = dir.equals("LEFT");
+            return (ctx, in) -> {
+                Tensor a = tensor(in, 0), b = tensor(in, 1);
+                DType t = a.dtype();
+                if (!t.isInteger()) throw new IllegalArgumentException("element type " + t + " is not an integer type");
+                int width = t.byteSize() * 8;
+                boolean signed = !t.isUnsigned();
+                // The shift amount is read as unsigned: a negative amount is a huge one, past the width.
+                return new Value[] {Broadcasting.map(t, (o, e, i) -> {
+                    long x = a.getLong(i[0]), s = b.getLong(i[1]);
+                    boolean past = s < 0 || s >= width;
+                    long y = left ? (past ? 0 : x << s)
+                            : signed ? (past ? (x < 0 ? -1 : 0) : x >> s) : (past ? 0 : x >>> s);
+                    o.setLong(e, y);
+                }, a, b)};
+            };
         });
         r.add("BitwiseAnd", 18, n -> arith(null, (a, b) -> a & b, (a, b) -> a & b));
         r.add("BitwiseOr", 18, n -> arith(null, (a, b) -> a | b, (a, b) -> a | b));
