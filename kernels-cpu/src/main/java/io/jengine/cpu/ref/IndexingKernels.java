@@ -125,12 +125,14 @@ final class IndexingKernels {
         });
         r.add("SpaceToDepth", 1, n -> {
             long b = n.node().attrInt("blocksize", 0);
+            boolean crd = n.node().attrString("mode", "DCR").equals("CRD");
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
                 long N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
                 long[] st = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, new long[] {N, C * b * b, H / b, W / b}, idx -> {
-                    long block = idx[1] / C, c = idx[1] % C, bh = block / b, bw = block % b;
+                    long block = crd ? idx[1] % (b * b) : idx[1] / C, c = crd ? idx[1] / (b * b) : idx[1] % C;
+                    long bh = block / b, bw = block % b;
                     return idx[0] * st[0] + c * st[1] + (idx[2] * b + bh) * st[2] + (idx[3] * b + bw) * st[3];
                 }, null)};
             };

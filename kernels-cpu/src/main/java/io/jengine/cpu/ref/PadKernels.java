@@ -43,7 +43,7 @@ final class PadKernels {
                     long diff = shape[i] - x.dim(ax);
                     // Cropping takes the extra element from the start, padding puts it at the end (as the spec's reference).
                     if (diff >= 0) { pads[ax] = diff / 2; pads[ax + rank] = diff - diff / 2; }
-                    else { pads[ax] = -(-diff - (-diff) / 2); pads[ax + rank] = -((-diff) / 2); }
+                    else { pads[ax] = -((-diff) / 2); pads[ax + rank] = -(-diff - (-diff) / 2); }
                 }
                 return new Value[] {pad(x, pads, null, null, "constant")};
             };
