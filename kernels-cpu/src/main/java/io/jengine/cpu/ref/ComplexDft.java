@@ -2,7 +2,7 @@ package io.jengine.cpu.ref;
 
 /**
  * The plain O(n^2) discrete Fourier transform on split real / imaginary arrays: the reference DFT, STFT build on.
- * Twiddle angles are reduced with {@code (k * t) mod n} first so long transforms keep their accuracy.
+ * Twiddle factors come from a table indexed by {@code (k * t) mod n}, so long transforms keep their accuracy.
  */
 final class ComplexDft {
     private ComplexDft() {}
@@ -16,11 +16,17 @@ final class ComplexDft {
         double[] outIm = new double[bins];
         int len = Math.min(n, re.length);
         double sign = inverse ? 1 : -1;
+        double[] cos = new double[n];
+        double[] sin = new double[n];
+        for (int m = 0; m < n; m++) {
+            cos[m] = Math.cos(2 * Math.PI * m / n);
+            sin[m] = sign * Math.sin(2 * Math.PI * m / n);
+        }
         for (int k = 0; k < bins; k++) {
             double sr = 0, si = 0;
             for (int t = 0; t < len; t++) {
-                double angle = sign * 2 * Math.PI * ((long) k * t % n) / n;
-                double c = Math.cos(angle), s = Math.sin(angle);
+                int m = (int) ((long) k * t % n);
+                double c = cos[m], s = sin[m];
                 sr += re[t] * c - im[t] * s;
                 si += re[t] * s + im[t] * c;
             }

@@ -110,7 +110,9 @@ final class ResizeKernel implements Kernel {
             if (policy != AspectPolicy.STRETCH) keepAspect(axes, in, scale, out);
         }
         double[] roi = roi(roiT, axes, rank);
-        return new Value[] {resample(x, in, out, scale, roi)};
+        boolean[] resized = new boolean[rank];
+        for (int a : axes) resized[a] = true;
+        return new Value[] {resample(x, in, out, scale, roi, resized)};
     }
 
     private int[] axes(int rank) {
@@ -165,13 +167,16 @@ final class ResizeKernel implements Kernel {
         return roi;
     }
 
-    private Tensor resample(Tensor x, long[] in, long[] out, double[] scale, double[] roi) {
+    /** Axes outside {@code resized} (those the axes attribute leaves out) are copied, not interpolated. */
+    private Tensor resample(Tensor x, long[] in, long[] out, double[] scale, double[] roi, boolean[] resized) {
         int rank = in.length;
         Tensor y = Tensor.allocate(x.dtype(), out);
         if (y.size() == 0) return y;
         if (x.size() == 0) throw new IllegalArgumentException("cannot resize an empty tensor " + x.describe());
         ResizeInterpolation.Taps[][] taps = new ResizeInterpolation.Taps[rank][];
-        for (int a = 0; a < rank; a++) taps[a] = axisTaps(a, in[a], out[a], scale[a], roi[a], roi[rank + a]);
+        for (int a = 0; a < rank; a++) {
+            taps[a] = axisTaps(resized[a], in[a], out[a], scale[a], roi[a], roi[rank + a]);
+        }
         long[] inStrides = Shapes.strides(in);
         int[] pos = new int[rank];
         boolean strings = x.dtype() == DType.STRING;
@@ -199,10 +204,11 @@ final class ResizeKernel implements Kernel {
         return y;
     }
 
-    private ResizeInterpolation.Taps[] axisTaps(int a, long inLen, long outLen, double scale, double r0, double r1) {
+    private ResizeInterpolation.Taps[] axisTaps(boolean resized, long inLen, long outLen, double scale, double r0,
+                                                double r1) {
         ResizeInterpolation.Taps[] t = new ResizeInterpolation.Taps[Math.toIntExact(outLen)];
         for (int i = 0; i < t.length; i++) {
-            if (inLen == outLen && scale == 1.0 && coordinates != ResizeCoordinates.TF_CROP_AND_RESIZE) {
+            if (!resized) {
                 t[i] = new ResizeInterpolation.Taps(new int[] {i}, new double[] {1});
                 continue;
             }
