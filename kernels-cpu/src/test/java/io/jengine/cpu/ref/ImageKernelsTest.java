@@ -109,6 +109,33 @@ class ImageKernelsTest {
     }
 
     @Test
+    void resizeHalfPixelSymmetricAndPytorchHalfPixel() {
+        // scale 0.6 of 4 -> 2 pixels; the 2.4-pixel extent is centred: offset 2 * (1 - 2 / 2.4) = 1/3.
+        Node sym = resize(Attribute.of("mode", "linear"),
+                Attribute.of("coordinate_transformation_mode", "half_pixel_symmetric"));
+        assertValues(new double[] {5.0 / 3, 10.0 / 3}, KernelHarness.run(sym, 19, f(new long[] {1, 4}, 1, 2, 3, 4),
+                null, f(new long[] {2}, 1, 0.6))[0], 1, 2);
+        // pytorch_half_pixel maps a length-1 output to -0.5, which reads the first pixel; float16 stays float16.
+        Node pt = resize(Attribute.of("mode", "linear"),
+                Attribute.of("coordinate_transformation_mode", "pytorch_half_pixel"));
+        Tensor y = (Tensor) KernelHarness.run(pt, 13, Tensor.fromDoubles(DType.FLOAT16, new long[] {4}, 2, 4, 6, 8),
+                Tensor.ofFloats(new long[] {0}), Tensor.ofFloats(new long[] {0}), Tensor.ofLongs(new long[] {1}, 1))[0];
+        assertEquals(DType.FLOAT16, y.dtype());
+        assertValues(new double[] {2}, y, 1);
+    }
+
+    @Test
+    void resizeOpset10RoundsUpWhenShrinkingAndTruncatesWhenGrowing() {
+        Node n = Node.builder("Resize").inputs("X", "scales").outputs("Y").build();
+        // x / 0.75 = 0, 1.33, 2.67 -> 0, 2, 3.
+        assertValues(new double[] {1, 3, 4},
+                KernelHarness.run(n, 10, f(new long[] {4}, 1, 2, 3, 4), f(new long[] {1}, 0.75))[0], 3);
+        // x / 1.5 = 0, 0.67, 1.33, 2, 2.67, 3.33 -> 0, 0, 1, 2, 2, 3.
+        assertValues(new double[] {1, 1, 2, 3, 3, 4},
+                KernelHarness.run(n, 10, f(new long[] {4}, 1, 2, 3, 4), f(new long[] {1}, 1.5))[0], 6);
+    }
+
+    @Test
     void upsampleOpset9RepeatsAndOpset7ReadsTheAttribute() {
         Node n9 = Node.builder("Upsample").inputs("X", "scales").outputs("Y").attr(Attribute.of("mode", "nearest"))
                 .build();
