@@ -25,7 +25,12 @@ final class GridSampleKernel implements Kernel {
 
     GridSampleKernel(Node node, boolean anyRank) {
         this.anyRank = anyRank;
-        mode = ResizeInterpolation.parseMode(node.attrString("mode", anyRank ? "linear" : "bilinear"));
+        String m = node.attrString("mode", "linear");
+        mode = ResizeInterpolation.parseMode(switch (m) {
+            case "bilinear" -> "linear";
+            case "bicubic" -> "cubic";
+            default -> m;
+        });
         padding = switch (node.attrString("padding_mode", "zeros")) {
             case "zeros" -> Padding.ZEROS;
             case "border" -> Padding.BORDER;

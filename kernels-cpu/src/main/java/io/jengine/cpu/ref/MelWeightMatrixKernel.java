@@ -43,15 +43,16 @@ final class MelWeightMatrixKernel implements Kernel {
             double hz = 700 * (Math.pow(10, (i * step + lowMel) / 2595) - 1);
             corner[i] = (int) Math.floor((dftLength + 1) * hz / sampleRate);
         }
-        double[] w = new double[bins * (int) mels];
-        for (int m = 0; m < mels; m++) {
+        int cols = (int) mels;
+        double[] w = new double[bins * cols];
+        for (int m = 0; m < cols; m++) {
             int left = corner[m], center = corner[m + 1], right = corner[m + 2];
             if (center == left) {
-                set(w, bins, (int) mels, center, m, 1);
+                set(w, bins, cols, center, m, 1);
             } else {
-                for (int j = left; j <= center; j++) set(w, bins, (int) mels, j, m, (double) (j - left) / (center - left));
+                for (int j = left; j <= center; j++) set(w, bins, cols, j, m, (double) (j - left) / (center - left));
             }
-            for (int j = center; j < right; j++) set(w, bins, (int) mels, j, m, (double) (right - j) / (right - center));
+            for (int j = center; j < right; j++) set(w, bins, cols, j, m, (double) (right - j) / (right - center));
         }
         return new Value[] {Tensor.fromDoubles(dtype, new long[] {bins, mels}, w)};
     }

@@ -35,8 +35,8 @@ final class ResizeInterpolation {
     static Mode parseMode(String s) {
         return switch (s) {
             case "nearest" -> Mode.NEAREST;
-            case "linear", "bilinear", "trilinear" -> Mode.LINEAR;
-            case "cubic", "bicubic" -> Mode.CUBIC;
+            case "linear" -> Mode.LINEAR;
+            case "cubic" -> Mode.CUBIC;
             default -> throw new IllegalArgumentException("mode must be nearest, linear or cubic, got '" + s + "'");
         };
     }

@@ -130,8 +130,8 @@ class SignalKernelsTest {
         System.arraycopy(head, 0, e, 0, head.length);
         assertValues(e, out[0], 17, 3);
         IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> KernelHarness.run(n, 17,
-                Tensor.ofLongs(new long[] {}, 3), Tensor.ofLongs(new long[] {}, 32), Tensor.ofLongs(new long[] {}, 8000),
-                f(new long[] {}, 100), f(new long[] {}, 5000)));
+                Tensor.ofLongs(new long[] {}, 3), Tensor.ofLongs(new long[] {}, 32),
+                Tensor.ofLongs(new long[] {}, 8000), f(new long[] {}, 100), f(new long[] {}, 5000)));
         assertTrue(err.getMessage().contains("upper <= sample_rate / 2"), err.getMessage());
     }
 }
