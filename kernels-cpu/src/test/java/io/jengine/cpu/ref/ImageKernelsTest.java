@@ -118,8 +118,9 @@ class ImageKernelsTest {
         // pytorch_half_pixel maps a length-1 output to -0.5, which reads the first pixel; float16 stays float16.
         Node pt = resize(Attribute.of("mode", "linear"),
                 Attribute.of("coordinate_transformation_mode", "pytorch_half_pixel"));
-        Tensor y = (Tensor) KernelHarness.run(pt, 13, Tensor.fromDoubles(DType.FLOAT16, new long[] {4}, 2, 4, 6, 8),
-                Tensor.ofFloats(new long[] {0}), Tensor.ofFloats(new long[] {0}), Tensor.ofLongs(new long[] {1}, 1))[0];
+        Tensor half = Tensor.fromDoubles(DType.FLOAT16, new long[] {4}, new double[] {2, 4, 6, 8});
+        Tensor y = (Tensor) KernelHarness.run(pt, 13, half, Tensor.ofFloats(new long[] {0}),
+                Tensor.ofFloats(new long[] {0}), Tensor.ofLongs(new long[] {1}, 1))[0];
         assertEquals(DType.FLOAT16, y.dtype());
         assertValues(new double[] {2}, y, 1);
     }
