@@ -184,6 +184,15 @@ class ImageKernelsTest {
     }
 
     @Test
+    void gridSampleReflectionFoldsFarCoordinatesBack() {
+        // align_corners on width 4: x = 4.5 mirrors at 3 to 1.5 (between 20 and 30); x = -3 mirrors at 0 and then
+        // at 3, landing on 3 (40).
+        Tensor x = f(new long[] {1, 1, 1, 4}, 10, 20, 30, 40);
+        Tensor g = f(new long[] {1, 1, 2, 2}, 2, 0, -3, 0);
+        assertValues(new double[] {25, 40}, gridSample("linear", "reflection", 1, x, g), 1, 1, 1, 2);
+    }
+
+    @Test
     void gridSampleCubicUsesKeysWeights() {
         // v = x^2 + 10 y; the sample (x, y) = (1.5, 1) sits on row 1 and halfway between columns 1 and 2, where the
         // A = -0.75 weights of columns 0..3 are (-0.09375, 0.59375, 0.59375, -0.09375).
