@@ -8,8 +8,12 @@ import io.jengine.onnx.proto.OnnxProto.NodeProto;
 import io.jengine.onnx.proto.OnnxProto.SparseTensorProto;
 import io.jengine.onnx.proto.OnnxProto.TensorProto;
 import io.jengine.onnx.proto.OnnxProto.ValueInfoProto;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,11 +27,10 @@ import java.util.Set;
  * are expanded the same way.
  */
 final class FunctionInliner {
-    /** Deeper nesting than this can only be a function that (indirectly) calls itself. */
-    private static final int MAX_DEPTH = 64;
-
     private final Map<String, FunctionProto> functions = new HashMap<>();
     private final Set<String> usedNames = new HashSet<>();
+    /** The functions being expanded right now, outermost first: a call to one of them is recursion. */
+    private final Deque<FunctionProto> active = new ArrayDeque<>();
     private int counter;
 
     FunctionInliner(List<FunctionProto> fns) {
@@ -45,24 +48,27 @@ final class FunctionInliner {
         for (FunctionProto f : functions.values()) {
             for (NodeProto n : f.getNodeList()) collectNames(n, usedNames);
         }
-        return inlineGraph(g, 0);
+        return inlineGraph(g);
     }
 
-    private GraphProto inlineGraph(GraphProto g, int depth) {
+    private GraphProto inlineGraph(GraphProto g) {
         GraphProto.Builder b = g.toBuilder().clearNode();
-        for (NodeProto n : g.getNodeList()) expandInto(b, n, depth);
+        for (NodeProto n : g.getNodeList()) expandInto(b, n);
         return b.build();
     }
 
-    private void expandInto(GraphProto.Builder out, NodeProto n, int depth) {
+    private void expandInto(GraphProto.Builder out, NodeProto n) {
         FunctionProto fn = functions.get(key(n.getDomain(), n.getOpType(), n.getOverload()));
         if (fn == null) {
-            out.addNode(withInlinedSubgraphs(n, depth));
+            out.addNode(withInlinedSubgraphs(n));
             return;
         }
-        if (depth >= MAX_DEPTH) {
-            throw new ModelFormatException("function '" + fn.getName() + "' is nested more than " + MAX_DEPTH
-                    + " calls deep at node '" + n.getName() + "' (does it call itself?)");
+        if (active.contains(fn)) {
+            List<String> chain = new ArrayList<>();
+            for (Iterator<FunctionProto> it = active.descendingIterator(); it.hasNext(); ) chain.add(it.next().getName());
+            chain.add(fn.getName());
+            throw new ModelFormatException("function '" + fn.getName() + "' calls itself, which cannot be inlined ("
+                    + String.join(" -> ", chain) + ")");
         }
         if (n.getInputCount() > fn.getInputCount() || n.getOutputCount() > fn.getOutputCount()) {
             throw new ModelFormatException("node '" + n.getName() + "' calls function '" + fn.getName() + "' with "
@@ -73,19 +79,22 @@ final class FunctionInliner {
         for (ValueInfoProto v : fn.getValueInfoList()) {
             out.addValueInfo(v.toBuilder().setName(call.rename(v.getName())));
         }
-        for (NodeProto inner : fn.getNodeList()) expandInto(out, call.instantiate(inner), depth + 1);
+        active.push(fn);
+        for (NodeProto inner : fn.getNodeList()) expandInto(out, call.instantiate(inner));
+        active.pop();
     }
 
-    private NodeProto withInlinedSubgraphs(NodeProto n, int depth) {
+
+    private NodeProto withInlinedSubgraphs(NodeProto n) {
         boolean any = n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
         if (!any) return n;
         NodeProto.Builder nb = n.toBuilder().clearAttribute();
         for (AttributeProto a : n.getAttributeList()) {
             AttributeProto.Builder ab = a.toBuilder();
-            if (a.hasG()) ab.setG(inlineGraph(a.getG(), depth + 1));
+            if (a.hasG()) ab.setG(inlineGraph(a.getG()));
             if (a.getGraphsCount() > 0) {
                 ab.clearGraphs();
-                for (GraphProto sub : a.getGraphsList()) ab.addGraphs(inlineGraph(sub, depth + 1));
+                for (GraphProto sub : a.getGraphsList()) ab.addGraphs(inlineGraph(sub));
             }
             nb.addAttribute(ab);
         }
