@@ -45,7 +45,12 @@ public final class TensorDecoder {
         } catch (ArithmeticException e) {
             throw new ModelFormatException("tensor " + name + " has too many elements: " + Shapes.format(shape));
         }
-        if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL) return external(p, dtype, shape, name);
+        if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            if (dtype == DType.STRING) {
+                throw new ModelFormatException("tensor " + name + ": string tensors cannot be stored as external data");
+            }
+            return external(p, dtype, shape, name);
+        }
         if (dtype == DType.STRING) {
             if (p.getStringDataCount() != n) throw count(name, n, p.getStringDataCount(), "string_data");
             String[] s = new String[(int) n];

@@ -219,6 +219,10 @@ class TensorDecodingTest {
         Path badLength = writeModel(dir, external("w", "ok.bin", 0L, 4L, 2));
         m = assertThrows(ModelFormatException.class, () -> OnnxImporter.load(badLength)).getMessage();
         assertTrue(m.contains("'w'") && m.contains("external data length is 4"), m);
+
+        TensorProto strings = external("names", "ok.bin", null, null, 1).toBuilder().setDataType(8).build();
+        m = assertThrows(ModelFormatException.class, () -> new TensorDecoder(dir).decode(strings)).getMessage();
+        assertTrue(m.contains("'names'") && m.contains("string tensors cannot be stored as external data"), m);
     }
 
     // ---- sparse tensors ----
