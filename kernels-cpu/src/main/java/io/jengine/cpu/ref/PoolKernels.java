@@ -1,0 +1,138 @@
+package io.jengine.cpu.ref;
+
+import static io.jengine.cpu.ref.KernelSupport.tensor;
+
+import io.jengine.ir.Node;
+import io.jengine.runtime.Value;
+import io.jengine.spi.KernelRegistry;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Shapes;
+import io.jengine.tensor.Tensor;
+import java.util.Arrays;
+
+/** MaxPool (with Indices), AveragePool, LpPool, their Global forms, and MaxUnpool, 1-D to 3-D. */
+final class PoolKernels {
+    private PoolKernels() {}
+
+    enum Kind { MAX, AVG, LP }
+
+    static void register(KernelRegistry r) {
+        r.add("MaxPool", 1, n -> (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.MAX));
+        r.add("AveragePool", 1, n -> (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.AVG));
+        r.add("LpPool", 1, n -> (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.LP));
+        r.add("GlobalMaxPool", 1, n -> (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.MAX, 2)});
+        r.add("GlobalAveragePool", 1, n -> (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.AVG, 2)});
+        r.add("GlobalLpPool", 2, n -> {
+            long p = n.node().attrInt("p", 2);
+            return (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.LP, p)};
+        });
+        r.add("MaxUnpool", 9, n -> (ctx, in) -> {
+            Tensor x = tensor(in, 0), idx = tensor(in, 1);
+            Tensor shapeT = KernelSupport.optionalTensor(in, 2);
+            long[] xs = x.shape();
+            long[] outShape;
+            if (shapeT != null) {
+                outShape = shapeT.toLongArray();
+            } else {
+                long[] kernel = n.node().attrInts("kernel_shape", null);
+                long[] strides = n.node().attrInts("strides", null), pads = n.node().attrInts("pads", new long[2 * kernel.length]);
+                outShape = xs.clone();
+                for (int i = 0; i < kernel.length; i++) {
+                    long s = strides == null ? 1 : strides[i];
+                    outShape[i + 2] = (xs[i + 2] - 1) * s + kernel[i] - pads[i] - pads[i + kernel.length];
+                }
+            }
+            Tensor out = Tensor.allocate(x.dtype(), outShape);
+            for (long e = 0; e < x.size(); e++) Elements.copy(x, e, out, idx.getLong(e));
+            return new Value[] {out};
+        });
+    }
+
+    private static Value[] pool(Node node, Tensor x, Kind kind) {
+        long[] xs = x.shape();
+        long[] kernel = node.attrInts("kernel_shape", null);
+        if (kernel == null) throw new IllegalArgumentException("attribute kernel_shape is required");
+        boolean ceil = node.attrInt("ceil_mode", 0) != 0;
+        boolean includePad = node.attrInt("count_include_pad", 0) != 0;
+        long p = node.attrInt("p", 2);
+        boolean columnMajor = node.attrInt("storage_order", 0) != 0;
+        ConvGeometry g = ConvGeometry.forward(node, Arrays.copyOfRange(xs, 2, xs.length), kernel, ceil);
+        ConvGeometry g3 = g.to3d();
+        int sp = xs.length - 2;
+        long[] outShape = new long[xs.length];
+        outShape[0] = xs[0];
+        outShape[1] = xs[1];
+        System.arraycopy(g.out(), 0, outShape, 2, sp);
+        Tensor out = Tensor.allocate(x.dtype(), outShape);
+        Tensor indices = kind == Kind.MAX ? Tensor.allocate(DType.INT64, outShape) : null;
+        long[] in = g3.in(), k = g3.kernel(), s = g3.strides(), d = g3.dilations(), pb = g3.padBegin(), pe = g3.padEnd();
+        long[] o = g3.out();
+        long inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], planes = xs[0] * xs[1];
+        double[] xv = x.toDoubleArray();
+        boolean integer = !x.dtype().isFloatingPoint();
+        for (long pl = 0; pl < planes; pl++) {
+            for (long od = 0; od < o[0]; od++) for (long oh = 0; oh < o[1]; oh++) for (long ow = 0; ow < o[2]; ow++) {
+                double acc = kind == Kind.MAX ? Double.NEGATIVE_INFINITY : 0;
+                long arg = -1, valid = 0, padded = 0;
+                for (long kd = 0; kd < k[0]; kd++) for (long kh = 0; kh < k[1]; kh++) for (long kw = 0; kw < k[2]; kw++) {
+                    long id = od * s[0] - pb[0] + kd * d[0], ih = oh * s[1] - pb[1] + kh * d[1], iw = ow * s[2] - pb[2] + kw * d[2];
+                    if (id < in[0] + pe[0] && ih < in[1] + pe[1] && iw < in[2] + pe[2]) padded++;
+                    if (id < 0 || id >= in[0] || ih < 0 || ih >= in[1] || iw < 0 || iw >= in[2]) continue;
+                    long e = (id * in[1] + ih) * in[2] + iw;
+                    double v = xv[(int) (pl * inPlane + e)];
+                    valid++;
+                    switch (kind) {
+                        case MAX -> {
+                            if (v > acc || arg < 0 || Double.isNaN(v)) { acc = v; arg = e; }
+                        }
+                        case AVG -> acc += v;
+                        case LP -> acc += Math.pow(Math.abs(v), p);
+                    }
+                }
+                long oe = pl * outPlane + (od * o[1] + oh) * o[2] + ow;
+                double res = switch (kind) {
+                    case MAX -> acc;
+                    case AVG -> acc / (includePad ? padded : valid);
+                    case LP -> Math.pow(acc, 1.0 / p);
+                };
+                if (integer) out.setLong(oe, (long) res); else out.setDouble(oe, res);
+                if (indices != null) indices.setLong(oe, pl * inPlane + (columnMajor ? columnMajor(arg, in, sp) : arg));
+            }
+        }
+        return new Value[] {out, indices};
+    }
+
+    /** Re-expresses a row-major spatial offset as the column-major offset MaxPool's storage_order=1 asks for. */
+    private static long columnMajor(long e, long[] in3, int sp) {
+        long[] in = Arrays.copyOfRange(in3, 3 - sp, 3);
+        long[] st = Shapes.strides(in);
+        long res = 0, mul = 1;
+        for (int t = 0; t < sp; t++) {
+            long idx = (e / st[t]) % in[t];
+            res += idx * mul;
+            mul *= in[t];
+        }
+        return res;
+    }
+
+    private static Tensor global(Tensor x, Kind kind, long p) {
+        long[] xs = x.shape();
+        long planes = xs[0] * xs[1], inner = Shapes.size(Arrays.copyOfRange(xs, 2, xs.length));
+        long[] outShape = xs.clone();
+        for (int i = 2; i < outShape.length; i++) outShape[i] = 1;
+        Tensor out = Tensor.allocate(x.dtype(), outShape);
+        for (long pl = 0; pl < planes; pl++) {
+            double acc = kind == Kind.MAX ? Double.NEGATIVE_INFINITY : 0;
+            for (long i = 0; i < inner; i++) {
+                double v = x.getDouble(pl * inner + i);
+                acc = switch (kind) {
+                    case MAX -> Math.max(acc, v);
+                    case AVG -> acc + v;
+                    case LP -> acc + Math.pow(Math.abs(v), p);
+                };
+            }
+            out.setDouble(pl, kind == Kind.AVG ? acc / inner : kind == Kind.LP ? Math.pow(acc, 1.0 / p) : acc);
+        }
+        return out;
+    }
+}
