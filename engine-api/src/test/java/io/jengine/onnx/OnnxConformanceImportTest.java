@@ -147,6 +147,26 @@ class OnnxConformanceImportTest {
         assertInstanceOf(UnsupportedDTypeException.class, e.getCause());
     }
 
+    /** The "light" zoo models (whole networks with generated weights) import, and so do their expected outputs. */
+    @Test
+    void lightModelsImport() throws IOException {
+        Path light = node.resolveSibling("light");
+        Assumptions.assumeTrue(Files.isDirectory(light));
+        int n = 0;
+        try (Stream<Path> files = Files.list(light)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".onnx")).sorted().toList()) {
+                Model m = OnnxImporter.load(f);
+                assertTrue(m.graph().nodes().size() > 5, f.toString());
+                String stem = f.getFileName().toString().replace(".onnx", "");
+                Path out = f.resolveSibling(stem + "_output_0.pb");
+                Tensor t = assertInstanceOf(Tensor.class, ValueFiles.read(out, m.graph().outputs().getFirst().type()));
+                assertEquals(DType.FLOAT32, t.dtype(), out.toString());
+                n++;
+            }
+        }
+        assertTrue(n >= 5, "only " + n + " light models");
+    }
+
     /** Every model of the suite imports; the only acceptable failure is an element type the engine lacks. */
     @Test
     void everyNodeModelImports() throws IOException {
