@@ -69,6 +69,9 @@ public final class Npy {
         }
         String header = new String(b, start, (int) headerLen,
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).strip();
+        if (header.matches("(?s).*'descr'\\s*:\\s*\\[.*")) {
+            throw new TensorFileException(file + ": structured numpy arrays (record dtypes) are not supported");
+        }
         Matcher d = DESCR.matcher(header), f = FORTRAN.matcher(header), s = SHAPE.matcher(header);
         if (!header.startsWith("{") || !d.find() || !f.find() || !s.find()) {
             throw new TensorFileException(file + ": malformed .npy header " + oneLine(header)

@@ -180,6 +180,11 @@ class NpyTest {
         m = assertThrows(TensorFileException.class, () -> Npy.read(obj)).getMessage();
         assertTrue(m.contains("object.npy") && m.contains("unsupported numpy dtype '|O'"), m);
 
+        Path structured = tmp.resolve("rec.npy");
+        Files.write(structured, replaceHeader(good, "'descr': '<f4'", "'descr': [('a'"));
+        m = assertThrows(TensorFileException.class, () -> Npy.read(structured)).getMessage();
+        assertTrue(m.contains("rec.npy") && m.contains("structured numpy arrays"), m);
+
         Path version = tmp.resolve("v9.npy");
         byte[] v9 = good.clone();
         v9[6] = 9;
