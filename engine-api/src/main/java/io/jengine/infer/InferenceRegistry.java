@@ -48,6 +48,13 @@ public final class InferenceRegistry {
         IndexingInference.register(r);
         QuantizationInference.register(r);
         ControlFlowInference.register(r);
+        ImageInference.register(r);
+        SignalInference.register(r);
+        RecurrentInference.register(r);
+        AttentionInference.register(r);
+        StringInference.register(r);
+        LossInference.register(r);
+        MiscInference.register(r);
         return r;
     }
 }
