@@ -63,6 +63,7 @@ final class IndexingKernels {
                 Tensor kT = optionalTensor(in, 1);
                 long k = kT == null ? 0 : kT.getLong(0);
                 long[] s = x.shape();
+                if (s.length < 2) throw new IllegalArgumentException("input must have rank >= 2, got " + x.describe());
                 long rows = s[s.length - 2], cols = s[s.length - 1];
                 Tensor out = Tensor.allocate(x.dtype(), s);
                 for (long e = 0; e < x.size(); e++) {
@@ -77,6 +78,7 @@ final class IndexingKernels {
             long dt = n.node().attrInt("dtype", -1), k = n.node().attrInt("k", 0);
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
+                if (x.rank() != 2) throw new IllegalArgumentException("input must have rank 2, got " + x.describe());
                 Tensor out = Tensor.allocate(dt < 0 ? x.dtype() : DType.fromOnnx((int) dt), x.shape());
                 long rows = x.dim(0), cols = x.dim(1);
                 for (long i = 0; i < rows; i++) {
@@ -110,11 +112,14 @@ final class IndexingKernels {
             };
         });
         r.add("DepthToSpace", 1, n -> {
-            long b = n.node().attrInt("blocksize", 0);
-            boolean crd = n.node().attrString("mode", "DCR").equals("CRD");
+            long b = blocksize(n.node());
+            boolean crd = depthMode(n.node());
             return (ctx, in) -> {
-                Tensor x = tensor(in, 0);
+                Tensor x = rank4(tensor(in, 0));
                 long N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), c = C / (b * b);
+                if (C % (b * b) != 0) {
+                    throw new IllegalArgumentException("channels " + C + " are not a multiple of blocksize^2 = " + b * b);
+                }
                 long[] st = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, new long[] {N, c, H * b, W * b}, idx -> {
                     long h = idx[2] / b, bh = idx[2] % b, w = idx[3] / b, bw = idx[3] % b;
@@ -124,11 +129,14 @@ final class IndexingKernels {
             };
         });
         r.add("SpaceToDepth", 1, n -> {
-            long b = n.node().attrInt("blocksize", 0);
-            boolean crd = n.node().attrString("mode", "DCR").equals("CRD");
+            long b = blocksize(n.node());
+            boolean crd = depthMode(n.node());
             return (ctx, in) -> {
-                Tensor x = tensor(in, 0);
+                Tensor x = rank4(tensor(in, 0));
                 long N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
+                if (H % b != 0 || W % b != 0) {
+                    throw new IllegalArgumentException("spatial dims " + H + "x" + W + " are not multiples of blocksize " + b);
+                }
                 long[] st = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, new long[] {N, C * b * b, H / b, W / b}, idx -> {
                     long block = crd ? idx[1] % (b * b) : idx[1] / C, c = crd ? idx[1] / (b * b) : idx[1] % C;
@@ -157,6 +165,26 @@ final class IndexingKernels {
         SelectionKernels.register(r);
     }
 
+    private static long blocksize(io.jengine.ir.Node node) {
+        if (!node.hasAttr("blocksize")) throw new IllegalArgumentException("attribute 'blocksize' is required");
+        long b = node.attrInt("blocksize", 0);
+        if (b <= 0) throw new IllegalArgumentException("attribute 'blocksize' must be positive, got " + b);
+        return b;
+    }
+
+    private static boolean depthMode(io.jengine.ir.Node node) {
+        String mode = node.attrString("mode", "DCR");
+        if (!mode.equals("DCR") && !mode.equals("CRD")) {
+            throw new IllegalArgumentException("attribute 'mode' must be DCR or CRD, got '" + mode + "'");
+        }
+        return mode.equals("CRD");
+    }
+
+    private static Tensor rank4(Tensor x) {
+        if (x.rank() != 4) throw new IllegalArgumentException("input must have rank 4 (N,C,H,W), got " + x.describe());
+        return x;
+    }
+
     private static Value[] split(Tensor x, long axisAttr, long[] sizes, int outs, boolean byCount) {
         int axis = Shapes.normalizeAxis(axisAttr, x.rank());
         long dim = x.dim(axis);
@@ -173,7 +201,10 @@ final class IndexingKernels {
                 left -= parts[i];
             }
         }
-        if (Arrays.stream(parts).sum() != dim) {
+        if (parts.length != outs) {
+            throw new IllegalArgumentException("split has " + parts.length + " entries for " + outs + " outputs");
+        }
+        if (Arrays.stream(parts).anyMatch(p -> p < 0) || Arrays.stream(parts).sum() != dim) {
             throw new IllegalArgumentException("split sizes " + Arrays.toString(parts) + " do not add up to " + dim);
         }
         Value[] res = new Value[parts.length];
@@ -193,6 +224,14 @@ final class IndexingKernels {
         long[] begin = new long[rank], step = new long[rank], out = s.clone();
         Arrays.fill(step, 1);
         boolean[] seen = new boolean[rank];
+        if (starts == null || ends == null || starts.length != ends.length) {
+            throw new IllegalArgumentException("starts " + Arrays.toString(starts) + " and ends " + Arrays.toString(ends)
+                    + " must be given with equal lengths");
+        }
+        if ((axes != null && axes.length != starts.length) || (steps != null && steps.length != starts.length)) {
+            throw new IllegalArgumentException("axes " + Arrays.toString(axes) + " and steps " + Arrays.toString(steps)
+                    + " must have " + starts.length + " entries like starts");
+        }
         for (int i = 0; i < starts.length; i++) {
             int ax = Shapes.normalizeAxis(axes == null ? i : axes[i], rank);
             if (seen[ax]) throw new IllegalArgumentException("axis " + ax + " is sliced twice");

@@ -87,8 +87,7 @@ final class SelectionKernels {
                 for (long i = 0; i < inner; i++) {
                     long base = o * dim * inner + i, best = 0;
                     for (long j = 1; j < dim; j++) {
-                        int c = compare(x, base + j * inner, base + best * inner);
-                        if (max ? c > 0 || (last && c == 0) : c < 0 || (last && c == 0)) best = j;
+                        if (beats(x, base + j * inner, base + best * inner, max, last)) best = j;
                     }
                     out.setLong(o * inner + i, best);
                 }
@@ -100,6 +99,21 @@ final class SelectionKernels {
             }
             return new Value[] {out};
         };
+    }
+
+    /**
+     * Whether element {@code a} replaces the best-so-far {@code b} in an arg-max/min scan. As numpy, NaN counts as the
+     * extreme for both (the first NaN wins, or the last one with select_last_index) and -0.0 equals 0.0.
+     */
+    private static boolean beats(Tensor x, long a, long b, boolean max, boolean last) {
+        if (x.dtype().isFloatingPoint()) {
+            double va = x.getDouble(a), vb = x.getDouble(b);
+            if (Double.isNaN(va)) return last || !Double.isNaN(vb);
+            if (Double.isNaN(vb)) return false;
+            return (max ? va > vb : va < vb) || (last && va == vb);
+        }
+        int c = compare(x, a, b);
+        return (max ? c > 0 : c < 0) || (last && c == 0);
     }
 
     private static Value[] unique(Tensor x, Long axisAttr, boolean sorted) {

@@ -107,7 +107,10 @@ final class ShapeKernels {
                 throw new IllegalArgumentException("repeats has " + reps.length + " entries, input has rank " + x.rank());
             }
             long[] s = x.shape(), out = new long[s.length], st = Shapes.strides(s);
-            for (int i = 0; i < s.length; i++) out[i] = s[i] * reps[i];
+            for (int i = 0; i < s.length; i++) {
+                if (reps[i] < 0) throw new IllegalArgumentException("repeats " + Arrays.toString(reps) + " has a negative entry");
+                out[i] = s[i] * reps[i];
+            }
             return new Value[] {IndexMapping.gather(x, out, idx -> {
                 long o = 0;
                 for (int d = 0; d < idx.length; d++) o += (idx[d] % s[d]) * st[d];
@@ -124,18 +127,9 @@ final class ShapeKernels {
                 return new Value[] {out};
             };
         });
-        r.add("Dropout", 1, n -> (ctx, in) -> {
-            Tensor x = tensor(in, 0);
-            Tensor training = optionalTensor(in, 2);
-            Tensor ratio = optionalTensor(in, 1);
-            boolean train = training != null && training.getLong(0) != 0;
-            if (train && (ratio == null || ratio.getDouble(0) != 0)) {
-                throw new IllegalArgumentException("training mode with a non-zero ratio is random: not supported at inference");
-            }
-            Tensor mask = Tensor.allocate(DType.BOOL, x.shape());
-            for (long i = 0; i < mask.size(); i++) mask.setLong(i, 1);
-            return new Value[] {x.copy(), mask};
-        });
+        r.add("Dropout", 1, n -> DropoutKernel.inference(n.node(), n.opsetVersion()));
+        r.add("Dropout", 12, n -> DropoutKernel.training(n.node()));
+        r.add("TensorScatter", 24, n -> TensorScatterKernel.create(n.node()));
         IndexingKernels.register(r);
     }
 
@@ -273,9 +267,16 @@ final class ShapeKernels {
         return result;
     }
 
+    /** A new value equal to {@code v}: tensors are copied, sequences and optionals are rebuilt around copies. */
     static Value identityOf(Value v) {
+        if (v == null) throw new IllegalArgumentException("input 0 is required");
         if (v instanceof Tensor t) return t.copy();
-        if (v instanceof TensorSequence || v instanceof OptionalValue) return v;
-        throw new IllegalArgumentException("unsupported value " + v.describe());
+        if (v instanceof TensorSequence seq) {
+            return new TensorSequence(seq.elementType(), seq.tensors().stream().map(Tensor::copy).toList());
+        }
+        if (v instanceof OptionalValue opt) {
+            return new OptionalValue(opt.elementType(), opt.isPresent() ? identityOf(opt.content()) : null);
+        }
+        throw new IllegalArgumentException("input 0 has an unsupported kind: " + v.describe());
     }
 }
