@@ -45,6 +45,15 @@ final class GatherScatterKernels {
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), idx = tensor(in, 1);
                 int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+                if (idx.rank() != x.rank()) {
+                    throw new IllegalArgumentException("indices rank " + idx.rank() + " differs from data rank " + x.rank());
+                }
+                for (int d = 0; d < x.rank(); d++) {
+                    if (d != axis && idx.dim(d) > x.dim(d)) {
+                        throw new IllegalArgumentException("indices shape " + Shapes.format(idx.shape())
+                                + " exceeds data shape " + Shapes.format(x.shape()) + " on axis " + d);
+                    }
+                }
                 long[] xs = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, idx.shape(), new IndexMapping.Map() {
                     long e = 0;

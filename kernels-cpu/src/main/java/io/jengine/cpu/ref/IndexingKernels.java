@@ -92,7 +92,11 @@ final class IndexingKernels {
             long axisAttr = n.node().attrInt("axis", -1);
             return (ctx, in) -> {
                 Tensor idx = tensor(in, 0), depthT = tensor(in, 1), values = tensor(in, 2);
-                long depth = (long) depthT.getDouble(0);
+                if (values.size() != 2) {
+                    throw new IllegalArgumentException("values must hold [off, on], got " + values.describe());
+                }
+                long depth = (long) KernelSupport.scalarDouble(depthT);
+                if (depth <= 0) throw new IllegalArgumentException("depth must be positive, got " + depth);
                 long[] s = idx.shape();
                 int rank = s.length + 1;
                 int axis = Shapes.normalizeAxis(axisAttr, rank);
@@ -146,10 +150,25 @@ final class IndexingKernels {
             };
         });
         r.add("ReverseSequence", 10, n -> {
-            int batchAxis = (int) n.node().attrInt("batch_axis", 1), timeAxis = (int) n.node().attrInt("time_axis", 0);
+            long batchAttr = n.node().attrInt("batch_axis", 1), timeAttr = n.node().attrInt("time_axis", 0);
+            if (!((batchAttr == 0 && timeAttr == 1) || (batchAttr == 1 && timeAttr == 0))) {
+                throw new IllegalArgumentException("attributes batch_axis and time_axis must be 0 and 1 in some order, got "
+                        + batchAttr + " and " + timeAttr);
+            }
+            int batchAxis = (int) batchAttr, timeAxis = (int) timeAttr;
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
                 long[] lens = tensor(in, 1).toLongArray();
+                if (x.rank() < 2 || lens.length != x.dim(batchAxis)) {
+                    throw new IllegalArgumentException("sequence_lens has " + lens.length + " entries for input "
+                            + x.describe() + " with batch axis " + batchAxis);
+                }
+                for (long len : lens) {
+                    if (len < 0 || len > x.dim(timeAxis)) {
+                        throw new IllegalArgumentException("sequence_lens entry " + len + " is outside [0, "
+                                + x.dim(timeAxis) + "]");
+                    }
+                }
                 long[] st = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, x.shape(), idx -> {
                     long len = lens[(int) idx[batchAxis]];

@@ -17,14 +17,14 @@ final class PadKernels {
         r.add("Pad", 1, n -> {
             long[] pads = n.node().attrInts(n.node().hasAttr("pads") ? "pads" : "paddings", new long[0]);
             double value = n.node().attrFloat("value", 0f);
-            String mode = n.node().attrString("mode", "constant");
+            String mode = checkMode(n.node().attrString("mode", "constant"));
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
                 return new Value[] {pad(x, pads, null, Tensor.fromDoubles(x.dtype(), new long[0], new double[] {value}), mode)};
             };
         });
         r.add("Pad", 11, n -> {
-            String mode = n.node().attrString("mode", "constant");
+            String mode = checkMode(n.node().attrString("mode", "constant"));
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), value = optionalTensor(in, 2), axes = optionalTensor(in, 3);
                 return new Value[] {pad(x, tensor(in, 1).toLongArray(), axes == null ? null : axes.toLongArray(),
@@ -37,6 +37,10 @@ final class PadKernels {
                 Tensor x = tensor(in, 0);
                 long[] shape = tensor(in, 1).toLongArray();
                 int rank = x.rank();
+                int expected = axesAttr == null ? rank : axesAttr.length;
+                if (shape.length != expected) {
+                    throw new IllegalArgumentException("shape has " + shape.length + " entries, expected " + expected);
+                }
                 long[] pads = new long[2 * rank];
                 for (int i = 0; i < shape.length; i++) {
                     int ax = Shapes.normalizeAxis(axesAttr == null ? i : axesAttr[i], rank);
@@ -48,6 +52,14 @@ final class PadKernels {
                 return new Value[] {pad(x, pads, null, null, "constant")};
             };
         });
+    }
+
+    private static String checkMode(String mode) {
+        return switch (mode) {
+            case "constant", "reflect", "edge", "wrap" -> mode;
+            default -> throw new IllegalArgumentException(
+                    "attribute 'mode' must be constant, reflect, edge or wrap, got '" + mode + "'");
+        };
     }
 
     static Tensor pad(Tensor x, long[] padsIn, long[] axes, Tensor value, String mode) {

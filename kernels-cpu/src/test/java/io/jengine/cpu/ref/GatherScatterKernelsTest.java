@@ -38,6 +38,8 @@ class GatherScatterKernelsTest {
         Tensor strings = Tensor.ofStrings(new long[] {2, 2}, "a", "b", "c", "d");
         Tensor gs = run1(node("GatherElements", 2, 1), 13, strings, longs(new long[] {1, 2}, 1, 0));
         assertArrayEquals(new String[] {"c", "b"}, gs.toStringArray());
+        assertThrows(IllegalArgumentException.class, () -> run1(node("GatherElements", 2, 1), 13, strings,
+                longs(new long[] {1, 3}, 0, 0, 0)));
         // data [2,3,2], indices [2,2,1], batch_dims 1: out[b,j] = data[b, idx[b,j,0]]
         Tensor nd = run1(node("GatherND", 2, 1, Attribute.of("batch_dims", 1L)), 13, iota(DType.FLOAT64, 2, 3, 2),
                 longs(new long[] {2, 2, 1}, 1, 0, 2, 1));

@@ -187,6 +187,9 @@ class ShapeKernelsTest {
                 Attribute.of("value", 1.5f)), 2, Tensor.ofFloats(new long[] {1, 2}, 4f, 5f));
         assertArrayEquals(new double[] {1.5, 4, 5}, old.toDoubleArray());
         assertThrows(IllegalArgumentException.class, () -> run1(node("Pad", 2, 1), 13, a, vec(1, 1)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run1(node("Pad", 2, 1, Attribute.of("mode", "mirror")), 13, a, vec(0, 0, 0, 0)));
+        assertTrue(e.getMessage().contains("'mode'"), e.getMessage());
     }
 
     @Test
@@ -262,6 +265,9 @@ class ShapeKernelsTest {
         Tensor y = run1(node("ReverseSequence", 2, 1, Attribute.of("batch_axis", 1L), Attribute.of("time_axis", 0L)),
                 10, x, vec(4, 1, 3));
         assertTensor(y, new long[] {4, 3}, 9, 1, 8, 6, 4, 5, 3, 7, 2, 0, 10, 11);
+        assertThrows(IllegalArgumentException.class, () -> run1(node("ReverseSequence", 2, 1), 10, x, vec(5, 1, 1)));
+        assertThrows(IllegalArgumentException.class, () -> run1(node("ReverseSequence", 2, 1,
+                Attribute.of("batch_axis", 1L), Attribute.of("time_axis", 1L)), 10, x, vec(1, 1, 1)));
     }
 
     @Test
