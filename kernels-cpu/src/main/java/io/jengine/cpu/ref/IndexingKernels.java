@@ -28,6 +28,10 @@ final class IndexingKernels {
             long axis = n.node().attrInt("axis", 0);
             int outs = n.node().outputs().size();
             boolean byCount = n.node().hasAttr("num_outputs");
+            if (byCount && n.node().attrInt("num_outputs", 0) != outs) {
+                throw new IllegalArgumentException("attribute 'num_outputs' is " + n.node().attrInt("num_outputs", 0)
+                        + " but the node has " + outs + " outputs");
+            }
             return (ctx, in) -> {
                 Tensor s = optionalTensor(in, 1);
                 return split(tensor(in, 0), axis, s == null ? null : s.toLongArray(), outs, byCount);
@@ -48,7 +52,9 @@ final class IndexingKernels {
             DType t = start.dtype();
             double s = start.getDouble(0), l = limit.getDouble(0), d = delta.getDouble(0);
             if (d == 0) throw new IllegalArgumentException("delta is 0");
-            long count = (long) Math.max(0, Math.ceil((l - s) / d));
+            // Integer ranges count exactly: a double cannot hold every int64 distance.
+            long count = t.isFloatingPoint() ? (long) Math.max(0, Math.ceil((l - s) / d))
+                    : Math.max(0, Math.ceilDiv(limit.getLong(0) - start.getLong(0), delta.getLong(0)));
             Tensor out = Tensor.allocate(t, count);
             for (long i = 0; i < count; i++) {
                 if (t.isFloatingPoint()) out.setDouble(i, s + i * d);

@@ -130,8 +130,7 @@ final class SelectionKernels {
             for (long o = 0; o < outer; o++) {
                 for (long i = 0; i < inner; i++) {
                     long e = (o * dim + j) * inner + i;
-                    key.add(src.dtype() == DType.STRING ? src.getString(e)
-                            : src.dtype().isFloatingPoint() ? (Object) src.getDouble(e) : (Object) src.getLong(e));
+                    key.add(keyElement(src, e));
                 }
             }
             long[] info = seen.get(key);
@@ -161,14 +160,24 @@ final class SelectionKernels {
             for (long o = 0; o < outer; o++) {
                 for (long i = 0; i < inner; i++) {
                     long e = (o * dim + j) * inner + i;
-                    key.add(src.dtype() == DType.STRING ? src.getString(e)
-                            : src.dtype().isFloatingPoint() ? (Object) src.getDouble(e) : (Object) src.getLong(e));
+                    key.add(keyElement(src, e));
                 }
             }
             inverse.setLong(j, position.get(key));
         }
         Tensor y = GatherScatterKernels.take(src, firstIdx, axis);
         return new Value[] {y, first, inverse, counts};
+    }
+
+    /**
+     * One element as a comparable, equality-consistent key: -0.0 folds into 0.0 (numpy counts them as one value) while
+     * NaNs stay equal to each other; uint64 gets its sign bit flipped so that signed order is unsigned order.
+     */
+    private static Object keyElement(Tensor t, long e) {
+        DType d = t.dtype();
+        if (d == DType.STRING) return t.getString(e);
+        if (d.isFloatingPoint()) return t.getDouble(e) + 0.0;
+        return d == DType.UINT64 ? t.getLong(e) ^ Long.MIN_VALUE : t.getLong(e);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

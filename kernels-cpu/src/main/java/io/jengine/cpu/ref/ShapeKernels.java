@@ -120,6 +120,9 @@ final class ShapeKernels {
         r.add("ConstantOfShape", 9, n -> {
             Tensor v = n.node().attrTensor("value");
             Tensor fill = v == null ? Tensor.allocate(DType.FLOAT32) : v;
+            if (fill.size() != 1) {
+                throw new IllegalArgumentException("attribute 'value' must hold one element, got " + fill.describe());
+            }
             return (ctx, in) -> {
                 long[] shape = tensor(in, 0).toLongArray();
                 Tensor out = Tensor.allocate(fill.dtype(), shape);

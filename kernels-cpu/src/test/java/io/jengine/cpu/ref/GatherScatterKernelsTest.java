@@ -135,6 +135,15 @@ class GatherScatterKernelsTest {
         assertTensor((Tensor) u[1], new long[] {4}, 0, 1, 3, 4);
         assertTensor((Tensor) u[2], new long[] {6}, 0, 1, 1, 2, 3, 2);
         assertTensor((Tensor) u[3], new long[] {4}, 1, 2, 2, 1);
+        // numpy 2: -0.0 joins 0.0, the NaNs collapse into one value sorted last
+        Value[] f = KernelHarness.run(node("Unique", 1, 4), 11,
+                Tensor.ofDoubles(new long[] {6}, 1.0, 0.0, -0.0, Double.NaN, 1.0, Double.NaN));
+        assertArrayEquals(new double[] {0, 1, Double.NaN}, ((Tensor) f[0]).toDoubleArray());
+        assertTensor((Tensor) f[1], new long[] {3}, 1, 0, 3);
+        assertTensor((Tensor) f[2], new long[] {6}, 1, 0, 0, 2, 1, 2);
+        assertTensor((Tensor) f[3], new long[] {3}, 2, 2, 2);
+        Tensor u64 = Tensor.fromLongs(DType.UINT64, new long[] {3}, new long[] {-1L, 5, -1L});
+        assertTensor((Tensor) KernelHarness.run(node("Unique", 1, 1), 11, u64)[0], new long[] {2}, 5, -1L);
         // axis 0 on rows: rows 0 and 2 are equal
         Value[] rows = KernelHarness.run(node("Unique", 1, 4, Attribute.of("axis", 0L)), 11,
                 longs(new long[] {3, 2}, 1, 0, 0, 1, 1, 0));

@@ -220,6 +220,10 @@ class ShapeKernelsTest {
         Tensor r = run1(node("Range", 3, 1), 11, longs(new long[0], 10), longs(new long[0], 3),
                 longs(new long[0], -3));
         assertTensor(r, new long[] {3}, 10, 7, 4);
+        long far = 1L << 60;
+        Tensor exact = run1(node("Range", 3, 1), 11, longs(new long[0], far), longs(new long[0], far + 3),
+                longs(new long[0], 2));
+        assertTensor(exact, new long[] {2}, far, far + 2);
         Tensor rf = run1(node("Range", 3, 1), 11, Tensor.scalar(DType.FLOAT32, 1), Tensor.scalar(DType.FLOAT32, 2),
                 Tensor.scalar(DType.FLOAT32, 0.25));
         assertArrayEquals(new double[] {1, 1.25, 1.5, 1.75}, rf.toDoubleArray());
