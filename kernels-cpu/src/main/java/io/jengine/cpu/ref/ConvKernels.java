@@ -115,7 +115,7 @@ final class ConvKernels {
             if (outShapeAttr != null || autoPad.startsWith("SAME")) {
                 out[i] = outShapeAttr != null ? outShapeAttr[outShapeAttr.length - sp + i] : in[i] * strides[i];
                 long total = full - out[i];
-                pb[i] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+                pb[i] = autoPad.equals("SAME_UPPER") ? Math.floorDiv(total, 2) : total - Math.floorDiv(total, 2);
             } else {
                 pb[i] = autoPad.equals("VALID") ? 0 : pads[i];
                 long pe = autoPad.equals("VALID") ? 0 : pads[i + sp];

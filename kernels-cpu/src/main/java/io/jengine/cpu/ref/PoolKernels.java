@@ -30,20 +30,24 @@ final class PoolKernels {
             Tensor x = tensor(in, 0), idx = tensor(in, 1);
             Tensor shapeT = KernelSupport.optionalTensor(in, 2);
             long[] xs = x.shape();
-            long[] outShape;
-            if (shapeT != null) {
-                outShape = shapeT.toLongArray();
-            } else {
-                long[] kernel = n.node().attrInts("kernel_shape", null);
-                long[] strides = n.node().attrInts("strides", null), pads = n.node().attrInts("pads", new long[2 * kernel.length]);
-                outShape = xs.clone();
-                for (int i = 0; i < kernel.length; i++) {
-                    long s = strides == null ? 1 : strides[i];
-                    outShape[i + 2] = (xs[i + 2] - 1) * s + kernel[i] - pads[i] - pads[i + kernel.length];
-                }
+            long[] kernel = n.node().attrInts("kernel_shape", null);
+            if (kernel == null) throw new IllegalArgumentException("attribute kernel_shape is required");
+            long[] strides = n.node().attrInts("strides", null), pads = n.node().attrInts("pads", new long[2 * kernel.length]);
+            // The indices address the tensor MaxPool saw, whose shape follows from kernel, strides and pads; an
+            // explicit output_shape may be larger, and each index keeps its coordinates, not its flat offset.
+            long[] pooled = xs.clone();
+            for (int i = 0; i < kernel.length; i++) {
+                long s = strides == null ? 1 : strides[i];
+                pooled[i + 2] = (xs[i + 2] - 1) * s + kernel[i] - pads[i] - pads[i + kernel.length];
             }
+            long[] outShape = shapeT != null ? shapeT.toLongArray() : pooled;
             Tensor out = Tensor.allocate(x.dtype(), outShape);
-            for (long e = 0; e < x.size(); e++) Elements.copy(x, e, out, idx.getLong(e));
+            long[] ps = Shapes.strides(pooled), os = Shapes.strides(outShape);
+            for (long e = 0; e < x.size(); e++) {
+                long flat = idx.getLong(e), target = 0;
+                for (int d = 0; d < pooled.length; d++) target += ((flat / ps[d]) % pooled[d]) * os[d];
+                Elements.copy(x, e, out, target);
+            }
             return new Value[] {out};
         });
     }
