@@ -20,7 +20,7 @@ final class GatherScatterKernels {
             long axisAttr = n.node().attrInt("axis", 0);
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), idx = tensor(in, 1);
-                int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+                int axis = Axis.of(axisAttr, x.rank());
                 long[] s = x.shape();
                 long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis)), inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
                 long dim = s[axis];
@@ -44,7 +44,7 @@ final class GatherScatterKernels {
             long axisAttr = n.node().attrInt("axis", 0);
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), idx = tensor(in, 1);
-                int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+                int axis = Axis.of(axisAttr, x.rank());
                 if (idx.rank() != x.rank()) {
                     throw new IllegalArgumentException("indices rank " + idx.rank() + " differs from data rank " + x.rank());
                 }
@@ -108,7 +108,7 @@ final class GatherScatterKernels {
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), cond = tensor(in, 1);
                 Tensor src = axisAttr == null ? x.reshape(x.size()) : x;
-                int axis = axisAttr == null ? 0 : Shapes.normalizeAxis(axisAttr, x.rank());
+                int axis = axisAttr == null ? 0 : Axis.of(axisAttr, x.rank());
                 List<Long> keep = new ArrayList<>();
                 for (long i = 0; i < Math.min(cond.size(), src.dim(axis)); i++) if (cond.getLong(i) != 0) keep.add(i);
                 Tensor idx = Tensor.ofLongs(new long[] {keep.size()}, keep.stream().mapToLong(Long::longValue).toArray());
@@ -156,7 +156,7 @@ final class GatherScatterKernels {
     private static io.jengine.spi.Kernel scatterElements(long axisAttr, String reduction) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0), idx = tensor(in, 1), upd = tensor(in, 2);
-            int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+            int axis = Axis.of(axisAttr, x.rank());
             if (!Arrays.equals(idx.shape(), upd.shape()) || idx.rank() != x.rank()) {
                 throw new IllegalArgumentException("indices " + Shapes.format(idx.shape()) + " and updates "
                         + Shapes.format(upd.shape()) + " must have one shape, of the rank of data " + x.rank());

@@ -105,7 +105,7 @@ final class IndexingKernels {
                 if (depth <= 0) throw new IllegalArgumentException("depth must be positive, got " + depth);
                 long[] s = idx.shape();
                 int rank = s.length + 1;
-                int axis = Shapes.normalizeAxis(axisAttr, rank);
+                int axis = Axis.of(axisAttr, rank);
                 long[] out = new long[rank];
                 for (int i = 0, j = 0; i < rank; i++) out[i] = i == axis ? depth : s[j++];
                 Tensor res = Tensor.allocate(values.dtype(), out);
@@ -211,7 +211,7 @@ final class IndexingKernels {
     }
 
     private static Value[] split(Tensor x, long axisAttr, long[] sizes, int outs, boolean byCount) {
-        int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+        int axis = Axis.of(axisAttr, x.rank());
         long dim = x.dim(axis);
         long[] parts = sizes;
         if (parts == null) {
@@ -258,7 +258,7 @@ final class IndexingKernels {
                     + " must have " + starts.length + " entries like starts");
         }
         for (int i = 0; i < starts.length; i++) {
-            int ax = Shapes.normalizeAxis(axes == null ? i : axes[i], rank);
+            int ax = Axis.of(axes == null ? i : axes[i], rank);
             if (seen[ax]) throw new IllegalArgumentException("axis " + ax + " is sliced twice");
             seen[ax] = true;
             long st = steps == null ? 1 : steps[i];

@@ -43,7 +43,7 @@ final class PadKernels {
                 }
                 long[] pads = new long[2 * rank];
                 for (int i = 0; i < shape.length; i++) {
-                    int ax = Shapes.normalizeAxis(axesAttr == null ? i : axesAttr[i], rank);
+                    int ax = Axis.of(axesAttr == null ? i : axesAttr[i], rank);
                     long diff = shape[i] - x.dim(ax);
                     // Cropping takes the extra element from the start, padding puts it at the end (as the spec's reference).
                     if (diff >= 0) { pads[ax] = diff / 2; pads[ax + rank] = diff - diff / 2; }
@@ -75,7 +75,7 @@ final class PadKernels {
                 throw new IllegalArgumentException("pads has " + padsIn.length + " entries for " + axes.length + " axes");
             }
             for (int i = 0; i < axes.length; i++) {
-                int ax = Shapes.normalizeAxis(axes[i], rank);
+                int ax = Axis.of(axes[i], rank);
                 pads[ax] = padsIn[i];
                 pads[ax + rank] = padsIn[i + axes.length];
             }

@@ -45,7 +45,7 @@ final class SelectionKernels {
     }
 
     private static Value[] topK(Tensor x, long k, long axisAttr, boolean largest, boolean sorted) {
-        int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+        int axis = Axis.of(axisAttr, x.rank());
         long[] s = x.shape();
         long dim = s[axis];
         if (k < 0 || k > dim) throw new IllegalArgumentException("k = " + k + " is outside [0, " + dim + "]");
@@ -76,7 +76,7 @@ final class SelectionKernels {
         boolean keep = node.attrInt("keepdims", 1) != 0, last = node.attrInt("select_last_index", 0) != 0;
         return (ctx, in) -> {
             Tensor x = tensor(in, 0);
-            int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+            int axis = Axis.of(axisAttr, x.rank());
             long[] s = x.shape();
             long dim = s[axis], inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
             long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));
@@ -118,7 +118,7 @@ final class SelectionKernels {
 
     private static Value[] unique(Tensor x, Long axisAttr, boolean sorted) {
         Tensor src = axisAttr == null ? x.reshape(x.size()) : x;
-        int axis = axisAttr == null ? 0 : Shapes.normalizeAxis(axisAttr, x.rank());
+        int axis = axisAttr == null ? 0 : Axis.of(axisAttr, x.rank());
         long[] s = src.shape();
         long dim = s[axis], inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
         long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));

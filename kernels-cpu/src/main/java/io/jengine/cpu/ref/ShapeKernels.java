@@ -192,7 +192,7 @@ final class ShapeKernels {
             for (int i = 0; i < s.length; i++) drop[i] = s[i] == 1;
         } else {
             for (long a : axes) {
-                int ax = Shapes.normalizeAxis(a, s.length);
+                int ax = Axis.of(a, s.length);
                 if (s[ax] != 1) throw new IllegalArgumentException("cannot squeeze axis " + a + " of size " + s[ax]);
                 drop[ax] = true;
             }
@@ -208,7 +208,7 @@ final class ShapeKernels {
         int rank = s.length + axes.length;
         boolean[] ins = new boolean[rank];
         for (long a : axes) {
-            int ax = Shapes.normalizeAxis(a, rank);
+            int ax = Axis.of(a, rank);
             if (ins[ax]) throw new IllegalArgumentException("axes " + Arrays.toString(axes) + " repeat axis " + ax);
             ins[ax] = true;
         }
@@ -228,7 +228,7 @@ final class ShapeKernels {
         long[] s = x.shape(), st = Shapes.strides(s), out = new long[rank], pst = new long[rank];
         boolean[] seen = new boolean[rank];
         for (int i = 0; i < rank; i++) {
-            int p = Shapes.normalizeAxis(perm[i], rank);
+            int p = Axis.of(perm[i], rank);
             if (seen[p]) throw new IllegalArgumentException("perm " + Arrays.toString(perm) + " is not a permutation");
             seen[p] = true;
             out[i] = s[p];
@@ -240,7 +240,7 @@ final class ShapeKernels {
     static Tensor concat(List<Tensor> xs, long axisAttr) {
         Tensor first = xs.getFirst();
         int rank = first.rank();
-        int axis = Shapes.normalizeAxis(axisAttr, rank);
+        int axis = Axis.of(axisAttr, rank);
         long[] out = first.shape();
         long total = 0;
         for (Tensor t : xs) {

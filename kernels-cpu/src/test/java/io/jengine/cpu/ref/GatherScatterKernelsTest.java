@@ -28,6 +28,9 @@ class GatherScatterKernelsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run1(node("Gather", 2, 1), 13, iota(DType.INT8, 2, 3), vec(2)));
         assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+        IllegalArgumentException scalar = assertThrows(IllegalArgumentException.class,
+                () -> run1(node("Gather", 2, 1), 13, Tensor.scalar(DType.INT8, 3), vec(0)));
+        assertTrue(scalar.getMessage().contains("rank >= 1"), scalar.getMessage());
     }
 
     @Test

@@ -169,6 +169,8 @@ class ShapeKernelsTest {
         assertThrows(IllegalArgumentException.class, () -> run1(node("Slice", 5, 1), 13, x, vec(0), vec(1),
                 vec(0), vec(0)));
         assertThrows(IllegalArgumentException.class, () -> run1(node("Slice", 3, 1), 13, x, vec(0, 0), vec(1)));
+        assertThrows(IllegalArgumentException.class, () -> run1(node("Slice", 3, 1), 13, Tensor.scalar(DType.INT32, 1),
+                vec(0), vec(1)));
     }
 
     @Test
