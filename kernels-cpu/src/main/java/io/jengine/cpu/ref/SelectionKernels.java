@@ -9,7 +9,6 @@ import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +43,23 @@ final class SelectionKernels {
                 : Long.compare(t.getLong(a), t.getLong(b));
     }
 
+    /**
+     * Order of two candidates for TopK: better value first, ties by lower index (elements are visited in index order
+     * and the sort is stable). As ONNX's reference, NaN ranks after every number whether largest or smallest is asked,
+     * and -0.0 ties with 0.0.
+     */
+    private static int topKOrder(Tensor x, long a, long b, boolean largest) {
+        if (x.dtype().isFloatingPoint()) {
+            double va = x.getDouble(a), vb = x.getDouble(b);
+            boolean na = Double.isNaN(va), nb = Double.isNaN(vb);
+            if (na || nb) return Boolean.compare(na, nb);
+            int c = va < vb ? -1 : va > vb ? 1 : 0;
+            return largest ? -c : c;
+        }
+        int c = compare(x, a, b);
+        return largest ? -c : c;
+    }
+
     private static Value[] topK(Tensor x, long k, long axisAttr, boolean largest, boolean sorted) {
         int axis = Axis.of(axisAttr, x.rank());
         long[] s = x.shape();
@@ -58,8 +74,7 @@ final class SelectionKernels {
                 long base = o * dim * inner + i;
                 List<Long> order = new ArrayList<>();
                 for (long j = 0; j < dim; j++) order.add(j);
-                Comparator<Long> byValue = (a, b) -> compare(x, base + a * inner, base + b * inner);
-                order.sort((largest ? byValue.reversed() : byValue).thenComparing(Comparator.naturalOrder()));
+                order.sort((a, b) -> topKOrder(x, base + a * inner, base + b * inner, largest));
                 for (long j = 0; j < k; j++) {
                     long src = order.get((int) j);
                     long dst = o * k * inner + j * inner + i;

@@ -109,6 +109,11 @@ class GatherScatterKernelsTest {
         assertTensor((Tensor) large[0], new long[] {2, 4}, 5, 5, 1, 5, 3, 1, 0, 2);
         assertTensor((Tensor) large[1], new long[] {2, 4}, 1, 1, 0, 1, 0, 0, 1, 0);
         assertThrows(IllegalArgumentException.class, () -> KernelHarness.run(node("TopK", 2, 2), 11, x, vec(5)));
+        // ONNX's reference (lexsort on -x or x, then index): NaN comes after every number in both directions
+        Tensor f = Tensor.ofFloats(new long[] {5}, Float.NaN, 1, 3, Float.NaN, 2);
+        assertTensor((Tensor) KernelHarness.run(node("TopK", 2, 2), 11, f, vec(3))[1], new long[] {3}, 2, 4, 1);
+        assertTensor((Tensor) KernelHarness.run(node("TopK", 2, 2, Attribute.of("largest", 0L)), 11, f, vec(4))[1],
+                new long[] {4}, 1, 4, 2, 0);
     }
 
     @Test
