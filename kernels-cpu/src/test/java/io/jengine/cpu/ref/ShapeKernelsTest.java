@@ -291,5 +291,12 @@ class ShapeKernelsTest {
         assertTensor((Tensor) train[1], new long[] {6}, 1, 1, 1, 1, 0, 1);
         assertThrows(IllegalArgumentException.class, () -> KernelHarness.run(node("Dropout", 3, 1), 13, x,
                 Tensor.scalar(DType.FLOAT32, 1.0), Tensor.ofBools(new long[0], true)));
+        // without a seed the mask is random, but every kept element is scaled by 1 / (1 - 0.25)
+        Value[] free = KernelHarness.run(node("Dropout", 3, 2), 13, x, Tensor.scalar(DType.FLOAT32, 0.25),
+                Tensor.ofBools(new long[0], true));
+        Tensor y = (Tensor) free[0], mask = (Tensor) free[1];
+        for (int i = 0; i < 6; i++) {
+            assertEquals(mask.getBool(i) ? (i + 1) / 0.75 : 0.0, y.getDouble(i), 1e-6);
+        }
     }
 }
