@@ -202,6 +202,8 @@ class ShapeKernelsTest {
         assertTensor(run1(node("Tile", 2, 1), 13, longs(new long[] {1, 2}, 7, 8), vec(2, 2)),
                 new long[] {2, 4}, 7, 8, 7, 8, 7, 8, 7, 8);
         assertThrows(IllegalArgumentException.class, () -> run1(node("Tile", 2, 1), 13, x, vec(2)));
+        assertTensor(run1(node("Tile", 3, 1), 1, longs(new long[] {2, 1}, 7, 8), longs(new long[0], 3),
+                longs(new long[0], -1)), new long[] {2, 3}, 7, 7, 7, 8, 8, 8);
         // crop 5 -> 2 takes [1, 3); pad 1 -> 4 puts one zero before and two after
         Tensor c = run1(node("CenterCropPad", 2, 1), 18, longs(new long[] {5, 1}, 1, 2, 3, 4, 5), vec(2, 4));
         assertTensor(c, new long[] {2, 4}, 0, 2, 0, 0, 0, 3, 0, 0);
