@@ -161,6 +161,11 @@ class ShapeKernelsTest {
         // numpy: x[3:0:-2, -1:-100:-2]
         Tensor y = run1(node("Slice", 5, 1), 13, x, vec(3, -1), vec(0, -100), vec(0, 1), vec(-2, -2));
         assertTensor(y, new long[] {2, 3}, 19, 17, 15, 9, 7, 5);
+        // a backward start before the axis clamps to 0 (spec), so [-100:-200:-1] keeps element 0
+        assertTensor(run1(node("Slice", 4, 1), 13, x, vec(-100), vec(-200), vec(1), vec(-1)), new long[] {4, 1},
+                0, 5, 10, 15);
+        assertArrayEquals(new long[] {4, 0}, run1(node("Slice", 5, 1), 13, Tensor.allocate(DType.INT32, 4, 0),
+                vec(-1), vec(-10), vec(1), vec(-1)).shape());
         Tensor big = run1(node("Slice", 3, 1), 13, x, vec(1), vec(Long.MAX_VALUE));
         assertTensor(big, new long[] {3, 5}, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
         Tensor old = run1(node("Slice", 1, 1, Attribute.of("starts", new long[] {1}),
