@@ -265,10 +265,7 @@ final class IndexingKernels {
             if (st == 0) throw new IllegalArgumentException("slice step on axis " + ax + " is 0");
             long n = s[ax];
             long b = starts[i] < 0 ? starts[i] + n : starts[i];
-            // ONNX Runtime reads an INT32/INT64 max end as numpy's "None": through the last element in the step's
-            // direction, also when stepping backward.
-            boolean toEnd = ends[i] == Integer.MAX_VALUE || ends[i] == Long.MAX_VALUE;
-            long e = toEnd ? (st < 0 ? -1 : n) : ends[i] < 0 ? ends[i] + n : ends[i];
+            long e = ends[i] < 0 ? ends[i] + n : ends[i];
             if (st > 0) {
                 b = Math.max(0, Math.min(n, b));
                 e = Math.max(0, Math.min(n, e));
