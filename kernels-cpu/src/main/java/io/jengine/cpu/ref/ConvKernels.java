@@ -24,52 +24,109 @@ final class ConvKernels {
                 null, null, null)});
         r.add("ConvInteger", 10, n -> (ctx, in) -> new Value[] {conv(n.node(), tensor(in, 0), tensor(in, 1), null,
                 optionalTensor(in, 2), optionalTensor(in, 3), DType.INT32)});
+        r.add("QLinearConv", 10, n -> QLinearConv.create(n.node()));
+        r.add("DeformConv", 19, n -> DeformConv.create(n.node()));
+        r.add("Col2Im", 18, n -> Col2Im.create(n.node()));
         r.add("ConvTranspose", 1, n -> (ctx, in) -> new Value[] {convTranspose(n.node(), tensor(in, 0), tensor(in, 1),
                 optionalTensor(in, 2))});
     }
 
     static Tensor conv(Node node, Tensor x, Tensor w, Tensor b, Tensor xZero, Tensor wZero, DType outType) {
-        long[] xs = x.shape(), ws = w.shape();
+        double[] xv = doubles(x), wv = doubles(w);
+        long[] ws = w.shape();
+        if (xZero != null) {
+            if (xZero.size() != 1) throw new IllegalArgumentException("x_zero_point must be a scalar, got " + xZero.describe());
+            double z = xZero.getDouble(0);
+            for (int i = 0; i < xv.length; i++) xv[i] -= z;
+        }
+        if (wZero != null) subtractPerChannel(wv, ws, wZero, "w_zero_point");
+        double[] bias = null;
+        if (b != null) {
+            if (b.rank() != 1 || ws.length == 0 || b.size() != ws[0]) {
+                throw new IllegalArgumentException("B " + b.describe() + " must have one entry per output channel");
+            }
+            bias = doubles(b);
+        }
+        Planes r = accumulate(node, x.shape(), xv, ws, wv, bias);
+        Tensor result = Tensor.allocate(outType == null ? x.dtype() : outType, r.shape());
+        boolean integer = !result.dtype().isFloatingPoint();
+        double[] out = r.values();
+        for (int i = 0; i < out.length; i++) {
+            if (integer) result.setLong(i, Math.round(out[i])); else result.setDouble(i, out[i]);
+        }
+        return result;
+    }
+
+    /** A convolution's output: its shape and its values in double precision, not yet stored in an element type. */
+    record Planes(long[] shape, double[] values) {}
+
+    /** Subtracts a per-tensor (one element) or per-output-channel zero point from weights of shape {@code ws}. */
+    static void subtractPerChannel(double[] wv, long[] ws, Tensor zero, String what) {
+        long m = ws[0], per = m == 0 ? 0 : wv.length / m;
+        if (zero.size() != 1 && zero.size() != m) {
+            throw new IllegalArgumentException(what + " has " + zero.size() + " elements, expected 1 or " + m);
+        }
+        for (int i = 0; i < wv.length; i++) wv[i] -= zero.getDouble(zero.size() == 1 ? 0 : i / per);
+    }
+
+    /** The elements of {@code t} as doubles; float32 goes through one bulk copy rather than per-element access. */
+    static double[] doubles(Tensor t) {
+        if (t.dtype() != DType.FLOAT32) return t.toDoubleArray();
+        float[] f = t.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    /**
+     * The direct convolution of {@code xv} (shape {@code xs}) with {@code wv} (shape {@code ws}) plus the optional
+     * per-channel {@code bias}, under the node's group, strides, pads, dilations and auto_pad.
+     */
+    static Planes accumulate(Node node, long[] xs, double[] xv, long[] ws, double[] wv, double[] bias) {
         if (xs.length < 3 || ws.length != xs.length) {
             throw new IllegalArgumentException("X " + Shapes.format(xs) + " and W " + Shapes.format(ws)
                     + " must have the same rank, at least 3");
         }
         long group = node.attrInt("group", 1);
         long batch = xs[0], c = xs[1], m = ws[0];
-        if (c != ws[1] * group) {
+        if (group <= 0 || c != ws[1] * group) {
             throw new IllegalArgumentException("X has " + c + " channels but W " + Shapes.format(ws) + " with group "
                     + group + " expects " + ws[1] * group);
         }
         if (m % group != 0) throw new IllegalArgumentException(m + " output channels cannot be split into " + group + " groups");
         int sp = xs.length - 2;
-        long[] kernel = node.attrInts("kernel_shape", Arrays.copyOfRange(ws, 2, ws.length));
+        long[] wKernel = Arrays.copyOfRange(ws, 2, ws.length);
+        long[] kernel = node.attrInts("kernel_shape", wKernel);
+        if (!Arrays.equals(kernel, wKernel)) {
+            throw new IllegalArgumentException("kernel_shape " + Arrays.toString(kernel) + " does not match W "
+                    + Shapes.format(ws));
+        }
         ConvGeometry g = ConvGeometry.forward(node, Arrays.copyOfRange(xs, 2, xs.length), kernel, false);
         ConvGeometry g3 = g.to3d();
         long[] outShape = new long[xs.length];
         outShape[0] = batch;
         outShape[1] = m;
         System.arraycopy(g.out(), 0, outShape, 2, sp);
-        double[] xv = x.toDoubleArray(), wv = w.toDoubleArray();
-        if (xZero != null) { double z = xZero.getDouble(0); for (int i = 0; i < xv.length; i++) xv[i] -= z; }
-        if (wZero != null) {
-            long per = wv.length / m;
-            for (int i = 0; i < wv.length; i++) wv[i] -= wZero.getDouble(wZero.size() == 1 ? 0 : i / per);
-        }
         long cg = c / group, mg = m / group;
         long[] in = g3.in(), k = g3.kernel(), s = g3.strides(), d = g3.dilations(), p = g3.padBegin(), o = g3.out();
         long inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], kVol = k[0] * k[1] * k[2];
-        double[] out = new double[(int) (batch * m * outPlane)];
+        double[] out = new double[Math.toIntExact(batch * m * outPlane)];
         for (long nb = 0; nb < batch; nb++) {
             for (long oc = 0; oc < m; oc++) {
                 long grp = oc / mg;
                 int ob = (int) ((nb * m + oc) * outPlane);
-                if (b != null) Arrays.fill(out, ob, ob + (int) outPlane, b.getDouble(oc));
+                if (bias != null) Arrays.fill(out, ob, ob + (int) outPlane, bias[(int) oc]);
                 for (long ic = 0; ic < cg; ic++) {
                     int xb = (int) ((nb * c + grp * cg + ic) * inPlane);
                     int wb = (int) ((oc * cg + ic) * kVol);
                     for (long kd = 0; kd < k[0]; kd++) for (long kh = 0; kh < k[1]; kh++) for (long kw = 0; kw < k[2]; kw++) {
                         double wt = wv[wb + (int) ((kd * k[1] + kh) * k[2] + kw)];
-                        if (wt == 0) continue;
+                        long iw0 = -p[2] + kw * d[2];
+                        // The output columns whose input column lies inside the row, so the inner loop has no test.
+                        int owLo = (int) Math.max(0, Math.ceilDiv(-iw0, s[2]));
+                        int owHi = (int) Math.min(o[2], Math.floorDiv(in[2] - 1 - iw0, s[2]) + 1);
+                        if (owLo >= owHi) continue;
+                        int sw = (int) s[2];
                         for (long od = 0; od < o[0]; od++) {
                             long id = od * s[0] - p[0] + kd * d[0];
                             if (id < 0 || id >= in[0]) continue;
@@ -77,24 +134,15 @@ final class ConvKernels {
                                 long ih = oh * s[1] - p[1] + kh * d[1];
                                 if (ih < 0 || ih >= in[1]) continue;
                                 int orow = ob + (int) ((od * o[1] + oh) * o[2]);
-                                int irow = xb + (int) ((id * in[1] + ih) * in[2]);
-                                long iw0 = -p[2] + kw * d[2];
-                                for (long ow = 0; ow < o[2]; ow++) {
-                                    long iw = iw0 + ow * s[2];
-                                    if (iw >= 0 && iw < in[2]) out[orow + (int) ow] += wt * xv[irow + (int) iw];
-                                }
+                                int irow = xb + (int) ((id * in[1] + ih) * in[2] + iw0);
+                                for (int ow = owLo; ow < owHi; ow++) out[orow + ow] += wt * xv[irow + ow * sw];
                             }
                         }
                     }
                 }
             }
         }
-        Tensor result = Tensor.allocate(outType == null ? x.dtype() : outType, outShape);
-        boolean integer = !result.dtype().isFloatingPoint();
-        for (int i = 0; i < out.length; i++) {
-            if (integer) result.setLong(i, Math.round(out[i])); else result.setDouble(i, out[i]);
-        }
-        return result;
+        return new Planes(outShape, out);
     }
 
     static Tensor convTranspose(Node node, Tensor x, Tensor w, Tensor b) {
@@ -102,20 +150,37 @@ final class ConvKernels {
         int sp = xs.length - 2;
         long group = node.attrInt("group", 1);
         long batch = xs[0], c = xs[1], mg = ws[1], m = mg * group;
+        if (xs.length < 3 || ws.length != xs.length) {
+            throw new IllegalArgumentException("X " + Shapes.format(xs) + " and W " + Shapes.format(ws)
+                    + " must have the same rank, at least 3");
+        }
         if (ws[0] != c) throw new IllegalArgumentException("W " + Shapes.format(ws) + " must have " + c + " input channels");
-        long[] kernel = node.attrInts("kernel_shape", Arrays.copyOfRange(ws, 2, ws.length));
-        long[] strides = node.attrInts("strides", ones(sp)), dil = node.attrInts("dilations", ones(sp));
-        long[] outPad = node.attrInts("output_padding", new long[sp]);
+        if (group <= 0 || c % group != 0) {
+            throw new IllegalArgumentException("group " + group + " does not divide the " + c + " input channels");
+        }
+        long[] kernel = sized(node.attrInts("kernel_shape", Arrays.copyOfRange(ws, 2, ws.length)), sp, "kernel_shape");
+        long[] strides = sized(node.attrInts("strides", ones(sp)), sp, "strides");
+        long[] dil = sized(node.attrInts("dilations", ones(sp)), sp, "dilations");
+        long[] outPad = sized(node.attrInts("output_padding", new long[sp]), sp, "output_padding");
         long[] outShapeAttr = node.attrInts("output_shape", null);
-        long[] pads = node.attrInts("pads", new long[2 * sp]);
+        if (outShapeAttr != null && outShapeAttr.length != sp && outShapeAttr.length != sp + 2) {
+            throw new IllegalArgumentException("output_shape " + Arrays.toString(outShapeAttr) + " must have " + sp
+                    + " entries");
+        }
+        long[] pads = sized(node.attrInts("pads", new long[2 * sp]), 2 * sp, "pads");
         String autoPad = node.attrString("auto_pad", "NOTSET");
         long[] in = Arrays.copyOfRange(xs, 2, xs.length), out = new long[sp], pb = new long[sp];
         for (int i = 0; i < sp; i++) {
             long full = strides[i] * (in[i] - 1) + outPad[i] + (kernel[i] - 1) * dil[i] + 1;
-            if (outShapeAttr != null || autoPad.startsWith("SAME")) {
+            if (autoPad.startsWith("SAME")) {
                 out[i] = outShapeAttr != null ? outShapeAttr[outShapeAttr.length - sp + i] : in[i] * strides[i];
                 long total = full - out[i];
                 pb[i] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+            } else if (outShapeAttr != null) {
+                // An explicit output_shape without SAME padding keeps the explicit (default zero) leading pads: the
+                // full result is cropped or zero-extended at the end, as ONNX's reference does.
+                out[i] = outShapeAttr[outShapeAttr.length - sp + i];
+                pb[i] = autoPad.equals("VALID") ? 0 : pads[i];
             } else {
                 pb[i] = autoPad.equals("VALID") ? 0 : pads[i];
                 long pe = autoPad.equals("VALID") ? 0 : pads[i + sp];
@@ -162,6 +227,14 @@ final class ConvKernels {
             result.setDouble(i, res[i] + bias);
         }
         return result;
+    }
+
+    private static long[] sized(long[] v, int n, String attr) {
+        if (v.length != n) {
+            throw new IllegalArgumentException(attr + " " + Arrays.toString(v) + " has " + v.length + " entries, expected "
+                    + n);
+        }
+        return v;
     }
 
     private static long[] ones(int n) {

@@ -26,26 +26,7 @@ final class PoolKernels {
             long p = n.node().attrInt("p", 2);
             return (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.LP, p)};
         });
-        r.add("MaxUnpool", 9, n -> (ctx, in) -> {
-            Tensor x = tensor(in, 0), idx = tensor(in, 1);
-            Tensor shapeT = KernelSupport.optionalTensor(in, 2);
-            long[] xs = x.shape();
-            long[] outShape;
-            if (shapeT != null) {
-                outShape = shapeT.toLongArray();
-            } else {
-                long[] kernel = n.node().attrInts("kernel_shape", null);
-                long[] strides = n.node().attrInts("strides", null), pads = n.node().attrInts("pads", new long[2 * kernel.length]);
-                outShape = xs.clone();
-                for (int i = 0; i < kernel.length; i++) {
-                    long s = strides == null ? 1 : strides[i];
-                    outShape[i + 2] = (xs[i + 2] - 1) * s + kernel[i] - pads[i] - pads[i + kernel.length];
-                }
-            }
-            Tensor out = Tensor.allocate(x.dtype(), outShape);
-            for (long e = 0; e < x.size(); e++) Elements.copy(x, e, out, idx.getLong(e));
-            return new Value[] {out};
-        });
+        r.add("MaxUnpool", 9, n -> MaxUnpool.create(n.node()));
     }
 
     private static Value[] pool(Node node, Tensor x, Kind kind) {
