@@ -16,6 +16,13 @@ record ConvGeometry(long[] in, long[] kernel, long[] strides, long[] dilations, 
      */
     static ConvGeometry forward(Node node, long[] in, long[] kernel, boolean ceilMode) {
         int r = in.length;
+        if (kernel.length != r) {
+            throw new IllegalArgumentException("kernel_shape " + Arrays.toString(kernel) + " has " + kernel.length
+                    + " entries, the input has " + r + " spatial axes");
+        }
+        for (long k : kernel) {
+            if (k <= 0) throw new IllegalArgumentException("kernel_shape must be positive, got " + Arrays.toString(kernel));
+        }
         long[] strides = orOnes(node.attrInts("strides", null), r, "strides", node);
         long[] dil = orOnes(node.attrInts("dilations", null), r, "dilations", node);
         long[] pads = node.attrInts("pads", null);

@@ -33,9 +33,16 @@ final class PoolKernels {
         long[] xs = x.shape();
         long[] kernel = node.attrInts("kernel_shape", null);
         if (kernel == null) throw new IllegalArgumentException("attribute kernel_shape is required");
+        if (xs.length != kernel.length + 2) {
+            throw new IllegalArgumentException("X " + x.describe() + " must have rank " + (kernel.length + 2)
+                    + " for kernel_shape " + Arrays.toString(kernel));
+        }
         boolean ceil = node.attrInt("ceil_mode", 0) != 0;
         boolean includePad = node.attrInt("count_include_pad", 0) != 0;
-        long p = node.attrInt("p", 2);
+        // LpPool-1 declared p as a float; later versions as an int.
+        double p = node.hasAttr("p") && node.attr("p").kind() == io.jengine.ir.Attribute.Kind.FLOAT
+                ? node.attrFloat("p", 2) : node.attrInt("p", 2);
+        if (kind == Kind.LP && p <= 0) throw new IllegalArgumentException("p must be positive, got " + p);
         boolean columnMajor = node.attrInt("storage_order", 0) != 0;
         ConvGeometry g = ConvGeometry.forward(node, Arrays.copyOfRange(xs, 2, xs.length), kernel, ceil);
         ConvGeometry g3 = g.to3d();
@@ -45,7 +52,7 @@ final class PoolKernels {
         outShape[1] = xs[1];
         System.arraycopy(g.out(), 0, outShape, 2, sp);
         Tensor out = Tensor.allocate(x.dtype(), outShape);
-        Tensor indices = kind == Kind.MAX ? Tensor.allocate(DType.INT64, outShape) : null;
+        Tensor indices = kind == Kind.MAX && node.hasOutput(1) ? Tensor.allocate(DType.INT64, outShape) : null;
         long[] in = g3.in(), k = g3.kernel(), s = g3.strides(), d = g3.dilations(), pb = g3.padBegin(), pe = g3.padEnd();
         long[] o = g3.out();
         long inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], planes = xs[0] * xs[1];
@@ -80,7 +87,7 @@ final class PoolKernels {
                 if (indices != null) indices.setLong(oe, pl * inPlane + (columnMajor ? columnMajor(arg, in, sp) : arg));
             }
         }
-        return new Value[] {out, indices};
+        return node.outputs().size() > 1 ? new Value[] {out, indices} : new Value[] {out};
     }
 
     /** Re-expresses a row-major spatial offset as the column-major offset MaxPool's storage_order=1 asks for. */
@@ -98,6 +105,7 @@ final class PoolKernels {
 
     private static Tensor global(Tensor x, Kind kind, long p) {
         long[] xs = x.shape();
+        if (xs.length < 3) throw new IllegalArgumentException("X " + x.describe() + " must have rank at least 3");
         long planes = xs[0] * xs[1], inner = Shapes.size(Arrays.copyOfRange(xs, 2, xs.length));
         long[] outShape = xs.clone();
         for (int i = 2; i < outShape.length; i++) outShape[i] = 1;
