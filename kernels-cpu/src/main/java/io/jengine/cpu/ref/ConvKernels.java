@@ -147,20 +147,27 @@ final class ConvKernels {
 
     static Tensor convTranspose(Node node, Tensor x, Tensor w, Tensor b) {
         long[] xs = x.shape(), ws = w.shape();
-        int sp = xs.length - 2;
-        long group = node.attrInt("group", 1);
-        long batch = xs[0], c = xs[1], mg = ws[1], m = mg * group;
         if (xs.length < 3 || ws.length != xs.length) {
             throw new IllegalArgumentException("X " + Shapes.format(xs) + " and W " + Shapes.format(ws)
                     + " must have the same rank, at least 3");
+        }
+        int sp = xs.length - 2;
+        long group = node.attrInt("group", 1);
+        long batch = xs[0], c = xs[1], mg = ws[1], m = mg * group;
+        if (b != null && (b.rank() != 1 || b.size() != m)) {
+            throw new IllegalArgumentException("B " + b.describe() + " must have one entry per output channel (" + m + ")");
         }
         if (ws[0] != c) throw new IllegalArgumentException("W " + Shapes.format(ws) + " must have " + c + " input channels");
         if (group <= 0 || c % group != 0) {
             throw new IllegalArgumentException("group " + group + " does not divide the " + c + " input channels");
         }
-        long[] kernel = sized(node.attrInts("kernel_shape", Arrays.copyOfRange(ws, 2, ws.length)), sp, "kernel_shape");
-        long[] strides = sized(node.attrInts("strides", ones(sp)), sp, "strides");
-        long[] dil = sized(node.attrInts("dilations", ones(sp)), sp, "dilations");
+        long[] kernel = Arrays.copyOfRange(ws, 2, ws.length);
+        if (!Arrays.equals(node.attrInts("kernel_shape", kernel), kernel)) {
+            throw new IllegalArgumentException("kernel_shape " + Arrays.toString(node.attrInts("kernel_shape", kernel))
+                    + " does not match W " + Shapes.format(ws));
+        }
+        long[] strides = positive(sized(node.attrInts("strides", ones(sp)), sp, "strides"), "strides");
+        long[] dil = positive(sized(node.attrInts("dilations", ones(sp)), sp, "dilations"), "dilations");
         long[] outPad = sized(node.attrInts("output_padding", new long[sp]), sp, "output_padding");
         long[] outShapeAttr = node.attrInts("output_shape", null);
         if (outShapeAttr != null && outShapeAttr.length != sp && outShapeAttr.length != sp + 2) {
@@ -187,46 +194,72 @@ final class ConvKernels {
                 out[i] = full - pb[i] - pe;
             }
         }
+        for (int i = 0; i < sp; i++) {
+            if (out[i] <= 0) {
+                throw new IllegalArgumentException("output size " + out[i] + " on spatial axis " + i
+                        + " is not positive (check pads and output_shape)");
+            }
+        }
+        if (sp > 3) throw new IllegalArgumentException(sp + "-D ConvTranspose is not supported (at most 3 spatial axes)");
         long[] outShape = new long[xs.length];
         outShape[0] = batch;
         outShape[1] = m;
         System.arraycopy(out, 0, outShape, 2, sp);
-        long[] inStr = Shapes.strides(in), outStr = Shapes.strides(out), kStr = Shapes.strides(kernel);
-        long inPlane = Shapes.size(in), outPlane = Shapes.size(out), kVol = Shapes.size(kernel);
-        double[] xv = x.toDoubleArray(), wv = w.toDoubleArray();
-        double[] res = new double[(int) (batch * m * outPlane)];
+        long[] i3 = lead3(in, 1), o3 = lead3(out, 1), k3 = lead3(kernel, 1), s3 = lead3(strides, 1), d3 = lead3(dil, 1);
+        long[] p3 = lead3(pb, 0);
+        long inPlane = i3[0] * i3[1] * i3[2], outPlane = o3[0] * o3[1] * o3[2], kVol = k3[0] * k3[1] * k3[2];
+        double[] xv = doubles(x), wv = doubles(w);
+        double[] res = new double[Math.toIntExact(batch * m * outPlane)];
         long cg = c / group;
-        long[] ip = new long[sp], kp = new long[sp];
+        int sw = (int) s3[2];
+        // Scatter form: every input element adds x * w to one output per kernel tap. The input column is the inner
+        // loop (contiguous reads), restricted up front to the columns whose output lands inside the row.
         for (long nb = 0; nb < batch; nb++) {
             for (long ic = 0; ic < c; ic++) {
                 long grp = ic / cg;
+                int xb = (int) ((nb * c + ic) * inPlane);
                 for (long oc = 0; oc < mg; oc++) {
-                    long ob = (nb * m + grp * mg + oc) * outPlane;
-                    long wb = (ic * mg + oc) * kVol;
-                    for (long e = 0; e < inPlane; e++) {
-                        double xvv = xv[(int) ((nb * c + ic) * inPlane + e)];
-                        for (int t = 0; t < sp; t++) ip[t] = (e / inStr[t]) % in[t];
-                        for (long kk = 0; kk < kVol; kk++) {
-                            long off = 0;
-                            boolean inside = true;
-                            for (int t = 0; t < sp; t++) {
-                                kp[t] = (kk / kStr[t]) % kernel[t];
-                                long pos = ip[t] * strides[t] - pb[t] + kp[t] * dil[t];
-                                if (pos < 0 || pos >= out[t]) { inside = false; break; }
-                                off += pos * outStr[t];
+                    int ob = (int) ((nb * m + grp * mg + oc) * outPlane);
+                    int wb = (int) ((ic * mg + oc) * kVol);
+                    for (long kd = 0; kd < k3[0]; kd++) for (long kh = 0; kh < k3[1]; kh++) for (long kw = 0; kw < k3[2]; kw++) {
+                        double wt = wv[wb + (int) ((kd * k3[1] + kh) * k3[2] + kw)];
+                        long ow0 = kw * d3[2] - p3[2];
+                        int iwLo = (int) Math.max(0, Math.ceilDiv(-ow0, s3[2]));
+                        int iwHi = (int) Math.min(i3[2], Math.floorDiv(o3[2] - 1 - ow0, s3[2]) + 1);
+                        if (iwLo >= iwHi) continue;
+                        for (long id = 0; id < i3[0]; id++) {
+                            long od = id * s3[0] + kd * d3[0] - p3[0];
+                            if (od < 0 || od >= o3[0]) continue;
+                            for (long ih = 0; ih < i3[1]; ih++) {
+                                long oh = ih * s3[1] + kh * d3[1] - p3[1];
+                                if (oh < 0 || oh >= o3[1]) continue;
+                                int irow = xb + (int) ((id * i3[1] + ih) * i3[2]);
+                                int orow = ob + (int) ((od * o3[1] + oh) * o3[2] + ow0);
+                                for (int iw = iwLo; iw < iwHi; iw++) res[orow + iw * sw] += wt * xv[irow + iw];
                             }
-                            if (inside) res[(int) (ob + off)] += xvv * wv[(int) (wb + kk)];
                         }
                     }
                 }
             }
         }
+        double[] bias = b == null ? null : doubles(b);
         Tensor result = Tensor.allocate(x.dtype(), outShape);
         for (int i = 0; i < res.length; i++) {
-            double bias = b == null ? 0 : b.getDouble((i / outPlane) % m);
-            result.setDouble(i, res[i] + bias);
+            result.setDouble(i, bias == null ? res[i] : res[i] + bias[(int) ((i / outPlane) % m)]);
         }
         return result;
+    }
+
+    private static long[] lead3(long[] v, long fill) {
+        long[] r = new long[3];
+        Arrays.fill(r, fill);
+        System.arraycopy(v, 0, r, 3 - v.length, v.length);
+        return r;
+    }
+
+    private static long[] positive(long[] v, String attr) {
+        for (long e : v) if (e <= 0) throw new IllegalArgumentException(attr + " must be positive, got " + Arrays.toString(v));
+        return v;
     }
 
     private static long[] sized(long[] v, int n, String attr) {
