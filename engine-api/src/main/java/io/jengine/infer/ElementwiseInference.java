@@ -19,7 +19,8 @@ final class ElementwiseInference {
                 "Clip", "Softmax", "LogSoftmax", "Hardmax", "CumSum", "CumProd", "LRN", "LpNormalization",
                 "MeanVarianceNormalization", "InstanceNormalization", "GroupNormalization", "RMSNormalization");
         r.addAll(1, ElementwiseInference::broadcastSameType, "Add", "Sub", "Mul", "Div", "Pow", "Mod", "BitShift",
-                "BitwiseAnd", "BitwiseOr", "BitwiseXor", "Sum", "Mean", "Max", "Min", "PRelu");
+                "BitwiseAnd", "BitwiseOr", "BitwiseXor", "Sum", "Mean", "Max", "Min");
+        r.add("PRelu", 1, ElementwiseInference::sameAsFirst);
         r.addAll(1, ElementwiseInference::broadcastBool, "And", "Or", "Xor", "Equal", "Less", "LessOrEqual", "Greater",
                 "GreaterOrEqual");
         r.addAll(1, c -> Arrays.asList(InferenceContext.tensor(DType.BOOL, c.shape(0))), "IsNaN", "IsInf");

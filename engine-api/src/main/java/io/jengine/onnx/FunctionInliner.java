@@ -5,25 +5,32 @@ import io.jengine.onnx.proto.OnnxProto.AttributeProto;
 import io.jengine.onnx.proto.OnnxProto.FunctionProto;
 import io.jengine.onnx.proto.OnnxProto.GraphProto;
 import io.jengine.onnx.proto.OnnxProto.NodeProto;
+import io.jengine.onnx.proto.OnnxProto.SparseTensorProto;
 import io.jengine.onnx.proto.OnnxProto.TensorProto;
 import io.jengine.onnx.proto.OnnxProto.ValueInfoProto;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
- * Replaces every call of a model-local function (ModelProto.functions) by the function's body, as ONNX Runtime does
- * at load time: formal inputs and outputs are bound to the call's value names, the body's own values get unique
- * names, attributes that reference the caller's ({@code ref_attr_name}) are substituted or take the function's
- * defaults, and nested calls and sub-graphs are handled recursively.
+ * Replaces every call of a model-local function (ModelProto.functions) by the function's body, so the runtime only
+ * ever sees primitive ops. For each call: formal inputs and outputs are bound to the call's value names (an omitted
+ * optional input becomes the empty name), every other value of the body, sub-graphs included, gets a fresh name that
+ * occurs nowhere else in the model, attributes that refer to the function's ({@code ref_attr_name}) take the call's
+ * value or the function's default, or are dropped when neither exists; calls inside the body and inside sub-graphs
+ * are expanded the same way.
  */
 final class FunctionInliner {
-    private static final int MAX_DEPTH = 64;
-
     private final Map<String, FunctionProto> functions = new HashMap<>();
+    private final Set<String> usedNames = new HashSet<>();
+    /** The functions being expanded right now, outermost first: a call to one of them is recursion. */
+    private final Deque<FunctionProto> active = new ArrayDeque<>();
     private int counter;
 
     FunctionInliner(List<FunctionProto> fns) {
@@ -35,109 +42,174 @@ final class FunctionInliner {
         return d + "::" + name + "::" + (overload == null ? "" : overload);
     }
 
-    boolean isEmpty() { return functions.isEmpty(); }
+    /** The graph with every function call expanded. */
+    GraphProto inline(GraphProto g) {
+        collectNames(g, usedNames);
+        for (FunctionProto f : functions.values()) {
+            for (NodeProto n : f.getNodeList()) collectNames(n, usedNames);
+        }
+        return inlineGraph(g);
+    }
 
-    GraphProto inline(GraphProto g) { return inline(g, 0); }
-
-    private GraphProto inline(GraphProto g, int depth) {
+    private GraphProto inlineGraph(GraphProto g) {
         GraphProto.Builder b = g.toBuilder().clearNode();
-        for (NodeProto n : g.getNodeList()) expandInto(b, n, depth);
+        for (NodeProto n : g.getNodeList()) expandInto(b, n);
         return b.build();
     }
 
-    private void expandInto(GraphProto.Builder out, NodeProto n, int depth) {
+    private void expandInto(GraphProto.Builder out, NodeProto n) {
         FunctionProto fn = functions.get(key(n.getDomain(), n.getOpType(), n.getOverload()));
         if (fn == null) {
-            out.addNode(withInlinedSubgraphs(n, depth));
+            out.addNode(withInlinedSubgraphs(n));
             return;
         }
-        if (depth > MAX_DEPTH) {
-            throw new ModelFormatException("function " + fn.getName() + " calls itself (recursion deeper than "
-                    + MAX_DEPTH + " at node '" + n.getName() + "')");
+        if (active.contains(fn)) {
+            List<String> chain = new ArrayList<>();
+            for (Iterator<FunctionProto> it = active.descendingIterator(); it.hasNext(); ) chain.add(it.next().getName());
+            chain.add(fn.getName());
+            throw new ModelFormatException("function '" + fn.getName() + "' calls itself, which cannot be inlined ("
+                    + String.join(" -> ", chain) + ")");
         }
-        String prefix = "__" + fn.getName() + "_" + (counter++) + "__";
-        Map<String, String> bound = new HashMap<>();
-        for (int i = 0; i < fn.getInputCount(); i++) {
-            bound.put(fn.getInput(i), i < n.getInputCount() ? n.getInput(i) : "");
+        if (n.getInputCount() > fn.getInputCount() || n.getOutputCount() > fn.getOutputCount()) {
+            throw new ModelFormatException("node '" + n.getName() + "' calls function '" + fn.getName() + "' with "
+                    + n.getInputCount() + " inputs and " + n.getOutputCount() + " outputs; it declares "
+                    + fn.getInputCount() + " and " + fn.getOutputCount());
         }
-        for (int i = 0; i < fn.getOutputCount(); i++) {
-            String actual = i < n.getOutputCount() ? n.getOutput(i) : "";
-            bound.put(fn.getOutput(i), actual.isEmpty() ? prefix + fn.getOutput(i) : actual);
+        Call call = new Call(fn, n);
+        for (ValueInfoProto v : fn.getValueInfoList()) {
+            out.addValueInfo(v.toBuilder().setName(call.rename(v.getName())));
         }
-        UnaryOperator<String> rename = x -> x.isEmpty() ? x : bound.getOrDefault(x, prefix + x);
-        Map<String, AttributeProto> callAttrs = new HashMap<>();
-        for (AttributeProto a : n.getAttributeList()) callAttrs.put(a.getName(), a);
-        Map<String, AttributeProto> defaults = new HashMap<>();
-        for (AttributeProto a : fn.getAttributeProtoList()) defaults.put(a.getName(), a);
-
-        GraphProto.Builder body = GraphProto.newBuilder();
-        for (NodeProto inner : fn.getNodeList()) {
-            NodeProto.Builder nb = inner.toBuilder().clearInput().clearOutput().clearAttribute()
-                    .setName(n.getName() + "/" + inner.getName());
-            for (String in : inner.getInputList()) nb.addInput(rename.apply(in));
-            for (String o : inner.getOutputList()) nb.addOutput(rename.apply(o));
-            for (AttributeProto a : inner.getAttributeList()) {
-                AttributeProto resolved = resolve(a, callAttrs, defaults);
-                if (resolved == null) continue;
-                if (resolved.hasG()) resolved = resolved.toBuilder().setG(renameFree(resolved.getG(), rename)).build();
-                if (resolved.getGraphsCount() > 0) {
-                    AttributeProto.Builder ab = resolved.toBuilder().clearGraphs();
-                    for (GraphProto sub : resolved.getGraphsList()) ab.addGraphs(renameFree(sub, rename));
-                    resolved = ab.build();
-                }
-                nb.addAttribute(resolved);
-            }
-            body.addNode(nb);
-        }
-        for (NodeProto inner : body.getNodeList()) expandInto(out, inner, depth + 1);
+        active.push(fn);
+        for (NodeProto inner : fn.getNodeList()) expandInto(out, call.instantiate(inner));
+        active.pop();
     }
 
-    private static AttributeProto resolve(AttributeProto a, Map<String, AttributeProto> call,
-                                          Map<String, AttributeProto> defaults) {
-        if (a.getRefAttrName().isEmpty()) return a;
-        AttributeProto src = call.getOrDefault(a.getRefAttrName(), defaults.get(a.getRefAttrName()));
-        return src == null ? null : src.toBuilder().setName(a.getName()).clearRefAttrName().build();
-    }
 
-    private NodeProto withInlinedSubgraphs(NodeProto n, int depth) {
+    private NodeProto withInlinedSubgraphs(NodeProto n) {
         boolean any = n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
         if (!any) return n;
         NodeProto.Builder nb = n.toBuilder().clearAttribute();
         for (AttributeProto a : n.getAttributeList()) {
             AttributeProto.Builder ab = a.toBuilder();
-            if (a.hasG()) ab.setG(inline(a.getG(), depth + 1));
+            if (a.hasG()) ab.setG(inlineGraph(a.getG()));
             if (a.getGraphsCount() > 0) {
                 ab.clearGraphs();
-                for (GraphProto sub : a.getGraphsList()) ab.addGraphs(inline(sub, depth + 1));
+                for (GraphProto sub : a.getGraphsList()) ab.addGraphs(inlineGraph(sub));
             }
             nb.addAttribute(ab);
         }
         return nb.build();
     }
 
-    /** Renames the names a sub-graph reads from enclosing scopes; its own names are left alone. */
-    static GraphProto renameFree(GraphProto g, UnaryOperator<String> rename) {
-        Set<String> defined = new HashSet<>();
-        for (ValueInfoProto v : g.getInputList()) defined.add(v.getName());
-        for (TensorProto t : g.getInitializerList()) defined.add(t.getName());
-        for (NodeProto n : g.getNodeList()) defined.addAll(n.getOutputList());
-        UnaryOperator<String> inner = x -> x.isEmpty() || defined.contains(x) ? x : rename.apply(x);
-        GraphProto.Builder b = g.toBuilder().clearNode().clearOutput();
-        for (NodeProto n : g.getNodeList()) {
-            NodeProto.Builder nb = n.toBuilder().clearInput().clearAttribute();
-            for (String in : n.getInputList()) nb.addInput(inner.apply(in));
-            for (AttributeProto a : n.getAttributeList()) {
-                AttributeProto.Builder ab = a.toBuilder();
-                if (a.hasG()) ab.setG(renameFree(a.getG(), inner));
-                if (a.getGraphsCount() > 0) {
-                    ab.clearGraphs();
-                    for (GraphProto sub : a.getGraphsList()) ab.addGraphs(renameFree(sub, inner));
-                }
-                nb.addAttribute(ab);
+    /** One call site: the name bindings and attribute values that turn the function body into graph nodes. */
+    private final class Call {
+        private final NodeProto site;
+        private final String prefix;
+        private final Map<String, String> bound = new HashMap<>();
+        private final Map<String, AttributeProto> attrs = new HashMap<>();
+
+        Call(FunctionProto fn, NodeProto site) {
+            this.site = site;
+            this.prefix = freshPrefix(fn);
+            for (int i = 0; i < fn.getInputCount(); i++) {
+                bound.put(fn.getInput(i), i < site.getInputCount() ? site.getInput(i) : "");
             }
-            b.addNode(nb);
+            for (int i = 0; i < fn.getOutputCount(); i++) {
+                String actual = i < site.getOutputCount() ? site.getOutput(i) : "";
+                bound.put(fn.getOutput(i), actual.isEmpty() ? fresh(fn.getOutput(i)) : actual);
+            }
+            for (AttributeProto a : fn.getAttributeProtoList()) attrs.put(a.getName(), a);
+            for (AttributeProto a : site.getAttributeList()) attrs.put(a.getName(), a);
         }
-        for (ValueInfoProto o : g.getOutputList()) b.addOutput(o.toBuilder().setName(inner.apply(o.getName())));
-        return b.build();
+
+        String rename(String name) {
+            if (name.isEmpty()) return name;
+            String b = bound.get(name);
+            return b != null ? b : fresh(name);
+        }
+
+        private String fresh(String name) {
+            String r = prefix + name;
+            usedNames.add(r);
+            return r;
+        }
+
+        /** A body node (or a node of a sub-graph in the body) with names and attribute references resolved. */
+        NodeProto instantiate(NodeProto inner) {
+            String base = site.getName().isEmpty() ? prefix : site.getName() + "/";
+            NodeProto.Builder nb = inner.toBuilder().clearInput().clearOutput().clearAttribute()
+                    .setName(base + inner.getName());
+            for (String in : inner.getInputList()) nb.addInput(rename(in));
+            for (String o : inner.getOutputList()) nb.addOutput(rename(o));
+            for (AttributeProto a : inner.getAttributeList()) {
+                AttributeProto r = resolve(a);
+                if (r != null) nb.addAttribute(r);
+            }
+            return nb.build();
+        }
+
+        private AttributeProto resolve(AttributeProto a) {
+            if (!a.getRefAttrName().isEmpty()) {
+                // The caller's value belongs to the caller's scope: it is used as is, never renamed.
+                AttributeProto src = attrs.get(a.getRefAttrName());
+                return src == null ? null : src.toBuilder().setName(a.getName()).clearRefAttrName().build();
+            }
+            if (!a.hasG() && a.getGraphsCount() == 0) return a;
+            AttributeProto.Builder ab = a.toBuilder();
+            if (a.hasG()) ab.setG(instantiate(a.getG()));
+            if (a.getGraphsCount() > 0) {
+                ab.clearGraphs();
+                for (GraphProto sub : a.getGraphsList()) ab.addGraphs(instantiate(sub));
+            }
+            return ab.build();
+        }
+
+        /**
+         * A sub-graph of the body: all its names are renamed too, those it reads from the body by the body's binding
+         * and its own ones to fresh names, so that it cannot shadow or clash with the caller's values.
+         */
+        private GraphProto instantiate(GraphProto g) {
+            GraphProto.Builder b = g.toBuilder().clearNode().clearInput().clearOutput().clearValueInfo()
+                    .clearInitializer().clearSparseInitializer();
+            for (ValueInfoProto v : g.getInputList()) b.addInput(v.toBuilder().setName(rename(v.getName())));
+            for (ValueInfoProto v : g.getOutputList()) b.addOutput(v.toBuilder().setName(rename(v.getName())));
+            for (ValueInfoProto v : g.getValueInfoList()) b.addValueInfo(v.toBuilder().setName(rename(v.getName())));
+            for (TensorProto t : g.getInitializerList()) b.addInitializer(t.toBuilder().setName(rename(t.getName())));
+            for (SparseTensorProto s : g.getSparseInitializerList()) {
+                b.addSparseInitializer(s.toBuilder().setValues(
+                        s.getValues().toBuilder().setName(rename(s.getValues().getName()))));
+            }
+            for (NodeProto n : g.getNodeList()) b.addNode(instantiate(n));
+            return b.build();
+        }
+    }
+
+    /** A prefix no value of the model starts a name with, so renamed body values can never clash. */
+    private String freshPrefix(FunctionProto fn) {
+        while (true) {
+            String p = "_" + fn.getName() + "_" + (counter++) + "_";
+            boolean clash = false;
+            for (String u : usedNames) {
+                if (u.startsWith(p)) { clash = true; break; }
+            }
+            if (!clash) return p;
+        }
+    }
+
+    private static void collectNames(GraphProto g, Set<String> into) {
+        for (ValueInfoProto v : g.getInputList()) into.add(v.getName());
+        for (ValueInfoProto v : g.getOutputList()) into.add(v.getName());
+        for (TensorProto t : g.getInitializerList()) into.add(t.getName());
+        for (SparseTensorProto s : g.getSparseInitializerList()) into.add(s.getValues().getName());
+        for (NodeProto n : g.getNodeList()) collectNames(n, into);
+    }
+
+    private static void collectNames(NodeProto n, Set<String> into) {
+        into.addAll(n.getInputList());
+        into.addAll(n.getOutputList());
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.hasG()) collectNames(a.getG(), into);
+            for (GraphProto sub : a.getGraphsList()) collectNames(sub, into);
+        }
     }
 }

@@ -50,10 +50,34 @@ final class GraphDecoder {
         Node.Builder b = Node.builder(n.getOpType()).name(n.getName()).domain(n.getDomain())
                 .inputs(n.getInputList()).outputs(n.getOutputList());
         for (AttributeProto a : n.getAttributeList()) {
-            Attribute attr = attribute(a, n);
+            Attribute attr;
+            try {
+                attr = attribute(a, n);
+            } catch (ModelFormatException e) {
+                if (a.hasG() || a.getGraphsCount() > 0) throw e; // already names the node inside the sub-graph
+                throw rewrap("node " + label(n) + ": attribute '" + a.getName() + "': ", e);
+            }
             if (attr != null) b.attr(attr);
         }
         return b.build();
+    }
+
+    private static String label(NodeProto n) {
+        String d = Node.normalizeDomain(n.getDomain());
+        return (n.getName().isEmpty() ? "<unnamed>" : "'" + n.getName() + "'") + " ("
+                + (d.isEmpty() ? "" : d + ".") + n.getOpType() + ")";
+    }
+
+    /**
+     * The same error with more context in front; an unsupported element type stays the direct cause, which callers use
+     * to report such models as skipped rather than broken.
+     */
+    static ModelFormatException rewrap(String prefix, RuntimeException e) {
+        Throwable cause = e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnsupportedDTypeException) cause = c;
+        }
+        return new ModelFormatException(prefix + e.getMessage(), cause);
     }
 
     /** Null for an attribute that only refers to a function's attribute (resolved when the function is inlined). */
@@ -87,8 +111,7 @@ final class GraphDecoder {
                 for (TypeProto t : a.getTypeProtosList()) l.add(TypeDecoder.decode(t));
                 yield new Attribute(name, Attribute.Kind.TYPE_PROTOS, l);
             }
-            default -> throw new ModelFormatException("node '" + owner.getName() + "' ("
-                    + owner.getOpType() + "): attribute '" + name + "' has no type and no value");
+            default -> throw new ModelFormatException("has no type and no value");
         };
     }
 
@@ -103,15 +126,17 @@ final class GraphDecoder {
         if (a.getIntsCount() > 0) return AttributeProto.AttributeType.INTS;
         if (a.getStringsCount() > 0) return AttributeProto.AttributeType.STRINGS;
         if (a.getTensorsCount() > 0) return AttributeProto.AttributeType.TENSORS;
+        if (a.hasSparseTensor()) return AttributeProto.AttributeType.SPARSE_TENSOR;
+        if (a.hasTp()) return AttributeProto.AttributeType.TYPE_PROTO;
         if (a.getGraphsCount() > 0) return AttributeProto.AttributeType.GRAPHS;
+        if (a.getSparseTensorsCount() > 0) return AttributeProto.AttributeType.SPARSE_TENSORS;
+        if (a.getTypeProtosCount() > 0) return AttributeProto.AttributeType.TYPE_PROTOS;
         return AttributeProto.AttributeType.UNDEFINED;
     }
 
     private Tensor tensor(TensorProto t, String what) {
         try {
             return tensors.decode(t);
-        } catch (UnsupportedDTypeException e) {
-            throw e;
         } catch (ModelFormatException e) {
             throw e;
         } catch (RuntimeException e) {

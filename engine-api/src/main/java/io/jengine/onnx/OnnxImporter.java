@@ -43,14 +43,15 @@ public final class OnnxImporter {
         Path dir = file.toAbsolutePath().getParent();
         try {
             return decode(bytes, dir);
-        } catch (UnsupportedDTypeException e) {
-            throw e;
         } catch (EngineException e) {
-            throw new ModelFormatException(file + ": " + e.getMessage(), e);
+            throw GraphDecoder.rewrap(file + ": ", e);
         }
     }
 
-    /** Reads a model from bytes; {@code baseDir} (may be null) is where external data files are looked up. */
+    /**
+     * Reads a model from bytes; {@code baseDir} (may be null) is where external data files are looked up. Errors are
+     * {@link ModelFormatException}s as for {@link #load(Path)}, without a file name.
+     */
     public static Model load(byte[] bytes, Path baseDir) {
         return decode(bytes, baseDir);
     }
@@ -71,7 +72,17 @@ public final class OnnxImporter {
             }
             graph = new FunctionInliner(proto.getFunctionsList()).inline(graph);
         }
-        Graph g = new GraphDecoder(new TensorDecoder(baseDir), opsets).decode(graph);
+        Graph g;
+        try {
+            g = new GraphDecoder(new TensorDecoder(baseDir), opsets).decode(graph);
+        } catch (UnsupportedDTypeException e) {
+            throw new ModelFormatException(e.getMessage(), e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A well-formed protobuf can still describe an impossible tensor or graph; never let that escape raw.
+            throw new ModelFormatException("invalid model: " + e, e);
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         for (StringStringEntryProto e : proto.getMetadataPropsList()) meta.put(e.getKey(), e.getValue());
         return new Model(proto.getIrVersion(), proto.getProducerName(), proto.getProducerVersion(), g, meta);

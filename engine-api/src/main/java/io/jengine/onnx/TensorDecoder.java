@@ -8,6 +8,7 @@ import io.jengine.onnx.proto.OnnxProto.TensorProto;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
+import io.jengine.tensor.UnsupportedDTypeException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -44,7 +45,12 @@ public final class TensorDecoder {
         } catch (ArithmeticException e) {
             throw new ModelFormatException("tensor " + name + " has too many elements: " + Shapes.format(shape));
         }
-        if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL) return external(p, dtype, shape, name);
+        if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            if (dtype == DType.STRING) {
+                throw new ModelFormatException("tensor " + name + ": string tensors cannot be stored as external data");
+            }
+            return external(p, dtype, shape, name);
+        }
         if (dtype == DType.STRING) {
             if (p.getStringDataCount() != n) throw count(name, n, p.getStringDataCount(), "string_data");
             String[] s = new String[(int) n];
@@ -62,7 +68,10 @@ public final class TensorDecoder {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("tensor " + name + " has unknown data type " + code);
         }
-        if (!dtype.isSupported()) throw new io.jengine.tensor.UnsupportedDTypeException(dtype);
+        if (!dtype.isSupported()) {
+            UnsupportedDTypeException u = new UnsupportedDTypeException(dtype);
+            throw new ModelFormatException("tensor " + name + ": " + u.getMessage(), u);
+        }
         return dtype;
     }
 
@@ -154,6 +163,16 @@ public final class TensorDecoder {
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException("tensor " + name + ": external data file " + file + " does not exist");
         }
+        try {
+            // A symbolic link inside the folder may still lead out of it.
+            if (!file.toRealPath().startsWith(baseDir.toRealPath())) {
+                throw new ModelFormatException("tensor " + name + ": external data location '" + location
+                        + "' resolves outside the model's directory " + baseDir);
+            }
+        } catch (IOException e) {
+            throw new ModelFormatException("tensor " + name + ": cannot resolve external data file " + file + ": "
+                    + e.getMessage());
+        }
         Tensor t = Tensor.allocate(dtype, shape);
         long need = t.byteSize();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
@@ -174,26 +193,50 @@ public final class TensorDecoder {
         return t;
     }
 
-    /** A sparse tensor as the dense tensor it stands for (zeros elsewhere). */
+    /**
+     * A sparse tensor as the dense tensor it stands for (zeros elsewhere). Indices are either a [NNZ] tensor of flat
+     * positions or a [NNZ, rank] tensor of coordinates, as the specification allows.
+     */
     public Tensor decodeSparse(SparseTensorProto sp) {
+        String name = sp.getValues().getName().isEmpty() ? "<unnamed>" : "'" + sp.getValues().getName() + "'";
         Tensor values = decode(sp.getValues());
         long[] shape = sp.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        for (long d : shape) {
+            if (d < 0) throw new ModelFormatException("sparse tensor " + name + " has negative dimension " + d);
+        }
+        if (values.rank() != 1) {
+            throw new ModelFormatException("sparse tensor " + name + ": values must be 1-D, got shape "
+                    + Shapes.format(values.shape()));
+        }
         Tensor dense = Tensor.allocate(values.dtype(), shape);
         long nnz = values.size();
-        if (!sp.hasIndices() || nnz == 0) return dense;
+        if (nnz == 0) return dense;
+        if (!sp.hasIndices()) throw new ModelFormatException("sparse tensor " + name + " has values but no indices");
         Tensor idx = decode(sp.getIndices());
-        long[] strides = Shapes.strides(shape);
-        long total = Shapes.size(shape);
+        if (idx.dtype() != DType.INT64) {
+            throw new ModelFormatException("sparse tensor " + name + ": indices must be int64, got " + idx.dtype());
+        }
         boolean linear = idx.rank() == 1;
+        long[] want = linear ? new long[] {nnz} : new long[] {nnz, shape.length};
+        if (!java.util.Arrays.equals(idx.shape(), want)) {
+            throw new ModelFormatException("sparse tensor " + name + ": indices have shape " + Shapes.format(idx.shape())
+                    + ", expected " + Shapes.format(want) + " for " + nnz + " values in shape " + Shapes.format(shape));
+        }
+        long[] strides = Shapes.strides(shape);
+        long total = dense.size();
         for (long k = 0; k < nnz; k++) {
             long flat = 0;
             if (linear) {
                 flat = idx.getLong(k);
             } else {
-                for (int d = 0; d < shape.length; d++) flat += idx.getLong(k * shape.length + d) * strides[d];
+                for (int d = 0; d < shape.length; d++) {
+                    long c = idx.getLong(k * shape.length + d);
+                    if (c < 0 || c >= shape[d]) { flat = -1; break; }
+                    flat += c * strides[d];
+                }
             }
             if (flat < 0 || flat >= total) {
-                throw new ModelFormatException("sparse tensor '" + sp.getValues().getName() + "': index " + flat
+                throw new ModelFormatException("sparse tensor " + name + ": index of value " + k
                         + " is outside shape " + Shapes.format(shape));
             }
             if (values.dtype() == DType.STRING) dense.setString(flat, values.getString(k));

@@ -31,11 +31,13 @@ public final class ValueFiles {
      * the protobuf bytes alone do not.
      */
     public static Value read(Path file, ValueType expected) {
+        if (!Files.exists(file)) throw new TensorFileException("value file " + file + " does not exist");
+        if (!Files.isRegularFile(file)) throw new TensorFileException("value file " + file + " is not a regular file");
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new TensorFileException("cannot read " + file + ": " + e.getMessage());
+            throw new TensorFileException("cannot read " + file + ": " + e);
         }
         try {
             return switch (expected) {
@@ -44,11 +46,12 @@ public final class ValueFiles {
                 case null, default -> DECODER.decode(TensorProto.parseFrom(bytes));
             };
         } catch (InvalidProtocolBufferException e) {
-            throw new TensorFileException(file + " is not a valid ONNX protobuf value: " + e.getMessage());
-        } catch (UnsupportedDTypeException e) {
-            throw e;
-        } catch (EngineException e) {
-            throw new TensorFileException(file + ": " + e.getMessage(), e);
+            throw new TensorFileException(file + " is not a valid ONNX protobuf value (truncated or not protobuf): "
+                    + e.getMessage());
+        } catch (EngineException | IllegalArgumentException | ArithmeticException e) {
+            // An unsupported element type stays the direct cause: the conformance runner reports it as skipped.
+            Throwable cause = e.getCause() instanceof UnsupportedDTypeException u ? u : e;
+            throw new TensorFileException(file + ": " + e.getMessage(), cause);
         }
     }
 
@@ -63,13 +66,18 @@ public final class ValueFiles {
 
     private static OptionalValue optional(OptionalProto p, ValueType.OptionalType type) {
         if (p.hasTensorValue()) return new OptionalValue(type.elementType(), DECODER.decode(p.getTensorValue()));
-        if (p.hasSequenceValue() && type.elementType() instanceof ValueType.SequenceType s) {
+        if (p.hasSequenceValue()) {
+            ValueType.SequenceType s = type.elementType() instanceof ValueType.SequenceType st ? st
+                    : new ValueType.SequenceType(null);
             return new OptionalValue(s, sequence(p.getSequenceValue(), s));
         }
         return OptionalValue.empty(type.elementType());
     }
 
-    /** Writes a tensor as a TensorProto with raw_data (strings in string_data). */
+    /** Writes a tensor as an unnamed TensorProto with raw_data (strings in string_data). */
+    public static void writeTensor(Path file, Tensor t) { writeTensor(file, t, ""); }
+
+    /** Writes a tensor as a TensorProto named {@code name}, with raw_data (strings in string_data). */
     public static void writeTensor(Path file, Tensor t, String name) {
         TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(t.dtype().onnxCode());
         for (long d : t.shape()) b.addDims(d);
@@ -81,7 +89,7 @@ public final class ValueFiles {
         try {
             Files.write(file, b.build().toByteArray());
         } catch (IOException e) {
-            throw new TensorFileException("cannot write " + file + ": " + e.getMessage());
+            throw new TensorFileException("cannot write " + file + ": " + e);
         }
     }
 }

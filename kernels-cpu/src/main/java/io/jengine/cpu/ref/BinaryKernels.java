@@ -79,7 +79,21 @@ final class BinaryKernels {
         r.add("Mean", 1, n -> variadic(Fold.MEAN));
         r.add("Max", 1, n -> variadic(Fold.MAX));
         r.add("Min", 1, n -> variadic(Fold.MIN));
-        r.add("PRelu", 1, n -> arith((x, s) -> x < 0 ? s * x : x, (x, s) -> x < 0 ? s * x : x, (x, s) -> x));
+        r.add("PRelu", 1, n -> {
+            io.jengine.spi.Kernel prelu = arith((x, s) -> x < 0 ? s * x : x, (x, s) -> x < 0 ? s * x : x, (x, s) -> x);
+            if (n.opsetVersion() >= 7) return prelu;
+            // Before opset 7 a 1-D slope of length C applied per channel (axis 1), not numpy-style.
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0), slope = tensor(in, 1);
+                if (slope.rank() == 1 && x.rank() > 2 && slope.dim(0) == x.dim(1) && slope.dim(0) != 1) {
+                    long[] s = new long[x.rank() - 1];
+                    java.util.Arrays.fill(s, 1);
+                    s[0] = slope.dim(0);
+                    slope = slope.reshape(s);
+                }
+                return prelu.run(ctx, new Value[] {x, slope});
+            };
+        });
         r.add("Where", 9, n -> (ctx, in) -> {
             Tensor c = tensor(in, 0), x = tensor(in, 1), y = tensor(in, 2);
             if (x.dtype() != y.dtype()) {

@@ -182,7 +182,8 @@ final class ConvKernels {
             if (autoPad.startsWith("SAME")) {
                 out[i] = outShapeAttr != null ? outShapeAttr[outShapeAttr.length - sp + i] : in[i] * strides[i];
                 long total = full - out[i];
-                pb[i] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+                // Floor division: an output_shape larger than the full result makes the total negative.
+                pb[i] = autoPad.equals("SAME_UPPER") ? Math.floorDiv(total, 2) : total - Math.floorDiv(total, 2);
             } else if (outShapeAttr != null) {
                 // An explicit output_shape without SAME padding keeps the explicit (default zero) leading pads: the
                 // full result is cropped or zero-extended at the end, as ONNX's reference does.

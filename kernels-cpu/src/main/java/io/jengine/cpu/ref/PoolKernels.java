@@ -56,7 +56,7 @@ final class PoolKernels {
         long[] in = g3.in(), k = g3.kernel(), s = g3.strides(), d = g3.dilations(), pb = g3.padBegin(), pe = g3.padEnd();
         long[] o = g3.out();
         long inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], planes = xs[0] * xs[1];
-        double[] xv = x.toDoubleArray();
+        double[] xv = ConvKernels.doubles(x);
         boolean integer = !x.dtype().isFloatingPoint();
         for (long pl = 0; pl < planes; pl++) {
             for (long od = 0; od < o[0]; od++) for (long oh = 0; oh < o[1]; oh++) for (long ow = 0; ow < o[2]; ow++) {
