@@ -22,8 +22,8 @@ final class PoolKernels {
         r.add("LpPool", 1, n -> (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.LP));
         r.add("GlobalMaxPool", 1, n -> (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.MAX, 2)});
         r.add("GlobalAveragePool", 1, n -> (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.AVG, 2)});
-        r.add("GlobalLpPool", 2, n -> {
-            long p = n.node().attrInt("p", 2);
+        r.add("GlobalLpPool", 1, n -> {
+            double p = lpOrder(n.node());
             return (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.LP, p)};
         });
         r.add("MaxUnpool", 9, n -> MaxUnpool.create(n.node()));
@@ -39,10 +39,7 @@ final class PoolKernels {
         }
         boolean ceil = node.attrInt("ceil_mode", 0) != 0;
         boolean includePad = node.attrInt("count_include_pad", 0) != 0;
-        // LpPool-1 declared p as a float; later versions as an int.
-        double p = node.hasAttr("p") && node.attr("p").kind() == io.jengine.ir.Attribute.Kind.FLOAT
-                ? node.attrFloat("p", 2) : node.attrInt("p", 2);
-        if (kind == Kind.LP && p <= 0) throw new IllegalArgumentException("p must be positive, got " + p);
+        double p = kind == Kind.LP ? lpOrder(node) : 2;
         boolean columnMajor = node.attrInt("storage_order", 0) != 0;
         ConvGeometry g = ConvGeometry.forward(node, Arrays.copyOfRange(xs, 2, xs.length), kernel, ceil);
         ConvGeometry g3 = g.to3d();
@@ -103,7 +100,15 @@ final class PoolKernels {
         return res;
     }
 
-    private static Tensor global(Tensor x, Kind kind, long p) {
+    /** The p of LpPool / GlobalLpPool: version 1 declared it a float, later versions an int. */
+    private static double lpOrder(Node node) {
+        double p = node.hasAttr("p") && node.attr("p").kind() == io.jengine.ir.Attribute.Kind.FLOAT
+                ? node.attrFloat("p", 2) : node.attrInt("p", 2);
+        if (!(p > 0)) throw new IllegalArgumentException("attribute p must be positive, got " + p);
+        return p;
+    }
+
+    private static Tensor global(Tensor x, Kind kind, double p) {
         long[] xs = x.shape();
         if (xs.length < 3) throw new IllegalArgumentException("X " + x.describe() + " must have rank at least 3");
         long planes = xs[0] * xs[1], inner = Shapes.size(Arrays.copyOfRange(xs, 2, xs.length));

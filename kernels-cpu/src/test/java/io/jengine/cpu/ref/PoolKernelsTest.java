@@ -83,6 +83,10 @@ class PoolKernelsTest {
         assertTensor(s(1, 2, 1, 1), new double[] {4, 4}, single(node("GlobalMaxPool", X, y), 1, x()), 0);
         assertTensor(s(1, 2, 1, 1), new double[] {11.191514642799696, 10.88577052853862},
                 single(node("GlobalLpPool", X, y), 2, x()), 1e-6);
+        // GlobalLpPool-1 takes p as a float; p = 1 sums absolute values.
+        Tensor ones = Tensor.ofFloats(s(1, 1, 2), -1.5f, 2);
+        assertTensor(s(1, 1, 1), new double[] {3.5},
+                single(node("GlobalLpPool", X, y, Attribute.of("p", 1f)), 1, ones), 1e-6);
     }
 
     @Test
@@ -117,6 +121,9 @@ class PoolKernelsTest {
         Node rank = node("AveragePool", X, new String[] {"Y"}, Attribute.of("kernel_shape", s(2)));
         e = assertThrows(IllegalArgumentException.class, () -> single(rank, 19, x()));
         assertTrue(e.getMessage().contains("rank 3"), e.getMessage());
+        Node lp = node("LpPool", X, new String[] {"Y"}, Attribute.of("kernel_shape", s(2, 2)), Attribute.of("p", 0L));
+        e = assertThrows(IllegalArgumentException.class, () -> single(lp, 18, x()));
+        assertTrue(e.getMessage().contains("attribute p"), e.getMessage());
         Node unpool = node("MaxUnpool", new String[] {"X", "I"}, new String[] {"Y"}, Attribute.of("kernel_shape", s(2)));
         e = assertThrows(IllegalArgumentException.class, () -> single(unpool, 11, Tensor.ofFloats(s(1, 1, 1), 1),
                 Tensor.ofLongs(s(1, 1, 1), 9)));
