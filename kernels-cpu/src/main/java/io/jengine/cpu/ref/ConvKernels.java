@@ -20,15 +20,26 @@ final class ConvKernels {
     private ConvKernels() {}
 
     static void register(KernelRegistry r) {
-        r.add("Conv", 1, n -> (ctx, in) -> new Value[] {conv(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2),
-                null, null, null)});
-        r.add("ConvInteger", 10, n -> (ctx, in) -> new Value[] {conv(n.node(), tensor(in, 0), tensor(in, 1), null,
-                optionalTensor(in, 2), optionalTensor(in, 3), DType.INT32)});
-        r.add("QLinearConv", 10, n -> QLinearConv.create(n.node()));
+        r.add("Conv", 1, n -> {
+            ConvGeometry.checkAttributes(n.node());
+            return (ctx, in) -> new Value[] {conv(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), null,
+                    null, null)};
+        });
+        r.add("ConvInteger", 10, n -> {
+            ConvGeometry.checkAttributes(n.node());
+            return (ctx, in) -> new Value[] {conv(n.node(), tensor(in, 0), tensor(in, 1), null, optionalTensor(in, 2),
+                    optionalTensor(in, 3), DType.INT32)};
+        });
+        r.add("QLinearConv", 10, n -> {
+            ConvGeometry.checkAttributes(n.node());
+            return QLinearConv.create(n.node());
+        });
         r.add("DeformConv", 19, n -> DeformConv.create(n.node()));
         r.add("Col2Im", 18, n -> Col2Im.create(n.node()));
-        r.add("ConvTranspose", 1, n -> (ctx, in) -> new Value[] {convTranspose(n.node(), tensor(in, 0), tensor(in, 1),
-                optionalTensor(in, 2))});
+        r.add("ConvTranspose", 1, n -> {
+            ConvGeometry.checkAttributes(n.node());
+            return (ctx, in) -> new Value[] {convTranspose(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2))};
+        });
     }
 
     static Tensor conv(Node node, Tensor x, Tensor w, Tensor b, Tensor xZero, Tensor wZero, DType outType) {

@@ -17,9 +17,18 @@ final class PoolKernels {
     enum Kind { MAX, AVG, LP }
 
     static void register(KernelRegistry r) {
-        r.add("MaxPool", 1, n -> (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.MAX));
-        r.add("AveragePool", 1, n -> (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.AVG));
-        r.add("LpPool", 1, n -> (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.LP));
+        r.add("MaxPool", 1, n -> {
+            ConvGeometry.checkAttributes(n.node());
+            return (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.MAX);
+        });
+        r.add("AveragePool", 1, n -> {
+            ConvGeometry.checkAttributes(n.node());
+            return (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.AVG);
+        });
+        r.add("LpPool", 1, n -> {
+            ConvGeometry.checkAttributes(n.node());
+            return (ctx, in) -> pool(n.node(), tensor(in, 0), Kind.LP);
+        });
         r.add("GlobalMaxPool", 1, n -> (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.MAX, 2)});
         r.add("GlobalAveragePool", 1, n -> (ctx, in) -> new Value[] {global(tensor(in, 0), Kind.AVG, 2)});
         r.add("GlobalLpPool", 1, n -> {

@@ -150,6 +150,10 @@ class ConvKernelsTest {
         e = assertThrows(IllegalArgumentException.class, () -> single(bad, 11,
                 Tensor.ofFloats(s(1, 1, 2, 2), new float[4]), Tensor.ofFloats(s(1, 1, 1, 1), 1)));
         assertTrue(e.getMessage().contains("strides"), e.getMessage());
+        Node autoPad = node("Conv", new String[] {"X", "W"}, Y, Attribute.of("auto_pad", "SAME"));
+        e = assertThrows(IllegalArgumentException.class, () -> single(autoPad, 11,
+                Tensor.ofFloats(s(1, 1, 2, 2), new float[4]), Tensor.ofFloats(s(1, 1, 1, 1), 1)));
+        assertTrue(e.getMessage().contains("auto_pad 'SAME'"), e.getMessage());
         Node badT = node("ConvTranspose", new String[] {"X", "W"}, Y, Attribute.of("pads", s(1, 1)));
         e = assertThrows(IllegalArgumentException.class, () -> single(badT, 11,
                 Tensor.ofFloats(s(1, 1, 2, 2), new float[4]), Tensor.ofFloats(s(1, 1, 1, 1), 1)));
