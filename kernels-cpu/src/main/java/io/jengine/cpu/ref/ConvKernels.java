@@ -118,34 +118,36 @@ final class ConvKernels {
         outShape[0] = batch;
         outShape[1] = m;
         System.arraycopy(g.out(), 0, outShape, 2, sp);
-        long cg = c / group, mg = m / group;
-        long[] in = g3.in(), k = g3.kernel(), s = g3.strides(), d = g3.dilations(), p = g3.padBegin(), o = g3.out();
-        long inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], kVol = k[0] * k[1] * k[2];
+        // Every extent fits an int (the arrays are indexed by int), and int arithmetic keeps the hot loop lean.
+        int cg = (int) (c / group), mg = (int) (m / group), nBatch = (int) batch, nc = (int) c, nm = (int) m;
+        int[] in = ints(g3.in()), k = ints(g3.kernel()), s = ints(g3.strides()), d = ints(g3.dilations());
+        int[] p = ints(g3.padBegin()), o = ints(g3.out());
+        int inPlane = in[0] * in[1] * in[2], outPlane = Math.toIntExact(Shapes.size(g.out())), kVol = k[0] * k[1] * k[2];
         double[] out = new double[Math.toIntExact(batch * m * outPlane)];
-        for (long nb = 0; nb < batch; nb++) {
-            for (long oc = 0; oc < m; oc++) {
-                long grp = oc / mg;
-                int ob = (int) ((nb * m + oc) * outPlane);
-                if (bias != null) Arrays.fill(out, ob, ob + (int) outPlane, bias[(int) oc]);
-                for (long ic = 0; ic < cg; ic++) {
-                    int xb = (int) ((nb * c + grp * cg + ic) * inPlane);
-                    int wb = (int) ((oc * cg + ic) * kVol);
-                    for (long kd = 0; kd < k[0]; kd++) for (long kh = 0; kh < k[1]; kh++) for (long kw = 0; kw < k[2]; kw++) {
-                        double wt = wv[wb + (int) ((kd * k[1] + kh) * k[2] + kw)];
-                        long iw0 = -p[2] + kw * d[2];
+        for (int nb = 0; nb < nBatch; nb++) {
+            for (int oc = 0; oc < nm; oc++) {
+                int grp = oc / mg;
+                int ob = (nb * nm + oc) * outPlane;
+                if (bias != null) Arrays.fill(out, ob, ob + outPlane, bias[oc]);
+                for (int ic = 0; ic < cg; ic++) {
+                    int xb = (nb * nc + grp * cg + ic) * inPlane;
+                    int wb = (oc * cg + ic) * kVol;
+                    for (int kd = 0; kd < k[0]; kd++) for (int kh = 0; kh < k[1]; kh++) for (int kw = 0; kw < k[2]; kw++) {
+                        double wt = wv[wb + (kd * k[1] + kh) * k[2] + kw];
+                        int iw0 = kw * d[2] - p[2];
                         // The output columns whose input column lies inside the row, so the inner loop has no test.
-                        int owLo = (int) Math.max(0, Math.ceilDiv(-iw0, s[2]));
-                        int owHi = (int) Math.min(o[2], Math.floorDiv(in[2] - 1 - iw0, s[2]) + 1);
+                        int owLo = Math.max(0, Math.ceilDiv(-iw0, s[2]));
+                        int owHi = Math.min(o[2], Math.floorDiv(in[2] - 1 - iw0, s[2]) + 1);
                         if (owLo >= owHi) continue;
-                        int sw = (int) s[2];
-                        for (long od = 0; od < o[0]; od++) {
-                            long id = od * s[0] - p[0] + kd * d[0];
+                        int sw = s[2];
+                        for (int od = 0; od < o[0]; od++) {
+                            int id = od * s[0] - p[0] + kd * d[0];
                             if (id < 0 || id >= in[0]) continue;
-                            for (long oh = 0; oh < o[1]; oh++) {
-                                long ih = oh * s[1] - p[1] + kh * d[1];
+                            for (int oh = 0; oh < o[1]; oh++) {
+                                int ih = oh * s[1] - p[1] + kh * d[1];
                                 if (ih < 0 || ih >= in[1]) continue;
-                                int orow = ob + (int) ((od * o[1] + oh) * o[2]);
-                                int irow = xb + (int) ((id * in[1] + ih) * in[2] + iw0);
+                                int orow = ob + (od * o[1] + oh) * o[2];
+                                int irow = xb + (id * in[1] + ih) * in[2] + iw0;
                                 for (int ow = owLo; ow < owHi; ow++) out[orow + ow] += wt * xv[irow + ow * sw];
                             }
                         }
@@ -260,6 +262,12 @@ final class ConvKernels {
             result.setDouble(i, bias == null ? res[i] : res[i] + bias[(int) ((i / outPlane) % m)]);
         }
         return result;
+    }
+
+    private static int[] ints(long[] v) {
+        int[] r = new int[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = Math.toIntExact(v[i]);
+        return r;
     }
 
     private static long[] lead3(long[] v, long fill) {
