@@ -12,9 +12,9 @@ import io.jengine.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Conv, ConvInteger and ConvTranspose, 1-D to 3-D, grouped. The direct loop nest runs over one output plane at a
- * time with the kernel offset outside and the output row inside, so the innermost loop walks contiguous memory; the
- * elements are copied to double arrays once per call.
+ * Conv, ConvInteger and ConvTranspose, 1-D to 3-D, grouped (registrations for QLinearConv, DeformConv and Col2Im
+ * too). Elements are copied to double arrays once per call and every element type goes through the same double
+ * arithmetic; the forward loops live in {@link ConvLowering}, ConvTranspose scatters row by row here.
  */
 final class ConvKernels {
     private ConvKernels() {}
@@ -119,42 +119,20 @@ final class ConvKernels {
         outShape[1] = m;
         System.arraycopy(g.out(), 0, outShape, 2, sp);
         // Every extent fits an int (the arrays are indexed by int), and int arithmetic keeps the hot loop lean.
-        int cg = (int) (c / group), mg = (int) (m / group), nBatch = (int) batch, nc = (int) c, nm = (int) m;
+        int nBatch = (int) batch, nc = (int) c, nm = (int) m;
         int[] in = ints(g3.in()), k = ints(g3.kernel()), s = ints(g3.strides()), d = ints(g3.dilations());
         int[] p = ints(g3.padBegin()), o = ints(g3.out());
-        int inPlane = in[0] * in[1] * in[2], outPlane = Math.toIntExact(Shapes.size(g.out())), kVol = k[0] * k[1] * k[2];
+        int outPlane = Math.toIntExact(Shapes.size(g.out()));
         double[] out = new double[Math.toIntExact(batch * m * outPlane)];
-        for (int nb = 0; nb < nBatch; nb++) {
-            for (int oc = 0; oc < nm; oc++) {
-                int grp = oc / mg;
-                int ob = (nb * nm + oc) * outPlane;
-                if (bias != null) Arrays.fill(out, ob, ob + outPlane, bias[oc]);
-                for (int ic = 0; ic < cg; ic++) {
-                    int xb = (nb * nc + grp * cg + ic) * inPlane;
-                    int wb = (oc * cg + ic) * kVol;
-                    for (int kd = 0; kd < k[0]; kd++) for (int kh = 0; kh < k[1]; kh++) for (int kw = 0; kw < k[2]; kw++) {
-                        double wt = wv[wb + (kd * k[1] + kh) * k[2] + kw];
-                        int iw0 = kw * d[2] - p[2];
-                        // The output columns whose input column lies inside the row, so the inner loop has no test.
-                        int owLo = Math.max(0, Math.ceilDiv(-iw0, s[2]));
-                        int owHi = Math.min(o[2], Math.floorDiv(in[2] - 1 - iw0, s[2]) + 1);
-                        if (owLo >= owHi) continue;
-                        int sw = s[2];
-                        for (int od = 0; od < o[0]; od++) {
-                            int id = od * s[0] - p[0] + kd * d[0];
-                            if (id < 0 || id >= in[0]) continue;
-                            for (int oh = 0; oh < o[1]; oh++) {
-                                int ih = oh * s[1] - p[1] + kh * d[1];
-                                if (ih < 0 || ih >= in[1]) continue;
-                                int orow = ob + (od * o[1] + oh) * o[2];
-                                int irow = xb + (id * in[1] + ih) * in[2] + iw0;
-                                for (int ow = owLo; ow < owHi; ow++) out[orow + ow] += wt * xv[irow + ow * sw];
-                            }
-                        }
-                    }
+        if (bias != null) {
+            for (int nb = 0; nb < nBatch; nb++) {
+                for (int oc = 0; oc < nm; oc++) {
+                    int ob = (nb * nm + oc) * outPlane;
+                    Arrays.fill(out, ob, ob + outPlane, bias[oc]);
                 }
             }
         }
+        ConvLowering.accumulate(xv, wv, out, nBatch, nc, nm, (int) group, in, k, s, d, p, o);
         return new Planes(outShape, out);
     }
 

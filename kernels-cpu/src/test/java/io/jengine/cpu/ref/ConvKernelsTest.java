@@ -60,6 +60,18 @@ class ConvKernelsTest {
     }
 
     @Test
+    void fiveOutputChannelsCoverTheFourChannelBlockAndItsRemainder() {
+        Node n = node("Conv", new String[] {"X", "W"}, Y, Attribute.of("pads", s(1, 1, 1, 1)));
+        Tensor y = single(n, 11, data(DType.FLOAT32, s(1, 2, 3, 4), 7, 11, 5, 2),
+                data(DType.FLOAT32, s(5, 2, 3, 3), 5, 13, 6, 4));
+        assertTensor(s(1, 5, 3, 4), new double[] {3.875, -4.75, 1.875, 3.125, -1.75, 1.875, 11.75, -2.625, -5.375,
+            7.875, 1.125, -8.375, 7.625, -8.375, 8.75, 3.625, -6.25, 0.5, 14.625, -12.375, -0.5, 8.125, -11.125, 2.5,
+            3.25, -2.25, 7.5, 2.5, -1.0, -0.875, 6.125, -12.375, -0.5, 8.375, -10.375, 3.625, -1.125, -4.25, 9.5, -8.375,
+            4.25, -0.625, -7.25, -2.625, -0.5, 2.125, -4.75, 3.125, -0.625, -4.625, 8.25, -9.5, 1.375, 7.75, -6.0,
+            -2.625, 6.0, 2.375, -10.5, 4.25}, y, 1e-6);
+    }
+
+    @Test
     void nanInTheInputPropagatesEvenThroughZeroWeights() {
         Node n = node("Conv", new String[] {"X", "W"}, Y);
         Tensor y = single(n, 11, Tensor.ofFloats(s(1, 1, 1, 2), Float.NaN, 1), Tensor.ofFloats(s(1, 1, 1, 1), 0));
