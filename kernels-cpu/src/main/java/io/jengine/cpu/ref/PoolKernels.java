@@ -59,41 +59,56 @@ final class PoolKernels {
         System.arraycopy(g.out(), 0, outShape, 2, sp);
         Tensor out = Tensor.allocate(x.dtype(), outShape);
         Tensor indices = kind == Kind.MAX && node.hasOutput(1) ? Tensor.allocate(DType.INT64, outShape) : null;
-        long[] in = g3.in(), k = g3.kernel(), s = g3.strides(), d = g3.dilations(), pb = g3.padBegin(), pe = g3.padEnd();
-        long[] o = g3.out();
-        long inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], planes = xs[0] * xs[1];
+        int[] in = ints(g3.in()), k = ints(g3.kernel()), s = ints(g3.strides()), d = ints(g3.dilations());
+        int[] pb = ints(g3.padBegin()), pe = ints(g3.padEnd()), o = ints(g3.out());
+        int inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], planes = Math.toIntExact(xs[0] * xs[1]);
         double[] xv = ConvKernels.doubles(x);
         boolean integer = !x.dtype().isFloatingPoint();
-        for (long pl = 0; pl < planes; pl++) {
-            for (long od = 0; od < o[0]; od++) for (long oh = 0; oh < o[1]; oh++) for (long ow = 0; ow < o[2]; ow++) {
+        int oe = 0;
+        for (int pl = 0; pl < planes; pl++) {
+            int xb = pl * inPlane;
+            for (int od = 0; od < o[0]; od++) for (int oh = 0; oh < o[1]; oh++) for (int ow = 0; ow < o[2]; ow++, oe++) {
+                int d0 = od * s[0] - pb[0], h0 = oh * s[1] - pb[1], w0 = ow * s[2] - pb[2];
                 double acc = kind == Kind.MAX ? Double.NEGATIVE_INFINITY : 0;
-                long arg = -1, valid = 0, padded = 0;
-                for (long kd = 0; kd < k[0]; kd++) for (long kh = 0; kh < k[1]; kh++) for (long kw = 0; kw < k[2]; kw++) {
-                    long id = od * s[0] - pb[0] + kd * d[0], ih = oh * s[1] - pb[1] + kh * d[1], iw = ow * s[2] - pb[2] + kw * d[2];
-                    if (id < in[0] + pe[0] && ih < in[1] + pe[1] && iw < in[2] + pe[2]) padded++;
-                    if (id < 0 || id >= in[0] || ih < 0 || ih >= in[1] || iw < 0 || iw >= in[2]) continue;
-                    long e = (id * in[1] + ih) * in[2] + iw;
-                    double v = xv[(int) (pl * inPlane + e)];
-                    valid++;
-                    switch (kind) {
-                        case MAX -> {
-                            if (v > acc || arg < 0 || Double.isNaN(v)) { acc = v; arg = e; }
+                int arg = -1, valid = 0, padded = 0;
+                for (int kd = 0; kd < k[0]; kd++) {
+                    int id = d0 + kd * d[0];
+                    for (int kh = 0; kh < k[1]; kh++) {
+                        int ih = h0 + kh * d[1];
+                        for (int kw = 0; kw < k[2]; kw++) {
+                            int iw = w0 + kw * d[2];
+                            // count_include_pad counts taps inside the explicit pads, not those past them (ceil_mode).
+                            if (id < in[0] + pe[0] && ih < in[1] + pe[1] && iw < in[2] + pe[2]) padded++;
+                            if (id < 0 || id >= in[0] || ih < 0 || ih >= in[1] || iw < 0 || iw >= in[2]) continue;
+                            int e = (id * in[1] + ih) * in[2] + iw;
+                            double v = xv[xb + e];
+                            valid++;
+                            if (kind == Kind.MAX) {
+                                if (v > acc || arg < 0 || Double.isNaN(v) && !Double.isNaN(acc)) { acc = v; arg = e; }
+                            } else {
+                                acc += kind == Kind.AVG ? v : Math.pow(Math.abs(v), p);
+                            }
                         }
-                        case AVG -> acc += v;
-                        case LP -> acc += Math.pow(Math.abs(v), p);
                     }
                 }
-                long oe = pl * outPlane + (od * o[1] + oh) * o[2] + ow;
                 double res = switch (kind) {
                     case MAX -> acc;
                     case AVG -> acc / (includePad ? padded : valid);
                     case LP -> Math.pow(acc, 1.0 / p);
                 };
                 if (integer) out.setLong(oe, (long) res); else out.setDouble(oe, res);
-                if (indices != null) indices.setLong(oe, pl * inPlane + (columnMajor ? columnMajor(arg, in, sp) : arg));
+                if (indices != null) {
+                    indices.setLong(oe, (long) pl * inPlane + (columnMajor ? columnMajor(arg, g3.in(), sp) : arg));
+                }
             }
         }
         return node.outputs().size() > 1 ? new Value[] {out, indices} : new Value[] {out};
+    }
+
+    private static int[] ints(long[] v) {
+        int[] r = new int[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = Math.toIntExact(v[i]);
+        return r;
     }
 
     /** Re-expresses a row-major spatial offset as the column-major offset MaxPool's storage_order=1 asks for. */

@@ -42,6 +42,14 @@ class PoolKernelsTest {
     }
 
     @Test
+    void maxPoolPropagatesNanAndPointsAtTheFirstOne() {
+        Node n = node("MaxPool", X, new String[] {"Y", "I"}, Attribute.of("kernel_shape", s(3)));
+        Value[] r = KernelHarness.run(n, 12, Tensor.ofFloats(s(1, 1, 4), 1, Float.NaN, 3, Float.NaN));
+        assertTrue(Double.isNaN(((Tensor) r[0]).getDouble(0)) && Double.isNaN(((Tensor) r[0]).getDouble(1)));
+        assertArrayEquals(new long[] {1, 1}, ((Tensor) r[1]).toLongArray());
+    }
+
+    @Test
     void maxPoolKeepsInt8() {
         Node n = node("MaxPool", X, new String[] {"Y"}, Attribute.of("kernel_shape", s(2)),
                 Attribute.of("pads", s(1, 1)));
