@@ -96,6 +96,8 @@ final class PoolKernels {
                     case AVG -> acc / (includePad ? padded : valid);
                     case LP -> Math.pow(acc, 1.0 / p);
                 };
+                // A MaxPool window lying wholly in the padding has no element: integers take the type's lowest value.
+                if (integer && kind == Kind.MAX && arg < 0) res = x.dtype() == DType.INT8 ? Byte.MIN_VALUE : 0;
                 if (integer) out.setLong(oe, (long) res); else out.setDouble(oe, res);
                 if (indices != null) {
                     indices.setLong(oe, (long) pl * inPlane + (columnMajor ? columnMajor(arg, g3.in(), sp) : arg));
