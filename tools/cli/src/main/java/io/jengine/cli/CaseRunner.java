@@ -32,8 +32,12 @@ final class CaseRunner {
     private static final Set<String> SKIPPED_DOMAINS = Set.of("ai.onnx.ml", "ai.onnx.preview.training");
 
     private final Backends backends;
+    private final BuildOptions build;
 
-    CaseRunner(Backends backends) { this.backends = backends; }
+    CaseRunner(Backends backends, BuildOptions build) {
+        this.backends = backends;
+        this.build = build;
+    }
 
     CaseResult run(ConformanceCase c) {
         String op = c.name();
@@ -46,7 +50,7 @@ final class CaseRunner {
                             "domain " + n.domain() + " is not supported");
                 }
             }
-            Engine engine = Engine.of(model, backends);
+            Engine engine = Engine.of(build.optimize(model, new io.jengine.opt.OptimizationReport()), backends);
             double maxAbs = 0, maxRel = 0;
             for (Path ds : c.dataSets()) {
                 Comparison worst = runDataSet(engine, ds);

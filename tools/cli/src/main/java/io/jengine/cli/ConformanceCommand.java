@@ -48,6 +48,9 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Cases run concurrently (default: available processors).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @picocli.CommandLine.Mixin
+    BuildOptions build = new BuildOptions();
+
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Per-case time limit (default ${DEFAULT-VALUE}).")
     int timeoutSeconds = 120;
 
@@ -86,7 +89,7 @@ final class ConformanceCommand implements Callable<Integer> {
     }
 
     private List<CaseResult> runAll(List<ConformanceCase> cases) throws InterruptedException {
-        CaseRunner runner = new CaseRunner(Backends.discover());
+        CaseRunner runner = new CaseRunner(Backends.discover(), build);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(null, r, "conformance", 512L << 20);
             t.setDaemon(true); // a case stuck past its time limit must not keep the JVM alive
