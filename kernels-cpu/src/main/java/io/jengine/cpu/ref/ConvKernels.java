@@ -55,34 +55,34 @@ final class ConvKernels {
             long per = wv.length / m;
             for (int i = 0; i < wv.length; i++) wv[i] -= wZero.getDouble(wZero.size() == 1 ? 0 : i / per);
         }
-        long cg = c / group, mg = m / group;
-        long[] in = g3.in(), k = g3.kernel(), s = g3.strides(), d = g3.dilations(), p = g3.padBegin(), o = g3.out();
-        long inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], kVol = k[0] * k[1] * k[2];
-        double[] out = new double[(int) (batch * m * outPlane)];
-        for (long nb = 0; nb < batch; nb++) {
-            for (long oc = 0; oc < m; oc++) {
-                long grp = oc / mg;
+        int cg = (int) (c / group), mg = (int) (m / group);
+        int[] in = toInts(g3.in()), k = toInts(g3.kernel()), s = toInts(g3.strides()), d = toInts(g3.dilations());
+        int[] p = toInts(g3.padBegin()), o = toInts(g3.out());
+        int inPlane = in[0] * in[1] * in[2], outPlane = o[0] * o[1] * o[2], kVol = k[0] * k[1] * k[2];
+        double[] out = new double[Math.toIntExact(batch * m * outPlane)];
+        for (int nb = 0; nb < batch; nb++) {
+            for (int oc = 0; oc < m; oc++) {
+                int grp = oc / mg;
                 int ob = (int) ((nb * m + oc) * outPlane);
-                if (b != null) Arrays.fill(out, ob, ob + (int) outPlane, b.getDouble(oc));
-                for (long ic = 0; ic < cg; ic++) {
-                    int xb = (int) ((nb * c + grp * cg + ic) * inPlane);
-                    int wb = (int) ((oc * cg + ic) * kVol);
-                    for (long kd = 0; kd < k[0]; kd++) for (long kh = 0; kh < k[1]; kh++) for (long kw = 0; kw < k[2]; kw++) {
-                        double wt = wv[wb + (int) ((kd * k[1] + kh) * k[2] + kw)];
-                        if (wt == 0) continue;
-                        for (long od = 0; od < o[0]; od++) {
-                            long id = od * s[0] - p[0] + kd * d[0];
+                if (b != null) Arrays.fill(out, ob, ob + outPlane, b.getDouble(oc));
+                for (int ic = 0; ic < cg; ic++) {
+                    int xb = (int) ((nb * c + (long) grp * cg + ic) * inPlane);
+                    int wb = (oc * cg + ic) * kVol;
+                    for (int kd = 0; kd < k[0]; kd++) for (int kh = 0; kh < k[1]; kh++) for (int kw = 0; kw < k[2]; kw++) {
+                        double wt = wv[wb + (kd * k[1] + kh) * k[2] + kw];
+                        // The output columns whose input column is inside the image, so the inner loop has no test.
+                        int off = kw * d[2] - p[2];
+                        int owFrom = Math.max(0, Math.ceilDiv(-off, s[2]));
+                        int owTo = Math.min(o[2], Math.floorDiv(in[2] - 1 - off, s[2]) + 1);
+                        for (int od = 0; od < o[0]; od++) {
+                            int id = od * s[0] - p[0] + kd * d[0];
                             if (id < 0 || id >= in[0]) continue;
-                            for (long oh = 0; oh < o[1]; oh++) {
-                                long ih = oh * s[1] - p[1] + kh * d[1];
+                            for (int oh = 0; oh < o[1]; oh++) {
+                                int ih = oh * s[1] - p[1] + kh * d[1];
                                 if (ih < 0 || ih >= in[1]) continue;
-                                int orow = ob + (int) ((od * o[1] + oh) * o[2]);
-                                int irow = xb + (int) ((id * in[1] + ih) * in[2]);
-                                long iw0 = -p[2] + kw * d[2];
-                                for (long ow = 0; ow < o[2]; ow++) {
-                                    long iw = iw0 + ow * s[2];
-                                    if (iw >= 0 && iw < in[2]) out[orow + (int) ow] += wt * xv[irow + (int) iw];
-                                }
+                                int orow = ob + (od * o[1] + oh) * o[2];
+                                int irow = xb + (id * in[1] + ih) * in[2] + off;
+                                for (int ow = owFrom; ow < owTo; ow++) out[orow + ow] += wt * xv[irow + ow * s[2]];
                             }
                         }
                     }
@@ -162,6 +162,12 @@ final class ConvKernels {
             result.setDouble(i, res[i] + bias);
         }
         return result;
+    }
+
+    private static int[] toInts(long[] v) {
+        int[] r = new int[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = Math.toIntExact(v[i]);
+        return r;
     }
 
     private static long[] ones(int n) {

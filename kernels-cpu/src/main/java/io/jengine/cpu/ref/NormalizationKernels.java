@@ -172,14 +172,8 @@ final class NormalizationKernels {
         long outer = Shapes.size(Arrays.copyOfRange(s, 0, from)), inner = Shapes.size(Arrays.copyOfRange(s, from, s.length));
         Tensor out = Tensor.allocate(x.dtype(), s);
         for (long o = 0; o < outer; o++) {
-            double mean = 0, var = 0;
-            for (long i = 0; i < inner; i++) mean += x.getDouble(o * inner + i);
-            mean /= inner;
-            for (long i = 0; i < inner; i++) {
-                double d = x.getDouble(o * inner + i) - mean;
-                var += d * d;
-            }
-            var /= inner;
+            double[] mv = meanVariance(x, o * inner, inner, true);
+            double mean = mv[0], var = mv[1];
             long ch = o % channels;
             double k = scale.getDouble(ch) / Math.sqrt(var + eps), off = bias.getDouble(ch);
             for (long i = 0; i < inner; i++) out.setDouble(o * inner + i, (x.getDouble(o * inner + i) - mean) * k + off);
@@ -199,16 +193,8 @@ final class NormalizationKernels {
         for (int d = axis; d < s.length; d++) statShape[d] = 1;
         Tensor meanOut = Tensor.allocate(DType.FLOAT32, statShape), invOut = Tensor.allocate(DType.FLOAT32, statShape);
         for (long o = 0; o < outer; o++) {
-            double mean = 0, var = 0;
-            if (!rms) {
-                for (long i = 0; i < inner; i++) mean += x.getDouble(o * inner + i);
-                mean /= inner;
-            }
-            for (long i = 0; i < inner; i++) {
-                double d = x.getDouble(o * inner + i) - mean;
-                var += d * d;
-            }
-            var /= inner;
+            double[] mv = meanVariance(x, o * inner, inner, !rms);
+            double mean = mv[0], var = mv[1];
             double inv = 1 / Math.sqrt(var + eps);
             meanOut.setDouble(o, mean);
             invOut.setDouble(o, inv);
@@ -230,14 +216,8 @@ final class NormalizationKernels {
         for (long b = 0; b < batch; b++) {
             for (long g = 0; g < groups; g++) {
                 long base = (b * c + g * per) * inner, count = per * inner;
-                double mean = 0, var = 0;
-                for (long i = 0; i < count; i++) mean += x.getDouble(base + i);
-                mean /= count;
-                for (long i = 0; i < count; i++) {
-                    double d = x.getDouble(base + i) - mean;
-                    var += d * d;
-                }
-                var /= count;
+                double[] mv = meanVariance(x, base, count, true);
+                double mean = mv[0], var = mv[1];
                 double inv = 1 / Math.sqrt(var + eps);
                 for (long i = 0; i < count; i++) {
                     long ch = g * per + i / inner;
@@ -247,5 +227,22 @@ final class NormalizationKernels {
             }
         }
         return out;
+    }
+
+    /**
+     * Mean and (biased) variance of {@code count} consecutive elements from {@code offset}, two-pass for accuracy.
+     * Without centering (RMS normalisation) the mean is taken as 0 and the "variance" is the mean square.
+     */
+    static double[] meanVariance(Tensor x, long offset, long count, boolean centered) {
+        double mean = 0, var = 0;
+        if (centered) {
+            for (long i = 0; i < count; i++) mean += x.getDouble(offset + i);
+            mean /= count;
+        }
+        for (long i = 0; i < count; i++) {
+            double d = x.getDouble(offset + i) - mean;
+            var += d * d;
+        }
+        return new double[] {mean, var / count};
     }
 }

@@ -107,7 +107,10 @@ final class ShapeKernels {
                 throw new IllegalArgumentException("repeats has " + reps.length + " entries, input has rank " + x.rank());
             }
             long[] s = x.shape(), out = new long[s.length], st = Shapes.strides(s);
-            for (int i = 0; i < s.length; i++) out[i] = s[i] * reps[i];
+            for (int i = 0; i < s.length; i++) {
+                if (reps[i] < 0) throw new IllegalArgumentException("repeats " + Arrays.toString(reps) + " has a negative entry");
+                out[i] = s[i] * reps[i];
+            }
             return new Value[] {IndexMapping.gather(x, out, idx -> {
                 long o = 0;
                 for (int d = 0; d < idx.length; d++) o += (idx[d] % s[d]) * st[d];
@@ -117,6 +120,9 @@ final class ShapeKernels {
         r.add("ConstantOfShape", 9, n -> {
             Tensor v = n.node().attrTensor("value");
             Tensor fill = v == null ? Tensor.allocate(DType.FLOAT32) : v;
+            if (fill.size() != 1) {
+                throw new IllegalArgumentException("attribute 'value' must hold one element, got " + fill.describe());
+            }
             return (ctx, in) -> {
                 long[] shape = tensor(in, 0).toLongArray();
                 Tensor out = Tensor.allocate(fill.dtype(), shape);
@@ -124,18 +130,9 @@ final class ShapeKernels {
                 return new Value[] {out};
             };
         });
-        r.add("Dropout", 1, n -> (ctx, in) -> {
-            Tensor x = tensor(in, 0);
-            Tensor training = optionalTensor(in, 2);
-            Tensor ratio = optionalTensor(in, 1);
-            boolean train = training != null && training.getLong(0) != 0;
-            if (train && (ratio == null || ratio.getDouble(0) != 0)) {
-                throw new IllegalArgumentException("training mode with a non-zero ratio is random: not supported at inference");
-            }
-            Tensor mask = Tensor.allocate(DType.BOOL, x.shape());
-            for (long i = 0; i < mask.size(); i++) mask.setLong(i, 1);
-            return new Value[] {x.copy(), mask};
-        });
+        r.add("Dropout", 1, n -> DropoutKernel.inference(n.node(), n.opsetVersion()));
+        r.add("Dropout", 12, n -> DropoutKernel.training(n.node()));
+        r.add("TensorScatter", 24, n -> TensorScatterKernel.create(n.node()));
         IndexingKernels.register(r);
     }
 
@@ -195,7 +192,7 @@ final class ShapeKernels {
             for (int i = 0; i < s.length; i++) drop[i] = s[i] == 1;
         } else {
             for (long a : axes) {
-                int ax = Shapes.normalizeAxis(a, s.length);
+                int ax = Axis.of(a, s.length);
                 if (s[ax] != 1) throw new IllegalArgumentException("cannot squeeze axis " + a + " of size " + s[ax]);
                 drop[ax] = true;
             }
@@ -211,7 +208,7 @@ final class ShapeKernels {
         int rank = s.length + axes.length;
         boolean[] ins = new boolean[rank];
         for (long a : axes) {
-            int ax = Shapes.normalizeAxis(a, rank);
+            int ax = Axis.of(a, rank);
             if (ins[ax]) throw new IllegalArgumentException("axes " + Arrays.toString(axes) + " repeat axis " + ax);
             ins[ax] = true;
         }
@@ -231,7 +228,7 @@ final class ShapeKernels {
         long[] s = x.shape(), st = Shapes.strides(s), out = new long[rank], pst = new long[rank];
         boolean[] seen = new boolean[rank];
         for (int i = 0; i < rank; i++) {
-            int p = Shapes.normalizeAxis(perm[i], rank);
+            int p = Axis.of(perm[i], rank);
             if (seen[p]) throw new IllegalArgumentException("perm " + Arrays.toString(perm) + " is not a permutation");
             seen[p] = true;
             out[i] = s[p];
@@ -243,7 +240,7 @@ final class ShapeKernels {
     static Tensor concat(List<Tensor> xs, long axisAttr) {
         Tensor first = xs.getFirst();
         int rank = first.rank();
-        int axis = Shapes.normalizeAxis(axisAttr, rank);
+        int axis = Axis.of(axisAttr, rank);
         long[] out = first.shape();
         long total = 0;
         for (Tensor t : xs) {
@@ -273,9 +270,16 @@ final class ShapeKernels {
         return result;
     }
 
+    /** A new value equal to {@code v}: tensors are copied, sequences and optionals are rebuilt around copies. */
     static Value identityOf(Value v) {
+        if (v == null) throw new IllegalArgumentException("input 0 is required");
         if (v instanceof Tensor t) return t.copy();
-        if (v instanceof TensorSequence || v instanceof OptionalValue) return v;
-        throw new IllegalArgumentException("unsupported value " + v.describe());
+        if (v instanceof TensorSequence seq) {
+            return new TensorSequence(seq.elementType(), seq.tensors().stream().map(Tensor::copy).toList());
+        }
+        if (v instanceof OptionalValue opt) {
+            return new OptionalValue(opt.elementType(), opt.isPresent() ? identityOf(opt.content()) : null);
+        }
+        throw new IllegalArgumentException("input 0 has an unsupported kind: " + v.describe());
     }
 }

@@ -67,12 +67,18 @@ final class ConformanceCommand implements Callable<Integer> {
         if (writePassed != null) Files.write(writePassed, report.passedNames());
         int status = 0;
         if (!expected.isEmpty()) {
-            List<String> regressions = report.notPassing(expected);
+            // With --filter only the selected part of the list is checked; without it, a listed case that is missing
+            // from the directories counts as not passing.
+            Set<String> checked = new TreeSet<>();
+            for (String name : expected) if (filter == null || filter.matcher(name).find()) checked.add(name);
+            List<String> regressions = report.notPassing(checked);
             if (!regressions.isEmpty()) {
-                out.println(regressions.size() + " expected case(s) did not pass: " + String.join(", ", regressions));
+                List<String> shown = regressions.subList(0, Math.min(50, regressions.size()));
+                out.println(regressions.size() + " expected case(s) did not pass: " + String.join(", ", shown)
+                        + (regressions.size() > shown.size() ? ", ..." : ""));
                 status = 1;
             } else {
-                out.println("all " + expected.size() + " expected cases passed");
+                out.println("all " + checked.size() + " expected cases passed");
             }
         }
         out.println(report.totalsLine());
