@@ -119,7 +119,18 @@ final class RandomKernels {
 
     static Tensor uniform(DType dt, long[] shape, double low, double high, SplittableRandom rng) {
         Tensor out = Tensor.allocate(dt, shape);
-        for (long i = 0; i < out.size(); i++) out.setDouble(i, low + (high - low) * rng.nextDouble());
+        if (out.size() == 0) return out;
+        // Rounding to a narrow type can carry a draw up to high itself; redraw those to keep the range half-open,
+        // unless low and high round to the same value and nothing else is representable.
+        out.setDouble(0, high);
+        double storedHigh = out.getDouble(0);
+        out.setDouble(0, low);
+        boolean redraw = out.getDouble(0) < storedHigh;
+        for (long i = 0; i < out.size(); i++) {
+            do {
+                out.setDouble(i, low + (high - low) * rng.nextDouble());
+            } while (redraw && out.getDouble(i) >= storedHigh);
+        }
         return out;
     }
 
