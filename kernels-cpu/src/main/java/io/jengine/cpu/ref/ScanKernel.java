@@ -203,9 +203,20 @@ final class ScanKernel {
         }
         Value[] res = new Value[perOutput.size()];
         for (int k = 0; k < res.length; k++) {
-            res[k] = batch == 0 ? Tensor.allocate(DType.FLOAT32, 0) : SequenceKernels.concat(perOutput.get(k), 0, true);
+            res[k] = batch > 0 ? SequenceKernels.concat(perOutput.get(k), 0, true)
+                    : k < c.states() ? rest.get(k).copy() : emptyBatch(c, k, maxLen);
         }
         return res;
+    }
+
+    /** A scan output of an empty batch: [0, sequence length, the declared per-step dims]. */
+    private static Tensor emptyBatch(Config c, int k, long steps) {
+        Tensor perEntry = emptyStack(c.body().typeOf(c.body().outputs().get(k).name()), 0);
+        long[] perStep = perEntry.shape();
+        long[] shape = new long[perStep.length + 1];
+        shape[1] = steps;
+        System.arraycopy(perStep, 1, shape, 2, perStep.length - 1);
+        return Tensor.allocate(perEntry.dtype(), shape);
     }
 
     /** Appends zero steps along axis 0 up to {@code steps}. */

@@ -160,6 +160,18 @@ class ControlFlowKernelsTest {
     }
 
     @Test
+    void scan8OfAnEmptyBatchKeepsTheDeclaredStepShape() {
+        Node scan = Node.builder("Scan").inputs("", "s0", "X").outputs("s", "Y")
+                .attr(Attribute.of("body", declare(sumBody(), "y", floats(1))))
+                .attr(Attribute.of("num_scan_inputs", 1L)).build();
+        BodyRunner runner = new BodyRunner(8);
+        Value[] out = runner.run(scan, Map.of(), null, f(new long[] {0, 1}), f(new long[] {0, 3, 1}));
+        assertValues(new double[0], out[0], 0, 1);
+        assertValues(new double[0], out[1], 0, 3, 1);
+        assertEquals(0, runner.bodyRuns);
+    }
+
+    @Test
     void scanRejectsAnOutOfRangeScanInputCount() {
         Node scan = Node.builder("Scan").inputs("s0", "X").outputs("s", "Y").attr(Attribute.of("body", sumBody()))
                 .attr(Attribute.of("num_scan_inputs", 3L)).build();
