@@ -107,6 +107,11 @@ final class StringKernels {
         return t;
     }
 
+    /** Python's str.isspace for one character: Java's whitespace plus the no-break spaces and NEL. */
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+    }
+
     /** Python's str.split: on whitespace runs when the delimiter is empty, else on every delimiter occurrence. */
     static List<String> split(String s, String delim, long maxSplit) {
         List<String> out = new ArrayList<>();
@@ -114,14 +119,14 @@ final class StringKernels {
         if (delim.isEmpty()) {
             int i = 0, len = s.length();
             while (i < len) {
-                while (i < len && Character.isWhitespace(s.charAt(i))) i++;
+                while (i < len && isSpace(s.charAt(i))) i++;
                 if (i >= len) break;
                 if (out.size() == limit) {
                     out.add(s.substring(i)); // as Python: the rest keeps its trailing whitespace
                     break;
                 }
                 int j = i;
-                while (j < len && !Character.isWhitespace(s.charAt(j))) j++;
+                while (j < len && !isSpace(s.charAt(j))) j++;
                 out.add(s.substring(i, j));
                 i = j;
             }

@@ -67,6 +67,9 @@ class StringKernelsTest {
         Value[] out = KernelHarness.run(n, 20, s(new long[] {2}, "  a b\t c  ", ""));
         assertStrings(out[0], new long[] {2, 2}, "a", "b\t c  ", "", "");
         assertArrayEquals(new long[] {2, 0}, ((Tensor) out[1]).toLongArray());
+        // Python counts the no-break space as whitespace; Java's isWhitespace does not.
+        Value[] nbsp = KernelHarness.run(op("StringSplit", 1, 2), 20, s(new long[] {1}, "x\u00a0y"));
+        assertStrings(nbsp[0], new long[] {1, 2}, "x", "y");
     }
 
     @Test
