@@ -137,4 +137,17 @@ class SequenceKernelsTest {
                 () -> one("OptionalGetElement", 18, empty));
         assertTrue(e.getMessage().contains("empty optional"), e.getMessage());
     }
+
+    @Test
+    void optionalOfASequenceUnwrapsToACopy() {
+        TensorSequence s = new TensorSequence(DType.INT64, List.of(scalar(4), scalar(5)));
+        OptionalValue o = (OptionalValue) one("Optional", 15, s);
+        assertEquals(new ValueType.SequenceType(new ValueType.TensorType(DType.INT64, null)), o.elementType());
+        TensorSequence back = (TensorSequence) one("OptionalGetElement", 15, o);
+        assertArrayEquals(new double[] {4, 5}, firsts(back));
+        assertNotSame(s.get(0), back.get(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> one("SequenceAt", 11, back, scalar(-3)));
+        assertTrue(e.getMessage().contains("position -3 is out of range for a sequence of 2"), e.getMessage());
+    }
 }
