@@ -48,6 +48,7 @@ public final class InferenceRegistry {
         IndexingInference.register(r);
         QuantizationInference.register(r);
         ControlFlowInference.register(r);
+        FusedOpInference.register(r);
         return r;
     }
 }

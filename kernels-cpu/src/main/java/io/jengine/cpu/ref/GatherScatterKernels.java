@@ -103,7 +103,7 @@ final class GatherScatterKernels {
                 return new Value[] {out};
             };
         });
-        r.add("Compress", 11, n -> {
+        r.add("Compress", 9, n -> {
             Long axisAttr = n.node().hasAttr("axis") ? n.node().attrInt("axis", 0) : null;
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), cond = tensor(in, 1);

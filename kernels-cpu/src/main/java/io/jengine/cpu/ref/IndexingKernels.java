@@ -271,9 +271,11 @@ final class IndexingKernels {
                 e = Math.max(0, Math.min(n, e));
                 out[ax] = Math.max(0, Math.ceilDiv(e - b, st));
             } else {
-                b = Math.max(-1, Math.min(n - 1, b));
+                // The spec clamps a backward start into [0, n-1] (numpy would give an empty slice for a start before
+                // the axis; ONNX Runtime follows the spec) and a backward end into [-1, n-1].
+                b = Math.max(0, Math.min(n - 1, b));
                 e = Math.max(-1, Math.min(n - 1, e));
-                out[ax] = Math.max(0, Math.ceilDiv(b - e, -st));
+                out[ax] = n == 0 ? 0 : Math.max(0, Math.ceilDiv(b - e, -st));
             }
             begin[ax] = b;
             step[ax] = st;

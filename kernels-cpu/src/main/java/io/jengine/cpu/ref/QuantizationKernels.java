@@ -11,8 +11,8 @@ import io.jengine.tensor.Tensor;
 import io.jengine.tensor.UnsupportedDTypeException;
 
 /**
- * QuantizeLinear, DequantizeLinear (per tensor, per axis, blocked), DynamicQuantizeLinear, QLinearMatMul and
- * QLinearConv. Rounding is half to even and results saturate to the integer type's range, as ONNX specifies.
+ * QuantizeLinear, DequantizeLinear (per tensor, per axis, blocked), DynamicQuantizeLinear and QLinearMatMul
+ * (QLinearConv is with the convolutions). Rounding is half to even and results saturate to the integer type's range, as ONNX specifies.
  */
 final class QuantizationKernels {
     private QuantizationKernels() {}
@@ -76,22 +76,6 @@ final class QuantizationKernels {
             Tensor yScale = tensor(in, 6), yZp = tensor(in, 7);
             Tensor acc = LinalgKernels.matmul(dequantize(a, aScale, aZp, a.rank() - 2),
                     dequantize(b, bScale, bZp, b.rank() - 1), null, null, null);
-            return new Value[] {requantize(acc, yScale, yZp)};
-        });
-        r.add("QLinearConv", 10, n -> (ctx, in) -> {
-            Tensor x = tensor(in, 0), xScale = tensor(in, 1), xZp = tensor(in, 2);
-            Tensor w = tensor(in, 3), wScale = tensor(in, 4), wZp = tensor(in, 5);
-            Tensor yScale = tensor(in, 6), yZp = tensor(in, 7), bias = optionalTensor(in, 8);
-            Tensor xf = dequantize(x, xScale, xZp, 1), wf = dequantize(w, wScale, wZp, 0);
-            Tensor bf = null;
-            if (bias != null) {
-                // int32 bias is quantized with scale x_scale * w_scale (per output channel), zero point 0.
-                bf = Tensor.allocate(DType.FLOAT64, bias.size());
-                for (long c = 0; c < bias.size(); c++) {
-                    bf.setDouble(c, bias.getDouble(c) * xScale.getDouble(0) * wScale.getDouble(wScale.size() == 1 ? 0 : c));
-                }
-            }
-            Tensor acc = ConvKernels.conv(n.node(), xf, wf, bf, null, null, null);
             return new Value[] {requantize(acc, yScale, yZp)};
         });
     }

@@ -27,6 +27,7 @@ public final class ReferenceKernels {
         RandomKernels.register(r);
         RecurrentKernels.register(r);
         AttentionKernels.register(r);
+        FusedKernels.register(r);
         return r;
     }
 }

@@ -100,23 +100,15 @@ final class ShapeKernels {
             long[] st = Shapes.broadcastStrides(x.shape(), target);
             return new Value[] {IndexMapping.gather(x, target, idx -> IndexMapping.offset(idx, st), null)};
         });
-        r.add("Tile", 6, n -> (ctx, in) -> {
+        // Tile-1 repeats along one axis given as an input; Tile-6 takes one repeat count per axis.
+        r.add("Tile", 1, n -> (ctx, in) -> {
             Tensor x = tensor(in, 0);
-            long[] reps = tensor(in, 1).toLongArray();
-            if (reps.length != x.rank()) {
-                throw new IllegalArgumentException("repeats has " + reps.length + " entries, input has rank " + x.rank());
-            }
-            long[] s = x.shape(), out = new long[s.length], st = Shapes.strides(s);
-            for (int i = 0; i < s.length; i++) {
-                if (reps[i] < 0) throw new IllegalArgumentException("repeats " + Arrays.toString(reps) + " has a negative entry");
-                out[i] = s[i] * reps[i];
-            }
-            return new Value[] {IndexMapping.gather(x, out, idx -> {
-                long o = 0;
-                for (int d = 0; d < idx.length; d++) o += (idx[d] % s[d]) * st[d];
-                return o;
-            }, null)};
+            long[] reps = new long[x.rank()];
+            Arrays.fill(reps, 1);
+            reps[Axis.of(KernelSupport.scalarLong(tensor(in, 2)), x.rank())] = KernelSupport.scalarLong(tensor(in, 1));
+            return new Value[] {tile(x, reps)};
         });
+        r.add("Tile", 6, n -> (ctx, in) -> new Value[] {tile(tensor(in, 0), tensor(in, 1).toLongArray())});
         r.add("ConstantOfShape", 9, n -> {
             Tensor v = n.node().attrTensor("value");
             Tensor fill = v == null ? Tensor.allocate(DType.FLOAT32) : v;
@@ -154,6 +146,22 @@ final class ShapeKernels {
         }
         throw new IllegalArgumentException("Constant needs one of the attributes value, value_float(s), value_int(s), "
                 + "value_string(s), sparse_value");
+    }
+
+    static Tensor tile(Tensor x, long[] reps) {
+        if (reps.length != x.rank()) {
+            throw new IllegalArgumentException("repeats has " + reps.length + " entries, input has rank " + x.rank());
+        }
+        long[] s = x.shape(), out = new long[s.length], st = Shapes.strides(s);
+        for (int i = 0; i < s.length; i++) {
+            if (reps[i] < 0) throw new IllegalArgumentException("repeats " + Arrays.toString(reps) + " has a negative entry");
+            out[i] = s[i] * reps[i];
+        }
+        return IndexMapping.gather(x, out, idx -> {
+            long o = 0;
+            for (int d = 0; d < idx.length; d++) o += (idx[d] % s[d]) * st[d];
+            return o;
+        }, null);
     }
 
     static Tensor reshape(Tensor x, long[] target, boolean allowZero) {

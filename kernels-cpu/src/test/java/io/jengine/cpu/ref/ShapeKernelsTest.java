@@ -161,6 +161,11 @@ class ShapeKernelsTest {
         // numpy: x[3:0:-2, -1:-100:-2]
         Tensor y = run1(node("Slice", 5, 1), 13, x, vec(3, -1), vec(0, -100), vec(0, 1), vec(-2, -2));
         assertTensor(y, new long[] {2, 3}, 19, 17, 15, 9, 7, 5);
+        // a backward start before the axis clamps to 0 (spec), so [-100:-200:-1] keeps element 0
+        assertTensor(run1(node("Slice", 4, 1), 13, x, vec(-100), vec(-200), vec(1), vec(-1)), new long[] {4, 1},
+                0, 5, 10, 15);
+        assertArrayEquals(new long[] {4, 0}, run1(node("Slice", 5, 1), 13, Tensor.allocate(DType.INT32, 4, 0),
+                vec(-1), vec(-10), vec(1), vec(-1)).shape());
         Tensor big = run1(node("Slice", 3, 1), 13, x, vec(1), vec(Long.MAX_VALUE));
         assertTensor(big, new long[] {3, 5}, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
         Tensor old = run1(node("Slice", 1, 1, Attribute.of("starts", new long[] {1}),
@@ -202,6 +207,8 @@ class ShapeKernelsTest {
         assertTensor(run1(node("Tile", 2, 1), 13, longs(new long[] {1, 2}, 7, 8), vec(2, 2)),
                 new long[] {2, 4}, 7, 8, 7, 8, 7, 8, 7, 8);
         assertThrows(IllegalArgumentException.class, () -> run1(node("Tile", 2, 1), 13, x, vec(2)));
+        assertTensor(run1(node("Tile", 3, 1), 1, longs(new long[] {2, 1}, 7, 8), longs(new long[0], 3),
+                longs(new long[0], -1)), new long[] {2, 3}, 7, 7, 7, 8, 8, 8);
         // crop 5 -> 2 takes [1, 3); pad 1 -> 4 puts one zero before and two after
         Tensor c = run1(node("CenterCropPad", 2, 1), 18, longs(new long[] {5, 1}, 1, 2, 3, 4, 5), vec(2, 4));
         assertTensor(c, new long[] {2, 4}, 0, 2, 0, 0, 0, 3, 0, 0);

@@ -31,6 +31,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing files in the output directory.")
     boolean overwrite;
 
+    @picocli.CommandLine.Mixin
+    BuildOptions build = new BuildOptions();
+
     @Option(names = "--profile", description = "Print time per op type and the slowest nodes.")
     boolean profile;
 
@@ -41,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Engine engine = Engine.load(model)) {
+        try (Engine engine = Engine.of(build.optimize(build.imported(model), new io.jengine.opt.OptimizationReport()))) {
             Map<String, Value> feeds = new LinkedHashMap<>();
             for (var e : inputs.entrySet()) {
                 ValueInfo declared = engine.graph().inputs().stream().filter(v -> v.name().equals(e.getKey()))
