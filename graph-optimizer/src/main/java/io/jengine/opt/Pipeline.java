@@ -7,6 +7,8 @@ import io.jengine.opt.passes.ConstantFolding;
 import io.jengine.opt.passes.DeadNodeElimination;
 import io.jengine.opt.passes.FuseActivation;
 import io.jengine.opt.passes.FuseResidualAdd;
+import io.jengine.opt.passes.GeluRecognition;
+import io.jengine.opt.passes.LayerNormRecognition;
 import io.jengine.opt.passes.IdentityElimination;
 import io.jengine.opt.passes.LoneBatchNormToScaleBias;
 import io.jengine.opt.passes.NoOpElimination;
@@ -34,6 +36,9 @@ public final class Pipeline {
             new Stage(1, new TransposeReshapeMerging()),
             // After folding, identical subgraphs (two Shape→Gather chains ...) have identical inputs and merge.
             new Stage(1, new CommonSubexpressionElimination()),
+            // Recognising decomposed LayerNormalization and Gelu needs folded constants (eps, sqrt(2)), so level 2.
+            new Stage(2, new LayerNormRecognition()),
+            new Stage(2, new GeluRecognition()),
             // BatchNorm folds into the producer's weights before activation fusion would hide the producer.
             new Stage(2, new BatchNormFolding()),
             new Stage(2, new LoneBatchNormToScaleBias()),

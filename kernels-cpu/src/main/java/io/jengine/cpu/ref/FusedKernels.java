@@ -44,6 +44,18 @@ final class FusedKernels {
         });
         r.add(DOMAIN, "FusedMatMul", 1, Set.of(), n -> fused(n.node(), in ->
                 LinalgKernels.matmul(tensor(in, 0), tensor(in, 1), null, null, null)));
+        // Recognised patterns in models whose opset predates the ONNX op: the same kernels under the engine's domain.
+        r.add(DOMAIN, "Gelu", 1, Set.of(), n -> ElementwiseKernels.unary(
+                x -> 0.5 * x * (1 + UnaryMath.erf(x / Math.sqrt(2))), null));
+        r.add(DOMAIN, "LayerNormalization", 1, Set.of(), n -> {
+            long axisAttr = n.node().attrInt("axis", -1);
+            double eps = n.node().attrFloat("epsilon", 1e-5f);
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0);
+                int axis = io.jengine.tensor.Shapes.normalizeAxis(axisAttr, x.rank());
+                return NormalizationKernels.layerNorm(x, axis, eps, tensor(in, 1), optionalTensor(in, 2), false);
+            };
+        });
     }
 
     private static Kernel fused(Node node, Function<Value[], Tensor> base) {
