@@ -26,6 +26,19 @@ public final class GraphOptimizer {
         return new Model(model.irVersion(), model.producerName(), model.producerVersion(), g, model.metadata());
     }
 
+    /** Runs just the given passes, in order, to a fixpoint (tests, and tools that want one rewrite). */
+    public static Graph run(Graph graph, java.util.List<GraphPass> passes, boolean verify, OptimizationReport report) {
+        OptimizerOptions options = new OptimizerOptions(3, java.util.Set.of(), verify);
+        Graph g = graph;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            report.round();
+            Graph start = g;
+            for (GraphPass pass : passes) g = runPass(g, pass, options, report);
+            if (g == start) break;
+        }
+        return g;
+    }
+
     public static Graph optimize(Graph graph, OptimizerOptions options, OptimizationReport report) {
         for (String name : options.disabled()) {
             if (Pipeline.stages().stream().noneMatch(s -> s.pass().name().equals(name))) {

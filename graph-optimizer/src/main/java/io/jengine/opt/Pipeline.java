@@ -6,6 +6,7 @@ import io.jengine.opt.passes.CommonSubexpressionElimination;
 import io.jengine.opt.passes.ConstantFolding;
 import io.jengine.opt.passes.DeadNodeElimination;
 import io.jengine.opt.passes.FuseActivation;
+import io.jengine.opt.passes.FuseResidualAdd;
 import io.jengine.opt.passes.IdentityElimination;
 import io.jengine.opt.passes.LoneBatchNormToScaleBias;
 import io.jengine.opt.passes.NoOpElimination;
@@ -36,6 +37,8 @@ public final class Pipeline {
             // BatchNorm folds into the producer's weights before activation fusion would hide the producer.
             new Stage(2, new BatchNormFolding()),
             new Stage(2, new LoneBatchNormToScaleBias()),
+            // The residual Add joins the convolution first, so that the Relu after it can join too.
+            new Stage(2, new FuseResidualAdd()),
             new Stage(2, new FuseActivation()));
 
     private Pipeline() {}

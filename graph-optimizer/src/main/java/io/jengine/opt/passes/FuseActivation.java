@@ -55,14 +55,18 @@ public final class FuseActivation implements GraphPass {
 
     private static Node fusibleProducer(String x, GraphIndex g) {
         Node p = g.producer(x);
-        return p != null && p.domain().isEmpty() && FusedOps.FUSIBLE.contains(p.opType()) && p.outputs().size() == 1 ? p : null;
+        if (p == null || p.outputs().size() != 1) return null;
+        if (p.domain().isEmpty()) return FusedOps.FUSIBLE.contains(p.opType()) ? p : null;
+        // A fused op that has no activation yet (a residual FusedConv) can take one.
+        return p.domain().equals(FusedOps.DOMAIN) && p.attrString("activation", "").equals("None") ? p : null;
     }
 
     private static Patch fuse(Node prod, String activation, float[] params, String out, GraphIndex g, Node... absorbed) {
         Node[] all = new Node[absorbed.length + 1];
         all[0] = prod;
         System.arraycopy(absorbed, 0, all, 1, absorbed.length);
-        Node fused = prod.toBuilder().domain(FusedOps.DOMAIN).opType("Fused" + prod.opType())
+        String op = prod.domain().isEmpty() ? "Fused" + prod.opType() : prod.opType();
+        Node fused = prod.toBuilder().domain(FusedOps.DOMAIN).opType(op)
                 .name(FusedOps.joinNames(g, all)).outputs(out)
                 .attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params", params)).build();
         Patch p = new Patch().remove(prod).add(fused).opset(FusedOps.DOMAIN, FusedOps.VERSION);

@@ -13,8 +13,8 @@ import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
 
 /**
- * The optimizer's fused ops (domain "jengine"): the base op's reference kernel followed by the activation, so a fused
- * graph computes exactly what the unfused one did.
+ * The optimizer's fused ops (domain "jengine"): the base op's reference kernel, then FusedConv's optional residual
+ * input (input 3) added, then the activation, so a fused graph computes what the unfused one did.
  */
 final class FusedKernels {
     static final String DOMAIN = "jengine";
@@ -22,8 +22,18 @@ final class FusedKernels {
     private FusedKernels() {}
 
     static void register(KernelRegistry r) {
-        r.add(DOMAIN, "FusedConv", 1, Set.of(), n -> fused(n.node(), in ->
-                ConvKernels.conv(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), null, null, null)));
+        r.add(DOMAIN, "FusedConv", 1, Set.of(), n -> fused(n.node(), in -> {
+            Tensor y = ConvKernels.conv(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), null, null, null);
+            Tensor z = optionalTensor(in, 3);
+            if (z == null) return y;
+            if (!java.util.Arrays.equals(z.shape(), y.shape())) {
+                throw new IllegalArgumentException("residual input 3 has shape " + io.jengine.tensor.Shapes.format(z.shape())
+                        + ", the convolution produces " + io.jengine.tensor.Shapes.format(y.shape()));
+            }
+            Tensor sum = Tensor.allocate(y.dtype(), y.shape());
+            for (long i = 0; i < y.size(); i++) sum.setDouble(i, y.getDouble(i) + z.getDouble(i));
+            return sum;
+        }));
         r.add(DOMAIN, "FusedConvTranspose", 1, Set.of(), n -> fused(n.node(), in ->
                 ConvKernels.convTranspose(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2))));
         r.add(DOMAIN, "FusedGemm", 1, Set.of(), n -> {
