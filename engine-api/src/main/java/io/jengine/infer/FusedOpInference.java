@@ -11,6 +11,14 @@ final class FusedOpInference {
 
     static void register(InferenceRegistry r) {
         r.add(DOMAIN, "Gelu", 1, ElementwiseInference::sameAsFirst);
+        // Attention over [..., S, D] queries and [..., Skv, Dv] values gives [..., S, Dv].
+        r.add(DOMAIN, "ScaledDotProductAttention", 1, c -> {
+            io.jengine.ir.Shape q = c.shape(0), v = c.shape(2);
+            if (q == null || v == null || q.rank() < 2 || v.rank() < 1) return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
+            java.util.List<io.jengine.ir.Dim> dims = new java.util.ArrayList<>(q.dims());
+            dims.set(dims.size() - 1, v.dim(v.rank() - 1));
+            return java.util.List.of(new io.jengine.ir.ValueType.TensorType(c.elemType(0), new io.jengine.ir.Shape(dims)));
+        });
         r.add(DOMAIN, "LayerNormalization", 1, ElementwiseInference::sameAsFirst);
         for (String base : new String[] {"Conv", "ConvTranspose", "Gemm", "MatMul"}) {
             r.add(DOMAIN, "Fused" + base, 1, c -> {

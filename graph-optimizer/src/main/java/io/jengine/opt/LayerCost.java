@@ -60,6 +60,13 @@ public record LayerCost(long flops, long bytesRead, long bytesWritten) {
             if (x == null || w == null) return -1;
             return 2 * Shapes.size(x) * (Shapes.size(w) / w[0]);
         }
+        if (op.equals("ScaledDotProductAttention")) {
+            long[] kT = dims(g.typeOf(n.inputs().get(1))), q = dims(g.typeOf(n.inputs().getFirst()));
+            if (kT == null || q == null) return -1;
+            // Q·Kᵀ and P·V: per output row S, 2·Skv·D and 2·Skv·Dv multiply-adds; plus the softmax, ~Skv each.
+            long skv = kT[kT.length - 1], d = q[q.length - 1], dv = out[out.length - 1];
+            return (outElems / dv) * skv * (2 * d + 2 * dv + 1);
+        }
         if (MATMULS.contains(op) || GEMMS.contains(op)) {
             long[] a = dims(g.typeOf(n.inputs().getFirst()));
             if (a == null) return -1;

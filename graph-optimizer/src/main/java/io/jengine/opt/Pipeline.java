@@ -1,6 +1,7 @@
 package io.jengine.opt;
 
 import io.jengine.ir.Node;
+import io.jengine.opt.passes.AttentionFusion;
 import io.jengine.opt.passes.BatchNormFolding;
 import io.jengine.opt.passes.CommonSubexpressionElimination;
 import io.jengine.opt.passes.ConstantFolding;
@@ -36,9 +37,11 @@ public final class Pipeline {
             new Stage(1, new TransposeReshapeMerging()),
             // After folding, identical subgraphs (two Shape→Gather chains ...) have identical inputs and merge.
             new Stage(1, new CommonSubexpressionElimination()),
-            // Recognising decomposed LayerNormalization and Gelu needs folded constants (eps, sqrt(2)), so level 2.
+            // Recognising decomposed LayerNormalization, Gelu and attention needs folded constants (eps, sqrt(2), the
+            // scales and the mask), so they come after level 1 has run.
             new Stage(2, new LayerNormRecognition()),
             new Stage(2, new GeluRecognition()),
+            new Stage(2, new AttentionFusion()),
             // BatchNorm folds into the producer's weights before activation fusion would hide the producer.
             new Stage(2, new BatchNormFolding()),
             new Stage(2, new LoneBatchNormToScaleBias()),

@@ -28,6 +28,7 @@ public final class ReferenceKernels {
         RecurrentKernels.register(r);
         AttentionKernels.register(r);
         FusedKernels.register(r);
+        ScaledDotProductAttentionKernel.register(r);
         return r;
     }
 }
