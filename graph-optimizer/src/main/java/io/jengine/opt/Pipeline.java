@@ -7,6 +7,7 @@ import io.jengine.opt.passes.CommonSubexpressionElimination;
 import io.jengine.opt.passes.ConstantFolding;
 import io.jengine.opt.passes.DeadNodeElimination;
 import io.jengine.opt.passes.FuseActivation;
+import io.jengine.opt.passes.FuseBiasAdd;
 import io.jengine.opt.passes.FuseResidualAdd;
 import io.jengine.opt.passes.GeluRecognition;
 import io.jengine.opt.passes.LayerNormRecognition;
@@ -45,7 +46,8 @@ public final class Pipeline {
             // BatchNorm folds into the producer's weights before activation fusion would hide the producer.
             new Stage(2, new BatchNormFolding()),
             new Stage(2, new LoneBatchNormToScaleBias()),
-            // The residual Add joins the convolution first, so that the Relu after it can join too.
+            // Constant bias Adds and residual Adds join their producer first, so that the activation after them can too.
+            new Stage(2, new FuseBiasAdd()),
             new Stage(2, new FuseResidualAdd()),
             new Stage(2, new FuseActivation()));
 

@@ -12,25 +12,28 @@ import java.util.Set;
 /**
  * Folds an activation into the Conv, ConvTranspose, Gemm or MatMul that produces its input (when nothing else reads
  * that input), giving the engine's FusedConv / FusedConvTranspose / FusedGemm / FusedMatMul: Relu, Clip with constant
- * bounds (ReLU6), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh, and SiLU written as x * Sigmoid(x). A Mul of a
+ * bounds (ReLU6), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh, exact Gelu, and SiLU written as x * Sigmoid(x). A Mul of a
  * Sigmoid with some other value (efficientnet's squeeze-excite gate) is not SiLU; there the Sigmoid alone fuses into
  * the convolution that feeds it.
  */
 public final class FuseActivation implements GraphPass {
-    private static final Set<String> SIMPLE = Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh");
+    private static final Set<String> SIMPLE = Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
+            "Gelu");
 
     @Override
     public String name() { return "activation-fusion"; }
 
     @Override
     public Set<String> targets() {
-        return Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Mul");
+        return Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Mul", "Gelu",
+                FusedOps.DOMAIN + "::Gelu");
     }
 
     @Override
     public Optional<Patch> apply(Node act, GraphIndex g) {
         if (act.opType().equals("Mul")) return silu(act, g);
         if (!SIMPLE.contains(act.opType())) return Optional.empty();
+        if (act.opType().equals("Gelu") && !act.attrString("approximate", "none").equals("none")) return Optional.empty();
         String x = act.inputs().getFirst();
         Node prod = fusibleProducer(x, g);
         if (prod == null || !g.hasSingleUse(x)) return Optional.empty();

@@ -14,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * The optimizer's fused ops (domain "jengine"): the base op's reference kernel, then FusedConv's optional residual
- * input (input 3) added, then the activation, so a fused graph computes what the unfused one did.
+ * (input 3) or FusedMatMul's optional bias (input 2) added, then the activation, so a fused graph computes what the
+ * unfused one did.
  */
 final class FusedKernels {
     static final String DOMAIN = "jengine";
@@ -42,8 +43,18 @@ final class FusedKernels {
             double alpha = node.attrFloat("alpha", 1f), beta = node.attrFloat("beta", 1f);
             return fused(node, in -> LinalgKernels.gemm(tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), ta, tb, alpha, beta));
         });
-        r.add(DOMAIN, "FusedMatMul", 1, Set.of(), n -> fused(n.node(), in ->
-                LinalgKernels.matmul(tensor(in, 0), tensor(in, 1), null, null, null)));
+        r.add(DOMAIN, "FusedMatMul", 1, Set.of(), n -> fused(n.node(), in -> {
+            Tensor y = LinalgKernels.matmul(tensor(in, 0), tensor(in, 1), null, null, null);
+            Tensor bias = optionalTensor(in, 2);
+            if (bias == null) return y;
+            long n0 = y.dim(y.rank() - 1);
+            if (bias.size() != n0) {
+                throw new IllegalArgumentException("bias input 2 has " + bias.size() + " elements, the product has " + n0 + " columns");
+            }
+            Tensor out = Tensor.allocate(y.dtype(), y.shape());
+            for (long i = 0; i < y.size(); i++) out.setDouble(i, y.getDouble(i) + bias.getDouble(i % n0));
+            return out;
+        }));
         // Recognised patterns in models whose opset predates the ONNX op: the same kernels under the engine's domain.
         r.add(DOMAIN, "Gelu", 1, Set.of(), n -> ElementwiseKernels.unary(
                 x -> 0.5 * x * (1 + UnaryMath.erf(x / Math.sqrt(2))), null));
