@@ -8,6 +8,7 @@ import io.jengine.ir.Model;
 import io.jengine.ir.Node;
 import io.jengine.opt.LayerCost;
 import io.jengine.opt.OptimizationReport;
+import io.jengine.opt.Roofline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code engine inspect}: what the optimizer made of a model. Node counts per op before and after, the passes that
  * fired, and every layer of the optimized graph (fused layers named by their original nodes joined with " + ") with
- * its FLOPs, bytes moved and arithmetic intensity.
+ * its FLOPs, bytes moved, arithmetic intensity and roofline class against this machine's measured peaks.
  */
 @Command(name = "inspect", description = "Show the optimized graph: op counts before/after, layers and their costs.")
 final class InspectCommand implements Callable<Integer> {
@@ -39,6 +40,12 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the same data as JSON.")
     Path json;
 
+    @Option(names = "--plot", paramLabel = "FILE", description = "Write a roofline chart of the layers (.png or .svg).")
+    Path plot;
+
+    @Option(names = "--remeasure", description = "Measure the machine's peak compute and bandwidth again.")
+    boolean remeasure;
+
     @Override
     public Integer call() throws IOException {
         Model before = build.imported(model);
@@ -46,7 +53,9 @@ final class InspectCommand implements Callable<Integer> {
         Model after = build.optimize(before, report);
         Graph typed = ShapeInference.infer(after.graph());
         Map<String, Integer> countsBefore = counts(before.graph()), countsAfter = counts(typed);
+        Roofline roof = MachinePeaks.get(remeasure, System.err);
         List<Map<String, Object>> layers = new ArrayList<>();
+        List<RooflinePlot.Point> points = new ArrayList<>();
         long flops = 0, bytes = 0;
         for (int i = 0; i < typed.nodes().size(); i++) {
             Node n = typed.nodes().get(i);
@@ -58,11 +67,19 @@ final class InspectCommand implements Callable<Integer> {
             layer.put("bytes_read", c.bytesRead());
             layer.put("bytes_written", c.bytesWritten());
             layer.put("intensity", Double.isNaN(c.intensity()) ? null : c.intensity());
+            layer.put("bound", roof.bound(c));
             layers.add(layer);
+            points.add(new RooflinePlot.Point((String) layer.get("name"), c.intensity(), roof.bound(c).equals("compute")));
             if (c.flops() > 0) flops += c.flops();
             if (c.bytesRead() > 0) bytes += c.bytesRead() + Math.max(0, c.bytesWritten());
         }
         print(System.out, countsBefore, countsAfter, report, layers, flops, bytes);
+        System.out.printf("machine: %.0f GFLOP/s peak, %.1f GB/s; ridge at %.2f FLOP/B%n", roof.peakGflops(), roof.peakGBps(),
+                roof.ridge());
+        if (plot != null) {
+            RooflinePlot.write(plot, model.getFileName() + " at level " + build.level, roof, points);
+            System.out.println("roofline chart written to " + plot);
+        }
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());
@@ -72,6 +89,7 @@ final class InspectCommand implements Callable<Integer> {
             doc.put("passes", new TreeMap<>(report.applied()));
             doc.put("layers", layers);
             doc.put("totals", Map.of("flops", flops, "bytes", bytes));
+            doc.put("machine", Map.of("peak_gflops", roof.peakGflops(), "peak_gbps", roof.peakGBps(), "ridge", roof.ridge()));
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
         }
         return 0;
@@ -94,15 +112,16 @@ final class InspectCommand implements Callable<Integer> {
         if (!report.applied().isEmpty()) {
             out.println("passes applied: " + new TreeMap<>(report.applied()));
         }
-        out.printf("layers (%d):%n  %-64s %-22s %12s %12s %9s%n", layers.size(), "name", "op", "MFLOPs", "KiB moved", "FLOP/B");
+        out.printf("layers (%d):%n  %-64s %-22s %12s %12s %9s %8s%n", layers.size(), "name", "op", "MFLOPs", "KiB moved",
+                "FLOP/B", "bound");
         for (Map<String, Object> l : layers) {
             long f = (Long) l.get("flops"), r = (Long) l.get("bytes_read"), w = (Long) l.get("bytes_written");
             Object in = l.get("intensity");
             String name = (String) l.get("name");
             if (name.length() > 64) name = name.substring(0, 61) + "...";
-            out.printf("  %-64s %-22s %12s %12s %9s%n", name, l.get("op"), f < 0 ? "?" : String.format("%.3f", f / 1e6),
+            out.printf("  %-64s %-22s %12s %12s %9s %8s%n", name, l.get("op"), f < 0 ? "?" : String.format("%.3f", f / 1e6),
                     r < 0 || w < 0 ? "?" : String.format("%.1f", (r + w) / 1024.0),
-                    in == null ? "?" : String.format("%.2f", (Double) in));
+                    in == null ? "?" : String.format("%.2f", (Double) in), l.get("bound"));
         }
         out.printf("total: %.3f GFLOPs, %.1f MiB moved%n", flops / 1e9, bytes / (1024.0 * 1024.0));
     }
