@@ -11,6 +11,12 @@ final class FusedOpInference {
 
     static void register(InferenceRegistry r) {
         r.add(DOMAIN, "Gelu", 1, ElementwiseInference::sameAsFirst);
+        // An elementwise chain's output is the broadcast of all its inputs.
+        r.add(DOMAIN, "ElementwiseChain", 1, c -> {
+            java.util.List<io.jengine.ir.Shape> shapes = new java.util.ArrayList<>();
+            for (int i = 0; i < c.inputCount(); i++) shapes.add(c.shape(i));
+            return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), DimMath.broadcast(shapes)));
+        });
         // Attention over [..., S, D] queries and [..., Skv, Dv] values gives [..., S, Dv].
         r.add(DOMAIN, "ScaledDotProductAttention", 1, c -> {
             io.jengine.ir.Shape q = c.shape(0), v = c.shape(2);

@@ -6,6 +6,7 @@ import io.jengine.opt.passes.BatchNormFolding;
 import io.jengine.opt.passes.CommonSubexpressionElimination;
 import io.jengine.opt.passes.ConstantFolding;
 import io.jengine.opt.passes.DeadNodeElimination;
+import io.jengine.opt.passes.ElementwiseChainFusion;
 import io.jengine.opt.passes.FuseActivation;
 import io.jengine.opt.passes.FuseBiasAdd;
 import io.jengine.opt.passes.FuseResidualAdd;
@@ -49,7 +50,9 @@ public final class Pipeline {
             // Constant bias Adds and residual Adds join their producer first, so that the activation after them can too.
             new Stage(2, new FuseBiasAdd()),
             new Stage(2, new FuseResidualAdd()),
-            new Stage(2, new FuseActivation()));
+            new Stage(2, new FuseActivation()),
+            // Last: what is left of elementwise work after the fusions into compute ops merges into chains.
+            new Stage(2, new ElementwiseChainFusion()));
 
     private Pipeline() {}
 

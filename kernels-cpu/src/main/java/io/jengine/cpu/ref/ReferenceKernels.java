@@ -29,6 +29,7 @@ public final class ReferenceKernels {
         AttentionKernels.register(r);
         FusedKernels.register(r);
         ScaledDotProductAttentionKernel.register(r);
+        ElementwiseChainKernel.register(r);
         return r;
     }
 }
