@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * An inference BatchNormalization after a Conv, ConvTranspose, Gemm or 2-D MatMul with constant weights folds into
- * that producer: with k = scale / sqrt(var + eps), every output channel's weights are multiplied by k and its bias
+ * that producer (the MatMul becoming a FusedMatMul with a bias): with k = scale / sqrt(var + eps), every output channel's weights are multiplied by k and its bias
  * becomes (bias - mean) * k + beta. The BatchNormalization disappears.
  */
 public final class BatchNormFolding implements GraphPass {
@@ -34,6 +34,7 @@ public final class BatchNormFolding implements GraphPass {
             case "Conv" -> conv(prod, bn, p, g, false);
             case "ConvTranspose" -> conv(prod, bn, p, g, true);
             case "Gemm" -> gemm(prod, bn, p, g);
+            case "MatMul" -> matmul(prod, bn, p, g);
             default -> Optional.empty();
         };
     }
@@ -87,6 +88,30 @@ public final class BatchNormFolding implements GraphPass {
         Node fused = gemm.toBuilder().name(FusedOps.joinNames(g, gemm, bn))
                 .inputs(gemm.inputs().getFirst(), wName, cName).outputs(out).attr(Attribute.of("beta", 1f)).build();
         return Optional.of(new Patch().remove(gemm).remove(bn).add(fused).initializer(wName, w2).initializer(cName, c2));
+    }
+
+    /**
+     * A 2-D MatMul ([M, K] x constant [K, N]) feeding the BatchNormalization, whose channels are then its N columns:
+     * the scaled weights and the new bias make a FusedMatMul with a bias input.
+     */
+    private Optional<Patch> matmul(Node mm, Node bn, BatchNormParams p, GraphIndex g) {
+        Tensor w = g.constant(mm.inputs().get(1));
+        if (w == null || w.rank() != 2 || w.dim(1) != p.channels() || !w.dtype().isFloatingPoint()) return Optional.empty();
+        if (!(g.type(mm.outputs().getFirst()) instanceof ValueType.TensorType t) || t.shape() == null || t.shape().rank() != 2) {
+            return Optional.empty();
+        }
+        long n = w.dim(1);
+        Tensor w2 = Tensor.allocate(w.dtype(), w.shape());
+        for (long e = 0; e < w.size(); e++) w2.setDouble(e, w.getDouble(e) * p.k(e % n));
+        Tensor b2 = Tensor.allocate(w.dtype(), n);
+        for (long j = 0; j < n; j++) b2.setDouble(j, -p.mean(j) * p.k(j) + p.beta(j));
+        String out = bn.outputs().getFirst();
+        String wName = out + "/folded_weight", bName = out + "/folded_bias";
+        Node fused = mm.toBuilder().domain(FusedOps.DOMAIN).opType("FusedMatMul").name(FusedOps.joinNames(g, mm, bn))
+                .inputs(mm.inputs().getFirst(), wName, bName).outputs(out)
+                .attr(Attribute.of("activation", "None")).attr(Attribute.of("activation_params", new float[0])).build();
+        return Optional.of(new Patch().remove(mm).remove(bn).add(fused).initializer(wName, w2).initializer(bName, b2)
+                .opset(FusedOps.DOMAIN, FusedOps.VERSION));
     }
 
     /** The constants of an inference-mode BatchNormalization, or null when it is not one. */

@@ -30,7 +30,7 @@ public final class LoneBatchNormToScaleBias implements GraphPass {
             return Optional.empty();
         }
         Node prod = g.producer(bn.inputs().getFirst());
-        if (prod != null && prod.domain().isEmpty() && Set.of("Conv", "ConvTranspose", "Gemm").contains(prod.opType())
+        if (prod != null && prod.domain().isEmpty() && Set.of("Conv", "ConvTranspose", "Gemm", "MatMul").contains(prod.opType())
                 && g.hasSingleUse(bn.inputs().getFirst())) {
             return Optional.empty(); // batchnorm-folding takes this one
         }

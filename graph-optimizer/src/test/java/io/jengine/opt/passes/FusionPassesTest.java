@@ -60,6 +60,18 @@ class FusionPassesTest {
     }
 
     @Test
+    void batchNormFoldsIntoTwoDimensionalMatMul() {
+        Graph g = withBatchNorm(Graph.builder("g").opset("", 17).addInput(f32("x", 3, 5))
+                .initializer("w", random(rnd, DType.FLOAT32, 5, 4))
+                .addNode(Node.builder("MatMul").name("mm").inputs("x", "w").outputs("h").build()), "h", "y")
+                .addOutput(f32("y", 3, 4)).build();
+        Graph after = run(new BatchNormFolding(), g);
+        assertEquals(Map.of("jengine.FusedMatMul", 1), ops(after));
+        assertEquals("mm + bn", after.nodes().getFirst().name());
+        assertEquivalent(g, after, 18);
+    }
+
+    @Test
     void loneBatchNormBecomesScaleAndShift() {
         Graph g = withBatchNorm(Graph.builder("g").opset("", 17).addInput(f32("x", 1, 4, 3, 3)), "x", "y")
                 .addOutput(f32("y", 1, 4, 3, 3)).build();

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every FP32 model of the zoo, run through the Java API (unoptimized) and through {@code engine run} at optimization
- * levels 1 and 2, must match the outputs ONNX Runtime computed for the same inputs (rtol 1e-3, atol 1e-4).
+ * levels 1, 2 and 3, must match the outputs ONNX Runtime computed for the same inputs (rtol 1e-3, atol 1e-4).
  */
 class ZooModelsTest {
     static Path zoo() {
@@ -71,7 +71,7 @@ class ZooModelsTest {
             assertTrue(c.matches(), model + " output " + e.getKey() + " (Java API): " + c.mismatch());
         }
 
-        for (String level : List.of("1", "2")) {
+        for (String level : List.of("1", "2", "3")) {
             Path dir = Files.createDirectories(tmp.resolve("level" + level));
             List<String> args = new ArrayList<>(List.of("run", zoo.resolve(model + ".onnx").toString(),
                     "--output-dir", dir.toString(), "--level", level));
