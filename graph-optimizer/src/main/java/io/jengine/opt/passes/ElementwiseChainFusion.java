@@ -37,7 +37,7 @@ public final class ElementwiseChainFusion implements GraphPass {
             Node producer = g.producer(link);
             if (producer == null || !g.hasSingleUse(link)) continue;
             ElementwiseProgram p = ElementwiseProgram.of(producer, g);
-            if (p == null || !sameShape(g.type(link), g.type(consumer.outputs().getFirst()))) continue;
+            if (p == null || !Matching.sameStaticShape(g.type(link), g.type(consumer.outputs().getFirst()))) continue;
             ElementwiseProgram merged = p.then(c, link);
             Node chain = merged.toNode(FusedOps.joinNames(g, producer, consumer), consumer.outputs().getFirst());
             return Optional.of(new Patch().remove(producer).remove(consumer).add(chain).opset(FusedOps.DOMAIN, FusedOps.VERSION));
@@ -47,11 +47,5 @@ public final class ElementwiseChainFusion implements GraphPass {
 
     private static boolean isFloat(GraphIndex g, String v) {
         return g.type(v) instanceof ValueType.TensorType t && t.elementType() != null && t.elementType().isFloatingPoint();
-    }
-
-    private static boolean sameShape(ValueType a, ValueType b) {
-        return a instanceof ValueType.TensorType ta && b instanceof ValueType.TensorType tb && ta.shape() != null
-                && ta.shape().equals(tb.shape()) && ta.elementType() == tb.elementType()
-                && ta.shape().dims().stream().allMatch(d -> d.isKnown() || d.isSymbolic());
     }
 }

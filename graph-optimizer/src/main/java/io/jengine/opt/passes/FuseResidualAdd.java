@@ -2,7 +2,6 @@ package io.jengine.opt.passes;
 
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
-import io.jengine.ir.ValueType;
 import io.jengine.opt.GraphIndex;
 import io.jengine.opt.GraphPass;
 import io.jengine.opt.Patch;
@@ -31,7 +30,7 @@ public final class FuseResidualAdd implements GraphPass {
             boolean fusedNoAct = conv.domain().equals(FusedOps.DOMAIN) && conv.opType().equals("FusedConv")
                     && conv.attrString("activation", "None").equals("None") && conv.inputs().size() < 4;
             if (!plain && !fusedNoAct) continue;
-            if (!sameShape(g.type(y), g.type(z))) continue;
+            if (!Matching.sameStaticShape(g.type(y), g.type(z))) continue;
             String bias = conv.inputs().size() > 2 ? conv.inputs().get(2) : "";
             Node fused = conv.toBuilder().domain(FusedOps.DOMAIN).opType("FusedConv")
                     .name(FusedOps.joinNames(g, conv, add))
@@ -40,12 +39,5 @@ public final class FuseResidualAdd implements GraphPass {
             return Optional.of(new Patch().remove(conv).remove(add).add(fused).opset(FusedOps.DOMAIN, FusedOps.VERSION));
         }
         return Optional.empty();
-    }
-
-    /** Equal static shapes (symbolic dims by name), so the Add does not broadcast. */
-    private static boolean sameShape(ValueType a, ValueType b) {
-        return a instanceof ValueType.TensorType ta && b instanceof ValueType.TensorType tb && ta.shape() != null
-                && ta.elementType() == tb.elementType() && ta.shape().equals(tb.shape())
-                && ta.shape().dims().stream().allMatch(d -> d.isKnown() || d.isSymbolic());
     }
 }

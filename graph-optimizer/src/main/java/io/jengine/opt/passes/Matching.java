@@ -41,4 +41,14 @@ final class Matching {
         Tensor t = value == null ? null : g.constant(value);
         return t != null && t.size() == 1 ? t.getDouble(0) : Double.NaN;
     }
+
+    /**
+     * Whether two values have the same element type and the same static shape, every dim either known or a named
+     * symbol (so equal names mean equal sizes): an elementwise op between them does not broadcast.
+     */
+    static boolean sameStaticShape(io.jengine.ir.ValueType a, io.jengine.ir.ValueType b) {
+        return a instanceof io.jengine.ir.ValueType.TensorType ta && b instanceof io.jengine.ir.ValueType.TensorType tb
+                && ta.shape() != null && ta.shape().equals(tb.shape()) && ta.elementType() == tb.elementType()
+                && ta.shape().dims().stream().allMatch(d -> d.isKnown() || d.isSymbolic());
+    }
 }
