@@ -46,6 +46,8 @@ final class ImageSignalInference {
                     : new Shape(List.of(rois.dim(0), x.dim(1), Dim.of(c.node().attrInt("output_height", 1)),
                     Dim.of(c.node().attrInt("output_width", 1))))));
         });
+        r.add("ImageDecoder", 20, c -> List.of(ValueType.tensor(DType.UINT8, -1, -1,
+                c.node().attrString("pixel_format", "RGB").equals("Grayscale") ? 1 : 3)));
         r.add("NonMaxSuppression", 10, c -> List.of(ValueType.tensor(DType.INT64, -1, 3)));
         r.addAll(17, c -> Arrays.asList(InferenceContext.tensor(c.elemType(0), null)), "DFT", "STFT");
         r.addAll(17, c -> {
