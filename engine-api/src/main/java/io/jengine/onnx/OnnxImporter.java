@@ -1,19 +1,113 @@
 package io.jengine.onnx;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jengine.errors.EngineException;
+import io.jengine.errors.ModelFormatException;
+import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
+import io.jengine.ir.Node;
+import io.jengine.onnx.proto.OnnxProto.FunctionProto;
+import io.jengine.onnx.proto.OnnxProto.GraphProto;
+import io.jengine.onnx.proto.OnnxProto.ModelProto;
+import io.jengine.onnx.proto.OnnxProto.OperatorSetIdProto;
+import io.jengine.onnx.proto.OnnxProto.StringStringEntryProto;
+import io.jengine.tensor.UnsupportedDTypeException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Reads ONNX model files into the engine's IR. */
+/**
+ * Reads ONNX model files into the engine's IR: protobuf parsing, opset imports, initializers (inline, external,
+ * sparse), sub-graphs, and model-local functions inlined. Anything malformed is a {@link ModelFormatException} whose
+ * message names the file and what is wrong.
+ */
 public final class OnnxImporter {
+    /** Deeply nested sub-graphs (Loop in If in Loop ...) need more than protobuf's default of 100. */
+    private static final int PROTOBUF_RECURSION_LIMIT = 1000;
+
     private OnnxImporter() {}
 
     /** Reads a model file; external data files are resolved next to it. */
     public static Model load(Path file) {
-        throw new UnsupportedOperationException("not yet");
+        if (!Files.exists(file)) throw new ModelFormatException("model file " + file + " does not exist");
+        if (!Files.isRegularFile(file)) throw new ModelFormatException("model file " + file + " is not a regular file");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException | OutOfMemoryError e) {
+            throw new ModelFormatException("cannot read model file " + file + ": " + e.getMessage());
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            return decode(bytes, dir);
+        } catch (EngineException e) {
+            throw GraphDecoder.rewrap(file + ": ", e);
+        }
     }
 
-    /** Reads a model from bytes; {@code baseDir} (may be null) is where external data files are looked up. */
+    /**
+     * Reads a model from bytes; {@code baseDir} (may be null) is where external data files are looked up. Errors are
+     * {@link ModelFormatException}s as for {@link #load(Path)}, without a file name.
+     */
     public static Model load(byte[] bytes, Path baseDir) {
-        throw new UnsupportedOperationException("not yet");
+        return decode(bytes, baseDir);
+    }
+
+    private static Model decode(byte[] bytes, Path baseDir) {
+        ModelProto proto = parse(bytes);
+        Map<String, Integer> opsets = new LinkedHashMap<>();
+        for (OperatorSetIdProto o : proto.getOpsetImportList()) {
+            opsets.put(Node.normalizeDomain(o.getDomain()), (int) o.getVersion());
+        }
+        if (proto.getIrVersion() < 3 && opsets.isEmpty()) opsets.put("", 1); // pre-opset-import models are opset 1
+        GraphProto graph = proto.getGraph();
+        if (proto.getFunctionsCount() > 0) {
+            for (FunctionProto f : proto.getFunctionsList()) {
+                for (OperatorSetIdProto o : f.getOpsetImportList()) {
+                    opsets.putIfAbsent(Node.normalizeDomain(o.getDomain()), (int) o.getVersion());
+                }
+            }
+            graph = new FunctionInliner(proto.getFunctionsList()).inline(graph);
+        }
+        Graph g;
+        try {
+            g = new GraphDecoder(new TensorDecoder(baseDir), opsets).decode(graph);
+        } catch (UnsupportedDTypeException e) {
+            throw new ModelFormatException(e.getMessage(), e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A well-formed protobuf can still describe an impossible tensor or graph; never let that escape raw.
+            throw new ModelFormatException("invalid model: " + e, e);
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (StringStringEntryProto e : proto.getMetadataPropsList()) meta.put(e.getKey(), e.getValue());
+        return new Model(proto.getIrVersion(), proto.getProducerName(), proto.getProducerVersion(), g, meta);
+    }
+
+    private static ModelProto parse(byte[] bytes) {
+        if (bytes.length == 0) throw new ModelFormatException("the file is empty, not an ONNX model");
+        ModelProto proto;
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.setRecursionLimit(PROTOBUF_RECURSION_LIMIT);
+            proto = ModelProto.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ModelFormatException("not a valid ONNX model (truncated or not protobuf): " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFormatException("not a valid ONNX model: " + e.getMessage());
+        }
+        // Random bytes can parse as a protobuf message of unknown fields: require what every ONNX model has.
+        if (!proto.hasGraph() || proto.getIrVersion() <= 0) {
+            throw new ModelFormatException("not an ONNX model: " + (proto.hasGraph() ? "ir_version is missing"
+                    : "it has no graph") + " (truncated or not an .onnx file?)");
+        }
+        if (proto.getGraph().getNodeCount() == 0 && proto.getGraph().getOutputCount() == 0) {
+            throw new ModelFormatException("not an ONNX model: its graph has neither nodes nor outputs");
+        }
+        return proto;
     }
 }

@@ -1,8 +1,10 @@
 package io.jengine.cpu.ref;
 
+import static io.jengine.cpu.ref.KernelSupport.tensor;
+
 import io.jengine.runtime.Value;
-import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.KernelRegistry;
+import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,129 +13,109 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Einsum by direct summation over every combination of index values. Ellipsis dims get private labels (numbered
- * from 'A'-style placeholders) so that repeated labels (diagonals), broadcasting and implicit outputs all fall out of
- * one loop.
+ * Einsum by direct summation over the whole index space: every label (ellipsis dims become labels of their own) is a
+ * loop; repeated labels within an operand take diagonals; labels missing from the output are summed. Slow, simple,
+ * and exactly the definition.
  */
-final class EinsumKernel implements Kernel {
-    private final String equation;
+final class EinsumKernel {
+    private EinsumKernel() {}
 
-    EinsumKernel(String equation) {
-        if (equation.isEmpty()) throw new IllegalArgumentException("attribute equation is required");
-        this.equation = equation.replace(" ", "");
+    static void register(KernelRegistry r) {
+        r.add("Einsum", 12, n -> {
+            String eq = n.node().attrString("equation", "").replace(" ", "");
+            if (eq.isEmpty()) throw new IllegalArgumentException("attribute 'equation' is required");
+            return (ctx, in) -> {
+                Tensor[] xs = new Tensor[in.length];
+                for (int i = 0; i < in.length; i++) xs[i] = tensor(in, i);
+                return new Value[] {einsum(eq, xs)};
+            };
+        });
     }
 
-    @Override
-    public Value[] run(ExecutionContext ctx, Value[] inputs) {
+    static Tensor einsum(String equation, Tensor[] xs) {
         String[] sides = equation.split("->", -1);
         String[] terms = sides[0].split(",", -1);
-        if (terms.length != inputs.length) {
-            throw new IllegalArgumentException("equation has " + terms.length + " operands, got " + inputs.length
-                    + " inputs");
+        if (terms.length != xs.length) {
+            throw new IllegalArgumentException("equation '" + equation + "' has " + terms.length + " operands, got " + xs.length);
         }
-        Tensor[] x = new Tensor[inputs.length];
-        int ellRank = 0;
-        for (int i = 0; i < x.length; i++) {
-            x[i] = KernelSupport.tensor(inputs, i);
-            if (terms[i].contains("...")) ellRank = Math.max(ellRank, x[i].rank() - (terms[i].length() - 3));
+        int ellipsisRank = 0;
+        for (int i = 0; i < xs.length; i++) {
+            if (terms[i].contains("...")) ellipsisRank = Math.max(ellipsisRank, xs[i].rank() - (terms[i].length() - 3));
         }
-        // ellipsis dims become labels \u0100, \u0101, ... (right-aligned, numpy broadcasting)
-        List<List<Character>> labels = new ArrayList<>();
-        Map<Character, Long> dims = new LinkedHashMap<>();
-        for (int i = 0; i < x.length; i++) {
-            List<Character> l = expand(terms[i], x[i].rank(), ellRank);
-            if (l.size() != x[i].rank()) {
-                throw new IllegalArgumentException("operand " + i + " term '" + terms[i] + "' does not match rank "
-                        + x[i].rank());
+        // Ellipsis dims get the labels '0', '1', ... (never letters), aligned to the right as numpy broadcasts them.
+        StringBuilder ell = new StringBuilder();
+        for (int i = 0; i < ellipsisRank; i++) ell.append((char) ('0' + i));
+        List<String> labels = new ArrayList<>();
+        Map<Character, Long> size = new LinkedHashMap<>();
+        for (int i = 0; i < xs.length; i++) {
+            String t = terms[i];
+            if (t.contains("...")) {
+                int own = xs[i].rank() - (t.length() - 3);
+                t = t.replace("...", ell.substring(ellipsisRank - own));
             }
-            for (int d = 0; d < l.size(); d++) {
-                long size = x[i].dim(d);
-                Long prev = dims.get(l.get(d));
-                if (prev == null || prev == 1) dims.put(l.get(d), size);
-                else if (size != prev && size != 1) {
-                    throw new IllegalArgumentException("label " + l.get(d) + " has sizes " + prev + " and " + size);
+            if (t.length() != xs[i].rank()) {
+                throw new IllegalArgumentException("operand " + i + " has rank " + xs[i].rank() + " but term '" + terms[i] + "'");
+            }
+            for (int d = 0; d < t.length(); d++) {
+                char c = t.charAt(d);
+                long dim = xs[i].dim(d);
+                Long prev = size.get(c);
+                if (prev == null || prev == 1) size.put(c, dim);
+                else if (dim != 1 && dim != prev) {
+                    throw new IllegalArgumentException("label '" + c + "' has sizes " + prev + " and " + dim);
                 }
             }
-            labels.add(l);
+            labels.add(t);
         }
-        List<Character> outLabels;
-        if (sides.length > 1) {
-            outLabels = expand(sides[1], sides[1].length() - (sides[1].contains("...") ? 3 : 0) + ellRank, ellRank);
+        String out;
+        if (sides.length == 2) {
+            out = sides[1].replace("...", ell.toString());
         } else {
-            // implicit output: ellipsis dims, then labels appearing once, alphabetically
-            outLabels = new ArrayList<>();
-            for (int e = 0; e < ellRank; e++) outLabels.add((char) (0x100 + e));
             TreeSet<Character> once = new TreeSet<>();
-            for (char ch : sides[0].toCharArray()) {
-                if (Character.isLetter(ch) && sides[0].indexOf(ch) == sides[0].lastIndexOf(ch)) once.add(ch);
+            String all = String.join("", labels);
+            for (char c : all.toCharArray()) {
+                if (Character.isLetter(c) && all.indexOf(c) == all.lastIndexOf(c)) once.add(c);
             }
-            outLabels.addAll(once);
+            StringBuilder b = new StringBuilder(ell);
+            once.forEach(b::append);
+            out = b.toString();
         }
-        List<Character> all = new ArrayList<>(outLabels);
-        for (Character c : dims.keySet()) if (!all.contains(c)) all.add(c);
-        long[] outShape = new long[outLabels.size()];
-        for (int d = 0; d < outShape.length; d++) outShape[d] = dims.getOrDefault(outLabels.get(d), 1L);
-        Tensor out = Tensor.allocate(x[0].dtype(), outShape);
-        long[] sizes = new long[all.size()];
-        for (int d = 0; d < sizes.length; d++) sizes[d] = dims.getOrDefault(all.get(d), 1L);
-        // per operand, the stride each loop label contributes (0 where absent or broadcast)
-        long[][] strides = new long[x.length][all.size()];
-        for (int i = 0; i < x.length; i++) {
-            long st = 1;
-            for (int d = labels.get(i).size() - 1; d >= 0; d--) {
-                if (x[i].dim(d) != 1) strides[i][all.indexOf(labels.get(i).get(d))] += st;
-                st *= x[i].dim(d);
-            }
+        List<Character> loop = new ArrayList<>();
+        for (char c : out.toCharArray()) loop.add(c);
+        for (char c : size.keySet()) if (!loop.contains(c)) loop.add(c);
+        long[] dims = new long[loop.size()];
+        for (int i = 0; i < dims.length; i++) dims[i] = size.get(loop.get(i));
+        long[] outShape = new long[out.length()];
+        for (int i = 0; i < outShape.length; i++) outShape[i] = dims[i];
+        Tensor result = Tensor.allocate(xs[0].dtype(), outShape);
+        int[][] where = new int[xs.length][];
+        long[][] strides = new long[xs.length][];
+        for (int i = 0; i < xs.length; i++) {
+            String t = labels.get(i);
+            where[i] = new int[t.length()];
+            strides[i] = Shapes.strides(xs[i].shape());
+            for (int d = 0; d < t.length(); d++) where[i][d] = loop.indexOf(t.charAt(d));
         }
-        long outSize = io.jengine.tensor.Shapes.size(outShape);
-        long inner = 1;
-        for (int d = outLabels.size(); d < sizes.length; d++) inner *= sizes[d];
-        boolean integer = out.dtype().isInteger();
-        long[] counter = new long[sizes.length];
-        for (long o = 0; o < outSize; o++) {
-            double sumD = 0;
-            long sumL = 0;
-            for (long r = 0; r < inner; r++) {
-                double pD = 1;
-                long pL = 1;
-                for (int i = 0; i < x.length; i++) {
-                    long off = 0;
-                    for (int d = 0; d < counter.length; d++) off += counter[d] * strides[i][d];
-                    if (integer) pL *= x[i].getLong(off);
-                    else pD *= x[i].getDouble(off);
+        long[] idx = new long[dims.length];
+        long total = Shapes.size(dims), outSize = Shapes.size(outShape);
+        double[] acc = new double[(int) outSize];
+        long[] outStrides = Shapes.strides(outShape);
+        for (long e = 0; e < total; e++) {
+            double p = 1;
+            for (int i = 0; i < xs.length; i++) {
+                long o = 0;
+                for (int d = 0; d < where[i].length; d++) {
+                    long v = xs[i].dim(d) == 1 ? 0 : idx[where[i][d]];
+                    o += v * strides[i][d];
                 }
-                sumD += pD;
-                sumL += pL;
-                advance(counter, sizes);
+                p *= xs[i].getDouble(o);
             }
-            if (integer) out.setLong(o, sumL);
-            else out.setDouble(o, sumD);
+            long oo = 0;
+            for (int d = 0; d < outShape.length; d++) oo += idx[d] * outStrides[d];
+            acc[(int) oo] += p;
+            IndexMapping.increment(idx, dims);
         }
-        return new Value[] {out};
-    }
-
-    private static void advance(long[] counter, long[] sizes) {
-        for (int d = counter.length - 1; d >= 0; d--) {
-            if (++counter[d] < sizes[d]) return;
-            counter[d] = 0;
-        }
-    }
-
-    /** The labels of one term, with "..." replaced by the last {@code rank - letters} of the ellipsis labels. */
-    private static List<Character> expand(String term, int rank, int ellRank) {
-        List<Character> l = new ArrayList<>();
-        int dot = term.indexOf("...");
-        for (int p = 0; p < term.length(); p++) {
-            if (p == dot) {
-                int here = rank - (term.length() - 3);
-                for (int e = ellRank - here; e < ellRank; e++) l.add((char) (0x100 + e));
-                p += 2;
-            } else {
-                char ch = term.charAt(p);
-                if (!Character.isLetter(ch)) throw new IllegalArgumentException("equation has bad label '" + ch + "'");
-                l.add(ch);
-            }
-        }
-        return l;
+        for (int i = 0; i < acc.length; i++) result.setDouble(i, acc[i]);
+        return result;
     }
 }

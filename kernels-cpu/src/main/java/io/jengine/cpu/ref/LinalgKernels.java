@@ -1,175 +1,145 @@
 package io.jengine.cpu.ref;
 
-import io.jengine.ir.Node;
+import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
+import static io.jengine.cpu.ref.KernelSupport.tensor;
+
 import io.jengine.runtime.Value;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
+import java.util.Arrays;
 
-/** MatMul, MatMulInteger, Gemm and Det; Einsum is in {@link EinsumKernel}. */
+/** MatMul (numpy batched semantics), Gemm, MatMulInteger, Det; Einsum lives in {@link EinsumKernel}. */
 final class LinalgKernels {
     private LinalgKernels() {}
 
     static void register(KernelRegistry r) {
-        r.add("MatMul", 1, ctx -> (c, in) ->
-                new Value[] {matmul(KernelSupport.tensor(in, 0), KernelSupport.tensor(in, 1), null, null, null)});
-        r.add("MatMulInteger", 10, ctx -> (c, in) -> new Value[] {matmul(KernelSupport.tensor(in, 0),
-                KernelSupport.tensor(in, 1), KernelSupport.optionalTensor(in, 2), KernelSupport.optionalTensor(in, 3),
-                DType.INT32)});
-        r.add("Gemm", 1, ctx -> gemm(ctx.node()));
-        r.add("Det", 11, ctx -> (c, in) -> new Value[] {det(KernelSupport.tensor(in, 0))});
-        r.add("Einsum", 12, ctx -> new EinsumKernel(ctx.node().attrString("equation", "")));
-    }
-
-    /**
-     * numpy matmul: 1-D operands are promoted (a to [1,k], b to [k,1]) and the added dim dropped again; leading
-     * dims broadcast. With zero points (MatMulInteger) they are subtracted first: a's per row, b's per column.
-     */
-    static Tensor matmul(Tensor a, Tensor b, Tensor aZero, Tensor bZero, DType outType) {
-        long[] as = a.shape();
-        long[] bs = b.shape();
-        if (as.length == 0 || bs.length == 0) throw new IllegalArgumentException("MatMul inputs must not be scalars");
-        boolean aVec = as.length == 1;
-        boolean bVec = bs.length == 1;
-        long[] a2 = aVec ? new long[] {1, as[0]} : as;
-        long[] b2 = bVec ? new long[] {bs[0], 1} : bs;
-        long m = a2[a2.length - 2];
-        long k = a2[a2.length - 1];
-        long n = b2[b2.length - 1];
-        if (b2[b2.length - 2] != k) {
-            throw new IllegalArgumentException("MatMul inner dimensions differ: A " + Shapes.format(as) + ", B "
-                    + Shapes.format(bs));
-        }
-        long[] aBatch = java.util.Arrays.copyOf(a2, a2.length - 2);
-        long[] bBatch = java.util.Arrays.copyOf(b2, b2.length - 2);
-        long[] batch = Shapes.broadcast(aBatch, bBatch);
-        long[] aIdx = KernelSupport.broadcastIndex(aBatch, batch);
-        long[] bIdx = KernelSupport.broadcastIndex(bBatch, batch);
-        long[] full = new long[batch.length + 2];
-        System.arraycopy(batch, 0, full, 0, batch.length);
-        full[batch.length] = m;
-        full[batch.length + 1] = n;
-        DType t = outType != null ? outType : a.dtype();
-        Tensor out = Tensor.allocate(t, full);
-        boolean integer = t.isInteger();
-        for (int bi = 0; bi < aIdx.length; bi++) {
-            long aOff = aIdx[bi] * m * k;
-            long bOff = bIdx[bi] * k * n;
-            long oOff = (long) bi * m * n;
-            for (long i = 0; i < m; i++) {
-                long za = zeroPoint(aZero, i);
-                for (long j = 0; j < n; j++) {
-                    long zb = zeroPoint(bZero, j);
-                    if (integer) {
-                        long s = 0;
-                        for (long p = 0; p < k; p++) {
-                            s += (a.getLong(aOff + i * k + p) - za) * (b.getLong(bOff + p * n + j) - zb);
-                        }
-                        out.setLong(oOff + i * n + j, s);
-                    } else {
-                        double s = 0;
-                        for (long p = 0; p < k; p++) s += a.getDouble(aOff + i * k + p) * b.getDouble(bOff + p * n + j);
-                        out.setDouble(oOff + i * n + j, s);
-                    }
-                }
+        r.add("MatMul", 1, n -> (ctx, in) -> new Value[] {matmul(tensor(in, 0), tensor(in, 1), null, null, null)});
+        r.add("MatMulInteger", 10, n -> (ctx, in) -> new Value[] {matmul(tensor(in, 0), tensor(in, 1),
+                optionalTensor(in, 2), optionalTensor(in, 3), DType.INT32)});
+        r.add("Gemm", 1, n -> {
+            boolean ta = n.node().attrInt("transA", 0) != 0, tb = n.node().attrInt("transB", 0) != 0;
+            double alpha = n.node().attrFloat("alpha", 1f), beta = n.node().attrFloat("beta", 1f);
+            return (ctx, in) -> new Value[] {gemm(tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), ta, tb, alpha, beta)};
+        });
+        r.add("Det", 11, n -> (ctx, in) -> {
+            Tensor x = tensor(in, 0);
+            long[] s = x.shape();
+            int m = (int) s[s.length - 1];
+            if (s.length < 2 || s[s.length - 2] != m) {
+                throw new IllegalArgumentException("Det needs square matrices, got shape " + Shapes.format(s));
             }
-        }
-        if (aVec || bVec) {
-            long[] shape = new long[full.length - (aVec ? 1 : 0) - (bVec ? 1 : 0)];
-            int o = 0;
-            for (int d = 0; d < full.length; d++) {
-                if ((aVec && d == full.length - 2) || (bVec && d == full.length - 1)) continue;
-                shape[o++] = full[d];
-            }
-            Tensor r = out.reshape(shape);
-            out.close();
-            return r;
-        }
-        return out;
-    }
-
-    /** A scalar zero point, or entry {@code i} of a per-row/per-column one; 0 when absent. */
-    private static long zeroPoint(Tensor z, long i) {
-        if (z == null) return 0;
-        return z.size() == 1 ? z.getLong(0) : z.getLong(i);
-    }
-
-    private static io.jengine.spi.Kernel gemm(Node n) {
-        boolean transA = n.attrInt("transA", 0) != 0;
-        boolean transB = n.attrInt("transB", 0) != 0;
-        double alpha = n.attrFloat("alpha", 1f);
-        double beta = n.attrFloat("beta", 1f);
-        return (c, in) -> {
-            Tensor a = KernelSupport.tensor(in, 0);
-            Tensor b = KernelSupport.tensor(in, 1);
-            Tensor cT = KernelSupport.optionalTensor(in, 2);
-            if (a.rank() != 2 || b.rank() != 2) {
-                throw new IllegalArgumentException("Gemm inputs A and B must be 2-D, got " + Shapes.format(a.shape())
-                        + " and " + Shapes.format(b.shape()));
-            }
-            long m = transA ? a.dim(1) : a.dim(0);
-            long k = transA ? a.dim(0) : a.dim(1);
-            long kb = transB ? b.dim(1) : b.dim(0);
-            long n2 = transB ? b.dim(0) : b.dim(1);
-            if (k != kb) throw new IllegalArgumentException("Gemm inner dimensions differ: " + k + " vs " + kb);
-            long[] outShape = {m, n2};
-            long[] cIdx = cT == null ? null : KernelSupport.broadcastIndex(cT.shape(), outShape);
-            Tensor out = Tensor.allocate(a.dtype(), outShape);
-            boolean integer = a.dtype().isInteger();
-            for (long i = 0; i < m; i++) {
-                for (long j = 0; j < n2; j++) {
-                    double s = 0;
-                    for (long p = 0; p < k; p++) {
-                        double av = a.getDouble(transA ? p * m + i : i * k + p);
-                        double bv = b.getDouble(transB ? j * k + p : p * n2 + j);
-                        s += av * bv;
-                    }
-                    double v = alpha * s;
-                    if (cT != null) v += beta * cT.getDouble(cIdx[(int) (i * n2 + j)]);
-                    if (integer) out.setLong(i * n2 + j, (long) v);
-                    else out.setDouble(i * n2 + j, v);
-                }
+            long batch = x.size() / ((long) m * m);
+            Tensor out = Tensor.allocate(x.dtype(), Arrays.copyOf(s, s.length - 2));
+            for (long b = 0; b < batch; b++) {
+                double[][] a = new double[m][m];
+                for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) a[i][j] = x.getDouble(b * m * m + (long) i * m + j);
+                out.setDouble(b, determinant(a));
             }
             return new Value[] {out};
-        };
+        });
+        EinsumKernel.register(r);
     }
 
-    /** Determinant of each trailing [n,n] matrix by Gaussian elimination with partial pivoting. */
-    static Tensor det(Tensor x) {
-        long[] s = x.shape();
-        if (s.length < 2 || s[s.length - 1] != s[s.length - 2]) {
-            throw new IllegalArgumentException("Det input must be [..., n, n], got " + Shapes.format(s));
+    /** Batched matrix product with numpy broadcasting of the batch dims; 1-D operands are promoted and squeezed. */
+    static Tensor matmul(Tensor a, Tensor b, Tensor aZero, Tensor bZero, DType outType) {
+        long[] as = a.shape(), bs = b.shape();
+        if (as.length == 0 || bs.length == 0) throw new IllegalArgumentException("MatMul operands must not be scalars");
+        boolean aVec = as.length == 1, bVec = bs.length == 1;
+        long[] a2 = aVec ? new long[] {1, as[0]} : as, b2 = bVec ? new long[] {bs[0], 1} : bs;
+        long m = a2[a2.length - 2], k = a2[a2.length - 1], k2 = b2[b2.length - 2], n = b2[b2.length - 1];
+        if (k != k2) {
+            throw new IllegalArgumentException("inner dimensions differ: " + Shapes.format(as) + " x " + Shapes.format(bs));
         }
-        int n = (int) s[s.length - 1];
-        long[] outShape = java.util.Arrays.copyOf(s, s.length - 2);
-        Tensor out = Tensor.allocate(x.dtype(), outShape);
-        long count = Shapes.size(outShape);
-        for (long b = 0; b < count; b++) {
-            double[][] a = new double[n][n];
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) a[i][j] = x.getDouble(b * n * n + (long) i * n + j);
-            double d = 1;
-            for (int col = 0; col < n; col++) {
-                int piv = col;
-                for (int r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) piv = r;
-                if (a[piv][col] == 0) {
-                    d = 0;
-                    break;
-                }
-                if (piv != col) {
-                    double[] tmp = a[piv];
-                    a[piv] = a[col];
-                    a[col] = tmp;
-                    d = -d;
-                }
-                d *= a[col][col];
-                for (int r = col + 1; r < n; r++) {
-                    double f = a[r][col] / a[col][col];
-                    for (int j = col; j < n; j++) a[r][j] -= f * a[col][j];
+        long[] aBatch = Arrays.copyOf(a2, a2.length - 2), bBatch = Arrays.copyOf(b2, b2.length - 2);
+        long[] batch = Shapes.broadcast(aBatch, bBatch);
+        long[] aIdx = KernelSupport.broadcastIndex(aBatch, batch), bIdx = KernelSupport.broadcastIndex(bBatch, batch);
+        long[] outShape = Arrays.copyOf(batch, batch.length + (aVec ? 0 : 1) + (bVec ? 0 : 1));
+        if (!aVec) outShape[batch.length] = m;
+        if (!bVec) outShape[outShape.length - 1] = n;
+        Tensor out = Tensor.allocate(outType == null ? a.dtype() : outType, outShape);
+        boolean integer = outType != null || !a.dtype().isFloatingPoint();
+        double[] av = a.toDoubleArray(), bv = b.toDoubleArray();
+        if (aZero != null || bZero != null) {
+            subtractZeroPoint(av, aZero, k, true);
+            subtractZeroPoint(bv, bZero, n, false);
+        }
+        long count = Shapes.size(batch);
+        for (long p = 0; p < count; p++) {
+            long ao = aIdx[(int) p] * m * k, bo = bIdx[(int) p] * k * n, oo = p * m * n;
+            for (long i = 0; i < m; i++) {
+                for (long j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (long t = 0; t < k; t++) acc += av[(int) (ao + i * k + t)] * bv[(int) (bo + t * n + j)];
+                    if (integer) out.setLong(oo + i * n + j, (long) acc); else out.setDouble(oo + i * n + j, acc);
                 }
             }
-            out.setDouble(b, d);
         }
         return out;
+    }
+
+    /** Zero points: a scalar, or per row of A (length M) / per column of B (length N). */
+    private static void subtractZeroPoint(double[] v, Tensor zp, long cols, boolean perRow) {
+        if (zp == null) return;
+        if (zp.size() == 1) {
+            double z = zp.getDouble(0);
+            for (int i = 0; i < v.length; i++) v[i] -= z;
+            return;
+        }
+        for (int i = 0; i < v.length; i++) {
+            long r = i / cols, c = i % cols;
+            v[i] -= zp.getDouble(perRow ? r % zp.size() : c % zp.size());
+        }
+    }
+
+    static Tensor gemm(Tensor a, Tensor b, Tensor c, boolean ta, boolean tb, double alpha, double beta) {
+        if (a.rank() != 2 || b.rank() != 2) {
+            throw new IllegalArgumentException("Gemm needs 2-D A and B, got " + Shapes.format(a.shape()) + " and "
+                    + Shapes.format(b.shape()));
+        }
+        long m = ta ? a.dim(1) : a.dim(0), k = ta ? a.dim(0) : a.dim(1);
+        long kb = tb ? b.dim(1) : b.dim(0), n = tb ? b.dim(0) : b.dim(1);
+        if (k != kb) throw new IllegalArgumentException("inner dimensions differ: A " + Shapes.format(a.shape())
+                + (ta ? "ᵀ" : "") + " and B " + Shapes.format(b.shape()) + (tb ? "ᵀ" : ""));
+        Tensor out = Tensor.allocate(a.dtype(), m, n);
+        long[] cIdx = c == null ? null : KernelSupport.broadcastIndex(c.shape(), new long[] {m, n});
+        double[] av = a.toDoubleArray(), bv = b.toDoubleArray();
+        long a1 = a.dim(1), b1 = b.dim(1);
+        for (long i = 0; i < m; i++) {
+            for (long j = 0; j < n; j++) {
+                double acc = 0;
+                for (long t = 0; t < k; t++) {
+                    double x = av[(int) (ta ? t * a1 + i : i * a1 + t)], y = bv[(int) (tb ? j * b1 + t : t * b1 + j)];
+                    acc += x * y;
+                }
+                double v = alpha * acc + (c == null ? 0 : beta * c.getDouble(cIdx[(int) (i * n + j)]));
+                if (a.dtype().isFloatingPoint()) out.setDouble(i * n + j, v); else out.setLong(i * n + j, (long) v);
+            }
+        }
+        return out;
+    }
+
+    /** LU decomposition with partial pivoting. */
+    static double determinant(double[][] a) {
+        int m = a.length;
+        double det = 1;
+        for (int c = 0; c < m; c++) {
+            int p = c;
+            for (int r = c + 1; r < m; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+            if (a[p][c] == 0) return 0;
+            if (p != c) {
+                double[] t = a[p];
+                a[p] = a[c];
+                a[c] = t;
+                det = -det;
+            }
+            det *= a[c][c];
+            for (int r = c + 1; r < m; r++) {
+                double f = a[r][c] / a[c][c];
+                for (int j = c; j < m; j++) a[r][j] -= f * a[c][j];
+            }
+        }
+        return det;
     }
 }

@@ -1,192 +1,248 @@
 package io.jengine.cpu.ref;
 
-import io.jengine.ir.Node;
+import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
+import static io.jengine.cpu.ref.KernelSupport.tensor;
+
 import io.jengine.runtime.Value;
-import io.jengine.spi.Kernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
+import java.util.Arrays;
 
-/** Batch/Instance/Layer/Group/RMS normalization; Lp, MVN and LRN are in {@link LocalNormalizationKernels}. */
+/**
+ * BatchNormalization (inference, and training-mode statistics), InstanceNormalization, LayerNormalization,
+ * GroupNormalization, RMSNormalization, LpNormalization, MeanVarianceNormalization, LRN.
+ */
 final class NormalizationKernels {
     private NormalizationKernels() {}
 
     static void register(KernelRegistry r) {
-        r.add("BatchNormalization", 1, ctx -> batchNorm(ctx.node()));
-        r.add("InstanceNormalization", 1, ctx -> {
-            double eps = ctx.node().attrFloat("epsilon", 1e-5f);
-            return (c, in) -> {
-                Tensor x = KernelSupport.tensor(in, 0);
-                long ch = x.rank() > 1 ? x.dim(1) : 1;
-                return new Value[] {groupNorm(x, ch, KernelSupport.tensor(in, 1), KernelSupport.tensor(in, 2), eps,
-                        true)};
+        r.add("BatchNormalization", 1, n -> {
+            double eps = n.node().attrFloat("epsilon", 1e-5f), momentum = n.node().attrFloat("momentum", 0.9f);
+            // Before opset 14 a node with the running-statistics outputs was in training mode; since then the attribute says.
+            boolean training = n.opsetVersion() >= 14 ? n.node().attrInt("training_mode", 0) != 0
+                    : n.node().outputs().size() > 1;
+            return (ctx, in) -> batchNorm(tensor(in, 0), tensor(in, 1), tensor(in, 2), tensor(in, 3), tensor(in, 4),
+                    eps, momentum, training);
+        });
+        r.add("InstanceNormalization", 1, n -> {
+            double eps = n.node().attrFloat("epsilon", 1e-5f);
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0);
+                long c = x.dim(1);
+                return new Value[] {normalize(x, 2, eps, tensor(in, 1), tensor(in, 2), c)};
             };
         });
-        r.add("GroupNormalization", 18, ctx -> {
-            double eps = ctx.node().attrFloat("epsilon", 1e-5f);
-            long groups = ctx.node().attrInt("num_groups", 0);
-            boolean perChannel = ctx.opsetVersion() >= 21;
-            if (groups <= 0) throw new IllegalArgumentException("attribute num_groups must be positive, got " + groups);
-            return (c, in) -> new Value[] {groupNorm(KernelSupport.tensor(in, 0), groups, KernelSupport.tensor(in, 1),
-                    KernelSupport.tensor(in, 2), eps, perChannel)};
+        r.add("LayerNormalization", 17, n -> {
+            long axisAttr = n.node().attrInt("axis", -1);
+            double eps = n.node().attrFloat("epsilon", 1e-5f);
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0);
+                int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+                return layerNorm(x, axis, eps, tensor(in, 1), optionalTensor(in, 2), false);
+            };
         });
-        r.add("LayerNormalization", 17, ctx -> layerNorm(ctx.node(), false));
-        r.add("RMSNormalization", 23, ctx -> layerNorm(ctx.node(), true));
-        LocalNormalizationKernels.register(r);
-    }
-
-    private static Kernel batchNorm(Node n) {
-        double eps = n.attrFloat("epsilon", 1e-5f);
-        double momentum = n.attrFloat("momentum", 0.9f);
-        boolean training = n.attrInt("training_mode", 0) != 0;
-        return (c, in) -> {
-            Tensor x = KernelSupport.tensor(in, 0);
-            Tensor scale = KernelSupport.tensor(in, 1);
-            Tensor bias = KernelSupport.tensor(in, 2);
-            Tensor mean = KernelSupport.tensor(in, 3);
-            Tensor var = KernelSupport.tensor(in, 4);
-            long ch = x.rank() > 1 ? x.dim(1) : 1;
-            long inner = 1;
-            for (int d = 2; d < x.rank(); d++) inner *= x.dim(d);
-            long outer = x.size() / Math.max(1, ch * inner);
-            double[] m = new double[(int) ch];
-            double[] v = new double[(int) ch];
-            double[] bm = new double[(int) ch];
-            double[] bv = new double[(int) ch];
-            for (int cc = 0; cc < ch; cc++) {
-                if (training) {
-                    double s = 0;
-                    double sq = 0;
-                    for (long o = 0; o < outer; o++) {
-                        for (long i = 0; i < inner; i++) {
-                            double val = x.getDouble((o * ch + cc) * inner + i);
-                            s += val;
-                            sq += val * val;
+        r.add("RMSNormalization", 23, n -> {
+            long axisAttr = n.node().attrInt("axis", -1);
+            double eps = n.node().attrFloat("epsilon", 1e-5f);
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0);
+                int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+                return new Value[] {layerNorm(x, axis, eps, tensor(in, 1), null, true)[0]};
+            };
+        });
+        r.add("GroupNormalization", 18, n -> {
+            long groups = n.node().attrInt("num_groups", 1);
+            double eps = n.node().attrFloat("epsilon", 1e-5f);
+            boolean perChannel = n.opsetVersion() >= 21;
+            return (ctx, in) -> new Value[] {groupNorm(tensor(in, 0), tensor(in, 1), tensor(in, 2), groups, eps, perChannel)};
+        });
+        r.add("LpNormalization", 1, n -> {
+            long axisAttr = n.node().attrInt("axis", -1), p = n.node().attrInt("p", 2);
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0);
+                int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+                long[] s = x.shape();
+                long dim = s[axis], inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
+                long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));
+                Tensor out = Tensor.allocate(x.dtype(), s);
+                for (long o = 0; o < outer; o++) {
+                    for (long i = 0; i < inner; i++) {
+                        double norm = 0;
+                        for (long j = 0; j < dim; j++) {
+                            double v = x.getDouble((o * dim + j) * inner + i);
+                            norm += p == 1 ? Math.abs(v) : v * v;
+                        }
+                        if (p != 1) norm = Math.sqrt(norm);
+                        for (long j = 0; j < dim; j++) {
+                            long e = (o * dim + j) * inner + i;
+                            out.setDouble(e, norm == 0 ? 0 : x.getDouble(e) / norm);
                         }
                     }
-                    long cnt = outer * inner;
-                    bm[cc] = s / cnt;
-                    bv[cc] = sq / cnt - bm[cc] * bm[cc];
-                    m[cc] = bm[cc];
-                    v[cc] = bv[cc];
-                } else {
-                    m[cc] = mean.getDouble(cc);
-                    v[cc] = var.getDouble(cc);
                 }
-            }
-            Tensor out = Tensor.allocate(x.dtype(), x.shape());
-            for (long o = 0; o < outer; o++) {
-                for (int cc = 0; cc < ch; cc++) {
-                    double k = scale.getDouble(cc) / Math.sqrt(v[cc] + eps);
-                    for (long i = 0; i < inner; i++) {
-                        long idx = (o * ch + cc) * inner + i;
-                        out.setDouble(idx, (x.getDouble(idx) - m[cc]) * k + bias.getDouble(cc));
+                return new Value[] {out};
+            };
+        });
+        r.add("MeanVarianceNormalization", 9, n -> {
+            long[] axes = n.node().attrInts("axes", new long[] {0, 2, 3});
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0);
+                Tensor mean = ReductionKernels.reduce(x, axes, true, ReductionKernels.Op.MEAN);
+                Tensor out = Broadcasting.map(x.dtype(), (o, e, i) -> o.setDouble(e, x.getDouble(i[0]) - mean.getDouble(i[1])), x, mean);
+                Tensor sq = Broadcasting.map(x.dtype(), (o, e, i) -> o.setDouble(e, out.getDouble(i[0]) * out.getDouble(i[0])), out);
+                Tensor var = ReductionKernels.reduce(sq, axes, true, ReductionKernels.Op.MEAN);
+                return new Value[] {Broadcasting.map(x.dtype(), (o, e, i) ->
+                        o.setDouble(e, out.getDouble(i[0]) / (Math.sqrt(var.getDouble(i[1])) + 1e-9)), out, var)};
+            };
+        });
+        r.add("LRN", 1, n -> {
+            double alpha = n.node().attrFloat("alpha", 1e-4f), beta = n.node().attrFloat("beta", 0.75f);
+            double bias = n.node().attrFloat("bias", 1f);
+            long size = n.node().attrInt("size", 1);
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0);
+                long[] s = x.shape();
+                long c = s[1], inner = Shapes.size(Arrays.copyOfRange(s, 2, s.length));
+                Tensor out = Tensor.allocate(x.dtype(), s);
+                long lo = (size - 1) / 2, hi = (size - 1) - lo;
+                for (long b = 0; b < s[0]; b++) {
+                    for (long ch = 0; ch < c; ch++) {
+                        for (long i = 0; i < inner; i++) {
+                            double sum = 0;
+                            for (long k = Math.max(0, ch - lo); k <= Math.min(c - 1, ch + hi); k++) {
+                                double v = x.getDouble((b * c + k) * inner + i);
+                                sum += v * v;
+                            }
+                            long e = (b * c + ch) * inner + i;
+                            out.setDouble(e, x.getDouble(e) / Math.pow(bias + alpha / size * sum, beta));
+                        }
                     }
                 }
+                return new Value[] {out};
+            };
+        });
+        LossKernels.register(r);
+    }
+
+    private static Value[] batchNorm(Tensor x, Tensor scale, Tensor bias, Tensor mean, Tensor var, double eps,
+                                     double momentum, boolean training) {
+        long[] s = x.shape();
+        long c = s.length > 1 ? s[1] : 1, inner = Shapes.size(Arrays.copyOfRange(s, Math.min(2, s.length), s.length));
+        long batch = s[0];
+        double[] mu = new double[(int) c], sigma2 = new double[(int) c];
+        if (training) {
+            long count = batch * inner;
+            for (long b = 0; b < batch; b++) for (long ch = 0; ch < c; ch++) for (long i = 0; i < inner; i++) {
+                mu[(int) ch] += x.getDouble((b * c + ch) * inner + i) / count;
             }
-            Value[] res = new Value[c.node().outputs().size()];
-            res[0] = out;
-            if (training && res.length > 1) {
-                Tensor rm = Tensor.allocate(mean.dtype(), ch);
-                Tensor rv = Tensor.allocate(var.dtype(), ch);
-                for (int cc = 0; cc < ch; cc++) {
-                    rm.setDouble(cc, mean.getDouble(cc) * momentum + bm[cc] * (1 - momentum));
-                    rv.setDouble(cc, var.getDouble(cc) * momentum + bv[cc] * (1 - momentum));
-                }
-                res[1] = rm;
-                if (res.length > 2) res[2] = rv;
+            for (long b = 0; b < batch; b++) for (long ch = 0; ch < c; ch++) for (long i = 0; i < inner; i++) {
+                double d = x.getDouble((b * c + ch) * inner + i) - mu[(int) ch];
+                sigma2[(int) ch] += d * d / count;
             }
-            return res;
-        };
+        } else {
+            for (int ch = 0; ch < c; ch++) {
+                mu[ch] = mean.getDouble(ch);
+                sigma2[ch] = var.getDouble(ch);
+            }
+        }
+        Tensor out = Tensor.allocate(x.dtype(), s);
+        for (long b = 0; b < batch; b++) for (long ch = 0; ch < c; ch++) {
+            double k = scale.getDouble(ch) / Math.sqrt(sigma2[(int) ch] + eps), off = bias.getDouble(ch);
+            for (long i = 0; i < inner; i++) {
+                long e = (b * c + ch) * inner + i;
+                out.setDouble(e, (x.getDouble(e) - mu[(int) ch]) * k + off);
+            }
+        }
+        if (!training) return new Value[] {out, null, null};
+        Tensor runMean = Tensor.allocate(mean.dtype(), c), runVar = Tensor.allocate(var.dtype(), c);
+        for (int ch = 0; ch < c; ch++) {
+            runMean.setDouble(ch, mean.getDouble(ch) * momentum + mu[ch] * (1 - momentum));
+            runVar.setDouble(ch, var.getDouble(ch) * momentum + sigma2[ch] * (1 - momentum));
+        }
+        return new Value[] {out, runMean, runVar};
     }
 
     /**
-     * Normalizes each of {@code groups} channel groups per sample. Scale and bias are per channel when
-     * {@code perChannel}, else per group (GroupNormalization-18).
+     * Normalises each of the leading {@code from} axes' slices over the remaining axes, then applies a per-channel
+     * (axis 1) scale and bias.
      */
-    static Tensor groupNorm(Tensor x, long groups, Tensor scale, Tensor bias, double eps, boolean perChannel) {
-        long n = x.dim(0);
-        long ch = x.rank() > 1 ? x.dim(1) : 1;
-        if (ch % groups != 0) {
-            throw new IllegalArgumentException("channels " + ch + " are not divisible by num_groups " + groups);
+    private static Tensor normalize(Tensor x, int from, double eps, Tensor scale, Tensor bias, long channels) {
+        long[] s = x.shape();
+        long outer = Shapes.size(Arrays.copyOfRange(s, 0, from)), inner = Shapes.size(Arrays.copyOfRange(s, from, s.length));
+        Tensor out = Tensor.allocate(x.dtype(), s);
+        for (long o = 0; o < outer; o++) {
+            double[] mv = meanVariance(x, o * inner, inner, true);
+            double mean = mv[0], var = mv[1];
+            long ch = o % channels;
+            double k = scale.getDouble(ch) / Math.sqrt(var + eps), off = bias.getDouble(ch);
+            for (long i = 0; i < inner; i++) out.setDouble(o * inner + i, (x.getDouble(o * inner + i) - mean) * k + off);
         }
-        long inner = x.size() / Math.max(1, n * ch);
-        long perGroup = ch / groups;
-        Tensor out = Tensor.allocate(x.dtype(), x.shape());
-        for (long b = 0; b < n; b++) {
+        return out;
+    }
+
+    /** LayerNormalization (or RMS when {@code rms}): normalise over axes [axis, rank), broadcast scale and bias. */
+    static Value[] layerNorm(Tensor x, int axis, double eps, Tensor scale, Tensor bias, boolean rms) {
+        long[] s = x.shape();
+        long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis)), inner = Shapes.size(Arrays.copyOfRange(s, axis, s.length));
+        long[] normShape = Arrays.copyOfRange(s, axis, s.length);
+        long[] sIdx = KernelSupport.broadcastIndex(scale.shape(), normShape);
+        long[] bIdx = bias == null ? null : KernelSupport.broadcastIndex(bias.shape(), normShape);
+        Tensor out = Tensor.allocate(x.dtype(), s);
+        long[] statShape = s.clone();
+        for (int d = axis; d < s.length; d++) statShape[d] = 1;
+        Tensor meanOut = Tensor.allocate(DType.FLOAT32, statShape), invOut = Tensor.allocate(DType.FLOAT32, statShape);
+        for (long o = 0; o < outer; o++) {
+            double[] mv = meanVariance(x, o * inner, inner, !rms);
+            double mean = mv[0], var = mv[1];
+            double inv = 1 / Math.sqrt(var + eps);
+            meanOut.setDouble(o, mean);
+            invOut.setDouble(o, inv);
+            for (long i = 0; i < inner; i++) {
+                double v = (x.getDouble(o * inner + i) - mean) * inv * scale.getDouble(sIdx[(int) i]);
+                if (bias != null) v += bias.getDouble(bIdx[(int) i]);
+                out.setDouble(o * inner + i, v);
+            }
+        }
+        return new Value[] {out, meanOut, invOut};
+    }
+
+    private static Tensor groupNorm(Tensor x, Tensor scale, Tensor bias, long groups, double eps, boolean perChannel) {
+        long[] s = x.shape();
+        long batch = s[0], c = s[1], inner = Shapes.size(Arrays.copyOfRange(s, 2, s.length));
+        if (c % groups != 0) throw new IllegalArgumentException(c + " channels cannot form " + groups + " groups");
+        long per = c / groups;
+        Tensor out = Tensor.allocate(x.dtype(), s);
+        for (long b = 0; b < batch; b++) {
             for (long g = 0; g < groups; g++) {
-                long base = (b * ch + g * perGroup) * inner;
-                long cnt = perGroup * inner;
-                double s = 0;
-                for (long i = 0; i < cnt; i++) s += x.getDouble(base + i);
-                double mean = s / cnt;
-                double sq = 0;
-                for (long i = 0; i < cnt; i++) {
-                    double d = x.getDouble(base + i) - mean;
-                    sq += d * d;
-                }
-                double inv = 1 / Math.sqrt(sq / cnt + eps);
-                for (long i = 0; i < cnt; i++) {
-                    long channel = g * perGroup + i / inner;
-                    long p = perChannel ? channel : g;
-                    out.setDouble(base + i, (x.getDouble(base + i) - mean) * inv * scale.getDouble(p)
-                            + bias.getDouble(p));
+                long base = (b * c + g * per) * inner, count = per * inner;
+                double[] mv = meanVariance(x, base, count, true);
+                double mean = mv[0], var = mv[1];
+                double inv = 1 / Math.sqrt(var + eps);
+                for (long i = 0; i < count; i++) {
+                    long ch = g * per + i / inner;
+                    long p = perChannel ? ch : g;
+                    out.setDouble(base + i, (x.getDouble(base + i) - mean) * inv * scale.getDouble(p) + bias.getDouble(p));
                 }
             }
         }
         return out;
     }
 
-    /** LayerNormalization (and RMSNormalization: no mean subtraction, no bias) over dims from {@code axis} on. */
-    private static Kernel layerNorm(Node node, boolean rms) {
-        long axisAttr = node.attrInt("axis", -1);
-        double eps = node.attrFloat("epsilon", 1e-5f);
-        long stash = node.attrInt("stash_type", 1);
-        return (c, in) -> {
-            Tensor x = KernelSupport.tensor(in, 0);
-            Tensor scale = KernelSupport.tensor(in, 1);
-            Tensor bias = rms ? null : KernelSupport.optionalTensor(in, 2);
-            int axis = Shapes.normalizeAxis(axisAttr, x.rank());
-            long[] shape = x.shape();
-            long[] normShape = java.util.Arrays.copyOfRange(shape, axis, shape.length);
-            long len = Shapes.size(normShape);
-            long outer = len == 0 ? 0 : x.size() / len;
-            long[] sIdx = KernelSupport.broadcastIndex(scale.shape(), normShape);
-            long[] bIdx = bias == null ? null : KernelSupport.broadcastIndex(bias.shape(), normShape);
-            Tensor out = Tensor.allocate(x.dtype(), shape);
-            long[] statShape = shape.clone();
-            for (int d = axis; d < shape.length; d++) statShape[d] = 1;
-            // stash_type 1 means statistics in float32; otherwise they follow the input type
-            DType statType = stash == 1 ? DType.FLOAT32 : x.dtype();
-            Tensor meanOut = Tensor.allocate(statType, statShape);
-            Tensor invOut = Tensor.allocate(statType, statShape);
-            for (long o = 0; o < outer; o++) {
-                double s = 0;
-                for (long i = 0; i < len; i++) s += x.getDouble(o * len + i);
-                double mean = rms ? 0 : s / len;
-                double sq = 0;
-                for (long i = 0; i < len; i++) {
-                    double d = x.getDouble(o * len + i) - mean;
-                    sq += d * d;
-                }
-                double inv = 1 / Math.sqrt(sq / len + eps);
-                for (long i = 0; i < len; i++) {
-                    double v = (x.getDouble(o * len + i) - mean) * inv * scale.getDouble(sIdx[(int) i]);
-                    if (bIdx != null) v += bias.getDouble(bIdx[(int) i]);
-                    out.setDouble(o * len + i, v);
-                }
-                meanOut.setDouble(o, mean);
-                invOut.setDouble(o, inv);
-            }
-            int outs = c.node().outputs().size();
-            Value[] res = new Value[outs];
-            res[0] = out;
-            if (!rms && outs > 1 && c.node().hasOutput(1)) res[1] = meanOut;
-            else meanOut.close();
-            if (!rms && outs > 2 && c.node().hasOutput(2)) res[2] = invOut;
-            else invOut.close();
-            return res;
-        };
+    /**
+     * Mean and (biased) variance of {@code count} consecutive elements from {@code offset}, two-pass for accuracy.
+     * Without centering (RMS normalisation) the mean is taken as 0 and the "variance" is the mean square.
+     */
+    static double[] meanVariance(Tensor x, long offset, long count, boolean centered) {
+        double mean = 0, var = 0;
+        if (centered) {
+            for (long i = 0; i < count; i++) mean += x.getDouble(offset + i);
+            mean /= count;
+        }
+        for (long i = 0; i < count; i++) {
+            double d = x.getDouble(offset + i) - mean;
+            var += d * d;
+        }
+        return new double[] {mean, var / count};
     }
 }

@@ -1,187 +1,175 @@
 package io.jengine.cpu.ref;
 
-import io.jengine.ir.Node;
+import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
+import static io.jengine.cpu.ref.KernelSupport.tensor;
+
 import io.jengine.runtime.Value;
+import io.jengine.spi.Kernel;
 import io.jengine.spi.KernelRegistry;
+import io.jengine.spi.NodeContext;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
+import java.util.Arrays;
 
-/** The Reduce* family; cumulative and softmax-like ops live in their own files and register from here. */
+/**
+ * The Reduce* family over any set of axes (attribute in early opsets, input later), plus Softmax, LogSoftmax,
+ * Hardmax, CumSum and CumProd. Floats accumulate in double.
+ */
 final class ReductionKernels {
     private ReductionKernels() {}
 
-    /** How one reduction folds a group of elements; {@code finish} maps the folded value and the group size. */
-    enum Op {
-        SUM(0, false), MEAN(0, false), MAX(Double.NEGATIVE_INFINITY, false), MIN(Double.POSITIVE_INFINITY, false),
-        PROD(1, false), L1(0, false), L2(0, true), LOG_SUM(0, true), LOG_SUM_EXP(0, true), SUM_SQUARE(0, false);
-
-        final double identity;
-        /** Ops whose result is irrational even for integer input: always computed in double. */
-        final boolean doubleOnly;
-
-        Op(double identity, boolean doubleOnly) {
-            this.identity = identity;
-            this.doubleOnly = doubleOnly;
-        }
-
-        double fold(double acc, double x) {
-            return switch (this) {
-                case SUM, MEAN, LOG_SUM -> acc + x;
-                // numpy's max/min propagate NaN
-                case MAX -> Double.isNaN(acc) || Double.isNaN(x) ? Double.NaN : Math.max(acc, x);
-                case MIN -> Double.isNaN(acc) || Double.isNaN(x) ? Double.NaN : Math.min(acc, x);
-                case PROD -> acc * x;
-                case L1 -> acc + Math.abs(x);
-                case L2, SUM_SQUARE -> acc + x * x;
-                case LOG_SUM_EXP -> acc + Math.exp(x);
-            };
-        }
-
-        double finish(double acc, long n) {
-            return switch (this) {
-                case MEAN -> acc / n;
-                case L2 -> Math.sqrt(acc);
-                case LOG_SUM, LOG_SUM_EXP -> Math.log(acc);
-                default -> acc;
-            };
-        }
-
-        long foldLong(long acc, long x, boolean unsigned) {
-            return switch (this) {
-                case SUM, MEAN -> acc + x;
-                case MAX -> (unsigned ? Long.compareUnsigned(x, acc) : Long.compare(x, acc)) > 0 ? x : acc;
-                case MIN -> (unsigned ? Long.compareUnsigned(x, acc) : Long.compare(x, acc)) < 0 ? x : acc;
-                case PROD -> acc * x;
-                case L1 -> acc + Math.abs(x);
-                case SUM_SQUARE -> acc + x * x;
-                default -> throw new IllegalStateException(name());
-            };
-        }
-
-        long identityLong(DType t) {
-            return switch (this) {
-                case MAX -> t.isUnsigned() ? 0 : minOf(t);
-                case MIN -> t.isUnsigned() ? maxUnsignedOf(t) : maxOf(t);
-                case PROD -> 1;
-                default -> 0;
-            };
-        }
-    }
+    enum Op { SUM, MEAN, MAX, MIN, PROD, L1, L2, LOG_SUM, LOG_SUM_EXP, SUM_SQUARE }
 
     static void register(KernelRegistry r) {
-        reduce(r, "ReduceSum", Op.SUM, 13);
-        reduce(r, "ReduceMean", Op.MEAN, 18);
-        reduce(r, "ReduceMax", Op.MAX, 18);
-        reduce(r, "ReduceMin", Op.MIN, 18);
-        reduce(r, "ReduceProd", Op.PROD, 18);
-        reduce(r, "ReduceL1", Op.L1, 18);
-        reduce(r, "ReduceL2", Op.L2, 18);
-        reduce(r, "ReduceLogSum", Op.LOG_SUM, 18);
-        reduce(r, "ReduceLogSumExp", Op.LOG_SUM_EXP, 18);
-        reduce(r, "ReduceSumSquare", Op.SUM_SQUARE, 18);
-        CumulativeKernels.register(r);
+        String[] names = {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
+                "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"};
+        for (int i = 0; i < names.length; i++) {
+            Op op = Op.values()[i];
+            int axesInputSince = op == Op.SUM ? 13 : 18;
+            r.add(names[i], 1, n -> reduceKernel(n, op, false));
+            r.add(names[i], axesInputSince, n -> reduceKernel(n, op, true));
+        }
         SoftmaxKernels.register(r);
     }
 
-    /** {@code axesInputSince}: the opset from which axes come from input 1 instead of the attribute. */
-    private static void reduce(KernelRegistry r, String name, Op op, int axesInputSince) {
-        r.add(name, 1, ctx -> {
-            Node n = ctx.node();
-            boolean keep = n.attrInt("keepdims", 1) != 0;
-            boolean noopEmpty = n.attrInt("noop_with_empty_axes", 0) != 0;
-            boolean fromInput = ctx.opsetVersion() >= axesInputSince;
-            long[] attrAxes = fromInput ? null : n.attrInts("axes", new long[0]);
-            return (c, in) -> {
-                Tensor x = KernelSupport.tensor(in, 0);
-                long[] axes = attrAxes;
-                if (fromInput) {
-                    Tensor a = KernelSupport.optionalTensor(in, 1);
-                    axes = a == null ? new long[0] : KernelSupport.longs(a);
-                }
-                if (axes.length == 0 && noopEmpty) return new Value[] {x.copy()};
-                return new Value[] {reduce(x, axes, keep, op)};
-            };
-        });
+    private static Kernel reduceKernel(NodeContext n, Op op, boolean axesFromInput) {
+        boolean keep = n.node().attrInt("keepdims", 1) != 0;
+        boolean noop = n.node().attrInt("noop_with_empty_axes", 0) != 0;
+        long[] attrAxes = n.node().attrInts("axes", null);
+        return (ctx, in) -> {
+            Tensor x = tensor(in, 0);
+            long[] axes = attrAxes;
+            if (axesFromInput) {
+                Tensor a = optionalTensor(in, 1);
+                axes = a == null ? null : a.toLongArray();
+            }
+            if ((axes == null || axes.length == 0) && noop) return new Value[] {x.copy()};
+            return new Value[] {reduce(x, axes, keep, op)};
+        };
     }
 
-    /** Reduces {@code x} over {@code axes} (all axes when empty). */
-    static Tensor reduce(Tensor x, long[] axes, boolean keepDims, Op op) {
-        long[] shape = x.shape();
-        int rank = shape.length;
-        boolean[] reduced = new boolean[rank];
-        if (axes.length == 0) java.util.Arrays.fill(reduced, true);
-        for (long a : axes) {
-            int ax = Shapes.normalizeAxis(a, rank);
-            if (reduced[ax] && axes.length > 0 && countOf(axes, ax, rank) > 1) {
-                throw new IllegalArgumentException("axes must not repeat an axis, got " + java.util.Arrays.toString(axes));
-            }
-            reduced[ax] = true;
+    static Tensor reduce(Tensor x, long[] axes, boolean keep, Op op) {
+        int rank = x.rank();
+        long[] s = x.shape();
+        boolean[] red = new boolean[rank];
+        if (axes == null || axes.length == 0) Arrays.fill(red, true);
+        else for (long a : axes) red[Shapes.normalizeAxis(a, rank)] = true;
+        long[] kept = s.clone();
+        for (int d = 0; d < rank; d++) if (red[d]) kept[d] = 1;
+        long[] ks = Shapes.strides(kept);
+        long outN = Shapes.size(kept);
+        long count = x.size() / Math.max(outN, 1);
+        if (outN == 0) count = 0;
+        boolean floats = x.dtype().isFloatingPoint();
+        double[] acc = new double[(int) outN];
+        long[] lacc = new long[(int) outN];
+        double init = switch (op) {
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+            case PROD -> 1;
+            default -> 0;
+        };
+        Arrays.fill(acc, init);
+        long linit = switch (op) {
+            case MAX -> x.dtype() == DType.BOOL ? 0 : minOf(x.dtype());
+            case MIN -> x.dtype() == DType.BOOL ? 1 : maxOf(x.dtype());
+            case PROD -> 1;
+            default -> 0;
+        };
+        Arrays.fill(lacc, linit);
+        double[] shift = new double[(int) outN];
+        if (op == Op.LOG_SUM_EXP && floats) {
+            Arrays.fill(shift, Double.NEGATIVE_INFINITY);
+            forEach(x, red, ks, (o, e) -> shift[o] = Math.max(shift[o], x.getDouble(e)));
+            for (int o = 0; o < outN; o++) if (Double.isInfinite(shift[o])) shift[o] = 0;
         }
-        long[] kept = shape.clone();
-        int outRank = 0;
-        for (int d = 0; d < rank; d++) {
-            if (reduced[d]) kept[d] = 1;
-            if (!reduced[d] || keepDims) outRank++;
-        }
-        long[] outShape = new long[outRank];
-        for (int d = 0, o = 0; d < rank; d++) if (!reduced[d] || keepDims) outShape[o++] = kept[d];
-        int outSize = Math.toIntExact(Shapes.size(kept));
-        long groupSize = outSize == 0 ? 0 : x.size() / outSize;
-        long[] target = x.size() == 0 ? new long[0] : KernelSupport.broadcastIndex(kept, shape);
-        DType t = x.dtype();
-        Tensor out = Tensor.allocate(t, outShape);
-        if (t.isInteger() && !op.doubleOnly) {
-            boolean unsigned = t.isUnsigned();
-            long[] acc = new long[outSize];
-            java.util.Arrays.fill(acc, op.identityLong(t));
-            for (int i = 0; i < target.length; i++) {
-                acc[(int) target[i]] = op.foldLong(acc[(int) target[i]], x.getLong(i), unsigned);
+        forEach(x, red, ks, (o, e) -> {
+            if (floats) {
+                double v = x.getDouble(e);
+                acc[o] = switch (op) {
+                    case SUM, MEAN, LOG_SUM -> acc[o] + v;
+                    case MAX -> Double.isNaN(v) || Double.isNaN(acc[o]) ? Double.NaN : Math.max(acc[o], v);
+                    case MIN -> Double.isNaN(v) || Double.isNaN(acc[o]) ? Double.NaN : Math.min(acc[o], v);
+                    case PROD -> acc[o] * v;
+                    case L1 -> acc[o] + Math.abs(v);
+                    case L2, SUM_SQUARE -> acc[o] + v * v;
+                    case LOG_SUM_EXP -> acc[o] + Math.exp(v - shift[o]);
+                };
+            } else {
+                long v = x.getLong(e);
+                lacc[o] = switch (op) {
+                    case SUM, MEAN, LOG_SUM, LOG_SUM_EXP -> lacc[o] + v;
+                    case MAX -> Math.max(lacc[o], v);
+                    case MIN -> Math.min(lacc[o], v);
+                    case PROD -> lacc[o] * v;
+                    case L1 -> lacc[o] + Math.abs(v);
+                    case L2, SUM_SQUARE -> lacc[o] + v * v;
+                };
             }
-            for (int o = 0; o < outSize; o++) {
-                long v = acc[o];
-                if (op == Op.MEAN) v = groupSize == 0 ? 0 : unsigned ? Long.divideUnsigned(v, groupSize) : v / groupSize;
+        });
+        long[] outShape = keep ? kept : dropReduced(s, red);
+        Tensor out = Tensor.allocate(x.dtype(), outShape);
+        for (int o = 0; o < outN; o++) {
+            if (floats) {
+                double v = switch (op) {
+                    case MEAN -> acc[o] / count;
+                    case L2 -> Math.sqrt(acc[o]);
+                    case LOG_SUM -> Math.log(acc[o]);
+                    case LOG_SUM_EXP -> Math.log(acc[o]) + shift[o];
+                    default -> acc[o];
+                };
+                out.setDouble(o, v);
+            } else {
+                long v = switch (op) {
+                    case MEAN -> count == 0 ? 0 : lacc[o] / count;
+                    case L2 -> (long) Math.sqrt(lacc[o]);
+                    case LOG_SUM -> (long) Math.log(lacc[o]);
+                    default -> lacc[o];
+                };
                 out.setLong(o, v);
             }
-        } else {
-            double[] acc = new double[outSize];
-            java.util.Arrays.fill(acc, op.identity);
-            for (int i = 0; i < target.length; i++) acc[(int) target[i]] = op.fold(acc[(int) target[i]], x.getDouble(i));
-            for (int o = 0; o < outSize; o++) out.setDouble(o, op.finish(acc[o], groupSize));
         }
         return out;
     }
 
-    private static int countOf(long[] axes, int ax, int rank) {
-        int c = 0;
-        for (long a : axes) if (Shapes.normalizeAxis(a, rank) == ax) c++;
-        return c;
+    interface Visit { void at(int outIndex, long inIndex); }
+
+    /** Visits every input element with the flat index of the (keepdims) output element it reduces into. */
+    static void forEach(Tensor x, boolean[] reduced, long[] keptStrides, Visit v) {
+        long[] s = x.shape();
+        long[] idx = new long[s.length];
+        for (long e = 0; e < x.size(); e++) {
+            long o = 0;
+            for (int d = 0; d < s.length; d++) if (!reduced[d]) o += idx[d] * keptStrides[d];
+            v.at((int) o, e);
+            IndexMapping.increment(idx, s);
+        }
     }
 
-    static long minOf(DType t) {
+    static long[] dropReduced(long[] s, boolean[] red) {
+        return java.util.stream.IntStream.range(0, s.length).filter(d -> !red[d]).mapToLong(d -> s[d]).toArray();
+    }
+
+    private static long minOf(DType t) {
         return switch (t) {
             case INT8 -> Byte.MIN_VALUE;
             case INT16 -> Short.MIN_VALUE;
             case INT32 -> Integer.MIN_VALUE;
-            default -> Long.MIN_VALUE;
+            case INT64 -> Long.MIN_VALUE;
+            default -> 0;
         };
     }
 
-    static long maxOf(DType t) {
+    private static long maxOf(DType t) {
         return switch (t) {
             case INT8 -> Byte.MAX_VALUE;
             case INT16 -> Short.MAX_VALUE;
             case INT32 -> Integer.MAX_VALUE;
-            default -> Long.MAX_VALUE;
-        };
-    }
-
-    static long maxUnsignedOf(DType t) {
-        return switch (t) {
-            case UINT8, BOOL -> 0xFFL;
-            case UINT16 -> 0xFFFFL;
+            case UINT8 -> 0xFF;
+            case UINT16 -> 0xFFFF;
             case UINT32 -> 0xFFFFFFFFL;
-            default -> -1L;
+            default -> Long.MAX_VALUE;
         };
     }
 }

@@ -1,18 +1,22 @@
 package io.jengine.cpu.ref;
 
+import static io.jengine.cpu.ref.KernelSupport.tensor;
+
 import io.jengine.runtime.Value;
+import io.jengine.spi.Kernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
+import java.util.Arrays;
 
 /**
- * Softmax, LogSoftmax and Hardmax. Before opset 13 the input is viewed as 2-D [prod(dims before axis), prod(rest)]
- * and each row is normalized (default axis 1); from opset 13 only the one axis is normalized (default -1).
+ * Softmax, LogSoftmax and Hardmax (before opset 13 over the input flattened to 2-D at the axis, from 13 over one
+ * axis), and CumSum / CumProd.
  */
 final class SoftmaxKernels {
     private SoftmaxKernels() {}
 
-    private enum Kind { SOFTMAX, LOG_SOFTMAX, HARDMAX }
+    enum Kind { SOFTMAX, LOG_SOFTMAX, HARDMAX }
 
     static void register(KernelRegistry r) {
         for (Kind k : Kind.values()) {
@@ -21,54 +25,82 @@ final class SoftmaxKernels {
                 case LOG_SOFTMAX -> "LogSoftmax";
                 case HARDMAX -> "Hardmax";
             };
-            r.add(name, 1, ctx -> {
-                boolean coerce = ctx.opsetVersion() < 13;
-                long axisAttr = ctx.node().attrInt("axis", coerce ? 1 : -1);
-                return (c, in) -> {
-                    Tensor x = KernelSupport.tensor(in, 0);
-                    long[] shape = x.shape();
-                    int axis = Shapes.normalizeAxis(axisAttr, shape.length);
-                    long len = 1;
-                    long inner = 1;
-                    if (coerce) {
-                        for (int d = axis; d < shape.length; d++) len *= shape[d];
-                    } else {
-                        len = shape.length == 0 ? 1 : shape[axis];
-                        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
-                    }
-                    Tensor out = Tensor.allocate(x.dtype(), shape);
-                    long outer = len * inner == 0 ? 0 : x.size() / (len * inner);
-                    for (long o = 0; o < outer; o++) {
-                        for (long i = 0; i < inner; i++) apply(k, x, out, o * len * inner + i, inner, len);
-                    }
-                    return new Value[] {out};
-                };
-            });
+            r.add(name, 1, n -> kernel(k, n.node().attrInt("axis", 1), true));
+            r.add(name, 13, n -> kernel(k, n.node().attrInt("axis", -1), false));
         }
+        r.add("CumSum", 11, n -> cumulative(n.node().attrInt("exclusive", 0) != 0, n.node().attrInt("reverse", 0) != 0, false));
+        r.add("CumProd", 26, n -> cumulative(n.node().attrInt("exclusive", 0) != 0, n.node().attrInt("reverse", 0) != 0, true));
     }
 
-    /** Normalizes the {@code len} elements starting at {@code base}, {@code stride} apart. */
-    private static void apply(Kind k, Tensor x, Tensor out, long base, long stride, long len) {
-        double max = Double.NEGATIVE_INFINITY;
-        long arg = 0;
-        for (long j = 0; j < len; j++) {
-            double v = x.getDouble(base + j * stride);
-            if (v > max || (j == 0)) {
-                if (j == 0 || v > max) {
-                    max = v;
-                    arg = j;
+    private static Kernel kernel(Kind kind, long axisAttr, boolean coerce2d) {
+        return (ctx, in) -> {
+            Tensor x = tensor(in, 0);
+            int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+            long[] s = x.shape();
+            long outer, dim, inner;
+            if (coerce2d) {
+                outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));
+                dim = Shapes.size(Arrays.copyOfRange(s, axis, s.length));
+                inner = 1;
+            } else {
+                outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));
+                dim = s[axis];
+                inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
+            }
+            Tensor out = Tensor.allocate(x.dtype(), s);
+            for (long o = 0; o < outer; o++) {
+                for (long i = 0; i < inner; i++) {
+                    long base = o * dim * inner + i;
+                    double max = Double.NEGATIVE_INFINITY;
+                    long arg = 0;
+                    for (long j = 0; j < dim; j++) {
+                        double v = x.getDouble(base + j * inner);
+                        if (v > max || Double.isNaN(v)) { max = v; arg = j; }
+                    }
+                    if (kind == Kind.HARDMAX) {
+                        out.setDouble(base + arg * inner, 1);
+                        continue;
+                    }
+                    double sum = 0;
+                    for (long j = 0; j < dim; j++) sum += Math.exp(x.getDouble(base + j * inner) - max);
+                    for (long j = 0; j < dim; j++) {
+                        double z = x.getDouble(base + j * inner) - max;
+                        out.setDouble(base + j * inner, kind == Kind.SOFTMAX ? Math.exp(z) / sum : z - Math.log(sum));
+                    }
                 }
             }
-        }
-        if (k == Kind.HARDMAX) {
-            for (long j = 0; j < len; j++) out.setDouble(base + j * stride, j == arg ? 1 : 0);
-            return;
-        }
-        double sum = 0;
-        for (long j = 0; j < len; j++) sum += Math.exp(x.getDouble(base + j * stride) - max);
-        for (long j = 0; j < len; j++) {
-            double shifted = x.getDouble(base + j * stride) - max;
-            out.setDouble(base + j * stride, k == Kind.SOFTMAX ? Math.exp(shifted) / sum : shifted - Math.log(sum));
-        }
+            return new Value[] {out};
+        };
+    }
+
+    private static Kernel cumulative(boolean exclusive, boolean reverse, boolean product) {
+        return (ctx, in) -> {
+            Tensor x = tensor(in, 0);
+            int axis = Shapes.normalizeAxis(KernelSupport.scalarLong(tensor(in, 1)), x.rank());
+            long[] s = x.shape();
+            long dim = s[axis], inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
+            long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));
+            Tensor out = Tensor.allocate(x.dtype(), s);
+            boolean floats = x.dtype().isFloatingPoint();
+            for (long o = 0; o < outer; o++) {
+                for (long i = 0; i < inner; i++) {
+                    double acc = product ? 1 : 0;
+                    long lacc = product ? 1 : 0;
+                    for (long step = 0; step < dim; step++) {
+                        long j = reverse ? dim - 1 - step : step;
+                        long e = (o * dim + j) * inner + i;
+                        if (exclusive) {
+                            if (floats) out.setDouble(e, acc); else out.setLong(e, lacc);
+                        }
+                        if (floats) acc = product ? acc * x.getDouble(e) : acc + x.getDouble(e);
+                        else lacc = product ? lacc * x.getLong(e) : lacc + x.getLong(e);
+                        if (!exclusive) {
+                            if (floats) out.setDouble(e, acc); else out.setLong(e, lacc);
+                        }
+                    }
+                }
+            }
+            return new Value[] {out};
+        };
     }
 }

@@ -1,0 +1,60 @@
+package io.jengine.runtime;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import io.jengine.errors.EngineException;
+import io.jengine.spi.Backend;
+import io.jengine.spi.BackendModule;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/**
+ * The backends available to an engine, most preferred first. Discovered with {@link ServiceLoader} (every jar on the
+ * class path that lists a {@link BackendModule}) and wired with one Guice injector, so a backend can ask for shared
+ * services (device handles, timing caches) by injection.
+ */
+public final class Backends {
+    private final List<Backend> ordered;
+
+    private Backends(List<Backend> backends) {
+        List<Backend> l = new ArrayList<>(backends);
+        l.sort(Comparator.comparingInt(Backend::priority).reversed().thenComparing(Backend::name));
+        this.ordered = List.copyOf(l);
+    }
+
+    /** Everything on the class path. Fails when no backend at all is found (kernels-cpu missing). */
+    public static Backends discover() {
+        List<BackendModule> modules = new ArrayList<>();
+        ServiceLoader.load(BackendModule.class).forEach(modules::add);
+        if (modules.isEmpty()) {
+            throw new EngineException("no backend found on the class path: add the kernels-cpu jar (it provides the "
+                    + "cpu-reference backend through META-INF/services/" + BackendModule.class.getName() + ")");
+        }
+        Injector injector = Guice.createInjector(modules);
+        Set<Backend> set = injector.getInstance(Key.get(new TypeLiteral<Set<Backend>>() {}));
+        return new Backends(new ArrayList<>(set));
+    }
+
+    /** A fixed set, for tests and embedders that choose their backends explicitly. */
+    public static Backends of(Backend... backends) { return new Backends(List.of(backends)); }
+
+    /** Backends in the order nodes are offered to them. */
+    public List<Backend> ordered() { return ordered; }
+
+    /** Only the named backends (plus nothing else), keeping their order; unknown names are an error. */
+    public Backends only(List<String> names) {
+        List<Backend> l = new ArrayList<>();
+        for (String n : names) {
+            Backend b = ordered.stream().filter(x -> x.name().equals(n)).findFirst().orElseThrow(() ->
+                    new EngineException("unknown backend '" + n + "'; available: "
+                            + ordered.stream().map(Backend::name).toList()));
+            l.add(b);
+        }
+        return new Backends(l);
+    }
+}

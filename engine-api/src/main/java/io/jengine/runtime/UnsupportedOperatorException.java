@@ -1,0 +1,21 @@
+package io.jengine.runtime;
+
+import io.jengine.errors.EngineException;
+import io.jengine.ir.Node;
+
+/** No backend implements a node's op at the model's opset. */
+public final class UnsupportedOperatorException extends EngineException {
+    private final String domain;
+    private final String opType;
+
+    public UnsupportedOperatorException(Node node, int opset) {
+        super("node " + node.label() + ": no backend implements op " + node.opType() + " (domain "
+                + (node.domain().isEmpty() ? "ai.onnx" : node.domain()) + ", opset " + opset + ")");
+        this.domain = node.domain();
+        this.opType = node.opType();
+    }
+
+    public String domain() { return domain; }
+
+    public String opType() { return opType; }
+}

@@ -1,0 +1,49 @@
+package io.jengine.cli;
+
+import io.jengine.errors.EngineException;
+import io.jengine.tensor.UnsupportedDTypeException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code engine} command. Every user-facing failure ends as one line on stderr naming what is wrong and exit
+ * code 2; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "engine", mixinStandardHelpOptions = true, version = "jengine 0.1.0",
+        description = "An ONNX inference engine for the JVM.",
+        subcommands = {RunCommand.class, InspectCommand.class, ConformanceCommand.class})
+public final class EngineCli {
+    /** Exit code of every user error (bad model, bad input, bad flag). */
+    static final int USER_ERROR = 2;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI in-process and returns its exit code (used by tests). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new EngineCli());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            boolean verbose = parsed.matchedOption("--verbose") != null
+                    || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
+            line.getErr().println("error: " + describe(ex));
+            if (verbose) ex.printStackTrace(line.getErr());
+            return USER_ERROR;
+        });
+        return cl.execute(args);
+    }
+
+    /** The one-line message of an error, for errors the engine knows and for anything unexpected. */
+    static String describe(Throwable ex) {
+        if (ex instanceof EngineException || ex instanceof UnsupportedDTypeException
+                || ex instanceof IllegalArgumentException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof OutOfMemoryError) return "out of memory: " + ex.getMessage() + " (raise -Xmx via JAVA_OPTS)";
+        return ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+    }
+}

@@ -1,1 +1,0 @@
-package io.jengine.cli; final class Placeholder {}
