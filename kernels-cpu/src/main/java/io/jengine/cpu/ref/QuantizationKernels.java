@@ -29,7 +29,8 @@ final class QuantizationKernels {
                 Tensor y = Tensor.allocate(out, x.shape());
                 for (long e = 0; e < x.size(); e++) {
                     long s = si.of(e);
-                    double q = Math.rint(x.getDouble(e) / scale.getDouble(s)) + (zp == null ? 0 : zp.getDouble(s));
+                    double q = Math.rint(quotient(x.getDouble(e), scale.getDouble(s), x.dtype()))
+                            + (zp == null ? 0 : zp.getDouble(s));
                     y.setLong(e, saturate(q, out));
                 }
                 return new Value[] {y};
@@ -106,6 +107,15 @@ final class QuantizationKernels {
             }
             return off;
         }
+    }
+
+    /**
+     * x / scale rounded to float32 unless x is float64: the specification computes it in the input's precision, and
+     * a double quotient just below a .5 tie (0.5 / (5f / 255f) = 25.4999991) would round the other way.
+     */
+    static double quotient(double x, double scale, DType xType) {
+        double q = x / scale;
+        return xType == DType.FLOAT64 ? q : (float) q;
     }
 
     /** (q - zp) * scale in float64, the scale per tensor or per channel along {@code axis}. */
