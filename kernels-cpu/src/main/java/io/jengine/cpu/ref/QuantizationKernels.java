@@ -95,6 +95,27 @@ final class QuantizationKernels {
             this.scaleStrides = Shapes.strides(scaleShape);
             this.axis = Shapes.size(scaleShape) == 1 ? -1 : Shapes.normalizeAxis(axisAttr, shape.length);
             this.block = block;
+            if (axis >= 0) check(shape, scaleShape);
+        }
+
+        /** Rejects a scale whose shape does not fit the per-axis or blocked layout, instead of indexing past it. */
+        private void check(long[] shape, long[] scaleShape) {
+            boolean ok;
+            if (block <= 0) {
+                ok = scaleShape.length == 1 && scaleShape[0] == shape[axis];
+            } else {
+                ok = scaleShape.length == shape.length;
+                for (int d = 0; ok && d < shape.length; d++) {
+                    long want = d == axis ? (shape[d] + block - 1) / block : shape[d];
+                    ok = scaleShape[d] == want;
+                }
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("input 1 (scale) has shape " + Shapes.format(scaleShape)
+                        + ", which fits neither per-tensor nor " + (block <= 0 ? "per-axis" : "blocked (block_size "
+                        + block + ")") + " quantization of an input of shape " + Shapes.format(shape) + " along axis "
+                        + axis);
+            }
         }
 
         long of(long e) {
