@@ -77,4 +77,33 @@ class ReferenceEdgeCasesTest {
         assertArrayEquals(new long[] {2, 3}, run1(node("ReduceL2", 2), 18, x, axes(1)).toLongArray());
         assertEquals(DType.INT32, run1(node("ReduceL2", 2), 18, x, axes(1)).dtype());
     }
+
+    @Test
+    void einsumDiagonalAndBroadcastEllipsis() {
+        Tensor m = Tensor.ofDoubles(new long[] {3, 3}, 2, 1, 3, 0, -1, 4, 5, 2, 1);
+        assertClose(new double[] {2, -1, 1}, run1(node("Einsum", 1, Attribute.of("equation", "ii->i")), 12, m));
+        Tensor a = Tensor.ofDoubles(new long[] {2, 1, 2}, 1, 2, 3, 4);
+        Tensor b = Tensor.ofDoubles(new long[] {2, 1}, 5, 6);
+        Tensor y = run1(node("Einsum", 2, Attribute.of("equation", "...ij,jk->...ik")), 12, a, b);
+        assertArrayEquals(new long[] {2, 1, 1}, y.shape());
+        assertClose(new double[] {17, 39}, y);
+    }
+
+    @Test
+    void integerMatMulWrapsLikeC() {
+        Tensor a = Tensor.ofInts(new long[] {1, 2}, Integer.MAX_VALUE, 1);
+        Tensor b = Tensor.ofInts(new long[] {2, 1}, 2, 3);
+        assertEquals((long) (Integer.MAX_VALUE * 2 + 3), run1(node("MatMul", 2), 13, a, b).getLong(0));
+    }
+
+    @Test
+    void quantizeToInt16AndUint16() {
+        Tensor x = Tensor.ofFloats(new long[] {3}, 100000, -7.5f, 3);
+        Tensor i16 = run1(node("QuantizeLinear", 3), 21, x, Tensor.ofFloats(new long[0], 1),
+                Tensor.fromLongs(DType.INT16, new long[0], new long[] {0}));
+        assertArrayEquals(new long[] {32767, -8, 3}, i16.toLongArray());
+        Tensor u16 = run1(node("QuantizeLinear", 3), 21, x, Tensor.ofFloats(new long[0], 1),
+                Tensor.fromLongs(DType.UINT16, new long[0], new long[] {10}));
+        assertArrayEquals(new long[] {65535, 2, 13}, u16.toLongArray());
+    }
 }
