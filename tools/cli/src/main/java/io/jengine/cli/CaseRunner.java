@@ -95,6 +95,10 @@ final class CaseRunner {
             ValueInfo o = g.outputs().get(i);
             Value want = ValueFiles.read(outFiles.get(i), o.type());
             Comparison c = Comparison.of(want, out.get(o.name()));
+            String typeError = StaticTypeCheck.mismatch(g.typeOf(o.name()), out.get(o.name()));
+            if (c.matches() && typeError != null) {
+                return new Comparison(false, c.maxAbsError(), c.maxRelError(), "output '" + o.name() + "': " + typeError);
+            }
             if (!c.matches()) return new Comparison(false, c.maxAbsError(), c.maxRelError(),
                     "output '" + o.name() + "': " + c.mismatch());
             worst = new Comparison(true, Math.max(worst.maxAbsError(), c.maxAbsError()),
