@@ -81,7 +81,13 @@ final class EinsumKernel {
             out = b.toString();
         }
         List<Character> loop = new ArrayList<>();
-        for (char c : out.toCharArray()) loop.add(c);
+        for (char c : out.toCharArray()) {
+            if (!size.containsKey(c) || loop.contains(c)) {
+                throw new IllegalArgumentException("equation '" + equation + "': output label '" + c + "' must appear in"
+                        + " an input and only once in the output");
+            }
+            loop.add(c);
+        }
         for (char c : size.keySet()) if (!loop.contains(c)) loop.add(c);
         long[] dims = new long[loop.size()];
         for (int i = 0; i < dims.length; i++) dims[i] = size.get(loop.get(i));
