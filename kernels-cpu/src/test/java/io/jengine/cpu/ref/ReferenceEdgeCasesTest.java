@@ -106,4 +106,22 @@ class ReferenceEdgeCasesTest {
                 Tensor.fromLongs(DType.UINT16, new long[0], new long[] {10}));
         assertArrayEquals(new long[] {65535, 2, 13}, u16.toLongArray());
     }
+
+    @Test
+    void int64MatMulKeepsEveryBit() {
+        long big = (1L << 53) + 1;
+        Tensor a = Tensor.ofLongs(new long[] {1, 2}, big, 1);
+        Tensor b = Tensor.ofLongs(new long[] {2, 1}, 1, 2);
+        assertEquals(big + 2, run1(node("MatMul", 2), 13, a, b).getLong(0));
+        Tensor w = Tensor.ofLongs(new long[] {1, 1}, Long.MAX_VALUE);
+        assertEquals(Long.MAX_VALUE * 2, run1(node("MatMul", 2), 13, w, Tensor.ofLongs(new long[] {1, 1}, 2)).getLong(0));
+    }
+
+    @Test
+    void int64EinsumKeepsEveryBit() {
+        long big = (1L << 53) + 1;
+        Tensor a = Tensor.ofLongs(new long[] {2}, big, 1);
+        Tensor b = Tensor.ofLongs(new long[] {2}, 1, 2);
+        assertEquals(big + 2, run1(node("Einsum", 2, Attribute.of("equation", "i,i->")), 12, a, b).getLong(0));
+    }
 }
