@@ -53,7 +53,13 @@ final class InspectCommand implements Callable<Integer> {
         Model after = build.optimize(before, report);
         Graph typed = ShapeInference.infer(after.graph());
         Map<String, Integer> countsBefore = counts(before.graph()), countsAfter = counts(typed);
-        Roofline roof = MachinePeaks.get(remeasure, System.err);
+        Roofline roof;
+        try {
+            roof = MachinePeaks.get(remeasure, System.err);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalArgumentException("engine inspect measures the machine with the Vector API: run it with "
+                    + "--add-modules jdk.incubator.vector (the ./engine launcher does)");
+        }
         List<Map<String, Object>> layers = new ArrayList<>();
         List<RooflinePlot.Point> points = new ArrayList<>();
         long flops = 0, bytes = 0;
