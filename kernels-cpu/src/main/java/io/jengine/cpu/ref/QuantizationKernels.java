@@ -110,6 +110,19 @@ final class QuantizationKernels {
             this.scaleStrides = Shapes.strides(scaleShape);
             this.axis = Shapes.size(scaleShape) == 1 ? -1 : Shapes.normalizeAxis(axisAttr, shape.length);
             this.block = block;
+            if (axis >= 0) checkScaleShape(scaleShape);
+        }
+
+        /** A per-axis scale has one entry per index of the axis; a blocked one the input's shape with the axis divided. */
+        private void checkScaleShape(long[] scaleShape) {
+            long want = block <= 0 ? shape[axis] : (shape[axis] + block - 1) / block;
+            boolean ok = block <= 0 ? scaleShape.length == 1 && scaleShape[0] == want : scaleShape.length == shape.length;
+            for (int d = 0; ok && block > 0 && d < shape.length; d++) ok = scaleShape[d] == (d == axis ? want : shape[d]);
+            if (!ok) {
+                throw new IllegalArgumentException("scale has shape " + Shapes.format(scaleShape) + ", expected "
+                        + (block <= 0 ? "[" + want + "] (axis " + axis + ")" : "the input shape " + Shapes.format(shape)
+                        + " with axis " + axis + " of " + want + " blocks"));
+            }
         }
 
         long of(long e) {
