@@ -52,12 +52,12 @@ final class RefChecks {
     static String[] in(String... names) { return names; }
 
     /** Asserts through the engine's Comparison policy (exact for integers, per-dtype tolerance for floats). */
-    static void check(Tensor want, Value got) {
+    static void check(Value want, Value got) {
         Comparison c = Comparison.of(want, got);
         assertTrue(c.matches(), c.mismatch());
     }
 
-    static void check(Tensor want, Value got, Tolerance tol) {
+    static void check(Value want, Value got, Tolerance tol) {
         Comparison c = Comparison.of(want, got, tol);
         assertTrue(c.matches(), c.mismatch());
     }
