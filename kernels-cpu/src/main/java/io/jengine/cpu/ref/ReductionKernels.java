@@ -84,6 +84,8 @@ final class ReductionKernels {
             forEach(x, red, ks, (o, e) -> shift[o] = Math.max(shift[o], x.getDouble(e)));
             for (int o = 0; o < outN; o++) if (Double.isInfinite(shift[o])) shift[o] = 0;
         }
+        // uint64 values at or above 2^63 sit in negative longs: order them unsigned, and never negate unsigned values.
+        boolean u64 = x.dtype() == DType.UINT64, unsigned = x.dtype().isUnsigned();
         forEach(x, red, ks, (o, e) -> {
             if (floats) {
                 double v = x.getDouble(e);
@@ -100,10 +102,10 @@ final class ReductionKernels {
                 long v = x.getLong(e);
                 lacc[o] = switch (op) {
                     case SUM, MEAN, LOG_SUM, LOG_SUM_EXP -> lacc[o] + v;
-                    case MAX -> Math.max(lacc[o], v);
-                    case MIN -> Math.min(lacc[o], v);
+                    case MAX -> compare(lacc[o], v, u64) >= 0 ? lacc[o] : v;
+                    case MIN -> compare(lacc[o], v, u64) <= 0 ? lacc[o] : v;
                     case PROD -> lacc[o] * v;
-                    case L1 -> lacc[o] + Math.abs(v);
+                    case L1 -> lacc[o] + (unsigned ? v : Math.abs(v));
                     case L2, SUM_SQUARE -> lacc[o] + v * v;
                 };
             }
@@ -151,6 +153,10 @@ final class ReductionKernels {
         return java.util.stream.IntStream.range(0, s.length).filter(d -> !red[d]).mapToLong(d -> s[d]).toArray();
     }
 
+    private static int compare(long a, long b, boolean unsigned) {
+        return unsigned ? Long.compareUnsigned(a, b) : Long.compare(a, b);
+    }
+
     private static long minOf(DType t) {
         return switch (t) {
             case INT8 -> Byte.MIN_VALUE;
@@ -169,6 +175,7 @@ final class ReductionKernels {
             case UINT8 -> 0xFF;
             case UINT16 -> 0xFFFF;
             case UINT32 -> 0xFFFFFFFFL;
+            case UINT64 -> -1L; // 2^64 - 1 as an unsigned long
             default -> Long.MAX_VALUE;
         };
     }
