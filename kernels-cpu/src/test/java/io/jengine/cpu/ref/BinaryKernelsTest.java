@@ -171,4 +171,18 @@ class BinaryKernelsTest {
         fails(() -> KernelHarness.run(node("Add", in("a", "b")), 14, t(DType.FLOAT32, shape(2), 1, 2),
                 t(DType.FLOAT32, shape(3), 1, 2, 3)), "2", "3");
     }
+
+    @Test
+    void mixedTypePowAndShiftsPastTheWidth() {
+        // Pow-15 takes an integer base with a float exponent; the result keeps the base's type.
+        check(l(DType.INT32, shape(3), 8, 1, 9), KernelHarness.run(node("Pow", in("a", "b")), 15,
+                l(DType.INT32, shape(3), 2, 7, -3), t(DType.FLOAT32, shape(3), 3, 0, 2))[0]);
+        check(t(DType.FLOAT32, shape(2), Math.pow(1.5, 2), Math.pow(2.5, -1)), KernelHarness.run(node("Pow", in("a", "b")), 15,
+                t(DType.FLOAT32, shape(2), 1.5, 2.5), l(DType.INT64, shape(2), 2, -1))[0]);
+        // numpy: shifting a uint64 by 64 or more gives 0 (Java's << would shift by s mod 64).
+        check(l(DType.UINT64, shape(2), 0, 0), KernelHarness.run(node("BitShift", in("a", "b"), Attribute.of("direction", "LEFT")), 11,
+                l(DType.UINT64, shape(2), 1, 3), l(DType.UINT64, shape(2), 64, 65))[0]);
+        check(l(DType.UINT32, shape(2), 0, 1L << 31), KernelHarness.run(node("BitShift", in("a", "b"), Attribute.of("direction", "LEFT")), 11,
+                l(DType.UINT32, shape(2), 1, 1), l(DType.UINT32, shape(2), 32, 31))[0]);
+    }
 }

@@ -79,4 +79,17 @@ class CastKernelsTest {
         fails(() -> KernelHarness.run(node("BitCast", in("x"), Attribute.of("to", (long) DType.INT64.onnxCode())), 26,
                 t(DType.FLOAT32, shape(1), 1)), "float32", "int64");
     }
+
+    @Test
+    void narrowFloatsRoundToNearestEven() {
+        // float16 keeps 10 fraction bits: 1 + 2^-11 is a tie -> 1; 1 + 3*2^-11 -> 1 + 2^-9 (even).
+        check(t(DType.FLOAT16, shape(2), 1, 1 + Math.pow(2, -9)),
+                cast(t(DType.FLOAT64, shape(2), 1 + Math.pow(2, -11), 1 + 3 * Math.pow(2, -11)), DType.FLOAT16), io.jengine.verify.Tolerance.EXACT);
+        // bfloat16 keeps 7: 1 + 2^-8 -> 1; 1 + 3*2^-8 -> 1 + 2^-6.
+        check(t(DType.BFLOAT16, shape(2), 1, 1 + Math.pow(2, -6)),
+                cast(t(DType.FLOAT32, shape(2), 1 + Math.pow(2, -8), 1 + 3 * Math.pow(2, -8)), DType.BFLOAT16), io.jengine.verify.Tolerance.EXACT);
+        // float64 beyond float32's range becomes infinity.
+        check(t(DType.FLOAT32, shape(2), Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY),
+                cast(t(DType.FLOAT64, shape(2), 1e300, -1e300), DType.FLOAT32));
+    }
 }

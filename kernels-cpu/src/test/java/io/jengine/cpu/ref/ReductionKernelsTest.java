@@ -90,4 +90,29 @@ class ReductionKernelsTest {
         fails(() -> KernelHarness.run(node("ReduceSum", in("x", "axes")), 13, t(DType.FLOAT32, S, data(4, 24, 1, 2)),
                 Tensor.ofLongs(shape(1), 5)), "axis", "5");
     }
+
+    @Test
+    void logSumExpIsStableForLargeValues() {
+        // log(e^1000 + e^1000) = 1000 + log 2; a naive sum overflows to infinity.
+        check(t(DType.FLOAT64, shape(), 1000 + Math.log(2)), KernelHarness.run(node("ReduceLogSumExp", in("x"),
+                Attribute.of("keepdims", 0L)), 13, t(DType.FLOAT64, shape(1, 2), 1000, 1000))[0]);
+    }
+
+    @Test
+    void halfAndUnsignedSixtyFourBitReductions() {
+        double[] x = ElementwiseKernelsTest.rounded(DType.FLOAT16, data(5, 6, -4, 4));
+        double[] mean = {(x[0] + x[1] + x[2]) / 3, (x[3] + x[4] + x[5]) / 3};
+        check(t(DType.FLOAT16, shape(2), mean), KernelHarness.run(node("ReduceMean", in("x", "axes"), Attribute.of("keepdims", 0L)), 18,
+                t(DType.FLOAT16, shape(2, 3), x), Tensor.ofLongs(shape(1), -1))[0]);
+        // uint64 max compares unsigned: 2^63 beats 5.
+        check(l(DType.UINT64, shape(), Long.MIN_VALUE), KernelHarness.run(node("ReduceMax", in("x"), Attribute.of("keepdims", 0L)), 13,
+                l(DType.UINT64, shape(2), 5, Long.MIN_VALUE))[0]);
+        check(l(DType.UINT64, shape(), 5), KernelHarness.run(node("ReduceMin", in("x"), Attribute.of("keepdims", 0L)), 13,
+                l(DType.UINT64, shape(2), 5, Long.MIN_VALUE))[0]);
+        // Both above 2^63: the minimum is the smaller unsigned value, and L1 adds them without negating.
+        check(l(DType.UINT64, shape(), Long.MIN_VALUE + 5), KernelHarness.run(node("ReduceMin", in("x"), Attribute.of("keepdims", 0L)), 13,
+                l(DType.UINT64, shape(2), Long.MIN_VALUE + 7, Long.MIN_VALUE + 5))[0]);
+        check(l(DType.UINT64, shape(), Long.MIN_VALUE + 10), KernelHarness.run(node("ReduceL1", in("x"), Attribute.of("keepdims", 0L)), 13,
+                l(DType.UINT64, shape(2), Long.MIN_VALUE + 3, 7))[0]);
+    }
 }

@@ -91,4 +91,12 @@ class SoftmaxKernelsTest {
         fails(() -> KernelHarness.run(node("Softmax", in("x"), Attribute.of("axis", 3L)), 13,
                 t(DType.FLOAT32, shape(2, 3), 1, 2, 3, 4, 5, 6)), "axis", "3");
     }
+
+    @Test
+    void negativeInfinityGetsZeroWeight() {
+        check(t(DType.FLOAT32, shape(3), 0, 1 / (1 + Math.exp(-1)), 1 / (1 + Math.exp(1))), KernelHarness.run(node("Softmax", in("x")), 13,
+                t(DType.FLOAT32, shape(3), Double.NEGATIVE_INFINITY, 2, 1))[0]);
+        check(t(DType.FLOAT64, shape(2), Double.NEGATIVE_INFINITY, 0), KernelHarness.run(node("LogSoftmax", in("x")), 13,
+                t(DType.FLOAT64, shape(2), Double.NEGATIVE_INFINITY, 3))[0]);
+    }
 }
