@@ -5,6 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.runtime.Value;
 import io.jengine.spi.KernelRegistry;
+import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 
 /**
@@ -35,9 +36,20 @@ final class ClipKernel {
                 out.setDouble(i, Double.isNaN(v) ? v : Math.min(Math.max(v, l), h));
             }
         } else {
-            long l = loT == null ? Long.MIN_VALUE : KernelSupport.scalarLong(loT);
-            long h = hiT == null ? Long.MAX_VALUE : KernelSupport.scalarLong(hiT);
-            for (long i = 0; i < x.size(); i++) out.setLong(i, Math.min(Math.max(x.getLong(i), l), h));
+            // uint64 values at or above 2^63 are negative longs: compare them unsigned, with unsigned default bounds.
+            boolean u64 = x.dtype() == DType.UINT64;
+            long l = loT != null ? KernelSupport.scalarLong(loT) : u64 ? 0 : Long.MIN_VALUE;
+            long h = hiT != null ? KernelSupport.scalarLong(hiT) : u64 ? -1L : Long.MAX_VALUE;
+            for (long i = 0; i < x.size(); i++) {
+                long v = x.getLong(i);
+                if (u64) {
+                    if (Long.compareUnsigned(v, l) < 0) v = l;
+                    if (Long.compareUnsigned(v, h) > 0) v = h;
+                } else {
+                    v = Math.min(Math.max(v, l), h);
+                }
+                out.setLong(i, v);
+            }
         }
         return out;
     }
