@@ -162,6 +162,28 @@ class ElementwiseKernelsTest {
         assertEquals(3, ((Tensor) out[0]).shape().length);
     }
 
+    @Test
+    void unsignedSixtyFourBitValuesAboveTwoToTheSixtyThreeStayPositive() {
+        // 2^63 + 3 is stored as a negative long; as uint64 it is positive: Abs and Relu keep it, Sign is 1.
+        Tensor big = l(DType.UINT64, shape(3), Long.MIN_VALUE + 3, 0, 7);
+        check(big, KernelHarness.run(node("Abs", in("x")), 13, big)[0]);
+        check(big, KernelHarness.run(node("Relu", in("x")), 14, big)[0]);
+        check(l(DType.UINT64, shape(3), 1, 0, 1), KernelHarness.run(node("Sign", in("x")), 13, big)[0]);
+        // Clip compares uint64 unsigned, and an omitted bound does not clip.
+        check(l(DType.UINT64, shape(3), 10, 0, 7), KernelHarness.run(node("Clip", in("x", "min", "max")), 13,
+                big, null, l(DType.UINT64, shape(), 10))[0]);
+        check(l(DType.UINT64, shape(3), Long.MIN_VALUE + 3, 5, 7), KernelHarness.run(node("Clip", in("x", "min")), 13,
+                big, l(DType.UINT64, shape(), 5))[0]);
+    }
+
+    @Test
+    void clipWithMinAboveMaxGivesMax() {
+        // As numpy.clip: min(max(x, lo), hi) with lo > hi is hi everywhere.
+        double[] x = data(12, 4, -5, 5);
+        check(t(DType.FLOAT32, shape(4), 1, 1, 1, 1), KernelHarness.run(node("Clip", in("x", "min", "max")), 13,
+                t(DType.FLOAT32, shape(4), x), t(DType.FLOAT32, shape(), 3), t(DType.FLOAT32, shape(), 1))[0]);
+    }
+
     static double[] rounded(DType dt, double[] x) {
         Tensor t = Tensor.fromDoubles(dt, new long[] {x.length}, x);
         double[] r = new double[x.length];
