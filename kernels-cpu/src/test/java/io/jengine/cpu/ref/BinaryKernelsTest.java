@@ -185,4 +185,16 @@ class BinaryKernelsTest {
         check(l(DType.UINT32, shape(2), 0, 1L << 31), KernelHarness.run(node("BitShift", in("a", "b"), Attribute.of("direction", "LEFT")), 11,
                 l(DType.UINT32, shape(2), 1, 1), l(DType.UINT32, shape(2), 32, 31))[0]);
     }
+
+    @Test
+    void unsignedSixtyFourBitVariadicAndModulo() {
+        long big = Long.MIN_VALUE + 1; // 2^63 + 1 = 9223372036854775809
+        check(l(DType.UINT64, shape(2), big, 9), KernelHarness.run(node("Max", in("a", "b")), 13,
+                l(DType.UINT64, shape(2), big, 2), l(DType.UINT64, shape(2), 5, 9))[0]);
+        check(l(DType.UINT64, shape(2), 5, 2), KernelHarness.run(node("Min", in("a", "b")), 13,
+                l(DType.UINT64, shape(2), big, 2), l(DType.UINT64, shape(2), 5, 9))[0]);
+        // 9223372036854775809 % 10 = 9.
+        check(l(DType.UINT64, shape(1), 9), KernelHarness.run(node("Mod", in("a", "b")), 13,
+                l(DType.UINT64, shape(1), big), l(DType.UINT64, shape(1), 10))[0]);
+    }
 }

@@ -92,4 +92,17 @@ class CastKernelsTest {
         check(t(DType.FLOAT32, shape(2), Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY),
                 cast(t(DType.FLOAT64, shape(2), 1e300, -1e300), DType.FLOAT32));
     }
+
+    @Test
+    void unsignedSixtyFourBitConversions() {
+        // 1e19 fits uint64 (< 1.8e19) but not int64; 2^64 - 1 prints and parses unsigned.
+        check(l(DType.UINT64, shape(1), Long.parseUnsignedLong("10000000000000000000")),
+                cast(t(DType.FLOAT64, shape(1), 1e19), DType.UINT64));
+        check(Tensor.ofStrings(shape(2), "18446744073709551615", "9223372036854775808"),
+                cast(l(DType.UINT64, shape(2), -1L, Long.MIN_VALUE), DType.STRING));
+        check(l(DType.UINT64, shape(1), -1L), cast(Tensor.ofStrings(shape(1), "18446744073709551615"), DType.UINT64));
+        // uint64 above 2^63 widens to float exactly enough: 2^63 + 2^11 -> 9.223372036854777856e18.
+        check(t(DType.FLOAT64, shape(1), 9.223372036854777856e18), cast(l(DType.UINT64, shape(1), Long.MIN_VALUE + 2048), DType.FLOAT64),
+                io.jengine.verify.Tolerance.EXACT);
+    }
 }
