@@ -69,4 +69,36 @@ class LossKernelsTest {
         fails(() -> KernelHarness.run(node("NegativeLogLikelihoodLoss", in("x", "t"), Attribute.of("reduction", "avg")), 13,
                 t(DType.FLOAT32, shape(3, 4), X), Tensor.ofLongs(shape(3), LABELS)), "reduction", "avg");
     }
+
+    @Test
+    void spatialTargetsWithWeightsAndIgnoredPositions() {
+        // scores [N=2, C=3, d=2]; target [2, 2] with one ignored position (-1); weighted mean over the rest.
+        double[] x = data(5, 12, -3, 3);
+        long[] target = {0, 2, -1, 1};
+        double[] w = {0.5, 2, 1.5};
+        double num = 0, den = 0;
+        for (int n = 0; n < 2; n++) for (int d = 0; d < 2; d++) {
+            long c = target[n * 2 + d];
+            if (c == -1) continue;
+            num += -x[(n * 3 + (int) c) * 2 + d] * w[(int) c];
+            den += w[(int) c];
+        }
+        check(t(DType.FLOAT64, shape(), num / den), KernelHarness.run(node("NegativeLogLikelihoodLoss", in("x", "t", "w"),
+                Attribute.of("ignore_index", -1L)), 13, t(DType.FLOAT64, shape(2, 3, 2), x), Tensor.ofLongs(shape(2, 2), target),
+                t(DType.FLOAT64, shape(3), w))[0]);
+        double[] none = new double[4];
+        for (int n = 0; n < 2; n++) for (int d = 0; d < 2; d++) {
+            long c = target[n * 2 + d];
+            none[n * 2 + d] = c == -1 ? 0 : -x[(n * 3 + (int) c) * 2 + d] * w[(int) c];
+        }
+        check(t(DType.FLOAT64, shape(2, 2), none), KernelHarness.run(node("NegativeLogLikelihoodLoss", in("x", "t", "w"),
+                Attribute.of("ignore_index", -1L), Attribute.of("reduction", "none")), 13, t(DType.FLOAT64, shape(2, 3, 2), x),
+                Tensor.ofLongs(shape(2, 2), target), t(DType.FLOAT64, shape(3), w))[0]);
+    }
+
+    @Test
+    void targetOutsideTheClassesIsReported() {
+        fails(() -> KernelHarness.run(node("NegativeLogLikelihoodLoss", in("x", "t")), 13,
+                t(DType.FLOAT32, shape(3, 4), X), Tensor.ofLongs(shape(3), 2, 0, 4)), "4");
+    }
 }

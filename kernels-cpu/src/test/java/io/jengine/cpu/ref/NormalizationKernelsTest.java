@@ -97,4 +97,20 @@ class NormalizationKernelsTest {
         fails(() -> KernelHarness.run(node("LayerNormalization", in("x", "g"), Attribute.of("axis", 2L)), 17, t(DType.FLOAT32, shape(2, 3), data(1, 6, 1, 2)),
                 t(DType.FLOAT32, shape(3), 1, 1, 1)), "axis", "2");
     }
+
+    @Test
+    void layerNormAlsoReturnsMeanAndInverseStdDev() {
+        double[] x = data(18, 6, -3, 3);
+        double[] mean = new double[2], inv = new double[2];
+        for (int r = 0; r < 2; r++) {
+            double m = (x[r * 3] + x[r * 3 + 1] + x[r * 3 + 2]) / 3, v = 0;
+            for (int j = 0; j < 3; j++) v += (x[r * 3 + j] - m) * (x[r * 3 + j] - m);
+            mean[r] = m;
+            inv[r] = 1 / Math.sqrt(v / 3 + EPS);
+        }
+        io.jengine.runtime.Value[] out = KernelHarness.run(io.jengine.ir.Node.builder("LayerNormalization").inputs("x", "g")
+                .outputs("y", "mean", "inv").build(), 17, t(DType.FLOAT32, shape(2, 3), x), t(DType.FLOAT32, shape(3), 1, 1, 1));
+        check(t(DType.FLOAT32, shape(2, 1), mean), out[1]);
+        check(t(DType.FLOAT32, shape(2, 1), inv), out[2]);
+    }
 }
