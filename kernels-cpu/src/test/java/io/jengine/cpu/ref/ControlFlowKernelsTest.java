@@ -125,4 +125,35 @@ class ControlFlowKernelsTest {
         fails(() -> runWithBodies(Node.builder("If").inputs("c").outputs("y").build(), 16, (b, in) -> List.of(),
                 l(DType.BOOL, shape(), 1)), "then_branch", "else_branch");
     }
+
+    @Test
+    void scanWritesOutputsAlongTheRequestedAxis() {
+        // Scan input [2,3] read along axis 1 (three steps of [2]); outputs stacked along axis 1 again -> [2,3].
+        Node n = Node.builder("Scan").inputs("s", "x").outputs("sf", "ys").attr(Attribute.of("body", graph("body", 2, 2)))
+                .attr(Attribute.of("num_scan_inputs", 1L)).attr(Attribute.of("scan_input_axes", new long[] {-1}))
+                .attr(Attribute.of("scan_output_axes", new long[] {1})).build();
+        double[] x = data(3, 6, -4, 4);
+        Value[] out = runWithBodies(n, 16, (b, in) -> {
+            Tensor s = (Tensor) in.get(0), e = (Tensor) in.get(1);
+            Tensor r = Tensor.allocate(s.dtype(), s.shape());
+            for (long i = 0; i < s.size(); i++) r.setDouble(i, s.getDouble(i) + e.getDouble(i));
+            return List.of(r, r.copy());
+        }, t(DType.FLOAT64, shape(2), 1, -1), t(DType.FLOAT64, shape(2, 3), x));
+        double[] ys = new double[6];
+        for (int r = 0; r < 2; r++) {
+            double acc = r == 0 ? 1 : -1;
+            for (int c = 0; c < 3; c++) { acc += x[r * 3 + c]; ys[r * 3 + c] = acc; }
+        }
+        check(t(DType.FLOAT64, shape(2), ys[2], ys[5]), out[0]);
+        check(t(DType.FLOAT64, shape(2, 3), ys), out[1]);
+    }
+
+    @Test
+    void loopWithZeroTripsReturnsTheInitialState() {
+        Node n = Node.builder("Loop").inputs("m", "c", "x").outputs("xf").attr(Attribute.of("body", graph("body", 3, 2))).build();
+        Tensor x0 = t(DType.FLOAT32, shape(2), 2.5, -1);
+        Value[] out = runWithBodies(n, 16, (b, in) -> { throw new AssertionError("body must not run"); },
+                l(DType.INT64, shape(), 0), l(DType.BOOL, shape(), 1), x0);
+        check(x0, out[0]);
+    }
 }

@@ -85,4 +85,16 @@ class SequenceKernelsTest {
     void positionOutOfRangeIsReported() {
         fails(() -> KernelHarness.run(node("SequenceAt", in("s", "p")), 11, seq(A, B), Tensor.ofLongs(shape(), 5)), "position", "5");
     }
+
+    @Test
+    void scalarSplitLeavesTheRemainderLastAndNewAxisAtTheEnd() {
+        double[] x = data(5, 5, -5, 5);
+        TensorSequence parts = (TensorSequence) KernelHarness.run(node("SplitToSequence", in("x", "s")), 11,
+                t(DType.FLOAT32, shape(5), x), Tensor.ofLongs(shape(), 2))[0];
+        assertEquals(3, parts.size());
+        check(t(DType.FLOAT32, shape(1), x[4]), parts.get(2));
+        // new_axis with axis -1 stacks along a new last axis: [a, b] of shape [2] -> [2, 2] with columns a and b.
+        check(t(DType.FLOAT32, shape(2, 2), x[0], x[2], x[1], x[3]), KernelHarness.run(node("ConcatFromSequence", in("s"),
+                Attribute.of("axis", -1L), Attribute.of("new_axis", 1L)), 11, seq(parts.get(0), parts.get(1)))[0]);
+    }
 }

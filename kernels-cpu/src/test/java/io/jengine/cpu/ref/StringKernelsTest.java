@@ -67,4 +67,24 @@ class StringKernelsTest {
         fails(() -> KernelHarness.run(node("RegexFullMatch", in("x"), Attribute.of("pattern", "(ab")), 20,
                 Tensor.ofStrings(shape(1), "ab")), "pattern '(ab'", "not a valid regular expression");
     }
+
+    @Test
+    void normalizerThatDropsEverythingLeavesOneEmptyString() {
+        check(Tensor.ofStrings(shape(1), ""), KernelHarness.run(node("StringNormalizer", in("x"),
+                Attribute.ofStrings("stopwords", List.of("a", "b"))), 10, Tensor.ofStrings(shape(2), "A", "b"))[0]);
+    }
+
+    @Test
+    void tfIdfSkipGramsAndIdfMode() {
+        // Bigram (1,2) with max_skip_count 1 matches adjacent and one-apart pairs: in [1,2,1,3,2] -> (1,2) at 0-1, 2-4:
+        // skip 0 gives (1,2),(2,1),(1,3),(3,2); skip 1 gives (1,1),(2,3),(1,2) -> two (1,2). IDF mode gives 1 per present n-gram.
+        io.jengine.ir.Node n = node("TfIdfVectorizer", in("x"), Attribute.of("mode", "TF"), Attribute.of("min_gram_length", 2L),
+                Attribute.of("max_gram_length", 2L), Attribute.of("max_skip_count", 1L), Attribute.of("ngram_counts", new long[] {0, 0}),
+                Attribute.of("ngram_indexes", new long[] {0}), Attribute.of("pool_int64s", new long[] {1, 2}));
+        check(t(DType.FLOAT32, shape(1), 2), KernelHarness.run(n, 9, l(DType.INT64, shape(5), 1, 2, 1, 3, 2))[0]);
+        io.jengine.ir.Node idf = node("TfIdfVectorizer", in("x"), Attribute.of("mode", "IDF"), Attribute.of("min_gram_length", 1L),
+                Attribute.of("max_gram_length", 1L), Attribute.of("max_skip_count", 0L), Attribute.of("ngram_counts", new long[] {0}),
+                Attribute.of("ngram_indexes", new long[] {0, 1}), Attribute.of("pool_int64s", new long[] {7, 8}));
+        check(t(DType.FLOAT32, shape(2), 1, 0), KernelHarness.run(idf, 9, l(DType.INT32, shape(3), 7, 7, 9))[0]);
+    }
 }
