@@ -9,7 +9,7 @@ import io.jengine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** QuantizeLinear/DequantizeLinear (per-tensor, per-axis, blocked), DynamicQuantizeLinear and QLinearMatMul. */
-class QuantizationKernelsTest {
+class QuantizationKernelsSeededTest {
 
     private static long sat(double v, long lo, long hi) { return (long) Math.max(lo, Math.min(hi, v)); }
 

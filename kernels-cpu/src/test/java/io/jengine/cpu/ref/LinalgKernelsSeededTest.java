@@ -8,7 +8,7 @@ import io.jengine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** MatMul (batched, broadcast, 1-D), MatMulInteger, Gemm and Det against plain triple loops. */
-class LinalgKernelsTest {
+class LinalgKernelsSeededTest {
 
     /** C[b] = A[b] x B (B shared): A [batch,m,k], B [k,n]. */
     private static double[] mm(double[] a, double[] b, int batch, int m, int k, int n) {

@@ -1,7 +1,7 @@
 package io.jengine.cpu.ref;
 
-import static io.jengine.cpu.ref.ControlFlowKernelsTest.graph;
-import static io.jengine.cpu.ref.ControlFlowKernelsTest.runWithBodies;
+import static io.jengine.cpu.ref.ControlFlowKernelsSeededTest.graph;
+import static io.jengine.cpu.ref.ControlFlowKernelsSeededTest.runWithBodies;
 import static io.jengine.cpu.ref.RefChecks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Sequence construction, editing, splitting, concatenation, SequenceMap and the Optional ops. */
-class SequenceKernelsTest {
+class SequenceKernelsSeededTest {
     private static final Tensor A = t(DType.FLOAT32, shape(2), data(1, 2, -3, 3));
     private static final Tensor B = t(DType.FLOAT32, shape(3), data(2, 3, -3, 3));
     private static final Tensor C = t(DType.FLOAT32, shape(1), data(3, 1, -3, 3));
@@ -64,9 +64,9 @@ class SequenceKernelsTest {
         Value[] out = runWithBodies(n, 17, (b, in) -> {
             Tensor x = (Tensor) in.get(0);
             double kk = ((Tensor) in.get(1)).getDouble(0);
-            return List.of(ControlFlowKernelsTest.map(x, v -> v + 1 + kk));
+            return List.of(ControlFlowKernelsSeededTest.map(x, v -> v + 1 + kk));
         }, seq(A, B), k);
-        check(seq(ControlFlowKernelsTest.map(A, v -> v + 1.5), ControlFlowKernelsTest.map(B, v -> v + 1.5)), out[0]);
+        check(seq(ControlFlowKernelsSeededTest.map(A, v -> v + 1.5), ControlFlowKernelsSeededTest.map(B, v -> v + 1.5)), out[0]);
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.function.LongBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Broadcasting binary, comparison, logical and variadic ops against loops over numpy broadcasting rules. */
-class BinaryKernelsTest {
+class BinaryKernelsSeededTest {
     // a: [2,3,4], b: [3,1] broadcasts to [2,3,4] (b[j] for element (i,j,k)).
     private static final long[] SA = {2, 3, 4}, SB = {3, 1};
 

@@ -8,7 +8,7 @@ import io.jengine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** Cast, CastLike and BitCast between float, integer, bool and string types. */
-class CastKernelsTest {
+class CastKernelsSeededTest {
 
     private static Tensor cast(Tensor x, DType to) {
         return (Tensor) KernelHarness.run(node("Cast", in("x"), Attribute.of("to", (long) to.onnxCode())), 21, x)[0];

@@ -9,7 +9,7 @@ import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Reduce* over [2,3,4] inputs with axes as attribute (older opsets) or input (newer), keepdims both ways. */
-class ReductionKernelsTest {
+class ReductionKernelsSeededTest {
     private static final long[] S = {2, 3, 4};
 
     /** Reduces axis 1 of a [2,3,4] array with an accumulator: result [2,4]. */

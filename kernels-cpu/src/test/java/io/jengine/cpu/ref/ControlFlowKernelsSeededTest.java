@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * If, Loop and Scan with a fake ExecutionContext whose sub-graph runner evaluates the tiny bodies by hand, so the
  * kernels' iteration, carrying and stacking are tested without the runtime.
  */
-class ControlFlowKernelsTest {
+class ControlFlowKernelsSeededTest {
 
     /** Runs a kernel whose sub-graphs are evaluated by {@code body} (keyed on the graph's name). */
     static Value[] runWithBodies(Node node, int opset, java.util.function.BiFunction<Graph, List<Value>, List<Value>> body,

@@ -7,7 +7,7 @@ import io.jengine.tensor.DType;
 import org.junit.jupiter.api.Test;
 
 /** Layer/RMS/Instance/Group/Batch normalisation and LpNormalization against mean/variance computed per slice. */
-class NormalizationKernelsTest {
+class NormalizationKernelsSeededTest {
     private static final double EPS = 1e-5f;
 
     /** Normalises each contiguous run of {@code len} values (population variance), then applies per-position scale/bias. */

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** StringNormalizer, StringConcat, RegexFullMatch, StringSplit and TfIdfVectorizer. */
-class StringKernelsTest {
+class StringKernelsSeededTest {
 
     @Test
     void normalizerDropsStopwordsAndChangesCase() {
