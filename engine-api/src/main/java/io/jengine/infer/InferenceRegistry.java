@@ -48,6 +48,10 @@ public final class InferenceRegistry {
         IndexingInference.register(r);
         QuantizationInference.register(r);
         ControlFlowInference.register(r);
+        ImageSignalInference.register(r);
+        SequenceModelInference.register(r);
+        DataOpInference.register(r);
+        FusedOpInference.register(r);
         return r;
     }
 }

@@ -43,7 +43,7 @@ final class ElementwiseKernels {
         r.add("Atanh", 9, n -> unary(UnaryMath::atanh, null));
         r.add("Not", 1, n -> unary(null, x -> x == 0 ? 1 : 0));
         r.add("BitwiseNot", 18, n -> unary(null, x -> ~x));
-        r.add("Relu", 1, n -> unary(x -> x > 0 ? x : (x == x ? 0 : x), x -> Math.max(x, 0), x -> x));
+        r.add("Relu", 1, n -> unary(x -> x > 0 ? x : (x == x ? 0 : x), x -> Math.max(x, 0)));
         r.add("Sigmoid", 1, n -> unary(UnaryMath::sigmoid, null));
         r.add("Softplus", 1, n -> unary(UnaryMath::softplus, null));
         r.add("Softsign", 1, n -> unary(x -> x / (1 + Math.abs(x)), null));
@@ -80,7 +80,11 @@ final class ElementwiseKernels {
                     x -> x < -lambd ? (long) (x + bias) : x > lambd ? (long) (x - bias) : 0);
         });
         r.add("Gelu", 20, n -> {
-            boolean tanh = n.node().attrString("approximate", "none").equals("tanh");
+            String approximate = n.node().attrString("approximate", "none");
+            if (!approximate.equals("none") && !approximate.equals("tanh")) {
+                throw new IllegalArgumentException("attribute approximate must be 'none' or 'tanh', got '" + approximate + "'");
+            }
+            boolean tanh = approximate.equals("tanh");
             double k = Math.sqrt(2 / Math.PI);
             return unary(tanh ? x -> 0.5 * x * (1 + Math.tanh(k * (x + 0.044715 * x * x * x)))
                     : x -> 0.5 * x * (1 + UnaryMath.erf(x / Math.sqrt(2))), null);
@@ -106,10 +110,10 @@ final class ElementwiseKernels {
     static Kernel unary(DoubleUnaryOperator f, LongUnaryOperator g) { return unary(f, g, g); }
 
     /**
-     * As {@link #unary(DoubleUnaryOperator, LongUnaryOperator)} with {@code gUnsigned} for unsigned inputs: a uint64
-     * at or above 2^63 is a negative long, so sign-sensitive ops (Abs, Sign, Relu) need their unsigned form.
+     * As {@link #unary(DoubleUnaryOperator, LongUnaryOperator)}, with {@code u} for unsigned types, whose elements
+     * (uint64 above 2^63 in particular) must not be read as signed.
      */
-    static Kernel unary(DoubleUnaryOperator f, LongUnaryOperator g, LongUnaryOperator gUnsigned) {
+    static Kernel unary(DoubleUnaryOperator f, LongUnaryOperator g, LongUnaryOperator u) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0);
             DType t = x.dtype();
@@ -121,7 +125,7 @@ final class ElementwiseKernels {
             if (t.isFloatingPoint()) {
                 for (long i = 0; i < n; i++) out.setDouble(i, f.applyAsDouble(x.getDouble(i)));
             } else {
-                LongUnaryOperator op = t.isUnsigned() ? gUnsigned : g;
+                LongUnaryOperator op = t.isUnsigned() && t != DType.BOOL ? u : g;
                 for (long i = 0; i < n; i++) out.setLong(i, op.applyAsLong(x.getLong(i)));
             }
             return new Value[] {out};

@@ -123,7 +123,9 @@ class ControlFlowKernelsSeededTest {
     @Test
     void ifWithoutBranchesIsReported() {
         fails(() -> runWithBodies(Node.builder("If").inputs("c").outputs("y").build(), 16, (b, in) -> List.of(),
-                l(DType.BOOL, shape(), 1)), "then_branch", "else_branch");
+                l(DType.BOOL, shape(), 1)), "then_branch", "required");
+        fails(() -> runWithBodies(Node.builder("If").inputs("c").outputs("y").attr(Attribute.of("then_branch", graph("then", 0, 1)))
+                .build(), 16, (b, in) -> List.of(), l(DType.BOOL, shape(), 1)), "else_branch", "required");
     }
 
     @Test

@@ -76,7 +76,9 @@ class SequenceKernelsSeededTest {
         check(l(DType.BOOL, shape(), 1), KernelHarness.run(node("OptionalHasElement", in("o")), 18, o)[0]);
         check(A, KernelHarness.run(node("OptionalGetElement", in("o")), 18, o)[0]);
         check(l(DType.BOOL, shape(), 0), KernelHarness.run(node("OptionalHasElement", in("o")), 18, (Value) null)[0]);
-        OptionalValue none = (OptionalValue) KernelHarness.run(node("Optional", in()), 15)[0];
+        // Without an input the element type must come from the 'type' attribute.
+        fails(() -> KernelHarness.run(node("Optional", in()), 15), "type");
+        OptionalValue none = new OptionalValue(io.jengine.ir.ValueType.tensor(DType.FLOAT32, A.shape()), null);
         assertFalse(none.isPresent());
         fails(() -> KernelHarness.run(node("OptionalGetElement", in("o")), 18, none), "optional", "empty");
     }
