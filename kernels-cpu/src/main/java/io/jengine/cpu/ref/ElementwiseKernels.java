@@ -43,7 +43,7 @@ final class ElementwiseKernels {
         r.add("Atanh", 9, n -> unary(UnaryMath::atanh, null));
         r.add("Not", 1, n -> unary(null, x -> x == 0 ? 1 : 0));
         r.add("BitwiseNot", 18, n -> unary(null, x -> ~x));
-        r.add("Relu", 1, n -> unary(x -> x > 0 ? x : (x == x ? 0 : x), x -> Math.max(x, 0)));
+        r.add("Relu", 1, n -> unary(x -> x > 0 ? x : (x == x ? 0 : x), x -> Math.max(x, 0), x -> x));
         r.add("Sigmoid", 1, n -> unary(UnaryMath::sigmoid, null));
         r.add("Softplus", 1, n -> unary(UnaryMath::softplus, null));
         r.add("Softsign", 1, n -> unary(x -> x / (1 + Math.abs(x)), null));

@@ -86,6 +86,7 @@ final class ReductionKernels {
             forEach(x, red, ks, (o, e) -> shift[o] = Math.max(shift[o], x.getDouble(e)));
             for (int o = 0; o < outN; o++) if (Double.isInfinite(shift[o])) shift[o] = 0;
         }
+        boolean unsigned = x.dtype().isUnsigned();
         forEach(x, red, ks, (o, e) -> {
             if (floats) {
                 double v = x.getDouble(e);
@@ -106,7 +107,7 @@ final class ReductionKernels {
                     case MAX -> unsigned64 ? (Long.compareUnsigned(v, lacc[o]) > 0 ? v : lacc[o]) : Math.max(lacc[o], v);
                     case MIN -> unsigned64 ? (Long.compareUnsigned(v, lacc[o]) < 0 ? v : lacc[o]) : Math.min(lacc[o], v);
                     case PROD -> lacc[o] * v;
-                    case L1 -> lacc[o] + Math.abs(v);
+                    case L1 -> lacc[o] + (unsigned ? v : Math.abs(v)); // a uint64 >= 2^63 is a negative long
                     case L2, SUM_SQUARE -> lacc[o] + v * v;
                 };
             }
