@@ -9,3 +9,5 @@ if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE '
   fi
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own Guice touches sun.misc.Unsafe; JDK 25 warns about it on every build unless told it is allowed.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"

@@ -48,13 +48,10 @@ public final class InferenceRegistry {
         IndexingInference.register(r);
         QuantizationInference.register(r);
         ControlFlowInference.register(r);
-        ImageInference.register(r);
-        SignalInference.register(r);
-        RecurrentInference.register(r);
-        AttentionInference.register(r);
-        StringInference.register(r);
-        LossInference.register(r);
-        MiscInference.register(r);
+        ImageSignalInference.register(r);
+        SequenceModelInference.register(r);
+        DataOpInference.register(r);
+        FusedOpInference.register(r);
         return r;
     }
 }

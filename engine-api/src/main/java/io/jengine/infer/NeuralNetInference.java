@@ -90,12 +90,8 @@ final class NeuralNetInference {
     }
 
     private static List<ValueType> matmul(InferenceContext c) {
-        return Arrays.asList(InferenceContext.tensor(c.elemType(0), matmulShape(c.shape(0), c.shape(1))));
-    }
-
-    /** The numpy matmul shape of two operands; null when a rank is unknown. */
-    static Shape matmulShape(Shape a, Shape b) {
-        if (a == null || b == null) return null;
+        Shape a = c.shape(0), b = c.shape(1);
+        if (a == null || b == null) return Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
         if (a.rank() == 0 || b.rank() == 0) throw new IllegalArgumentException("MatMul operands must not be scalars");
         List<Dim> ad = new ArrayList<>(a.dims()), bd = new ArrayList<>(b.dims());
         boolean aVec = ad.size() == 1, bVec = bd.size() == 1;
@@ -107,7 +103,7 @@ final class NeuralNetInference {
         List<Dim> out = new ArrayList<>(batch.dims());
         if (!aVec) out.add(ad.get(ad.size() - 2));
         if (!bVec) out.add(bd.getLast());
-        return new Shape(out);
+        return Arrays.asList(InferenceContext.tensor(c.elemType(0), new Shape(out)));
     }
 
     private static List<ValueType> reduceInput(InferenceContext c) {

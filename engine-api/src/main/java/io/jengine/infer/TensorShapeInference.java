@@ -27,7 +27,8 @@ final class TensorShapeInference {
             return Arrays.asList(ValueType.tensor(DType.INT64, Math.max(0, end - start)));
         });
         r.add("Size", 1, c -> Arrays.asList(ValueType.tensor(DType.INT64)));
-        r.add("Reshape", 5, TensorShapeInference::reshape);
+        r.add("Reshape", 1, c -> reshape(c, c.node().attrInts("shape", null)));
+        r.add("Reshape", 5, c -> reshape(c, c.constantLongs(1)));
         r.add("Flatten", 1, c -> {
             Shape s = c.shape(0);
             if (s == null) return Arrays.asList(InferenceContext.tensor(c.elemType(0), Shape.of(-1, -1)));
@@ -116,11 +117,10 @@ final class TensorShapeInference {
         return Shape.of(d);
     }
 
-    private static List<ValueType> reshape(InferenceContext c) {
-        long[] target = c.constantLongs(1);
+    private static List<ValueType> reshape(InferenceContext c, long[] target) {
         DType t = c.elemType(0);
         if (target == null) {
-            Shape ts = c.shape(1);
+            Shape ts = c.opset() >= 5 ? c.shape(1) : null;
             return Arrays.asList(InferenceContext.tensor(t, ts != null && ts.dim(0).isKnown()
                     ? unknownDims((int) ts.dim(0).value()) : null));
         }

@@ -76,8 +76,13 @@ public final class Engine implements AutoCloseable {
      * every graph output name to its value, in the model's output order.
      */
     public Map<String, Value> run(Map<String, ? extends Value> inputs) {
+        return run(inputs, null);
+    }
+
+    /** As {@link #run(Map)}, reporting every executed node to {@code observer} (may be null). */
+    public Map<String, Value> run(Map<String, ? extends Value> inputs, RunObserver observer) {
         checkOpen();
-        Frame frame = new Frame(null);
+        Frame frame = new Frame(observer);
         model.graph().initializers().forEach(frame::put);
         binder.bind(inputs, frame);
         plan.execute(frame);

@@ -115,7 +115,10 @@ final class GraphPlan {
                             + "(an optional graph input that was not fed?)");
                 }
             }
+            RunObserver observer = frame.observer();
+            long t0 = observer == null ? 0 : System.nanoTime();
             Value[] out = invoke(step, in, frame);
+            if (observer != null) observer.nodeFinished(node, step.backend(), System.nanoTime() - t0);
             for (int i = 0; i < node.outputs().size(); i++) {
                 String name = node.outputs().get(i);
                 if (name.isEmpty()) continue;

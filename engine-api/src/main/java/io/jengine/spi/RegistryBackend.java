@@ -2,7 +2,6 @@ package io.jengine.spi;
 
 import io.jengine.errors.GraphValidationException;
 import io.jengine.ir.ValueType;
-import io.jengine.tensor.DType;
 
 /** A backend whose kernels all come from one {@link KernelRegistry}. */
 public class RegistryBackend implements Backend {
@@ -50,5 +49,4 @@ public class RegistryBackend implements Backend {
             return k.run(c, in);
         };
     }
-
 }

@@ -200,7 +200,7 @@ public final class Tensor implements Value, AutoCloseable {
             case BFLOAT16 -> d.setAtIndex(I16, i, BFloat16.fromFloat((float) v));
             case BOOL -> d.set(ValueLayout.JAVA_BYTE, i, (byte) (v != 0 ? 1 : 0));
             case UINT64 -> setLong(i, doubleToUnsignedLong(v));
-            default -> setLong(i, doubleToLongSaturating(v));
+            default -> setLong(i, (long) v); // Java's cast: truncation toward zero, NaN to 0, saturating at the ends
         }
     }
 
@@ -302,10 +302,5 @@ public final class Tensor implements Value, AutoCloseable {
         if (v >= 18446744073709551615.0) return -1L;
         if (v < 9223372036854775808.0) return (long) v;
         return (long) (v - 9223372036854775808.0) ^ Long.MIN_VALUE;
-    }
-
-    /** Java's (long) cast: NaN to 0, saturating at the ends; matches what numpy gives on x86 for in-range values. */
-    static long doubleToLongSaturating(double v) {
-        return (long) v;
     }
 }

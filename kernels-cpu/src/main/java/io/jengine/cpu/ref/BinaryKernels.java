@@ -26,11 +26,22 @@ final class BinaryKernels {
         r.add("Add", 1, n -> arith(Double::sum, Long::sum, Long::sum));
         r.add("Sub", 1, n -> arith((a, b) -> a - b, (a, b) -> a - b, (a, b) -> a - b));
         r.add("Mul", 1, n -> arith((a, b) -> a * b, (a, b) -> a * b, (a, b) -> a * b));
-        r.add("Div", 1, n -> arith((a, b) -> a / b, BinaryKernels::divide, Long::divideUnsigned));
+        r.add("Div", 1, n -> arith((a, b) -> a / b, BinaryKernels::divide, BinaryKernels::divideUnsigned));
         r.add("Pow", 1, n -> (ctx, in) -> {
             Tensor a = tensor(in, 0), b = tensor(in, 1);
             DType t = a.dtype();
+            for (Tensor x : new Tensor[] {a, b}) {
+                if (!x.dtype().isFloatingPoint() && !x.dtype().isInteger()) {
+                    throw new IllegalArgumentException("Pow needs numeric inputs, got " + a.dtype() + " and " + b.dtype());
+                }
+            }
+            // Integer to an integer power is exact and wraps like C; a float on either side goes through Math.pow.
+            boolean exact = t.isInteger() && b.dtype().isInteger();
             return new Value[] {Broadcasting.map(t, (out, o, i) -> {
+                if (exact) {
+                    out.setLong(o, intPow(a.getLong(i[0]), b.getLong(i[1])));
+                    return;
+                }
                 double v = Math.pow(a.getDouble(i[0]), b.getDouble(i[1]));
                 if (t.isFloatingPoint()) out.setDouble(o, v); else out.setLong(o, (long) v);
             }, a, b)};
@@ -38,7 +49,7 @@ final class BinaryKernels {
         r.add("Mod", 10, n -> {
             boolean fmod = n.node().attrInt("fmod", 0) != 0;
             return arith((a, b) -> fmod ? a % b : pyMod(a, b), fmod ? BinaryKernels::remainder : BinaryKernels::floorMod,
-                    Long::remainderUnsigned);
+                    BinaryKernels::remainderUnsigned);
         });
         r.add("BitShift", 11, n -> {
             String dir = n.node().attrString("direction", "");
@@ -110,6 +121,28 @@ final class BinaryKernels {
         return a / b;
     }
 
+    private static long divideUnsigned(long a, long b) {
+        if (b == 0) throw new IllegalArgumentException("integer division by zero");
+        return Long.divideUnsigned(a, b);
+    }
+
+    private static long remainderUnsigned(long a, long b) {
+        if (b == 0) throw new IllegalArgumentException("integer modulo by zero");
+        return Long.remainderUnsigned(a, b);
+    }
+
+    /** base^exp by squaring, wrapping on overflow; a negative exponent gives 0 except for bases 1 and -1. */
+    static long intPow(long base, long exp) {
+        if (exp < 0) return base == 1 ? 1 : base == -1 ? ((exp & 1) == 0 ? 1 : -1) : 0;
+        long r = 1;
+        while (exp > 0) {
+            if ((exp & 1) != 0) r *= base;
+            base *= base;
+            exp >>= 1;
+        }
+        return r;
+    }
+
     private static long remainder(long a, long b) {
         if (b == 0) throw new IllegalArgumentException("integer modulo by zero");
         return a % b;
@@ -178,6 +211,7 @@ final class BinaryKernels {
     /** Sum, Mean, Max, Min over any number of broadcast inputs; Max and Min propagate NaN as numpy does. */
     static Kernel variadic(Fold fold) {
         return (ctx, in) -> {
+            if (in.length == 0) throw new IllegalArgumentException("at least one input is required, got none");
             Tensor[] xs = new Tensor[in.length];
             for (int i = 0; i < in.length; i++) xs[i] = tensor(in, i);
             DType t = xs[0].dtype();

@@ -38,8 +38,13 @@ final class CastKernels {
 
     static DType targetType(Attribute to) {
         if (to == null) throw new IllegalArgumentException("attribute 'to' is required");
-        DType t = to.kind() == Attribute.Kind.INT ? DType.fromOnnx((int) to.asInt())
-                : DType.fromLabel(to.asString().toLowerCase(java.util.Locale.ROOT));
+        DType t;
+        try {
+            t = to.kind() == Attribute.Kind.INT ? DType.fromOnnx(Math.toIntExact(to.asInt()))
+                    : DType.fromLabel(to.asString().toLowerCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("attribute 'to' must name an ONNX data type: " + e.getMessage());
+        }
         if (!t.isSupported()) throw new io.jengine.tensor.UnsupportedDTypeException(t);
         return t;
     }

@@ -5,6 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.runtime.Value;
 import io.jengine.spi.KernelRegistry;
+import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 
 /**
@@ -26,7 +27,16 @@ final class ClipKernel {
         });
     }
 
+    private static int compare(long a, long b, boolean unsigned) {
+        return unsigned ? Long.compareUnsigned(a, b) : Long.compare(a, b);
+    }
+
     private static Tensor clip(Tensor x, double lo, double hi, Tensor loT, Tensor hiT) {
+        for (Tensor b : new Tensor[] {loT, hiT}) {
+            if (b != null && b.dtype() != x.dtype()) {
+                throw new IllegalArgumentException("min and max must have the input's type " + x.dtype() + ", got " + b.dtype());
+            }
+        }
         Tensor out = Tensor.allocate(x.dtype(), x.shape());
         if (x.dtype().isFloatingPoint()) {
             double l = loT == null ? lo : KernelSupport.scalarDouble(loT), h = hiT == null ? hi : KernelSupport.scalarDouble(hiT);
@@ -35,9 +45,17 @@ final class ClipKernel {
                 out.setDouble(i, Double.isNaN(v) ? v : Math.min(Math.max(v, l), h));
             }
         } else {
-            long l = loT == null ? Long.MIN_VALUE : KernelSupport.scalarLong(loT);
-            long h = hiT == null ? Long.MAX_VALUE : KernelSupport.scalarLong(hiT);
-            for (long i = 0; i < x.size(); i++) out.setLong(i, Math.min(Math.max(x.getLong(i), l), h));
+            if (x.dtype() == DType.STRING || x.dtype() == DType.BOOL) {
+                throw new IllegalArgumentException("input 0 has unsupported element type " + x.dtype());
+            }
+            // uint64 elements above 2^63 read as negative longs: compare them unsigned.
+            boolean unsigned = x.dtype() == DType.UINT64;
+            for (long i = 0; i < x.size(); i++) {
+                long v = x.getLong(i);
+                if (loT != null && compare(v, KernelSupport.scalarLong(loT), unsigned) < 0) v = loT.getLong(0);
+                if (hiT != null && compare(v, KernelSupport.scalarLong(hiT), unsigned) > 0) v = hiT.getLong(0);
+                out.setLong(i, v);
+            }
         }
         return out;
     }

@@ -16,6 +16,13 @@ record ConvGeometry(long[] in, long[] kernel, long[] strides, long[] dilations, 
      */
     static ConvGeometry forward(Node node, long[] in, long[] kernel, boolean ceilMode) {
         int r = in.length;
+        if (kernel.length != r) {
+            throw new IllegalArgumentException("kernel_shape " + Arrays.toString(kernel) + " has " + kernel.length
+                    + " entries, the input has " + r + " spatial axes");
+        }
+        for (long k : kernel) {
+            if (k <= 0) throw new IllegalArgumentException("kernel_shape must be positive, got " + Arrays.toString(kernel));
+        }
         long[] strides = orOnes(node.attrInts("strides", null), r, "strides", node);
         long[] dil = orOnes(node.attrInts("dilations", null), r, "dilations", node);
         long[] pads = node.attrInts("pads", null);
@@ -53,6 +60,31 @@ record ConvGeometry(long[] in, long[] kernel, long[] strides, long[] dilations, 
             if (ceilMode && (out[i] - 1) * strides[i] >= in[i] + pb[i]) out[i]--;
         }
         return new ConvGeometry(in, kernel, strides, dil, pb, pe, out);
+    }
+
+    /**
+     * Checks the window attributes a node carries before any run, so that a malformed model fails when it is loaded:
+     * auto_pad is a known mode, strides/dilations/kernel_shape positive, pads non-negative and twice as long as
+     * kernel_shape where both are given, group positive.
+     */
+    static void checkAttributes(Node node) {
+        String autoPad = node.attrString("auto_pad", "NOTSET");
+        if (!java.util.Set.of("NOTSET", "", "VALID", "SAME_UPPER", "SAME_LOWER").contains(autoPad)) {
+            throw new IllegalArgumentException("unknown auto_pad '" + autoPad
+                    + "', expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+        }
+        for (String attr : new String[] {"strides", "dilations", "kernel_shape"}) {
+            long[] v = node.attrInts(attr, new long[0]);
+            for (long x : v) if (x <= 0) throw new IllegalArgumentException(attr + " must be positive, got " + Arrays.toString(v));
+        }
+        long[] pads = node.attrInts("pads", new long[0]);
+        for (long x : pads) if (x < 0) throw new IllegalArgumentException("pads must be non-negative, got " + Arrays.toString(pads));
+        long[] kernel = node.attrInts("kernel_shape", null);
+        if (kernel != null && pads.length != 0 && pads.length != 2 * kernel.length) {
+            throw new IllegalArgumentException("pads " + Arrays.toString(pads) + " must have " + 2 * kernel.length
+                    + " entries for kernel_shape " + Arrays.toString(kernel));
+        }
+        if (node.attrInt("group", 1) <= 0) throw new IllegalArgumentException("group must be positive, got " + node.attrInt("group", 1));
     }
 
     private static long[] orOnes(long[] v, int r, String what, Node node) {

@@ -81,7 +81,13 @@ final class EinsumKernel {
             out = b.toString();
         }
         List<Character> loop = new ArrayList<>();
-        for (char c : out.toCharArray()) loop.add(c);
+        for (char c : out.toCharArray()) {
+            if (!size.containsKey(c) || loop.contains(c)) {
+                throw new IllegalArgumentException("equation '" + equation + "': output label '" + c + "' must appear in"
+                        + " an input and only once in the output");
+            }
+            loop.add(c);
+        }
         for (char c : size.keySet()) if (!loop.contains(c)) loop.add(c);
         long[] dims = new long[loop.size()];
         for (int i = 0; i < dims.length; i++) dims[i] = size.get(loop.get(i));
@@ -98,24 +104,33 @@ final class EinsumKernel {
         }
         long[] idx = new long[dims.length];
         long total = Shapes.size(dims), outSize = Shapes.size(outShape);
+        // integers multiply and add in long (C wrap-around, no rounding through double); floats in double
+        boolean integer = !xs[0].dtype().isFloatingPoint();
         double[] acc = new double[(int) outSize];
+        long[] lacc = new long[(int) outSize];
         long[] outStrides = Shapes.strides(outShape);
         for (long e = 0; e < total; e++) {
             double p = 1;
+            long lp = 1;
             for (int i = 0; i < xs.length; i++) {
                 long o = 0;
                 for (int d = 0; d < where[i].length; d++) {
                     long v = xs[i].dim(d) == 1 ? 0 : idx[where[i][d]];
                     o += v * strides[i][d];
                 }
-                p *= xs[i].getDouble(o);
+                if (integer) lp *= xs[i].getLong(o);
+                else p *= xs[i].getDouble(o);
             }
             long oo = 0;
             for (int d = 0; d < outShape.length; d++) oo += idx[d] * outStrides[d];
-            acc[(int) oo] += p;
+            if (integer) lacc[(int) oo] += lp;
+            else acc[(int) oo] += p;
             IndexMapping.increment(idx, dims);
         }
-        for (int i = 0; i < acc.length; i++) result.setDouble(i, acc[i]);
+        for (int i = 0; i < acc.length; i++) {
+            if (integer) result.setLong(i, lacc[i]);
+            else result.setDouble(i, acc[i]);
+        }
         return result;
     }
 }

@@ -18,7 +18,7 @@ final class ElementwiseKernels {
     private ElementwiseKernels() {}
 
     static void register(KernelRegistry r) {
-        r.add("Abs", 1, n -> unary(Math::abs, Math::abs));
+        r.add("Abs", 1, n -> unary(Math::abs, Math::abs, x -> x));
         r.add("Neg", 1, n -> unary(x -> -x, x -> -x));
         r.add("Reciprocal", 1, n -> unary(x -> 1 / x, null));
         r.add("Sqrt", 1, n -> unary(Math::sqrt, null));
@@ -27,7 +27,7 @@ final class ElementwiseKernels {
         r.add("Floor", 1, n -> unary(Math::floor, null));
         r.add("Ceil", 1, n -> unary(Math::ceil, null));
         r.add("Round", 11, n -> unary(Math::rint, null)); // half to even, as numpy
-        r.add("Sign", 9, n -> unary(UnaryMath::sign, Long::signum));
+        r.add("Sign", 9, n -> unary(UnaryMath::sign, Long::signum, x -> x == 0 ? 0 : 1));
         r.add("Erf", 9, n -> unary(UnaryMath::erf, null));
         r.add("Sin", 7, n -> unary(Math::sin, null));
         r.add("Cos", 7, n -> unary(Math::cos, null));
@@ -43,7 +43,7 @@ final class ElementwiseKernels {
         r.add("Atanh", 9, n -> unary(UnaryMath::atanh, null));
         r.add("Not", 1, n -> unary(null, x -> x == 0 ? 1 : 0));
         r.add("BitwiseNot", 18, n -> unary(null, x -> ~x));
-        r.add("Relu", 1, n -> unary(x -> x > 0 ? x : (x == x ? 0 : x), x -> Math.max(x, 0)));
+        r.add("Relu", 1, n -> unary(x -> x > 0 ? x : (x == x ? 0 : x), x -> Math.max(x, 0), x -> x));
         r.add("Sigmoid", 1, n -> unary(UnaryMath::sigmoid, null));
         r.add("Softplus", 1, n -> unary(UnaryMath::softplus, null));
         r.add("Softsign", 1, n -> unary(x -> x / (1 + Math.abs(x)), null));
@@ -80,7 +80,11 @@ final class ElementwiseKernels {
                     x -> x < -lambd ? (long) (x + bias) : x > lambd ? (long) (x - bias) : 0);
         });
         r.add("Gelu", 20, n -> {
-            boolean tanh = n.node().attrString("approximate", "none").equals("tanh");
+            String approximate = n.node().attrString("approximate", "none");
+            if (!approximate.equals("none") && !approximate.equals("tanh")) {
+                throw new IllegalArgumentException("attribute approximate must be 'none' or 'tanh', got '" + approximate + "'");
+            }
+            boolean tanh = approximate.equals("tanh");
             double k = Math.sqrt(2 / Math.PI);
             return unary(tanh ? x -> 0.5 * x * (1 + Math.tanh(k * (x + 0.044715 * x * x * x)))
                     : x -> 0.5 * x * (1 + UnaryMath.erf(x / Math.sqrt(2))), null);
@@ -103,7 +107,13 @@ final class ElementwiseKernels {
      * A same-type unary kernel: {@code f} for floating inputs, {@code g} for integer and bool inputs; a null
      * function means the op does not accept that kind of type.
      */
-    static Kernel unary(DoubleUnaryOperator f, LongUnaryOperator g) {
+    static Kernel unary(DoubleUnaryOperator f, LongUnaryOperator g) { return unary(f, g, g); }
+
+    /**
+     * As {@link #unary(DoubleUnaryOperator, LongUnaryOperator)}, with {@code u} for unsigned types, whose elements
+     * (uint64 above 2^63 in particular) must not be read as signed.
+     */
+    static Kernel unary(DoubleUnaryOperator f, LongUnaryOperator g, LongUnaryOperator u) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0);
             DType t = x.dtype();
@@ -115,7 +125,8 @@ final class ElementwiseKernels {
             if (t.isFloatingPoint()) {
                 for (long i = 0; i < n; i++) out.setDouble(i, f.applyAsDouble(x.getDouble(i)));
             } else {
-                for (long i = 0; i < n; i++) out.setLong(i, g.applyAsLong(x.getLong(i)));
+                LongUnaryOperator op = t.isUnsigned() && t != DType.BOOL ? u : g;
+                for (long i = 0; i < n; i++) out.setLong(i, op.applyAsLong(x.getLong(i)));
             }
             return new Value[] {out};
         };

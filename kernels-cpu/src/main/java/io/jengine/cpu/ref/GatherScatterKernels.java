@@ -20,7 +20,7 @@ final class GatherScatterKernels {
             long axisAttr = n.node().attrInt("axis", 0);
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), idx = tensor(in, 1);
-                int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+                int axis = Axis.of(axisAttr, x.rank());
                 long[] s = x.shape();
                 long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis)), inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
                 long dim = s[axis];
@@ -44,7 +44,16 @@ final class GatherScatterKernels {
             long axisAttr = n.node().attrInt("axis", 0);
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), idx = tensor(in, 1);
-                int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+                int axis = Axis.of(axisAttr, x.rank());
+                if (idx.rank() != x.rank()) {
+                    throw new IllegalArgumentException("indices rank " + idx.rank() + " differs from data rank " + x.rank());
+                }
+                for (int d = 0; d < x.rank(); d++) {
+                    if (d != axis && idx.dim(d) > x.dim(d)) {
+                        throw new IllegalArgumentException("indices shape " + Shapes.format(idx.shape())
+                                + " exceeds data shape " + Shapes.format(x.shape()) + " on axis " + d);
+                    }
+                }
                 long[] xs = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, idx.shape(), new IndexMapping.Map() {
                     long e = 0;
@@ -65,14 +74,25 @@ final class GatherScatterKernels {
         });
         r.add("Scatter", 9, n -> scatterElements(n.node().attrInt("axis", 0), "none"));
         r.add("ScatterElements", 11, n -> scatterElements(n.node().attrInt("axis", 0),
-                n.node().attrString("reduction", "none")));
+                Reduction.check(n.node().attrString("reduction", "none"))));
         r.add("ScatterND", 11, n -> {
-            String red = n.node().attrString("reduction", "none");
+            String red = Reduction.check(n.node().attrString("reduction", "none"));
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), idx = tensor(in, 1), upd = tensor(in, 2);
                 Tensor out = x.copy();
                 long[] s = x.shape(), st = Shapes.strides(s);
+                if (idx.rank() < 1 || idx.dim(idx.rank() - 1) > s.length) {
+                    throw new IllegalArgumentException("indices shape " + Shapes.format(idx.shape())
+                            + " must end in a dimension <= data rank " + s.length);
+                }
                 int k = (int) idx.dim(idx.rank() - 1);
+                long[] expectUpd = new long[idx.rank() - 1 + s.length - k];
+                System.arraycopy(idx.shape(), 0, expectUpd, 0, idx.rank() - 1);
+                System.arraycopy(s, k, expectUpd, idx.rank() - 1, s.length - k);
+                if (!Arrays.equals(expectUpd, upd.shape())) {
+                    throw new IllegalArgumentException("updates shape " + Shapes.format(upd.shape()) + ", expected "
+                            + Shapes.format(expectUpd));
+                }
                 long slice = Shapes.size(Arrays.copyOfRange(s, k, s.length));
                 long count = idx.size() / Math.max(k, 1);
                 for (long u = 0; u < count; u++) {
@@ -83,12 +103,12 @@ final class GatherScatterKernels {
                 return new Value[] {out};
             };
         });
-        r.add("Compress", 11, n -> {
+        r.add("Compress", 9, n -> {
             Long axisAttr = n.node().hasAttr("axis") ? n.node().attrInt("axis", 0) : null;
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), cond = tensor(in, 1);
                 Tensor src = axisAttr == null ? x.reshape(x.size()) : x;
-                int axis = axisAttr == null ? 0 : Shapes.normalizeAxis(axisAttr, x.rank());
+                int axis = axisAttr == null ? 0 : Axis.of(axisAttr, x.rank());
                 List<Long> keep = new ArrayList<>();
                 for (long i = 0; i < Math.min(cond.size(), src.dim(axis)); i++) if (cond.getLong(i) != 0) keep.add(i);
                 Tensor idx = Tensor.ofLongs(new long[] {keep.size()}, keep.stream().mapToLong(Long::longValue).toArray());
@@ -136,7 +156,11 @@ final class GatherScatterKernels {
     private static io.jengine.spi.Kernel scatterElements(long axisAttr, String reduction) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0), idx = tensor(in, 1), upd = tensor(in, 2);
-            int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+            int axis = Axis.of(axisAttr, x.rank());
+            if (!Arrays.equals(idx.shape(), upd.shape()) || idx.rank() != x.rank()) {
+                throw new IllegalArgumentException("indices " + Shapes.format(idx.shape()) + " and updates "
+                        + Shapes.format(upd.shape()) + " must have one shape, of the rank of data " + x.rank());
+            }
             Tensor out = x.copy();
             long[] xs = Shapes.strides(x.shape());
             long[] at = new long[idx.rank()];
@@ -155,7 +179,21 @@ final class GatherScatterKernels {
 
     private static Tensor gatherND(Tensor x, Tensor idx, int batch) {
         long[] s = x.shape(), is = idx.shape();
+        if (batch < 0 || batch >= Math.min(s.length, is.length)) {
+            throw new IllegalArgumentException("attribute 'batch_dims' = " + batch + " must be below the ranks of data "
+                    + s.length + " and indices " + is.length);
+        }
         int k = (int) is[is.length - 1];
+        if (k < 1 || batch + k > s.length) {
+            throw new IllegalArgumentException("indices shape " + Shapes.format(is) + " ends in " + k
+                    + ", expected 1.." + (s.length - batch) + " for data " + Shapes.format(s));
+        }
+        for (int d = 0; d < batch; d++) {
+            if (s[d] != is[d]) {
+                throw new IllegalArgumentException("batch dim " + d + " differs: data " + Shapes.format(s)
+                        + ", indices " + Shapes.format(is));
+            }
+        }
         long[] out = new long[is.length - 1 + s.length - batch - k];
         System.arraycopy(is, 0, out, 0, is.length - 1);
         System.arraycopy(s, batch + k, out, is.length - 1, s.length - batch - k);

@@ -3,13 +3,14 @@ package io.jengine.cpu.ref;
 import io.jengine.spi.KernelRegistry;
 
 /**
- * Image and detection ops: Resize / Upsample, GridSample, AffineGrid, RoiAlign, NonMaxSuppression. ImageDecoder is
- * deliberately absent: the engine carries no image codecs.
+ * Image and detection ops: Resize / Upsample, GridSample, AffineGrid, RoiAlign, NonMaxSuppression, and ImageDecoder
+ * with the JDK's codecs plus binary PNM.
  */
 final class ImageKernels {
     private ImageKernels() {}
 
     static void register(KernelRegistry r) {
+        ImageDecoderKernel.register(r);
         r.add("Upsample", 7, n -> ResizeKernel.upsample7(n.node()));
         r.add("Upsample", 9, n -> ResizeKernel.scalesInput(n.node()));
         r.add("Resize", 10, n -> ResizeKernel.scalesInput(n.node()));

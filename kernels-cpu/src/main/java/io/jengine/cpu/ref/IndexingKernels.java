@@ -28,6 +28,10 @@ final class IndexingKernels {
             long axis = n.node().attrInt("axis", 0);
             int outs = n.node().outputs().size();
             boolean byCount = n.node().hasAttr("num_outputs");
+            if (byCount && n.node().attrInt("num_outputs", 0) != outs) {
+                throw new IllegalArgumentException("attribute 'num_outputs' is " + n.node().attrInt("num_outputs", 0)
+                        + " but the node has " + outs + " outputs");
+            }
             return (ctx, in) -> {
                 Tensor s = optionalTensor(in, 1);
                 return split(tensor(in, 0), axis, s == null ? null : s.toLongArray(), outs, byCount);
@@ -48,7 +52,9 @@ final class IndexingKernels {
             DType t = start.dtype();
             double s = start.getDouble(0), l = limit.getDouble(0), d = delta.getDouble(0);
             if (d == 0) throw new IllegalArgumentException("delta is 0");
-            long count = (long) Math.max(0, Math.ceil((l - s) / d));
+            // Integer ranges count exactly: a double cannot hold every int64 distance.
+            long count = t.isFloatingPoint() ? (long) Math.max(0, Math.ceil((l - s) / d))
+                    : Math.max(0, Math.ceilDiv(limit.getLong(0) - start.getLong(0), delta.getLong(0)));
             Tensor out = Tensor.allocate(t, count);
             for (long i = 0; i < count; i++) {
                 if (t.isFloatingPoint()) out.setDouble(i, s + i * d);
@@ -63,6 +69,7 @@ final class IndexingKernels {
                 Tensor kT = optionalTensor(in, 1);
                 long k = kT == null ? 0 : kT.getLong(0);
                 long[] s = x.shape();
+                if (s.length < 2) throw new IllegalArgumentException("input must have rank >= 2, got " + x.describe());
                 long rows = s[s.length - 2], cols = s[s.length - 1];
                 Tensor out = Tensor.allocate(x.dtype(), s);
                 for (long e = 0; e < x.size(); e++) {
@@ -77,6 +84,7 @@ final class IndexingKernels {
             long dt = n.node().attrInt("dtype", -1), k = n.node().attrInt("k", 0);
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
+                if (x.rank() != 2) throw new IllegalArgumentException("input must have rank 2, got " + x.describe());
                 Tensor out = Tensor.allocate(dt < 0 ? x.dtype() : DType.fromOnnx((int) dt), x.shape());
                 long rows = x.dim(0), cols = x.dim(1);
                 for (long i = 0; i < rows; i++) {
@@ -90,10 +98,14 @@ final class IndexingKernels {
             long axisAttr = n.node().attrInt("axis", -1);
             return (ctx, in) -> {
                 Tensor idx = tensor(in, 0), depthT = tensor(in, 1), values = tensor(in, 2);
-                long depth = (long) depthT.getDouble(0);
+                if (values.size() != 2) {
+                    throw new IllegalArgumentException("values must hold [off, on], got " + values.describe());
+                }
+                long depth = (long) KernelSupport.scalarDouble(depthT);
+                if (depth <= 0) throw new IllegalArgumentException("depth must be positive, got " + depth);
                 long[] s = idx.shape();
                 int rank = s.length + 1;
-                int axis = Shapes.normalizeAxis(axisAttr, rank);
+                int axis = Axis.of(axisAttr, rank);
                 long[] out = new long[rank];
                 for (int i = 0, j = 0; i < rank; i++) out[i] = i == axis ? depth : s[j++];
                 Tensor res = Tensor.allocate(values.dtype(), out);
@@ -110,11 +122,14 @@ final class IndexingKernels {
             };
         });
         r.add("DepthToSpace", 1, n -> {
-            long b = n.node().attrInt("blocksize", 0);
-            boolean crd = n.node().attrString("mode", "DCR").equals("CRD");
+            long b = blocksize(n.node());
+            boolean crd = depthMode(n.node());
             return (ctx, in) -> {
-                Tensor x = tensor(in, 0);
+                Tensor x = rank4(tensor(in, 0));
                 long N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), c = C / (b * b);
+                if (C % (b * b) != 0) {
+                    throw new IllegalArgumentException("channels " + C + " are not a multiple of blocksize^2 = " + b * b);
+                }
                 long[] st = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, new long[] {N, c, H * b, W * b}, idx -> {
                     long h = idx[2] / b, bh = idx[2] % b, w = idx[3] / b, bw = idx[3] % b;
@@ -124,11 +139,14 @@ final class IndexingKernels {
             };
         });
         r.add("SpaceToDepth", 1, n -> {
-            long b = n.node().attrInt("blocksize", 0);
-            boolean crd = n.node().attrString("mode", "DCR").equals("CRD");
+            long b = blocksize(n.node());
+            boolean crd = depthMode(n.node());
             return (ctx, in) -> {
-                Tensor x = tensor(in, 0);
+                Tensor x = rank4(tensor(in, 0));
                 long N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
+                if (H % b != 0 || W % b != 0) {
+                    throw new IllegalArgumentException("spatial dims " + H + "x" + W + " are not multiples of blocksize " + b);
+                }
                 long[] st = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, new long[] {N, C * b * b, H / b, W / b}, idx -> {
                     long block = crd ? idx[1] % (b * b) : idx[1] / C, c = crd ? idx[1] / (b * b) : idx[1] % C;
@@ -138,10 +156,25 @@ final class IndexingKernels {
             };
         });
         r.add("ReverseSequence", 10, n -> {
-            int batchAxis = (int) n.node().attrInt("batch_axis", 1), timeAxis = (int) n.node().attrInt("time_axis", 0);
+            long batchAttr = n.node().attrInt("batch_axis", 1), timeAttr = n.node().attrInt("time_axis", 0);
+            if (!((batchAttr == 0 && timeAttr == 1) || (batchAttr == 1 && timeAttr == 0))) {
+                throw new IllegalArgumentException("attributes batch_axis and time_axis must be 0 and 1 in some order, got "
+                        + batchAttr + " and " + timeAttr);
+            }
+            int batchAxis = (int) batchAttr, timeAxis = (int) timeAttr;
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
                 long[] lens = tensor(in, 1).toLongArray();
+                if (x.rank() < 2 || lens.length != x.dim(batchAxis)) {
+                    throw new IllegalArgumentException("sequence_lens has " + lens.length + " entries for input "
+                            + x.describe() + " with batch axis " + batchAxis);
+                }
+                for (long len : lens) {
+                    if (len < 0 || len > x.dim(timeAxis)) {
+                        throw new IllegalArgumentException("sequence_lens entry " + len + " is outside [0, "
+                                + x.dim(timeAxis) + "]");
+                    }
+                }
                 long[] st = Shapes.strides(x.shape());
                 return new Value[] {IndexMapping.gather(x, x.shape(), idx -> {
                     long len = lens[(int) idx[batchAxis]];
@@ -157,8 +190,28 @@ final class IndexingKernels {
         SelectionKernels.register(r);
     }
 
+    private static long blocksize(io.jengine.ir.Node node) {
+        if (!node.hasAttr("blocksize")) throw new IllegalArgumentException("attribute 'blocksize' is required");
+        long b = node.attrInt("blocksize", 0);
+        if (b <= 0) throw new IllegalArgumentException("attribute 'blocksize' must be positive, got " + b);
+        return b;
+    }
+
+    private static boolean depthMode(io.jengine.ir.Node node) {
+        String mode = node.attrString("mode", "DCR");
+        if (!mode.equals("DCR") && !mode.equals("CRD")) {
+            throw new IllegalArgumentException("attribute 'mode' must be DCR or CRD, got '" + mode + "'");
+        }
+        return mode.equals("CRD");
+    }
+
+    private static Tensor rank4(Tensor x) {
+        if (x.rank() != 4) throw new IllegalArgumentException("input must have rank 4 (N,C,H,W), got " + x.describe());
+        return x;
+    }
+
     private static Value[] split(Tensor x, long axisAttr, long[] sizes, int outs, boolean byCount) {
-        int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+        int axis = Axis.of(axisAttr, x.rank());
         long dim = x.dim(axis);
         long[] parts = sizes;
         if (parts == null) {
@@ -173,7 +226,10 @@ final class IndexingKernels {
                 left -= parts[i];
             }
         }
-        if (Arrays.stream(parts).sum() != dim) {
+        if (parts.length != outs) {
+            throw new IllegalArgumentException("split has " + parts.length + " entries for " + outs + " outputs");
+        }
+        if (Arrays.stream(parts).anyMatch(p -> p < 0) || Arrays.stream(parts).sum() != dim) {
             throw new IllegalArgumentException("split sizes " + Arrays.toString(parts) + " do not add up to " + dim);
         }
         Value[] res = new Value[parts.length];
@@ -193,8 +249,16 @@ final class IndexingKernels {
         long[] begin = new long[rank], step = new long[rank], out = s.clone();
         Arrays.fill(step, 1);
         boolean[] seen = new boolean[rank];
+        if (starts == null || ends == null || starts.length != ends.length) {
+            throw new IllegalArgumentException("starts " + Arrays.toString(starts) + " and ends " + Arrays.toString(ends)
+                    + " must be given with equal lengths");
+        }
+        if ((axes != null && axes.length != starts.length) || (steps != null && steps.length != starts.length)) {
+            throw new IllegalArgumentException("axes " + Arrays.toString(axes) + " and steps " + Arrays.toString(steps)
+                    + " must have " + starts.length + " entries like starts");
+        }
         for (int i = 0; i < starts.length; i++) {
-            int ax = Shapes.normalizeAxis(axes == null ? i : axes[i], rank);
+            int ax = Axis.of(axes == null ? i : axes[i], rank);
             if (seen[ax]) throw new IllegalArgumentException("axis " + ax + " is sliced twice");
             seen[ax] = true;
             long st = steps == null ? 1 : steps[i];
@@ -207,9 +271,11 @@ final class IndexingKernels {
                 e = Math.max(0, Math.min(n, e));
                 out[ax] = Math.max(0, Math.ceilDiv(e - b, st));
             } else {
-                b = Math.max(-1, Math.min(n - 1, b));
+                // The spec clamps a backward start into [0, n-1] (numpy would give an empty slice for a start before
+                // the axis; ONNX Runtime follows the spec) and a backward end into [-1, n-1].
+                b = Math.max(0, Math.min(n - 1, b));
                 e = Math.max(-1, Math.min(n - 1, e));
-                out[ax] = Math.max(0, Math.ceilDiv(b - e, -st));
+                out[ax] = n == 0 ? 0 : Math.max(0, Math.ceilDiv(b - e, -st));
             }
             begin[ax] = b;
             step[ax] = st;

@@ -1,7 +1,6 @@
 package io.jengine.cpu.ref;
 
 import io.jengine.runtime.Value;
-import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 
@@ -63,8 +62,5 @@ final class KernelSupport {
         return idx;
     }
 
-    static Value[] outputs(Value... v) { return v; }
-
-    static boolean isFloat(DType t) { return t.isFloatingPoint(); }
 
 }

@@ -60,19 +60,32 @@ final class LinalgKernels {
         if (!bVec) outShape[outShape.length - 1] = n;
         Tensor out = Tensor.allocate(outType == null ? a.dtype() : outType, outShape);
         boolean integer = outType != null || !a.dtype().isFloatingPoint();
-        double[] av = a.toDoubleArray(), bv = b.toDoubleArray();
-        if (aZero != null || bZero != null) {
+        long count = Shapes.size(batch);
+        if (integer) {
+            // integers multiply and add in long, wrapping like C, so int64 products keep every bit
+            long[] av = a.toLongArray(), bv = b.toLongArray();
             subtractZeroPoint(av, aZero, k, true);
             subtractZeroPoint(bv, bZero, n, false);
+            for (long p = 0; p < count; p++) {
+                long ao = aIdx[(int) p] * m * k, bo = bIdx[(int) p] * k * n, oo = p * m * n;
+                for (long i = 0; i < m; i++) {
+                    for (long j = 0; j < n; j++) {
+                        long acc = 0;
+                        for (long t = 0; t < k; t++) acc += av[(int) (ao + i * k + t)] * bv[(int) (bo + t * n + j)];
+                        out.setLong(oo + i * n + j, acc);
+                    }
+                }
+            }
+            return out;
         }
-        long count = Shapes.size(batch);
+        double[] av = a.toDoubleArray(), bv = b.toDoubleArray();
         for (long p = 0; p < count; p++) {
             long ao = aIdx[(int) p] * m * k, bo = bIdx[(int) p] * k * n, oo = p * m * n;
             for (long i = 0; i < m; i++) {
                 for (long j = 0; j < n; j++) {
                     double acc = 0;
                     for (long t = 0; t < k; t++) acc += av[(int) (ao + i * k + t)] * bv[(int) (bo + t * n + j)];
-                    if (integer) out.setLong(oo + i * n + j, (long) acc); else out.setDouble(oo + i * n + j, acc);
+                    out.setDouble(oo + i * n + j, acc);
                 }
             }
         }
@@ -80,16 +93,16 @@ final class LinalgKernels {
     }
 
     /** Zero points: a scalar, or per row of A (length M) / per column of B (length N). */
-    private static void subtractZeroPoint(double[] v, Tensor zp, long cols, boolean perRow) {
+    private static void subtractZeroPoint(long[] v, Tensor zp, long cols, boolean perRow) {
         if (zp == null) return;
         if (zp.size() == 1) {
-            double z = zp.getDouble(0);
+            long z = zp.getLong(0);
             for (int i = 0; i < v.length; i++) v[i] -= z;
             return;
         }
         for (int i = 0; i < v.length; i++) {
             long r = i / cols, c = i % cols;
-            v[i] -= zp.getDouble(perRow ? r % zp.size() : c % zp.size());
+            v[i] -= zp.getLong(perRow ? r % zp.size() : c % zp.size());
         }
     }
 

@@ -53,13 +53,15 @@ final class NormalizationKernels {
             };
         });
         r.add("GroupNormalization", 18, n -> {
-            long groups = n.node().attrInt("num_groups", 1);
+            long groups = n.node().attrInt("num_groups", 0);
+            if (groups <= 0) throw new IllegalArgumentException("attribute num_groups must be positive, got " + groups);
             double eps = n.node().attrFloat("epsilon", 1e-5f);
             boolean perChannel = n.opsetVersion() >= 21;
             return (ctx, in) -> new Value[] {groupNorm(tensor(in, 0), tensor(in, 1), tensor(in, 2), groups, eps, perChannel)};
         });
         r.add("LpNormalization", 1, n -> {
             long axisAttr = n.node().attrInt("axis", -1), p = n.node().attrInt("p", 2);
+            if (p != 1 && p != 2) throw new IllegalArgumentException("attribute p must be 1 or 2, got " + p);
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
                 int axis = Shapes.normalizeAxis(axisAttr, x.rank());
@@ -99,10 +101,14 @@ final class NormalizationKernels {
         r.add("LRN", 1, n -> {
             double alpha = n.node().attrFloat("alpha", 1e-4f), beta = n.node().attrFloat("beta", 0.75f);
             double bias = n.node().attrFloat("bias", 1f);
-            long size = n.node().attrInt("size", 1);
+            long size = n.node().attrInt("size", 0);
+            if (size <= 0) throw new IllegalArgumentException("attribute size must be a positive integer, got " + size);
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
                 long[] s = x.shape();
+                if (s.length < 2) {
+                    throw new IllegalArgumentException("input 0 must be [N, C, ...], got " + Shapes.format(s));
+                }
                 long c = s[1], inner = Shapes.size(Arrays.copyOfRange(s, 2, s.length));
                 Tensor out = Tensor.allocate(x.dtype(), s);
                 long lo = (size - 1) / 2, hi = (size - 1) - lo;
@@ -172,14 +178,8 @@ final class NormalizationKernels {
         long outer = Shapes.size(Arrays.copyOfRange(s, 0, from)), inner = Shapes.size(Arrays.copyOfRange(s, from, s.length));
         Tensor out = Tensor.allocate(x.dtype(), s);
         for (long o = 0; o < outer; o++) {
-            double mean = 0, var = 0;
-            for (long i = 0; i < inner; i++) mean += x.getDouble(o * inner + i);
-            mean /= inner;
-            for (long i = 0; i < inner; i++) {
-                double d = x.getDouble(o * inner + i) - mean;
-                var += d * d;
-            }
-            var /= inner;
+            double[] mv = meanVariance(x, o * inner, inner, true);
+            double mean = mv[0], var = mv[1];
             long ch = o % channels;
             double k = scale.getDouble(ch) / Math.sqrt(var + eps), off = bias.getDouble(ch);
             for (long i = 0; i < inner; i++) out.setDouble(o * inner + i, (x.getDouble(o * inner + i) - mean) * k + off);
@@ -199,16 +199,8 @@ final class NormalizationKernels {
         for (int d = axis; d < s.length; d++) statShape[d] = 1;
         Tensor meanOut = Tensor.allocate(DType.FLOAT32, statShape), invOut = Tensor.allocate(DType.FLOAT32, statShape);
         for (long o = 0; o < outer; o++) {
-            double mean = 0, var = 0;
-            if (!rms) {
-                for (long i = 0; i < inner; i++) mean += x.getDouble(o * inner + i);
-                mean /= inner;
-            }
-            for (long i = 0; i < inner; i++) {
-                double d = x.getDouble(o * inner + i) - mean;
-                var += d * d;
-            }
-            var /= inner;
+            double[] mv = meanVariance(x, o * inner, inner, !rms);
+            double mean = mv[0], var = mv[1];
             double inv = 1 / Math.sqrt(var + eps);
             meanOut.setDouble(o, mean);
             invOut.setDouble(o, inv);
@@ -225,19 +217,18 @@ final class NormalizationKernels {
         long[] s = x.shape();
         long batch = s[0], c = s[1], inner = Shapes.size(Arrays.copyOfRange(s, 2, s.length));
         if (c % groups != 0) throw new IllegalArgumentException(c + " channels cannot form " + groups + " groups");
+        long want = perChannel ? c : groups;
+        if (scale.size() != want || bias.size() != want) {
+            throw new IllegalArgumentException("scale and bias must have " + want + " elements (one per "
+                    + (perChannel ? "channel" : "group") + "), got " + scale.size() + " and " + bias.size());
+        }
         long per = c / groups;
         Tensor out = Tensor.allocate(x.dtype(), s);
         for (long b = 0; b < batch; b++) {
             for (long g = 0; g < groups; g++) {
                 long base = (b * c + g * per) * inner, count = per * inner;
-                double mean = 0, var = 0;
-                for (long i = 0; i < count; i++) mean += x.getDouble(base + i);
-                mean /= count;
-                for (long i = 0; i < count; i++) {
-                    double d = x.getDouble(base + i) - mean;
-                    var += d * d;
-                }
-                var /= count;
+                double[] mv = meanVariance(x, base, count, true);
+                double mean = mv[0], var = mv[1];
                 double inv = 1 / Math.sqrt(var + eps);
                 for (long i = 0; i < count; i++) {
                     long ch = g * per + i / inner;
@@ -247,5 +238,22 @@ final class NormalizationKernels {
             }
         }
         return out;
+    }
+
+    /**
+     * Mean and (biased) variance of {@code count} consecutive elements from {@code offset}, two-pass for accuracy.
+     * Without centering (RMS normalisation) the mean is taken as 0 and the "variance" is the mean square.
+     */
+    static double[] meanVariance(Tensor x, long offset, long count, boolean centered) {
+        double mean = 0, var = 0;
+        if (centered) {
+            for (long i = 0; i < count; i++) mean += x.getDouble(offset + i);
+            mean /= count;
+        }
+        for (long i = 0; i < count; i++) {
+            double d = x.getDouble(offset + i) - mean;
+            var += d * d;
+        }
+        return new double[] {mean, var / count};
     }
 }

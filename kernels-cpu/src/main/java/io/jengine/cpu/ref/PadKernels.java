@@ -17,14 +17,14 @@ final class PadKernels {
         r.add("Pad", 1, n -> {
             long[] pads = n.node().attrInts(n.node().hasAttr("pads") ? "pads" : "paddings", new long[0]);
             double value = n.node().attrFloat("value", 0f);
-            String mode = n.node().attrString("mode", "constant");
+            String mode = checkMode(n.node().attrString("mode", "constant"));
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
                 return new Value[] {pad(x, pads, null, Tensor.fromDoubles(x.dtype(), new long[0], new double[] {value}), mode)};
             };
         });
         r.add("Pad", 11, n -> {
-            String mode = n.node().attrString("mode", "constant");
+            String mode = checkMode(n.node().attrString("mode", "constant"));
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0), value = optionalTensor(in, 2), axes = optionalTensor(in, 3);
                 return new Value[] {pad(x, tensor(in, 1).toLongArray(), axes == null ? null : axes.toLongArray(),
@@ -37,9 +37,13 @@ final class PadKernels {
                 Tensor x = tensor(in, 0);
                 long[] shape = tensor(in, 1).toLongArray();
                 int rank = x.rank();
+                int expected = axesAttr == null ? rank : axesAttr.length;
+                if (shape.length != expected) {
+                    throw new IllegalArgumentException("shape has " + shape.length + " entries, expected " + expected);
+                }
                 long[] pads = new long[2 * rank];
                 for (int i = 0; i < shape.length; i++) {
-                    int ax = Shapes.normalizeAxis(axesAttr == null ? i : axesAttr[i], rank);
+                    int ax = Axis.of(axesAttr == null ? i : axesAttr[i], rank);
                     long diff = shape[i] - x.dim(ax);
                     // Cropping takes the extra element from the start, padding puts it at the end (as the spec's reference).
                     if (diff >= 0) { pads[ax] = diff / 2; pads[ax + rank] = diff - diff / 2; }
@@ -48,6 +52,14 @@ final class PadKernels {
                 return new Value[] {pad(x, pads, null, null, "constant")};
             };
         });
+    }
+
+    private static String checkMode(String mode) {
+        return switch (mode) {
+            case "constant", "reflect", "edge", "wrap" -> mode;
+            default -> throw new IllegalArgumentException(
+                    "attribute 'mode' must be constant, reflect, edge or wrap, got '" + mode + "'");
+        };
     }
 
     static Tensor pad(Tensor x, long[] padsIn, long[] axes, Tensor value, String mode) {
@@ -63,7 +75,7 @@ final class PadKernels {
                 throw new IllegalArgumentException("pads has " + padsIn.length + " entries for " + axes.length + " axes");
             }
             for (int i = 0; i < axes.length; i++) {
-                int ax = Shapes.normalizeAxis(axes[i], rank);
+                int ax = Axis.of(axes[i], rank);
                 pads[ax] = padsIn[i];
                 pads[ax + rank] = padsIn[i + axes.length];
             }

@@ -11,8 +11,8 @@ import io.jengine.tensor.Tensor;
 import io.jengine.tensor.UnsupportedDTypeException;
 
 /**
- * QuantizeLinear, DequantizeLinear (per tensor, per axis, blocked), DynamicQuantizeLinear, QLinearMatMul and
- * QLinearConv. Rounding is half to even and results saturate to the integer type's range, as ONNX specifies.
+ * QuantizeLinear, DequantizeLinear (per tensor, per axis, blocked), DynamicQuantizeLinear and QLinearMatMul
+ * (QLinearConv is with the convolutions). Rounding is half to even and results saturate to the integer type's range, as ONNX specifies.
  */
 final class QuantizationKernels {
     private QuantizationKernels() {}
@@ -29,7 +29,8 @@ final class QuantizationKernels {
                 Tensor y = Tensor.allocate(out, x.shape());
                 for (long e = 0; e < x.size(); e++) {
                     long s = si.of(e);
-                    double q = Math.rint(x.getDouble(e) / scale.getDouble(s)) + (zp == null ? 0 : zp.getDouble(s));
+                    double q = Math.rint(quotient(x.getDouble(e), scale.getDouble(s), x.dtype()))
+                            + (zp == null ? 0 : zp.getDouble(s));
                     y.setLong(e, saturate(q, out));
                 }
                 return new Value[] {y};
@@ -78,22 +79,6 @@ final class QuantizationKernels {
                     dequantize(b, bScale, bZp, b.rank() - 1), null, null, null);
             return new Value[] {requantize(acc, yScale, yZp)};
         });
-        r.add("QLinearConv", 10, n -> (ctx, in) -> {
-            Tensor x = tensor(in, 0), xScale = tensor(in, 1), xZp = tensor(in, 2);
-            Tensor w = tensor(in, 3), wScale = tensor(in, 4), wZp = tensor(in, 5);
-            Tensor yScale = tensor(in, 6), yZp = tensor(in, 7), bias = optionalTensor(in, 8);
-            Tensor xf = dequantize(x, xScale, xZp, 1), wf = dequantize(w, wScale, wZp, 0);
-            Tensor bf = null;
-            if (bias != null) {
-                // int32 bias is quantized with scale x_scale * w_scale (per output channel), zero point 0.
-                bf = Tensor.allocate(DType.FLOAT64, bias.size());
-                for (long c = 0; c < bias.size(); c++) {
-                    bf.setDouble(c, bias.getDouble(c) * xScale.getDouble(0) * wScale.getDouble(wScale.size() == 1 ? 0 : c));
-                }
-            }
-            Tensor acc = ConvKernels.conv(n.node(), xf, wf, bf, null, null, null);
-            return new Value[] {requantize(acc, yScale, yZp)};
-        });
     }
 
     /** Where the scale of element e is: per tensor, per axis, or per block along the axis. */
@@ -110,6 +95,27 @@ final class QuantizationKernels {
             this.scaleStrides = Shapes.strides(scaleShape);
             this.axis = Shapes.size(scaleShape) == 1 ? -1 : Shapes.normalizeAxis(axisAttr, shape.length);
             this.block = block;
+            if (axis >= 0) check(shape, scaleShape);
+        }
+
+        /** Rejects a scale whose shape does not fit the per-axis or blocked layout, instead of indexing past it. */
+        private void check(long[] shape, long[] scaleShape) {
+            boolean ok;
+            if (block <= 0) {
+                ok = scaleShape.length == 1 && scaleShape[0] == shape[axis];
+            } else {
+                ok = scaleShape.length == shape.length;
+                for (int d = 0; ok && d < shape.length; d++) {
+                    long want = d == axis ? (shape[d] + block - 1) / block : shape[d];
+                    ok = scaleShape[d] == want;
+                }
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("input 1 (scale) has shape " + Shapes.format(scaleShape)
+                        + ", which fits neither per-tensor nor " + (block <= 0 ? "per-axis" : "blocked (block_size "
+                        + block + ")") + " quantization of an input of shape " + Shapes.format(shape) + " along axis "
+                        + axis);
+            }
         }
 
         long of(long e) {
@@ -122,6 +128,15 @@ final class QuantizationKernels {
             }
             return off;
         }
+    }
+
+    /**
+     * x / scale rounded to float32 unless x is float64: the specification computes it in the input's precision, and
+     * a double quotient just below a .5 tie (0.5 / (5f / 255f) = 25.4999991) would round the other way.
+     */
+    static double quotient(double x, double scale, DType xType) {
+        double q = x / scale;
+        return xType == DType.FLOAT64 ? q : (float) q;
     }
 
     /** (q - zp) * scale in float64, the scale per tensor or per channel along {@code axis}. */

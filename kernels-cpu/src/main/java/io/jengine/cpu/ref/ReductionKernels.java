@@ -61,7 +61,8 @@ final class ReductionKernels {
         long outN = Shapes.size(kept);
         long count = x.size() / Math.max(outN, 1);
         if (outN == 0) count = 0;
-        boolean floats = x.dtype().isFloatingPoint();
+        // log/sqrt reductions of integers follow numpy: computed in double, then truncated to the integer type
+        boolean floats = x.dtype().isFloatingPoint() || op == Op.L2 || op == Op.LOG_SUM || op == Op.LOG_SUM_EXP;
         double[] acc = new double[(int) outN];
         long[] lacc = new long[(int) outN];
         double init = switch (op) {
@@ -78,12 +79,14 @@ final class ReductionKernels {
             default -> 0;
         };
         Arrays.fill(lacc, linit);
+        boolean unsigned64 = x.dtype() == DType.UINT64;
         double[] shift = new double[(int) outN];
         if (op == Op.LOG_SUM_EXP && floats) {
             Arrays.fill(shift, Double.NEGATIVE_INFINITY);
             forEach(x, red, ks, (o, e) -> shift[o] = Math.max(shift[o], x.getDouble(e)));
             for (int o = 0; o < outN; o++) if (Double.isInfinite(shift[o])) shift[o] = 0;
         }
+        boolean unsigned = x.dtype().isUnsigned();
         forEach(x, red, ks, (o, e) -> {
             if (floats) {
                 double v = x.getDouble(e);
@@ -100,10 +103,11 @@ final class ReductionKernels {
                 long v = x.getLong(e);
                 lacc[o] = switch (op) {
                     case SUM, MEAN, LOG_SUM, LOG_SUM_EXP -> lacc[o] + v;
-                    case MAX -> Math.max(lacc[o], v);
-                    case MIN -> Math.min(lacc[o], v);
+                    // uint64 values above 2^63 read as negative longs, so they compare unsigned
+                    case MAX -> unsigned64 ? (Long.compareUnsigned(v, lacc[o]) > 0 ? v : lacc[o]) : Math.max(lacc[o], v);
+                    case MIN -> unsigned64 ? (Long.compareUnsigned(v, lacc[o]) < 0 ? v : lacc[o]) : Math.min(lacc[o], v);
                     case PROD -> lacc[o] * v;
-                    case L1 -> lacc[o] + Math.abs(v);
+                    case L1 -> lacc[o] + (unsigned ? v : Math.abs(v)); // a uint64 >= 2^63 is a negative long
                     case L2, SUM_SQUARE -> lacc[o] + v * v;
                 };
             }
@@ -169,6 +173,7 @@ final class ReductionKernels {
             case UINT8 -> 0xFF;
             case UINT16 -> 0xFFFF;
             case UINT32 -> 0xFFFFFFFFL;
+            case UINT64 -> -1L;
             default -> Long.MAX_VALUE;
         };
     }

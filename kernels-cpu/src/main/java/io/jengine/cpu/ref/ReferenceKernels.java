@@ -27,6 +27,9 @@ public final class ReferenceKernels {
         RandomKernels.register(r);
         RecurrentKernels.register(r);
         AttentionKernels.register(r);
+        FusedKernels.register(r);
+        ScaledDotProductAttentionKernel.register(r);
+        ElementwiseChainKernel.register(r);
         return r;
     }
 }

@@ -9,7 +9,6 @@ import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,25 @@ final class SelectionKernels {
                 : Long.compare(t.getLong(a), t.getLong(b));
     }
 
+    /**
+     * Order of two candidates for TopK: better value first, ties by lower index (elements are visited in index order
+     * and the sort is stable). As ONNX's reference, NaN ranks after every number whether largest or smallest is asked,
+     * and -0.0 ties with 0.0.
+     */
+    private static int topKOrder(Tensor x, long a, long b, boolean largest) {
+        if (x.dtype().isFloatingPoint()) {
+            double va = x.getDouble(a), vb = x.getDouble(b);
+            boolean na = Double.isNaN(va), nb = Double.isNaN(vb);
+            if (na || nb) return Boolean.compare(na, nb);
+            int c = va < vb ? -1 : va > vb ? 1 : 0;
+            return largest ? -c : c;
+        }
+        int c = compare(x, a, b);
+        return largest ? -c : c;
+    }
+
     private static Value[] topK(Tensor x, long k, long axisAttr, boolean largest, boolean sorted) {
-        int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+        int axis = Axis.of(axisAttr, x.rank());
         long[] s = x.shape();
         long dim = s[axis];
         if (k < 0 || k > dim) throw new IllegalArgumentException("k = " + k + " is outside [0, " + dim + "]");
@@ -58,8 +74,7 @@ final class SelectionKernels {
                 long base = o * dim * inner + i;
                 List<Long> order = new ArrayList<>();
                 for (long j = 0; j < dim; j++) order.add(j);
-                Comparator<Long> byValue = (a, b) -> compare(x, base + a * inner, base + b * inner);
-                order.sort((largest ? byValue.reversed() : byValue).thenComparing(Comparator.naturalOrder()));
+                order.sort((a, b) -> topKOrder(x, base + a * inner, base + b * inner, largest));
                 for (long j = 0; j < k; j++) {
                     long src = order.get((int) j);
                     long dst = o * k * inner + j * inner + i;
@@ -76,7 +91,7 @@ final class SelectionKernels {
         boolean keep = node.attrInt("keepdims", 1) != 0, last = node.attrInt("select_last_index", 0) != 0;
         return (ctx, in) -> {
             Tensor x = tensor(in, 0);
-            int axis = Shapes.normalizeAxis(axisAttr, x.rank());
+            int axis = Axis.of(axisAttr, x.rank());
             long[] s = x.shape();
             long dim = s[axis], inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
             long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));
@@ -87,8 +102,7 @@ final class SelectionKernels {
                 for (long i = 0; i < inner; i++) {
                     long base = o * dim * inner + i, best = 0;
                     for (long j = 1; j < dim; j++) {
-                        int c = compare(x, base + j * inner, base + best * inner);
-                        if (max ? c > 0 || (last && c == 0) : c < 0 || (last && c == 0)) best = j;
+                        if (beats(x, base + j * inner, base + best * inner, max, last)) best = j;
                     }
                     out.setLong(o * inner + i, best);
                 }
@@ -102,9 +116,24 @@ final class SelectionKernels {
         };
     }
 
+    /**
+     * Whether element {@code a} replaces the best-so-far {@code b} in an arg-max/min scan. As numpy, NaN counts as the
+     * extreme for both (the first NaN wins, or the last one with select_last_index) and -0.0 equals 0.0.
+     */
+    private static boolean beats(Tensor x, long a, long b, boolean max, boolean last) {
+        if (x.dtype().isFloatingPoint()) {
+            double va = x.getDouble(a), vb = x.getDouble(b);
+            if (Double.isNaN(va)) return last || !Double.isNaN(vb);
+            if (Double.isNaN(vb)) return false;
+            return (max ? va > vb : va < vb) || (last && va == vb);
+        }
+        int c = compare(x, a, b);
+        return (max ? c > 0 : c < 0) || (last && c == 0);
+    }
+
     private static Value[] unique(Tensor x, Long axisAttr, boolean sorted) {
         Tensor src = axisAttr == null ? x.reshape(x.size()) : x;
-        int axis = axisAttr == null ? 0 : Shapes.normalizeAxis(axisAttr, x.rank());
+        int axis = axisAttr == null ? 0 : Axis.of(axisAttr, x.rank());
         long[] s = src.shape();
         long dim = s[axis], inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
         long outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));
@@ -116,8 +145,7 @@ final class SelectionKernels {
             for (long o = 0; o < outer; o++) {
                 for (long i = 0; i < inner; i++) {
                     long e = (o * dim + j) * inner + i;
-                    key.add(src.dtype() == DType.STRING ? src.getString(e)
-                            : src.dtype().isFloatingPoint() ? (Object) src.getDouble(e) : (Object) src.getLong(e));
+                    key.add(keyElement(src, e));
                 }
             }
             long[] info = seen.get(key);
@@ -147,14 +175,24 @@ final class SelectionKernels {
             for (long o = 0; o < outer; o++) {
                 for (long i = 0; i < inner; i++) {
                     long e = (o * dim + j) * inner + i;
-                    key.add(src.dtype() == DType.STRING ? src.getString(e)
-                            : src.dtype().isFloatingPoint() ? (Object) src.getDouble(e) : (Object) src.getLong(e));
+                    key.add(keyElement(src, e));
                 }
             }
             inverse.setLong(j, position.get(key));
         }
         Tensor y = GatherScatterKernels.take(src, firstIdx, axis);
         return new Value[] {y, first, inverse, counts};
+    }
+
+    /**
+     * One element as a comparable, equality-consistent key: -0.0 folds into 0.0 (numpy counts them as one value) while
+     * NaNs stay equal to each other; uint64 gets its sign bit flipped so that signed order is unsigned order.
+     */
+    private static Object keyElement(Tensor t, long e) {
+        DType d = t.dtype();
+        if (d == DType.STRING) return t.getString(e);
+        if (d.isFloatingPoint()) return t.getDouble(e) + 0.0;
+        return d == DType.UINT64 ? t.getLong(e) ^ Long.MIN_VALUE : t.getLong(e);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

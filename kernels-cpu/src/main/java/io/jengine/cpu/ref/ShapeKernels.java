@@ -100,23 +100,21 @@ final class ShapeKernels {
             long[] st = Shapes.broadcastStrides(x.shape(), target);
             return new Value[] {IndexMapping.gather(x, target, idx -> IndexMapping.offset(idx, st), null)};
         });
-        r.add("Tile", 6, n -> (ctx, in) -> {
+        // Tile-1 repeats along one axis given as an input; Tile-6 takes one repeat count per axis.
+        r.add("Tile", 1, n -> (ctx, in) -> {
             Tensor x = tensor(in, 0);
-            long[] reps = tensor(in, 1).toLongArray();
-            if (reps.length != x.rank()) {
-                throw new IllegalArgumentException("repeats has " + reps.length + " entries, input has rank " + x.rank());
-            }
-            long[] s = x.shape(), out = new long[s.length], st = Shapes.strides(s);
-            for (int i = 0; i < s.length; i++) out[i] = s[i] * reps[i];
-            return new Value[] {IndexMapping.gather(x, out, idx -> {
-                long o = 0;
-                for (int d = 0; d < idx.length; d++) o += (idx[d] % s[d]) * st[d];
-                return o;
-            }, null)};
+            long[] reps = new long[x.rank()];
+            Arrays.fill(reps, 1);
+            reps[Axis.of(KernelSupport.scalarLong(tensor(in, 2)), x.rank())] = KernelSupport.scalarLong(tensor(in, 1));
+            return new Value[] {tile(x, reps)};
         });
+        r.add("Tile", 6, n -> (ctx, in) -> new Value[] {tile(tensor(in, 0), tensor(in, 1).toLongArray())});
         r.add("ConstantOfShape", 9, n -> {
             Tensor v = n.node().attrTensor("value");
             Tensor fill = v == null ? Tensor.allocate(DType.FLOAT32) : v;
+            if (fill.size() != 1) {
+                throw new IllegalArgumentException("attribute 'value' must hold one element, got " + fill.describe());
+            }
             return (ctx, in) -> {
                 long[] shape = tensor(in, 0).toLongArray();
                 Tensor out = Tensor.allocate(fill.dtype(), shape);
@@ -124,18 +122,9 @@ final class ShapeKernels {
                 return new Value[] {out};
             };
         });
-        r.add("Dropout", 1, n -> (ctx, in) -> {
-            Tensor x = tensor(in, 0);
-            Tensor training = optionalTensor(in, 2);
-            Tensor ratio = optionalTensor(in, 1);
-            boolean train = training != null && training.getLong(0) != 0;
-            if (train && (ratio == null || ratio.getDouble(0) != 0)) {
-                throw new IllegalArgumentException("training mode with a non-zero ratio is random: not supported at inference");
-            }
-            Tensor mask = Tensor.allocate(DType.BOOL, x.shape());
-            for (long i = 0; i < mask.size(); i++) mask.setLong(i, 1);
-            return new Value[] {x.copy(), mask};
-        });
+        r.add("Dropout", 1, n -> DropoutKernel.inference(n.node(), n.opsetVersion()));
+        r.add("Dropout", 12, n -> DropoutKernel.training(n.node()));
+        r.add("TensorScatter", 24, n -> TensorScatterKernel.create(n.node()));
         IndexingKernels.register(r);
     }
 
@@ -157,6 +146,22 @@ final class ShapeKernels {
         }
         throw new IllegalArgumentException("Constant needs one of the attributes value, value_float(s), value_int(s), "
                 + "value_string(s), sparse_value");
+    }
+
+    static Tensor tile(Tensor x, long[] reps) {
+        if (reps.length != x.rank()) {
+            throw new IllegalArgumentException("repeats has " + reps.length + " entries, input has rank " + x.rank());
+        }
+        long[] s = x.shape(), out = new long[s.length], st = Shapes.strides(s);
+        for (int i = 0; i < s.length; i++) {
+            if (reps[i] < 0) throw new IllegalArgumentException("repeats " + Arrays.toString(reps) + " has a negative entry");
+            out[i] = s[i] * reps[i];
+        }
+        return IndexMapping.gather(x, out, idx -> {
+            long o = 0;
+            for (int d = 0; d < idx.length; d++) o += (idx[d] % s[d]) * st[d];
+            return o;
+        }, null);
     }
 
     static Tensor reshape(Tensor x, long[] target, boolean allowZero) {
@@ -195,7 +200,7 @@ final class ShapeKernels {
             for (int i = 0; i < s.length; i++) drop[i] = s[i] == 1;
         } else {
             for (long a : axes) {
-                int ax = Shapes.normalizeAxis(a, s.length);
+                int ax = Axis.of(a, s.length);
                 if (s[ax] != 1) throw new IllegalArgumentException("cannot squeeze axis " + a + " of size " + s[ax]);
                 drop[ax] = true;
             }
@@ -211,7 +216,7 @@ final class ShapeKernels {
         int rank = s.length + axes.length;
         boolean[] ins = new boolean[rank];
         for (long a : axes) {
-            int ax = Shapes.normalizeAxis(a, rank);
+            int ax = Axis.of(a, rank);
             if (ins[ax]) throw new IllegalArgumentException("axes " + Arrays.toString(axes) + " repeat axis " + ax);
             ins[ax] = true;
         }
@@ -231,7 +236,7 @@ final class ShapeKernels {
         long[] s = x.shape(), st = Shapes.strides(s), out = new long[rank], pst = new long[rank];
         boolean[] seen = new boolean[rank];
         for (int i = 0; i < rank; i++) {
-            int p = Shapes.normalizeAxis(perm[i], rank);
+            int p = Axis.of(perm[i], rank);
             if (seen[p]) throw new IllegalArgumentException("perm " + Arrays.toString(perm) + " is not a permutation");
             seen[p] = true;
             out[i] = s[p];
@@ -243,7 +248,7 @@ final class ShapeKernels {
     static Tensor concat(List<Tensor> xs, long axisAttr) {
         Tensor first = xs.getFirst();
         int rank = first.rank();
-        int axis = Shapes.normalizeAxis(axisAttr, rank);
+        int axis = Axis.of(axisAttr, rank);
         long[] out = first.shape();
         long total = 0;
         for (Tensor t : xs) {
@@ -273,9 +278,16 @@ final class ShapeKernels {
         return result;
     }
 
+    /** A new value equal to {@code v}: tensors are copied, sequences and optionals are rebuilt around copies. */
     static Value identityOf(Value v) {
+        if (v == null) throw new IllegalArgumentException("input 0 is required");
         if (v instanceof Tensor t) return t.copy();
-        if (v instanceof TensorSequence || v instanceof OptionalValue) return v;
-        throw new IllegalArgumentException("unsupported value " + v.describe());
+        if (v instanceof TensorSequence seq) {
+            return new TensorSequence(seq.elementType(), seq.tensors().stream().map(Tensor::copy).toList());
+        }
+        if (v instanceof OptionalValue opt) {
+            return new OptionalValue(opt.elementType(), opt.isPresent() ? identityOf(opt.content()) : null);
+        }
+        throw new IllegalArgumentException("input 0 has an unsupported kind: " + v.describe());
     }
 }

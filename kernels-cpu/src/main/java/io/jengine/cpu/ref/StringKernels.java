@@ -22,6 +22,10 @@ final class StringKernels {
     static void register(KernelRegistry r) {
         r.add("StringNormalizer", 10, n -> {
             String action = n.node().attrString("case_change_action", "NONE");
+            if (!List.of("NONE", "LOWER", "UPPER").contains(action)) {
+                throw new IllegalArgumentException("attribute case_change_action must be NONE, LOWER or UPPER, got '"
+                        + action + "'");
+            }
             boolean caseSensitive = n.node().attrInt("is_case_sensitive", 0) != 0;
             List<String> stop = n.node().attrStrings("stopwords", List.of());
             Locale locale = Locale.forLanguageTag(n.node().attrString("locale", "en-US").replace('_', '-'));
@@ -29,6 +33,10 @@ final class StringKernels {
             for (String s : stop) stopSet.add(caseSensitive ? s : s.toLowerCase(locale));
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
+                if (x.dtype() != DType.STRING || !(x.rank() == 1 || (x.rank() == 2 && x.dim(0) == 1))) {
+                    throw new IllegalArgumentException("input 0 must be a string tensor of shape [C] or [1, C], got "
+                            + x.describe());
+                }
                 List<String> kept = new ArrayList<>();
                 for (String s : x.toStringArray()) {
                     if (stopSet.contains(caseSensitive ? s : s.toLowerCase(locale))) continue;
@@ -44,7 +52,7 @@ final class StringKernels {
             };
         });
         r.add("StringConcat", 20, n -> (ctx, in) -> {
-            Tensor a = tensor(in, 0), b = tensor(in, 1);
+            Tensor a = stringTensor(in, 0), b = stringTensor(in, 1);
             return new Value[] {Broadcasting.map(DType.STRING, (o, e, i) ->
                     o.setString(e, a.getString(i[0]) + b.getString(i[1])), a, b)};
         });
@@ -58,7 +66,7 @@ final class StringKernels {
                         + e.getDescription());
             }
             return (ctx, in) -> {
-                Tensor x = tensor(in, 0);
+                Tensor x = stringTensor(in, 0);
                 Tensor out = Tensor.allocate(DType.BOOL, x.shape());
                 for (long e = 0; e < x.size(); e++) out.setLong(e, p.matcher(x.getString(e)).matches() ? 1 : 0);
                 return new Value[] {out};
@@ -68,7 +76,7 @@ final class StringKernels {
             String delim = n.node().attrString("delimiter", "");
             long maxSplit = n.node().attrInt("maxsplit", -1);
             return (ctx, in) -> {
-                Tensor x = tensor(in, 0);
+                Tensor x = stringTensor(in, 0);
                 List<List<String>> parts = new ArrayList<>();
                 int width = 0;
                 for (long e = 0; e < x.size(); e++) {
@@ -91,6 +99,19 @@ final class StringKernels {
         TfIdfKernel.register(r);
     }
 
+    private static Tensor stringTensor(Value[] in, int i) {
+        Tensor t = tensor(in, i);
+        if (t.dtype() != DType.STRING) {
+            throw new IllegalArgumentException("input " + i + " must be a string tensor, got " + t.describe());
+        }
+        return t;
+    }
+
+    /** Python's str.isspace for one character: Java's whitespace plus the no-break spaces and NEL. */
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+    }
+
     /** Python's str.split: on whitespace runs when the delimiter is empty, else on every delimiter occurrence. */
     static List<String> split(String s, String delim, long maxSplit) {
         List<String> out = new ArrayList<>();
@@ -98,14 +119,14 @@ final class StringKernels {
         if (delim.isEmpty()) {
             int i = 0, len = s.length();
             while (i < len) {
-                while (i < len && Character.isWhitespace(s.charAt(i))) i++;
+                while (i < len && isSpace(s.charAt(i))) i++;
                 if (i >= len) break;
                 if (out.size() == limit) {
-                    out.add(s.substring(i).stripTrailing());
+                    out.add(s.substring(i)); // as Python: the rest keeps its trailing whitespace
                     break;
                 }
                 int j = i;
-                while (j < len && !Character.isWhitespace(s.charAt(j))) j++;
+                while (j < len && !isSpace(s.charAt(j))) j++;
                 out.add(s.substring(i, j));
                 i = j;
             }

@@ -6,8 +6,10 @@ import io.jengine.ir.Node;
 import io.jengine.runtime.Value;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
+import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ final class TfIdfKernel {
             long[] poolInts = node.attrInts("pool_int64s", null);
             List<String> poolStrings = node.attrStrings("pool_strings", null);
             int poolSize = poolInts != null ? poolInts.length : poolStrings == null ? 0 : poolStrings.size();
+            validate(mode, minN, maxN, maxSkip, counts, indexes, poolInts != null || poolStrings != null, poolSize);
             // Pool n-grams (as lists of items) -> output column.
             Map<List<Object>, Long> grams = new HashMap<>();
             int k = 0;
@@ -45,8 +48,21 @@ final class TfIdfKernel {
             long width = 0;
             for (long i : indexes) width = Math.max(width, i + 1);
             long cols = width;
+            if (weights != null && weights.length < cols) {
+                throw new IllegalArgumentException("attribute weights has " + weights.length + " entries, the output "
+                        + "has " + cols + " columns");
+            }
+            boolean stringPool = poolStrings != null;
             return (ctx, in) -> {
                 Tensor x = tensor(in, 0);
+                if (x.rank() > 2) {
+                    throw new IllegalArgumentException("input 0 must be 1-D or 2-D, got shape " + Shapes.format(x.shape()));
+                }
+                if ((x.dtype() == DType.STRING) != stringPool
+                        || (x.dtype() != DType.STRING && x.dtype() != DType.INT32 && x.dtype() != DType.INT64)) {
+                    throw new IllegalArgumentException("input 0 has element type " + x.dtype() + ", expected "
+                            + (stringPool ? "string (the pool is pool_strings)" : "int32 or int64 (the pool is pool_int64s)"));
+                }
                 long rows = x.rank() == 2 ? x.dim(0) : 1, len = x.rank() == 2 ? x.dim(1) : x.size();
                 Tensor out = Tensor.allocate(DType.FLOAT32, x.rank() == 2 ? new long[] {rows, cols} : new long[] {cols});
                 for (long row = 0; row < rows; row++) {
@@ -70,7 +86,7 @@ final class TfIdfKernel {
                             case "TF" -> tf[c];
                             case "IDF" -> tf[c] > 0 ? w : 0;
                             case "TFIDF" -> tf[c] * w;
-                            default -> throw new IllegalArgumentException("mode must be TF, IDF or TFIDF, got '" + mode + "'");
+                            default -> throw new IllegalStateException("mode was validated");
                         };
                         out.setDouble(row * cols + c, v);
                     }
@@ -78,5 +94,35 @@ final class TfIdfKernel {
                 return new Value[] {out};
             };
         });
+    }
+
+    /** Rejects attribute combinations that would otherwise index outside the pool or the output. */
+    private static void validate(String mode, int minN, int maxN, int maxSkip, long[] counts, long[] indexes,
+                                 boolean hasPool, int poolSize) {
+        if (!mode.equals("TF") && !mode.equals("IDF") && !mode.equals("TFIDF")) {
+            throw new IllegalArgumentException("attribute mode must be TF, IDF or TFIDF, got '" + mode + "'");
+        }
+        if (minN < 1 || maxN < minN) {
+            throw new IllegalArgumentException("attributes min_gram_length and max_gram_length must satisfy 1 <= min "
+                    + "<= max, got " + minN + " and " + maxN);
+        }
+        if (maxSkip < 0) throw new IllegalArgumentException("attribute max_skip_count must be >= 0, got " + maxSkip);
+        if (!hasPool) throw new IllegalArgumentException("one of the attributes pool_int64s, pool_strings is required");
+        long grams = 0;
+        for (int g = 0; g < counts.length; g++) {
+            long end = g + 1 < counts.length ? counts[g + 1] : poolSize;
+            if (counts[g] < 0 || counts[g] > end || end > poolSize) {
+                throw new IllegalArgumentException("attribute ngram_counts " + Arrays.toString(counts)
+                        + " must be non-decreasing start offsets within the pool of " + poolSize);
+            }
+            grams += (end - counts[g]) / (g + 1);
+        }
+        if (indexes.length != grams) {
+            throw new IllegalArgumentException("attribute ngram_indexes has " + indexes.length + " entries, the pool "
+                    + "holds " + grams + " n-grams");
+        }
+        for (long i : indexes) {
+            if (i < 0) throw new IllegalArgumentException("attribute ngram_indexes has a negative index " + i);
+        }
     }
 }

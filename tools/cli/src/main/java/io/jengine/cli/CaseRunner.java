@@ -32,8 +32,12 @@ final class CaseRunner {
     private static final Set<String> SKIPPED_DOMAINS = Set.of("ai.onnx.ml", "ai.onnx.preview.training");
 
     private final Backends backends;
+    private final BuildOptions build;
 
-    CaseRunner(Backends backends) { this.backends = backends; }
+    CaseRunner(Backends backends, BuildOptions build) {
+        this.backends = backends;
+        this.build = build;
+    }
 
     CaseResult run(ConformanceCase c) {
         String op = c.name();
@@ -46,7 +50,7 @@ final class CaseRunner {
                             "domain " + n.domain() + " is not supported");
                 }
             }
-            Engine engine = Engine.of(model, backends);
+            Engine engine = Engine.of(build.optimize(model, new io.jengine.opt.OptimizationReport()), backends);
             double maxAbs = 0, maxRel = 0;
             for (Path ds : c.dataSets()) {
                 Comparison worst = runDataSet(engine, ds);
@@ -91,6 +95,10 @@ final class CaseRunner {
             ValueInfo o = g.outputs().get(i);
             Value want = ValueFiles.read(outFiles.get(i), o.type());
             Comparison c = Comparison.of(want, out.get(o.name()));
+            String typeError = StaticTypeCheck.mismatch(g.typeOf(o.name()), out.get(o.name()));
+            if (c.matches() && typeError != null) {
+                return new Comparison(false, c.maxAbsError(), c.maxRelError(), "output '" + o.name() + "': " + typeError);
+            }
             if (!c.matches()) return new Comparison(false, c.maxAbsError(), c.maxRelError(),
                     "output '" + o.name() + "': " + c.mismatch());
             worst = new Comparison(true, Math.max(worst.maxAbsError(), c.maxAbsError()),

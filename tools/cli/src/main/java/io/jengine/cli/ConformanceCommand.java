@@ -48,6 +48,9 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Cases run concurrently (default: available processors).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @picocli.CommandLine.Mixin
+    BuildOptions build = new BuildOptions();
+
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Per-case time limit (default ${DEFAULT-VALUE}).")
     int timeoutSeconds = 120;
 
@@ -67,12 +70,18 @@ final class ConformanceCommand implements Callable<Integer> {
         if (writePassed != null) Files.write(writePassed, report.passedNames());
         int status = 0;
         if (!expected.isEmpty()) {
-            List<String> regressions = report.notPassing(expected);
+            // With --filter only the selected part of the list is checked; without it, a listed case that is missing
+            // from the directories counts as not passing.
+            Set<String> checked = new TreeSet<>();
+            for (String name : expected) if (filter == null || filter.matcher(name).find()) checked.add(name);
+            List<String> regressions = report.notPassing(checked);
             if (!regressions.isEmpty()) {
-                out.println(regressions.size() + " expected case(s) did not pass: " + String.join(", ", regressions));
+                List<String> shown = regressions.subList(0, Math.min(50, regressions.size()));
+                out.println(regressions.size() + " expected case(s) did not pass: " + String.join(", ", shown)
+                        + (regressions.size() > shown.size() ? ", ..." : ""));
                 status = 1;
             } else {
-                out.println("all " + expected.size() + " expected cases passed");
+                out.println("all " + checked.size() + " expected cases passed");
             }
         }
         out.println(report.totalsLine());
@@ -80,7 +89,7 @@ final class ConformanceCommand implements Callable<Integer> {
     }
 
     private List<CaseResult> runAll(List<ConformanceCase> cases) throws InterruptedException {
-        CaseRunner runner = new CaseRunner(Backends.discover());
+        CaseRunner runner = new CaseRunner(Backends.discover(), build);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(null, r, "conformance", 512L << 20);
             t.setDaemon(true); // a case stuck past its time limit must not keep the JVM alive

@@ -31,6 +31,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing files in the output directory.")
     boolean overwrite;
 
+    @picocli.CommandLine.Mixin
+    BuildOptions build = new BuildOptions();
+
+    @Option(names = "--profile", description = "Print time per op type and the slowest nodes.")
+    boolean profile;
+
     @Option(names = "--labels", paramLabel = "FILE.npy",
             description = "Integer class labels: print the predicted class (argmax of the first output's last axis) "
                     + "of each example and the accuracy.")
@@ -38,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Engine engine = Engine.load(model)) {
+        try (Engine engine = Engine.of(build.optimize(build.imported(model), new io.jengine.opt.OptimizationReport()))) {
             Map<String, Value> feeds = new LinkedHashMap<>();
             for (var e : inputs.entrySet()) {
                 ValueInfo declared = engine.graph().inputs().stream().filter(v -> v.name().equals(e.getKey()))
@@ -47,7 +53,8 @@ final class RunCommand implements Callable<Integer> {
             }
             List<Path> targets = outputDir == null ? List.of() : plannedOutputs(engine);
             long t0 = System.nanoTime();
-            Map<String, Value> out = engine.run(feeds);
+            ProfileReport report = profile ? new ProfileReport() : null;
+            Map<String, Value> out = engine.run(feeds, report);
             double ms = (System.nanoTime() - t0) / 1e6;
             int k = 0;
             for (var e : out.entrySet()) {
@@ -56,6 +63,7 @@ final class RunCommand implements Callable<Integer> {
                 k++;
             }
             System.out.printf("ran in %.1f ms%n", ms);
+            if (report != null) report.print(System.out, 15);
             if (labels != null) Classification.report(out.values().iterator().next(), Npy.read(labels), System.out);
             return 0;
         }

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every FP32 model of the zoo, run through the Java API and through {@code engine run}, must match the outputs ONNX
- * Runtime computed for the same inputs (rtol 1e-3, atol 1e-4).
+ * Every FP32 model of the zoo, run through the Java API (unoptimized) and through {@code engine run} at optimization
+ * levels 1, 2 and 3, must match the outputs ONNX Runtime computed for the same inputs (rtol 1e-3, atol 1e-4).
  */
 class ZooModelsTest {
     static Path zoo() {
@@ -71,14 +71,17 @@ class ZooModelsTest {
             assertTrue(c.matches(), model + " output " + e.getKey() + " (Java API): " + c.mismatch());
         }
 
-        List<String> args = new ArrayList<>(List.of("run", zoo.resolve(model + ".onnx").toString(),
-                "--output-dir", tmp.toString()));
-        inputs.forEach((name, file) -> args.addAll(List.of("--input", name + "=" + file)));
-        assertEquals(0, EngineCli.execute(args.toArray(String[]::new)), "engine run exit code");
-        for (var e : outputs.entrySet()) {
-            Tensor written = Npy.read(tmp.resolve(RunCommand.fileName(e.getKey()) + ".npy"));
-            Comparison c = Comparison.of(Npy.read(e.getValue()), written, Tolerance.MODEL);
-            assertTrue(c.matches(), model + " output " + e.getKey() + " (engine run): " + c.mismatch());
+        for (String level : List.of("1", "2", "3")) {
+            Path dir = Files.createDirectories(tmp.resolve("level" + level));
+            List<String> args = new ArrayList<>(List.of("run", zoo.resolve(model + ".onnx").toString(),
+                    "--output-dir", dir.toString(), "--level", level));
+            inputs.forEach((name, file) -> args.addAll(List.of("--input", name + "=" + file)));
+            assertEquals(0, EngineCli.execute(args.toArray(String[]::new)), "engine run exit code at level " + level);
+            for (var e : outputs.entrySet()) {
+                Tensor written = Npy.read(dir.resolve(RunCommand.fileName(e.getKey()) + ".npy"));
+                Comparison c = Comparison.of(Npy.read(e.getValue()), written, Tolerance.MODEL);
+                assertTrue(c.matches(), model + " output " + e.getKey() + " (engine run --level " + level + "): " + c.mismatch());
+            }
         }
     }
 }

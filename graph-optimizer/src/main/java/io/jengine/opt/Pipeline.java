@@ -1,0 +1,63 @@
+package io.jengine.opt;
+
+import io.jengine.ir.Node;
+import io.jengine.opt.passes.AttentionFusion;
+import io.jengine.opt.passes.BatchNormFolding;
+import io.jengine.opt.passes.CommonSubexpressionElimination;
+import io.jengine.opt.passes.ConstantFolding;
+import io.jengine.opt.passes.DeadNodeElimination;
+import io.jengine.opt.passes.ElementwiseChainFusion;
+import io.jengine.opt.passes.FuseActivation;
+import io.jengine.opt.passes.FuseBiasAdd;
+import io.jengine.opt.passes.FuseResidualAdd;
+import io.jengine.opt.passes.GeluRecognition;
+import io.jengine.opt.passes.LayerNormRecognition;
+import io.jengine.opt.passes.IdentityElimination;
+import io.jengine.opt.passes.LoneBatchNormToScaleBias;
+import io.jengine.opt.passes.NoOpElimination;
+import io.jengine.opt.passes.ShapeFolding;
+import io.jengine.opt.passes.TransposeReshapeMerging;
+import java.util.List;
+
+/**
+ * The passes, in the order they run, each with its level: 1 generic clean-up (safe on any graph, for any backend),
+ * 2 fusion (rewrites into the engine's fused ops), 3 layout and backend-specific lowering. The whole list repeats until
+ * nothing changes, so a pass may rely on earlier ones having run but must not depend on running only once.
+ */
+public final class Pipeline {
+    /** A pass and the level from which it runs. */
+    public record Stage(int level, GraphPass pass) {}
+
+    private static final List<Stage> STAGES = List.of(
+            // Removing what cannot matter first makes every later match cheaper and more likely.
+            new Stage(1, new DeadNodeElimination()),
+            new Stage(1, new IdentityElimination()),
+            // Constants next: shape arithmetic folded to constants is what lets no-op detection and fusion see shapes.
+            new Stage(1, new ShapeFolding()),
+            new Stage(1, new ConstantFolding()),
+            new Stage(1, new NoOpElimination()),
+            new Stage(1, new TransposeReshapeMerging()),
+            // After folding, identical subgraphs (two Shape→Gather chains ...) have identical inputs and merge.
+            new Stage(1, new CommonSubexpressionElimination()),
+            // Recognising decomposed LayerNormalization, Gelu and attention needs folded constants (eps, sqrt(2), the
+            // scales and the mask), so they come after level 1 has run.
+            new Stage(2, new LayerNormRecognition()),
+            new Stage(2, new GeluRecognition()),
+            new Stage(2, new AttentionFusion()),
+            // BatchNorm folds into the producer's weights before activation fusion would hide the producer.
+            new Stage(2, new BatchNormFolding()),
+            new Stage(2, new LoneBatchNormToScaleBias()),
+            // Constant bias Adds and residual Adds join their producer first, so that the activation after them can too.
+            new Stage(2, new FuseBiasAdd()),
+            new Stage(2, new FuseResidualAdd()),
+            new Stage(2, new FuseActivation()),
+            // Last: what is left of elementwise work after the fusions into compute ops merges into chains.
+            new Stage(2, new ElementwiseChainFusion()));
+
+    private Pipeline() {}
+
+    public static List<Stage> stages() { return STAGES; }
+
+    /** How passes name the op types they target: "Conv" for ONNX ops, "domain::Op" for others. */
+    public static String key(Node n) { return n.domain().isEmpty() ? n.opType() : n.domain() + "::" + n.opType(); }
+}

@@ -1,0 +1,142 @@
+package io.jengine.opt.passes;
+
+import io.jengine.ir.Attribute;
+import io.jengine.ir.Node;
+import io.jengine.ir.ValueType;
+import io.jengine.opt.GraphIndex;
+import io.jengine.opt.GraphPass;
+import io.jengine.opt.Patch;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An inference BatchNormalization after a Conv, ConvTranspose, Gemm or 2-D MatMul with constant weights folds into
+ * that producer (the MatMul becoming a FusedMatMul with a bias): with k = scale / sqrt(var + eps), every output channel's weights are multiplied by k and its bias
+ * becomes (bias - mean) * k + beta. The BatchNormalization disappears.
+ */
+public final class BatchNormFolding implements GraphPass {
+    @Override
+    public String name() { return "batchnorm-folding"; }
+
+    @Override
+    public Set<String> targets() { return Set.of("BatchNormalization"); }
+
+    @Override
+    public Optional<Patch> apply(Node bn, GraphIndex g) {
+        BatchNormParams p = BatchNormParams.of(bn, g);
+        if (p == null) return Optional.empty();
+        String x = bn.inputs().getFirst();
+        Node prod = g.producer(x);
+        if (prod == null || !prod.domain().isEmpty() || !g.hasSingleUse(x)) return Optional.empty();
+        return switch (prod.opType()) {
+            case "Conv" -> conv(prod, bn, p, g, false);
+            case "ConvTranspose" -> conv(prod, bn, p, g, true);
+            case "Gemm" -> gemm(prod, bn, p, g);
+            case "MatMul" -> matmul(prod, bn, p, g);
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<Patch> conv(Node conv, Node bn, BatchNormParams p, GraphIndex g, boolean transposed) {
+        Tensor w = g.constant(conv.inputs().get(1));
+        Tensor b = conv.hasInput(2) ? g.constant(conv.inputs().get(2)) : null;
+        if (w == null || (conv.hasInput(2) && b == null) || !w.dtype().isFloatingPoint()) return Optional.empty();
+        long[] ws = w.shape();
+        long group = conv.attrInt("group", 1);
+        long outChannels = transposed ? ws[1] * group : ws[0];
+        if (outChannels != p.channels()) return Optional.empty();
+        long perOut = w.size() / (ws[0] * ws[1]);
+        Tensor w2 = Tensor.allocate(w.dtype(), ws);
+        for (long e = 0; e < w.size(); e++) {
+            long i0 = e / (ws[1] * perOut), i1 = (e / perOut) % ws[1];
+            long oc = transposed ? (i0 / (ws[0] / group)) * ws[1] + i1 : i0;
+            w2.setDouble(e, w.getDouble(e) * p.k(oc));
+        }
+        Tensor b2 = Tensor.allocate(w.dtype(), outChannels);
+        for (long c = 0; c < outChannels; c++) b2.setDouble(c, ((b == null ? 0 : b.getDouble(c)) - p.mean(c)) * p.k(c) + p.beta(c));
+        String out = bn.outputs().getFirst();
+        String wName = out + "/folded_weight", bName = out + "/folded_bias";
+        Node fused = conv.toBuilder().name(FusedOps.joinNames(g, conv, bn))
+                .inputs(conv.inputs().getFirst(), wName, bName).outputs(out).build();
+        return Optional.of(new Patch().remove(conv).remove(bn).add(fused).initializer(wName, w2).initializer(bName, b2));
+    }
+
+    private Optional<Patch> gemm(Node gemm, Node bn, BatchNormParams p, GraphIndex g) {
+        Tensor bw = g.constant(gemm.inputs().get(1));
+        Tensor c = gemm.hasInput(2) ? g.constant(gemm.inputs().get(2)) : null;
+        if (bw == null || (gemm.hasInput(2) && c == null) || bw.rank() != 2 || !bw.dtype().isFloatingPoint()) {
+            return Optional.empty();
+        }
+        boolean transB = gemm.attrInt("transB", 0) != 0;
+        long n = transB ? bw.dim(0) : bw.dim(1);
+        if (n != p.channels() || (c != null && c.size() != 1 && c.size() != n)) return Optional.empty();
+        Tensor w2 = Tensor.allocate(bw.dtype(), bw.shape());
+        for (long e = 0; e < bw.size(); e++) {
+            long col = transB ? e / bw.dim(1) : e % bw.dim(1);
+            w2.setDouble(e, bw.getDouble(e) * p.k(col));
+        }
+        double beta = gemm.attrFloat("beta", 1f);
+        Tensor c2 = Tensor.allocate(bw.dtype(), n);
+        for (long j = 0; j < n; j++) {
+            double cv = c == null ? 0 : beta * c.getDouble(c.size() == 1 ? 0 : j);
+            c2.setDouble(j, (cv - p.mean(j)) * p.k(j) + p.beta(j));
+        }
+        String out = bn.outputs().getFirst();
+        String wName = out + "/folded_weight", cName = out + "/folded_bias";
+        Node fused = gemm.toBuilder().name(FusedOps.joinNames(g, gemm, bn))
+                .inputs(gemm.inputs().getFirst(), wName, cName).outputs(out).attr(Attribute.of("beta", 1f)).build();
+        return Optional.of(new Patch().remove(gemm).remove(bn).add(fused).initializer(wName, w2).initializer(cName, c2));
+    }
+
+    /**
+     * A 2-D MatMul ([M, K] x constant [K, N]) feeding the BatchNormalization, whose channels are then its N columns:
+     * the scaled weights and the new bias make a FusedMatMul with a bias input.
+     */
+    private Optional<Patch> matmul(Node mm, Node bn, BatchNormParams p, GraphIndex g) {
+        Tensor w = g.constant(mm.inputs().get(1));
+        if (w == null || w.rank() != 2 || w.dim(1) != p.channels() || !w.dtype().isFloatingPoint()) return Optional.empty();
+        if (!(g.type(mm.outputs().getFirst()) instanceof ValueType.TensorType t) || t.shape() == null || t.shape().rank() != 2) {
+            return Optional.empty();
+        }
+        long n = w.dim(1);
+        Tensor w2 = Tensor.allocate(w.dtype(), w.shape());
+        for (long e = 0; e < w.size(); e++) w2.setDouble(e, w.getDouble(e) * p.k(e % n));
+        Tensor b2 = Tensor.allocate(w.dtype(), n);
+        for (long j = 0; j < n; j++) b2.setDouble(j, -p.mean(j) * p.k(j) + p.beta(j));
+        String out = bn.outputs().getFirst();
+        String wName = out + "/folded_weight", bName = out + "/folded_bias";
+        Node fused = mm.toBuilder().domain(FusedOps.DOMAIN).opType("FusedMatMul").name(FusedOps.joinNames(g, mm, bn))
+                .inputs(mm.inputs().getFirst(), wName, bName).outputs(out)
+                .attr(Attribute.of("activation", "None")).attr(Attribute.of("activation_params", new float[0])).build();
+        return Optional.of(new Patch().remove(mm).remove(bn).add(fused).initializer(wName, w2).initializer(bName, b2)
+                .opset(FusedOps.DOMAIN, FusedOps.VERSION));
+    }
+
+    /** The constants of an inference-mode BatchNormalization, or null when it is not one. */
+    record BatchNormParams(Tensor scale, Tensor bias, Tensor mean, Tensor var, double eps) {
+        static BatchNormParams of(Node bn, GraphIndex g) {
+            if (bn.attrInt("training_mode", 0) != 0) return null;
+            for (int i = 1; i < bn.outputs().size(); i++) {
+                String o = bn.outputs().get(i);
+                if (!o.isEmpty() && (g.isGraphOutput(o) || !g.consumers(o).isEmpty())) return null;
+            }
+            if (bn.inputs().size() < 5) return null;
+            Tensor s = g.constant(bn.inputs().get(1)), b = g.constant(bn.inputs().get(2));
+            Tensor m = g.constant(bn.inputs().get(3)), v = g.constant(bn.inputs().get(4));
+            if (s == null || b == null || m == null || v == null) return null;
+            if (!(g.type(bn.inputs().getFirst()) instanceof ValueType.TensorType t) || t.elementType() == DType.BFLOAT16
+                    || !t.elementType().isFloatingPoint()) return null;
+            return new BatchNormParams(s, b, m, v, bn.attrFloat("epsilon", 1e-5f));
+        }
+
+        long channels() { return scale.size(); }
+
+        double k(long c) { return scale.getDouble(c) / Math.sqrt(var.getDouble(c) + eps); }
+
+        double mean(long c) { return mean.getDouble(c); }
+
+        double beta(long c) { return bias.getDouble(c); }
+    }
+}

@@ -1,0 +1,88 @@
+package io.jengine.opt.passes;
+
+import io.jengine.ir.GraphOrder;
+import io.jengine.ir.Node;
+import io.jengine.ir.ValueType;
+import io.jengine.opt.GraphIndex;
+import io.jengine.opt.GraphPass;
+import io.jengine.opt.Patch;
+import io.jengine.runtime.Value;
+import io.jengine.tensor.Shapes;
+import io.jengine.tensor.Tensor;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Evaluates nodes whose inputs are all constants, once, at build time, and replaces them by initializers; Constant
+ * nodes become initializers too. Random ops are left alone, and so is any node whose result would be much larger than
+ * its inputs (Expand, Tile, ConstantOfShape on big shapes): folding those would blow up the model file.
+ */
+public final class ConstantFolding implements GraphPass {
+    /** Results above this many elements are only folded when they are no larger than their inputs. */
+    static final long SMALL_RESULT = 1 << 16;
+
+    private static final Set<String> NON_DETERMINISTIC = Set.of("RandomUniform", "RandomNormal", "RandomUniformLike",
+            "RandomNormalLike", "Bernoulli", "Multinomial");
+
+    @Override
+    public String name() { return "constant-folding"; }
+
+    @Override
+    public Set<String> targets() { return Set.of(); }
+
+    @Override
+    public Optional<Patch> apply(Node node, GraphIndex g) {
+        if (NON_DETERMINISTIC.contains(node.opType())) return Optional.empty();
+        for (var a : node.attributes().values()) if (!GraphOrder.bodies(a).isEmpty()) return Optional.empty();
+        if (node.opType().equals("Constant") && node.domain().isEmpty()) {
+            Tensor t = g.constant(node.outputs().getFirst());
+            if (t == null) return Optional.empty();
+            return Optional.of(new Patch().remove(node).initializer(node.outputs().getFirst(), t));
+        }
+        if (node.inputs().stream().allMatch(String::isEmpty)) return Optional.empty();
+        Value[] in = new Value[node.inputs().size()];
+        long inputElements = 0;
+        for (int i = 0; i < in.length; i++) {
+            String name = node.inputs().get(i);
+            if (name.isEmpty()) continue;
+            Tensor t = g.constant(name);
+            if (t == null) return Optional.empty();
+            in[i] = t;
+            inputElements += t.size();
+        }
+        if (tooLarge(staticSize(node, g), inputElements)) return Optional.empty();
+        Value[] out;
+        try {
+            out = NodeEvaluator.evaluate(node, g.graph(), in);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // left for run time, where the error will name the node
+        }
+        if (out == null) return Optional.empty();
+        Patch p = new Patch().remove(node);
+        long produced = 0;
+        for (int i = 0; i < node.outputs().size(); i++) {
+            String name = node.outputs().get(i);
+            if (name.isEmpty()) continue;
+            if (i >= out.length || !(out[i] instanceof Tensor t)) return Optional.empty();
+            produced += t.size();
+            p.initializer(name, t);
+        }
+        return tooLarge(produced, inputElements) ? Optional.empty() : Optional.of(p);
+    }
+
+    private static boolean tooLarge(long outputElements, long inputElements) {
+        return outputElements > SMALL_RESULT && outputElements > inputElements;
+    }
+
+    /** The elements of the node's outputs as statically known, or 0 when unknown. */
+    private static long staticSize(Node node, GraphIndex g) {
+        long total = 0;
+        for (String o : node.outputs()) {
+            if (o.isEmpty()) continue;
+            if (g.type(o) instanceof ValueType.TensorType t && t.shape() != null && t.shape().isFullyKnown()) {
+                total += Shapes.size(t.shape().toArray());
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,82 @@
+package io.jengine.cpu.ref;
+
+import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
+import static io.jengine.cpu.ref.KernelSupport.tensor;
+
+import io.jengine.ir.Node;
+import io.jengine.runtime.Value;
+import io.jengine.spi.Kernel;
+import io.jengine.spi.KernelRegistry;
+import io.jengine.tensor.Tensor;
+import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Function;
+
+/**
+ * The optimizer's fused ops (domain "jengine"): the base op's reference kernel, then FusedConv's optional residual
+ * (input 3) or FusedMatMul's optional bias (input 2) added, then the activation, so a fused graph computes what the
+ * unfused one did.
+ */
+final class FusedKernels {
+    static final String DOMAIN = "jengine";
+
+    private FusedKernels() {}
+
+    static void register(KernelRegistry r) {
+        r.add(DOMAIN, "FusedConv", 1, Set.of(), n -> fused(n.node(), in -> {
+            Tensor y = ConvKernels.conv(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), null, null, null);
+            Tensor z = optionalTensor(in, 3);
+            if (z == null) return y;
+            if (!java.util.Arrays.equals(z.shape(), y.shape())) {
+                throw new IllegalArgumentException("residual input 3 has shape " + io.jengine.tensor.Shapes.format(z.shape())
+                        + ", the convolution produces " + io.jengine.tensor.Shapes.format(y.shape()));
+            }
+            Tensor sum = Tensor.allocate(y.dtype(), y.shape());
+            for (long i = 0; i < y.size(); i++) sum.setDouble(i, y.getDouble(i) + z.getDouble(i));
+            return sum;
+        }));
+        r.add(DOMAIN, "FusedConvTranspose", 1, Set.of(), n -> fused(n.node(), in ->
+                ConvKernels.convTranspose(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2))));
+        r.add(DOMAIN, "FusedGemm", 1, Set.of(), n -> {
+            Node node = n.node();
+            boolean ta = node.attrInt("transA", 0) != 0, tb = node.attrInt("transB", 0) != 0;
+            double alpha = node.attrFloat("alpha", 1f), beta = node.attrFloat("beta", 1f);
+            return fused(node, in -> LinalgKernels.gemm(tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), ta, tb, alpha, beta));
+        });
+        r.add(DOMAIN, "FusedMatMul", 1, Set.of(), n -> fused(n.node(), in -> {
+            Tensor y = LinalgKernels.matmul(tensor(in, 0), tensor(in, 1), null, null, null);
+            Tensor bias = optionalTensor(in, 2);
+            if (bias == null) return y;
+            long n0 = y.dim(y.rank() - 1);
+            if (bias.size() != n0) {
+                throw new IllegalArgumentException("bias input 2 has " + bias.size() + " elements, the product has " + n0 + " columns");
+            }
+            Tensor out = Tensor.allocate(y.dtype(), y.shape());
+            for (long i = 0; i < y.size(); i++) out.setDouble(i, y.getDouble(i) + bias.getDouble(i % n0));
+            return out;
+        }));
+        // Recognised patterns in models whose opset predates the ONNX op: the same kernels under the engine's domain.
+        r.add(DOMAIN, "Gelu", 1, Set.of(), n -> ElementwiseKernels.unary(
+                x -> 0.5 * x * (1 + UnaryMath.erf(x / Math.sqrt(2))), null));
+        r.add(DOMAIN, "LayerNormalization", 1, Set.of(), n -> {
+            long axisAttr = n.node().attrInt("axis", -1);
+            double eps = n.node().attrFloat("epsilon", 1e-5f);
+            return (ctx, in) -> {
+                Tensor x = tensor(in, 0);
+                int axis = io.jengine.tensor.Shapes.normalizeAxis(axisAttr, x.rank());
+                return NormalizationKernels.layerNorm(x, axis, eps, tensor(in, 1), optionalTensor(in, 2), false);
+            };
+        });
+    }
+
+    private static Kernel fused(Node node, Function<Value[], Tensor> base) {
+        DoubleUnaryOperator act = Activation.of(node.attrString("activation", "None"),
+                node.attrFloats("activation_params", new float[0]));
+        return (ctx, in) -> {
+            Tensor y = base.apply(in);
+            Tensor out = Tensor.allocate(y.dtype(), y.shape());
+            for (long i = 0; i < y.size(); i++) out.setDouble(i, act.applyAsDouble(y.getDouble(i)));
+            return new Value[] {out};
+        };
+    }
+}
