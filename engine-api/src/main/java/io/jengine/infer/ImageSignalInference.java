@@ -159,7 +159,7 @@ final class ImageSignalInference {
         return List.of(new ValueType.TensorType(c.elemType(0), new Shape(out)));
     }
 
-    /** The input's dims with a last dim of 2 (complex); the transformed axis' size (dft_length, onesided) unknown. */
+    /** The input's dims with a last dim of 2 (complex, unless an inverse one-sided transform); the transformed axis' size (dft_length, onesided) unknown. */
     private static List<ValueType> dft(InferenceContext c, long axis, boolean axisKnown) {
         Shape s = c.shape(0);
         if (s == null || s.rank() < 2) return Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
@@ -173,7 +173,9 @@ final class ImageSignalInference {
         } else {
             for (int i = 0; i < out.size(); i++) out.set(i, Dim.unknown());
         }
-        out.set(out.size() - 1, Dim.of(2));
+        // an inverse one-sided transform (irfft) yields real values, whose last dim the kernel may make 1
+        boolean realOut = c.node().attrInt("inverse", 0) != 0 && c.node().attrInt("onesided", 0) != 0;
+        out.set(out.size() - 1, realOut ? Dim.unknown() : Dim.of(2));
         return Arrays.asList(InferenceContext.tensor(c.elemType(0), new Shape(out)));
     }
 }
