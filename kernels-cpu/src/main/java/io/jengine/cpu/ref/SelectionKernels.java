@@ -140,6 +140,7 @@ final class SelectionKernels {
         // Each slice along the axis becomes a key (its elements in order) so equal slices collapse.
         Map<List<Object>, long[]> seen = new LinkedHashMap<>(); // key -> {first index, count}
         List<List<Object>> keys = new ArrayList<>();
+        List<List<Object>> sliceKeys = new ArrayList<>(); // the key of every slice, for the inverse indices
         for (long j = 0; j < dim; j++) {
             List<Object> key = new ArrayList<>();
             for (long o = 0; o < outer; o++) {
@@ -148,6 +149,7 @@ final class SelectionKernels {
                     key.add(keyElement(src, e));
                 }
             }
+            sliceKeys.add(key);
             long[] info = seen.get(key);
             if (info == null) {
                 seen.put(key, new long[] {j, 1});
@@ -162,25 +164,14 @@ final class SelectionKernels {
         for (int p = 0; p < order.size(); p++) position.put(order.get(p), (long) p);
         long u = order.size();
         Tensor first = Tensor.allocate(DType.INT64, u), counts = Tensor.allocate(DType.INT64, u);
-        Tensor firstIdx = Tensor.allocate(DType.INT64, u);
         for (int p = 0; p < u; p++) {
             long[] info = seen.get(order.get(p));
-            firstIdx.setLong(p, info[0]);
             first.setLong(p, info[0]);
             counts.setLong(p, info[1]);
         }
         Tensor inverse = Tensor.allocate(DType.INT64, dim);
-        for (long j = 0; j < dim; j++) {
-            List<Object> key = new ArrayList<>();
-            for (long o = 0; o < outer; o++) {
-                for (long i = 0; i < inner; i++) {
-                    long e = (o * dim + j) * inner + i;
-                    key.add(keyElement(src, e));
-                }
-            }
-            inverse.setLong(j, position.get(key));
-        }
-        Tensor y = GatherScatterKernels.take(src, firstIdx, axis);
+        for (int j = 0; j < dim; j++) inverse.setLong(j, position.get(sliceKeys.get(j)));
+        Tensor y = GatherScatterKernels.take(src, first, axis);
         return new Value[] {y, first, inverse, counts};
     }
 
