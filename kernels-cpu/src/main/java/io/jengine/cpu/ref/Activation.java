@@ -2,7 +2,10 @@ package io.jengine.cpu.ref;
 
 import java.util.function.DoubleUnaryOperator;
 
-/** The activations fused ops apply to their result, by the name and parameters the optimizer records. */
+/**
+ * The unary functions fused ops apply by name — a fused op's activation, a step of an elementwise chain — with the
+ * parameters the optimizer records (LeakyRelu's alpha, HardSigmoid's alpha and beta, Clip's bounds).
+ */
 final class Activation {
     private Activation() {}
 
@@ -17,8 +20,16 @@ final class Activation {
             case "Tanh" -> Math::tanh;
             case "SiLU" -> x -> x * UnaryMath.sigmoid(x);
             case "Gelu" -> x -> 0.5 * x * (1 + UnaryMath.erf(x / Math.sqrt(2)));
+            case "Exp" -> Math::exp;
+            case "Log" -> Math::log;
+            case "Neg" -> x -> -x;
+            case "Abs" -> Math::abs;
+            case "Sqrt" -> Math::sqrt;
+            case "Reciprocal" -> x -> 1 / x;
+            case "Erf" -> UnaryMath::erf;
+            case "Softplus" -> UnaryMath::softplus;
             case "None", "" -> x -> x;
-            default -> throw new IllegalArgumentException("unknown fused activation '" + name + "'");
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "'");
         };
     }
 }

@@ -8,6 +8,7 @@ import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.Tensor;
 import java.util.List;
 import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * {@code jengine.ElementwiseChain}: runs the optimizer's straight-line elementwise program once per output element,
@@ -15,6 +16,8 @@ import java.util.Set;
  * (ops / args / params attributes, operand r >= 0 an input, r < 0 step -r-1).
  */
 final class ElementwiseChainKernel {
+    private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div", "Pow");
+
     private ElementwiseChainKernel() {}
 
     static void register(KernelRegistry r) {
@@ -30,14 +33,22 @@ final class ElementwiseChainKernel {
             for (long a : args) {
                 if (a >= node.inputs().size()) throw new IllegalArgumentException("operand " + a + " names no input");
             }
+            // Unary steps are compiled once to the shared activation functions; binary steps stay a small switch.
+            DoubleUnaryOperator[] unary = new DoubleUnaryOperator[ops.size()];
+            for (int k = 0; k < unary.length; k++) {
+                if (!BINARY.contains(ops.get(k))) {
+                    unary[k] = Activation.of(ops.get(k), new float[] {params[2 * k], params[2 * k + 1]});
+                }
+            }
             return (ctx, in) -> {
                 Tensor[] xs = new Tensor[in.length];
                 for (int i = 0; i < in.length; i++) xs[i] = tensor(in, i);
                 double[] regs = new double[ops.size()];
                 return new Value[] {Broadcasting.map(xs[0].dtype(), (out, e, idx) -> {
                     for (int k = 0; k < regs.length; k++) {
-                        double x = operand(args[2 * k], xs, idx, regs), y = operand(args[2 * k + 1], xs, idx, regs);
-                        regs[k] = step(ops.get(k), x, y, params[2 * k], params[2 * k + 1]);
+                        double x = operand(args[2 * k], xs, idx, regs);
+                        regs[k] = unary[k] != null ? unary[k].applyAsDouble(x)
+                                : binary(ops.get(k), x, operand(args[2 * k + 1], xs, idx, regs));
                     }
                     out.setDouble(e, regs[regs.length - 1]);
                 }, xs)};
@@ -49,29 +60,13 @@ final class ElementwiseChainKernel {
         return ref >= 0 ? xs[(int) ref].getDouble(idx[(int) ref]) : regs[(int) (-ref - 1)];
     }
 
-    private static double step(String op, double x, double y, double p0, double p1) {
+    private static double binary(String op, double x, double y) {
         return switch (op) {
             case "Add" -> x + y;
             case "Sub" -> x - y;
             case "Mul" -> x * y;
             case "Div" -> x / y;
             case "Pow" -> Math.pow(x, y);
-            case "Relu" -> x > 0 ? x : (x == x ? 0 : x);
-            case "Sigmoid" -> UnaryMath.sigmoid(x);
-            case "Tanh" -> Math.tanh(x);
-            case "Exp" -> Math.exp(x);
-            case "Log" -> Math.log(x);
-            case "Neg" -> -x;
-            case "Abs" -> Math.abs(x);
-            case "Sqrt" -> Math.sqrt(x);
-            case "Reciprocal" -> 1 / x;
-            case "Erf" -> UnaryMath.erf(x);
-            case "LeakyRelu" -> x >= 0 ? x : p0 * x;
-            case "HardSigmoid" -> Math.max(0, Math.min(1, p0 * x + p1));
-            case "HardSwish" -> x * Math.max(0, Math.min(1, x / 6 + 0.5));
-            case "Clip" -> Double.isNaN(x) ? x : Math.min(Math.max(x, p0), p1);
-            case "Softplus" -> UnaryMath.softplus(x);
-            case "Gelu" -> 0.5 * x * (1 + UnaryMath.erf(x / Math.sqrt(2)));
             default -> throw new IllegalArgumentException("ElementwiseChain cannot run op '" + op + "'");
         };
     }
