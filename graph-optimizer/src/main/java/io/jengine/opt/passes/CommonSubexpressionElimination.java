@@ -17,8 +17,6 @@ import java.util.Set;
  * readers read the earlier one's outputs. Random ops and nodes with sub-graphs are never merged.
  */
 public final class CommonSubexpressionElimination implements GraphPass {
-    private static final Set<String> NON_DETERMINISTIC = Set.of("RandomUniform", "RandomNormal", "RandomUniformLike",
-            "RandomNormalLike", "Bernoulli", "Multinomial", "Dropout");
 
     private GraphIndex indexed;
     private Map<String, Node> first;
@@ -55,7 +53,8 @@ public final class CommonSubexpressionElimination implements GraphPass {
 
     /** A key equal for nodes computing the same thing, or null for nodes that must not be merged. */
     static String signature(Node n) {
-        if (NON_DETERMINISTIC.contains(n.opType()) || n.outputs().isEmpty()) return null;
+        // Dropout in training mode draws a mask, so two of them are not the same computation.
+        if (Matching.RANDOM_OPS.contains(n.opType()) || n.opType().equals("Dropout") || n.outputs().isEmpty()) return null;
         StringBuilder b = new StringBuilder(n.domain()).append("::").append(n.opType()).append(n.inputs());
         for (Attribute a : n.attributes().values()) {
             b.append('|').append(a.name()).append('=');

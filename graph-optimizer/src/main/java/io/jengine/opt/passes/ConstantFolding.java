@@ -21,9 +21,6 @@ public final class ConstantFolding implements GraphPass {
     /** Results above this many elements are only folded when they are no larger than their inputs. */
     static final long SMALL_RESULT = 1 << 16;
 
-    private static final Set<String> NON_DETERMINISTIC = Set.of("RandomUniform", "RandomNormal", "RandomUniformLike",
-            "RandomNormalLike", "Bernoulli", "Multinomial");
-
     @Override
     public String name() { return "constant-folding"; }
 
@@ -32,7 +29,7 @@ public final class ConstantFolding implements GraphPass {
 
     @Override
     public Optional<Patch> apply(Node node, GraphIndex g) {
-        if (NON_DETERMINISTIC.contains(node.opType())) return Optional.empty();
+        if (Matching.RANDOM_OPS.contains(node.opType())) return Optional.empty();
         for (var a : node.attributes().values()) if (!GraphOrder.bodies(a).isEmpty()) return Optional.empty();
         if (node.opType().equals("Constant") && node.domain().isEmpty()) {
             Tensor t = g.constant(node.outputs().getFirst());

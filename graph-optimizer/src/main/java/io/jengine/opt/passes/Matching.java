@@ -6,6 +6,10 @@ import io.jengine.tensor.Tensor;
 
 /** Small questions pattern-matching passes ask about the neighbourhood of a node. */
 final class Matching {
+    /** Ops whose result differs from run to run: never folded, never merged. */
+    static final java.util.Set<String> RANDOM_OPS = java.util.Set.of("RandomUniform", "RandomNormal",
+            "RandomUniformLike", "RandomNormalLike", "Bernoulli", "Multinomial");
+
     private Matching() {}
 
     /** The producer of {@code value} if it is an ONNX-domain {@code op}, else null. */
