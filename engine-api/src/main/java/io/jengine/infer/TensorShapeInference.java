@@ -22,9 +22,10 @@ final class TensorShapeInference {
         r.add("Shape", 1, c -> {
             int rank = c.rank(0);
             if (rank < 0) return Arrays.asList(ValueType.tensor(DType.INT64, Shape.of(-1)));
-            int start = clampAxis(c.node().attrInt("start", 0), rank);
-            int end = clampAxis(c.node().attrInt("end", rank), rank);
-            return Arrays.asList(ValueType.tensor(DType.INT64, Math.max(0, end - start)));
+            long[] positions = new long[rank]; // only the length of the slice matters here
+            Long end = c.node().hasAttr("end") ? c.node().attrInt("end", rank) : null;
+            long length = Shapes.shapeSlice(positions, c.node().attrInt("start", 0), end).length;
+            return Arrays.asList(ValueType.tensor(DType.INT64, length));
         });
         r.add("Size", 1, c -> Arrays.asList(ValueType.tensor(DType.INT64)));
         r.add("Reshape", 1, c -> reshape(c, c.node().attrInts("shape", null)));
@@ -104,11 +105,6 @@ final class TensorShapeInference {
             return out;
         });
         r.addAll(1, TensorShapeInference::argReduce, "ArgMax", "ArgMin");
-    }
-
-    private static int clampAxis(long a, int rank) {
-        long v = a < 0 ? a + rank : a;
-        return (int) Math.max(0, Math.min(rank, v));
     }
 
     static Shape unknownDims(int rank) {

@@ -66,6 +66,20 @@ public final class Shapes {
         return (int) (axis < 0 ? axis + rank : axis);
     }
 
+    /**
+     * The part of a shape the Shape op returns: dims [start, end) with negative values counted from the end and both
+     * clamped into [0, rank] (end = rank when absent); empty when start is not before end.
+     */
+    public static long[] shapeSlice(long[] dims, long start, Long end) {
+        int rank = dims.length;
+        int a = clampIndex(start, rank), b = clampIndex(end == null ? rank : end, rank);
+        return b > a ? java.util.Arrays.copyOfRange(dims, a, b) : new long[0];
+    }
+
+    private static int clampIndex(long i, int rank) {
+        return (int) Math.max(0, Math.min(rank, i < 0 ? i + rank : i));
+    }
+
     public static String format(long[] shape) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < shape.length; i++) b.append(i == 0 ? "" : ",").append(shape[i]);

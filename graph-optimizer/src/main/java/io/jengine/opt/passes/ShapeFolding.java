@@ -8,7 +8,6 @@ import io.jengine.opt.GraphPass;
 import io.jengine.opt.Patch;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,11 +33,8 @@ public final class ShapeFolding implements GraphPass {
         if (node.opType().equals("Size")) {
             value = Tensor.ofLongs(new long[0], Shapes.size(dims));
         } else {
-            int rank = dims.length;
-            long start = node.attrInt("start", 0), end = node.attrInt("end", rank);
-            int a = (int) Math.max(0, Math.min(rank, start < 0 ? start + rank : start));
-            int b = (int) Math.max(0, Math.min(rank, end < 0 ? end + rank : end));
-            long[] part = b > a ? Arrays.copyOfRange(dims, a, b) : new long[0];
+            Long end = node.hasAttr("end") ? node.attrInt("end", 0) : null;
+            long[] part = Shapes.shapeSlice(dims, node.attrInt("start", 0), end);
             value = Tensor.ofLongs(new long[] {part.length}, part);
         }
         return Optional.of(new Patch().remove(node).initializer(node.outputs().getFirst(), value));

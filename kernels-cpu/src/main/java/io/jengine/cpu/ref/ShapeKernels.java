@@ -30,12 +30,7 @@ final class ShapeKernels {
             long start = n.node().attrInt("start", 0);
             Long end = n.node().hasAttr("end") ? n.node().attrInt("end", 0) : null;
             return (ctx, in) -> {
-                long[] s = tensor(in, 0).shape();
-                int rank = s.length;
-                int a = (int) Math.max(0, Math.min(rank, start < 0 ? start + rank : start));
-                long e0 = end == null ? rank : end;
-                int b = (int) Math.max(0, Math.min(rank, e0 < 0 ? e0 + rank : e0));
-                long[] dims = b > a ? Arrays.copyOfRange(s, a, b) : new long[0];
+                long[] dims = Shapes.shapeSlice(tensor(in, 0).shape(), start, end);
                 return new Value[] {Tensor.ofLongs(new long[] {dims.length}, dims)};
             };
         });
