@@ -28,6 +28,21 @@ public record Tolerance(double rtol, double atol) {
      */
     public static final Tolerance MODEL = new Tolerance(1e-3, 1e-4);
 
+    /**
+     * A fast float32 kernel against the reference, for an element that is a sum of {@code terms} products whose
+     * absolute values add up to {@code magnitude} (a GEMM or convolution output: {@code sum |a_k * b_k|}).
+     *
+     * <p>Derivation. Summing n float32 terms in any order is off by at most {@code gamma_n * sum|terms|} with
+     * {@code gamma_n ~ n * u}, u = 2^-24 (Higham, Accuracy and Stability of Numerical Algorithms, 3.1); the products
+     * add one rounding each, and the store one more, so {@code (terms + 2) * u * magnitude} bounds any summation
+     * order, blocking or FMA use, while the reference accumulates in double. This matters where outputs cancel to
+     * near zero: a relative bound alone would reject a correct kernel there. FLOAT32's rtol is kept on top.
+     * Activations applied after the sum are 1-Lipschitz or less (Gelu and SiLU: ~1.1), covered by the rtol margin.
+     */
+    public static Tolerance float32Sum(long terms, double magnitude) {
+        return new Tolerance(FLOAT32.rtol, FLOAT32.atol + (terms + 2) * 0x1p-24 * magnitude);
+    }
+
     public static Tolerance forDType(DType t) {
         return switch (t) {
             case FLOAT32 -> FLOAT32;
