@@ -48,41 +48,45 @@ public final class IntraOpPool {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }
-        Job job = new Job(tasks, body, helpers);
+        Job job = new Job(tasks, body);
         for (int i = 0; i < helpers; i++) workers.execute(job::work);
         job.work();
-        job.awaitHelpers();
+        job.awaitTasks();
     }
 
-    /** One parallelFor call: a shared task counter, and a count of helpers still running. */
+    /**
+     * One parallelFor call: a shared task counter and a count of finished tasks. The caller waits for tasks, not for
+     * helpers, so a helper queued behind another session's work and started late finds nothing left and costs nothing.
+     */
     private static final class Job {
         private final int tasks;
         private final IntConsumer body;
         private final AtomicInteger next = new AtomicInteger();
-        private final AtomicInteger running;
+        private final AtomicInteger finished = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread caller = Thread.currentThread();
 
-        Job(int tasks, IntConsumer body, int helpers) {
+        Job(int tasks, IntConsumer body) {
             this.tasks = tasks;
             this.body = body;
-            this.running = new AtomicInteger(helpers + 1);
         }
 
         void work() {
-            try {
-                for (int t; (t = next.getAndIncrement()) < tasks; ) body.accept(t);
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-                next.set(tasks); // the others stop at their next task
-            } finally {
-                if (running.decrementAndGet() == 0) LockSupport.unpark(caller);
+            for (int t; (t = next.getAndIncrement()) < tasks; ) {
+                try {
+                    // After a failure the remaining tasks are still claimed and counted, but skipped.
+                    if (failure.get() == null) body.accept(t);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (finished.incrementAndGet() == tasks && Thread.currentThread() != caller) LockSupport.unpark(caller);
+                }
             }
         }
 
-        void awaitHelpers() {
-            // Helpers finish within one task of the caller, so spin briefly before parking.
-            for (int spin = 0; running.get() != 0; spin++) {
+        void awaitTasks() {
+            // The last tasks end within one task's time of the caller's, so spin briefly before parking.
+            for (int spin = 0; finished.get() != tasks; spin++) {
                 if (spin < 2000) Thread.onSpinWait(); else LockSupport.parkNanos(this, 50_000);
             }
             Throwable e = failure.get();
