@@ -1,7 +1,7 @@
 package io.jengine.infer;
 
-import io.jengine.ir.Dim;
-import io.jengine.ir.Shape;
+import io.jengine.tensor.Dim;
+import io.jengine.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 

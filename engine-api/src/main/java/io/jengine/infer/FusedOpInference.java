@@ -13,17 +13,17 @@ final class FusedOpInference {
         r.add(DOMAIN, "Gelu", 1, ElementwiseInference::sameAsFirst);
         // An elementwise chain's output is the broadcast of all its inputs.
         r.add(DOMAIN, "ElementwiseChain", 1, c -> {
-            java.util.List<io.jengine.ir.Shape> shapes = new java.util.ArrayList<>();
+            java.util.List<io.jengine.tensor.Shape> shapes = new java.util.ArrayList<>();
             for (int i = 0; i < c.inputCount(); i++) shapes.add(c.shape(i));
             return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), DimMath.broadcast(shapes)));
         });
         // Attention over [..., S, D] queries and [..., Skv, Dv] values gives [..., S, Dv].
         r.add(DOMAIN, "ScaledDotProductAttention", 1, c -> {
-            io.jengine.ir.Shape q = c.shape(0), v = c.shape(2);
+            io.jengine.tensor.Shape q = c.shape(0), v = c.shape(2);
             if (q == null || v == null || q.rank() < 2 || v.rank() < 1) return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
-            java.util.List<io.jengine.ir.Dim> dims = new java.util.ArrayList<>(q.dims());
+            java.util.List<io.jengine.tensor.Dim> dims = new java.util.ArrayList<>(q.dims());
             dims.set(dims.size() - 1, v.dim(v.rank() - 1));
-            return java.util.List.of(new io.jengine.ir.ValueType.TensorType(c.elemType(0), new io.jengine.ir.Shape(dims)));
+            return java.util.List.of(new io.jengine.tensor.ValueType.TensorType(c.elemType(0), new io.jengine.tensor.Shape(dims)));
         });
         r.add(DOMAIN, "LayerNormalization", 1, ElementwiseInference::sameAsFirst);
         for (String base : new String[] {"Conv", "ConvTranspose", "Gemm", "MatMul"}) {

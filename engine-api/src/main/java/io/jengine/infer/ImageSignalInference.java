@@ -1,8 +1,8 @@
 package io.jengine.infer;
 
-import io.jengine.ir.Dim;
-import io.jengine.ir.Shape;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.Dim;
+import io.jengine.tensor.Shape;
+import io.jengine.tensor.ValueType;
 import io.jengine.tensor.DType;
 import java.util.ArrayList;
 import java.util.Arrays;

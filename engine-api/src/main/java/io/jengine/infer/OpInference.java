@@ -1,6 +1,6 @@
 package io.jengine.infer;
 
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.jengine.infer;
 
-import io.jengine.ir.Shape;
+import io.jengine.tensor.Shape;
 import io.jengine.tensor.DType;
 import java.util.Arrays;
 import java.util.List;

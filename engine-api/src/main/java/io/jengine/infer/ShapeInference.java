@@ -2,13 +2,13 @@ package io.jengine.infer;
 
 import io.jengine.errors.GraphValidationException;
 import io.jengine.ir.Attribute;
-import io.jengine.ir.Dim;
+import io.jengine.tensor.Dim;
 import io.jengine.ir.Graph;
 import io.jengine.ir.GraphOrder;
 import io.jengine.ir.Node;
-import io.jengine.ir.Shape;
+import io.jengine.tensor.Shape;
 import io.jengine.ir.ValueInfo;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.jengine.ir;
 
+import io.jengine.tensor.ValueType;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -5,7 +5,7 @@ import io.jengine.ir.Attribute;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
 import io.jengine.ir.ValueInfo;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import io.jengine.onnx.proto.OnnxProto.AttributeProto;
 import io.jengine.onnx.proto.OnnxProto.GraphProto;
 import io.jengine.onnx.proto.OnnxProto.NodeProto;

@@ -1,9 +1,9 @@
 package io.jengine.onnx;
 
 import io.jengine.errors.ModelFormatException;
-import io.jengine.ir.Dim;
-import io.jengine.ir.Shape;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.Dim;
+import io.jengine.tensor.Shape;
+import io.jengine.tensor.ValueType;
 import io.jengine.onnx.proto.OnnxProto.TensorShapeProto;
 import io.jengine.onnx.proto.OnnxProto.TypeProto;
 import io.jengine.tensor.DType;

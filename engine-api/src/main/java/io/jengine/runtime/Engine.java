@@ -4,6 +4,7 @@ import io.jengine.infer.ShapeInference;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.ValueInfo;
+import io.jengine.tensor.Value;
 import io.jengine.onnx.OnnxImporter;
 import java.nio.file.Path;
 import java.util.List;

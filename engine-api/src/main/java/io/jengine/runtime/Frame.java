@@ -1,5 +1,6 @@
 package io.jengine.runtime;
 
+import io.jengine.tensor.Value;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package io.jengine.runtime;
 
+import io.jengine.tensor.Value;
 import io.jengine.errors.EngineException;
 import io.jengine.errors.GraphValidationException;
 import io.jengine.errors.KernelException;

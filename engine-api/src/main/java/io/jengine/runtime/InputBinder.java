@@ -1,10 +1,13 @@
 package io.jengine.runtime;
 
+import io.jengine.tensor.Value;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.OptionalValue;
 import io.jengine.errors.InvalidInputException;
-import io.jengine.ir.Dim;
+import io.jengine.tensor.Dim;
 import io.jengine.ir.Graph;
 import io.jengine.ir.ValueInfo;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.jengine.spi;
 
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import java.util.List;
 
 /** The running side of a kernel call: the node being run and the means to run its sub-graphs. */

@@ -1,6 +1,6 @@
 package io.jengine.spi;
 
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 
 /**
  * A prepared, executable operator instance. Created once per node by a {@link KernelFactory} (attributes are read

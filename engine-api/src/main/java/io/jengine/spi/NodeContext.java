@@ -2,7 +2,7 @@ package io.jengine.spi;
 
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 
 /**
  * What a {@link KernelFactory} may know about the node it prepares: the node itself, the opset version of the node's

@@ -1,7 +1,7 @@
 package io.jengine.spi;
 
 import io.jengine.errors.GraphValidationException;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 
 /** A backend whose kernels all come from one {@link KernelRegistry}. */
 public class RegistryBackend implements Backend {

@@ -1,6 +1,5 @@
 package io.jengine.tensor;
 
-import io.jengine.runtime.Value;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jengine.errors.GraphValidationException;
 import io.jengine.ir.Attribute;
-import io.jengine.ir.Dim;
+import io.jengine.tensor.Dim;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
-import io.jengine.ir.Shape;
+import io.jengine.tensor.Shape;
 import io.jengine.ir.ValueInfo;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.List;

@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jengine.errors.TensorFileException;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import io.jengine.onnx.proto.OnnxDataProto.OptionalProto;
 import io.jengine.onnx.proto.OnnxDataProto.SequenceProto;
 import io.jengine.onnx.proto.OnnxProto.TensorProto;
-import io.jengine.runtime.OptionalValue;
-import io.jengine.runtime.TensorSequence;
+import io.jengine.tensor.OptionalValue;
+import io.jengine.tensor.TensorSequence;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.jengine.runtime;
 
+import io.jengine.tensor.Value;
 import io.jengine.spi.BackendModule;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.spi.RegistryBackend;

@@ -5,7 +5,7 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.GraphOrder;
 import io.jengine.ir.Node;
 import io.jengine.ir.ValueInfo;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package io.jengine.opt;
 
-import io.jengine.ir.Dim;
+import io.jengine.tensor.Dim;
 import io.jengine.ir.Graph;
-import io.jengine.ir.Shape;
+import io.jengine.tensor.Shape;
 import io.jengine.ir.ValueInfo;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

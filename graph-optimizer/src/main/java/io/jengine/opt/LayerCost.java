@@ -2,8 +2,8 @@ package io.jengine.opt;
 
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
-import io.jengine.ir.Shape;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.Shape;
+import io.jengine.tensor.ValueType;
 import io.jengine.tensor.Shapes;
 import java.util.Set;
 

@@ -27,7 +27,7 @@ public final class AttentionFusion implements GraphPass {
 
     /** Softmax over the last axis (before opset 13 the axis flattens what follows, the same thing when it is last). */
     private static boolean overLastAxis(Node softmax, GraphIndex g) {
-        if (!(g.type(softmax.inputs().getFirst()) instanceof io.jengine.ir.ValueType.TensorType t) || t.shape() == null) {
+        if (!(g.type(softmax.inputs().getFirst()) instanceof io.jengine.tensor.ValueType.TensorType t) || t.shape() == null) {
             return false;
         }
         int rank = t.shape().rank();

@@ -2,11 +2,11 @@ package io.jengine.opt.passes;
 
 import io.jengine.ir.GraphOrder;
 import io.jengine.ir.Node;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import io.jengine.opt.GraphIndex;
 import io.jengine.opt.GraphPass;
 import io.jengine.opt.Patch;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.Optional;

@@ -50,8 +50,8 @@ final class Matching {
      * Whether two values have the same element type and the same static shape, every dim either known or a named
      * symbol (so equal names mean equal sizes): an elementwise op between them does not broadcast.
      */
-    static boolean sameStaticShape(io.jengine.ir.ValueType a, io.jengine.ir.ValueType b) {
-        return a instanceof io.jengine.ir.ValueType.TensorType ta && b instanceof io.jengine.ir.ValueType.TensorType tb
+    static boolean sameStaticShape(io.jengine.tensor.ValueType a, io.jengine.tensor.ValueType b) {
+        return a instanceof io.jengine.tensor.ValueType.TensorType ta && b instanceof io.jengine.tensor.ValueType.TensorType tb
                 && ta.shape() != null && ta.shape().equals(tb.shape()) && ta.elementType() == tb.elementType()
                 && ta.shape().dims().stream().allMatch(d -> d.isKnown() || d.isSymbolic());
     }

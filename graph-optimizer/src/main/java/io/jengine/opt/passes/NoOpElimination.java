@@ -1,8 +1,8 @@
 package io.jengine.opt.passes;
 
 import io.jengine.ir.Node;
-import io.jengine.ir.Shape;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.Shape;
+import io.jengine.tensor.ValueType;
 import io.jengine.opt.GraphIndex;
 import io.jengine.opt.GraphPass;
 import io.jengine.opt.Patch;

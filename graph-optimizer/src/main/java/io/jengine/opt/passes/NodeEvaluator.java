@@ -3,7 +3,7 @@ package io.jengine.opt.passes;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
 import io.jengine.runtime.Backends;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.spi.Backend;
 import io.jengine.spi.ExecutionContext;
 import io.jengine.spi.NodeContext;

@@ -6,9 +6,9 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
-import io.jengine.ir.ValueType;
-import io.jengine.runtime.TensorSequence;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.ValueType;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;

@@ -4,7 +4,7 @@ import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Node;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.Tensor;

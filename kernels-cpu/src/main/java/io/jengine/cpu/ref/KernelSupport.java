@@ -1,6 +1,6 @@
 package io.jengine.cpu.ref;
 
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 

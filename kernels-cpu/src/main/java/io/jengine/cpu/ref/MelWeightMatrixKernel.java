@@ -1,7 +1,7 @@
 package io.jengine.cpu.ref;
 
 import io.jengine.ir.Node;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
 import io.jengine.spi.Kernel;
 import io.jengine.tensor.DType;

@@ -1,10 +1,10 @@
 package io.jengine.cpu.ref;
 
 import io.jengine.ir.Attribute;
-import io.jengine.ir.ValueType;
-import io.jengine.runtime.OptionalValue;
-import io.jengine.runtime.TensorSequence;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.ValueType;
+import io.jengine.tensor.OptionalValue;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.Value;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.Tensor;
 

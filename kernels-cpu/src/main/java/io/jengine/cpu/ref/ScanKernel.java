@@ -1,10 +1,10 @@
 package io.jengine.cpu.ref;
 
-import io.jengine.ir.Dim;
+import io.jengine.tensor.Dim;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
-import io.jengine.ir.ValueType;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.ValueType;
+import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;

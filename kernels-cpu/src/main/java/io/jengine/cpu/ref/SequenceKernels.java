@@ -3,8 +3,8 @@ package io.jengine.cpu.ref;
 import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
-import io.jengine.runtime.TensorSequence;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.Value;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;

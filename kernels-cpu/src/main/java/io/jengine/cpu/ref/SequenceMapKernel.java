@@ -1,9 +1,9 @@
 package io.jengine.cpu.ref;
 
 import io.jengine.ir.Graph;
-import io.jengine.ir.ValueType;
-import io.jengine.runtime.TensorSequence;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.ValueType;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.Value;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;

@@ -5,9 +5,9 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
-import io.jengine.runtime.OptionalValue;
-import io.jengine.runtime.TensorSequence;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.OptionalValue;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.Value;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;

@@ -4,7 +4,7 @@ import static io.jengine.cpu.ref.RefChecks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jengine.ir.Attribute;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.function.DoubleUnaryOperator;

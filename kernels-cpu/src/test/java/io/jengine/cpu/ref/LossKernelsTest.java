@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import static io.jengine.cpu.ref.RefChecks.*;
 
 import io.jengine.ir.Attribute;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -108,7 +108,7 @@ class NormalizationKernelsSeededTest {
             mean[r] = m;
             inv[r] = 1 / Math.sqrt(v / 3 + EPS);
         }
-        io.jengine.runtime.Value[] out = KernelHarness.run(io.jengine.ir.Node.builder("LayerNormalization").inputs("x", "g")
+        io.jengine.tensor.Value[] out = KernelHarness.run(io.jengine.ir.Node.builder("LayerNormalization").inputs("x", "g")
                 .outputs("y", "mean", "inv").build(), 17, t(DType.FLOAT32, shape(2, 3), x), t(DType.FLOAT32, shape(3), 1, 1, 1));
         check(t(DType.FLOAT32, shape(2, 1), mean), out[1]);
         check(t(DType.FLOAT32, shape(2, 1), inv), out[2]);

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
-import io.jengine.runtime.OptionalValue;
-import io.jengine.runtime.TensorSequence;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.OptionalValue;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.List;
@@ -78,7 +78,7 @@ class SequenceKernelsSeededTest {
         check(l(DType.BOOL, shape(), 0), KernelHarness.run(node("OptionalHasElement", in("o")), 18, (Value) null)[0]);
         // Without an input the element type must come from the 'type' attribute.
         fails(() -> KernelHarness.run(node("Optional", in()), 15), "type");
-        OptionalValue none = new OptionalValue(io.jengine.ir.ValueType.tensor(DType.FLOAT32, A.shape()), null);
+        OptionalValue none = new OptionalValue(io.jengine.tensor.ValueType.tensor(DType.FLOAT32, A.shape()), null);
         assertFalse(none.isPresent());
         fails(() -> KernelHarness.run(node("OptionalGetElement", in("o")), 18, none), "optional", "empty");
     }

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
-import io.jengine.runtime.OptionalValue;
-import io.jengine.runtime.TensorSequence;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.OptionalValue;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.List;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.List;

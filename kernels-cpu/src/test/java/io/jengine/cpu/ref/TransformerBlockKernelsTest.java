@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
 import io.jengine.spi.NodeContext;
 import io.jengine.tensor.Tensor;

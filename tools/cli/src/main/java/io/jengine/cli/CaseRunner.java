@@ -10,7 +10,7 @@ import io.jengine.onnx.ValueFiles;
 import io.jengine.runtime.Backends;
 import io.jengine.runtime.Engine;
 import io.jengine.runtime.UnsupportedOperatorException;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.UnsupportedDTypeException;
 import io.jengine.verify.Comparison;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.jengine.cli;
 
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package io.jengine.cli;
 
-import io.jengine.runtime.OptionalValue;
-import io.jengine.runtime.TensorSequence;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.OptionalValue;
+import io.jengine.tensor.TensorSequence;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;

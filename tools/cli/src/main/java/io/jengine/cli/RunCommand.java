@@ -3,7 +3,7 @@ package io.jengine.cli;
 import io.jengine.io.Npy;
 import io.jengine.ir.ValueInfo;
 import io.jengine.runtime.Engine;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.jengine.cli;
 
-import io.jengine.ir.Dim;
-import io.jengine.ir.ValueType;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Dim;
+import io.jengine.tensor.ValueType;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 

@@ -1,9 +1,9 @@
 package io.jengine.cli;
 
 import io.jengine.io.Npy;
-import io.jengine.ir.ValueType;
+import io.jengine.tensor.ValueType;
 import io.jengine.onnx.ValueFiles;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

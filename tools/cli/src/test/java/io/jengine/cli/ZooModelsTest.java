@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jengine.io.Npy;
 import io.jengine.runtime.Engine;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Tensor;
 import io.jengine.verify.Comparison;
 import io.jengine.verify.SharedData;

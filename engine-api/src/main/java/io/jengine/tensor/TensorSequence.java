@@ -1,7 +1,5 @@
-package io.jengine.runtime;
+package io.jengine.tensor;
 
-import io.jengine.tensor.DType;
-import io.jengine.tensor.Tensor;
 import java.util.List;
 
 /** An immutable ONNX sequence of tensors, all of one element type. */

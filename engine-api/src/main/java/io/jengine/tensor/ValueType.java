@@ -1,6 +1,5 @@
-package io.jengine.ir;
+package io.jengine.tensor;
 
-import io.jengine.tensor.DType;
 
 /** The static type of a graph value, as ONNX's TypeProto: tensor, sequence, optional, map or sparse tensor. */
 public sealed interface ValueType {

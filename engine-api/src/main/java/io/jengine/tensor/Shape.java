@@ -1,4 +1,4 @@
-package io.jengine.ir;
+package io.jengine.tensor;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
-package io.jengine.runtime;
+package io.jengine.tensor;
 
-import io.jengine.ir.ValueType;
 
 /**
  * An ONNX optional: either holds a tensor or sequence, or is empty. An empty optional still knows its declared type,

@@ -1,4 +1,4 @@
-package io.jengine.ir;
+package io.jengine.tensor;
 
 /**
  * One dimension of a static shape: a known size, a named symbolic size ({@code "batch"}), or unknown.
