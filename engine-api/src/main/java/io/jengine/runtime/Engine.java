@@ -1,19 +1,31 @@
 package io.jengine.runtime;
 
+import io.jengine.errors.GraphValidationException;
 import io.jengine.infer.ShapeInference;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.ValueInfo;
-import io.jengine.tensor.Value;
 import io.jengine.onnx.OnnxImporter;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.Value;
+import io.jengine.tensor.ValueType;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A loaded, validated, ready-to-run model. Immutable after construction: one engine can be shared by any number of
- * threads, each calling {@link #run} (or holding its own {@link Session}) concurrently.
+ * threads, each holding its own {@link Session} (or calling {@link #run}, which lends out pooled sessions).
+ *
+ * <p>The plan is compiled per concrete set of input shapes: at load time for the declared shapes (so an unsupported
+ * node or a bad attribute is an error before any run), then, for models with dynamic dimensions, once more for each
+ * new set of shapes a run brings, with every intermediate shape known, so that tactics see their real shapes and the
+ * memory plan places every intermediate. Those plans are cached.
  *
  * <pre>{@code
  * try (Engine engine = Engine.load(Path.of("model.onnx"));
@@ -21,82 +33,162 @@ import java.util.Set;
  *     Map<String, Value> out = session.run(Map.of("input", tensor));
  * }
  * }</pre>
+ * {@code Engine.load} plans the model as it is; the builder in the autotune module optimizes it first.
  */
 public final class Engine implements AutoCloseable {
+    /** How many shape-specialised plans an engine keeps; the least recently used is dropped beyond that. */
+    private static final int PLAN_CACHE = 16;
+
     private final Model model;
-    private final GraphPlan plan;
+    private final Backends backends;
+    private final EngineOptions options;
+    private final GraphPlan declared;
+    private final boolean declaredIsStatic;
     private final InputBinder binder;
+    private final Map<String, GraphPlan> byShape;
+    private final ConcurrentLinkedQueue<Session> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
-    private Engine(Model model, Backends backends) {
+    private Engine(Model model, Backends backends, EngineOptions options) {
         // Static types let backends decide per node (element types, ranks) and catch inconsistent graphs at load time.
         Graph typed = ShapeInference.infer(model.graph());
         this.model = new Model(model.irVersion(), model.producerName(), model.producerVersion(), typed,
                 model.metadata());
-        this.plan = GraphPlan.compile(typed, Set.of(), backends);
+        this.backends = backends;
+        this.options = options;
+        this.declared = GraphPlan.compile(typed, Set.of(), backends, options);
+        this.declaredIsStatic = typed.runtimeInputs().stream().allMatch(Engine::isStaticTensor);
         this.binder = new InputBinder(typed);
+        this.byShape = new LinkedHashMap<>(PLAN_CACHE, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, GraphPlan> eldest) { return size() > PLAN_CACHE; }
+        };
     }
 
-    /** Reads, validates and plans an ONNX model file with every backend on the class path. */
+    /** Reads, validates and plans an ONNX model file, unoptimized, with every backend on the class path. */
     public static Engine load(Path modelFile) {
-        return new Engine(OnnxImporter.load(modelFile), Backends.discover());
+        return new Engine(OnnxImporter.load(modelFile), Backends.discover(), EngineOptions.defaults());
     }
 
     /** As {@link #load(Path)} for a model held in memory; external data is looked up relative to the working directory. */
     public static Engine load(byte[] modelBytes) {
-        return new Engine(OnnxImporter.load(modelBytes, null), Backends.discover());
+        return new Engine(OnnxImporter.load(modelBytes, null), Backends.discover(), EngineOptions.defaults());
     }
 
-    /** Plans an already imported (possibly optimised) model. */
-    public static Engine of(Model model) { return new Engine(model, Backends.discover()); }
+    /** Plans an already imported (possibly optimized) model. */
+    public static Engine of(Model model) { return new Engine(model, Backends.discover(), EngineOptions.defaults()); }
 
-    public static Engine of(Model model, Backends backends) { return new Engine(model, backends); }
+    public static Engine of(Model model, Backends backends) {
+        return new Engine(model, backends, EngineOptions.defaults());
+    }
+
+    public static Engine of(Model model, Backends backends, EngineOptions options) {
+        return new Engine(model, backends, options);
+    }
 
     public Model model() { return model; }
 
     public Graph graph() { return model.graph(); }
+
+    public EngineOptions options() { return options; }
+
+    InputBinder binder() { return binder; }
 
     /** The inputs a caller feeds (graph inputs that are not initializers), in declaration order. */
     public List<ValueInfo> inputs() { return model.graph().runtimeInputs(); }
 
     public List<ValueInfo> outputs() { return model.graph().outputs(); }
 
-    /** Which backend runs each node, in execution order, as "node label -> backend". */
+    /** The tactic that runs each node of the plan for the declared shapes, in execution order, as "node label -> key". */
     public List<String> placement() {
-        return plan.steps().stream().map(s -> s.node().label() + " -> " + s.backend()).toList();
+        return declared.steps().stream().map(s -> s.node().label() + " -> " + s.tactic().key()
+                + (s.elided() ? " (view, not run)" : "")).toList();
     }
 
-    /** A handle for running; sessions are cheap, and independent of each other. */
+    /**
+     * The memory plan for the declared input shapes: arena bytes, the peak of bytes alive at once among the values it
+     * places, and how many values it places (all intermediates when every shape is static).
+     */
+    public MemoryReport memoryReport() {
+        MemoryLayout l = declared.layout();
+        return l == null ? new MemoryReport(0, 0, 0) : new MemoryReport(l.arenaBytes(), l.peakLiveBytes(), l.placedCount());
+    }
+
+    /** What a memory plan takes: the arena, the peak of bytes live at once, and the number of values placed. */
+    public record MemoryReport(long arenaBytes, long peakLiveBytes, int placedValues) {}
+
+    /** A handle for running; sessions are cheap until their first run allocates their arena. */
     public Session newSession() {
         checkOpen();
         return new Session(this);
     }
 
     /**
-     * Runs the model once. Thread-safe. Inputs are checked against the model's declared types first; the result maps
-     * every graph output name to its value, in the model's output order.
+     * Runs the model once. Thread-safe: each call borrows an idle session (its arena reused) or makes one. Inputs are
+     * checked against the model's declared types first; the result maps every graph output name to its value, in
+     * the model's output order.
      */
-    public Map<String, Value> run(Map<String, ? extends Value> inputs) {
-        return run(inputs, null);
-    }
+    public Map<String, Value> run(Map<String, ? extends Value> inputs) { return run(inputs, null); }
 
     /** As {@link #run(Map)}, reporting every executed node to {@code observer} (may be null). */
     public Map<String, Value> run(Map<String, ? extends Value> inputs, RunObserver observer) {
         checkOpen();
-        Frame frame = new Frame(observer);
-        model.graph().initializers().forEach(frame::put);
-        binder.bind(inputs, frame);
-        plan.execute(frame);
-        return binder.collectOutputs(frame);
+        Session s = idle.poll();
+        if (s == null) s = new Session(this);
+        try {
+            return s.run(inputs, observer);
+        } finally {
+            if (closed) s.close(); else idle.offer(s);
+        }
     }
 
-    private void checkOpen() {
+    /** The plan for the shapes of these bound inputs: the declared plan when it is static, else a cached one. */
+    GraphPlan planFor(Value[] bound) {
+        if (declaredIsStatic) return declared;
+        StringBuilder key = new StringBuilder();
+        for (Value v : bound) key.append(v instanceof Tensor t ? Arrays.toString(t.shape()) : "-").append(';');
+        synchronized (byShape) {
+            GraphPlan p = byShape.get(key.toString());
+            if (p != null) return p;
+        }
+        GraphPlan p = specialize(bound);
+        synchronized (byShape) {
+            byShape.put(key.toString(), p);
+        }
+        return p;
+    }
+
+    private GraphPlan specialize(Value[] bound) {
+        Graph g = model.graph();
+        List<ValueInfo> inputs = new ArrayList<>(g.inputs().size());
+        for (int i = 0; i < g.inputs().size(); i++) {
+            ValueInfo in = g.inputs().get(i);
+            inputs.add(bound[i] instanceof Tensor t && in.type() instanceof ValueType.TensorType
+                    ? new ValueInfo(in.name(), ValueType.tensor(t.dtype(), t.shape())) : in);
+        }
+        Graph concrete;
+        try {
+            concrete = ShapeInference.infer(g.toBuilder().inputs(inputs).build());
+        } catch (GraphValidationException e) {
+            // The concrete shapes contradict a shape rule; the declared plan runs them and reports any real error
+            // from the kernel that meets it.
+            return declared;
+        }
+        return GraphPlan.compile(concrete, Set.of(), backends, options);
+    }
+
+    private static boolean isStaticTensor(ValueInfo v) {
+        return v.type() instanceof ValueType.TensorType t && t.shape() != null && t.shape().isFullyKnown();
+    }
+
+    void checkOpen() {
         if (closed) throw new IllegalStateException("engine is closed");
     }
 
-    /** Releases the engine's weights (garbage-collected memory, dropped now) and refuses further runs. */
+    /** Frees the pooled sessions' memory and refuses further runs. */
     @Override
     public void close() {
         closed = true;
+        for (Session s; (s = idle.poll()) != null; ) s.close();
     }
 }

@@ -1,38 +1,42 @@
 package io.jengine.runtime;
 
+import io.jengine.tensor.Tensor;
 import io.jengine.tensor.Value;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
-/** The values of one run of one graph; a sub-graph's frame reads names it does not define from its parent's. */
+/**
+ * The values of one run of one graph, by slot (the plan numbers every value name once). A sub-graph's frame reads
+ * names it does not define from its parent's. {@code planned} holds the session's arena tensors by slot (null for
+ * sub-graphs and for slots the memory plan does not place); {@code callerOutputs} the buffers a caller passed for
+ * graph outputs.
+ */
 final class Frame {
-    private final Frame parent;
-    private final RunObserver observer;
-    private final Map<String, Value> values = new HashMap<>();
+    final GraphPlan plan;
+    final Frame parent;
+    RunObserver observer;
+    final Value[] values;
+    final Tensor[] planned;
+    Tensor[] callerOutputs;
+    final int threads;
 
-    /** A sub-graph frame: reads through to {@code parent} and reports to its observer. */
-    Frame(Frame parent) {
+    Frame(GraphPlan plan, Frame parent, RunObserver observer, Tensor[] planned, int threads) {
+        this.plan = plan;
         this.parent = parent;
-        this.observer = parent == null ? null : parent.observer;
-    }
-
-    /** A root frame; {@code observer} may be null. */
-    Frame(RunObserver observer) {
-        this.parent = null;
         this.observer = observer;
+        this.values = new Value[plan.slotCount()];
+        this.planned = planned;
+        this.threads = threads;
     }
 
-    RunObserver observer() { return observer; }
-
+    /** The value of {@code name} here or in an enclosing frame, or null. */
     Value lookup(String name) {
         for (Frame f = this; f != null; f = f.parent) {
-            Value v = f.values.get(name);
-            if (v != null) return v;
+            Integer slot = f.plan.slotOf(name);
+            if (slot != null && f.values[slot] != null) return f.values[slot];
         }
         return null;
     }
 
-    void put(String name, Value v) { values.put(name, v); }
-
-    void drop(String name) { values.remove(name); }
+    /** Clears every value, so that a reused frame holds nothing of the previous run. */
+    void clear() { Arrays.fill(values, null); }
 }

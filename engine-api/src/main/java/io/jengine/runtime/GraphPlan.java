@@ -1,18 +1,18 @@
 package io.jengine.runtime;
 
-import io.jengine.tensor.Value;
 import io.jengine.errors.EngineException;
 import io.jengine.errors.GraphValidationException;
-import io.jengine.errors.KernelException;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Graph;
 import io.jengine.ir.GraphOrder;
 import io.jengine.ir.Node;
-import io.jengine.spi.Backend;
-import io.jengine.spi.ExecutionContext;
+import io.jengine.ir.ValueInfo;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.NodeContext;
+import io.jengine.spi.Tactic;
+import io.jengine.tensor.Tensor;
 import io.jengine.tensor.UnsupportedDTypeException;
+import io.jengine.tensor.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,55 +22,96 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A graph made ready to run: nodes in a valid execution order, each claimed by a backend with its kernel prepared,
- * sub-graphs (If/Loop/Scan bodies) planned recursively. Immutable and shared by every thread running the engine;
- * each run keeps its values in its own {@link Frame}.
+ * A graph made ready to run: nodes in a valid execution order, each with its chosen tactic's kernel prepared, every
+ * value numbered by a frame slot, sub-graphs (If/Loop/Scan bodies) planned recursively, and for the main graph a
+ * {@link MemoryLayout} placing intermediates in an arena. Immutable and shared by every session; each run keeps its
+ * values in a {@link Frame}.
  */
 final class GraphPlan {
     private final Graph graph;
-    private final List<PlannedNode> steps;
+    private final Map<String, Integer> slots;
+    private final List<PlanStep> steps;
     private final Map<Graph, GraphPlan> subplans;
+    private final int[] inputSlots;
+    private final int[] outputSlots;
+    private final Value[] constants;
+    private final MemoryLayout layout;
 
-    private GraphPlan(Graph graph, List<PlannedNode> steps, Map<Graph, GraphPlan> subplans) {
+    private GraphPlan(Graph graph, Map<String, Integer> slots, List<PlanStep> steps, Map<Graph, GraphPlan> subplans,
+                      MemoryLayout layout) {
         this.graph = graph;
+        this.slots = slots;
         this.steps = steps;
         this.subplans = subplans;
+        this.layout = layout;
+        this.inputSlots = graph.inputs().stream().mapToInt(v -> slots.get(v.name())).toArray();
+        this.outputSlots = graph.outputs().stream().mapToInt(v -> slots.get(v.name())).toArray();
+        this.constants = new Value[slots.size()];
+        graph.initializers().forEach((name, t) -> constants[slots.get(name)] = t);
     }
 
     Graph graph() { return graph; }
 
-    List<PlannedNode> steps() { return steps; }
+    List<PlanStep> steps() { return steps; }
+
+    int slotCount() { return slots.size(); }
+
+    Integer slotOf(String name) { return slots.get(name); }
+
+    /** Where the main graph's intermediates live; null for sub-graphs, whose values are allocated as they come. */
+    MemoryLayout layout() { return layout; }
 
     /**
      * Plans {@code graph}. {@code outer} holds the names of enclosing scopes a sub-graph may read (empty for the main
-     * graph); {@code opsets} the model's opset imports, which sub-graphs inherit.
+     * graph); only the main graph gets a memory layout.
      */
-    static GraphPlan compile(Graph graph, Set<String> outer, Backends backends) {
+    static GraphPlan compile(Graph graph, Set<String> outer, Backends backends, EngineOptions options) {
         List<Node> order = GraphOrder.sort(graph, outer);
-        Set<String> visible = new HashSet<>(outer);
-        graph.inputs().forEach(v -> visible.add(v.name()));
-        visible.addAll(graph.initializers().keySet());
-        for (Node n : order) visible.addAll(n.outputs());
+        Map<String, Integer> slots = new HashMap<>();
+        graph.inputs().forEach(v -> slots.putIfAbsent(v.name(), slots.size()));
+        graph.initializers().keySet().forEach(n -> slots.putIfAbsent(n, slots.size()));
+        for (Node n : order) {
+            for (String in : GraphOrder.reads(n)) if (!in.isEmpty()) slots.putIfAbsent(in, slots.size());
+            for (String out : n.outputs()) if (!out.isEmpty()) slots.putIfAbsent(out, slots.size());
+        }
+        graph.outputs().forEach(v -> slots.putIfAbsent(v.name(), slots.size()));
 
+        Set<String> visible = new HashSet<>(outer);
+        visible.addAll(slots.keySet());
         Map<Graph, GraphPlan> subplans = new IdentityHashMap<>();
-        List<PlannedNode> steps = new ArrayList<>(order.size());
         Map<String, Integer> lastUse = lastUses(order);
-        List<List<String>> dropsAt = new ArrayList<>();
-        for (int i = 0; i < order.size(); i++) dropsAt.add(new ArrayList<>());
         Set<String> keep = new HashSet<>();
         graph.outputs().forEach(v -> keep.add(v.name()));
-        lastUse.forEach((name, idx) -> {
-            if (!keep.contains(name)) dropsAt.get(idx).add(name);
-        });
 
-        for (int i = 0; i < order.size(); i++) {
-            Node node = order.get(i);
+        List<Node> nodes = new ArrayList<>(order.size());
+        List<Tactic> tactics = new ArrayList<>(order.size());
+        List<Kernel> kernels = new ArrayList<>(order.size());
+        for (Node node : order) {
             for (Attribute a : node.attributes().values()) {
-                for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends));
+                for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends, options));
             }
-            steps.add(prepare(node, graph, backends, dropsAt.get(i).toArray(String[]::new)));
+            Tactic t = choose(node, graph, backends, options);
+            nodes.add(node);
+            tactics.add(t);
+            kernels.add(prepare(node, t));
         }
-        return new GraphPlan(graph, List.copyOf(steps), subplans);
+        MemoryLayout layout = outer.isEmpty() ? MemoryLayout.plan(graph, nodes, kernels, slots, lastUse, keep) : null;
+
+        List<PlanStep> steps = new ArrayList<>(order.size());
+        List<List<Integer>> dropsAt = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) dropsAt.add(new ArrayList<>());
+        lastUse.forEach((name, idx) -> {
+            if (!keep.contains(name) && slots.containsKey(name)) dropsAt.get(idx).add(slots.get(name));
+        });
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            int[] in = node.inputs().stream().mapToInt(n -> n.isEmpty() ? -1 : slots.get(n)).toArray();
+            int[] out = node.outputs().stream().mapToInt(n -> n.isEmpty() ? -1 : slots.get(n)).toArray();
+            boolean elided = layout != null && out.length > 0 && out[0] >= 0 && layout.isPreparedView(out[0]);
+            steps.add(new PlanStep(node, tactics.get(i), kernels.get(i), in, out,
+                    dropsAt.get(i).stream().mapToInt(Integer::intValue).toArray(), elided));
+        }
+        return new GraphPlan(graph, Map.copyOf(slots), List.copyOf(steps), subplans, layout);
     }
 
     private static Map<String, Integer> lastUses(List<Node> order) {
@@ -81,85 +122,60 @@ final class GraphPlan {
         return last;
     }
 
-    private static PlannedNode prepare(Node node, Graph graph, Backends backends, String[] drops) {
+    private static Tactic choose(Node node, Graph graph, Backends backends, EngineOptions options) {
         int opset = graph.opset(node.domain());
         if (opset < 0) {
             throw new GraphValidationException("node " + node.label() + " uses domain '"
                     + (node.domain().isEmpty() ? "ai.onnx" : node.domain())
                     + "', which the model does not import (opset_import lists " + graph.opsets().keySet() + ")");
         }
-        NodeContext ctx = new NodeContext(node, opset, graph);
-        for (Backend b : backends.ordered()) {
-            if (!b.supports(ctx)) continue;
-            try {
-                return new PlannedNode(node, b.name(), b.prepare(ctx), drops);
-            } catch (EngineException | UnsupportedDTypeException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new GraphValidationException("node " + node.label() + ": " + e.getMessage());
-            }
+        NodeContext ctx = new NodeContext(node, opset, graph, options.effectiveThreads());
+        Tactic t;
+        try {
+            t = TacticChooser.choose(ctx, backends, options);
+        } catch (EngineException | UnsupportedDTypeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new GraphValidationException("node " + node.label() + ": " + e.getMessage());
         }
-        throw new UnsupportedOperatorException(node, opset);
+        if (t == null) throw new UnsupportedOperatorException(node, opset);
+        return t;
     }
+
+    private static Kernel prepare(Node node, Tactic t) {
+        try {
+            Kernel k = t.prepare().get();
+            if (k == null) throw new IllegalStateException("tactic " + t.key() + " prepared no kernel");
+            return k;
+        } catch (EngineException | UnsupportedDTypeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): " + e.getMessage());
+        }
+    }
+
+    /** A fresh frame for the main graph, its constants bound. */
+    Frame newFrame(RunObserver observer, Tensor[] planned, int threads) {
+        Frame f = new Frame(this, null, observer, planned, threads);
+        bindConstants(f);
+        return f;
+    }
+
+    /** Puts the initializers into {@code frame}, as at the start of every run. */
+    void bindConstants(Frame frame) {
+        System.arraycopy(constants, 0, frame.values, 0, constants.length);
+    }
+
+    void bindInput(Frame frame, int index, Value v) { frame.values[inputSlots[index]] = v; }
+
+    Value output(Frame frame, int index) { return frame.values[outputSlots[index]]; }
+
+    int outputSlot(int index) { return outputSlots[index]; }
 
     /** Runs the plan in {@code frame}, whose inputs the caller has bound. */
     void execute(Frame frame) {
-        for (PlannedNode step : steps) {
-            Node node = step.node();
-            Value[] in = new Value[node.inputs().size()];
-            for (int i = 0; i < in.length; i++) {
-                String name = node.inputs().get(i);
-                if (name.isEmpty()) continue;
-                in[i] = frame.lookup(name);
-                if (in[i] == null) {
-                    throw new EngineException("node " + node.label() + ": input '" + name + "' has no value "
-                            + "(an optional graph input that was not fed?)");
-                }
-            }
-            RunObserver observer = frame.observer();
-            long t0 = observer == null ? 0 : System.nanoTime();
-            Value[] out = invoke(step, in, frame);
-            if (observer != null) observer.nodeFinished(node, step.backend(), System.nanoTime() - t0);
-            for (int i = 0; i < node.outputs().size(); i++) {
-                String name = node.outputs().get(i);
-                if (name.isEmpty()) continue;
-                if (i >= out.length || out[i] == null) {
-                    throw new KernelException("node " + node.label() + " produced no value for output '" + name
-                            + "'", null);
-                }
-                frame.put(name, out[i]);
-            }
-            for (String d : step.lastUses()) frame.drop(d);
-        }
-    }
-
-    private Value[] invoke(PlannedNode step, Value[] in, Frame frame) {
-        Node node = step.node();
-        ExecutionContext ctx = new ExecutionContext() {
-            @Override
-            public Node node() { return node; }
-
-            @Override
-            public List<Value> runSubgraph(Graph body, List<Value> inputs) {
-                GraphPlan plan = subplans.get(body);
-                if (plan == null) {
-                    throw new IllegalArgumentException("graph '" + body.name() + "' is not a sub-graph of " + node.label());
-                }
-                return plan.runNested(frame, inputs);
-            }
-        };
-        try {
-            Value[] out = step.kernel().run(ctx, in);
-            if (out == null) throw new IllegalStateException("kernel returned no outputs");
-            return out;
-        } catch (EngineException | UnsupportedDTypeException e) {
-            throw e;
-        } catch (StackOverflowError e) {
-            throw new KernelException("node " + node.label() + ": stack overflow", e);
-        } catch (RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new KernelException("node " + node.label() + ": " + msg, e);
-        }
+        StepContext ctx = new StepContext(frame, subplans);
+        for (PlanStep step : steps) ctx.run(step);
     }
 
     /** Runs this (sub-)graph with its formal inputs bound in order, reading outer names through {@code parent}. */
@@ -168,14 +184,14 @@ final class GraphPlan {
             throw new IllegalArgumentException("sub-graph '" + graph.name() + "' takes " + graph.inputs().size()
                     + " inputs, got " + inputs.size());
         }
-        Frame frame = new Frame(parent);
-        graph.initializers().forEach(frame::put);
+        Frame frame = new Frame(this, parent, parent.observer, null, parent.threads);
+        bindConstants(frame);
         for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i) != null) frame.put(graph.inputs().get(i).name(), inputs.get(i));
+            if (inputs.get(i) != null) frame.values[inputSlots[i]] = inputs.get(i);
         }
         execute(frame);
         List<Value> out = new ArrayList<>(graph.outputs().size());
-        for (var o : graph.outputs()) {
+        for (ValueInfo o : graph.outputs()) {
             Value v = frame.lookup(o.name());
             if (v == null) {
                 throw new EngineException("sub-graph '" + graph.name() + "' did not produce its output '" + o.name() + "'");

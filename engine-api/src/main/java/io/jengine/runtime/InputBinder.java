@@ -24,7 +24,11 @@ final class InputBinder {
 
     InputBinder(Graph graph) { this.graph = graph; }
 
-    void bind(Map<String, ? extends Value> feeds, Frame frame) {
+    /**
+     * The values fed for the graph's inputs, in declaration order (null for an initializer the caller did not
+     * override), after checking them against the declared types.
+     */
+    Value[] bind(Map<String, ? extends Value> feeds) {
         Set<String> initializers = graph.initializers().keySet();
         for (String name : feeds.keySet()) {
             if (graph.inputs().stream().noneMatch(v -> v.name().equals(name))) {
@@ -33,7 +37,9 @@ final class InputBinder {
             }
         }
         Map<String, Long> symbols = new HashMap<>();
-        for (ValueInfo in : graph.inputs()) {
+        Value[] bound = new Value[graph.inputs().size()];
+        for (int i = 0; i < bound.length; i++) {
+            ValueInfo in = graph.inputs().get(i);
             Value v = feeds.get(in.name());
             if (v == null) {
                 if (initializers.contains(in.name())) continue;
@@ -41,8 +47,9 @@ final class InputBinder {
                         + (in.type() == null ? "a value" : in.type()) + ")");
             }
             check(in, v, symbols);
-            frame.put(in.name(), v);
+            bound[i] = v;
         }
+        return bound;
     }
 
     private static void check(ValueInfo in, Value v, Map<String, Long> symbols) {
@@ -84,15 +91,24 @@ final class InputBinder {
         }
     }
 
-    Map<String, Value> collectOutputs(Frame frame) {
+    /** The graph's outputs after a run of {@code plan} in {@code frame}, by name in the model's order. */
+    Map<String, Value> collectOutputs(GraphPlan plan, Frame frame) {
         Map<String, Value> out = new LinkedHashMap<>();
-        for (ValueInfo o : graph.outputs()) {
-            Value v = frame.lookup(o.name());
+        for (int i = 0; i < graph.outputs().size(); i++) {
+            ValueInfo o = graph.outputs().get(i);
+            Value v = plan.output(frame, i);
+            if (v == null) v = frame.lookup(o.name());
             if (v == null) throw new IllegalStateException("output '" + o.name() + "' was not computed");
-            // An output that is an initializer is the engine's own tensor: hand out a copy the caller may close.
-            if (v instanceof Tensor t && graph.initializers().get(o.name()) == t) v = t.copy();
+            // An output that is an initializer or a graph input is not the run's own tensor: hand out a copy the
+            // caller may close or keep.
+            if (v instanceof Tensor t && (graph.initializers().get(o.name()) == t || isFed(o.name()))) v = t.copy();
             out.put(o.name(), v);
         }
         return out;
+    }
+
+    private boolean isFed(String name) {
+        for (ValueInfo in : graph.inputs()) if (in.name().equals(name)) return true;
+        return false;
     }
 }

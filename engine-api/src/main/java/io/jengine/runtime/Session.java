@@ -1,26 +1,131 @@
 package io.jengine.runtime;
 
+import io.jengine.errors.InvalidInputException;
+import io.jengine.tensor.Tensor;
 import io.jengine.tensor.Value;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Map;
 
 /**
- * A caller's handle on an {@link Engine}. Holding one per thread is the usual pattern; the engine itself is shared.
- * Closing a session never affects the engine or other sessions.
+ * A caller's handle for running an {@link Engine}, holding the memory runs reuse: the arena the plan places
+ * intermediates in, allocated on the first run for a set of input shapes and kept until the shapes change or the
+ * session closes. A session is for one thread at a time (hold one per thread); the engine itself is shared. What
+ * {@link #run} returns belongs to the caller: a later run never writes into it.
  */
 public final class Session implements AutoCloseable {
     private final Engine engine;
+    private GraphPlan plan;
+    private Arena arena;
+    private Frame frame;
+    private long[][] shapes;
     private boolean closed;
 
     Session(Engine engine) { this.engine = engine; }
 
-    /** Runs the model; see {@link Engine#run(Map)}. */
-    public Map<String, Value> run(Map<String, ? extends Value> inputs) {
-        if (closed) throw new IllegalStateException("session is closed");
-        return engine.run(inputs);
-    }
-
     public Engine engine() { return engine; }
 
+    /** Runs the model; see {@link Engine#run(Map)}. */
+    public Map<String, Value> run(Map<String, ? extends Value> inputs) { return run(inputs, null, null); }
+
+    /** Runs the model, reporting to {@code observer} (may be null). */
+    public Map<String, Value> run(Map<String, ? extends Value> inputs, RunObserver observer) {
+        return run(inputs, null, observer);
+    }
+
+    /**
+     * Runs the model, writing outputs into the caller's {@code outputs} buffers where given (by output name; each must
+     * have the output's element type and shape, else it is an error), so that a steady loop allocates nothing.
+     */
+    public Map<String, Value> run(Map<String, ? extends Value> inputs, Map<String, Tensor> outputs,
+                                  RunObserver observer) {
+        if (closed) throw new IllegalStateException("session is closed");
+        engine.checkOpen();
+        Value[] bound = engine.binder().bind(inputs);
+        if (plan == null || !sameShapes(bound)) replan(bound);
+        frame.clear();
+        plan.bindConstants(frame);
+        for (int i = 0; i < bound.length; i++) if (bound[i] != null) plan.bindInput(frame, i, bound[i]);
+        frame.observer = observer;
+        frame.callerOutputs = outputs == null || outputs.isEmpty() ? null : callerBuffers(outputs);
+        try {
+            plan.execute(frame);
+            Map<String, Value> result = engine.binder().collectOutputs(plan, frame);
+            if (frame.callerOutputs != null) checkCallerBuffersUsed(outputs, result);
+            return result;
+        } finally {
+            frame.clear();
+            frame.observer = null;
+            frame.callerOutputs = null;
+        }
+    }
+
+    private Tensor[] callerBuffers(Map<String, Tensor> outputs) {
+        Tensor[] bySlot = new Tensor[plan.slotCount()];
+        var declared = plan.graph().outputs();
+        for (var e : outputs.entrySet()) {
+            int index = -1;
+            for (int i = 0; i < declared.size(); i++) if (declared.get(i).name().equals(e.getKey())) index = i;
+            if (index < 0) {
+                throw new InvalidInputException("output buffer given for '" + e.getKey() + "', which is not an output; "
+                        + "the outputs are " + declared.stream().map(v -> v.name()).toList());
+            }
+            bySlot[plan.outputSlot(index)] = e.getValue();
+        }
+        return bySlot;
+    }
+
+    private static void checkCallerBuffersUsed(Map<String, Tensor> given, Map<String, Value> result) {
+        for (var e : given.entrySet()) {
+            if (result.get(e.getKey()) != e.getValue()) {
+                Value got = result.get(e.getKey());
+                throw new InvalidInputException("output buffer for '" + e.getKey() + "' is " + e.getValue().describe()
+                        + " but the output is " + (got == null ? "missing" : got.describe()));
+            }
+        }
+    }
+
+    private boolean sameShapes(Value[] bound) {
+        for (int i = 0; i < bound.length; i++) {
+            long[] s = shapes[i];
+            if (bound[i] instanceof Tensor t ? s == null || !t.hasShape(s) : s != null) return false;
+        }
+        return true;
+    }
+
+    /** Takes the engine's plan for these input shapes and makes this session's memory for it. */
+    private void replan(Value[] bound) {
+        GraphPlan next = engine.planFor(bound);
+        shapes = new long[bound.length][];
+        for (int i = 0; i < bound.length; i++) shapes[i] = bound[i] instanceof Tensor t ? t.shape() : null;
+        if (next == plan) return;
+        releaseArena();
+        plan = next;
+        MemoryLayout layout = plan.layout();
+        Tensor[] planned = null;
+        if (layout != null && layout.arenaBytes() > 0) {
+            arena = Arena.ofShared();
+            MemorySegment memory = arena.allocate(layout.arenaBytes(), MemoryPlan.ALIGNMENT);
+            planned = layout.materialize(memory);
+        }
+        frame = plan.newFrame(null, planned, engine.options().effectiveThreads());
+    }
+
+    /** Planned bytes of the arena this session holds now (0 before the first run). */
+    public long arenaBytes() { return plan == null || plan.layout() == null ? 0 : plan.layout().arenaBytes(); }
+
+    private void releaseArena() {
+        if (arena != null) arena.close();
+        arena = null;
+    }
+
+    /** Frees the session's arena; the engine and other sessions are not affected. */
     @Override
-    public void close() { closed = true; }
+    public void close() {
+        if (closed) return;
+        closed = true;
+        releaseArena();
+        frame = null;
+        plan = null;
+    }
 }

@@ -1,23 +1,24 @@
 package io.jengine.spi;
 
+import java.util.List;
+
 /**
  * An execution provider: a family of kernels for one kind of hardware (the CPU reference, CPU SIMD, OpenCL, an FPGA).
- * The runtime offers each node to the backends in descending {@link #priority()}; the first that prepares a kernel
- * runs the node, and the CPU reference backend, with the lowest priority, takes whatever is left.
+ * Each node is offered to every backend, which answers with the tactics it has for it (none: it cannot run it). The
+ * planner takes a forced tactic when the user named one, else the first tactic of the highest-priority backend that
+ * offered any; the CPU reference backend, with the lowest priority, takes whatever is left.
  */
 public interface Backend {
-    /** A short stable name ("cpu-reference", "opencl"), used in plans, logs and {@code --backend} options. */
+    /** A short stable name ("cpu-reference", "cpu-simd"), used in tactic keys, plans, logs and options. */
     String name();
 
-    /** Higher is offered nodes first. The reference CPU backend is 0. */
+    /** Higher is preferred. The reference CPU backend is 0. */
     int priority();
 
     /**
-     * Whether this backend can run the node as typed; cheap, and must agree with {@link #prepare}. Used to partition
-     * the graph before anything is prepared.
+     * The ways this backend can run the node as typed (the types are concrete when the plan is built for concrete
+     * input shapes), best first by the backend's own judgement; empty when it cannot run it. Cheap: nothing is
+     * prepared until a tactic's {@link Tactic#prepare()} is called.
      */
-    boolean supports(NodeContext node);
-
-    /** A kernel for the node; only called when {@link #supports} said yes. */
-    Kernel prepare(NodeContext node);
+    List<Tactic> tactics(NodeContext node);
 }

@@ -1,20 +1,30 @@
 package io.jengine.spi;
 
-import io.jengine.tensor.Value;
-
 /**
- * A prepared, executable operator instance. Created once per node by a {@link KernelFactory} (attributes are read
- * there), then run any number of times, possibly from several threads at once: a kernel keeps no per-run state.
+ * A prepared, executable operator instance: created once per node and concrete input shapes by a {@link Tactic}
+ * (attributes decoded, constant weights packed), then run any number of times, possibly by several sessions at once,
+ * so a kernel keeps no per-run state.
+ *
+ * <p>A kernel runs on buffers it is handed: it reads {@link KernelContext#input}s and writes the tensors
+ * {@link KernelContext#output} gives it, which the memory plan has placed in the session's arena when shapes are
+ * static. It never returns memory of its own on the hot path, and never writes into its inputs unless it declared
+ * {@link #inPlaceInput()}.
  */
 @FunctionalInterface
 public interface Kernel {
+    /** Computes the node's outputs into the buffers {@code ctx} hands out. */
+    void run(KernelContext ctx);
+
     /**
-     * Computes the node's outputs.
-     *
-     * @param ctx    access to the run: sub-graph execution, the node being run
-     * @param inputs one entry per node input, {@code null} where an optional input is omitted
-     * @return one entry per node output, in order; {@code null} is allowed only for outputs the node does not name.
-     *         A kernel must return fresh values, never one of its inputs (Identity copies).
+     * The input whose buffer output 0 may share, for kernels that can compute in place (activations, elementwise
+     * ops whose output has the input's shape and type), or -1. The planner gives the output the input's memory only
+     * when the input is not read again later; the kernel must be correct both ways.
      */
-    Value[] run(ExecutionContext ctx, Value[] inputs);
+    default int inPlaceInput() { return -1; }
+
+    /**
+     * The input of which output 0 is a view (the same bytes under another shape: Reshape, Flatten, Squeeze,
+     * Unsqueeze, Identity), or -1. Where the planner can, it makes the view once per session and skips the kernel.
+     */
+    default int viewOf() { return -1; }
 }

@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Kernels keyed as ONNX Runtime keys them: (domain, op type, opset version range, element types). A lookup for a node
+ * Value kernels ({@link ValueKernel}: the reference form) keyed as ONNX Runtime keys them: (domain, op type, opset version range, element types). A lookup for a node
  * written against opset {@code v} takes the registration with the greatest {@code sinceVersion <= v}, as ONNX's own
  * operator versioning does.
  */
 public final class KernelRegistry {
 
     /** One registration. {@code dtypes} empty means the kernel accepts any element type of its first input. */
-    public record Entry(String domain, String opType, int sinceVersion, Set<DType> dtypes, KernelFactory factory) {}
+    public record Entry(String domain, String opType, int sinceVersion, Set<DType> dtypes, ValueKernelFactory factory) {}
 
     private final Map<String, List<Entry>> byOp = new HashMap<>();
 
@@ -25,12 +25,12 @@ public final class KernelRegistry {
     }
 
     /** Registers an ONNX-domain kernel valid from {@code sinceVersion} until a later registration takes over. */
-    public KernelRegistry add(String opType, int sinceVersion, KernelFactory factory) {
+    public KernelRegistry add(String opType, int sinceVersion, ValueKernelFactory factory) {
         return add("", opType, sinceVersion, Set.of(), factory);
     }
 
     public KernelRegistry add(String domain, String opType, int sinceVersion, Set<DType> dtypes,
-                              KernelFactory factory) {
+                              ValueKernelFactory factory) {
         List<Entry> l = byOp.computeIfAbsent(key(domain, opType), k -> new ArrayList<>());
         l.add(new Entry(domain == null ? "" : domain, opType, sinceVersion, Set.copyOf(dtypes), factory));
         l.sort(Comparator.comparingInt(Entry::sinceVersion));

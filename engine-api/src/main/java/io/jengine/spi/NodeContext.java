@@ -2,13 +2,20 @@ package io.jengine.spi;
 
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
+import io.jengine.tensor.Tensor;
 import io.jengine.tensor.ValueType;
 
 /**
- * What a {@link KernelFactory} may know about the node it prepares: the node itself, the opset version of the node's
- * domain in force, and the static types of its inputs where the graph records them.
+ * What a backend may know about the node it plans: the node itself, the opset version of the node's domain in force,
+ * the graph (static types of inputs and outputs: concrete when the plan is built for concrete input shapes; constant
+ * inputs, so that weights are packed once) and the thread count runs will use.
  */
-public record NodeContext(Node node, int opsetVersion, Graph graph) {
+public record NodeContext(Node node, int opsetVersion, Graph graph, int threads) {
+    /** A context for planning with the machine's cores as the thread count. */
+    public NodeContext(Node node, int opsetVersion, Graph graph) {
+        this(node, opsetVersion, graph, IntraOpPool.shared().cores());
+    }
+
     /** The static type of input {@code i}, or null when omitted or unknown. */
     public ValueType inputType(int i) {
         return node.hasInput(i) ? graph.typeOf(node.inputs().get(i)) : null;
@@ -17,5 +24,27 @@ public record NodeContext(Node node, int opsetVersion, Graph graph) {
     /** The static type of output {@code i}, or null when unknown. */
     public ValueType outputType(int i) {
         return node.hasOutput(i) ? graph.typeOf(node.outputs().get(i)) : null;
+    }
+
+    /** Input {@code i}'s static tensor type, or null when omitted, unknown or not a tensor. */
+    public ValueType.TensorType inputTensorType(int i) {
+        return inputType(i) instanceof ValueType.TensorType t ? t : null;
+    }
+
+    /** Input {@code i} when it is a constant of the graph (an initializer), else null: weights to pack at plan time. */
+    public Tensor constant(int i) {
+        return node.hasInput(i) ? graph.initializers().get(node.inputs().get(i)) : null;
+    }
+
+    /** The concrete dimensions of input {@code i}, or null when its shape is unknown or has a symbolic dimension. */
+    public long[] inputDims(int i) {
+        ValueType.TensorType t = inputTensorType(i);
+        if (t == null || t.shape() == null) return null;
+        long[] d = new long[t.shape().rank()];
+        for (int k = 0; k < d.length; k++) {
+            if (!t.shape().dim(k).isKnown()) return null;
+            d[k] = t.shape().dim(k).value();
+        }
+        return d;
     }
 }

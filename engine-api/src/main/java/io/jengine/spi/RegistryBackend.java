@@ -1,9 +1,11 @@
 package io.jengine.spi;
 
-import io.jengine.errors.GraphValidationException;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
 import io.jengine.tensor.ValueType;
+import java.util.List;
 
-/** A backend whose kernels all come from one {@link KernelRegistry}. */
+/** A backend whose kernels all come from one {@link KernelRegistry}: one tactic per node, named after the op. */
 public class RegistryBackend implements Backend {
     private final String name;
     private final int priority;
@@ -24,27 +26,24 @@ public class RegistryBackend implements Backend {
     public int priority() { return priority; }
 
     @Override
-    public boolean supports(NodeContext ctx) {
+    public List<Tactic> tactics(NodeContext ctx) {
         KernelRegistry.Entry e = registry.find(ctx.node().domain(), ctx.node().opType(), ctx.opsetVersion());
-        if (e == null) return false;
-        if (e.dtypes().isEmpty()) return true;
+        if (e == null) return List.of();
         // Element type constraint on the first input: unknown statically means "decide at run time".
-        return !(ctx.inputType(0) instanceof ValueType.TensorType t) || e.dtypes().contains(t.elementType());
+        if (!e.dtypes().isEmpty() && ctx.inputType(0) instanceof ValueType.TensorType t
+                && !e.dtypes().contains(t.elementType())) {
+            return List.of();
+        }
+        return List.of(new Tactic(name, "ref." + e.opType(), () -> checked(e, e.factory().create(ctx))));
     }
 
-    @Override
-    public Kernel prepare(NodeContext ctx) {
-        KernelRegistry.Entry e = registry.find(ctx.node().domain(), ctx.node().opType(), ctx.opsetVersion());
-        if (e == null) {
-            throw new GraphValidationException("backend " + name + " has no kernel for " + ctx.node().label()
-                    + " at opset " + ctx.opsetVersion());
-        }
-        Kernel k = e.factory().create(ctx);
+    private static Kernel checked(KernelRegistry.Entry e, ValueKernel k) {
         if (e.dtypes().isEmpty()) return k;
-        return (c, in) -> {
-            if (in.length > 0 && in[0] instanceof io.jengine.tensor.Tensor t && !e.dtypes().contains(t.dtype())) {
+        java.util.Set<DType> allowed = e.dtypes();
+        return (ValueKernel) (c, in) -> {
+            if (in.length > 0 && in[0] instanceof Tensor t && !allowed.contains(t.dtype())) {
                 throw new IllegalArgumentException("input 0 has element type " + t.dtype() + ", " + e.opType()
-                        + " supports " + e.dtypes());
+                        + " supports " + allowed);
             }
             return k.run(c, in);
         };

@@ -55,6 +55,21 @@ public final class Tensor implements Value, AutoCloseable {
         return new Tensor(dtype, shape, seg, null);
     }
 
+    /**
+     * A tensor over memory someone else owns (a session's arena, a caller's buffer): no copy, and the tensor lives
+     * only as long as that memory does. The segment must hold exactly the tensor's bytes.
+     */
+    public static Tensor wrap(DType dtype, long[] shape, MemorySegment memory) {
+        checkSupported(dtype);
+        if (dtype == DType.STRING) throw new IllegalArgumentException("string tensors have no off-heap buffer to wrap");
+        long bytes = Math.multiplyExact(Shapes.size(shape), (long) dtype.byteSize());
+        if (memory.byteSize() != bytes) {
+            throw new IllegalArgumentException("tensor of " + dtype + " " + Arrays.toString(shape) + " needs " + bytes
+                    + " bytes, the memory given has " + memory.byteSize());
+        }
+        return new Tensor(dtype, shape, memory, null);
+    }
+
     /** A tensor over existing bytes; the bytes are copied into a new aligned buffer. */
     public static Tensor fromBytes(DType dtype, long[] shape, MemorySegment bytes) {
         Tensor t = allocate(dtype, shape);
@@ -172,6 +187,19 @@ public final class Tensor implements Value, AutoCloseable {
         if (dtype == DType.STRING) return new Tensor(dtype, newShape, null, strings().clone());
         return fromBytes(dtype, newShape, data());
     }
+
+    /** The same elements under another shape of equal size, sharing this tensor's memory (no copy). */
+    public Tensor view(long... newShape) {
+        if (Shapes.size(newShape) != size) {
+            throw new IllegalArgumentException("cannot view " + Arrays.toString(shape) + " (" + size
+                    + " elements) as " + Arrays.toString(newShape));
+        }
+        if (dtype == DType.STRING) return new Tensor(dtype, newShape, null, strings());
+        return new Tensor(dtype, newShape, data(), null);
+    }
+
+    /** Whether this tensor has exactly the given shape; allocation-free, for the run loop. */
+    public boolean hasShape(long[] other) { return Arrays.equals(shape, other); }
 
     /** A deep copy. */
     public Tensor copy() { return reshape(shape); }

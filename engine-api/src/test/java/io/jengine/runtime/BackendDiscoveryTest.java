@@ -16,7 +16,7 @@ class BackendDiscoveryTest {
         Backends found = Backends.discover();
         assertEquals(List.of("test-mul-only", "test"), found.ordered().stream().map(b -> b.name()).toList());
         try (Engine e = Engine.of(new Model(8, "t", "", EngineTest.graph().build(), Map.of()), found)) {
-            assertEquals(List.of("'add' (Add) -> test", "'mul' (Mul) -> test-mul-only"), e.placement());
+            assertEquals(List.of("'add' (Add) -> test:ref.Add", "'mul' (Mul) -> test-mul-only:ref.Mul"), e.placement());
             Tensor y = (Tensor) e.run(Map.of("x", Tensor.ofFloats(new long[] {1, 2}, 3, 4))).get("y");
             assertArrayEquals(new float[] {60, 800}, y.toFloatArray());
         }
@@ -26,7 +26,7 @@ class BackendDiscoveryTest {
     void onlyKeepsTheNamedBackends() {
         Backends one = Backends.discover().only(List.of("test"));
         try (Engine e = Engine.of(new Model(8, "t", "", EngineTest.graph().build(), Map.of()), one)) {
-            assertEquals(List.of("'add' (Add) -> test", "'mul' (Mul) -> test"), e.placement());
+            assertEquals(List.of("'add' (Add) -> test:ref.Add", "'mul' (Mul) -> test:ref.Mul"), e.placement());
         }
     }
 }

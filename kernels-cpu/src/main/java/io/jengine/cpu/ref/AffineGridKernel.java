@@ -3,14 +3,14 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Tensor;
 
 /**
  * ONNX AffineGrid: maps the normalised base grid of an (N, C, H, W) or (N, C, D, H, W) output through the affine
  * matrices theta (N, 2, 3) or (N, 3, 4), giving the sampling grid GridSample takes (last axis x, y[, z]).
  */
-final class AffineGridKernel implements Kernel {
+final class AffineGridKernel implements ValueKernel {
     private final boolean alignCorners;
 
     AffineGridKernel(Node node) { alignCorners = node.attrInt("align_corners", 0) != 0; }

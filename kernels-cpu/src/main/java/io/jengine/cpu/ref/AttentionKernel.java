@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 
@@ -12,7 +12,7 @@ import io.jengine.tensor.Tensor;
  * from 25): {@code softmax(softcap(Q K^T * scale) + bias) V} with grouped-query heads, a KV cache and the optional
  * {@code qk_matmul_output}. Computed in double; a row whose keys are all blocked yields zeros rather than NaN.
  */
-final class AttentionKernel implements Kernel {
+final class AttentionKernel implements ValueKernel {
     private final long qNumHeads;
     private final long kvNumHeads;
     private final double scale;

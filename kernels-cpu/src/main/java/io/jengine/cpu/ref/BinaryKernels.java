@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
@@ -91,7 +91,7 @@ final class BinaryKernels {
         r.add("Max", 1, n -> variadic(Fold.MAX));
         r.add("Min", 1, n -> variadic(Fold.MIN));
         r.add("PRelu", 1, n -> {
-            io.jengine.spi.Kernel prelu = arith((x, s) -> x < 0 ? s * x : x, (x, s) -> x < 0 ? s * x : x, (x, s) -> x);
+            io.jengine.spi.ValueKernel prelu = arith((x, s) -> x < 0 ? s * x : x, (x, s) -> x < 0 ? s * x : x, (x, s) -> x);
             if (n.opsetVersion() >= 7) return prelu;
             // Before opset 7 a 1-D slope of length C applied per channel (axis 1), not numpy-style.
             return (ctx, in) -> {
@@ -167,7 +167,7 @@ final class BinaryKernels {
      * Same-type broadcasting arithmetic: {@code f} on floating types, {@code g} on signed integers and bool,
      * {@code u} on uint64 (smaller unsigned types fit in a non-negative long and use {@code g}).
      */
-    static Kernel arith(DoubleBinaryOperator f, LongBinaryOperator g, LongBinaryOperator u) {
+    static ValueKernel arith(DoubleBinaryOperator f, LongBinaryOperator g, LongBinaryOperator u) {
         return (ctx, in) -> {
             Tensor a = tensor(in, 0), b = tensor(in, 1);
             DType t = a.dtype();
@@ -186,7 +186,7 @@ final class BinaryKernels {
         };
     }
 
-    static Kernel compare(DoubleTest f, LongTest g, LongTest u, boolean strings) {
+    static ValueKernel compare(DoubleTest f, LongTest g, LongTest u, boolean strings) {
         return (ctx, in) -> {
             Tensor a = tensor(in, 0), b = tensor(in, 1);
             DType t = a.dtype();
@@ -209,7 +209,7 @@ final class BinaryKernels {
     enum Fold { SUM, MEAN, MAX, MIN }
 
     /** Sum, Mean, Max, Min over any number of broadcast inputs; Max and Min propagate NaN as numpy does. */
-    static Kernel variadic(Fold fold) {
+    static ValueKernel variadic(Fold fold) {
         return (ctx, in) -> {
             if (in.length == 0) throw new IllegalArgumentException("at least one input is required, got none");
             Tensor[] xs = new Tensor[in.length];

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.Locale;
@@ -15,7 +15,7 @@ import java.util.Locale;
  * its own {@code weight [channels, 1, kernel]} row, biased, optionally passed through SiLU ("silu" or "swish"); the
  * last {@code kernel - 1} columns of the extended input become {@code present_state}.
  */
-final class CausalConvWithStateKernel implements Kernel {
+final class CausalConvWithStateKernel implements ValueKernel {
     private final boolean silu;
 
     CausalConvWithStateKernel(Node node) {

@@ -4,7 +4,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.Arrays;
@@ -17,7 +17,7 @@ import java.util.Arrays;
 final class Col2Im {
     private Col2Im() {}
 
-    static Kernel create(Node node) {
+    static ValueKernel create(Node node) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0);
             long[] image = tensor(in, 1).toLongArray(), block = tensor(in, 2).toLongArray();

@@ -5,7 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Tensor;
 import java.util.Arrays;
 
@@ -18,7 +18,7 @@ import java.util.Arrays;
 final class DeformConv {
     private DeformConv() {}
 
-    static Kernel create(Node node) {
+    static ValueKernel create(Node node) {
         long group = node.attrInt("group", 1), offsetGroup = node.attrInt("offset_group", 1);
         long[] strides = node.attrInts("strides", new long[] {1, 1});
         long[] dil = node.attrInts("dilations", new long[] {1, 1});

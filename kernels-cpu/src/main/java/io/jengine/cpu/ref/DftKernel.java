@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Tensor;
 
 /**
@@ -12,7 +12,7 @@ import io.jengine.tensor.Tensor;
  * {@code onesided} forward returns the first floor(n/2)+1 bins; onesided inverse is the inverse real transform
  * (one-sided complex spectrum in, real signal of dft_length, by default 2 * (bins - 1), out).
  */
-final class DftKernel implements Kernel {
+final class DftKernel implements ValueKernel {
     private final boolean axisInput;
     private final long axisAttr;
     private final boolean inverse;

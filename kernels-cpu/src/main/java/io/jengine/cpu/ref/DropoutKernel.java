@@ -5,7 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +23,7 @@ final class DropoutKernel {
      * Opsets 1 to 11: ratio is an attribute and the op is an identity at inference; the mask is of the input's type
      * before opset 10 and bool from then on.
      */
-    static Kernel inference(Node node, int opset) {
+    static ValueKernel inference(Node node, int opset) {
         int outputs = node.outputs().size();
         boolean boolMask = opset >= 10;
         return (ctx, in) -> {
@@ -34,7 +34,7 @@ final class DropoutKernel {
     }
 
     /** Opset 12 on: ratio (default 0.5) and training_mode (default false) are optional inputs. */
-    static Kernel training(Node node) {
+    static ValueKernel training(Node node) {
         int outputs = node.outputs().size();
         Long seed = node.hasAttr("seed") ? node.attrInt("seed", 0) : null;
         return (ctx, in) -> {

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
@@ -107,13 +107,13 @@ final class ElementwiseKernels {
      * A same-type unary kernel: {@code f} for floating inputs, {@code g} for integer and bool inputs; a null
      * function means the op does not accept that kind of type.
      */
-    static Kernel unary(DoubleUnaryOperator f, LongUnaryOperator g) { return unary(f, g, g); }
+    static ValueKernel unary(DoubleUnaryOperator f, LongUnaryOperator g) { return unary(f, g, g); }
 
     /**
      * As {@link #unary(DoubleUnaryOperator, LongUnaryOperator)}, with {@code u} for unsigned types, whose elements
      * (uint64 above 2^63 in particular) must not be read as signed.
      */
-    static Kernel unary(DoubleUnaryOperator f, LongUnaryOperator g, LongUnaryOperator u) {
+    static ValueKernel unary(DoubleUnaryOperator f, LongUnaryOperator g, LongUnaryOperator u) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0);
             DType t = x.dtype();

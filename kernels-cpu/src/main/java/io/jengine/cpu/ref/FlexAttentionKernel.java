@@ -4,7 +4,7 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Tensor;
 import java.util.List;
 
@@ -15,7 +15,7 @@ import java.util.List;
  * the softmax; {@code prob_mod} maps the softmax probabilities before they weight V. Query heads share kv heads in
  * groups (grouped-query attention).
  */
-final class FlexAttentionKernel implements Kernel {
+final class FlexAttentionKernel implements ValueKernel {
     private final double scale;
     private final Graph scoreMod;
     private final Graph probMod;

@@ -5,7 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.Tensor;
 import java.util.Set;
@@ -69,7 +69,7 @@ final class FusedKernels {
         });
     }
 
-    private static Kernel fused(Node node, Function<Value[], Tensor> base) {
+    private static ValueKernel fused(Node node, Function<Value[], Tensor> base) {
         DoubleUnaryOperator act = Activation.of(node.attrString("activation", "None"),
                 node.attrFloats("activation_params", new float[0]));
         return (ctx, in) -> {

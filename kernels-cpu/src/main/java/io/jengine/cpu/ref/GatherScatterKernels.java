@@ -153,7 +153,7 @@ final class GatherScatterKernels {
         }, null);
     }
 
-    private static io.jengine.spi.Kernel scatterElements(long axisAttr, String reduction) {
+    private static io.jengine.spi.ValueKernel scatterElements(long axisAttr, String reduction) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0), idx = tensor(in, 1), upd = tensor(in, 2);
             int axis = Axis.of(axisAttr, x.rank());

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 
@@ -13,7 +13,7 @@ import io.jengine.tensor.Tensor;
  * bilinear / bicubic; opset 20 generalises to any k and renames them linear / cubic. Both spellings are accepted.
  * Border handling follows PyTorch's grid_sampler, which is what ONNX specifies.
  */
-final class GridSampleKernel implements Kernel {
+final class GridSampleKernel implements ValueKernel {
     private enum Padding { ZEROS, BORDER, REFLECTION }
 
     private static final double CUBIC_A = -0.75;

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 
@@ -22,7 +22,7 @@ import io.jengine.tensor.Tensor;
  * {@code beta} is {@code [batch, seq, kv_heads]} or {@code [batch, seq, 1]}. Queries, keys and values are 3-D
  * {@code [batch, seq, heads * head]}; scale defaults to {@code 1 / sqrt(key_head)}.
  */
-final class LinearAttentionKernel implements Kernel {
+final class LinearAttentionKernel implements ValueKernel {
     private final int qHeads;
     private final int kvHeads;
     private final boolean gated;

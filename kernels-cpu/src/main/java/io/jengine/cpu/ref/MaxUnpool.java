@@ -5,7 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.Arrays;
@@ -18,7 +18,7 @@ import java.util.Arrays;
 final class MaxUnpool {
     private MaxUnpool() {}
 
-    static Kernel create(Node node) {
+    static ValueKernel create(Node node) {
         long[] kernel = node.attrInts("kernel_shape", null);
         if (kernel == null) throw new IllegalArgumentException("attribute kernel_shape is required");
         int sp = kernel.length;

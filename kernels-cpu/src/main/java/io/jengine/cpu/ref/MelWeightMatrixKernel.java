@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 
@@ -12,7 +12,7 @@ import io.jengine.tensor.Tensor;
  * num_mel_bins + 2 points evenly spaced on the mel scale between the edge frequencies, snapped down to whole
  * spectrogram bins as the ONNX definition does.
  */
-final class MelWeightMatrixKernel implements Kernel {
+final class MelWeightMatrixKernel implements ValueKernel {
     private final DType dtype;
 
     MelWeightMatrixKernel(Node node) {

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +15,7 @@ import java.util.List;
  * max_output_boxes_per_class. Output rows are (batch, class, box) in that order, best score first within a class;
  * equal scores keep the lower box index first.
  */
-final class NonMaxSuppressionKernel implements Kernel {
+final class NonMaxSuppressionKernel implements ValueKernel {
     private final boolean centerPoint;
 
     NonMaxSuppressionKernel(Node node) {

@@ -5,7 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 
@@ -17,7 +17,7 @@ import io.jengine.tensor.Tensor;
 final class QLinearConv {
     private QLinearConv() {}
 
-    static Kernel create(Node node) {
+    static ValueKernel create(Node node) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0), xScale = tensor(in, 1), xZero = tensor(in, 2);
             Tensor w = tensor(in, 3), wScale = tensor(in, 4), wZero = tensor(in, 5);

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.function.DoubleUnaryOperator;
  * checks, the walk over directions, batch rows and time steps honouring {@code sequence_lens}, and the Y / Y_h / Y_c
  * outputs. The op itself supplies the {@link Cell} that advances one batch row by one step.
  */
-final class RecurrentLayer implements Kernel {
+final class RecurrentLayer implements ValueKernel {
 
     /** Advances one batch row one step: reads {@code x}, updates {@code h} (and {@code c} for LSTM) in place. */
     interface Cell {

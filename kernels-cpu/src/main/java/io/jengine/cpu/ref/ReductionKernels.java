@@ -4,7 +4,7 @@ import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.spi.NodeContext;
 import io.jengine.tensor.DType;
@@ -33,7 +33,7 @@ final class ReductionKernels {
         SoftmaxKernels.register(r);
     }
 
-    private static Kernel reduceKernel(NodeContext n, Op op, boolean axesFromInput) {
+    private static ValueKernel reduceKernel(NodeContext n, Op op, boolean axesFromInput) {
         boolean keep = n.node().attrInt("keepdims", 1) != 0;
         boolean noop = n.node().attrInt("noop_with_empty_axes", 0) != 0;
         long[] attrAxes = n.node().attrInts("axes", null);

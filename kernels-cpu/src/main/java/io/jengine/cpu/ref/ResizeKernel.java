@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * Opset 10 Resize and Upsample have no coordinate or rounding attributes: they map coordinates asymmetrically and
  * pick the nearest pixel by truncation when enlarging and rounding up when shrinking, as ONNX Runtime does.
  */
-final class ResizeKernel implements Kernel {
+final class ResizeKernel implements ValueKernel {
     private enum AspectPolicy { STRETCH, NOT_LARGER, NOT_SMALLER }
 
     /** Where the scales / sizes / roi inputs sit for each operator generation. */

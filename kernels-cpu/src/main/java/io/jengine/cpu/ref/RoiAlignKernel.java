@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Tensor;
 
 /**
@@ -12,7 +12,7 @@ import io.jengine.tensor.Tensor;
  * adds {@code coordinate_transformation_mode} with default {@code half_pixel}. The max mode keeps ONNX Runtime's
  * definition (the maximum over samples of the largest weighted corner), which the ONNX test data follows.
  */
-final class RoiAlignKernel implements Kernel {
+final class RoiAlignKernel implements ValueKernel {
     private final boolean max;
     private final boolean halfPixel;
     private final long outH;

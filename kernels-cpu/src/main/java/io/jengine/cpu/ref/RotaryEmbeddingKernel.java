@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 
@@ -14,7 +14,7 @@ import io.jengine.tensor.Tensor;
  * span, or neighbouring values when {@code interleaved}. The angle tables come from {@code cos_cache[position_ids]}
  * or, without position_ids, from caches already shaped {@code [batch, seq, rotary_dim / 2]}.
  */
-final class RotaryEmbeddingKernel implements Kernel {
+final class RotaryEmbeddingKernel implements ValueKernel {
     private final boolean interleaved;
     private final long numHeads;
     private final long rotaryDim;

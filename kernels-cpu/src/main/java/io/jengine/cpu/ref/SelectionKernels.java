@@ -86,7 +86,7 @@ final class SelectionKernels {
         return new Value[] {vals, idx};
     }
 
-    private static io.jengine.spi.Kernel arg(io.jengine.ir.Node node, boolean max) {
+    private static io.jengine.spi.ValueKernel arg(io.jengine.ir.Node node, boolean max) {
         long axisAttr = node.attrInt("axis", 0);
         boolean keep = node.attrInt("keepdims", 1) != 0, last = node.attrInt("select_last_index", 0) != 0;
         return (ctx, in) -> {

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
@@ -32,7 +32,7 @@ final class SoftmaxKernels {
         r.add("CumProd", 26, n -> cumulative(n.node().attrInt("exclusive", 0) != 0, n.node().attrInt("reverse", 0) != 0, true));
     }
 
-    private static Kernel kernel(Kind kind, long axisAttr, boolean coerce2d) {
+    private static ValueKernel kernel(Kind kind, long axisAttr, boolean coerce2d) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0);
             int axis = Shapes.normalizeAxis(axisAttr, x.rank());
@@ -73,7 +73,7 @@ final class SoftmaxKernels {
         };
     }
 
-    private static Kernel cumulative(boolean exclusive, boolean reverse, boolean product) {
+    private static ValueKernel cumulative(boolean exclusive, boolean reverse, boolean product) {
         return (ctx, in) -> {
             Tensor x = tensor(in, 0);
             int axis = Shapes.normalizeAxis(KernelSupport.scalarLong(tensor(in, 1)), x.rank());

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Tensor;
 
 /**
@@ -11,7 +11,7 @@ import io.jengine.tensor.Tensor;
  * by the window (ones when absent) and transformed; output (batch, frames, bins, 2) with bins = frame_length / 2 + 1
  * when onesided (the default).
  */
-final class StftKernel implements Kernel {
+final class StftKernel implements ValueKernel {
     private final boolean onesided;
 
     StftKernel(Node node) { onesided = node.attrInt("onesided", 1) != 0; }

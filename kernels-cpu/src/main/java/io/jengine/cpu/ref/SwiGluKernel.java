@@ -3,12 +3,12 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 
 /** ONNX SwiGLU: {@code y = a * sigmoid(alpha * a) * b} elementwise with numpy broadcasting, alpha defaulting to 1. */
-final class SwiGluKernel implements Kernel {
+final class SwiGluKernel implements ValueKernel {
     private final double alpha;
 
     SwiGluKernel(Node node) { alpha = node.attrFloat("alpha", 1f); }

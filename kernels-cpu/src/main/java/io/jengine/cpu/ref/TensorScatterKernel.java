@@ -5,7 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.Arrays;
@@ -19,7 +19,7 @@ final class TensorScatterKernel {
     private TensorScatterKernel() {}
 
     /** Reads {@code axis} (default -2) and {@code mode} (linear or circular) once. */
-    static Kernel create(Node node) {
+    static ValueKernel create(Node node) {
         long axisAttr = node.attrInt("axis", -2);
         String mode = node.attrString("mode", "linear");
         if (!mode.equals("linear") && !mode.equals("circular")) {

@@ -3,7 +3,7 @@ package io.jengine.cpu.ref;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 
@@ -12,7 +12,7 @@ import io.jengine.tensor.Tensor;
  * {@code w[n] = a0 - a1 cos(2 pi n / N) + a2 cos(4 pi n / N)} with N = size when periodic (the default) and
  * size - 1 when symmetric, in the element type named by output_datatype (float32 by default).
  */
-final class WindowKernel implements Kernel {
+final class WindowKernel implements ValueKernel {
     /** The cosine coefficients of each window. */
     enum Shape {
         HANN(0.5, 0.5, 0), HAMMING(25.0 / 46, 21.0 / 46, 0), BLACKMAN(0.42, 0.5, 0.08);

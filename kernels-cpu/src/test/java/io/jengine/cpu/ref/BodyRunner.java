@@ -6,7 +6,7 @@ import io.jengine.ir.ValueInfo;
 import io.jengine.tensor.ValueType;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.spi.NodeContext;
 import io.jengine.tensor.DType;
@@ -32,7 +32,7 @@ final class BodyRunner {
         return kernel(node).run(context(node, outer), inputs);
     }
 
-    private Kernel kernel(Node node) {
+    private ValueKernel kernel(Node node) {
         KernelRegistry.Entry e = ReferenceKernels.registry().find(node.domain(), node.opType(), opset);
         if (e == null) throw new AssertionError("no reference kernel for " + node.opType() + " at opset " + opset);
         Graph g = Graph.builder("test").opset(node.domain(), opset).addNode(node).build();

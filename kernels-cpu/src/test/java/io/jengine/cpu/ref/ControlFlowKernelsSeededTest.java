@@ -10,7 +10,7 @@ import io.jengine.ir.ValueInfo;
 import io.jengine.tensor.ValueType;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.spi.NodeContext;
 import io.jengine.tensor.DType;
@@ -31,7 +31,7 @@ class ControlFlowKernelsSeededTest {
                                  Value... inputs) {
         KernelRegistry.Entry e = ReferenceKernels.registry().find(node.domain(), node.opType(), opset);
         Graph g = Graph.builder("harness").opset(node.domain(), opset).addNode(node).build();
-        Kernel k = e.factory().create(new NodeContext(node, opset, g));
+        ValueKernel k = e.factory().create(new NodeContext(node, opset, g));
         ExecutionContext ctx = new ExecutionContext() {
             @Override
             public Node node() { return node; }

@@ -4,7 +4,7 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ExecutionContext;
-import io.jengine.spi.Kernel;
+import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.spi.NodeContext;
 import java.util.List;
@@ -17,7 +17,7 @@ final class KernelHarness {
         KernelRegistry.Entry e = ReferenceKernels.registry().find(node.domain(), node.opType(), opset);
         if (e == null) throw new AssertionError("no reference kernel for " + node.opType() + " at opset " + opset);
         Graph g = Graph.builder("harness").opset(node.domain(), opset).addNode(node).build();
-        Kernel k = e.factory().create(new NodeContext(node, opset, g));
+        ValueKernel k = e.factory().create(new NodeContext(node, opset, g));
         ExecutionContext ctx = new ExecutionContext() {
             @Override
             public Node node() { return node; }

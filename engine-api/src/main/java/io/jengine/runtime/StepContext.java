@@ -1,0 +1,141 @@
+package io.jengine.runtime;
+
+import io.jengine.errors.EngineException;
+import io.jengine.errors.KernelException;
+import io.jengine.ir.Graph;
+import io.jengine.ir.Node;
+import io.jengine.spi.KernelContext;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.UnsupportedDTypeException;
+import io.jengine.tensor.Value;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link KernelContext} of one frame, moved from step to step so that the run loop allocates nothing of its own:
+ * inputs are read from the frame's slots, outputs go to the session's arena tensors where the memory plan placed
+ * them (or to the caller's buffers, or to new tensors), and every named output is checked to have been produced.
+ */
+final class StepContext implements KernelContext {
+    private final Frame frame;
+    private final Map<Graph, GraphPlan> subplans;
+    private PlanStep step;
+
+    StepContext(Frame frame, Map<Graph, GraphPlan> subplans) {
+        this.frame = frame;
+        this.subplans = subplans;
+    }
+
+    void run(PlanStep s) {
+        step = s;
+        Node node = s.node();
+        for (int i = 0; i < s.inputs().length; i++) {
+            if (s.inputs()[i] >= 0 && input(i) == null) {
+                throw new EngineException("node " + node.label() + ": input '" + node.inputs().get(i)
+                        + "' has no value (an optional graph input that was not fed?)");
+            }
+        }
+        RunObserver observer = frame.observer;
+        long t0 = observer == null ? 0 : System.nanoTime();
+        if (s.elided()) {
+            frame.values[s.outputs()[0]] = frame.planned[s.outputs()[0]];
+        } else {
+            invoke(s);
+        }
+        if (observer != null) {
+            observer.nodeFinished(node, s.tactic().key(), System.nanoTime() - t0);
+            if (observer.wantsValues()) observer.valuesProduced(node, outputsOf(s));
+        }
+        for (int i = 0; i < s.outputs().length; i++) {
+            if (s.outputs()[i] >= 0 && frame.values[s.outputs()[i]] == null) {
+                throw new KernelException("node " + node.label() + " produced no value for output '"
+                        + node.outputs().get(i) + "'", null);
+            }
+        }
+        for (int d : s.lastUses()) frame.values[d] = null;
+    }
+
+    private Value[] outputsOf(PlanStep s) {
+        Value[] out = new Value[s.outputs().length];
+        for (int i = 0; i < out.length; i++) out[i] = s.outputs()[i] < 0 ? null : frame.values[s.outputs()[i]];
+        return out;
+    }
+
+    private void invoke(PlanStep s) {
+        Node node = s.node();
+        try {
+            s.kernel().run(this);
+        } catch (EngineException | UnsupportedDTypeException e) {
+            throw e;
+        } catch (StackOverflowError e) {
+            throw new KernelException("node " + node.label() + ": stack overflow", e);
+        } catch (RuntimeException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new KernelException("node " + node.label() + ": " + msg, e);
+        }
+    }
+
+    @Override
+    public Node node() { return step.node(); }
+
+    @Override
+    public int inputCount() { return step.inputs().length; }
+
+    @Override
+    public int outputCount() { return step.outputs().length; }
+
+    @Override
+    public Value input(int i) {
+        int slot = step.inputs()[i];
+        if (slot < 0) return null;
+        Value v = frame.values[slot];
+        // Sub-graphs read names of enclosing scopes through their parent frames.
+        if (v == null && frame.parent != null) v = frame.parent.lookup(step.node().inputs().get(i));
+        return v;
+    }
+
+    @Override
+    public Tensor output(int i, DType dtype, long... shape) {
+        int slot = slotOfOutput(i);
+        if (slot < 0) return Tensor.allocate(dtype, shape);
+        Tensor t = frame.planned == null ? null : frame.planned[slot];
+        if (t == null || t.dtype() != dtype || !t.hasShape(shape)) t = callerBuffer(slot, dtype, shape);
+        if (t == null) t = Tensor.allocate(dtype, shape);
+        frame.values[slot] = t;
+        return t;
+    }
+
+    private Tensor callerBuffer(int slot, DType dtype, long[] shape) {
+        Tensor[] given = frame.callerOutputs;
+        if (given == null) return null;
+        Tensor t = given[slot];
+        return t != null && t.dtype() == dtype && t.hasShape(shape) ? t : null;
+    }
+
+    @Override
+    public void setOutput(int i, Value value) {
+        int slot = slotOfOutput(i);
+        if (slot >= 0) frame.values[slot] = value;
+    }
+
+    private int slotOfOutput(int i) {
+        if (i < 0 || i >= step.outputs().length) {
+            throw new IllegalArgumentException("output " + i + " does not exist: " + step.node().label() + " has "
+                    + step.outputs().length + " outputs");
+        }
+        return step.outputs()[i];
+    }
+
+    @Override
+    public int threads() { return frame.threads; }
+
+    @Override
+    public List<Value> runSubgraph(Graph body, List<Value> inputs) {
+        GraphPlan plan = subplans.get(body);
+        if (plan == null) {
+            throw new IllegalArgumentException("graph '" + body.name() + "' is not a sub-graph of " + step.node().label());
+        }
+        return plan.runNested(frame, inputs);
+    }
+}

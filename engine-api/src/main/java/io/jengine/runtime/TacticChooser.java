@@ -1,0 +1,39 @@
+package io.jengine.runtime;
+
+import io.jengine.errors.EngineException;
+import io.jengine.spi.Backend;
+import io.jengine.spi.NodeContext;
+import io.jengine.spi.Tactic;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Picks the tactic that runs a node: the one the options force for the node's name or op type, else the first
+ * tactic of the highest-priority backend that offers any (each backend orders its own best first). Timing the
+ * candidates is the tuner's job; this rule is what a plan falls back to without one.
+ */
+final class TacticChooser {
+    private TacticChooser() {}
+
+    /** Every tactic every backend offers for the node, backends in priority order. */
+    static List<Tactic> candidates(NodeContext ctx, Backends backends) {
+        List<Tactic> all = new ArrayList<>();
+        for (Backend b : backends.ordered()) all.addAll(b.tactics(ctx));
+        return all;
+    }
+
+    /** The chosen tactic, or null when no backend can run the node. */
+    static Tactic choose(NodeContext ctx, Backends backends, EngineOptions options) {
+        List<Tactic> all = candidates(ctx, backends);
+        String forced = options.tactics().get(ctx.node().name());
+        if (forced == null) forced = options.tactics().get(ctx.node().opType());
+        if (forced != null) {
+            for (Tactic t : all) {
+                if (t.name().equals(forced) || t.key().equals(forced)) return t;
+            }
+            throw new EngineException("tactic '" + forced + "' was asked for node " + ctx.node().label()
+                    + ", which offers " + all.stream().map(Tactic::key).toList());
+        }
+        return all.isEmpty() ? null : all.getFirst();
+    }
+}
