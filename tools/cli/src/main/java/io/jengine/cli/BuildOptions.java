@@ -1,18 +1,18 @@
 package io.jengine.cli;
 
+import io.jengine.build.EngineBuilder;
 import io.jengine.ir.Model;
 import io.jengine.onnx.OnnxImporter;
-import io.jengine.opt.GraphOptimizer;
-import io.jengine.opt.InputShapes;
 import io.jengine.opt.OptimizationReport;
 import io.jengine.opt.OptimizerOptions;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine.Option;
 
-/** The options that shape how a model is built before it runs: optimization level, disabled passes, fixed shapes. */
+/**
+ * The options that shape how a model is built before it runs: optimization level, disabled passes, fixed shapes,
+ * threads and forced tactics. Every command builds through {@link EngineBuilder} with them.
+ */
 final class BuildOptions {
     @Option(names = "--level", paramLabel = "N", description = "Optimization level: 0 none, 1 clean-up, 2 fusion (default), 3 backend-specific.")
     int level = OptimizerOptions.DEFAULT_LEVEL;
@@ -23,15 +23,24 @@ final class BuildOptions {
     @Option(names = "--shapes", paramLabel = "NAME:DIMS,...", description = "Fix input shapes for the build, e.g. input_ids:1x128,attention_mask:1x128.")
     String shapes;
 
-    /** The imported model with fixed shapes applied, before optimization. */
-    Model imported(Path file) {
-        Model m = OnnxImporter.load(file);
-        if (shapes == null) return m;
-        return new Model(m.irVersion(), m.producerName(), m.producerVersion(),
-                InputShapes.apply(m.graph(), InputShapes.parse(shapes)), m.metadata());
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads per run (default: all cores).")
+    int threads = 0;
+
+    @Option(names = "--tactic", paramLabel = "LAYER_OR_OP=NAME",
+            description = "Force a tactic for a layer name or an op type (repeatable), e.g. FusedConv=conv.im2col.")
+    List<String> tactics = new ArrayList<>();
+
+    /** A builder for {@code model} with these options applied. */
+    EngineBuilder builder(Model model, OptimizationReport report) {
+        EngineBuilder b = EngineBuilder.forModel(model).level(level).threads(threads).report(report);
+        disabled.forEach(b::disablePass);
+        if (shapes != null) b.shapes(shapes);
+        tactics.forEach(b::tactic);
+        return b;
     }
 
-    Model optimize(Model m, OptimizationReport report) {
-        return GraphOptimizer.optimize(m, new OptimizerOptions(level, Set.copyOf(disabled), false), report);
+    /** A builder for the ONNX file. */
+    EngineBuilder builder(java.nio.file.Path file, OptimizationReport report) {
+        return builder(OnnxImporter.load(file), report);
     }
 }

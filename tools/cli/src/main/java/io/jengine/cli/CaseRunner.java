@@ -50,7 +50,7 @@ final class CaseRunner {
                             "domain " + n.domain() + " is not supported");
                 }
             }
-            Engine engine = Engine.of(build.optimize(model, new io.jengine.opt.OptimizationReport()), backends);
+            Engine engine = build.builder(model, new io.jengine.opt.OptimizationReport()).backends(backends).build();
             double maxAbs = 0, maxRel = 0;
             for (Path ds : c.dataSets()) {
                 Comparison worst = runDataSet(engine, ds);

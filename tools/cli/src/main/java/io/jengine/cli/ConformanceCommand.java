@@ -45,8 +45,8 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--summary", description = "Print passed/total per op.")
     boolean summary;
 
-    @Option(names = "--threads", description = "Cases run concurrently (default: available processors).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--jobs", paramLabel = "N", description = "Cases run concurrently (default: available processors). --threads sets the threads each case uses.")
+    int jobs = Runtime.getRuntime().availableProcessors();
 
     @picocli.CommandLine.Mixin
     BuildOptions build = new BuildOptions();
@@ -90,7 +90,7 @@ final class ConformanceCommand implements Callable<Integer> {
 
     private List<CaseResult> runAll(List<ConformanceCase> cases) throws InterruptedException {
         CaseRunner runner = new CaseRunner(Backends.discover(), build);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
             Thread t = new Thread(null, r, "conformance", 512L << 20);
             t.setDaemon(true); // a case stuck past its time limit must not keep the JVM alive
             return t;

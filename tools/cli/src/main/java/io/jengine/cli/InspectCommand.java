@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jengine.infer.ShapeInference;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
+import io.jengine.runtime.Engine;
 import io.jengine.ir.Node;
 import io.jengine.opt.LayerCost;
 import io.jengine.opt.OptimizationReport;
@@ -48,9 +49,10 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Model before = build.imported(model);
         OptimizationReport report = new OptimizationReport();
-        Model after = build.optimize(before, report);
+        io.jengine.build.EngineBuilder builder = build.builder(model, report);
+        Model before = builder.shapedModel();
+        Model after = builder.optimizedModel();
         Graph typed = ShapeInference.infer(after.graph());
         Map<String, Integer> countsBefore = counts(before.graph()), countsAfter = counts(typed);
         Roofline roof;
@@ -80,6 +82,15 @@ final class InspectCommand implements Callable<Integer> {
             if (c.bytesRead() > 0) bytes += c.bytesRead() + Math.max(0, c.bytesWritten());
         }
         print(System.out, countsBefore, countsAfter, report, layers, flops, bytes);
+        Engine.MemoryReport memory;
+        List<String> placement;
+        try (Engine engine = builder.plan(after)) {
+            memory = engine.memoryReport();
+            placement = engine.placement();
+        }
+        System.out.printf("memory plan: %.2f MiB arena for %d intermediates; peak of bytes live at once %.2f MiB%s%n",
+                memory.arenaBytes() / 1048576.0, memory.placedValues(), memory.peakLiveBytes() / 1048576.0,
+                memory.placedValues() == 0 ? " (dynamic shapes: planned per input shape at run time; use --shapes)" : "");
         System.out.printf("machine: %.0f GFLOP/s peak, %.1f GB/s; ridge at %.2f FLOP/B%n", roof.peakGflops(), roof.peakGBps(),
                 roof.ridge());
         if (plot != null) {
@@ -95,6 +106,9 @@ final class InspectCommand implements Callable<Integer> {
             doc.put("passes", new TreeMap<>(report.applied()));
             doc.put("layers", layers);
             doc.put("totals", Map.of("flops", flops, "bytes", bytes));
+            doc.put("memory", Map.of("arena_bytes", memory.arenaBytes(), "peak_live_bytes", memory.peakLiveBytes(),
+                    "placed_values", memory.placedValues()));
+            doc.put("tactics", placement);
             doc.put("machine", Map.of("peak_gflops", roof.peakGflops(), "peak_gbps", roof.peakGBps(), "ridge", roof.ridge()));
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
         }

@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Engine engine = Engine.of(build.optimize(build.imported(model), new io.jengine.opt.OptimizationReport()))) {
+        try (Engine engine = build.builder(model, new io.jengine.opt.OptimizationReport()).build()) {
             Map<String, Value> feeds = new LinkedHashMap<>();
             for (var e : inputs.entrySet()) {
                 ValueInfo declared = engine.graph().inputs().stream().filter(v -> v.name().equals(e.getKey()))
