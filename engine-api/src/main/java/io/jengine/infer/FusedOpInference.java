@@ -1,11 +1,13 @@
 package io.jengine.infer;
 
+import io.jengine.ir.FusedOpSpec;
+
 /**
  * The engine's own ops (domain "jengine"): fused ops have their base op's output type (FusedConv is typed as Conv ...);
  * Gelu and LayerNormalization, for models older than the ONNX ops, keep the input's type.
  */
 final class FusedOpInference {
-    static final String DOMAIN = "jengine";
+    static final String DOMAIN = FusedOpSpec.DOMAIN;
 
     private FusedOpInference() {}
 

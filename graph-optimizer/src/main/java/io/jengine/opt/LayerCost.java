@@ -1,5 +1,6 @@
 package io.jengine.opt;
 
+import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Shape;
@@ -12,9 +13,9 @@ import java.util.Set;
  * input tensor once, weights included) and bytes written. Unknown shapes give -1 for what cannot be counted.
  */
 public record LayerCost(long flops, long bytesRead, long bytesWritten) {
-    private static final Set<String> CONVS = Set.of("Conv", "FusedConv", "ConvInteger", "QLinearConv");
-    private static final Set<String> MATMULS = Set.of("MatMul", "FusedMatMul", "MatMulInteger", "QLinearMatMul");
-    private static final Set<String> GEMMS = Set.of("Gemm", "FusedGemm");
+    private static final Set<String> CONVS = Set.of("Conv", FusedOpSpec.FUSED_CONV, "ConvInteger", "QLinearConv");
+    private static final Set<String> MATMULS = Set.of("MatMul", FusedOpSpec.FUSED_MATMUL, "MatMulInteger", "QLinearMatMul");
+    private static final Set<String> GEMMS = Set.of("Gemm", FusedOpSpec.FUSED_GEMM);
 
     /** FLOPs per byte moved; NaN when either is unknown. */
     public double intensity() {
@@ -55,7 +56,7 @@ public record LayerCost(long flops, long bytesRead, long bytesWritten) {
             // Each output element is a dot product over C/group x kernel taps.
             return 2 * outElems * (Shapes.size(w) / w[0]);
         }
-        if (op.equals("ConvTranspose") || op.equals("FusedConvTranspose")) {
+        if (op.equals("ConvTranspose") || op.equals(FusedOpSpec.FUSED_CONV_TRANSPOSE)) {
             long[] x = dims(g.typeOf(n.inputs().getFirst())), w = dims(g.typeOf(n.inputs().get(1)));
             if (x == null || w == null) return -1;
             return 2 * Shapes.size(x) * (Shapes.size(w) / w[0]);

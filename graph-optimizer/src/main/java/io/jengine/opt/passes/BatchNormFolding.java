@@ -1,5 +1,6 @@
 package io.jengine.opt.passes;
 
+import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
 import io.jengine.tensor.ValueType;
@@ -107,9 +108,9 @@ public final class BatchNormFolding implements GraphPass {
         for (long j = 0; j < n; j++) b2.setDouble(j, -p.mean(j) * p.k(j) + p.beta(j));
         String out = bn.outputs().getFirst();
         String wName = out + "/folded_weight", bName = out + "/folded_bias";
-        Node fused = mm.toBuilder().domain(FusedOps.DOMAIN).opType("FusedMatMul").name(FusedOps.joinNames(g, mm, bn))
+        Node fused = mm.toBuilder().domain(FusedOps.DOMAIN).opType(FusedOpSpec.FUSED_MATMUL).name(FusedOps.joinNames(g, mm, bn))
                 .inputs(mm.inputs().getFirst(), wName, bName).outputs(out)
-                .attr(Attribute.of("activation", "None")).attr(Attribute.of("activation_params", new float[0])).build();
+                .attr(Attribute.of(FusedOpSpec.ACTIVATION, "None")).attr(Attribute.of(FusedOpSpec.ACTIVATION_PARAMS, new float[0])).build();
         return Optional.of(new Patch().remove(mm).remove(bn).add(fused).initializer(wName, w2).initializer(bName, b2)
                 .opset(FusedOps.DOMAIN, FusedOps.VERSION));
     }

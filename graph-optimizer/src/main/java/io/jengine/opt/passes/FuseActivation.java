@@ -1,5 +1,6 @@
 package io.jengine.opt.passes;
 
+import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
 import io.jengine.opt.GraphIndex;
@@ -61,7 +62,7 @@ public final class FuseActivation implements GraphPass {
         if (p == null || p.outputs().size() != 1) return null;
         if (p.domain().isEmpty()) return FusedOps.FUSIBLE.contains(p.opType()) ? p : null;
         // A fused op that has no activation yet (a residual FusedConv) can take one.
-        return p.domain().equals(FusedOps.DOMAIN) && p.attrString("activation", "").equals("None") ? p : null;
+        return p.domain().equals(FusedOps.DOMAIN) && p.attrString(FusedOpSpec.ACTIVATION, "").equals("None") ? p : null;
     }
 
     private static Patch fuse(Node prod, String activation, float[] params, String out, GraphIndex g, Node... absorbed) {
@@ -71,7 +72,7 @@ public final class FuseActivation implements GraphPass {
         String op = prod.domain().isEmpty() ? "Fused" + prod.opType() : prod.opType();
         Node fused = prod.toBuilder().domain(FusedOps.DOMAIN).opType(op)
                 .name(FusedOps.joinNames(g, all)).outputs(out)
-                .attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params", params)).build();
+                .attr(Attribute.of(FusedOpSpec.ACTIVATION, activation)).attr(Attribute.of(FusedOpSpec.ACTIVATION_PARAMS, params)).build();
         Patch p = new Patch().remove(prod).add(fused).opset(FusedOps.DOMAIN, FusedOps.VERSION);
         for (Node n : absorbed) p.remove(n);
         return p;

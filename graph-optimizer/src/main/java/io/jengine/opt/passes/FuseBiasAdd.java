@@ -1,5 +1,6 @@
 package io.jengine.opt.passes;
 
+import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
 import io.jengine.tensor.ValueType;
@@ -36,9 +37,9 @@ public final class FuseBiasAdd implements GraphPass {
             switch (prod.opType()) {
                 case "MatMul" -> {
                     if (last < 0 || bias.size() != last || !trailingOnly(bias)) continue;
-                    Node fused = prod.toBuilder().domain(FusedOps.DOMAIN).opType("FusedMatMul").name(name)
+                    Node fused = prod.toBuilder().domain(FusedOps.DOMAIN).opType(FusedOpSpec.FUSED_MATMUL).name(name)
                             .inputs(prod.inputs().get(0), prod.inputs().get(1), b).outputs(out)
-                            .attr(Attribute.of("activation", "None")).attr(Attribute.of("activation_params", new float[0])).build();
+                            .attr(Attribute.of(FusedOpSpec.ACTIVATION, "None")).attr(Attribute.of(FusedOpSpec.ACTIVATION_PARAMS, new float[0])).build();
                     return Optional.of(new Patch().remove(prod).remove(add).add(fused).opset(FusedOps.DOMAIN, FusedOps.VERSION));
                 }
                 case "Gemm" -> {

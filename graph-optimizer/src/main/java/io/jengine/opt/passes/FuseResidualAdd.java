@@ -1,5 +1,6 @@
 package io.jengine.opt.passes;
 
+import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
 import io.jengine.opt.GraphIndex;
@@ -27,15 +28,15 @@ public final class FuseResidualAdd implements GraphPass {
             Node conv = g.producer(y);
             if (conv == null || !g.hasSingleUse(y) || y.equals(z)) continue;
             boolean plain = conv.domain().isEmpty() && conv.opType().equals("Conv");
-            boolean fusedNoAct = conv.domain().equals(FusedOps.DOMAIN) && conv.opType().equals("FusedConv")
-                    && conv.attrString("activation", "None").equals("None") && conv.inputs().size() < 4;
+            boolean fusedNoAct = conv.domain().equals(FusedOps.DOMAIN) && conv.opType().equals(FusedOpSpec.FUSED_CONV)
+                    && conv.attrString(FusedOpSpec.ACTIVATION, "None").equals("None") && conv.inputs().size() < 4;
             if (!plain && !fusedNoAct) continue;
             if (!Matching.sameStaticShape(g.type(y), g.type(z))) continue;
             String bias = conv.inputs().size() > 2 ? conv.inputs().get(2) : "";
-            Node fused = conv.toBuilder().domain(FusedOps.DOMAIN).opType("FusedConv")
+            Node fused = conv.toBuilder().domain(FusedOps.DOMAIN).opType(FusedOpSpec.FUSED_CONV)
                     .name(FusedOps.joinNames(g, conv, add))
                     .inputs(conv.inputs().get(0), conv.inputs().get(1), bias, z).outputs(add.outputs().getFirst())
-                    .attr(Attribute.of("activation", "None")).attr(Attribute.of("activation_params", new float[0])).build();
+                    .attr(Attribute.of(FusedOpSpec.ACTIVATION, "None")).attr(Attribute.of(FusedOpSpec.ACTIVATION_PARAMS, new float[0])).build();
             return Optional.of(new Patch().remove(conv).remove(add).add(fused).opset(FusedOps.DOMAIN, FusedOps.VERSION));
         }
         return Optional.empty();

@@ -1,17 +1,14 @@
 package io.jengine.opt.passes;
 
+import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Node;
 import io.jengine.opt.GraphIndex;
 import java.util.Set;
 
-/**
- * The engine's own fused ops, in domain {@value #DOMAIN}: FusedConv, FusedConvTranspose, FusedGemm and FusedMatMul
- * take their base op's inputs and attributes plus {@code activation} (Relu, Clip, LeakyRelu, Sigmoid, HardSigmoid,
- * HardSwish, Tanh, SiLU, Gelu) and {@code activation_params}; every backend that runs the base op can run them.
- */
+/** What the passes share about the engine's own ops; their contract is {@link FusedOpSpec}. */
 public final class FusedOps {
-    public static final String DOMAIN = "jengine";
-    public static final int VERSION = 1;
+    public static final String DOMAIN = FusedOpSpec.DOMAIN;
+    public static final int VERSION = FusedOpSpec.VERSION;
 
     /** Ops an activation can be fused into. */
     static final Set<String> FUSIBLE = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul");

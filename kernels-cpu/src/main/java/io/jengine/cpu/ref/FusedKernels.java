@@ -1,5 +1,6 @@
 package io.jengine.cpu.ref;
 
+import io.jengine.ir.FusedOpSpec;
 import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
@@ -18,12 +19,12 @@ import java.util.function.Function;
  * unfused one did.
  */
 final class FusedKernels {
-    static final String DOMAIN = "jengine";
+    static final String DOMAIN = FusedOpSpec.DOMAIN;
 
     private FusedKernels() {}
 
     static void register(KernelRegistry r) {
-        r.add(DOMAIN, "FusedConv", 1, Set.of(), n -> fused(n.node(), in -> {
+        r.add(DOMAIN, FusedOpSpec.FUSED_CONV, 1, Set.of(), n -> fused(n.node(), in -> {
             Tensor y = ConvKernels.conv(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), null, null, null);
             Tensor z = optionalTensor(in, 3);
             if (z == null) return y;
@@ -35,15 +36,15 @@ final class FusedKernels {
             for (long i = 0; i < y.size(); i++) sum.setDouble(i, y.getDouble(i) + z.getDouble(i));
             return sum;
         }));
-        r.add(DOMAIN, "FusedConvTranspose", 1, Set.of(), n -> fused(n.node(), in ->
+        r.add(DOMAIN, FusedOpSpec.FUSED_CONV_TRANSPOSE, 1, Set.of(), n -> fused(n.node(), in ->
                 ConvKernels.convTranspose(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2))));
-        r.add(DOMAIN, "FusedGemm", 1, Set.of(), n -> {
+        r.add(DOMAIN, FusedOpSpec.FUSED_GEMM, 1, Set.of(), n -> {
             Node node = n.node();
             boolean ta = node.attrInt("transA", 0) != 0, tb = node.attrInt("transB", 0) != 0;
             double alpha = node.attrFloat("alpha", 1f), beta = node.attrFloat("beta", 1f);
             return fused(node, in -> LinalgKernels.gemm(tensor(in, 0), tensor(in, 1), optionalTensor(in, 2), ta, tb, alpha, beta));
         });
-        r.add(DOMAIN, "FusedMatMul", 1, Set.of(), n -> fused(n.node(), in -> {
+        r.add(DOMAIN, FusedOpSpec.FUSED_MATMUL, 1, Set.of(), n -> fused(n.node(), in -> {
             Tensor y = LinalgKernels.matmul(tensor(in, 0), tensor(in, 1), null, null, null);
             Tensor bias = optionalTensor(in, 2);
             if (bias == null) return y;
@@ -70,8 +71,8 @@ final class FusedKernels {
     }
 
     private static ValueKernel fused(Node node, Function<Value[], Tensor> base) {
-        DoubleUnaryOperator act = Activation.of(node.attrString("activation", "None"),
-                node.attrFloats("activation_params", new float[0]));
+        DoubleUnaryOperator act = Activation.of(node.attrString(FusedOpSpec.ACTIVATION, "None"),
+                node.attrFloats(FusedOpSpec.ACTIVATION_PARAMS, new float[0]));
         return (ctx, in) -> {
             Tensor y = base.apply(in);
             Tensor out = Tensor.allocate(y.dtype(), y.shape());

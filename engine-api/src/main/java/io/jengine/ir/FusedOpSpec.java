@@ -1,0 +1,67 @@
+package io.jengine.ir;
+
+import java.util.Set;
+
+/**
+ * The contract of the engine's own ops (domain {@value #DOMAIN}), written once for the optimizer passes that create
+ * them, the inference rules that type them and every kernel that runs them.
+ *
+ * <ul>
+ *   <li>{@value #FUSED_CONV}: Conv's inputs (X, W, optional B) and attributes, plus an optional residual input
+ *       {@link #CONV_RESIDUAL} of the output's shape; computes act(conv(X, W) + B + residual).</li>
+ *   <li>{@value #FUSED_CONV_TRANSPOSE}, {@value #FUSED_GEMM}: the base op's inputs and attributes; act(op(...)).</li>
+ *   <li>{@value #FUSED_MATMUL}: MatMul's A, B plus an optional bias input {@link #MATMUL_BIAS} broadcast along the
+ *       last axis; act(A.B + bias).</li>
+ *   <li>Every fused op has {@value #ACTIVATION} (one of {@link #ACTIVATIONS}, "None" when absent) and
+ *       {@value #ACTIVATION_PARAMS} (floats: LeakyRelu's alpha; HardSigmoid's alpha, beta; Clip's min, max).</li>
+ *   <li>{@value #ELEMENTWISE_CHAIN}, {@value #ATTENTION}, and {@code Gelu} / {@code LayerNormalization} for models
+ *       whose opset predates the ONNX ops (same semantics as the ONNX ops).</li>
+ * </ul>
+ */
+public final class FusedOpSpec {
+    public static final String DOMAIN = "jengine";
+    public static final int VERSION = 1;
+
+    public static final String FUSED_CONV = "FusedConv";
+    public static final String FUSED_CONV_TRANSPOSE = "FusedConvTranspose";
+    public static final String FUSED_GEMM = "FusedGemm";
+    public static final String FUSED_MATMUL = "FusedMatMul";
+    public static final String ELEMENTWISE_CHAIN = "ElementwiseChain";
+    public static final String ATTENTION = "ScaledDotProductAttention";
+
+    /** FusedConv's residual input, added before the activation. */
+    public static final int CONV_RESIDUAL = 3;
+    /** FusedMatMul's bias input, added along the last axis before the activation. */
+    public static final int MATMUL_BIAS = 2;
+
+    public static final String ACTIVATION = "activation";
+    public static final String ACTIVATION_PARAMS = "activation_params";
+    public static final String NO_ACTIVATION = "None";
+
+    /** The activations a fused op may apply, by the ONNX op name they stand for (SiLU: x * Sigmoid(x)). */
+    public static final Set<String> ACTIVATIONS = Set.of(NO_ACTIVATION, "Relu", "Clip", "LeakyRelu", "Sigmoid",
+            "HardSigmoid", "HardSwish", "Tanh", "SiLU", "Gelu");
+
+    private FusedOpSpec() {}
+
+    /** The fused op made from an ONNX base op: "Conv" gives "FusedConv". */
+    public static String fusedName(String baseOp) { return "Fused" + baseOp; }
+
+    /** Whether {@code n} is the engine's op {@code op}. */
+    public static boolean is(Node n, String op) { return n.domain().equals(DOMAIN) && n.opType().equals(op); }
+
+    /** A fused op's activation and its parameters. */
+    public record Activation(String name, float[] params) {
+        public static final Activation NONE = new Activation(NO_ACTIVATION, new float[0]);
+
+        /** The activation a node records, "None" when it has none. */
+        public static Activation of(Node n) {
+            return new Activation(n.attrString(ACTIVATION, NO_ACTIVATION), n.attrFloats(ACTIVATION_PARAMS, new float[0]));
+        }
+
+        public boolean isNone() { return name.equals(NO_ACTIVATION) || name.isEmpty(); }
+
+        /** The i-th parameter, or {@code dflt} when the node recorded fewer. */
+        public float param(int i, float dflt) { return i < params.length ? params[i] : dflt; }
+    }
+}
