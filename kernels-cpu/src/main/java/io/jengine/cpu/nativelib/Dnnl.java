@@ -153,6 +153,8 @@ public final class Dnnl {
                     ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle REORDER_PD_CREATE = handle("dnnl_reorder_primitive_desc_create",
             status(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle MATMUL_PD_CREATE = handle("dnnl_matmul_primitive_desc_create",
+            status(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle SGEMM = handle("dnnl_sgemm", status(JAVA_BYTE, JAVA_BYTE, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG));
 
@@ -319,6 +321,18 @@ public final class Dnnl {
                                                          MemorySegment dstEngine, MemorySegment attr) {
         try {
             return (int) REORDER_PD_CREATE.invokeExact(reorderPrimitiveDesc, srcDesc, srcEngine, dstDesc, dstEngine,
+                    attr);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int dnnl_matmul_primitive_desc_create(MemorySegment primitiveDesc, MemorySegment engine,
+                                                        MemorySegment srcDesc, MemorySegment weightsDesc,
+                                                        MemorySegment biasDesc, MemorySegment dstDesc,
+                                                        MemorySegment attr) {
+        try {
+            return (int) MATMUL_PD_CREATE.invokeExact(primitiveDesc, engine, srcDesc, weightsDesc, biasDesc, dstDesc,
                     attr);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);

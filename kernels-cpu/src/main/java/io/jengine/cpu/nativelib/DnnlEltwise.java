@@ -3,11 +3,16 @@ package io.jengine.cpu.nativelib;
 /**
  * oneDNN's element-wise algorithms usable as a post-op, with the meaning of their alpha and beta
  * (dnnl_types.h, {@code dnnl_alg_kind_t}).
+ *
+ * <p>NaN: oneDNN's JIT kernels compute {@link #RELU} with alpha 0 and {@link #CLIP} with max/min instructions, which
+ * return the non-NaN operand, so a NaN comes out as 0 (relu) or as alpha (clip); its reference kernels keep it. The
+ * project's reference activations keep NaN, so a tactic fusing these must accept that difference (measured on an
+ * AVX2 machine by {@code DnnlMatMulTest}).
  */
 public enum DnnlEltwise {
-    /** {@code x > 0 ? x : alpha * x}: Relu with alpha 0, LeakyRelu otherwise. */
+    /** {@code x > 0 ? x : alpha * x}: Relu with alpha 0 (NaN may become 0, see above), LeakyRelu otherwise. */
     RELU(Dnnl.dnnl_eltwise_relu),
-    /** {@code min(max(x, alpha), beta)}. */
+    /** {@code min(max(x, alpha), beta)} (NaN may become alpha, see above). */
     CLIP(Dnnl.dnnl_eltwise_clip),
     TANH(Dnnl.dnnl_eltwise_tanh),
     /** {@code x > 0 ? x : alpha * (e^x - 1)}. */
