@@ -13,6 +13,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +57,23 @@ class NativeSgemmTest {
     void twoThreadsGiveTheSameAnswer(Library lib) {
         NativeAssumptions.assumeLoaded(lib);
         check(lib, new SgemmShape(false, false, 150, 130, 170, 170, 130, 130, 1f, 0f), 0, false, 2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Library.class)
+    void concurrentCallsWithDifferentThreadCounts(Library lib) throws Exception {
+        NativeAssumptions.assumeLoaded(lib);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int threads = 1 + i % 2, size = 40 + i;
+                done.add(pool.submit(() -> check(lib, SgemmShape.packed(size, size + 3, size + 5), 0, false, threads)));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @ParameterizedTest
