@@ -81,9 +81,8 @@ public final class NativeLibraries {
     private static Outcome loadDnnl() {
         try {
             requirePlatform();
-            LibraryExtractor extractor = new LibraryExtractor(LibraryExtractor.defaultRoot());
-            open(extractor, LibraryBundle.OPENCL);
-            Loaded dnnl = open(extractor, LibraryBundle.DNNL);
+            open(LibraryBundle.OPENCL);
+            Loaded dnnl = open(LibraryBundle.DNNL);
             // By soname, not path: this is whichever libgomp libdnnl was bound to, even if another copy came first.
             SymbolLookup gomp = SymbolLookup.libraryLookup("libgomp.so.1", Arena.global());
             SymbolLookup symbols = dnnl.symbols().or(gomp);
@@ -111,7 +110,7 @@ public final class NativeLibraries {
     private static Outcome loadOpenBlas() {
         try {
             requirePlatform();
-            Loaded blas = open(new LibraryExtractor(LibraryExtractor.defaultRoot()), LibraryBundle.OPENBLAS);
+            Loaded blas = open(LibraryBundle.OPENBLAS);
             String config = cString(blas.symbols(), "openblas_get_config");
             String core = cString(blas.symbols(), "openblas_get_corename");
             if (!config.contains("OpenBLAS " + OPENBLAS_VERSION)) {
@@ -135,11 +134,29 @@ public final class NativeLibraries {
         }
     }
 
-    /** Extracts the bundle and opens its files in order; returns the lookup of the last one, the library itself. */
-    private static Loaded open(LibraryExtractor extractor, LibraryBundle bundle) throws IOException {
+    /**
+     * Extracts the bundle and opens its files in order; returns the lookup of the last one, the library itself. A
+     * cache folder that cannot be written (a read-only home) falls back to one under java.io.tmpdir.
+     */
+    private static Loaded open(LibraryBundle bundle) throws IOException {
         ClassLoader loader = NativeLibraries.class.getClassLoader();
         String version = jarVersion(loader, bundle);
-        Path dir = extractor.extract(loader, bundle, version);
+        Path dir;
+        try {
+            dir = new LibraryExtractor(LibraryExtractor.defaultRoot()).extract(loader, bundle, version);
+        } catch (FileNotFoundException missing) {
+            throw missing;
+        } catch (IOException unwritable) {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"),
+                    "jengine-native-" + System.getProperty("user.name", "user"));
+            try {
+                dir = new LibraryExtractor(tmp).extract(loader, bundle, version);
+            } catch (IOException alsoUnwritable) {
+                alsoUnwritable.addSuppressed(unwritable);
+                throw new IOException("cannot extract to " + LibraryExtractor.defaultRoot() + " ("
+                        + unwritable.getMessage() + ") nor to " + tmp + " (" + alsoUnwritable.getMessage() + ")");
+            }
+        }
         SymbolLookup last = null;
         for (String file : bundle.loadOrder()) {
             last = openOne(dir, file, bundle.systemFirst().contains(file));

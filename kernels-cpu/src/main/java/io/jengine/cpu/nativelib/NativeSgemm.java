@@ -66,6 +66,9 @@ public final class NativeSgemm {
         MemorySegment as = SegmentChecks.floats("A", a, aOffset, shape.aElements());
         MemorySegment bs = SegmentChecks.floats("B", b, bOffset, shape.bElements());
         MemorySegment cs = SegmentChecks.floats("C", c, cOffset, shape.cElements());
+        if (cs.asOverlappingSlice(as).isPresent() || cs.asOverlappingSlice(bs).isPresent()) {
+            throw new IllegalArgumentException("C must not overlap A or B");
+        }
         if (shape.m() == 0 || shape.n() == 0) return;
         if (shape.k() == 0) {
             // op(A) * op(B) is empty: C := beta * C. Done here rather than trusting each library's K = 0 path.

@@ -112,6 +112,9 @@ class NativeSgemmTest {
                     "C needs 32 bytes (offset 0 + 8 floats), the segment has 28");
             assertMessage(() -> gemm.multiply(2, 4, 4, a, b, c, 1), "A needs 32 bytes");
             assertMessage(() -> gemm.multiply(2, 4, 3, a, b, c, 0), "threads must be > 0, got 0");
+            MemorySegment big = arena.allocate(64 * 4L);
+            assertMessage(() -> gemm.multiply(2, 4, 3, big, big.asSlice(48), big.asSlice(80), 1),
+                    "C must not overlap A or B");
             SgemmShape s = SgemmShape.packed(2, 4, 3);
             assertMessage(() -> gemm.multiply(s, a, 1, b, 0, c, 0, 1), "A needs 28 bytes (offset 1 + 6 floats)");
             assertMessage(() -> gemm.multiply(s, a, -1, b, 0, c, 0, 1), "A offset must be >= 0, got -1");
