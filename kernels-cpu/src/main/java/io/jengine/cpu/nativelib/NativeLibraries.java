@@ -36,7 +36,8 @@ public final class NativeLibraries {
 
     private NativeLibraries() {}
 
-    private record Outcome(Optional<NativeLibrary> library, String status) {
+    /** A load's result: the library, or empty with the reason; {@code status} is one line either way. */
+    record Outcome(Optional<NativeLibrary> library, String status) {
         static Outcome failed(String what, Throwable e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return new Outcome(Optional.empty(), what + " unavailable: " + message.replace('\n', ' '));
@@ -45,11 +46,11 @@ public final class NativeLibraries {
 
     // Holder classes: each library is loaded on first use, once, and never by a JVM that does not ask for it.
     private static final class DnnlHolder {
-        static final Outcome OUTCOME = loadDnnl();
+        static final Outcome OUTCOME = loadDnnl(NativeLibraries.class.getClassLoader());
     }
 
     private static final class OpenBlasHolder {
-        static final Outcome OUTCOME = loadOpenBlas();
+        static final Outcome OUTCOME = loadOpenBlas(NativeLibraries.class.getClassLoader());
     }
 
     /** oneDNN's symbols and those of the libgomp it runs its threads with. */
@@ -78,11 +79,12 @@ public final class NativeLibraries {
         return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 
-    private static Outcome loadDnnl() {
+    /** Loads oneDNN from the jars {@code loader} sees; never throws. */
+    static Outcome loadDnnl(ClassLoader loader) {
         try {
             requirePlatform();
-            open(LibraryBundle.OPENCL);
-            Loaded dnnl = open(LibraryBundle.DNNL);
+            open(loader, LibraryBundle.OPENCL);
+            Loaded dnnl = open(loader, LibraryBundle.DNNL);
             // By soname, not path: this is whichever libgomp libdnnl was bound to, even if another copy came first.
             SymbolLookup gomp = SymbolLookup.libraryLookup("libgomp.so.1", Arena.global());
             SymbolLookup symbols = dnnl.symbols().or(gomp);
@@ -107,10 +109,11 @@ public final class NativeLibraries {
         }
     }
 
-    private static Outcome loadOpenBlas() {
+    /** Loads OpenBLAS from the jar {@code loader} sees; never throws. */
+    static Outcome loadOpenBlas(ClassLoader loader) {
         try {
             requirePlatform();
-            Loaded blas = open(LibraryBundle.OPENBLAS);
+            Loaded blas = open(loader, LibraryBundle.OPENBLAS);
             String config = cString(blas.symbols(), "openblas_get_config");
             String core = cString(blas.symbols(), "openblas_get_corename");
             if (!config.contains("OpenBLAS " + OPENBLAS_VERSION)) {
@@ -138,8 +141,7 @@ public final class NativeLibraries {
      * Extracts the bundle and opens its files in order; returns the lookup of the last one, the library itself. A
      * cache folder that cannot be written (a read-only home) falls back to one under java.io.tmpdir.
      */
-    private static Loaded open(LibraryBundle bundle) throws IOException {
-        ClassLoader loader = NativeLibraries.class.getClassLoader();
+    private static Loaded open(ClassLoader loader, LibraryBundle bundle) throws IOException {
         String version = jarVersion(loader, bundle);
         Path dir;
         try {

@@ -4,9 +4,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandle;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +26,20 @@ class NativeLibrariesTest {
                 NativeLibraries.openBlasStatus());
         assertEquals(1, NativeLibraries.dnnlStatus().lines().count());
         assertEquals("3.8.1-1.5.12", NativeLibraries.dnnl().orElseThrow().version());
+    }
+
+    @Test
+    void aMissingJarIsAReasonNotACrash() {
+        assumeTrue(NativeLibraries.isLinuxX86_64(), "the jar check comes after the platform check");
+        ClassLoader empty = new URLClassLoader(new URL[0], null);
+        NativeLibraries.Outcome dnnl = NativeLibraries.loadDnnl(empty);
+        assertTrue(dnnl.library().isEmpty());
+        assertEquals("oneDNN unavailable: jar org.bytedeco:opencl:3.0-1.5.12:linux-x86_64 is not on the class path "
+                + "(META-INF/maven/org.bytedeco/opencl/pom.properties not found)", dnnl.status());
+        NativeLibraries.Outcome blas = NativeLibraries.loadOpenBlas(empty);
+        assertTrue(blas.library().isEmpty());
+        assertTrue(blas.status().startsWith("OpenBLAS unavailable: jar org.bytedeco:openblas:0.3.30-1.5.12"),
+                blas.status());
     }
 
     @Test
