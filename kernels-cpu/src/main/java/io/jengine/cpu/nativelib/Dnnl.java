@@ -113,7 +113,8 @@ public final class Dnnl {
         return FunctionDescriptor.of(JAVA_INT, args);
     }
 
-    private static final MethodHandle ENGINE_CREATE = handle("dnnl_engine_create", status(ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle ENGINE_CREATE = handle("dnnl_engine_create",
+            status(ADDRESS, JAVA_INT, JAVA_LONG));
     private static final MethodHandle ENGINE_DESTROY = handle("dnnl_engine_destroy", status(ADDRESS));
     private static final MethodHandle STREAM_CREATE = handle("dnnl_stream_create", status(ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle STREAM_WAIT = handle("dnnl_stream_wait", status(ADDRESS));

@@ -6,8 +6,12 @@ import java.util.List;
 /**
  * A 2-D convolution forward (inference) through oneDNN, prepared once and run many times on the caller's NCHW
  * float32 memory: {@code y = postOps(conv(x, weights) + bias)}, the weights reordered once into the blocked layout
- * oneDNN's kernel chooses. Threads, concurrency and ownership as {@link DnnlPrimitive} describes: the thread count
- * is fixed at prepare time, {@link #run} handles one call at a time, {@link #close} frees the native objects.
+ * oneDNN's kernel chooses.
+ *
+ * <p>The thread count is fixed at prepare time: oneDNN's kernels split the work and size per-thread scratch buffers
+ * for it when the primitive is created, so another count needs another instance. {@link #run} handles one call at a
+ * time (it re-points the primitive's memory objects); the caller keeps its segments alive during a run and calls
+ * {@link #close} to free the native objects.
  */
 public final class DnnlConv2d implements AutoCloseable {
     private final ConvParams params;

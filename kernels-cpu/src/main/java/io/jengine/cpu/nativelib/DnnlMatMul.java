@@ -8,7 +8,10 @@ import java.util.List;
  * caller's row-major float32 memory: {@code c = postOps(a * weights + bias)} with a {@code [m, k]}, weights
  * {@code [k, n]} (or {@code [n, k]}, transposed, as ONNX Gemm's transB gives them) and c {@code [m, n]}. The weights
  * are reordered once into the layout oneDNN's kernel chooses. A batched MatMul against 2-D weights is the same
- * product on {@code [batch * m, k]}. Threads, concurrency and ownership as {@link DnnlPrimitive} describes.
+ * product on {@code [batch * m, k]}.
+ *
+ * <p>As for {@link DnnlConv2d}: the thread count is fixed at prepare time, {@link #run} handles one call at a time,
+ * the caller keeps its segments alive during a run and calls {@link #close} to free the native objects.
  */
 public final class DnnlMatMul implements AutoCloseable {
     private final int m;

@@ -19,9 +19,9 @@ import java.util.List;
  *
  * <p>Threads: the count is fixed at prepare time and set on the calling thread (OpenMP's count is per thread) before
  * both creation and every execution. It cannot change per run: oneDNN's CPU kernels read the thread count when the
- * primitive descriptor is created, to split the work and to size per-thread scratch buffers (gemm-based
- * convolution's im2col buffer, for one), and then run on that many threads. A caller wanting another count prepares
- * another instance. {@link #run} is synchronized, because the memory objects are re-pointed per call; each instance has its
+ * primitive descriptor is created, to split the work and to size per-thread scratch buffers (gemm-based convolution's
+ * im2col buffer, for one), and then run on that many threads. A caller wanting another count prepares another
+ * instance. {@link #run} is synchronized, because the memory objects are re-pointed per call; each instance has its
  * own stream for the same reason. The caller keeps its segments alive during {@code run} and closes the instance to
  * free the native objects.
  */

@@ -1,6 +1,8 @@
 package io.jengine.cpu.nativelib;
 
-/** {@code dnnl_status_t} (dnnl_common_types.h, oneDNN 3.8): its names, and the check every binding call goes through. */
+/**
+ * {@code dnnl_status_t} (dnnl_common_types.h, oneDNN 3.8): its names, and the check every binding call goes through.
+ */
 public final class DnnlStatus {
     public static final int SUCCESS = 0;
     private static final String[] NAMES = {

@@ -88,8 +88,8 @@ public final class NativeLibraries {
             // By soname, not path: this is whichever libgomp libdnnl was bound to, even if another copy came first.
             SymbolLookup gomp = SymbolLookup.libraryLookup("libgomp.so.1", Arena.global());
             SymbolLookup symbols = dnnl.symbols().or(gomp);
-            MemorySegment v = (MemorySegment) downcall(symbols, "dnnl_version", FunctionDescriptor.of(ValueLayout.ADDRESS))
-                    .invokeExact();
+            MemorySegment v = (MemorySegment) downcall(symbols, "dnnl_version",
+                    FunctionDescriptor.of(ValueLayout.ADDRESS)).invokeExact();
             v = v.reinterpret(32); // dnnl_version_t: int major, minor, patch; const char *hash; unsigned cpu, gpu
             int major = v.get(ValueLayout.JAVA_INT, 0), minor = v.get(ValueLayout.JAVA_INT, 4);
             int patch = v.get(ValueLayout.JAVA_INT, 8), cpuRuntime = v.get(ValueLayout.JAVA_INT, 24);
@@ -102,8 +102,8 @@ public final class NativeLibraries {
                         + DNNL_RUNTIME_OMP + "), the library was built with runtime " + cpuRuntime);
             }
             NativeLibrary lib = new NativeLibrary("dnnl", dnnl.version(), dnnl.directory(), symbols);
-            return new Outcome(Optional.of(lib), "oneDNN " + major + "." + minor + "." + patch + " (OpenMP) loaded from "
-                    + dnnl.directory());
+            return new Outcome(Optional.of(lib), "oneDNN " + major + "." + minor + "." + patch
+                    + " (OpenMP) loaded from " + dnnl.directory());
         } catch (Throwable e) {
             return Outcome.failed("oneDNN", e);
         }

@@ -92,9 +92,10 @@ public final class NativeSgemm {
         OPENBLAS_LOCK.lock();
         try {
             if (OpenBlas.openblas_get_num_threads() != threads) OpenBlas.openblas_set_num_threads(threads);
-            OpenBlas.cblas_sgemm(OpenBlas.CblasRowMajor, s.transA() ? OpenBlas.CblasTrans : OpenBlas.CblasNoTrans,
-                    s.transB() ? OpenBlas.CblasTrans : OpenBlas.CblasNoTrans, s.m(), s.n(), s.k(), s.alpha(), a, s.lda(),
-                    b, s.ldb(), s.beta(), c, s.ldc());
+            int transA = s.transA() ? OpenBlas.CblasTrans : OpenBlas.CblasNoTrans;
+            int transB = s.transB() ? OpenBlas.CblasTrans : OpenBlas.CblasNoTrans;
+            OpenBlas.cblas_sgemm(OpenBlas.CblasRowMajor, transA, transB, s.m(), s.n(), s.k(), s.alpha(), a, s.lda(), b,
+                    s.ldb(), s.beta(), c, s.ldc());
         } finally {
             OPENBLAS_LOCK.unlock();
         }

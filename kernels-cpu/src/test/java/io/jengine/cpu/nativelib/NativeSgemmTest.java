@@ -139,7 +139,8 @@ class NativeSgemmTest {
 
     static void assertMessage(Runnable call, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
-        assertTrue(e.getMessage().contains(expected), () -> "message '" + e.getMessage() + "' lacks '" + expected + "'");
+        assertTrue(e.getMessage().contains(expected),
+                () -> "message '" + e.getMessage() + "' lacks '" + expected + "'");
     }
 
     /** Runs {@code s} on random operands placed at offsets, checks every element of C and that padding is kept. */
