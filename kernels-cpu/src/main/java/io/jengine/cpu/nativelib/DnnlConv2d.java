@@ -1,0 +1,90 @@
+package io.jengine.cpu.nativelib;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A 2-D convolution forward (inference) through oneDNN, prepared once and run many times on the caller's NCHW
+ * float32 memory: {@code y = postOps(conv(x, weights) + bias)}, the weights reordered once into the blocked layout
+ * oneDNN's kernel chooses.
+ *
+ * <p>The thread count is fixed at prepare time: oneDNN's kernels split the work and size per-thread scratch buffers
+ * for it when the primitive is created, so another count needs another instance. {@link #run} handles one call at a
+ * time (it re-points the primitive's memory objects); the caller keeps its segments alive during a run and calls
+ * {@link #close} to free the native objects.
+ */
+public final class DnnlConv2d implements AutoCloseable {
+    private final ConvParams params;
+    private final DnnlPrimitive primitive;
+
+    private DnnlConv2d(ConvParams params, DnnlPrimitive primitive) {
+        this.params = params;
+        this.primitive = primitive;
+    }
+
+    /**
+     * Creates the primitive for {@code p}. {@code weights} are in ONNX's {@code [m, c / groups, kH, kW]} order;
+     * {@code bias} has {@code m} values or is null; {@code postOps} apply in order, with at most one
+     * {@link DnnlPostOp.Sum}.
+     *
+     * @throws IllegalArgumentException for arrays of the wrong length, two sums, or threads below 1
+     * @throws NativeCallException where oneDNN refuses the convolution (the message names the call and status)
+     * @throws IllegalStateException where oneDNN did not load
+     */
+    public static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
+                                     int threads) {
+        if (p == null) throw new IllegalArgumentException("conv params are null");
+        if (weights == null || weights.length != p.weightElements()) {
+            throw new IllegalArgumentException("weights must hold m * c/groups * kH * kW = " + p.weightElements()
+                    + " floats, got " + (weights == null ? "null" : weights.length));
+        }
+        if (bias != null && bias.length != p.m()) {
+            throw new IllegalArgumentException("bias must hold m = " + p.m() + " floats, got " + bias.length);
+        }
+        int g = p.groups();
+        // ONNX's [m, c/g, kH, kW] is oneDNN's goihw once m is split into [g, m/g]: the same bytes, one more dim.
+        long[] weightsDims = g == 1 ? new long[] {p.m(), p.c(), p.kernelH(), p.kernelW()}
+                : new long[] {g, p.m() / g, p.c() / g, p.kernelH(), p.kernelW()};
+        DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_convolution_forward_primitive_desc_create",
+                (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_convolution_forward_primitive_desc_create(
+                        out, engine, Dnnl.dnnl_forward_inference, Dnnl.dnnl_convolution_direct, src, w, b, dst,
+                        Dnnl.dims(arena, p.strideH(), p.strideW()),
+                        // oneDNN counts dilation from 0 (no gap), ONNX from 1
+                        Dnnl.dims(arena, p.dilationH() - 1, p.dilationW() - 1),
+                        Dnnl.dims(arena, p.padTop(), p.padLeft()), Dnnl.dims(arena, p.padBottom(), p.padRight()),
+                        attr),
+                new long[] {p.n(), p.c(), p.h(), p.w()}, Dnnl.dnnl_abcd,
+                new long[] {p.n(), p.m(), p.outH(), p.outW()}, Dnnl.dnnl_abcd,
+                weightsDims, g == 1 ? Dnnl.dnnl_abcd : Dnnl.dnnl_abcde, weights,
+                bias == null ? null : new long[] {p.m()}, bias,
+                List.copyOf(postOps == null ? List.of() : postOps), threads, "convolution " + p);
+        return new DnnlConv2d(p, DnnlPrimitive.prepare(spec));
+    }
+
+    /**
+     * Computes {@code y} ({@code [n, m, outH, outW]} floats) from {@code x} ({@code [n, c, h, w]}); {@code residual}
+     * (y's shape, or y itself) is required with a sum post-op and must be null without one. Segments must be native,
+     * large enough, and x must not overlap y: checked before any native call.
+     */
+    public void run(MemorySegment x, MemorySegment y, MemorySegment residual) {
+        primitive.run("x", x, "y", y, residual);
+    }
+
+    public ConvParams params() {
+        return params;
+    }
+
+    public int threads() {
+        return primitive.threads();
+    }
+
+    /** The implementation oneDNN chose, e.g. {@code brg_conv_fwd:avx2} (for reports and tuning logs). */
+    public String implementation() {
+        return primitive.implementation();
+    }
+
+    @Override
+    public void close() {
+        primitive.close();
+    }
+}

@@ -1,0 +1,95 @@
+package io.jengine.cpu.nativelib;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A matrix product with constant weights through oneDNN's matmul primitive, prepared once and run many times on the
+ * caller's row-major float32 memory: {@code c = postOps(a * weights + bias)} with a {@code [m, k]}, weights
+ * {@code [k, n]} (or {@code [n, k]}, transposed, as ONNX Gemm's transB gives them) and c {@code [m, n]}. The weights
+ * are reordered once into the layout oneDNN's kernel chooses. A batched MatMul against 2-D weights is the same
+ * product on {@code [batch * m, k]}.
+ *
+ * <p>As for {@link DnnlConv2d}: the thread count is fixed at prepare time, {@link #run} handles one call at a time,
+ * the caller keeps its segments alive during a run and calls {@link #close} to free the native objects.
+ */
+public final class DnnlMatMul implements AutoCloseable {
+    private final int m;
+    private final int k;
+    private final int n;
+    private final DnnlPrimitive primitive;
+
+    private DnnlMatMul(int m, int k, int n, DnnlPrimitive primitive) {
+        this.m = m;
+        this.k = k;
+        this.n = n;
+        this.primitive = primitive;
+    }
+
+    /**
+     * Creates the primitive. {@code weights} hold {@code k * n} floats, row-major {@code [k, n]}, or {@code [n, k]}
+     * when {@code weightsTransposed}; {@code bias} has {@code n} values or is null; {@code postOps} apply in order.
+     *
+     * @throws IllegalArgumentException for sizes below 1, arrays of the wrong length, two sums, or threads below 1
+     * @throws NativeCallException where oneDNN refuses the product
+     * @throws IllegalStateException where oneDNN did not load
+     */
+    public static DnnlMatMul prepare(int m, int k, int n, float[] weights, boolean weightsTransposed, float[] bias,
+                                     List<DnnlPostOp> postOps, int threads) {
+        SegmentChecks.positive("m", m);
+        SegmentChecks.positive("k", k);
+        SegmentChecks.positive("n", n);
+        long elements = Math.multiplyExact((long) k, n);
+        if (weights == null || weights.length != elements) {
+            throw new IllegalArgumentException("weights must hold k * n = " + elements + " floats, got "
+                    + (weights == null ? "null" : weights.length));
+        }
+        if (bias != null && bias.length != n) {
+            throw new IllegalArgumentException("bias must hold n = " + n + " floats, got " + bias.length);
+        }
+        DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
+                (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_matmul_primitive_desc_create(out, engine, src,
+                        w, b, dst, attr),
+                new long[] {m, k}, Dnnl.dnnl_ab, new long[] {m, n}, Dnnl.dnnl_ab,
+                // logical dims stay [k, n]; tag ba says the bytes are laid out n-major, i.e. [n, k]
+                new long[] {k, n}, weightsTransposed ? Dnnl.dnnl_ba : Dnnl.dnnl_ab, weights,
+                bias == null ? null : new long[] {1, n}, bias,
+                List.copyOf(postOps == null ? List.of() : postOps), threads,
+                "matmul m=" + m + " k=" + k + " n=" + n + (weightsTransposed ? " (weights [n, k])" : ""));
+        return new DnnlMatMul(m, k, n, DnnlPrimitive.prepare(spec));
+    }
+
+    /**
+     * Computes {@code c} ({@code [m, n]} floats) from {@code a} ({@code [m, k]}); {@code residual} (c's shape, or c
+     * itself) is required with a sum post-op and must be null without one. Checked before any native call.
+     */
+    public void run(MemorySegment a, MemorySegment c, MemorySegment residual) {
+        primitive.run("a", a, "c", c, residual);
+    }
+
+    public int m() {
+        return m;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public int n() {
+        return n;
+    }
+
+    public int threads() {
+        return primitive.threads();
+    }
+
+    /** The implementation oneDNN chose, e.g. {@code brg_matmul:avx2}. */
+    public String implementation() {
+        return primitive.implementation();
+    }
+
+    @Override
+    public void close() {
+        primitive.close();
+    }
+}

@@ -1,0 +1,39 @@
+package io.jengine.cpu.nativelib;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The checks made before any downcall that is handed memory: a native library reads and writes through raw pointers,
+ * so a heap segment or an out-of-bounds extent would crash the JVM instead of throwing.
+ */
+final class SegmentChecks {
+    private SegmentChecks() {}
+
+    /**
+     * Checks that {@code segment} is native and holds {@code elements} floats from element {@code offset}; returns
+     * that extent as a slice, so the downcall sees only it and keeps the segment alive while it runs.
+     */
+    static MemorySegment floats(String what, MemorySegment segment, long offset, long elements) {
+        if (segment == null) throw new IllegalArgumentException(what + " is null");
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException(what + " must be a native (off-heap) segment, got a heap segment of "
+                    + segment.byteSize() + " bytes");
+        }
+        if (offset < 0) throw new IllegalArgumentException(what + " offset must be >= 0, got " + offset);
+        if (elements < 0) throw new IllegalArgumentException(what + " extent must be >= 0, got " + elements);
+        long needed = Math.multiplyExact(Math.addExact(offset, elements), (long) Float.BYTES);
+        if (segment.byteSize() < needed) {
+            throw new IllegalArgumentException(what + " needs " + needed + " bytes (offset " + offset + " + "
+                    + elements + " floats), the segment has " + segment.byteSize());
+        }
+        return segment.asSlice(offset * Float.BYTES, elements * Float.BYTES);
+    }
+
+    static void positive(String what, long value) {
+        if (value <= 0) throw new IllegalArgumentException(what + " must be > 0, got " + value);
+    }
+
+    static void nonNegative(String what, long value) {
+        if (value < 0) throw new IllegalArgumentException(what + " must be >= 0, got " + value);
+    }
+}

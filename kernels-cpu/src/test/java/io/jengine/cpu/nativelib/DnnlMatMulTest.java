@@ -1,0 +1,121 @@
+package io.jengine.cpu.nativelib;
+
+import static io.jengine.cpu.nativelib.NativeSgemmTest.assertMessage;
+import static io.jengine.cpu.nativelib.NativeSgemmTest.floats;
+import static io.jengine.cpu.nativelib.NativeSgemmTest.random;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jengine.verify.Tolerance;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** oneDNN's prepared matmul against a naive double-precision loop, and its argument checks. */
+class DnnlMatMulTest {
+
+    @BeforeEach
+    void needsDnnl() {
+        NativeAssumptions.assumeDnnl();
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of(1, 1, 1, false, false, List.of()),
+                Arguments.of(7, 13, 5, false, true, List.of(DnnlPostOp.relu())),
+                Arguments.of(33, 65, 17, true, true, List.of(DnnlPostOp.clip(-1f, 1f))),
+                Arguments.of(50, 31, 129, true, false, List.of(DnnlPostOp.sum(), DnnlPostOp.relu())),
+                Arguments.of(2, 100, 3, false, true, List.of(DnnlPostOp.leakyRelu(0.2f), new DnnlPostOp.Sum(2f))));
+    }
+
+    @ParameterizedTest(name = "m={0} k={1} n={2} transposed={3} bias={4} {5}")
+    @MethodSource("cases")
+    void matchesNaiveLoop(int m, int k, int n, boolean transposed, boolean withBias, List<DnnlPostOp> ops) {
+        Random r = new Random(m * 1000L + k * 10L + n);
+        float[] a = random(r, m * k), w = random(r, k * n), res = random(r, m * n);
+        float[] bias = withBias ? random(r, n) : null;
+        a[0] = Float.NaN; // row 0 of c is NaN up to the post-ops
+        boolean sum = ops.stream().anyMatch(o -> o instanceof DnnlPostOp.Sum);
+        // Two references: NaN kept by every op, and NaN as oneDNN's JIT kernels treat it in relu (alpha 0) and clip,
+        // whose max/min instructions return the other operand (see DnnlEltwise). Each element must match one.
+        double[][] want = {reference(a, w, bias, res, m, k, n, transposed, ops, false),
+            reference(a, w, bias, res, m, k, n, transposed, ops, true)};
+        double[] bound = reference(abs(a), abs(w), bias == null ? null : abs(bias), abs(res), m, k, n, transposed,
+                ops.stream().filter(o -> o instanceof DnnlPostOp.Sum).toList(), false);
+        try (Arena arena = Arena.ofConfined();
+             DnnlMatMul mm = DnnlMatMul.prepare(m, k, n, w, transposed, bias, ops, 1)) {
+            MemorySegment as = floats(arena, a), cs = arena.allocate((long) m * n * 4, 64);
+            mm.run(as, cs, sum ? floats(arena, res) : null);
+            float[] got = cs.toArray(ValueLayout.JAVA_FLOAT);
+            for (int i = 0; i < got.length; i++) {
+                Tolerance t = Tolerance.float32Sum(k + 2, bound[i]);
+                if (!t.accepts(want[0][i], got[i]) && !t.accepts(want[1][i], got[i])) {
+                    fail("c[" + i + "] (" + mm.implementation() + "): want " + want[0][i] + " or " + want[1][i]
+                            + ", got " + got[i]);
+                }
+            }
+            for (int i = n; i < got.length; i++) assertFalse(Float.isNaN(got[i]), "NaN stays in row 0");
+        }
+    }
+
+    private static double[] reference(float[] a, float[] w, float[] bias, float[] res, int m, int k, int n,
+                                      boolean transposed, List<DnnlPostOp> ops, boolean x86NaN) {
+        double[] out = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double acc = bias == null ? 0 : bias[j];
+                for (int p = 0; p < k; p++) acc += (double) a[i * k + p] * (transposed ? w[j * k + p] : w[p * n + j]);
+                for (DnnlPostOp op : ops) {
+                    switch (op) {
+                        case DnnlPostOp.Sum s -> acc += s.scale() * (double) res[i * n + j];
+                        case DnnlPostOp.Eltwise e -> acc = eltwise(e, acc, x86NaN);
+                    }
+                }
+                out[i * n + j] = acc;
+            }
+        }
+        return out;
+    }
+
+    private static double eltwise(DnnlPostOp.Eltwise e, double v, boolean x86NaN) {
+        if (Double.isNaN(v) && x86NaN) {
+            if (e.kind() == DnnlEltwise.RELU && e.alpha() == 0) return 0;
+            if (e.kind() == DnnlEltwise.CLIP) return e.alpha();
+        }
+        return switch (e.kind()) {
+            case RELU -> v > 0 || Double.isNaN(v) ? v : e.alpha() * v;
+            case CLIP -> Double.isNaN(v) ? v : Math.min(Math.max(v, e.alpha()), e.beta());
+            default -> throw new IllegalArgumentException(e.toString());
+        };
+    }
+
+    private static float[] abs(float[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = Float.isNaN(v[i]) ? 0 : Math.abs(v[i]); // bounds stay finite
+        return out;
+    }
+
+    @Test
+    void badArgumentsThrowBeforeAnyNativeCall() {
+        assertMessage(() -> DnnlMatMul.prepare(2, 3, 4, new float[11], false, null, List.of(), 1),
+                "weights must hold k * n = 12 floats, got 11");
+        assertMessage(() -> DnnlMatMul.prepare(2, 3, 4, new float[12], false, new float[3], List.of(), 1),
+                "bias must hold n = 4 floats, got 3");
+        assertMessage(() -> DnnlMatMul.prepare(0, 3, 4, new float[12], false, null, List.of(), 1), "m must be > 0");
+        try (Arena arena = Arena.ofConfined();
+             DnnlMatMul mm = DnnlMatMul.prepare(2, 3, 4, new float[12], false, null, List.of(), 1)) {
+            assertMessage(() -> mm.run(arena.allocate(20), arena.allocate(32), null),
+                    "a needs 24 bytes (offset 0 + 6 floats), the segment has 20");
+            assertMessage(() -> mm.run(MemorySegment.ofArray(new float[6]), arena.allocate(32), null),
+                    "a must be a native (off-heap) segment");
+        }
+    }
+}
