@@ -15,11 +15,11 @@ import io.jengine.cli.bench.OrtTarget;
 import io.jengine.cli.bench.PeakMemory;
 import io.jengine.ir.Model;
 import io.jengine.ir.ValueInfo;
+import io.jengine.ir.ValueType;
 import io.jengine.onnx.OnnxImporter;
 import io.jengine.opt.InputShapes;
 import io.jengine.opt.OptimizerOptions;
 import io.jengine.runtime.Engine;
-import io.jengine.runtime.Value;
 import io.jengine.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -110,27 +110,8 @@ final class BenchCommand implements Callable<Integer> {
         Model shaped = fixed.isEmpty() ? imported : new Model(imported.irVersion(), imported.producerName(),
                 imported.producerVersion(), InputShapes.apply(imported.graph(), fixed), imported.metadata());
 
-        Map<String, Tensor> feeds = new LinkedHashMap<>();
         List<BenchResult.InputDescription> described = new ArrayList<>();
-        Random rnd = new Random(BenchInputs.SEED);
-        for (ValueInfo in : shaped.graph().runtimeInputs()) {
-            Tensor t;
-            String source;
-            if (inputs.containsKey(in.name())) {
-                Value v = ValueFileReader.read(inputs.get(in.name()), in.type());
-                if (!(v instanceof Tensor tensor)) {
-                    throw new IllegalArgumentException("input '" + in.name() + "' from " + inputs.get(in.name()) + " is not a tensor");
-                }
-                t = tensor;
-                source = inputs.get(in.name()).toString();
-            } else {
-                long[] shape = BenchInputs.concreteShape(in, batch);
-                t = BenchInputs.random(in.name(), ((io.jengine.ir.ValueType.TensorType) in.type()).elementType(), shape, range, rnd);
-                source = "generated";
-            }
-            feeds.put(in.name(), t);
-            described.add(new BenchResult.InputDescription(in.name(), t.dtype().label(), t.shape(), source));
-        }
+        Map<String, Tensor> feeds = feeds(shaped, range, described);
 
         Engine engine = ortOnly ? null
                 : BenchTarget.engine(shaped, new OptimizerOptions(build.level, Set.copyOf(build.disabled), false), threads);
@@ -191,6 +172,31 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("charts written to " + plot);
         }
         return 0;
+    }
+
+    /** The tensors every run is fed: from the files given, else generated; {@code described} gets a line for each. */
+    private Map<String, Tensor> feeds(Model shaped, InputRange range, List<BenchResult.InputDescription> described) {
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        Random rnd = new Random(BenchInputs.SEED);
+        for (ValueInfo in : shaped.graph().runtimeInputs()) {
+            Tensor t;
+            String source;
+            Path file = inputs.get(in.name());
+            if (file != null) {
+                if (!(ValueFileReader.read(file, in.type()) instanceof Tensor tensor)) {
+                    throw new IllegalArgumentException("input '" + in.name() + "' from " + file + " is not a tensor");
+                }
+                t = tensor;
+                source = file.toString();
+            } else {
+                long[] shape = BenchInputs.concreteShape(in, batch);
+                t = BenchInputs.random(in.name(), ((ValueType.TensorType) in.type()).elementType(), shape, range, rnd);
+                source = "generated";
+            }
+            feeds.put(in.name(), t);
+            described.add(new BenchResult.InputDescription(in.name(), t.dtype().label(), t.shape(), source));
+        }
+        return feeds;
     }
 
     /** Validates what needs no model, so that a typo fails at once rather than after a long benchmark. */

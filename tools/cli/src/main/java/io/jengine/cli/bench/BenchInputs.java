@@ -1,11 +1,12 @@
 package io.jengine.cli.bench;
 
 import io.jengine.ir.Dim;
+import io.jengine.ir.Shape;
 import io.jengine.ir.ValueInfo;
 import io.jengine.ir.ValueType;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +70,8 @@ public final class BenchInputs {
                 dims[i] = batch;
             } else {
                 throw new IllegalArgumentException("input '" + in.name() + "' " + t.shape() + ": dimension " + i
-                        + (d.isSymbolic() ? " ('" + d.symbol() + "')" : "") + " is dynamic; give it with --shapes "
-                        + in.name() + ":" + example(t.shape().toArray(), batch)
+                        + (d.isSymbolic() ? " ('" + d.symbol() + "')" : "") + " is dynamic; give it a size with --shapes "
+                        + in.name() + ":" + template(t.shape(), batch) + " (a number for each name)"
                         + (i == 0 ? " or --batch N" : "") + ", or give the input with --input " + in.name() + "=FILE");
             }
         }
@@ -96,10 +97,14 @@ public final class BenchInputs {
         return t;
     }
 
-    /** A plausible --shapes value for a message: known dimensions kept, dynamic ones shown as 1. */
-    private static String example(long[] dims, Integer batch) {
-        String[] parts = new String[dims.length];
-        for (int i = 0; i < dims.length; i++) parts[i] = Long.toString(dims[i] >= 0 ? dims[i] : i == 0 && batch != null ? batch : 1);
-        return String.join("x", Arrays.asList(parts));
+    /** The --shapes value to fill in: known sizes as numbers, dynamic ones by their names ("?" when unnamed). */
+    private static String template(Shape shape, Integer batch) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < shape.rank(); i++) {
+            Dim d = shape.dim(i);
+            parts.add(d.isKnown() ? Long.toString(d.value()) : i == 0 && batch != null ? Long.toString(batch)
+                    : d.isSymbolic() ? d.symbol() : "?");
+        }
+        return String.join("x", parts);
     }
 }

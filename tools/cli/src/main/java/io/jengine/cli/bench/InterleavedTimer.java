@@ -18,17 +18,26 @@ public final class InterleavedTimer {
 
     /** Long enough for caches and the thread pool to settle into a target, short enough to interleave finely. */
     static final long BLOCK_NANOS = 50_000_000L;
+    /** Bounds a block when a target is near-instant (or its first time was), so that blocks still alternate. */
+    static final long MAX_BLOCK_RUNS = 10_000;
 
     private final List<Target> targets;
     private final double[] meanNanos;
+    private final long blockNanos;
 
     /** {@code targets} must each have been run once already (it gives a first estimate of their latency). */
     public InterleavedTimer(List<Target> targets, long[] firstRunNanos) {
+        this(targets, firstRunNanos, BLOCK_NANOS);
+    }
+
+    /** With another block length: tests use short blocks so that alternation shows within a short run. */
+    InterleavedTimer(List<Target> targets, long[] firstRunNanos, long blockNanos) {
         if (targets.isEmpty() || targets.size() != firstRunNanos.length) {
             throw new IllegalArgumentException("expected one first-run time per target, got " + firstRunNanos.length
                     + " for " + targets.size() + " targets");
         }
         this.targets = List.copyOf(targets);
+        this.blockNanos = blockNanos;
         this.meanNanos = new double[targets.size()];
         for (int i = 0; i < meanNanos.length; i++) meanNanos[i] = Math.max(1, firstRunNanos[i]);
     }
@@ -64,7 +73,7 @@ public final class InterleavedTimer {
 
     private void block(int i, Samples into) {
         Target t = targets.get(i);
-        long runs = Math.max(1, Math.round(BLOCK_NANOS / meanNanos[i]));
+        long runs = Math.clamp(Math.round(blockNanos / meanNanos[i]), 1, MAX_BLOCK_RUNS);
         for (long r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
             t.runOnce();
