@@ -58,7 +58,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     BuildOptions build = new BuildOptions();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: the machine's cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads of ONNX Runtime (default: the machine's "
+            + "cores); the engine uses its default (all cores) until it has a thread-count option.")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--batch", paramLabel = "N", description = "Sets the dynamic leading dimension of generated inputs.")

@@ -71,7 +71,7 @@ public final class BenchInputs {
             } else {
                 throw new IllegalArgumentException("input '" + in.name() + "' " + t.shape() + ": dimension " + i
                         + (d.isSymbolic() ? " ('" + d.symbol() + "')" : "") + " is dynamic; give it a size with --shapes "
-                        + in.name() + ":" + template(t.shape(), batch) + " (a number for each name)"
+                        + in.name() + ":" + template(t.shape(), batch) + " (a number for each ?)"
                         + (i == 0 ? " or --batch N" : "") + ", or give the input with --input " + in.name() + "=FILE");
             }
         }
@@ -97,13 +97,12 @@ public final class BenchInputs {
         return t;
     }
 
-    /** The --shapes value to fill in: known sizes as numbers, dynamic ones by their names ("?" when unnamed). */
+    /** The --shapes value to fill in: known sizes as numbers, dynamic ones as "?" (their names can hold dots and x's). */
     private static String template(Shape shape, Integer batch) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < shape.rank(); i++) {
             Dim d = shape.dim(i);
-            parts.add(d.isKnown() ? Long.toString(d.value()) : i == 0 && batch != null ? Long.toString(batch)
-                    : d.isSymbolic() ? d.symbol() : "?");
+            parts.add(d.isKnown() ? Long.toString(d.value()) : i == 0 && batch != null ? Long.toString(batch) : "?");
         }
         return String.join("x", parts);
     }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Times one or more targets in the same process by alternating short blocks of runs of each (about
- * {@link #BLOCK_NANOS} per block), first for a warm-up period, then for the timed period, so that every target sees
+ * {@link #BLOCK_NANOS} per block, or one run of the slowest target if longer), first for a warm-up period, then for the timed period, so that every target sees
  * the same machine noise (a neighbour's build, frequency changes) instead of one getting the quiet minute and the
  * other the busy one.
  */
@@ -73,7 +73,11 @@ public final class InterleavedTimer {
 
     private void block(int i, Samples into) {
         Target t = targets.get(i);
-        long runs = Math.clamp(Math.round(blockNanos / meanNanos[i]), 1, MAX_BLOCK_RUNS);
+        // A block lasts at least one run of the slowest target, so every target gets the same time per round and
+        // a fast one does not drag a slow one through extra rounds (and minutes) to reach its own total.
+        double length = blockNanos;
+        for (double m : meanNanos) length = Math.max(length, m);
+        long runs = Math.clamp(Math.round(length / meanNanos[i]), 1, MAX_BLOCK_RUNS);
         for (long r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
             t.runOnce();

@@ -37,9 +37,9 @@ class BenchInputsTest {
     void aDynamicDimensionWithoutAValueIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchInputs.concreteShape(IMAGE, null));
         assertTrue(e.getMessage().contains("'image'") && e.getMessage().contains("dimension 0 ('N')")
-                && e.getMessage().contains("--shapes image:Nx3x8x8") && e.getMessage().contains("--batch"), e.getMessage());
+                && e.getMessage().contains("--shapes image:?x3x8x8") && e.getMessage().contains("--batch"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BenchInputs.concreteShape(IDS, 1));
-        assertTrue(e.getMessage().contains("dimension 1 ('seq')") && e.getMessage().contains("--shapes ids:1xseq"), e.getMessage());
+        assertTrue(e.getMessage().contains("dimension 1 ('seq')") && e.getMessage().contains("--shapes ids:1x?"), e.getMessage());
     }
 
     @Test

@@ -42,6 +42,19 @@ class InterleavedTimerTest {
     }
 
     @Test
+    void blocksLastAsLongAsTheSlowestRun() {
+        InterleavedTimer.Target fast = () -> spin(200);
+        InterleavedTimer.Target slow = () -> spin(4000);
+        // Blocks of 0.5 ms alone would give the slow target 4 ms per round against the fast one's 0.5 ms, so that it
+        // ran for about 8 times the duration while the fast one caught up.
+        long[][] nanos = new InterleavedTimer(List.of(fast, slow), new long[] {200_000, 4_000_000}, 500_000).measure(0.1, 10);
+        long fastTotal = 0, slowTotal = 0;
+        for (long n : nanos[0]) fastTotal += n;
+        for (long n : nanos[1]) slowTotal += n;
+        assertTrue(slowTotal < 3 * fastTotal, "slow " + slowTotal / 1e6 + " ms, fast " + fastTotal / 1e6 + " ms");
+    }
+
+    @Test
     void minimumRunsOutlastTheDuration() {
         int[] runs = {0};
         InterleavedTimer timer = new InterleavedTimer(List.of(() -> runs[0]++), new long[] {1});
