@@ -33,8 +33,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Average time per inference of the zoo models ({@code $ENGINE_ZOO}, on the inputs stored beside each model), by the
- * engine (optimized at level 2, as {@code engine run} builds it) and by ONNX Runtime, in the same fork so that the
- * report's ratios compare runs on the same machine state. Only the target a benchmark method measures is loaded.
+ * engine (optimized at level 2, as {@code engine run} builds it) and by ONNX Runtime, measured in the same JMH run so
+ * that the report's ratios compare the two on the same machine. JMH gives each method its own fork, so each fork loads
+ * only the target it measures; for two engines interleaved in one process, use {@code engine bench --compare-ort}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
