@@ -52,7 +52,7 @@ public final class BenchReport {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", r.model());
         doc.put("threads", r.threads());
-        doc.put("engine_threads", BenchTarget.honoursThreads() ? r.threads() : "default");
+        if (r.engine() != null) doc.put("engine_threads", BenchTarget.honoursThreads() ? r.threads() : "default");
         doc.put("batch", r.batch());
         doc.put("level", r.level());
         List<Map<String, Object>> inputs = new ArrayList<>();
