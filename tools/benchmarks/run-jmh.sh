@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds tools/benchmarks, runs the JMH zoo benchmarks (the engine and ONNX Runtime, each in its own fork, on the
+# inputs stored in $ENGINE_ZOO) with JSON output, and turns the JSON into docs/benchmarks/latency.md (table: model,
+# threads, engine ms, ORT ms, ratio, with errors) and docs/benchmarks/latency.png.
+#
+#   tools/benchmarks/run-jmh.sh [--quick] [--out DIR] [JMH OPTIONS...]
+#
+# --quick: digits_cnn on one thread with short iterations, to check the pipeline in a minute or two (its figures are
+# not a measurement). Further options go to JMH, e.g. -p model=resnet18,resnet50 -p threads=1 or -wi 5 -i 10.
+# The full run (9 models x 2 thread counts x 2 engines) takes long while the engine runs reference kernels.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Selects JDK 25 (JAVA_HOME when it is one, else /usr/lib/jvm/temurin-25-jdk-amd64) or fails saying which JDK to
+# install; also sets MAVEN_OPTS as the build expects.
+source "$root/.ci/java-home.sh"
+
+quick=0
+out="$root/docs/benchmarks"
+jmh_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --out) out=${2:?--out needs a directory}; shift ;;
+    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) jmh_args+=("$1") ;;
+  esac
+  shift
+done
+
+if [ -z "${ENGINE_ZOO:-}" ]; then
+  if [ -x "$root/../shared/models/unpack.sh" ]; then
+    export ENGINE_ZOO="$root/.zoo"
+    "$root/../shared/models/unpack.sh" "$ENGINE_ZOO" >/dev/null
+  else
+    echo "error: set ENGINE_ZOO to a folder where shared/models/unpack.sh unpacked the model zoo" >&2
+    exit 2
+  fi
+fi
+if [ ! -f "$ENGINE_ZOO/digits_cnn.onnx" ]; then
+  echo "error: ENGINE_ZOO=$ENGINE_ZOO holds no digits_cnn.onnx: unpack the zoo there (shared/models/unpack.sh DIR)" >&2
+  exit 2
+fi
+
+echo "run-jmh: building tools/benchmarks ..." >&2
+(cd "$root" && ./mvnw -B -q -pl tools/benchmarks -am package -DskipTests >&2)
+
+target="$root/tools/benchmarks/target"
+cp="$target/benchmarks.jar:$target/lib/*"
+mkdir -p "$target/jmh"
+results="$target/jmh/results.json"
+title="Zoo model latency: engine vs ONNX Runtime"
+if [ "$quick" = 1 ]; then
+  jmh_args=(-p model=digits_cnn -p threads=1 -wi 2 -w 1s -i 3 -r 1s -f 1 "${jmh_args[@]}")
+  title="$title (quick check, not a measurement)"
+fi
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main ZooModelBenchmark \
+  -rf json -rff "$results" "${jmh_args[@]}"
+"$JAVA_HOME/bin/java" -cp "$cp" io.jengine.benchmarks.LatencyReport "$results" "$out" "$title"

@@ -1,0 +1,85 @@
+package io.jengine.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The zoo benchmark results of a JMH JSON file ({@code -rf json}), paired per model and thread count: the engine's
+ * and ONNX Runtime's average time per inference with JMH's 99.9% confidence half-width, in milliseconds.
+ */
+public final class JmhResults {
+    /** One measured score; {@code error} is NaN when JMH had too few iterations to give one. */
+    public record Score(double ms, double error) {}
+
+    /** One model at one thread count; either score may be null when that benchmark was not run. */
+    public record Row(String model, int threads, Score engine, Score onnxRuntime) {
+        /** Engine over ONNX Runtime, with the error of a quotient of independent measurements. */
+        public Score ratio() {
+            if (engine == null || onnxRuntime == null) return null;
+            double r = engine.ms() / onnxRuntime.ms();
+            double rel = Math.hypot(engine.error() / engine.ms(), onnxRuntime.error() / onnxRuntime.ms());
+            return new Score(r, r * rel);
+        }
+    }
+
+    /** The file's JVM and JMH settings, for the report's header. */
+    public record Setup(String jdk, String vm, int warmupIterations, String warmupTime, int measurementIterations,
+                        String measurementTime, int forks) {}
+
+    private JmhResults() {}
+
+    public static List<Row> rows(JsonNode results) {
+        Map<String, Score[]> byKey = new TreeMap<>();
+        for (JsonNode r : results) {
+            String bench = r.path("benchmark").asText();
+            boolean isEngine = bench.endsWith(".engine");
+            if (!isEngine && !bench.endsWith(".onnxRuntime")) continue;
+            String key = r.path("params").path("model").asText() + "\t" + r.path("params").path("threads").asText();
+            JsonNode m = r.path("primaryMetric");
+            double toMs = millisPer(m.path("scoreUnit").asText());
+            Score s = new Score(number(m.path("score")) * toMs, number(m.path("scoreError")) * toMs);
+            byKey.computeIfAbsent(key, k -> new Score[2])[isEngine ? 0 : 1] = s;
+        }
+        List<Row> rows = new ArrayList<>();
+        byKey.forEach((k, v) -> {
+            String[] parts = k.split("\t");
+            rows.add(new Row(parts[0], Integer.parseInt(parts[1]), v[0], v[1]));
+        });
+        return rows;
+    }
+
+    public static Setup setup(JsonNode results) {
+        if (results.isEmpty()) throw new IllegalArgumentException("the JMH results hold no benchmark");
+        JsonNode r = results.get(0);
+        return new Setup(r.path("jdkVersion").asText(), r.path("vmName").asText(), r.path("warmupIterations").asInt(),
+                r.path("warmupTime").asText(), r.path("measurementIterations").asInt(), r.path("measurementTime").asText(),
+                r.path("forks").asInt());
+    }
+
+    public static JsonNode read(Path file) throws IOException {
+        JsonNode n = new ObjectMapper().readTree(file.toFile());
+        if (n == null || !n.isArray()) throw new IllegalArgumentException(file + " is not a JMH JSON result (-rf json)");
+        return n;
+    }
+
+    /** JMH writes NaN (no error estimate from a single iteration) as the string "NaN". */
+    private static double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : n.isTextual() ? Double.parseDouble(n.asText()) : Double.NaN;
+    }
+
+    private static double millisPer(String unit) {
+        return switch (unit) {
+            case "ms/op" -> 1;
+            case "us/op" -> 1e-3;
+            case "ns/op" -> 1e-6;
+            case "s/op" -> 1e3;
+            default -> throw new IllegalArgumentException("unexpected JMH score unit '" + unit + "': run in AverageTime mode");
+        };
+    }
+}

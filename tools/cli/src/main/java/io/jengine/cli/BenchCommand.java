@@ -1,0 +1,236 @@
+package io.jengine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jengine.cli.bench.BenchInputs;
+import io.jengine.cli.bench.BenchPlot;
+import io.jengine.cli.bench.BenchReport;
+import io.jengine.cli.bench.BenchResult;
+import io.jengine.cli.bench.BenchTarget;
+import io.jengine.cli.bench.InputRange;
+import io.jengine.cli.bench.InterleavedTimer;
+import io.jengine.cli.bench.LatencyStats;
+import io.jengine.cli.bench.LayerProfile;
+import io.jengine.cli.bench.OrtTarget;
+import io.jengine.cli.bench.PeakMemory;
+import io.jengine.ir.Model;
+import io.jengine.ir.ValueInfo;
+import io.jengine.tensor.ValueType;
+import io.jengine.onnx.OnnxImporter;
+import io.jengine.opt.InputShapes;
+import io.jengine.opt.OptimizationReport;
+import io.jengine.spi.IntraOpPool;
+import io.jengine.runtime.Engine;
+import io.jengine.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code engine bench}: latency and throughput of a model, trtexec-style, optionally against ONNX Runtime in the same
+ * process on the same inputs. Everything that can fail on bad input (options, output files, model, shapes, inputs,
+ * one run of each engine) is checked before the first progress line, so errors stay one line.
+ */
+@Command(name = "bench", description = "Measure a model's latency and throughput (optionally against ONNX Runtime).")
+final class BenchCommand implements Callable<Integer> {
+    /** Fewer timed runs than this give percentiles that mean little, whatever --duration says. */
+    private static final int MIN_RUNS = 10;
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model.")
+    Path model;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "NAME=FILE",
+            description = "An input value from a .npy or .pb file (repeatable); other inputs are generated.")
+    Map<String, Path> inputs = new LinkedHashMap<>();
+
+    @Mixin
+    BuildOptions build = new BuildOptions();
+
+    @Option(names = "--batch", paramLabel = "N", description = "Sets the dynamic leading dimension of generated inputs.")
+    Integer batch;
+
+    @Option(names = "--input-range", paramLabel = "LO:HI",
+            description = "Range of generated inputs (default: floats in [-1, 1), integers 0..1).")
+    String inputRange;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "Warm-up seconds before timing (default ${DEFAULT-VALUE}).")
+    double warmup = 1.0;
+
+    @Option(names = "--duration", paramLabel = "S",
+            description = "Timed seconds per engine (default ${DEFAULT-VALUE}); at least " + MIN_RUNS + " runs either way.")
+    double duration = 3.0;
+
+    @Option(names = "--compare-ort", description = "Also time ONNX Runtime, interleaved with the engine.")
+    boolean compareOrt;
+
+    @Option(names = "--ort-only", description = "Time ONNX Runtime alone (e.g. for its peak memory).")
+    boolean ortOnly;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path json;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "Write latency and per-layer charts (.png or .svg).")
+    Path plot;
+
+    @Option(names = "--overwrite", description = "Replace existing --json / --plot files.")
+    boolean overwrite;
+
+    /** The intra-op threads both engines run with: --threads, or every core. */
+    private int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        checkOptions();
+        InputRange range = inputRange == null ? null : InputRange.parse(inputRange);
+        Model imported = OnnxImporter.load(model);
+        List<ValueInfo> declared = imported.graph().runtimeInputs();
+        for (String name : inputs.keySet()) {
+            if (declared.stream().noneMatch(v -> v.name().equals(name))) {
+                throw new IllegalArgumentException("--input: unknown input '" + name + "'; the model's inputs are "
+                        + declared.stream().map(ValueInfo::name).toList());
+            }
+        }
+        Map<String, long[]> fixed = build.shapes == null ? new LinkedHashMap<>() : new LinkedHashMap<>(InputShapes.parse(build.shapes));
+        Set<String> skip = new HashSet<>(fixed.keySet());
+        skip.addAll(inputs.keySet());
+        // --batch fixes the build's shapes as the equivalent --shapes would: the engine built is the one `run` builds.
+        fixed.putAll(BenchInputs.batchShapes(declared, batch, skip));
+        Model shaped = fixed.isEmpty() ? imported : new Model(imported.irVersion(), imported.producerName(),
+                imported.producerVersion(), InputShapes.apply(imported.graph(), fixed), imported.metadata());
+
+        List<BenchResult.InputDescription> described = new ArrayList<>();
+        Map<String, Tensor> feeds = feeds(shaped, range, described);
+
+        // --threads (BuildOptions) sets both engines' intra-op threads; 0 means every core for both.
+        threads = build.threads == 0 ? IntraOpPool.shared().cores() : build.threads;
+        Engine engine = ortOnly ? null
+                : BenchTarget.engine(build.builder(shaped, new OptimizationReport()).threads(threads));
+        OrtTarget ort = compareOrt || ortOnly ? OrtTarget.open(model, threads) : null;
+        try {
+            return measure(engine, ort, feeds, described);
+        } finally {
+            if (ort != null) ort.close();
+            if (engine != null) engine.close();
+        }
+    }
+
+    private int measure(Engine engine, OrtTarget ort, Map<String, Tensor> feeds, List<BenchResult.InputDescription> described)
+            throws IOException {
+        List<InterleavedTimer.Target> targets = new ArrayList<>();
+        List<Long> first = new ArrayList<>();
+        if (engine != null) {
+            targets.add(() -> engine.run(feeds));
+            first.add(timeOnce(targets.getLast()));
+        }
+        if (ort != null) {
+            ort.feed(feeds);
+            targets.add(ort::run);
+            first.add(timeOnce(targets.getLast()));
+        }
+        PrintStream progress = System.err;
+        String who = engine != null && ort != null ? "engine and onnxruntime, interleaved" : engine != null ? "engine" : "onnxruntime";
+        progress.printf("bench: warm-up %.1f s (%s)%n", warmup, who);
+        InterleavedTimer timer = new InterleavedTimer(targets, first.stream().mapToLong(Long::longValue).toArray());
+        timer.warmUp(warmup);
+        progress.printf("bench: timing %.1f s per engine (%s)%n", duration, who);
+        long[][] nanos = timer.measure(duration, MIN_RUNS);
+        LatencyStats engineStats = engine == null ? null : LatencyStats.ofNanos(nanos[0]);
+        LatencyStats ortStats = ort == null ? null : LatencyStats.ofNanos(nanos[nanos.length - 1]);
+
+        LayerProfile profile = new LayerProfile();
+        if (engine != null) {
+            int runs = (int) Math.max(3, Math.min(50, Math.round(0.2 * duration * 1000 / engineStats.median())));
+            progress.printf("bench: profiling %d runs per layer%n", runs);
+            for (int i = 0; i < runs; i++) {
+                engine.run(feeds, profile);
+                profile.endRun();
+            }
+        }
+        BenchResult result = new BenchResult(model.toString(), threads, batch, build.level, described, warmup, duration,
+                engineStats, ortStats, ort == null ? null : ort.version(), profile.layers(), profile.runs(),
+                PeakMemory.residentHighWaterMib());
+        BenchReport.print(result, System.out);
+        if (json != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), BenchReport.json(result));
+            System.out.println("results written to " + json);
+        }
+        if (plot != null) {
+            Map<String, double[]> latencies = new LinkedHashMap<>();
+            if (engine != null) latencies.put("engine", toMillis(nanos[0]));
+            if (ort != null) latencies.put("onnxruntime " + ort.version(), toMillis(nanos[nanos.length - 1]));
+            BenchPlot.write(plot, model.getFileName().toString(), latencies, result.layers());
+            System.out.println("charts written to " + plot);
+        }
+        return 0;
+    }
+
+    /** The tensors every run is fed: from the files given, else generated; {@code described} gets a line for each. */
+    private Map<String, Tensor> feeds(Model shaped, InputRange range, List<BenchResult.InputDescription> described) {
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        Random rnd = new Random(BenchInputs.SEED);
+        for (ValueInfo in : shaped.graph().runtimeInputs()) {
+            Tensor t;
+            String source;
+            Path file = inputs.get(in.name());
+            if (file != null) {
+                if (!(ValueFileReader.read(file, in.type()) instanceof Tensor tensor)) {
+                    throw new IllegalArgumentException("input '" + in.name() + "' from " + file + " is not a tensor");
+                }
+                t = tensor;
+                source = file.toString();
+            } else {
+                long[] shape = BenchInputs.concreteShape(in, batch);
+                t = BenchInputs.random(in.name(), ((ValueType.TensorType) in.type()).elementType(), shape, range, rnd);
+                source = "generated";
+            }
+            feeds.put(in.name(), t);
+            described.add(new BenchResult.InputDescription(in.name(), t.dtype().label(), t.shape(), source));
+        }
+        return feeds;
+    }
+
+    /** Validates what needs no model, so that a typo fails at once rather than after a long benchmark. */
+    private void checkOptions() {
+        if (build.threads < 0) throw new IllegalArgumentException("--threads must be at least 1, got " + build.threads);
+        if (batch != null && batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (!(warmup >= 0)) throw new IllegalArgumentException("--warmup must be 0 or more seconds, got " + warmup);
+        if (!(duration > 0)) throw new IllegalArgumentException("--duration must be more than 0 seconds, got " + duration);
+        if (compareOrt && ortOnly) throw new IllegalArgumentException("--compare-ort and --ort-only exclude each other");
+        if (plot != null) BenchPlot.checkExtension(plot);
+        for (Path out : new Path[] {json, plot}) {
+            if (out == null) continue;
+            if (Files.exists(out) && !overwrite) {
+                throw new IllegalArgumentException("output file " + out + " already exists; pass --overwrite to replace it");
+            }
+            Path dir = out.toAbsolutePath().getParent();
+            if (dir != null && !Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("cannot write " + out + ": directory " + dir + " does not exist");
+            }
+        }
+    }
+
+    private static long timeOnce(InterleavedTimer.Target t) {
+        long t0 = System.nanoTime();
+        t.runOnce();
+        return System.nanoTime() - t0;
+    }
+
+    private static double[] toMillis(long[] nanos) {
+        double[] ms = new double[nanos.length];
+        for (int i = 0; i < ms.length; i++) ms[i] = nanos[i] / 1e6;
+        return ms;
+    }
+}

@@ -1,0 +1,102 @@
+package io.jengine.cli.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Times one or more targets in the same process by alternating short blocks of runs of each (about
+ * {@link #BLOCK_NANOS} per block, or one run of the slowest target if longer), first for a warm-up period, then for the timed period, so that every target sees
+ * the same machine noise (a neighbour's build, frequency changes) instead of one getting the quiet minute and the
+ * other the busy one.
+ */
+public final class InterleavedTimer {
+    /** Something to time: one inference. */
+    @FunctionalInterface
+    public interface Target {
+        void runOnce();
+    }
+
+    /** Long enough for caches and the thread pool to settle into a target, short enough to interleave finely. */
+    static final long BLOCK_NANOS = 50_000_000L;
+    /** Bounds a block when a target is near-instant (or its first time was), so that blocks still alternate. */
+    static final long MAX_BLOCK_RUNS = 10_000;
+
+    private final List<Target> targets;
+    private final double[] meanNanos;
+    private final long blockNanos;
+
+    /** {@code targets} must each have been run once already (it gives a first estimate of their latency). */
+    public InterleavedTimer(List<Target> targets, long[] firstRunNanos) {
+        this(targets, firstRunNanos, BLOCK_NANOS);
+    }
+
+    /** With another block length: tests use short blocks so that alternation shows within a short run. */
+    InterleavedTimer(List<Target> targets, long[] firstRunNanos, long blockNanos) {
+        if (targets.isEmpty() || targets.size() != firstRunNanos.length) {
+            throw new IllegalArgumentException("expected one first-run time per target, got " + firstRunNanos.length
+                    + " for " + targets.size() + " targets");
+        }
+        this.targets = List.copyOf(targets);
+        this.blockNanos = blockNanos;
+        this.meanNanos = new double[targets.size()];
+        for (int i = 0; i < meanNanos.length; i++) meanNanos[i] = Math.max(1, firstRunNanos[i]);
+    }
+
+    /** Runs blocks of every target in turn until {@code seconds} of wall time have passed; results are discarded. */
+    public void warmUp(double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        do {
+            for (int i = 0; i < targets.size(); i++) block(i, null);
+        } while (System.nanoTime() < end);
+    }
+
+    /**
+     * Runs blocks of every target in turn until each has spent {@code seconds} in its own runs and run at least
+     * {@code minRuns} times. Returns each target's latencies in nanoseconds, in the order they ran.
+     */
+    public long[][] measure(double seconds, int minRuns) {
+        long goal = (long) (seconds * 1e9);
+        Samples[] samples = new Samples[targets.size()];
+        for (int i = 0; i < samples.length; i++) samples[i] = new Samples();
+        boolean done;
+        do {
+            done = true;
+            for (int i = 0; i < targets.size(); i++) {
+                block(i, samples[i]);
+                done &= samples[i].total >= goal && samples[i].count >= minRuns;
+            }
+        } while (!done);
+        long[][] out = new long[samples.length][];
+        for (int i = 0; i < out.length; i++) out[i] = Arrays.copyOf(samples[i].nanos, samples[i].count);
+        return out;
+    }
+
+    private void block(int i, Samples into) {
+        Target t = targets.get(i);
+        // A block lasts at least one run of the slowest target, so every target gets the same time per round and
+        // a fast one does not drag a slow one through extra rounds (and minutes) to reach its own total.
+        double length = blockNanos;
+        for (double m : meanNanos) length = Math.max(length, m);
+        long runs = Math.clamp(Math.round(length / meanNanos[i]), 1, MAX_BLOCK_RUNS);
+        for (long r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            t.runOnce();
+            long dt = System.nanoTime() - t0;
+            // A running estimate is enough to size blocks; it follows the target as it warms up.
+            meanNanos[i] = 0.8 * meanNanos[i] + 0.2 * dt;
+            if (into != null) into.add(dt);
+        }
+    }
+
+    private static final class Samples {
+        long[] nanos = new long[256];
+        int count;
+        long total;
+
+        void add(long dt) {
+            if (count == nanos.length) nanos = Arrays.copyOf(nanos, count * 2);
+            nanos[count++] = dt;
+            total += dt;
+        }
+    }
+}
