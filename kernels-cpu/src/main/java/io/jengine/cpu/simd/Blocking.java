@@ -25,6 +25,17 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
         }
     }
 
+    /**
+     * The depth block actually used for a sum of {@code k} terms: kc evened out over the blocks K needs, so that
+     * K = 576 runs as 3 x 192 rather than 256 + 256 + 64 (a short last block costs a full pass over C for little work).
+     * Depends on k alone, so pre-packed operands and the driver agree.
+     */
+    public int depthBlock(int k) {
+        if (k <= 0) return kc;
+        int blocks = (k + kc - 1) / kc;
+        return (k + blocks - 1) / blocks;
+    }
+
     /** The blocking for this machine's caches. */
     public static Blocking host() { return HOST; }
 

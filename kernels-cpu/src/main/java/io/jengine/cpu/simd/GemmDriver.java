@@ -35,15 +35,22 @@ final class GemmDriver {
         TileWriter writer = writers[q];
         PanelSource aSrc = job.a(), bSrc = job.b();
         float[] aPre = aSrc.prepacked(q), bPre = bSrc.prepacked(q);
-        int kBlocks = Math.max(1, PanelSource.ceilDiv(k, blk.kc()));
+        int depthBlock = blk.depthBlock(k), kBlocks = Math.max(1, PanelSource.ceilDiv(k, depthBlock));
+        // A tile of one A block gets nothing from holding a whole packed B panel (nothing re-reads it), so each B
+        // micro-panel is then packed just before its use, into a buffer that stays in L1, instead of round-tripping
+        // a panel of kc x nc through L3.
+        boolean bPerPanel = bPre == null && r1 - r0 <= blk.mc();
         for (int kb = 0; kb < kBlocks; kb++) {
-            int p0 = kb * blk.kc(), kc = Math.min(blk.kc(), k - p0);
+            int p0 = kb * depthBlock, kc = Math.min(depthBlock, k - p0);
             boolean first = kb == 0, last = kb == kBlocks - 1;
             float[] bBuf;
             int bBase;
             if (bPre != null) {
                 bBuf = bPre;
                 bBase = bSrc.prepackedOffset(p0, kc, c0);
+            } else if (bPerPanel) {
+                bBuf = scratch.b(bSrc.blockSize(nr, kc));
+                bBase = 0;
             } else {
                 bBuf = scratch.b(bSrc.blockSize(c1 - c0, kc));
                 bBase = 0;
@@ -62,7 +69,13 @@ final class GemmDriver {
                     aSrc.pack(q, ic, mc, p0, kc, aBuf);
                 }
                 for (int jr = c0; jr < c1; jr += nr) {
-                    int bOff = bBase + ((jr - c0) / nr) * kc * nr, cols = Math.min(nr, c1 - jr);
+                    int cols = Math.min(nr, c1 - jr), bOff;
+                    if (bPerPanel) {
+                        bSrc.pack(q, jr, cols, p0, kc, bBuf);
+                        bOff = 0;
+                    } else {
+                        bOff = bBase + ((jr - c0) / nr) * kc * nr;
+                    }
                     for (int ir = ic; ir < ic + mc; ir += mr) {
                         MicroKernel.multiply(kc, aBuf, aBase + ((ir - ic) / mr) * kc * mr, bBuf, bOff, tile);
                         writer.write(tile, ir, jr, Math.min(mr, ic + mc - ir), cols, first, last);

@@ -9,6 +9,8 @@ final class GemmScratch {
 
     float[] a = new float[0], b = new float[0];
     final float[] tile = new float[MicroKernel.MR * MicroKernel.NR];
+    /** Im2col: the input row and column where each output pixel of a B micro-panel starts. */
+    final int[] rowStart = new int[MicroKernel.NR], colStart = new int[MicroKernel.NR];
 
     static GemmScratch mine() { return MINE.get(); }
 

@@ -24,16 +24,23 @@ final class MatrixPanels extends PanelSource {
     }
 
     static void packInto(Matrix view, int width, int x0, int len, int p0, int kc, float[] dst, int dstOff) {
-        MemorySegment seg = view.segment();
-        long ld = view.ld();
+        packInto(view.segment(), view.byteOffset(), view.ld(), view.transposed(), width, x0, len, p0, kc, dst, dstOff);
+    }
+
+    /**
+     * Packs from raw layout parameters (element (x, p) at {@code byteOffset + 4 * (p * ld + x)} when
+     * {@code transposed}, else {@code byteOffset + 4 * (x * ld + p)}); the caller has checked the bounds.
+     */
+    static void packInto(MemorySegment seg, long byteOffset, long ld, boolean transposed, int width, int x0, int len,
+            int p0, int kc, float[] dst, int dstOff) {
         for (int panel = 0; panel * width < len; panel++) {
             int xs = x0 + panel * width, w = Math.min(width, len - panel * width);
             int base = dstOff + panel * kc * width;
-            if (view.transposed()) {
+            if (transposed) {
                 // Memory holds rows of p with x contiguous: one contiguous run of w floats per step.
                 boolean vectors = w == width && width % MicroKernel.VL == 0;
                 for (int p = 0; p < kc; p++) {
-                    long src = view.byteOffset() + 4 * ((p0 + p) * ld + xs);
+                    long src = byteOffset + 4 * ((p0 + p) * ld + xs);
                     int d = base + p * width;
                     if (vectors) {
                         for (int v = 0; v < width; v += MicroKernel.VL) {
@@ -46,7 +53,7 @@ final class MatrixPanels extends PanelSource {
                 }
             } else {
                 for (int x = 0; x < w; x++) {
-                    long src = view.byteOffset() + 4 * ((xs + x) * ld + p0);
+                    long src = byteOffset + 4 * ((xs + x) * ld + p0);
                     for (int p = 0; p < kc; p++) dst[base + p * width + x] = seg.get(Matrix.FLOAT, src + 4L * p);
                 }
                 for (int x = w; x < width; x++) {

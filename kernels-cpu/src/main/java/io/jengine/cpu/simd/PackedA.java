@@ -10,7 +10,7 @@ public final class PackedA {
 
     private PackedA(Matrix a, Blocking blocking) {
         this.blocking = blocking;
-        this.panels = new PackedPanels(a, blocking.mr(), blocking.kc());
+        this.panels = new PackedPanels(a, blocking.mr(), blocking);
     }
 
     /** Packs {@code a} (any view: leading dimension, offset, transposed) with this machine's blocking. */

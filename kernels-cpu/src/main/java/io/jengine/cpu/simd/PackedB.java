@@ -11,7 +11,7 @@ public final class PackedB {
 
     private PackedB(Matrix b, Blocking blocking) {
         this.blocking = blocking;
-        this.panels = new PackedPanels(b.transpose(), blocking.nr(), blocking.kc());
+        this.panels = new PackedPanels(b.transpose(), blocking.nr(), blocking);
     }
 
     /** Packs {@code b} (any view: leading dimension, offset, transposed) with this machine's blocking. */

@@ -1,19 +1,19 @@
 package io.jengine.cpu.simd;
 
 /**
- * An operand packed once, whole: for each depth block of {@code kc} (the last may be shorter), all its micro-panels
+ * An operand packed once, whole: for each depth block ({@link Blocking#depthBlock}; the last may be shorter), all its micro-panels
  * in x order, so block (p0, x0) starts at {@code p0 * paddedX + (x0 / width) * kc * width}.
  */
 final class PackedPanels extends PanelSource {
     final float[] data;
-    final int extent, depth, kc;
+    final int extent, depth;
     private final int paddedX;
 
-    PackedPanels(Matrix view, int width, int kc) {
+    PackedPanels(Matrix view, int width, Blocking blocking) {
         super(width);
         this.extent = view.rows();
         this.depth = view.cols();
-        this.kc = kc;
+        int kc = blocking.depthBlock(depth);
         this.paddedX = ceilDiv(extent, width) * width;
         long size = (long) paddedX * depth;
         if (size > Integer.MAX_VALUE - 16) {
