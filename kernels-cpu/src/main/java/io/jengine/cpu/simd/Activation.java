@@ -2,6 +2,7 @@ package io.jengine.cpu.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The activation a fused epilogue applies last, by the optimizer's names and parameters (the same formulas as the
@@ -13,6 +14,8 @@ public final class Activation {
     public enum Kind { NONE, RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, TANH, SILU, GELU }
 
     public static final Activation NONE = new Activation(Kind.NONE, 0, 0);
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
 
     private final Kind kind;
     private final float p0, p1;
@@ -72,7 +75,66 @@ public final class Activation {
         return apply(FloatVector.broadcast(FloatVectorMath.S, x)).lane(0);
     }
 
-    /** The function on every lane. */
+    /**
+     * Applies the function to {@code a[0, length)} in place, {@code length} a multiple of the vector length. Each
+     * kind has its own loop so that its vector code inlines at a hot call site and no vector is boxed.
+     */
+    void applyInPlace(float[] a, int length) {
+        switch (kind) {
+            case NONE -> { }
+            case RELU -> { for (int i = 0; i < length; i += VL) FloatVector.fromArray(S, a, i).max(0f).intoArray(a, i); }
+            case CLIP -> { for (int i = 0; i < length; i += VL) FloatVector.fromArray(S, a, i).max(p0).min(p1).intoArray(a, i); }
+            case LEAKY_RELU -> leakyRelu(a, length);
+            case SIGMOID -> sigmoid(a, length);
+            case HARD_SIGMOID -> hardSigmoid(a, length);
+            case HARD_SWISH -> hardSwish(a, length);
+            case TANH -> tanh(a, length);
+            case SILU -> silu(a, length);
+            case GELU -> gelu(a, length);
+        }
+    }
+
+    private void leakyRelu(float[] a, int length) {
+        for (int i = 0; i < length; i += VL) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            x.mul(p0).blend(x, x.compare(VectorOperators.GE, 0f)).intoArray(a, i);
+        }
+    }
+
+    private void hardSigmoid(float[] a, int length) {
+        for (int i = 0; i < length; i += VL) FloatVector.fromArray(S, a, i).fma(p0, p1).min(1f).max(0f).intoArray(a, i);
+    }
+
+    private static void hardSwish(float[] a, int length) {
+        for (int i = 0; i < length; i += VL) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            x.mul(x.fma(1f / 6f, 0.5f).min(1f).max(0f)).intoArray(a, i);
+        }
+    }
+
+    private static void sigmoid(float[] a, int length) {
+        for (int i = 0; i < length; i += VL) FloatVectorMath.sigmoid(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+    }
+
+    private static void tanh(float[] a, int length) {
+        for (int i = 0; i < length; i += VL) FloatVectorMath.tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+    }
+
+    private static void silu(float[] a, int length) {
+        for (int i = 0; i < length; i += VL) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            x.mul(FloatVectorMath.sigmoid(x)).intoArray(a, i);
+        }
+    }
+
+    private static void gelu(float[] a, int length) {
+        for (int i = 0; i < length; i += VL) FloatVectorMath.gelu(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+    }
+
+    /**
+     * The function on every lane. Callers in hot loops should keep this call inside the loop body (C2 must inline it,
+     * or the vector is boxed).
+     */
     public FloatVector apply(FloatVector x) {
         return switch (kind) {
             case NONE -> x;

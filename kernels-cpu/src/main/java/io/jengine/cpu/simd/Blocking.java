@@ -36,6 +36,16 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
         return (k + blocks - 1) / blocks;
     }
 
+    /**
+     * The A block height used for a tile of {@code rows} rows: mc evened out over the blocks the tile needs and
+     * rounded up to mr, so that 258 rows run as 2 x 132 rather than 252 + 6.
+     */
+    public int rowBlock(int rows) {
+        if (rows <= mc) return Math.max(mr, rows + mr - 1) / mr * mr;
+        int blocks = (rows + mc - 1) / mc, per = (rows + blocks - 1) / blocks;
+        return Math.min(mc, (per + mr - 1) / mr * mr);
+    }
+
     /** The blocking for this machine's caches. */
     public static Blocking host() { return HOST; }
 

@@ -39,7 +39,8 @@ final class GemmDriver {
         // A tile of one A block gets nothing from holding a whole packed B panel (nothing re-reads it), so each B
         // micro-panel is then packed just before its use, into a buffer that stays in L1, instead of round-tripping
         // a panel of kc x nc through L3.
-        boolean bPerPanel = bPre == null && r1 - r0 <= blk.mc();
+        int mcTile = blk.rowBlock(r1 - r0);
+        boolean bPerPanel = bPre == null && r1 - r0 <= mcTile;
         for (int kb = 0; kb < kBlocks; kb++) {
             int p0 = kb * depthBlock, kc = Math.min(depthBlock, k - p0);
             boolean first = kb == 0, last = kb == kBlocks - 1;
@@ -56,8 +57,8 @@ final class GemmDriver {
                 bBase = 0;
                 bSrc.pack(q, c0, c1 - c0, p0, kc, bBuf);
             }
-            for (int ic = r0; ic < r1; ic += blk.mc()) {
-                int mc = Math.min(blk.mc(), r1 - ic);
+            for (int ic = r0; ic < r1; ic += mcTile) {
+                int mc = Math.min(mcTile, r1 - ic);
                 float[] aBuf;
                 int aBase;
                 if (aPre != null) {

@@ -49,39 +49,49 @@ final class TileWriter {
 
     /** Stores the top-left {@code rows x cols} of {@code tile} at C(i0, j0). */
     void write(float[] tile, int i0, int j0, int rows, int cols, boolean first, boolean last) {
-        boolean epilogue = last && !plain;
+        if (last && !plain) {
+            gatherSums(tile, i0, j0, rows, cols, first);
+            // The activation runs over whole tile rows in a loop of its own: its vector code must inline into that
+            // loop, and C2 only inlines large callees at hot call sites (a vector passed across a call is boxed).
+            activation.applyInPlace(tile, rows * NR);
+            first = true;
+        }
         for (int r = 0; r < rows; r++) {
             long rowOff = cBase + 4 * ((i0 + r) * ldc + j0);
-            float rb = epilogue && rowBias != null ? rowBias[rowBiasBase + i0 + r] : 0f;
-            long resOff = residualBase + 4 * ((i0 + r) * ldr + j0);
             for (int j = 0; j < cols; j += VL) {
                 FloatVector v = FloatVector.fromArray(S, tile, r * NR + j);
                 long off = rowOff + 4L * j;
                 if (cols - j >= VL) {
                     if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, off, ORDER));
-                    if (epilogue) v = finish(v, rb, j0 + j, resOff + 4L * j, null);
                     v.intoMemorySegment(c, off, ORDER);
                 } else {
                     VectorMask<Float> m = S.indexInRange(j, cols);
                     if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, off, ORDER, m));
-                    if (epilogue) v = finish(v, rb, j0 + j, resOff + 4L * j, m);
                     v.intoMemorySegment(c, off, ORDER, m);
                 }
             }
         }
     }
 
-    private FloatVector finish(FloatVector sum, float rb, int col, long resOff, VectorMask<Float> m) {
-        FloatVector v = alpha == 1f ? sum : sum.mul(alpha);
-        if (rowBias != null) v = v.add(rb);
-        if (columnBias != null) {
-            v = v.add(m == null ? FloatVector.fromArray(S, columnBias, col) : FloatVector.fromArray(S, columnBias, col, m));
+    /** Replaces the tile by the finished pre-activation values: alpha * (C + tile) + biases + scaled residual. */
+    private void gatherSums(float[] tile, int i0, int j0, int rows, int cols, boolean first) {
+        for (int r = 0; r < rows; r++) {
+            long rowOff = cBase + 4 * ((i0 + r) * ldc + j0);
+            long resOff = residualBase + 4 * ((i0 + r) * ldr + j0);
+            float rb = rowBias != null ? rowBias[rowBiasBase + i0 + r] : 0f;
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector v = FloatVector.fromArray(S, tile, r * NR + j);
+                if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, rowOff + 4L * j, ORDER, m));
+                if (alpha != 1f) v = v.mul(alpha);
+                if (rowBias != null) v = v.add(rb);
+                if (columnBias != null) v = v.add(FloatVector.fromArray(S, columnBias, j0 + j, m));
+                if (residual != null) {
+                    FloatVector rv = FloatVector.fromMemorySegment(S, residual, resOff + 4L * j, ORDER, m);
+                    v = residualScale == 1f ? v.add(rv) : rv.fma(FloatVector.broadcast(S, residualScale), v);
+                }
+                v.intoArray(tile, r * NR + j);
+            }
         }
-        if (residual != null) {
-            FloatVector rv = m == null ? FloatVector.fromMemorySegment(S, residual, resOff, ORDER)
-                    : FloatVector.fromMemorySegment(S, residual, resOff, ORDER, m);
-            v = residualScale == 1f ? v.add(rv) : rv.fma(FloatVector.broadcast(S, residualScale), v);
-        }
-        return activation.apply(v);
     }
 }
