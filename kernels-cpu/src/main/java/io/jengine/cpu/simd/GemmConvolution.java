@@ -47,7 +47,7 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
      *
      * @param x        input {@code [batch, inC, inH, inW]} at byte {@code xOff}
      * @param y        output {@code [batch, outC, outH, outW]} at byte {@code yOff}; must not overlap x
-     * @param residual a tensor of y's shape at byte {@code rOff} added before the activation (may be y itself), or null
+     * @param residual a tensor of y's shape at byte {@code rOff} added before the activation, or null; must not overlap y
      * @param threads  threads to use, >= 1
      */
     public final void run(MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment residual, long rOff,
@@ -56,6 +56,11 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
         checkBounds("output y", y, yOff, shape.outputElements());
         if (residual != null) checkBounds("residual", residual, rOff, shape.outputElements());
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        MemorySegment out = y.asSlice(yOff, 4 * shape.outputElements());
+        Matrix.checkDisjoint("output y", out, "input x", x.asSlice(xOff, 4 * shape.inputElements()));
+        if (residual != null) {
+            Matrix.checkDisjoint("output y", out, "the residual", residual.asSlice(rOff, 4 * shape.outputElements()));
+        }
         int m = shape.outCPerGroup(), n = shape.outPlane(), groups = shape.group();
         Epilogue e = Epilogue.of(activation).withRowBias(bias);
         PanelSource a = new PanelSource(blocking.mr()) {

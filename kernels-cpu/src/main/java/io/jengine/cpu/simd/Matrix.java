@@ -55,6 +55,21 @@ public record Matrix(MemorySegment segment, long byteOffset, int rows, int cols,
     /** The logical transpose: the same memory seen as {@code cols x rows}. */
     public Matrix transpose() { return new Matrix(segment, byteOffset, cols, rows, ld, !transposed); }
 
+    /** The bytes this view spans, from element (0, 0) to its last element (empty when it has no elements). */
+    MemorySegment span() {
+        if (rows == 0 || cols == 0) return segment.asSlice(byteOffset, 0);
+        long inner = transposed ? rows : cols, outer = transposed ? cols : rows;
+        return segment.asSlice(byteOffset, 4 * ((outer - 1) * ld + inner));
+    }
+
+    /** Fails naming both views when the output {@code c} shares memory with {@code other}. */
+    static void checkDisjoint(String cName, MemorySegment c, String otherName, MemorySegment other) {
+        if (other != null && c.byteSize() > 0 && other.byteSize() > 0 && c.asOverlappingSlice(other).isPresent()) {
+            throw new IllegalArgumentException(cName + " overlaps " + otherName + "; the output must not share memory"
+                    + " with an input (it is written block by block while inputs are still read)");
+        }
+    }
+
     /** Byte offset of logical element (i, j). */
     long offsetOf(long i, long j) {
         return byteOffset + 4 * (transposed ? j * ld + i : i * ld + j);

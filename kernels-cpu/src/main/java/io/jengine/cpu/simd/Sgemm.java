@@ -5,7 +5,7 @@ package io.jengine.cpu.simd;
  * in the BLIS / GotoBLAS manner. Either operand may be {@link PackedA pre-packed} / {@link PackedB pre-packed} once at
  * plan time; the other is packed on the fly into per-thread scratch. Work is split over output tiles only (K never),
  * and each element is summed in the same order whatever the split, so the result is bit-identical for any thread
- * count. C must not overlap A, B or the residual, except that the residual may be C itself.
+ * count. C must not share memory with A, B or the residual.
  */
 public final class Sgemm {
     private Sgemm() {}
@@ -18,6 +18,8 @@ public final class Sgemm {
     /** As {@link #multiply(Matrix, Matrix, Matrix, Epilogue, int)} with a chosen blocking (tests, tuning). */
     public static void multiply(Matrix a, Matrix b, Matrix c, Epilogue epilogue, int threads, Blocking blk) {
         check(a.rows(), a.cols(), b.rows(), b.cols(), c, epilogue);
+        Matrix.checkDisjoint("C", c.span(), "A", a.span());
+        Matrix.checkDisjoint("C", c.span(), "B", b.span());
         run(a.rows(), b.cols(), a.cols(), blk, new MatrixPanels(a, blk.mr()), new MatrixPanels(b.transpose(), blk.nr()),
                 c, epilogue, threads);
     }
@@ -25,6 +27,7 @@ public final class Sgemm {
     /** C = epilogue(A * B) with A packed beforehand. */
     public static void multiply(PackedA a, Matrix b, Matrix c, Epilogue epilogue, int threads) {
         check(a.rows(), a.cols(), b.rows(), b.cols(), c, epilogue);
+        Matrix.checkDisjoint("C", c.span(), "B", b.span());
         Blocking blk = a.blocking;
         run(a.rows(), b.cols(), a.cols(), blk, a.panels, new MatrixPanels(b.transpose(), blk.nr()), c, epilogue, threads);
     }
@@ -32,6 +35,7 @@ public final class Sgemm {
     /** C = epilogue(A * B) with B packed beforehand. */
     public static void multiply(Matrix a, PackedB b, Matrix c, Epilogue epilogue, int threads) {
         check(a.rows(), a.cols(), b.rows(), b.cols(), c, epilogue);
+        Matrix.checkDisjoint("C", c.span(), "A", a.span());
         Blocking blk = b.blocking;
         run(a.rows(), b.cols(), a.cols(), blk, new MatrixPanels(a, blk.mr()), b.panels, c, epilogue, threads);
     }
@@ -52,5 +56,6 @@ public final class Sgemm {
             throw new IllegalArgumentException("C is " + c.rows() + " x " + c.cols() + ", A * B is " + am + " x " + bn);
         }
         e.checkFor(am, bn);
+        if (e.residual() != null) Matrix.checkDisjoint("C", c.span(), "the residual", e.residual().span());
     }
 }

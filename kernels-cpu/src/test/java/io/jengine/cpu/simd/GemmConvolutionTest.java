@@ -155,5 +155,10 @@ class GemmConvolutionTest {
         assertTrue(e.getMessage().contains("input x needs 200 bytes") && e.getMessage().contains("196"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> conv.run(ok, 0, ok, 8, null, 0, 1));
         assertTrue(e.getMessage().contains("output y needs 300 bytes from byte offset 8"), e.getMessage());
+        MemorySegment big = segment(new float[200], 0);
+        e = assertThrows(IllegalArgumentException.class, () -> conv.run(big, 0, big, 4 * 40, null, 0, 1));
+        assertTrue(e.getMessage().contains("output y overlaps input x"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> conv.run(ok, 0, big, 0, big, 4 * 74, 1));
+        assertTrue(e.getMessage().contains("overlaps the residual"), e.getMessage());
     }
 }

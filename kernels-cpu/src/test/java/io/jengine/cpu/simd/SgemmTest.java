@@ -224,6 +224,10 @@ class SgemmTest {
         var e4 = assertThrows(IllegalArgumentException.class, () -> Sgemm.multiply(Matrix.of(s, 0, 4, 6), b, c,
                 Epilogue.NONE.withRowBias(new float[3]), 1));
         assertTrue(e4.getMessage().contains("row bias has 3"), e4.getMessage());
+        MemorySegment big = segment(new float[400], 0);
+        var e5 = assertThrows(IllegalArgumentException.class, () -> Sgemm.multiply(Matrix.of(big, 0, 4, 5),
+                Matrix.of(big, 80, 5, 3), Matrix.of(big, 100, 4, 3), Epilogue.NONE, 1));
+        assertTrue(e5.getMessage().contains("C overlaps B"), e5.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Activation.of("Clip", new float[] {1f}));
         assertThrows(IllegalArgumentException.class, () -> Activation.of("Swish2", null));
     }
