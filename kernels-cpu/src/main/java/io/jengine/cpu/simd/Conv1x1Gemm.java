@@ -1,0 +1,45 @@
+package io.jengine.cpu.simd;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A 1x1 convolution without padding. With stride 1 each image's channel planes already are the GEMM's right operand
+ * {@code X[inC, H*W]}, packed straight from x with no copy; with a larger stride the subsampled pixels are gathered
+ * while packing (the im2col of a 1x1 kernel).
+ */
+public final class Conv1x1Gemm extends GemmConvolution {
+    private Conv1x1Gemm(ConvShape s, float[] w, float[] b, Activation act) { super(s, w, b, act); }
+
+    /** Whether this class can run {@code s}: a 1x1 kernel with no padding (dilation does not matter). */
+    public static boolean supports(ConvShape s) {
+        return s.kH() == 1 && s.kW() == 1 && s.padTop() == 0 && s.padLeft() == 0 && s.padBottom() == 0 && s.padRight() == 0;
+    }
+
+    /**
+     * Packs the weights {@code [outC, inC / group, 1, 1]}; bias (one per output channel) may be null, activation
+     * null means none.
+     */
+    public static Conv1x1Gemm prepare(ConvShape s, float[] weights, float[] bias, Activation activation) {
+        if (s != null && !supports(s)) {
+            throw new IllegalArgumentException("Conv1x1Gemm needs a 1x1 kernel without pads, got " + s.kH() + "x" + s.kW()
+                    + " with pads " + s.padTop() + "," + s.padLeft() + "," + s.padBottom() + "," + s.padRight());
+        }
+        return new Conv1x1Gemm(s, weights, bias, activation);
+    }
+
+    @Override
+    PanelSource input(MemorySegment x, long xOff) {
+        ConvShape s = shape();
+        if (s.strideH() != 1 || s.strideW() != 1) return new Im2colPanels(s, x, xOff, MicroKernel.NR);
+        long plane = (long) s.inH() * s.inW();
+        int groups = s.group(), cg = s.inCPerGroup();
+        return new PanelSource(MicroKernel.NR) {
+            @Override
+            void pack(int q, int x0, int len, int p0, int kc, float[] dst) {
+                long first = xOff + 4 * ((long) (q / groups) * s.inC() + (long) (q % groups) * cg) * plane;
+                // Element (pixel x, channel p) of the operand sits at first + 4 * (p * plane + x): a transposed view.
+                MatrixPanels.packInto(x, first, plane, true, width, x0, len, p0, kc, dst, 0);
+            }
+        };
+    }
+}

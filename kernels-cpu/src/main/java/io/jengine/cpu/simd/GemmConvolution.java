@@ -1,0 +1,98 @@
+package io.jengine.cpu.simd;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A 2-D NCHW float32 convolution computed as one GEMM per (image, group): {@code Y_g[outC/g, outH*outW] =
+ * W_g[outC/g, K] * X_g[K, outH*outW]}, with the weights packed once at prepare time and the bias, optional residual
+ * and activation fused into the GEMM's store. Immutable once prepared; concurrent runs may share it. The packing of the
+ * input side is each subclass's job and needs no caller scratch (the GEMM keeps bounded per-thread buffers).
+ */
+public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
+    private final ConvShape shape;
+    private final float[] bias;
+    private final Activation activation;
+    private final Blocking blocking;
+    private final PackedPanels[] weights;
+
+    GemmConvolution(ConvShape shape, float[] weights, float[] bias, Activation activation) {
+        if (shape == null) throw new IllegalArgumentException("shape is null");
+        if (weights == null || weights.length != shape.weightElements()) {
+            throw new IllegalArgumentException("weights need " + shape.weightElements() + " values (outC " + shape.outC()
+                    + " x " + shape.inCPerGroup() + " x " + shape.kH() + " x " + shape.kW() + "), got "
+                    + (weights == null ? "null" : weights.length));
+        }
+        if (bias != null && bias.length != shape.outC()) {
+            throw new IllegalArgumentException("bias needs " + shape.outC() + " values (one per output channel), got " + bias.length);
+        }
+        this.shape = shape;
+        this.bias = bias == null ? null : bias.clone();
+        this.activation = activation == null ? Activation.NONE : activation;
+        this.blocking = Blocking.host();
+        int m = shape.outCPerGroup(), k = shape.gemmK();
+        this.weights = new PackedPanels[shape.group()];
+        Matrix all = Matrix.copyOf(weights, shape.outC(), k);
+        for (int g = 0; g < shape.group(); g++) {
+            Matrix wg = new Matrix(all.segment(), 4L * g * m * k, m, k, k, false);
+            this.weights[g] = new PackedPanels(wg, blocking.mr(), blocking);
+        }
+    }
+
+    public ConvShape shape() { return shape; }
+
+    public Activation activation() { return activation; }
+
+    /**
+     * Computes {@code y = activation(conv(x) + bias + residual)}.
+     *
+     * @param x        input {@code [batch, inC, inH, inW]} at byte {@code xOff}
+     * @param y        output {@code [batch, outC, outH, outW]} at byte {@code yOff}; must not overlap x
+     * @param residual a tensor of y's shape at byte {@code rOff} added before the activation, or null; must not overlap y
+     * @param threads  threads to use, >= 1
+     */
+    public final void run(MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment residual, long rOff,
+            int threads) {
+        checkBounds("input x", x, xOff, shape.inputElements());
+        checkBounds("output y", y, yOff, shape.outputElements());
+        if (residual != null) checkBounds("residual", residual, rOff, shape.outputElements());
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        MemorySegment out = y.asSlice(yOff, 4 * shape.outputElements());
+        Matrix.checkDisjoint("output y", out, "input x", x.asSlice(xOff, 4 * shape.inputElements()));
+        if (residual != null) {
+            Matrix.checkDisjoint("output y", out, "the residual", residual.asSlice(rOff, 4 * shape.outputElements()));
+        }
+        int m = shape.outCPerGroup(), n = shape.outPlane(), groups = shape.group();
+        Epilogue e = Epilogue.of(activation).withRowBias(bias);
+        PanelSource a = new PanelSource(blocking.mr()) {
+            @Override
+            float[] prepacked(int problem) { return weights[problem % groups].data; }
+
+            @Override
+            int prepackedOffset(int p0, int kc, int x0) { return weights[0].prepackedOffset(p0, kc, x0); }
+
+            @Override
+            void pack(int problem, int x0, int len, int p0, int kc, float[] dst) {
+                throw new UnsupportedOperationException("pre-packed weights");
+            }
+        };
+        GemmJob job = new GemmJob(m, n, shape.gemmK(), shape.batch() * groups, blocking, a, input(x, xOff),
+                q -> {
+                    long first = ((long) (q / groups) * shape.outC() + (long) (q % groups) * m) * n;
+                    Matrix c = new Matrix(y, yOff + 4 * first, m, n, n, false);
+                    Matrix r = residual == null ? null : new Matrix(residual, rOff + 4 * first, m, n, n, false);
+                    return new TileWriter(c, e, (q % groups) * m, r);
+                });
+        GemmDriver.run(job, threads);
+    }
+
+    /** The GEMM's right operand for problem (image, group) = (q / group, q % group), read from x. */
+    abstract PanelSource input(MemorySegment x, long xOff);
+
+    private static void checkBounds(String what, MemorySegment s, long off, long elements) {
+        if (s == null) throw new IllegalArgumentException(what + " segment is null");
+        if (off < 0 || off + 4 * elements > s.byteSize()) {
+            throw new IllegalArgumentException(what + " needs " + 4 * elements + " bytes from byte offset " + off
+                    + ", the segment has " + s.byteSize());
+        }
+    }
+}

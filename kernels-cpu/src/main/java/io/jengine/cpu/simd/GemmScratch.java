@@ -1,0 +1,26 @@
+package io.jengine.cpu.simd;
+
+/**
+ * One thread's packing buffers and micro-tile, grown on demand and kept for the thread's life, so that products
+ * allocate nothing once the largest block shape has been seen.
+ */
+final class GemmScratch {
+    private static final ThreadLocal<GemmScratch> MINE = ThreadLocal.withInitial(GemmScratch::new);
+
+    float[] a = new float[0], b = new float[0];
+    final float[] tile = new float[MicroKernel.MR * MicroKernel.NR];
+    /** Im2col: the input row and column where each output pixel of a B micro-panel starts. */
+    final int[] rowStart = new int[MicroKernel.NR], colStart = new int[MicroKernel.NR];
+
+    static GemmScratch mine() { return MINE.get(); }
+
+    float[] a(int size) {
+        if (a.length < size) a = new float[size];
+        return a;
+    }
+
+    float[] b(int size) {
+        if (b.length < size) b = new float[size];
+        return b;
+    }
+}

@@ -1,0 +1,79 @@
+package io.jengine.cpu.simd;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A float32 matrix view on a memory segment, as a GEMM operand or result: {@code rows x cols} logical elements,
+ * element (i, j) at byte {@code byteOffset + 4 * (i * ld + j)}, or at {@code byteOffset + 4 * (j * ld + i)} when the
+ * view is {@code transposed} (the memory holds the {@code cols x rows} transpose). The constructor checks that every
+ * element lies inside the segment.
+ *
+ * @param segment    the memory
+ * @param byteOffset byte offset of element (0, 0)
+ * @param rows       logical rows
+ * @param cols       logical columns
+ * @param ld         leading dimension in elements: the distance between stored rows
+ * @param transposed whether the memory is laid out as the transpose
+ */
+public record Matrix(MemorySegment segment, long byteOffset, int rows, int cols, long ld, boolean transposed) {
+    static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    public Matrix {
+        if (segment == null) throw new IllegalArgumentException("matrix segment is null");
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("matrix size must be >= 0, got " + rows + " x " + cols);
+        long inner = transposed ? rows : cols, outer = transposed ? cols : rows;
+        if (ld < Math.max(1, inner)) {
+            throw new IllegalArgumentException("leading dimension " + ld + " is below the stored row length " + inner
+                    + (transposed ? " (transposed " + rows + " x " + cols + " view)" : " (" + rows + " x " + cols + " view)"));
+        }
+        if (byteOffset < 0) throw new IllegalArgumentException("byte offset must be >= 0, got " + byteOffset);
+        if (rows > 0 && cols > 0) {
+            long end = byteOffset + 4 * ((outer - 1) * ld + inner);
+            if (end > segment.byteSize()) {
+                throw new IllegalArgumentException("a " + rows + " x " + cols + (transposed ? " transposed" : "")
+                        + " matrix with ld " + ld + " at byte " + byteOffset + " needs " + end
+                        + " bytes, the segment has " + segment.byteSize());
+            }
+        }
+    }
+
+    /** A dense row-major view: ld = cols. */
+    public static Matrix of(MemorySegment segment, long byteOffset, int rows, int cols) {
+        return new Matrix(segment, byteOffset, rows, cols, Math.max(1, cols), false);
+    }
+
+    /** A view of a heap array (copied into a new segment): handy for constants and tests. */
+    public static Matrix copyOf(float[] values, int rows, int cols) {
+        if ((long) rows * cols != values.length) {
+            throw new IllegalArgumentException("a " + rows + " x " + cols + " matrix needs " + (long) rows * cols
+                    + " values, got " + values.length);
+        }
+        return of(MemorySegment.ofArray(values.clone()), 0, rows, cols);
+    }
+
+    /** The logical transpose: the same memory seen as {@code cols x rows}. */
+    public Matrix transpose() { return new Matrix(segment, byteOffset, cols, rows, ld, !transposed); }
+
+    /** The bytes this view spans, from element (0, 0) to its last element (empty when it has no elements). */
+    MemorySegment span() {
+        if (rows == 0 || cols == 0) return segment.asSlice(byteOffset, 0);
+        long inner = transposed ? rows : cols, outer = transposed ? cols : rows;
+        return segment.asSlice(byteOffset, 4 * ((outer - 1) * ld + inner));
+    }
+
+    /** Fails naming both views when the output {@code c} shares memory with {@code other}. */
+    static void checkDisjoint(String cName, MemorySegment c, String otherName, MemorySegment other) {
+        if (other != null && c.byteSize() > 0 && other.byteSize() > 0 && c.asOverlappingSlice(other).isPresent()) {
+            throw new IllegalArgumentException(cName + " overlaps " + otherName + "; the output must not share memory"
+                    + " with an input (it is written block by block while inputs are still read)");
+        }
+    }
+
+    /** Byte offset of logical element (i, j). */
+    long offsetOf(long i, long j) {
+        return byteOffset + 4 * (transposed ? j * ld + i : i * ld + j);
+    }
+
+    float get(int i, int j) { return segment.get(FLOAT, offsetOf(i, j)); }
+}

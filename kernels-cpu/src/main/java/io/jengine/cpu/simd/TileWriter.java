@@ -1,0 +1,97 @@
+package io.jengine.cpu.simd;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Stores micro-tiles into one problem's C: the first depth block overwrites, later ones add, and the last one also
+ * applies the {@link Epilogue} while the tile is still in L1, so C is never read again for the epilogue.
+ */
+final class TileWriter {
+    private static final VectorSpecies<Float> S = MicroKernel.S;
+    private static final int VL = MicroKernel.VL, NR = MicroKernel.NR;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private final MemorySegment c;
+    private final long cBase, ldc;
+    private final float alpha, residualScale;
+    private final float[] rowBias, columnBias;
+    private final int rowBiasBase;
+    private final MemorySegment residual;
+    private final long residualBase, ldr;
+    private final Activation activation;
+    private final boolean plain;
+
+    /**
+     * @param c           C of this problem (element (i, j) at {@code c.offsetOf(i, j)})
+     * @param rowBiasBase index in the epilogue's row bias of this problem's row 0
+     * @param residual    this problem's residual view, or null
+     */
+    TileWriter(Matrix c, Epilogue e, int rowBiasBase, Matrix residual) {
+        this.c = c.segment();
+        this.cBase = c.byteOffset();
+        this.ldc = c.ld();
+        this.alpha = e.alpha();
+        this.rowBias = e.rowBias();
+        this.columnBias = e.columnBias();
+        this.rowBiasBase = rowBiasBase;
+        this.residual = residual == null ? null : residual.segment();
+        this.residualBase = residual == null ? 0 : residual.byteOffset();
+        this.ldr = residual == null ? 0 : residual.ld();
+        this.residualScale = e.residualScale();
+        this.activation = e.activation();
+        this.plain = alpha == 1f && rowBias == null && columnBias == null && residual == null
+                && activation.kind() == Activation.Kind.NONE;
+    }
+
+    /** Stores the top-left {@code rows x cols} of {@code tile} at C(i0, j0). */
+    void write(float[] tile, int i0, int j0, int rows, int cols, boolean first, boolean last) {
+        if (last && !plain) {
+            gatherSums(tile, i0, j0, rows, cols, first);
+            // The activation runs over whole tile rows in a loop of its own: its vector code must inline into that
+            // loop, and C2 only inlines large callees at hot call sites (a vector passed across a call is boxed).
+            activation.applyInPlace(tile, rows * NR);
+            first = true;
+        }
+        for (int r = 0; r < rows; r++) {
+            long rowOff = cBase + 4 * ((i0 + r) * ldc + j0);
+            for (int j = 0; j < cols; j += VL) {
+                FloatVector v = FloatVector.fromArray(S, tile, r * NR + j);
+                long off = rowOff + 4L * j;
+                if (cols - j >= VL) {
+                    if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, off, ORDER));
+                    v.intoMemorySegment(c, off, ORDER);
+                } else {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, off, ORDER, m));
+                    v.intoMemorySegment(c, off, ORDER, m);
+                }
+            }
+        }
+    }
+
+    /** Replaces the tile by the finished pre-activation values: alpha * (C + tile) + biases + scaled residual. */
+    private void gatherSums(float[] tile, int i0, int j0, int rows, int cols, boolean first) {
+        for (int r = 0; r < rows; r++) {
+            long rowOff = cBase + 4 * ((i0 + r) * ldc + j0);
+            long resOff = residualBase + 4 * ((i0 + r) * ldr + j0);
+            float rb = rowBias != null ? rowBias[rowBiasBase + i0 + r] : 0f;
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector v = FloatVector.fromArray(S, tile, r * NR + j);
+                if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, rowOff + 4L * j, ORDER, m));
+                if (alpha != 1f) v = v.mul(alpha);
+                if (rowBias != null) v = v.add(rb);
+                if (columnBias != null) v = v.add(FloatVector.fromArray(S, columnBias, j0 + j, m));
+                if (residual != null) {
+                    FloatVector rv = FloatVector.fromMemorySegment(S, residual, resOff + 4L * j, ORDER, m);
+                    v = residualScale == 1f ? v.add(rv) : rv.fma(FloatVector.broadcast(S, residualScale), v);
+                }
+                v.intoArray(tile, r * NR + j);
+            }
+        }
+    }
+}
