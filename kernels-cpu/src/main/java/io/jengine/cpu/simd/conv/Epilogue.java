@@ -1,9 +1,9 @@
 package io.jengine.cpu.simd.conv;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Epilogue {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final float[] bias;
     private final boolean residual;
@@ -43,25 +44,28 @@ public final class Epilogue {
     }
 
     /**
-     * {@code out[outElem + i] = act(acc[accOff + i] + bias[channel] + residual[outElem + i])} for {@code i < n}.
-     * The caller has checked both segments' sizes against the output; {@code residual} is ignored without one.
+     * {@code out[outElem + i] = act(acc[accOff + i] + bias[channel] + residual[outElem + i])} for {@code i < n}, using
+     * {@code acc} as working space: it must hold {@code n} rounded up to the vector length from {@code accOff}. The
+     * caller has checked both segments' sizes against the output; {@code res} is ignored without a residual.
      */
     void apply(float[] acc, int accOff, int n, int channel, MemorySegment res, MemorySegment out, long outElem) {
-        float b = bias == null ? 0f : bias[channel];
+        FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[channel]);
         long byteOff = outElem * Float.BYTES;
-        int i = 0;
-        for (int end = S.loopBound(n); i < end; i += S.length()) {
+        int full = S.loopBound(n), i = 0;
+        for (; i < full; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, acc, accOff + i).add(b);
-            long o = byteOff + (long) i * Float.BYTES;
-            if (residual) v = v.add(FloatVector.fromMemorySegment(S, res, o, ORDER));
-            activation.apply(v).intoMemorySegment(out, o, ORDER);
+            if (residual) v = v.add(FloatVector.fromMemorySegment(S, res, byteOff + (long) i * Float.BYTES, ORDER));
+            v.intoArray(acc, accOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, acc, accOff + i, m).add(b);
-            long o = byteOff + (long) i * Float.BYTES;
-            if (residual) v = v.add(FloatVector.fromMemorySegment(S, res, o, ORDER, m));
-            activation.apply(v).intoMemorySegment(out, o, ORDER, m);
+        for (; i < n; i++) {
+            float v = acc[accOff + i] + (bias == null ? 0f : bias[channel]);
+            if (residual) v += res.get(FLOAT, byteOff + (long) i * Float.BYTES);
+            acc[accOff + i] = v;
         }
+        activation.applyInPlace(acc, accOff, Math.ceilDiv(n, S.length()) * S.length());
+        for (i = 0; i < full; i += S.length()) {
+            FloatVector.fromArray(S, acc, accOff + i).intoMemorySegment(out, byteOff + (long) i * Float.BYTES, ORDER);
+        }
+        for (; i < n; i++) out.set(FLOAT, byteOff + (long) i * Float.BYTES, acc[accOff + i]);
     }
 }

@@ -2,6 +2,7 @@ package io.jengine.cpu.simd.conv;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The activation a fused convolution applies last, with exactly the formulas of the reference kernels' activations
@@ -9,6 +10,8 @@ import jdk.incubator.vector.VectorOperators;
  * beta), computed on float vectors. NaN stays NaN through every one of them, as in the reference.
  */
 public record FusedActivation(Kind kind, float p0, float p1) {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
 
     /** The activations a fused convolution may end with. */
     public enum Kind { NONE, RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, TANH, SILU, GELU }
@@ -50,20 +53,41 @@ public record FusedActivation(Kind kind, float p0, float p1) {
         return params[i];
     }
 
-    /** The activation of every lane of {@code x}. */
-    public FloatVector apply(FloatVector x) {
-        return switch (kind) {
-            case NONE -> x;
-            // Math.max semantics: NaN stays NaN and -0 becomes +0, as the reference's x > 0 ? x : 0.
-            case RELU -> x.max(0f);
-            case CLIP -> x.max(p0).min(p1);
-            case LEAKY_RELU -> x.blend(x.mul(p0), x.compare(VectorOperators.LT, 0f));
-            case SIGMOID -> VectorMath.sigmoid(x);
-            case HARD_SIGMOID -> x.mul(p0).add(p1).min(1f).max(0f);
-            case HARD_SWISH -> x.mul(x.mul(1f / 6).add(0.5f).min(1f).max(0f));
-            case TANH -> VectorMath.tanh(x);
-            case SILU -> x.mul(VectorMath.sigmoid(x));
-            case GELU -> VectorMath.gelu(x);
-        };
+    /**
+     * Applies the activation to {@code a[off .. off + n)} in place; {@code n} must be a multiple of the preferred
+     * species' length (callers round up into their buffers' slack, garbage lanes included: lanes never mix).
+     */
+    void applyInPlace(float[] a, int off, int n) {
+        switch (kind) {
+            case NONE -> { }
+            case RELU -> {
+                // Math.max semantics: NaN stays NaN and -0 becomes +0, as the reference's x > 0 ? x : 0.
+                for (int i = off; i < off + n; i += L) FloatVector.fromArray(S, a, i).max(0f).intoArray(a, i);
+            }
+            case CLIP -> {
+                for (int i = off; i < off + n; i += L) FloatVector.fromArray(S, a, i).max(p0).min(p1).intoArray(a, i);
+            }
+            case LEAKY_RELU -> {
+                for (int i = off; i < off + n; i += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, i);
+                    x.blend(x.mul(p0), x.compare(VectorOperators.LT, 0f)).intoArray(a, i);
+                }
+            }
+            case HARD_SIGMOID -> {
+                for (int i = off; i < off + n; i += L) {
+                    FloatVector.fromArray(S, a, i).mul(p0).add(p1).min(1f).max(0f).intoArray(a, i);
+                }
+            }
+            case HARD_SWISH -> {
+                for (int i = off; i < off + n; i += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, i);
+                    x.mul(x.mul(1f / 6).add(0.5f).min(1f).max(0f)).intoArray(a, i);
+                }
+            }
+            case SIGMOID -> VectorMath.sigmoid(a, off, n, false);
+            case SILU -> VectorMath.sigmoid(a, off, n, true);
+            case TANH -> VectorMath.tanh(a, off, n);
+            case GELU -> VectorMath.gelu(a, off, n);
+        }
     }
 }

@@ -161,7 +161,7 @@ public final class WinogradConv3x3 {
             }
             // The row with its zero padding, then split by column phase: tile t's column m is phase m % 4 at t + m / 4.
             Arrays.fill(row, 0, padL, 0f);
-            MemorySegment.copy(x, FLOAT, ((((long) n * p.inC() + ic) * inH + iy) * inW) * Float.BYTES, row, padL, inW);
+            copyRow(x, ((((long) n * p.inC() + ic) * inH + iy) * inW) * Float.BYTES, row, padL, inW);
             int end = 4 * (tx0 + nt) + 4;
             if (end > padL + inW) Arrays.fill(row, padL + inW, end, 0f);
             for (int t = 0, c = 4 * tx0; t <= nt; t++, c += 4) {
@@ -171,34 +171,41 @@ public final class WinogradConv3x3 {
                 ph[base + 3 * phaseLen + t] = row[c + 3];
             }
         }
-        int xiStride = 6 * p.inC() * vStride;
         for (int t = 0; t < nt; t += L) {
             for (int k = 0; k < 6; k++) {
                 int b = k * 4 * phaseLen + t;
-                WinogradF43.inputPass(FloatVector.fromArray(S, ph, b), FloatVector.fromArray(S, ph, b + phaseLen),
-                        FloatVector.fromArray(S, ph, b + 2 * phaseLen), FloatVector.fromArray(S, ph, b + 3 * phaseLen),
-                        FloatVector.fromArray(S, ph, b + 1), FloatVector.fromArray(S, ph, b + phaseLen + 1),
+                WinogradF43.inputPass(ph, b, b + phaseLen, b + 2 * phaseLen, b + 3 * phaseLen, b + 1, b + phaseLen + 1,
                         tmp, k * 6 * L, L);
             }
             // Vector stores may run past this segment's last tile; the next segment overwrites them, and columns
             // past the block's last tile only feed products that are never transformed back.
             for (int j = 0; j < 6; j++) {
-                WinogradF43.inputPass(FloatVector.fromArray(S, tmp, j * L), FloatVector.fromArray(S, tmp, (6 + j) * L),
-                        FloatVector.fromArray(S, tmp, (12 + j) * L), FloatVector.fromArray(S, tmp, (18 + j) * L),
-                        FloatVector.fromArray(S, tmp, (24 + j) * L), FloatVector.fromArray(S, tmp, (30 + j) * L),
-                        v, (j * p.inC() + ic) * vStride + j0 + t, xiStride);
+                WinogradF43.inputPass(tmp, j * L, (6 + j) * L, (12 + j) * L, (18 + j) * L, (24 + j) * L, (30 + j) * L,
+                        v, (ic * 36 + j) * vStride + j0 + t, 6 * vStride);
             }
         }
     }
 
-    /** M[oc][xi][tile] = sum_ic U[xi][oc][ic] V[xi][ic][tile] for the block's panels of tiles. */
+    /**
+     * {@code n} floats from {@code src} at byte offset {@code off} into {@code dst[at..]}: vector by vector, since
+     * MemorySegment.copy into an array costs more in argument checks than a short row costs to move.
+     */
+    static void copyRow(MemorySegment src, long off, float[] dst, int at, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += L) {
+            FloatVector.fromMemorySegment(S, src, off + (long) i * Float.BYTES, ORDER).intoArray(dst, at + i);
+        }
+        for (; i < n; i++) dst[at + i] = src.get(FLOAT, off + (long) i * Float.BYTES);
+    }
+
+    /** M[oc][xi][tile] = sum_ic U[xi][oc][ic] V[ic][xi][tile] for the block's panels of tiles. */
     private void multiply(ConvScratch s, int panels, int vStride) {
         int inC = p.inC(), mStride = 36 * vStride;
         for (int xi = 0; xi < 36; xi++) {
             for (int op = 0; op < ocPanels; op++) {
                 int uOff = (xi * ocPanels + op) * inC * MR;
                 for (int pn = 0; pn < panels; pn++) {
-                    WinogradGemm.kernel(u, uOff, s.v, xi * inC * vStride + pn * NR, vStride, inC, s.m,
+                    WinogradGemm.kernel(u, uOff, s.v, xi * vStride + pn * NR, 36 * vStride, inC, s.m,
                             (op * MR * 36 + xi) * vStride + pn * NR, mStride);
                 }
             }
@@ -212,17 +219,10 @@ public final class WinogradConv3x3 {
         int mBase = oc * 36 * vStride + j0;
         for (int t = 0; t < nt; t += L) {
             for (int i = 0; i < 6; i++) {
-                int b = mBase + i * 6 * vStride + t;
-                WinogradF43.outputPass(FloatVector.fromArray(S, m, b), FloatVector.fromArray(S, m, b + vStride),
-                        FloatVector.fromArray(S, m, b + 2 * vStride), FloatVector.fromArray(S, m, b + 3 * vStride),
-                        FloatVector.fromArray(S, m, b + 4 * vStride), FloatVector.fromArray(S, m, b + 5 * vStride),
-                        tmp, i * 4 * L, L);
+                WinogradF43.outputPass(m, mBase + i * 6 * vStride + t, vStride, tmp, i * 4 * L, L);
             }
             for (int c = 0; c < 4; c++) {
-                WinogradF43.outputPass(FloatVector.fromArray(S, tmp, c * L), FloatVector.fromArray(S, tmp, (4 + c) * L),
-                        FloatVector.fromArray(S, tmp, (8 + c) * L), FloatVector.fromArray(S, tmp, (12 + c) * L),
-                        FloatVector.fromArray(S, tmp, (16 + c) * L), FloatVector.fromArray(S, tmp, (20 + c) * L),
-                        stage, c * phaseLen + t, 4 * phaseLen);
+                WinogradF43.outputPass(tmp, c * L, 4 * L, stage, c * phaseLen + t, 4 * phaseLen);
             }
         }
         int ox0 = 4 * tx0, len = Math.min(4 * nt, outW - ox0);

@@ -25,6 +25,20 @@ import jdk.incubator.vector.VectorSpecies;
 final class WinogradF43 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
+    // Constants broadcast once. No helper method takes or returns a vector here: C2 may decline to inline it (the
+    // Vector API's own methods are force-inlined, ours are not), and a vector crossing a real call is boxed on the heap.
+    private static final FloatVector C1_5 = FloatVector.broadcast(S, 1.5f);
+    private static final FloatVector CM2 = FloatVector.broadcast(S, -2f);
+    private static final FloatVector C0_5 = FloatVector.broadcast(S, 0.5f);
+    private static final FloatVector C2_5 = FloatVector.broadcast(S, 2.5f);
+    private static final FloatVector CM2_5 = FloatVector.broadcast(S, -2.5f);
+    private static final FloatVector C2 = FloatVector.broadcast(S, 2f);
+    private static final FloatVector CM0_5 = FloatVector.broadcast(S, -0.5f);
+    private static final FloatVector C4 = FloatVector.broadcast(S, 4f);
+    private static final FloatVector C0_25 = FloatVector.broadcast(S, 0.25f);
+    private static final FloatVector CM8 = FloatVector.broadcast(S, -8f);
+    private static final FloatVector C0_125 = FloatVector.broadcast(S, 0.125f);
+
     private WinogradF43() {}
 
     static final double[][] G = {
@@ -44,30 +58,32 @@ final class WinogradF43 {
         }
     }
 
-    /** B^T d for six vectors d0..d5, stored at {@code out[off + i * stride]}, i = 0..5 (16 operations, not 26). */
-    static void inputPass(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4,
-                          FloatVector d5, float[] out, int off, int stride) {
+    /**
+     * B^T d for the six vectors of {@code in} at offsets o0..o5, stored at {@code out[off + i * stride]}, i = 0..5
+     * (16 operations, not 26). Arrays in and out, not vectors, for the reason given at the constants.
+     */
+    static void inputPass(float[] in, int o0, int o1, int o2, int o3, int o4, int o5, float[] out, int off, int stride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, o0), d1 = FloatVector.fromArray(S, in, o1);
+        FloatVector d2 = FloatVector.fromArray(S, in, o2), d3 = FloatVector.fromArray(S, in, o3);
+        FloatVector d4 = FloatVector.fromArray(S, in, o4), d5 = FloatVector.fromArray(S, in, o5);
         FloatVector a = d3.sub(d1), e = d4.sub(d2);
-        fma(a, 1.5f, fma(d2, -2f, d0.add(d4))).intoArray(out, off);
-        fma(d2, 0.5f, fma(d3, 2.5f, d4.sub(d1))).intoArray(out, off + stride);
-        fma(d3, 0.5f, fma(d2, -2.5f, d4.add(d1))).intoArray(out, off + 2 * stride);
-        fma(a, 2f, e).intoArray(out, off + 3 * stride);
-        fma(a, -0.5f, e).intoArray(out, off + 4 * stride);
-        fma(e, 1.5f, fma(d3, -2f, d5.add(d1))).intoArray(out, off + 5 * stride);
+        a.fma(C1_5, d2.fma(CM2, d0.add(d4))).intoArray(out, off);
+        d2.fma(C0_5, d3.fma(C2_5, d4.sub(d1))).intoArray(out, off + stride);
+        d3.fma(C0_5, d2.fma(CM2_5, d4.add(d1))).intoArray(out, off + 2 * stride);
+        a.fma(C2, e).intoArray(out, off + 3 * stride);
+        a.fma(CM0_5, e).intoArray(out, off + 4 * stride);
+        e.fma(C1_5, d3.fma(CM2, d5.add(d1))).intoArray(out, off + 5 * stride);
     }
 
-    /** A^T m for six vectors m0..m5, stored at {@code out[off + i * stride]}, i = 0..3. */
-    static void outputPass(FloatVector m0, FloatVector m1, FloatVector m2, FloatVector m3, FloatVector m4,
-                           FloatVector m5, float[] out, int off, int stride) {
+    /** A^T m for the six vectors of {@code in} at o, o + step, .., o + 5 step, stored at {@code out[off + i * stride]}. */
+    static void outputPass(float[] in, int o, int step, float[] out, int off, int stride) {
+        FloatVector m0 = FloatVector.fromArray(S, in, o), m1 = FloatVector.fromArray(S, in, o + step);
+        FloatVector m2 = FloatVector.fromArray(S, in, o + 2 * step), m3 = FloatVector.fromArray(S, in, o + 3 * step);
+        FloatVector m4 = FloatVector.fromArray(S, in, o + 4 * step), m5 = FloatVector.fromArray(S, in, o + 5 * step);
         FloatVector s = m1.add(m2), d = m1.sub(m2);
         m0.add(s).add(m3).add(m4).intoArray(out, off);
-        fma(m4, -2f, fma(m3, 0.5f, d)).intoArray(out, off + stride);
-        fma(m4, 4f, fma(m3, 0.25f, s)).intoArray(out, off + 2 * stride);
-        fma(m4, -8f, fma(m3, 0.125f, d.add(m5))).intoArray(out, off + 3 * stride);
-    }
-
-    /** a * b + c with a scalar b. */
-    private static FloatVector fma(FloatVector a, float b, FloatVector c) {
-        return a.fma(FloatVector.broadcast(S, b), c);
+        m4.fma(CM2, m3.fma(C0_5, d)).intoArray(out, off + stride);
+        m4.fma(C4, m3.fma(C0_25, s)).intoArray(out, off + 2 * stride);
+        m4.fma(CM8, m3.fma(C0_125, d.add(m5))).intoArray(out, off + 3 * stride);
     }
 }
