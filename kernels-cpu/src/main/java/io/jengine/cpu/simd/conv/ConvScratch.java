@@ -22,6 +22,8 @@ final class ConvScratch {
     float[] stage = new float[0];
     /** One output row before the epilogue. */
     float[] out = new float[0];
+    /** A padded input plane split by column phase (column mod stride), for the depthwise kernel. */
+    float[] plane = new float[0];
 
     private ConvScratch() {}
 
