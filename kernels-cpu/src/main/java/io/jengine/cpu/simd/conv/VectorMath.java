@@ -106,7 +106,8 @@ final class VectorMath {
      * Gelu, 0.5 x (1 + erf(x / sqrt 2)), with 1 + erf written as erfc(|x| / sqrt 2) for x < 0 and 2 - erfc for x >= 0,
      * since for negative x Gelu is x times a tiny erfc and needs its relative, not absolute, accuracy. erfc(z) for
      * z >= 0 is Numerical Recipes' Chebyshev fit "erfcc", t e^(-z^2 + poly(t)) with t = 1 / (1 + z / 2), relative
-     * error below 1.2e-7 everywhere.
+     * error below 1.2e-7 everywhere. For x < 0 the rounding of the exponential's argument (about x^2 / 2) adds a
+     * relative x^2 / 2 * 2^-24: 1e-6 at x = -5, where Gelu is 7e-6 in magnitude, so never more than 1e-11 absolute.
      */
     static void gelu(float[] a, int off, int n) {
         for (int i = off; i < off + n; i += L) {
