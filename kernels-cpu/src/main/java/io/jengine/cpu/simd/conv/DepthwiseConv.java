@@ -31,7 +31,9 @@ public final class DepthwiseConv {
     private final ConvParams p;
     private final Epilogue epilogue;
     private final float[] w;
-    private final int multiplier, outH, outW, vectors, paddedH, phaseW;
+    /** Per tap (ky, kx), where its input for output column 0 of row 0 sits in the phase-split plane. */
+    private final int[] tapOffsets;
+    private final int multiplier, outH, outW, vectors, blocked, paddedH, phaseW;
 
     private DepthwiseConv(ConvParams p, float[] w, Epilogue epilogue) {
         this.p = p;
@@ -41,11 +43,27 @@ public final class DepthwiseConv {
         this.outH = p.outH();
         this.outW = p.outW();
         this.vectors = Math.ceilDiv(outW, L);
+        // Rows of three or more vectors run in whole blocks (the extra outputs are computed and dropped): a lone
+        // vector's FMA chain waits on latency, four interleaved chains do not.
+        this.blocked = vectors >= BLOCK - 1 ? Math.ceilDiv(vectors, BLOCK) * BLOCK : 0;
         this.paddedH = p.inH() + p.padTop() + p.padBottom();
         int paddedW = p.inW() + p.padLeft() + p.padRight();
         // Room for every column the last (partly unused) vector of a row may read, beyond the padded width.
         this.phaseW = Math.max(Math.ceilDiv(paddedW, p.strideW()),
-                vectors * L + (p.kW() - 1) * p.dilationW() / p.strideW()) + 1;
+                Math.max(vectors, blocked) * L + (p.kW() - 1) * p.dilationW() / p.strideW()) + 1;
+        this.tapOffsets = tapOffsets();
+    }
+
+    private int[] tapOffsets() {
+        int rowLen = p.strideW() * phaseW, sw = p.strideW();
+        int[] t = new int[p.kH() * p.kW()];
+        for (int ky = 0; ky < p.kH(); ky++) {
+            for (int kx = 0; kx < p.kW(); kx++) {
+                int c = kx * p.dilationW();
+                t[ky * p.kW() + kx] = ky * p.dilationH() * rowLen + (c % sw) * phaseW + c / sw;
+            }
+        }
+        return t;
     }
 
     /** Why {@code p} cannot run here, or null if it can. */
@@ -80,18 +98,27 @@ public final class DepthwiseConv {
         ConvScratch s = ConvScratch.mine();
         int sw = p.strideW(), rowLen = sw * phaseW;
         s.plane = ConvScratch.atLeast(s.plane, paddedH * rowLen);
-        s.out = ConvScratch.atLeast(s.out, vectors * L);
-        float[] pl = s.plane, out = s.out;
-        Arrays.fill(pl, 0, paddedH * rowLen, 0f);
-        int n = task / p.inC(), ic = task % p.inC(), inW = p.inW();
+        s.out = ConvScratch.atLeast(s.out, Math.max(vectors, blocked) * L);
+        s.row = ConvScratch.atLeast(s.row, p.inW());
+        float[] pl = s.plane, out = s.out, in = s.row;
+        int n = task / p.inC(), ic = task % p.inC(), inW = p.inW(), padL = p.padLeft(), top = p.padTop();
+        // Only the padding needs zeros; the buffer is shared and holds anything from the last plane.
+        Arrays.fill(pl, 0, top * rowLen, 0f);
+        Arrays.fill(pl, (top + p.inH()) * rowLen, paddedH * rowLen, 0f);
         for (int iy = 0; iy < p.inH(); iy++) {
             long off = (((long) n * p.inC() + ic) * p.inH() + iy) * inW * Float.BYTES;
-            int row = (iy + p.padTop()) * rowLen;
+            int row = (iy + top) * rowLen;
             if (sw == 1) {
-                WinogradConv3x3.copyRow(x, off, pl, row + p.padLeft(), inW);
+                Arrays.fill(pl, row, row + padL, 0f);
+                WinogradConv3x3.copyRow(x, off, pl, row + padL, inW);
+                Arrays.fill(pl, row + padL + inW, row + rowLen, 0f);
             } else {
-                for (int ix = 0, c = p.padLeft(); ix < inW; ix++, c++) {
-                    pl[row + (c % sw) * phaseW + c / sw] = x.get(FLOAT, off + (long) ix * Float.BYTES);
+                Arrays.fill(pl, row, row + rowLen, 0f);
+                WinogradConv3x3.copyRow(x, off, in, 0, inW);
+                // Padded column c = j sw + r goes to phase r at j (no division per element: it would dominate).
+                for (int r = 0; r < sw; r++) {
+                    int j = Math.ceilDiv(padL - r, sw), dst = row + r * phaseW;
+                    for (int ix = j * sw + r - padL; ix < inW; ix += sw, j++) pl[dst + j] = in[ix];
                 }
             }
         }
@@ -106,35 +133,29 @@ public final class DepthwiseConv {
 
     /** out[ox] = sum over taps of w[tap] * input, for output row oy, all vectors of the row. */
     private void row(float[] pl, int w0, int oy, float[] out) {
-        int kH = p.kH(), kW = p.kW(), sw = p.strideW(), dW = p.dilationW(), rowLen = sw * phaseW;
-        int first = oy * p.strideH() * rowLen, rowStep = p.dilationH() * rowLen;
-        int v = 0;
-        for (; v + BLOCK <= vectors; v += BLOCK) {
+        int taps = tapOffsets.length, first = oy * p.strideH() * p.strideW() * phaseW;
+        int[] offs = tapOffsets;
+        for (int v = 0; v + BLOCK <= blocked; v += BLOCK) {
             int ox = v * L;
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int ky = 0, r = first; ky < kH; ky++, r += rowStep) {
-                for (int kx = 0; kx < kW; kx++) {
-                    int c = kx * dW, at = r + (c % sw) * phaseW + c / sw + ox;
-                    FloatVector wv = FloatVector.broadcast(S, w[w0 + ky * kW + kx]);
-                    a0 = FloatVector.fromArray(S, pl, at).fma(wv, a0);
-                    a1 = FloatVector.fromArray(S, pl, at + L).fma(wv, a1);
-                    a2 = FloatVector.fromArray(S, pl, at + 2 * L).fma(wv, a2);
-                    a3 = FloatVector.fromArray(S, pl, at + 3 * L).fma(wv, a3);
-                }
+            for (int t = 0; t < taps; t++) {
+                int at = first + offs[t] + ox;
+                FloatVector wv = FloatVector.broadcast(S, w[w0 + t]);
+                a0 = FloatVector.fromArray(S, pl, at).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, pl, at + L).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, pl, at + 2 * L).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, pl, at + 3 * L).fma(wv, a3);
             }
             a0.intoArray(out, ox);
             a1.intoArray(out, ox + L);
             a2.intoArray(out, ox + 2 * L);
             a3.intoArray(out, ox + 3 * L);
         }
-        for (; v < vectors; v++) {
+        for (int v = blocked; v < vectors; v++) {
             int ox = v * L;
             FloatVector a = FloatVector.zero(S);
-            for (int ky = 0, r = first; ky < kH; ky++, r += rowStep) {
-                for (int kx = 0; kx < kW; kx++) {
-                    int c = kx * dW, at = r + (c % sw) * phaseW + c / sw + ox;
-                    a = FloatVector.fromArray(S, pl, at).fma(FloatVector.broadcast(S, w[w0 + ky * kW + kx]), a);
-                }
+            for (int t = 0; t < taps; t++) {
+                a = FloatVector.fromArray(S, pl, first + offs[t] + ox).fma(FloatVector.broadcast(S, w[w0 + t]), a);
             }
             a.intoArray(out, ox);
         }

@@ -28,6 +28,16 @@ public final class ConvBenchmark {
                 report("winograd F(4x4,3x3) C=" + s[0] + " " + s[1] + "x" + s[1], p, () -> conv.run(x, null, y, threads));
             }
         }
+        if (only.isEmpty() || only.equals("dw")) {
+            for (int[] s : new int[][] {{144, 56, 1}, {96, 112, 2}}) {
+                ConvParams p = ConvParams.of(1, s[0], s[1], s[1], s[0], 3, s[2], 1, 1, s[0]);
+                DepthwiseConv conv = DepthwiseConv.prepare(p, random(p.weightSize(), 1), Epilogue.of(
+                        new float[p.outC()], false, FusedActivation.of("Clip", new float[] {0f, 6f})));
+                MemorySegment x = random(p.inputSize(), 2), y = random(p.outputSize(), 3);
+                report("depthwise 3x3 s" + s[2] + " C=" + s[0] + " " + s[1] + "x" + s[1], p,
+                        () -> conv.run(x, null, y, threads));
+            }
+        }
     }
 
     /**
