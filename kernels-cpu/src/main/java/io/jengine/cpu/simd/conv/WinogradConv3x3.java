@@ -1,0 +1,241 @@
+package io.jengine.cpu.simd.conv;
+
+import io.jengine.spi.IntraOpPool;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A 3x3, stride-1, undilated, ungrouped NCHW float32 convolution by Winograd's F(4x4, 3x3) (see {@link WinogradF43}
+ * for the points): 36 multiplications per 4x4 output tile and channel pair instead of 144.
+ *
+ * <p>Prepared once from the weights (their transform {@code U = G g G^T} is computed in double and rounded once), run
+ * many times. A run cuts the output tiles (all images, row-major) into blocks of {@link WinogradGemm#NR}-multiples,
+ * one task each, and per block: transforms its input tiles into {@code V = B^T d B} (vectors across tiles, input
+ * columns split by phase mod 4 so that the stride-4 tile starts become contiguous), multiplies
+ * {@code M[xi] = U[xi] V[xi]} for the 36 positions xi with {@link WinogradGemm}, and transforms back
+ * {@code Y = A^T M A}, clipping the edge tiles and applying the {@link Epilogue} row by row. Every output is computed
+ * by the same operations in the same order whatever the block size and thread count, so results are bit-identical
+ * across thread counts.
+ *
+ * <p>Accuracy. Let u = 2^-24, K = inC, W = sum over the 9K weights of an output channel of |w|, D = the largest |x|
+ * in a tile's 6x6 input patch (zero padding included). Each element of V is a sum of at most 5 scaled inputs bounded by
+ * {@code b_i D} with {@code b_i = sum_p |B^T_ip|} = (7, 5, 5, 6, 3, 7), and is rounded at most 10 times over two
+ * passes; each element of U is bounded by {@code g_i g_j W_c} with {@code g_i = max_a |G_ia|} and is rounded once;
+ * M sums K products (K roundings, any order); the output transform adds 12 roundings and the store one. By
+ * Higham's {@code gamma_n} argument, every rounding is a relative perturbation of a term of the positive sum
+ * {@code sum_ij |A^T_yi| |A^T_xj| |U_ij| |V_ij|}, which is at most {@code kappa W D} with
+ * {@code kappa = (max_y sum_i |A^T_yi| g_i b_i)^2 = 307.4}, so
+ * {@code |y - y_exact| <= (K + 24) u kappa W D}: {@code Tolerance.float32Sum(K + 22, kappa * W * D)}. The direct
+ * convolution's bound is {@code (9K + 2) u sum|w x|}; the Winograd bound is worst-case by a factor of about
+ * {@code kappa / 9} larger, but on realistic data (N(0,1) inputs, N(0, 1/fan_in) weights) the measured error is
+ * about 1e-6 of the output's largest magnitude, well inside the 1e-5 the tests require.
+ *
+ * <p>Non-finite inputs. A NaN or infinity in an input patch reaches every output its window covers, as in a direct
+ * convolution, but may also reach other outputs of the same 4x4 tile, and an infinity can become NaN (it meets
+ * coefficients of both signs, inf - inf); the same holds for non-finite weights.
+ */
+public final class WinogradConv3x3 {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = WinogradGemm.MR, NR = WinogradGemm.NR;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Tile panels per block at most: larger blocks re-read U less often but leave more scratch outside the cache. */
+    private static final int MAX_PANELS = 8;
+
+    private final ConvParams p;
+    private final Epilogue epilogue;
+    private final int ocPanels, tileRows, tileCols, tilesPerImage, totalTiles, outH, outW;
+    /** U packed for the micro-kernel: [xi][output-channel panel][input channel][MR]. */
+    private final float[] u;
+
+    private WinogradConv3x3(ConvParams p, float[] weights, Epilogue epilogue) {
+        this.p = p;
+        this.epilogue = epilogue;
+        this.outH = p.outH();
+        this.outW = p.outW();
+        this.ocPanels = Math.ceilDiv(p.outC(), MR);
+        this.tileRows = Math.ceilDiv(outH, 4);
+        this.tileCols = Math.ceilDiv(outW, 4);
+        this.tilesPerImage = tileRows * tileCols;
+        this.totalTiles = Math.multiplyExact(p.batch(), tilesPerImage);
+        int inC = p.inC();
+        this.u = new float[Math.multiplyExact(Math.multiplyExact(36 * ocPanels, inC), MR)];
+        double[] t = new double[36];
+        for (int oc = 0; oc < p.outC(); oc++) {
+            for (int ic = 0; ic < inC; ic++) {
+                WinogradF43.weight(weights, (oc * inC + ic) * 9, t);
+                for (int xi = 0; xi < 36; xi++) {
+                    u[((xi * ocPanels + oc / MR) * inC + ic) * MR + oc % MR] = (float) t[xi];
+                }
+            }
+        }
+    }
+
+    /** Why {@code p} cannot run here, or null if it can. */
+    public static String unsupportedReason(ConvParams p) {
+        if (p.kH() != 3 || p.kW() != 3) return "kernel is " + p.kH() + "x" + p.kW() + ", not 3x3";
+        if (p.strideH() != 1 || p.strideW() != 1) return "strides are " + p.strideH() + "x" + p.strideW() + ", not 1";
+        if (p.dilationH() != 1 || p.dilationW() != 1) {
+            return "dilations are " + p.dilationH() + "x" + p.dilationW() + ", not 1";
+        }
+        if (p.group() != 1) return "group is " + p.group() + ", not 1";
+        return null;
+    }
+
+    /**
+     * Transforms the weights ({@code outC x inC x 3 x 3} floats at the start of {@code weights}) once. The epilogue's
+     * bias, if any, must have outC values.
+     */
+    public static WinogradConv3x3 prepare(ConvParams p, MemorySegment weights, Epilogue epilogue) {
+        String why = unsupportedReason(p);
+        if (why != null) throw new IllegalArgumentException("Winograd F(4x4, 3x3) cannot run this convolution: " + why);
+        epilogue.checkChannels(p.outC());
+        Segments.require("weights", weights, p.weightSize());
+        return new WinogradConv3x3(p, weights.asSlice(0, p.weightSize() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT),
+                epilogue);
+    }
+
+    public ConvParams params() { return p; }
+
+    /**
+     * Computes {@code y} from the input {@code x} (NCHW floats), adding {@code residual} (the output's layout) if the
+     * epilogue asks for one, on up to {@code threads} threads of the shared pool.
+     */
+    public void run(MemorySegment x, MemorySegment residual, MemorySegment y, int threads) {
+        Segments.require("input", x, p.inputSize());
+        Segments.require("output", y, p.outputSize());
+        Segments.requireResidual(epilogue, residual, p.outputSize());
+        if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
+        int block = blockTiles(threads);
+        IntraOpPool.shared().parallelFor(threads, Math.ceilDiv(totalTiles, block),
+                task -> runBlock(task * block, Math.min(totalTiles, (task + 1) * block), block, x, residual, y));
+    }
+
+    /** Tiles per block: a multiple of NR, small enough that V[xi] of one block stays in L2 and every thread has work. */
+    int blockTiles(int threads) {
+        int byCache = Math.max(1, 32768 / (p.inC() * NR));
+        int byThreads = Math.ceilDiv(Math.ceilDiv(totalTiles, threads), NR);
+        return NR * Math.max(1, Math.min(MAX_PANELS, Math.min(byCache, byThreads)));
+    }
+
+    private void runBlock(int g0, int g1, int block, MemorySegment x, MemorySegment res, MemorySegment y) {
+        ConvScratch s = ConvScratch.mine();
+        int inC = p.inC(), vStride = block + L, phaseLen = tileCols + 1 + L;
+        s.v = ConvScratch.atLeast(s.v, 36 * inC * vStride);
+        s.m = ConvScratch.atLeast(s.m, 36 * ocPanels * MR * vStride);
+        s.row = ConvScratch.atLeast(s.row, Math.max(p.padLeft() + p.inW(), 4 * tileCols + 4));
+        s.phases = ConvScratch.atLeast(s.phases, 24 * phaseLen);
+        s.tmp = ConvScratch.atLeast(s.tmp, 36 * L);
+        s.stage = ConvScratch.atLeast(s.stage, 16 * phaseLen);
+        s.out = ConvScratch.atLeast(s.out, 4 * phaseLen);
+        for (int g = g0; g < g1; ) {
+            int n = g / tilesPerImage, ty = g % tilesPerImage / tileCols, tx0 = g % tileCols;
+            int nt = Math.min(tileCols - tx0, g1 - g);
+            for (int ic = 0; ic < inC; ic++) inputTiles(s, x, n, ic, ty, tx0, nt, g - g0, vStride, phaseLen);
+            g += nt;
+        }
+        multiply(s, Math.ceilDiv(g1 - g0, NR), vStride);
+        for (int g = g0; g < g1; ) {
+            int n = g / tilesPerImage, ty = g % tilesPerImage / tileCols, tx0 = g % tileCols;
+            int nt = Math.min(tileCols - tx0, g1 - g);
+            for (int oc = 0; oc < p.outC(); oc++) outputTiles(s, res, y, n, oc, ty, tx0, nt, g - g0, vStride, phaseLen);
+            g += nt;
+        }
+    }
+
+    /** V for channel ic of tiles (ty, tx0 .. tx0 + nt) of image n, into columns j0.. of the block. */
+    private void inputTiles(ConvScratch s, MemorySegment x, int n, int ic, int ty, int tx0, int nt, int j0, int vStride,
+                            int phaseLen) {
+        int inH = p.inH(), inW = p.inW(), padL = p.padLeft();
+        float[] row = s.row, ph = s.phases, tmp = s.tmp, v = s.v;
+        for (int k = 0; k < 6; k++) {
+            int iy = 4 * ty - p.padTop() + k, base = k * 4 * phaseLen;
+            if (iy < 0 || iy >= inH) {
+                for (int r = 0; r < 4; r++) Arrays.fill(ph, base + r * phaseLen, base + r * phaseLen + nt + 1, 0f);
+                continue;
+            }
+            // The row with its zero padding, then split by column phase: tile t's column m is phase m % 4 at t + m / 4.
+            Arrays.fill(row, 0, padL, 0f);
+            copyRow(x, ((((long) n * p.inC() + ic) * inH + iy) * inW) * Float.BYTES, row, padL, inW);
+            int end = 4 * (tx0 + nt) + 4;
+            if (end > padL + inW) Arrays.fill(row, padL + inW, end, 0f);
+            for (int t = 0, c = 4 * tx0; t <= nt; t++, c += 4) {
+                ph[base + t] = row[c];
+                ph[base + phaseLen + t] = row[c + 1];
+                ph[base + 2 * phaseLen + t] = row[c + 2];
+                ph[base + 3 * phaseLen + t] = row[c + 3];
+            }
+        }
+        for (int t = 0; t < nt; t += L) {
+            for (int k = 0; k < 6; k++) {
+                int b = k * 4 * phaseLen + t;
+                WinogradF43.inputPass(ph, b, b + phaseLen, b + 2 * phaseLen, b + 3 * phaseLen, b + 1, b + phaseLen + 1,
+                        tmp, k * 6 * L, L);
+            }
+            // Vector stores may run past this segment's last tile; the next segment overwrites them, and columns
+            // past the block's last tile only feed products that are never transformed back.
+            for (int j = 0; j < 6; j++) {
+                WinogradF43.inputPass(tmp, j * L, (6 + j) * L, (12 + j) * L, (18 + j) * L, (24 + j) * L, (30 + j) * L,
+                        v, (ic * 36 + j) * vStride + j0 + t, 6 * vStride);
+            }
+        }
+    }
+
+    /**
+     * {@code n} floats from {@code src} at byte offset {@code off} into {@code dst[at..]}: vector by vector, since
+     * MemorySegment.copy into an array costs more in argument checks than a short row costs to move.
+     */
+    static void copyRow(MemorySegment src, long off, float[] dst, int at, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += L) {
+            FloatVector.fromMemorySegment(S, src, off + (long) i * Float.BYTES, ORDER).intoArray(dst, at + i);
+        }
+        for (; i < n; i++) dst[at + i] = src.get(FLOAT, off + (long) i * Float.BYTES);
+    }
+
+    /** M[oc][xi][tile] = sum_ic U[xi][oc][ic] V[ic][xi][tile] for the block's panels of tiles. */
+    private void multiply(ConvScratch s, int panels, int vStride) {
+        int inC = p.inC(), mStride = 36 * vStride;
+        for (int xi = 0; xi < 36; xi++) {
+            for (int op = 0; op < ocPanels; op++) {
+                int uOff = (xi * ocPanels + op) * inC * MR;
+                for (int pn = 0; pn < panels; pn++) {
+                    WinogradGemm.kernel(u, uOff, s.v, xi * vStride + pn * NR, 36 * vStride, inC, s.m,
+                            (op * MR * 36 + xi) * vStride + pn * NR, mStride);
+                }
+            }
+        }
+    }
+
+    /** Y = A^T M A for channel oc of tiles (ty, tx0 .. tx0 + nt) of image n, edge tiles clipped, epilogue applied. */
+    private void outputTiles(ConvScratch s, MemorySegment res, MemorySegment y, int n, int oc, int ty, int tx0, int nt,
+                             int j0, int vStride, int phaseLen) {
+        float[] m = s.m, tmp = s.tmp, stage = s.stage, out = s.out;
+        int mBase = oc * 36 * vStride + j0;
+        for (int t = 0; t < nt; t += L) {
+            for (int i = 0; i < 6; i++) {
+                WinogradF43.outputPass(m, mBase + i * 6 * vStride + t, vStride, tmp, i * 4 * L, L);
+            }
+            for (int c = 0; c < 4; c++) {
+                WinogradF43.outputPass(tmp, c * L, 4 * L, stage, c * phaseLen + t, 4 * phaseLen);
+            }
+        }
+        int ox0 = 4 * tx0, len = Math.min(4 * nt, outW - ox0);
+        for (int r = 0; r < 4 && 4 * ty + r < outH; r++) {
+            int b = r * 4 * phaseLen;
+            for (int t = 0; t < nt; t++) {
+                out[4 * t] = stage[b + t];
+                out[4 * t + 1] = stage[b + phaseLen + t];
+                out[4 * t + 2] = stage[b + 2 * phaseLen + t];
+                out[4 * t + 3] = stage[b + 3 * phaseLen + t];
+            }
+            long at = (((long) n * p.outC() + oc) * outH + 4 * ty + r) * outW + ox0;
+            epilogue.apply(out, 0, len, oc, res, y, at);
+        }
+    }
+}
