@@ -1,0 +1,32 @@
+package io.jengine.cpu.ref;
+
+import io.jengine.ir.Attribute;
+import io.jengine.ir.Node;
+import io.jengine.runtime.Value;
+import io.jengine.tensor.Tensor;
+import java.util.function.DoubleUnaryOperator;
+
+/** Opens the package-private reference kernels to the tests of the fast kernels, which compare against them. */
+public final class ReferenceRunner {
+    private ReferenceRunner() {}
+
+    /** Runs the reference kernel of a one-node graph {@code op(inputs...) -> outputs} at {@code opset}. */
+    public static Value[] run(String op, int opset, String[] inputs, String[] outputs, Value[] values, Attribute... attrs) {
+        Node.Builder b = Node.builder(op).inputs(inputs).outputs(outputs);
+        for (Attribute a : attrs) b.attr(a);
+        return KernelHarness.run(b.build(), opset, values);
+    }
+
+    /** The first output of {@link #run} as a tensor. */
+    public static Tensor single(String op, int opset, Value[] values, Attribute... attrs) {
+        String[] in = new String[values.length];
+        for (int i = 0; i < in.length; i++) in[i] = "in" + i;
+        return (Tensor) run(op, opset, in, new String[] {"out"}, values, attrs)[0];
+    }
+
+    /** The reference's activation function of that name. */
+    public static DoubleUnaryOperator activation(String name, float[] params) { return Activation.of(name, params); }
+
+    /** The reference's double-precision error function. */
+    public static double erf(double x) { return UnaryMath.erf(x); }
+}
