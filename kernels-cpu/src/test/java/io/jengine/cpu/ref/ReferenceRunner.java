@@ -24,6 +24,16 @@ public final class ReferenceRunner {
         return (Tensor) run(op, opset, in, new String[] {"out"}, values, attrs)[0];
     }
 
+    /** The reference kernel of {@code jengine.ElementwiseChain} on the given program and inputs. */
+    public static Tensor elementwiseChain(java.util.List<String> ops, long[] args, float[] params, Tensor... inputs) {
+        String[] in = new String[inputs.length];
+        for (int i = 0; i < in.length; i++) in[i] = "in" + i;
+        Node node = Node.builder("ElementwiseChain").domain(FusedKernels.DOMAIN).inputs(in).outputs("out")
+                .attr(Attribute.ofStrings("ops", ops)).attr(Attribute.of("args", args))
+                .attr(Attribute.of("params", params)).build();
+        return (Tensor) KernelHarness.run(node, 1, inputs)[0];
+    }
+
     /** The reference's activation function of that name. */
     public static DoubleUnaryOperator activation(String name, float[] params) { return Activation.of(name, params); }
 

@@ -1,15 +1,9 @@
 package io.jengine.cpu.simd.ops;
 
-import static io.jengine.cpu.simd.ops.VectorMath.F;
-
 import io.jengine.spi.IntraOpPool;
 import io.jengine.tensor.Shapes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * A float32 binary op of two inputs under numpy broadcasting, prepared once for their shapes. The broadcast is first
@@ -21,130 +15,52 @@ import jdk.incubator.vector.VectorMask;
  * rejected.
  */
 public final class BroadcastBinary {
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     // A run longer than this is cut into several tasks; a multiple of every vector length.
     private static final long CHUNK = 1 << 14;
     // Below this many elements the work is not worth waking other threads for.
     private static final long SERIAL = 1 << 15;
 
     private final BinaryOp op;
-    private final long[] outShape;
-    private final long aSize, bSize, outSize;
-    /** Collapsed dims and the element strides of a and b through them (0: repeated); the last dim is the run. */
-    private final long[] dims, aStrides, bStrides;
+    private final BroadcastLayout layout;
+    private final long aSize, bSize;
 
     public BroadcastBinary(BinaryOp op, long[] aShape, long[] bShape) {
         this.op = op;
-        this.outShape = Shapes.broadcast(aShape, bShape);
+        this.layout = new BroadcastLayout(aShape, bShape);
         this.aSize = Shapes.size(aShape);
         this.bSize = Shapes.size(bShape);
-        this.outSize = Shapes.size(outShape);
-        long[] sa = Shapes.broadcastStrides(aShape, outShape), sb = Shapes.broadcastStrides(bShape, outShape);
-        long[] d = new long[outShape.length + 1], ra = new long[d.length], rb = new long[d.length];
-        int k = 0;
-        for (int i = 0; i < outShape.length; i++) {
-            if (outShape[i] == 1) continue;
-            // Merge into the previous dim when both inputs continue through it as through one longer dim.
-            if (k > 0 && ra[k - 1] == sa[i] * outShape[i] && rb[k - 1] == sb[i] * outShape[i]) {
-                d[k - 1] *= outShape[i];
-                ra[k - 1] = sa[i];
-                rb[k - 1] = sb[i];
-                continue;
-            }
-            d[k] = outShape[i];
-            ra[k] = sa[i];
-            rb[k] = sb[i];
-            k++;
-        }
-        if (k == 0) { // every dim is 1: one element
-            d[0] = 1;
-            k = 1;
-        }
-        this.dims = Arrays.copyOf(d, k);
-        this.aStrides = Arrays.copyOf(ra, k);
-        this.bStrides = Arrays.copyOf(rb, k);
     }
 
-    public long[] outShape() { return outShape.clone(); }
+    public long[] outShape() { return layout.outShape.clone(); }
 
     /** The collapsed dims, outermost first (for tests and plans: how much of the broadcast was merged away). */
-    public long[] collapsedDims() { return dims.clone(); }
+    public long[] collapsedDims() { return layout.dims.clone(); }
 
     public void run(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment y, long yOff, int threads) {
+        long outSize = layout.outSize;
         SegmentBounds.checkThreads(threads);
         SegmentBounds.checkFloats(op.onnxName() + " input A", a, aOff, aSize);
         SegmentBounds.checkFloats(op.onnxName() + " input B", b, bOff, bSize);
         SegmentBounds.checkFloats(op.onnxName() + " output", y, yOff, outSize);
-        checkAliasing("A", a, aOff, aSize, y, yOff);
-        checkAliasing("B", b, bOff, bSize, y, yOff);
+        SegmentBounds.checkInPlace(op.onnxName(), "A", a, aOff, aSize, y, yOff, outSize);
+        SegmentBounds.checkInPlace(op.onnxName(), "B", b, bOff, bSize, y, yOff, outSize);
         if (outSize == 0) return;
-        int last = dims.length - 1;
-        long run = dims[last], rows = outSize / run;
-        long chunks = Math.ceilDiv(run, CHUNK), units = rows * chunks;
+        long run = layout.run(), chunks = Math.ceilDiv(run, CHUNK), units = layout.runs() * chunks;
         int tasks = outSize < SERIAL ? 1 : PlaneTiles.tasks(units, threads);
-        boolean aVec = aStrides[last] != 0, bVec = bStrides[last] != 0;
+        boolean aVec = layout.contiguous(0), bVec = layout.contiguous(1);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
+            long[] starts = new long[2];
             for (long u = PlaneTiles.start(units, tasks, t); u < PlaneTiles.start(units, tasks, t + 1); u++) {
-                long row = u / chunks, from = (u % chunks) * CHUNK, to = Math.min(run, from + CHUNK);
-                long ao = 0, bo = 0, rest = row;
-                for (int i = last - 1; i >= 0; i--) {
-                    long idx = rest % dims[i];
-                    rest /= dims[i];
-                    ao += idx * aStrides[i];
-                    bo += idx * bStrides[i];
-                }
-                long ya = yOff + 4 * (row * run + from), aa = aOff + 4 * (ao + (aVec ? from : 0));
-                long ba = bOff + 4 * (bo + (bVec ? from : 0));
-                if (aVec && bVec) both(a, aa, b, ba, y, ya, to - from);
-                else if (aVec) vectorScalar(a, aa, b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba), y, ya, to - from, false);
-                else if (bVec) vectorScalar(b, ba, a.get(ValueLayout.JAVA_FLOAT_UNALIGNED, aa), y, ya, to - from, true);
-                else {
-                    float v = BinaryOp.apply(op, FloatVector.broadcast(F, a.get(ValueLayout.JAVA_FLOAT_UNALIGNED, aa)),
-                            FloatVector.broadcast(F, b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba))).lane(0);
-                    for (long i = 0; i < to - from; i++) y.set(ValueLayout.JAVA_FLOAT_UNALIGNED, ya + 4 * i, v);
-                }
+                long r = u / chunks, from = (u % chunks) * CHUNK, n = Math.min(run, from + CHUNK) - from;
+                layout.runStarts(r, starts);
+                long ya = yOff + 4 * (r * run + from);
+                long aa = aOff + 4 * (starts[0] + (aVec ? from : 0)), ba = bOff + 4 * (starts[1] + (bVec ? from : 0));
+                if (aVec && bVec) BinaryRuns.both(op, a, aa, b, ba, y, ya, n);
+                else if (aVec) BinaryRuns.vectorScalar(op, a, aa, b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba), false, y, ya, n);
+                else if (bVec) BinaryRuns.vectorScalar(op, b, ba, a.get(ValueLayout.JAVA_FLOAT_UNALIGNED, aa), true, y, ya, n);
+                else BinaryRuns.scalars(op, a.get(ValueLayout.JAVA_FLOAT_UNALIGNED, aa),
+                        b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba), y, ya, n);
             }
         });
-    }
-
-    private void both(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment y, long yo, long n) {
-        long i = 0;
-        for (; i + F.length() <= n; i += F.length()) {
-            FloatVector va = FloatVector.fromMemorySegment(F, a, ao + 4 * i, NATIVE);
-            FloatVector vb = FloatVector.fromMemorySegment(F, b, bo + 4 * i, NATIVE);
-            BinaryOp.apply(op, va, vb).intoMemorySegment(y, yo + 4 * i, NATIVE);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector va = FloatVector.fromMemorySegment(F, a, ao + 4 * i, NATIVE, m);
-            FloatVector vb = FloatVector.fromMemorySegment(F, b, bo + 4 * i, NATIVE, m);
-            BinaryOp.apply(op, va, vb).intoMemorySegment(y, yo + 4 * i, NATIVE, m);
-        }
-    }
-
-    /** A run of {@code v} against one repeated scalar {@code s}; {@code scalarFirst} says which operand is which. */
-    private void vectorScalar(MemorySegment v, long vo, float s, MemorySegment y, long yo, long n, boolean scalarFirst) {
-        FloatVector vs = FloatVector.broadcast(F, s);
-        long i = 0;
-        for (; i + F.length() <= n; i += F.length()) {
-            FloatVector vv = FloatVector.fromMemorySegment(F, v, vo + 4 * i, NATIVE);
-            (scalarFirst ? BinaryOp.apply(op, vs, vv) : BinaryOp.apply(op, vv, vs)).intoMemorySegment(y, yo + 4 * i, NATIVE);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector vv = FloatVector.fromMemorySegment(F, v, vo + 4 * i, NATIVE, m);
-            (scalarFirst ? BinaryOp.apply(op, vs, vv) : BinaryOp.apply(op, vv, vs)).intoMemorySegment(y, yo + 4 * i, NATIVE, m);
-        }
-    }
-
-    /** The output may coincide with an input of the output's size (in place), and must not overlap it otherwise. */
-    private void checkAliasing(String name, MemorySegment in, long inOff, long inSize, MemorySegment y, long yOff) {
-        if (inSize == 0 || outSize == 0) return;
-        MemorySegment x = in.asSlice(inOff, 4 * inSize), o = y.asSlice(yOff, 4 * outSize);
-        if (x.asOverlappingSlice(o).isEmpty()) return;
-        if (inSize != outSize || x.asOverlappingSlice(o).get().byteSize() != 4 * outSize) {
-            throw new IllegalArgumentException(op.onnxName() + " output overlaps input " + name + " without coinciding with it"
-                    + " (input " + inSize + " elements at offset " + inOff + ", output " + outSize + " at " + yOff + ")");
-        }
     }
 }

@@ -39,4 +39,16 @@ final class SegmentBounds {
     static void checkThreads(int threads) {
         if (threads <= 0) throw new IllegalArgumentException("threads must be positive, got " + threads);
     }
+
+    /** The output may coincide with an input of the output's size (in place), and must not overlap it otherwise. */
+    static void checkInPlace(String opName, String name, MemorySegment in, long inOff, long inSize, MemorySegment y,
+                              long yOff, long outSize) {
+        if (inSize == 0 || outSize == 0) return;
+        MemorySegment x = in.asSlice(inOff, 4 * inSize), o = y.asSlice(yOff, 4 * outSize);
+        if (x.asOverlappingSlice(o).isEmpty()) return;
+        if (inSize != outSize || x.asOverlappingSlice(o).get().byteSize() != 4 * outSize) {
+            throw new IllegalArgumentException(opName + " output overlaps input " + name + " without coinciding with it"
+                    + " (input " + inSize + " elements at offset " + inOff + ", output " + outSize + " at " + yOff + ")");
+        }
+    }
 }
