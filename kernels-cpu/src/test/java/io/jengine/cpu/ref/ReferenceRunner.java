@@ -34,6 +34,15 @@ public final class ReferenceRunner {
         return (Tensor) KernelHarness.run(node, 1, inputs)[0];
     }
 
+    /** The first output of the reference kernel of the engine's fused op {@code jengine.<op>}. */
+    public static Tensor fused(String op, Value[] values, Attribute... attrs) {
+        String[] in = new String[values.length];
+        for (int i = 0; i < in.length; i++) in[i] = "in" + i;
+        Node.Builder b = Node.builder(op).domain(FusedKernels.DOMAIN).inputs(in).outputs("out");
+        for (Attribute a : attrs) b.attr(a);
+        return (Tensor) KernelHarness.run(b.build(), 1, values)[0];
+    }
+
     /** The reference's activation function of that name. */
     public static DoubleUnaryOperator activation(String name, float[] params) { return Activation.of(name, params); }
 
