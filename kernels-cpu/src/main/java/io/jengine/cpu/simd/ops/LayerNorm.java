@@ -62,18 +62,23 @@ public final class LayerNorm {
                         MemorySegment y, long yo) {
         int l = F.length();
         FloatVector acc = FloatVector.zero(F);
-        for (long i = 0; i < size; i += l) acc = acc.add(load(x, xo, i));
+        for (long j = 0; j < size; j += l) acc = acc.add(load(x, xo, j));
         float mean = acc.reduceLanes(ADD) / size;
         FloatVector vm = FloatVector.broadcast(F, mean);
         acc = FloatVector.zero(F);
-        for (long i = 0; i < size; i += l) {
+        long i = 0;
+        for (; i + l <= size; i += l) {
+            FloatVector dlt = FloatVector.fromMemorySegment(F, x, xo + 4 * i, NATIVE).sub(vm);
+            acc = dlt.fma(dlt, acc);
+        }
+        if (i < size) {
             VectorMask<Float> m = F.indexInRange(i, size);
-            FloatVector dlt = load(x, xo, i).sub(vm);
-            acc = dlt.fma(dlt, acc).blend(acc, m.not());
+            FloatVector dlt = FloatVector.fromMemorySegment(F, x, xo + 4 * i, NATIVE, m).sub(vm);
+            acc = acc.add(dlt.mul(dlt), m);
         }
         float inv = 1f / (float) Math.sqrt(acc.reduceLanes(ADD) / size + epsilon);
         FloatVector vi = FloatVector.broadcast(F, inv);
-        for (long i = 0; i < size; i += l) {
+        for (i = 0; i < size; i += l) {
             FloatVector v = load(x, xo, i).sub(vm).mul(vi);
             v = bias == null ? v.mul(load(scale, so, i)) : v.fma(load(scale, so, i), load(bias, bo, i));
             if (i + l <= size) v.intoMemorySegment(y, yo + 4 * i, NATIVE);

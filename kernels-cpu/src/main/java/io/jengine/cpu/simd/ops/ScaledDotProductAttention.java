@@ -1,10 +1,6 @@
 package io.jengine.cpu.simd.ops;
 
 import static io.jengine.cpu.simd.ops.VectorMath.F;
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.IS_NAN;
-import static jdk.incubator.vector.VectorOperators.MAX;
-
 import io.jengine.spi.IntraOpPool;
 import io.jengine.tensor.Shapes;
 import java.lang.foreign.MemorySegment;
@@ -130,22 +126,25 @@ public final class ScaledDotProductAttention {
         return off;
     }
 
-    /** scores[j] = scale * sum_d q[d] kT[d][j], vectorized along j. */
+    /** scores[j] = scale * sum_d q[d] kT[d][j], vectorized along j (full vectors, then one masked tail). */
     private void scores(MemorySegment q, long qo, MemorySegment kT, long ko, float[] scores) {
         Arrays.fill(scores, 0f);
+        int full = F.loopBound(sk);
         for (int c = 0; c < d; c++) {
             FloatVector qc = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qo + 4L * c));
             long rowAt = ko + 4L * c * sk;
-            for (int j = 0; j < sk; j += F.length()) {
+            int j = 0;
+            for (; j < full; j += F.length()) {
+                qc.fma(FloatVector.fromMemorySegment(F, kT, rowAt + 4L * j, NATIVE), FloatVector.fromArray(F, scores, j))
+                        .intoArray(scores, j);
+            }
+            if (j < sk) {
                 VectorMask<Float> m = F.indexInRange(j, sk);
-                FloatVector k = FloatVector.fromMemorySegment(F, kT, rowAt + 4L * j, NATIVE, m);
-                qc.fma(k, FloatVector.fromArray(F, scores, j, m)).intoArray(scores, j, m);
+                qc.fma(FloatVector.fromMemorySegment(F, kT, rowAt + 4L * j, NATIVE, m), FloatVector.fromArray(F, scores, j, m))
+                        .intoArray(scores, j, m);
             }
         }
-        for (int j = 0; j < sk; j += F.length()) {
-            VectorMask<Float> m = F.indexInRange(j, sk);
-            FloatVector.fromArray(F, scores, j, m).mul(scale).intoArray(scores, j, m);
-        }
+        for (int j = 0; j < sk; j++) scores[j] *= scale;
     }
 
     private void addMask(MemorySegment mask, long at, float[] scores) {
@@ -154,39 +153,28 @@ public final class ScaledDotProductAttention {
             for (int j = 0; j < sk; j++) scores[j] += mv;
             return;
         }
-        for (int j = 0; j < sk; j += F.length()) {
-            VectorMask<Float> m = F.indexInRange(j, sk);
-            FloatVector.fromArray(F, scores, j, m).add(FloatVector.fromMemorySegment(F, mask, at + 4L * j, NATIVE, m))
-                    .intoArray(scores, j, m);
-        }
+        for (int j = 0; j < sk; j++) scores[j] += mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * j);
     }
 
     private void softmax(float[] p) {
-        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < sk; j += F.length()) {
-            VectorMask<Float> m = F.indexInRange(j, sk);
-            vmax = vmax.lanewise(MAX, FloatVector.fromArray(F, p, j, m), m);
-        }
-        float max = vmax.test(IS_NAN).anyTrue() ? Float.NaN : vmax.reduceLanes(MAX);
-        FloatVector sum = FloatVector.zero(F);
-        for (int j = 0; j < sk; j += F.length()) {
-            VectorMask<Float> m = F.indexInRange(j, sk);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, p, j, m).sub(max));
-            sum = sum.add(e, m);
-            e.intoArray(p, j, m);
-        }
-        FloatVector total = FloatVector.broadcast(F, sum.reduceLanes(ADD));
-        for (int j = 0; j < sk; j += F.length()) {
-            VectorMask<Float> m = F.indexInRange(j, sk);
-            FloatVector pj = FloatVector.fromArray(F, p, j, m).div(total);
-            if (nanValue != null) pj = pj.blend(nanValue, pj.test(IS_NAN));
-            pj.intoArray(p, j, m);
-        }
+        MemorySegment row = MemorySegment.ofArray(p);
+        Softmax.divide(row, 0, sk, Softmax.expSum(row, 0, row, 0, sk, Softmax.rowMax(row, 0, sk)));
+        if (nanValue == null) return;
+        for (int j = 0; j < sk; j++) if (Float.isNaN(p[j])) p[j] = nanValue;
     }
 
-    /** out[c] = sum_j p[j] v[j][c], vectorized along c. */
+    /** out[c] = sum_j p[j] v[j][c], vectorized along c (full vectors, then one masked tail). */
     private void weightedValues(float[] p, MemorySegment v, long vo, MemorySegment y, long yo) {
-        for (int c = 0; c < dv; c += F.length()) {
+        int c = 0;
+        for (; c < F.loopBound(dv); c += F.length()) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int j = 0; j < sk; j++) {
+                acc = FloatVector.fromMemorySegment(F, v, vo + 4L * ((long) j * dv + c), NATIVE)
+                        .fma(FloatVector.broadcast(F, p[j]), acc);
+            }
+            acc.intoMemorySegment(y, yo + 4L * c, NATIVE);
+        }
+        if (c < dv) {
             VectorMask<Float> m = F.indexInRange(c, dv);
             FloatVector acc = FloatVector.zero(F);
             for (int j = 0; j < sk; j++) {

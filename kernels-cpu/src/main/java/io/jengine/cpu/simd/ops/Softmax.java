@@ -7,6 +7,7 @@ import static jdk.incubator.vector.VectorOperators.MAX;
 
 import io.jengine.spi.IntraOpPool;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -57,48 +58,70 @@ public final class Softmax {
         });
     }
 
-    /** One contiguous row of {@code n}. */
-    private static void row(MemorySegment s, long so, MemorySegment d, long dO, long n, boolean log) {
-        int l = F.length();
+    /**
+     * One contiguous row of {@code n}. Each pass is its own small method: one method holding all of them (and the
+     * inlined exp and log) grows past what the JIT inlines, and a vector crossing a call that is not inlined is boxed.
+     */
+    static void row(MemorySegment s, long so, MemorySegment d, long dO, long n, boolean log) {
+        float max = rowMax(s, so, n);
+        if (log) logShift(s, so, d, dO, n, max, VectorMath.log(FloatVector.broadcast(F, expSum(s, so, null, 0, n, max))));
+        else divide(d, dO, n, expSum(s, so, d, dO, n, max));
+    }
+
+    static float rowMax(MemorySegment s, long so, long n) {
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         long i = 0;
-        for (; i + l <= n; i += l) vmax = vmax.max(FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE));
+        for (; i + F.length() <= n; i += F.length()) vmax = vmax.max(FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE));
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             vmax = vmax.lanewise(MAX, FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE, m), m);
         }
         // A NaN lane must win whatever the lane reduction does with NaN.
-        float max = vmax.test(IS_NAN).anyTrue() ? Float.NaN : vmax.reduceLanes(MAX);
+        return vmax.test(IS_NAN).anyTrue() ? Float.NaN : vmax.reduceLanes(MAX);
+    }
+
+    /** The sum of exp(x - max) over the row, storing each term into d unless d is null. */
+    static float expSum(MemorySegment s, long so, MemorySegment d, long dO, long n, float max) {
         FloatVector vm = FloatVector.broadcast(F, max), sum = FloatVector.zero(F);
-        for (i = 0; i + l <= n; i += l) {
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
             FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE).sub(vm));
             sum = sum.add(e);
-            if (!log) e.intoMemorySegment(d, dO + 4 * i, NATIVE);
+            if (d != null) e.intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        float total = sum.reduceLanes(ADD);
+        // The tail element by element: a second inlined exp would double this method's size for a few lanes.
+        for (; i < n; i++) {
+            float e = (float) Math.exp(s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, so + 4 * i) - max);
+            total += e;
+            if (d != null) d.set(ValueLayout.JAVA_FLOAT_UNALIGNED, dO + 4 * i, e);
+        }
+        return total;
+    }
+
+    static void divide(MemorySegment d, long dO, long n, float total) {
+        FloatVector vs = FloatVector.broadcast(F, total);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector.fromMemorySegment(F, d, dO + 4 * i, NATIVE).div(vs).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE, m).sub(vm));
-            sum = sum.add(e, m);
-            if (!log) e.intoMemorySegment(d, dO + 4 * i, NATIVE, m);
+            FloatVector.fromMemorySegment(F, d, dO + 4 * i, NATIVE, m).div(vs).intoMemorySegment(d, dO + 4 * i, NATIVE, m);
         }
-        float total = sum.reduceLanes(ADD);
-        if (log) {
-            // (x - max) - log(sum), not x - (max + log(sum)): the first difference is exact near the maximum.
-            FloatVector logSum = VectorMath.log(FloatVector.broadcast(F, total));
-            for (i = 0; i < n; i += l) {
-                VectorMask<Float> m = F.indexInRange(i, n);
-                FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE, m).sub(vm).sub(logSum)
-                        .intoMemorySegment(d, dO + 4 * i, NATIVE, m);
-            }
-        } else {
-            FloatVector vs = FloatVector.broadcast(F, total);
-            for (i = 0; i + l <= n; i += l) {
-                FloatVector.fromMemorySegment(F, d, dO + 4 * i, NATIVE).div(vs).intoMemorySegment(d, dO + 4 * i, NATIVE);
-            }
-            if (i < n) {
-                VectorMask<Float> m = F.indexInRange(i, n);
-                FloatVector.fromMemorySegment(F, d, dO + 4 * i, NATIVE, m).div(vs).intoMemorySegment(d, dO + 4 * i, NATIVE, m);
-            }
+    }
+
+    // (x - max) - log(sum), not x - (max + log(sum)): the first difference is exact near the maximum.
+    private static void logShift(MemorySegment s, long so, MemorySegment d, long dO, long n, float max, FloatVector logSum) {
+        FloatVector vm = FloatVector.broadcast(F, max);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE).sub(vm).sub(logSum).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE, m).sub(vm).sub(logSum)
+                    .intoMemorySegment(d, dO + 4 * i, NATIVE, m);
         }
     }
 

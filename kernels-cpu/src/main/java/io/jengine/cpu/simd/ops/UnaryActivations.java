@@ -150,7 +150,10 @@ public final class UnaryActivations {
     }
 
     private static void gelu(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(gelu(load(s, so, i, n)), d, dO, i, n);
+        for (long i = 0; i < n; i += F.length()) {
+            FloatVector x = load(s, so, i, n);
+            store(x.mul(0.5f).mul(VectorMath.onePlusErf(x.mul(INV_SQRT2))), d, dO, i, n);
+        }
     }
 
     private static void geluTanh(MemorySegment s, long so, MemorySegment d, long dO, long n) {

@@ -127,21 +127,25 @@ public final class VectorMath {
     /** The error function; +-1 from |x| = 4, where erfc is below float's resolution of 1. */
     public static FloatVector erf(FloatVector x) {
         FloatVector a = x.abs();
-        FloatVector small = erfSmall(x);
-        FloatVector big = copySign(c(1f).sub(erfcMid(a)), x).blend(copySign(c(1f), x), a.compare(
-                GE, 4f));
-        return small.blend(big, a.compare(GE, 0.875f));
+        FloatVector big = c(1f).sub(exp(erfcExponent(a).neg())).blend(1f, a.compare(GE, 4f));
+        return erfSmall(x).blend(copySign(big, x), a.compare(GE, 0.875f));
     }
 
     /**
      * 1 + erf(z), without the cancellation that adding 1 to erf(z) near -1 would suffer: for z <= -0.875 it is
-     * erfc(|z|), taken from the fit directly, and past |z| = 4 from erfc's asymptotic series.
+     * erfc(|z|), taken from the fit directly, and past |z| = 4 from erfc's asymptotic series. One exp serves both
+     * ranges (its argument is blended), which keeps the function small enough for the JIT to inline into a loop.
      */
     static FloatVector onePlusErf(FloatVector z) {
-        FloatVector a = z.abs();
-        FloatVector plain = c(1f).add(erf(z));
-        FloatVector tail = erfcMid(a).blend(erfcAsymptotic(a), a.compare(GE, 4f));
-        return plain.blend(tail, z.compare(LE, -0.875f));
+        FloatVector a = z.abs(), a2 = a.mul(a);
+        VectorMask<Float> far = a.compare(GE, 4f);
+        FloatVector e = exp(erfcExponent(a).blend(a2, far).neg());
+        // erfc(a) ~ e^{-a^2} / (a sqrt(pi)) (1 - 1/(2a^2) + 3/(4a^4) - 15/(8a^6)): relative error below 1e-4 from 4.
+        FloatVector inv = c(1f).div(a2);
+        FloatVector series = inv.fma(c(-1.875f), c(0.75f)).fma(inv, c(-0.5f)).fma(inv, c(1f));
+        FloatVector erfc = e.blend(e.mul(series).div(a.mul(1.7724538509f)), far);
+        FloatVector big = erfc.blend(c(2f).sub(erfc), z.compare(GT, 0f));
+        return erfSmall(z).add(1f).blend(big, a.compare(GE, 0.875f));
     }
 
     /** erf(x) = x + x P(x^2), valid for |x| < 0.875 (and exact to the last bit for tiny and subnormal x). */
@@ -155,8 +159,8 @@ public final class VectorMath {
         return r.fma(x, x);
     }
 
-    /** erfc(a) = exp(-Q(a)) for a in [0.875, 4). */
-    private static FloatVector erfcMid(FloatVector a) {
+    /** Q(a) with erfc(a) = exp(-Q(a)) for a in [0.875, 4). */
+    private static FloatVector erfcExponent(FloatVector a) {
         FloatVector a2 = a.mul(a);
         FloatVector r = a.fma(c(0x1.222900p-16f), c(-0x1.91d2ccp-12f));
         FloatVector u = a.fma(c(0x1.fd1336p-9f), c(-0x1.8d6300p-6f));
@@ -164,17 +168,7 @@ public final class VectorMath {
         r = r.fma(a, c(0x1.b55cb0p-4f));
         r = r.fma(a, c(0x1.450aa0p-1f));
         r = r.fma(a, c(0x1.079d0cp-3f));
-        r = r.fma(a, a);
-        return exp(r.neg());
-    }
-
-    /** erfc(a) ~ e^{-a^2} / (a sqrt(pi)) (1 - 1/(2a^2) + 3/(4a^4) - 15/(8a^6)): relative error below 1e-4 from 4. */
-    private static FloatVector erfcAsymptotic(FloatVector a) {
-        FloatVector a2 = a.mul(a), inv = c(1f).div(a2);
-        FloatVector s = inv.fma(c(-1.875f), c(0.75f));
-        s = s.fma(inv, c(-0.5f));
-        s = s.fma(inv, c(1f));
-        return exp(a2.neg()).mul(s).div(a.mul(1.7724538509f));
+        return r.fma(a, a);
     }
 
     /** |v| with the sign bit of {@code sign}. */
