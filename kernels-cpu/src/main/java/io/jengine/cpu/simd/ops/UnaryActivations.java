@@ -6,7 +6,6 @@ import static io.jengine.cpu.simd.ops.VectorMath.c;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Applies a {@link UnaryOp} to a run of float32 elements, vector by vector. {@code src == dst} at the same offset (in
@@ -60,136 +59,177 @@ public final class UnaryActivations {
         }
     }
 
-    /** The op on one vector: for callers that fuse it into a loop of their own (an elementwise chain's steps). */
-    public static FloatVector applyTo(UnaryOp op, FloatVector x, float p0, float p1) {
-        return switch (op) {
-            case NONE -> x;
-            case RELU -> x.max(0f);
-            case CLIP -> x.max(p0).min(p1);
-            case LEAKY_RELU -> x.blend(x.mul(p0), x.lt(0f));
-            case SIGMOID -> VectorMath.sigmoid(x);
-            case HARD_SIGMOID -> x.fma(c(p0), c(p1)).min(1f).max(0f);
-            case HARD_SWISH -> hardSwish(x);
-            case TANH -> VectorMath.tanh(x);
-            case SILU -> x.mul(VectorMath.sigmoid(x));
-            case GELU -> gelu(x);
-            case GELU_TANH -> geluTanh(x);
-            case EXP -> VectorMath.exp(x);
-            case LOG -> VectorMath.log(x);
-            case NEG -> x.neg();
-            case ABS -> x.abs();
-            case SQRT -> x.sqrt();
-            case RECIPROCAL -> c(1f).div(x);
-            case ERF -> VectorMath.erf(x);
-            case SOFTPLUS -> softplus(x);
-        };
-    }
-
-    private static FloatVector hardSwish(FloatVector x) { return x.mul(x.fma(c(1f / 6), c(0.5f)).min(1f).max(0f)); }
-
-    private static FloatVector gelu(FloatVector x) { return x.mul(0.5f).mul(VectorMath.onePlusErf(x.mul(INV_SQRT2))); }
-
-    // 0.5 (1 + tanh(y)) = sigmoid(2y): no cancellation for large negative x, where 1 + tanh(y) would lose every digit.
-    private static FloatVector geluTanh(FloatVector x) {
-        FloatVector inner = x.mul(x).mul(x).fma(c(0.044715f), x).mul(2 * SQRT_2_OVER_PI);
-        return x.mul(VectorMath.sigmoid(inner));
-    }
-
-    // max(x, 0) + log1p(e^-|x|): no overflow for large x, and relative accuracy where the result is e^x, tiny.
-    private static FloatVector softplus(FloatVector x) {
-        return x.max(0f).add(VectorMath.log1pNonNegative(VectorMath.exp(x.abs().neg())));
-    }
-
-    private static FloatVector load(MemorySegment s, long off, long i, long n) {
-        return i + F.length() <= n ? FloatVector.fromMemorySegment(F, s, off + i * 4, NATIVE)
-                : FloatVector.fromMemorySegment(F, s, off + i * 4, NATIVE, F.indexInRange(i, n));
-    }
-
-    private static void store(FloatVector v, MemorySegment d, long off, long i, long n) {
-        if (i + F.length() <= n) v.intoMemorySegment(d, off + i * 4, NATIVE);
-        else v.intoMemorySegment(d, off + i * 4, NATIVE, F.indexInRange(i, n));
+    /**
+     * The padded last partial vector: copied into a vector-sized buffer, run through the op's full-vector loop, and
+     * copied back. Keeping the loops free of masked twins halves their size, which keeps the JIT inlining the math.
+     */
+    private static void tail(UnaryOp op, float p0, float p1, MemorySegment s, long so, MemorySegment d, long dO, long i,
+                             long n) {
+        MemorySegment buf = MemorySegment.ofArray(new float[F.length()]);
+        MemorySegment.copy(s, so + 4 * i, buf, 0, 4 * (n - i));
+        apply(op, new float[] {p0, p1}, buf, 0, buf, 0, F.length());
+        MemorySegment.copy(buf, 0, d, dO + 4 * i, 4 * (n - i));
     }
 
     private static void relu(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(load(s, so, i, n).max(0f), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.max(0f)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.RELU, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void clip(MemorySegment s, long so, MemorySegment d, long dO, long n, float lo, float hi) {
-        for (long i = 0; i < n; i += F.length()) store(load(s, so, i, n).max(lo).min(hi), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.max(lo).min(hi)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.CLIP, lo, hi, s, so, d, dO, i, n);
     }
 
     private static void leakyRelu(MemorySegment s, long so, MemorySegment d, long dO, long n, float alpha) {
-        for (long i = 0; i < n; i += F.length()) {
-            FloatVector x = load(s, so, i, n);
-            VectorMask<Float> neg = x.lt(0f);
-            store(x.blend(x.mul(alpha), neg), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.blend(x.mul(alpha), x.lt(0f))).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
+        if (i < n) tail(UnaryOp.LEAKY_RELU, alpha, 0, s, so, d, dO, i, n);
     }
 
     private static void sigmoid(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(VectorMath.sigmoid(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (VectorMath.sigmoid(x)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.SIGMOID, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void hardSigmoid(MemorySegment s, long so, MemorySegment d, long dO, long n, float a, float b) {
-        for (long i = 0; i < n; i += F.length()) store(load(s, so, i, n).fma(c(a), c(b)).min(1f).max(0f), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.fma(c(a), c(b)).min(1f).max(0f)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.HARD_SIGMOID, a, b, s, so, d, dO, i, n);
     }
 
     private static void hardSwish(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(hardSwish(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.mul(x.fma(c(1f / 6), c(0.5f)).min(1f).max(0f))).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.HARD_SWISH, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void tanh(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(VectorMath.tanh(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (VectorMath.tanh(x)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.TANH, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void silu(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) {
-            FloatVector x = load(s, so, i, n);
-            store(x.mul(VectorMath.sigmoid(x)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.mul(VectorMath.sigmoid(x))).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
+        if (i < n) tail(UnaryOp.SILU, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void gelu(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) {
-            FloatVector x = load(s, so, i, n);
-            store(x.mul(0.5f).mul(VectorMath.onePlusErf(x.mul(INV_SQRT2))), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.mul(0.5f).mul(VectorMath.onePlusErf(x.mul(INV_SQRT2)))).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
+        if (i < n) tail(UnaryOp.GELU, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void geluTanh(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(geluTanh(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.mul(VectorMath.sigmoid(x.mul(x).mul(x).fma(c(0.044715f), x).mul(2 * SQRT_2_OVER_PI)))).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.GELU_TANH, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void exp(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(VectorMath.exp(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (VectorMath.exp(x)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.EXP, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void log(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(VectorMath.log(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (VectorMath.log(x)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.LOG, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void neg(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(load(s, so, i, n).neg(), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.neg()).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.NEG, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void abs(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(load(s, so, i, n).abs(), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.abs()).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.ABS, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void sqrt(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(load(s, so, i, n).sqrt(), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.sqrt()).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.SQRT, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void reciprocal(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        FloatVector one = c(1f);
-        for (long i = 0; i < n; i += F.length()) store(one.div(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (c(1f).div(x)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.RECIPROCAL, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void erf(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(VectorMath.erf(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (VectorMath.erf(x)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.ERF, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void softplus(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        for (long i = 0; i < n; i += F.length()) store(softplus(load(s, so, i, n)), d, dO, i, n);
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            (x.max(0f).add(VectorMath.log1pNonNegative(VectorMath.exp(x.abs().neg())))).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(UnaryOp.SOFTPLUS, 0, 0, s, so, d, dO, i, n);
     }
 }
