@@ -40,11 +40,11 @@ public final class AveragePool2d {
     /** As {@link MaxPool2d#run}: {@code planes} planes from {@code x} into {@code y}, which must not overlap. */
     public void run(MemorySegment x, long xOff, MemorySegment y, long yOff, long planes, int threads) {
         PoolPlanes.check(w, x, xOff, y, yOff, planes);
-        int tasks = PlaneTiles.tasks(planes, threads);
+        int tasks = TaskRanges.tasks(planes, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             PhaseRows rows = new PhaseRows(w);
             int[] bases = new int[w.kernelH()];
-            for (long p = PlaneTiles.start(planes, tasks, t); p < PlaneTiles.start(planes, tasks, t + 1); p++) {
+            for (long p = TaskRanges.start(planes, tasks, t); p < TaskRanges.start(planes, tasks, t + 1); p++) {
                 rows.load(x, xOff + 4L * p * w.inPlane(), 0f);
                 plane(rows, bases, y, yOff + 4L * p * w.outPlane());
             }

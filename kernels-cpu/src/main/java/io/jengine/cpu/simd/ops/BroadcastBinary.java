@@ -46,11 +46,11 @@ public final class BroadcastBinary {
         SegmentBounds.checkInPlace(op.onnxName(), "B", b, bOff, bSize, y, yOff, outSize);
         if (outSize == 0) return;
         long run = layout.run(), chunks = Math.ceilDiv(run, CHUNK), units = layout.runs() * chunks;
-        int tasks = outSize < SERIAL ? 1 : PlaneTiles.tasks(units, threads);
+        int tasks = outSize < SERIAL ? 1 : TaskRanges.tasks(units, threads);
         boolean aVec = layout.contiguous(0), bVec = layout.contiguous(1);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             long[] starts = new long[2];
-            for (long u = PlaneTiles.start(units, tasks, t); u < PlaneTiles.start(units, tasks, t + 1); u++) {
+            for (long u = TaskRanges.start(units, tasks, t); u < TaskRanges.start(units, tasks, t + 1); u++) {
                 long r = u / chunks, from = (u % chunks) * CHUNK, n = Math.min(run, from + CHUNK) - from;
                 layout.runStarts(r, starts);
                 long ya = yOff + 4 * (r * run + from);

@@ -67,9 +67,9 @@ public final class Concat {
             }
         }
         if (outBytes == 0) return;
-        int tasks = outBytes < (1 << 16) ? 1 : PlaneTiles.tasks(outer, threads);
+        int tasks = outBytes < (1 << 16) ? 1 : TaskRanges.tasks(outer, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            for (long o = PlaneTiles.start(outer, tasks, t); o < PlaneTiles.start(outer, tasks, t + 1); o++) {
+            for (long o = TaskRanges.start(outer, tasks, t); o < TaskRanges.start(outer, tasks, t + 1); o++) {
                 long at = yOff + o * outRowBytes;
                 for (int i = 0; i < in.length; i++) {
                     MemorySegment.copy(in[i], inOff[i] + o * runBytes[i], y, at, runBytes[i]);

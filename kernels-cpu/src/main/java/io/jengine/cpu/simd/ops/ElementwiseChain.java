@@ -80,10 +80,10 @@ public final class ElementwiseChain {
         }
         if (outSize == 0) return;
         long run = layout.run(), chunks = Math.ceilDiv(run, BLOCK), units = layout.runs() * chunks;
-        int tasks = outSize < SERIAL ? 1 : PlaneTiles.tasks(units, threads);
+        int tasks = outSize < SERIAL ? 1 : TaskRanges.tasks(units, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             Block b = new Block(unary.length, in.length);
-            for (long u = PlaneTiles.start(units, tasks, t); u < PlaneTiles.start(units, tasks, t + 1); u++) {
+            for (long u = TaskRanges.start(units, tasks, t); u < TaskRanges.start(units, tasks, t + 1); u++) {
                 long r = u / chunks, from = (u % chunks) * BLOCK;
                 layout.runStarts(r, b.starts);
                 block(b, in, inOff, from, Math.min(run, from + BLOCK) - from, y, yOff + 4 * (r * run + from));

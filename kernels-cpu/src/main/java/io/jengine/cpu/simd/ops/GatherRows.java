@@ -33,9 +33,9 @@ public final class GatherRows {
         if (y.asSlice(yOff, count * rowBytes).asOverlappingSlice(table.asSlice(tOff, rows * rowBytes)).isPresent()) {
             throw new IllegalArgumentException("Gather output overlaps its table");
         }
-        int tasks = count * rowBytes < (1 << 16) ? 1 : PlaneTiles.tasks(count, threads);
+        int tasks = count * rowBytes < (1 << 16) ? 1 : TaskRanges.tasks(count, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            for (long k = PlaneTiles.start(count, tasks, t); k < PlaneTiles.start(count, tasks, t + 1); k++) {
+            for (long k = TaskRanges.start(count, tasks, t); k < TaskRanges.start(count, tasks, t + 1); k++) {
                 long i = indexBytes == 8 ? indices.get(ValueLayout.JAVA_LONG_UNALIGNED, iOff + 8 * k)
                         : indices.get(ValueLayout.JAVA_INT_UNALIGNED, iOff + 4 * k);
                 if (i < -rows || i >= rows) {

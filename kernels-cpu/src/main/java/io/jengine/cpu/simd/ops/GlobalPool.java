@@ -42,9 +42,9 @@ public final class GlobalPool {
         if (x.asSlice(xOff, 4 * planes * planeSize).asOverlappingSlice(y.asSlice(yOff, 4 * planes)).isPresent()) {
             throw new IllegalArgumentException("global pool output overlaps its input");
         }
-        int tasks = PlaneTiles.tasks(planes, threads);
+        int tasks = TaskRanges.tasks(planes, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            for (long p = PlaneTiles.start(planes, tasks, t); p < PlaneTiles.start(planes, tasks, t + 1); p++) {
+            for (long p = TaskRanges.start(planes, tasks, t); p < TaskRanges.start(planes, tasks, t + 1); p++) {
                 long at = xOff + 4L * p * planeSize;
                 float v = max ? planeMax(x, at, planeSize) : planeSum(x, at, planeSize) / planeSize;
                 y.set(ValueLayout.JAVA_FLOAT_UNALIGNED, yOff + 4L * p, v);

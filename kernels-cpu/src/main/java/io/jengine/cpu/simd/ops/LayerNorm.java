@@ -47,9 +47,9 @@ public final class LayerNorm {
         if (bias != null) SegmentBounds.checkFloats("LayerNormalization bias", bias, biasOff, size);
         if (mean != null) SegmentBounds.checkFloats("LayerNormalization mean", mean, meanOff, rows);
         if (invStd != null) SegmentBounds.checkFloats("LayerNormalization inv_std_dev", invStd, invOff, rows);
-        int tasks = PlaneTiles.tasks(rows, threads);
+        int tasks = TaskRanges.tasks(rows, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            for (long r = PlaneTiles.start(rows, tasks, t); r < PlaneTiles.start(rows, tasks, t + 1); r++) {
+            for (long r = TaskRanges.start(rows, tasks, t); r < TaskRanges.start(rows, tasks, t + 1); r++) {
                 long at = 4 * r * size;
                 float[] stats = row(x, xOff + at, scale, scaleOff, bias, biasOff, y, yOff + at);
                 if (mean != null) mean.set(ValueLayout.JAVA_FLOAT_UNALIGNED, meanOff + 4 * r, stats[0]);

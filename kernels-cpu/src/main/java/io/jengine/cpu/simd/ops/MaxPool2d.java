@@ -28,11 +28,11 @@ public final class MaxPool2d {
      */
     public void run(MemorySegment x, long xOff, MemorySegment y, long yOff, long planes, int threads) {
         PoolPlanes.check(w, x, xOff, y, yOff, planes);
-        int tasks = PlaneTiles.tasks(planes, threads);
+        int tasks = TaskRanges.tasks(planes, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             PhaseRows rows = new PhaseRows(w);
             int[] bases = new int[w.kernelH()];
-            for (long p = PlaneTiles.start(planes, tasks, t); p < PlaneTiles.start(planes, tasks, t + 1); p++) {
+            for (long p = TaskRanges.start(planes, tasks, t); p < TaskRanges.start(planes, tasks, t + 1); p++) {
                 rows.load(x, xOff + 4L * p * w.inPlane(), Float.NEGATIVE_INFINITY);
                 plane(rows, bases, y, yOff + 4L * p * w.outPlane());
             }

@@ -103,10 +103,10 @@ public final class ScaledDotProductAttention {
             if (in.asOverlappingSlice(out).isPresent()) throw new IllegalArgumentException("attention output overlaps an input");
         }
         if (rows == 0) return;
-        int tasks = PlaneTiles.tasks(rows, threads);
+        int tasks = TaskRanges.tasks(rows, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             float[] scores = new float[sk];
-            for (long row = PlaneTiles.start(rows, tasks, t); row < PlaneTiles.start(rows, tasks, t + 1); row++) {
+            for (long row = TaskRanges.start(rows, tasks, t); row < TaskRanges.start(rows, tasks, t + 1); row++) {
                 long b = row / s;
                 int i = (int) (row % s);
                 scores(q, qOff + 4 * row * d, kT, kOff + 4 * b * d * sk, scores);

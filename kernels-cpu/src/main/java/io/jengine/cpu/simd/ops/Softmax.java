@@ -47,9 +47,9 @@ public final class Softmax {
         SegmentBounds.checkAliasing("softmax", src, srcOff, dst, dstOff, 4 * n);
         long chunks = inner == 1 ? 1 : Math.ceilDiv(inner, F.length());
         long units = Math.multiplyExact(outer, chunks);
-        int tasks = PlaneTiles.tasks(units, threads);
+        int tasks = TaskRanges.tasks(units, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            for (long u = PlaneTiles.start(units, tasks, t); u < PlaneTiles.start(units, tasks, t + 1); u++) {
+            for (long u = TaskRanges.start(units, tasks, t); u < TaskRanges.start(units, tasks, t + 1); u++) {
                 long o = u / chunks;
                 long base = 4 * o * dim * inner;
                 if (inner == 1) row(src, srcOff + base, dst, dstOff + base, dim, log);

@@ -87,9 +87,9 @@ final class StridedCopy {
         if (outSize * es < SERIAL_BYTES) t0 = 1;
         int th = t0;
         if (strides[last] == 1) {
-            int tasks = PlaneTiles.tasks(rows, th);
+            int tasks = TaskRanges.tasks(rows, th);
             IntraOpPool.shared().parallelFor(th, tasks, t -> {
-                for (long r = PlaneTiles.start(rows, tasks, t); r < PlaneTiles.start(rows, tasks, t + 1); r++) {
+                for (long r = TaskRanges.start(rows, tasks, t); r < TaskRanges.start(rows, tasks, t + 1); r++) {
                     MemorySegment.copy(x, xOff + es * (base + inOffset(r, last, -1)), y, yOff + es * r * dims[last],
                             es * dims[last]);
                 }
@@ -97,9 +97,9 @@ final class StridedCopy {
         } else if (unitAxis >= 0) {
             transposeTiles(x, xOff, y, yOff, th, unitAxis);
         } else {
-            int tasks = PlaneTiles.tasks(rows, th);
+            int tasks = TaskRanges.tasks(rows, th);
             IntraOpPool.shared().parallelFor(th, tasks, t -> {
-                for (long r = PlaneTiles.start(rows, tasks, t); r < PlaneTiles.start(rows, tasks, t + 1); r++) {
+                for (long r = TaskRanges.start(rows, tasks, t); r < TaskRanges.start(rows, tasks, t + 1); r++) {
                     long in = base + inOffset(r, last, -1), out = r * dims[last];
                     for (long j = 0; j < dims[last]; j++) move(x, xOff + es * (in + j * strides[last]), y, yOff + es * (out + j));
                 }
@@ -132,9 +132,9 @@ final class StridedCopy {
         for (int i = a + 1; i < dims.length; i++) outStrideA *= dims[i];
         long others = outSize / (na * nb), aTiles = Math.ceilDiv(na, TILE), units = others * aTiles;
         long outA = outStrideA;
-        int tasks = PlaneTiles.tasks(units, threads);
+        int tasks = TaskRanges.tasks(units, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            for (long u = PlaneTiles.start(units, tasks, t); u < PlaneTiles.start(units, tasks, t + 1); u++) {
+            for (long u = TaskRanges.start(units, tasks, t); u < TaskRanges.start(units, tasks, t + 1); u++) {
                 long o = u / aTiles, a0 = (u % aTiles) * TILE, a1 = Math.min(na, a0 + TILE);
                 long in = base, out = 0, rest = o;
                 for (int i = last - 1; i >= 0; i--) {
