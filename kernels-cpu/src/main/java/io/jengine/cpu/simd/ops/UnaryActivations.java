@@ -18,6 +18,8 @@ public final class UnaryActivations {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final float SQRT_2_OVER_PI = 0.7978845608f;
     private static final float INV_SQRT2 = 0.70710678118f;
+    // Elements per two-pass block: a multiple of every vector length, small enough to stay in L1.
+    private static final int BLOCK = 512;
 
     private UnaryActivations() {}
 
@@ -143,13 +145,38 @@ public final class UnaryActivations {
         if (i < n) tail(UnaryOp.SILU, 0, 0, s, so, d, dO, i, n);
     }
 
+    /**
+     * Gelu in two vector passes per block of {@link #BLOCK} elements: the exps into a scratch block, then the rest.
+     * One loop holding both exceeds the JIT's inlining budget, and a part left out of line boxes every vector.
+     */
     private static void gelu(MemorySegment s, long so, MemorySegment d, long dO, long n) {
-        long i = 0;
-        for (; i + F.length() <= n; i += F.length()) {
-            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
-            (x.mul(0.5f).mul(VectorMath.onePlusErf(x.mul(INV_SQRT2)))).intoMemorySegment(d, dO + 4 * i, NATIVE);
+        float[] e = new float[BLOCK];
+        long full = n - n % F.length();
+        for (long i = 0; i < full; i += BLOCK) {
+            geluBlock(s, so + 4 * i, d, dO + 4 * i, e, (int) Math.min(BLOCK, full - i));
         }
-        if (i < n) tail(UnaryOp.GELU, 0, 0, s, so, d, dO, i, n);
+        if (full < n) tail(UnaryOp.GELU, 0, 0, s, so, d, dO, full, n);
+    }
+
+    // The two passes are two methods: the JIT's inlining budget is per method being compiled.
+    private static void geluBlock(MemorySegment s, long so, MemorySegment d, long dO, float[] e, int n) {
+        geluExps(s, so, e, n);
+        geluFinish(s, so, d, dO, e, n);
+    }
+
+    private static void geluExps(MemorySegment s, long so, float[] e, int n) {
+        for (int i = 0; i < n; i += F.length()) {
+            FloatVector z = FloatVector.fromMemorySegment(F, s, so + 4L * i, NATIVE).mul(INV_SQRT2);
+            VectorMath.exp(VectorMath.onePlusErfExponent(z)).intoArray(e, i);
+        }
+    }
+
+    private static void geluFinish(MemorySegment s, long so, MemorySegment d, long dO, float[] e, int n) {
+        for (int i = 0; i < n; i += F.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4L * i, NATIVE);
+            x.mul(0.5f).mul(VectorMath.onePlusErfFinish(x.mul(INV_SQRT2), FloatVector.fromArray(F, e, i)))
+                    .intoMemorySegment(d, dO + 4L * i, NATIVE);
+        }
     }
 
     private static void geluTanh(MemorySegment s, long so, MemorySegment d, long dO, long n) {
