@@ -126,25 +126,37 @@ public final class ScaledDotProductAttention {
         return off;
     }
 
-    /** scores[j] = scale * sum_d q[d] kT[d][j], vectorized along j (full vectors, then one masked tail). */
+    /**
+     * scores[j] = scale * sum_d q[d] kT[d][j], vectorized along j: four vectors of j at a time accumulate over all of
+     * d in registers (one broadcast and four loads per four FMAs), then single vectors, then one masked tail.
+     */
     private void scores(MemorySegment q, long qo, MemorySegment kT, long ko, float[] scores) {
-        Arrays.fill(scores, 0f);
-        int full = F.loopBound(sk);
-        for (int c = 0; c < d; c++) {
-            FloatVector qc = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qo + 4L * c));
-            long rowAt = ko + 4L * c * sk;
-            int j = 0;
-            for (; j < full; j += F.length()) {
-                qc.fma(FloatVector.fromMemorySegment(F, kT, rowAt + 4L * j, NATIVE), FloatVector.fromArray(F, scores, j))
-                        .intoArray(scores, j);
+        int l = F.length(), j = 0;
+        for (; j + 4 * l <= sk; j += 4 * l) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            long at = ko + 4L * j;
+            for (int c = 0; c < d; c++, at += 4L * sk) {
+                FloatVector qc = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qo + 4L * c));
+                a0 = FloatVector.fromMemorySegment(F, kT, at, NATIVE).fma(qc, a0);
+                a1 = FloatVector.fromMemorySegment(F, kT, at + 4L * l, NATIVE).fma(qc, a1);
+                a2 = FloatVector.fromMemorySegment(F, kT, at + 8L * l, NATIVE).fma(qc, a2);
+                a3 = FloatVector.fromMemorySegment(F, kT, at + 12L * l, NATIVE).fma(qc, a3);
             }
-            if (j < sk) {
-                VectorMask<Float> m = F.indexInRange(j, sk);
-                qc.fma(FloatVector.fromMemorySegment(F, kT, rowAt + 4L * j, NATIVE, m), FloatVector.fromArray(F, scores, j, m))
-                        .intoArray(scores, j, m);
-            }
+            a0.mul(scale).intoArray(scores, j);
+            a1.mul(scale).intoArray(scores, j + l);
+            a2.mul(scale).intoArray(scores, j + 2 * l);
+            a3.mul(scale).intoArray(scores, j + 3 * l);
         }
-        for (int j = 0; j < sk; j++) scores[j] *= scale;
+        for (; j < sk; j += l) {
+            VectorMask<Float> m = F.indexInRange(j, sk);
+            FloatVector acc = FloatVector.zero(F);
+            long at = ko + 4L * j;
+            for (int c = 0; c < d; c++, at += 4L * sk) {
+                FloatVector qc = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qo + 4L * c));
+                acc = FloatVector.fromMemorySegment(F, kT, at, NATIVE, m).fma(qc, acc);
+            }
+            acc.mul(scale).intoArray(scores, j, m);
+        }
     }
 
     private void addMask(MemorySegment mask, long at, float[] scores) {
