@@ -1,0 +1,66 @@
+package io.jengine.cpu.simd.ops;
+
+import io.jengine.spi.IntraOpPool;
+import io.jengine.tensor.Shapes;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A float32 binary op of two inputs under numpy broadcasting, prepared once for their shapes. The broadcast is first
+ * collapsed to the fewest dims (dims of size 1 dropped; neighbours merged where both inputs step through them
+ * contiguously, or both repeat over them), so that the innermost dim is a contiguous run in which each input is
+ * either a vector or one repeated scalar; the outer dims are walked row by row. Threaded over rows and long runs.
+ *
+ * <p>The output may be exactly one input (same segment, offset and element count: in place); any other overlap is
+ * rejected.
+ */
+public final class BroadcastBinary {
+    // A run longer than this is cut into several tasks; a multiple of every vector length.
+    private static final long CHUNK = 1 << 14;
+    // Below this many elements the work is not worth waking other threads for.
+    private static final long SERIAL = 1 << 15;
+
+    private final BinaryOp op;
+    private final BroadcastLayout layout;
+    private final long aSize, bSize;
+
+    public BroadcastBinary(BinaryOp op, long[] aShape, long[] bShape) {
+        this.op = op;
+        this.layout = new BroadcastLayout(aShape, bShape);
+        this.aSize = Shapes.size(aShape);
+        this.bSize = Shapes.size(bShape);
+    }
+
+    public long[] outShape() { return layout.outShape.clone(); }
+
+    /** The collapsed dims, outermost first (for tests and plans: how much of the broadcast was merged away). */
+    public long[] collapsedDims() { return layout.dims.clone(); }
+
+    public void run(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment y, long yOff, int threads) {
+        long outSize = layout.outSize;
+        SegmentBounds.checkThreads(threads);
+        SegmentBounds.checkFloats(op.onnxName() + " input A", a, aOff, aSize);
+        SegmentBounds.checkFloats(op.onnxName() + " input B", b, bOff, bSize);
+        SegmentBounds.checkFloats(op.onnxName() + " output", y, yOff, outSize);
+        SegmentBounds.checkInPlace(op.onnxName(), "A", a, aOff, aSize, y, yOff, outSize);
+        SegmentBounds.checkInPlace(op.onnxName(), "B", b, bOff, bSize, y, yOff, outSize);
+        if (outSize == 0) return;
+        long run = layout.run(), chunks = Math.ceilDiv(run, CHUNK), units = layout.runs() * chunks;
+        int tasks = outSize < SERIAL ? 1 : TaskRanges.tasks(units, threads);
+        boolean aVec = layout.contiguous(0), bVec = layout.contiguous(1);
+        IntraOpPool.shared().parallelFor(threads, tasks, t -> {
+            long[] starts = new long[2];
+            for (long u = TaskRanges.start(units, tasks, t); u < TaskRanges.start(units, tasks, t + 1); u++) {
+                long r = u / chunks, from = (u % chunks) * CHUNK, n = Math.min(run, from + CHUNK) - from;
+                layout.runStarts(r, starts);
+                long ya = yOff + 4 * (r * run + from);
+                long aa = aOff + 4 * (starts[0] + (aVec ? from : 0)), ba = bOff + 4 * (starts[1] + (bVec ? from : 0));
+                if (aVec && bVec) BinaryRuns.both(op, a, aa, b, ba, y, ya, n);
+                else if (aVec) BinaryRuns.vectorScalar(op, a, aa, b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba), false, y, ya, n);
+                else if (bVec) BinaryRuns.vectorScalar(op, b, ba, a.get(ValueLayout.JAVA_FLOAT_UNALIGNED, aa), true, y, ya, n);
+                else BinaryRuns.scalars(op, a.get(ValueLayout.JAVA_FLOAT_UNALIGNED, aa),
+                        b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba), y, ya, n);
+            }
+        });
+    }
+}

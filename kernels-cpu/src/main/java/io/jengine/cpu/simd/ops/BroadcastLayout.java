@@ -1,0 +1,69 @@
+package io.jengine.cpu.simd.ops;
+
+import io.jengine.tensor.Shapes;
+import java.util.Arrays;
+
+/**
+ * A numpy broadcast of several inputs collapsed to the fewest dims: dims of size 1 dropped, neighbours merged where
+ * every input steps through them as through one longer dim (contiguously, or repeating over both). The last
+ * collapsed dim is the run: contiguous in the output, and in each input either contiguous (stride 1) or one repeated
+ * element (stride 0). The output is walked run by run.
+ */
+final class BroadcastLayout {
+    final long[] outShape;
+    final long outSize;
+    /** Collapsed dims, outermost first; never empty (a one-element output is one dim of 1). */
+    final long[] dims;
+    /** strides[input][dim], in elements; 0 where the input repeats. */
+    final long[][] strides;
+
+    BroadcastLayout(long[]... shapes) {
+        this.outShape = Shapes.broadcast(shapes);
+        this.outSize = Shapes.size(outShape);
+        int n = shapes.length;
+        long[][] full = new long[n][];
+        for (int j = 0; j < n; j++) full[j] = Shapes.broadcastStrides(shapes[j], outShape);
+        long[] d = new long[outShape.length + 1];
+        long[][] s = new long[n][outShape.length + 1];
+        int k = 0;
+        for (int i = 0; i < outShape.length; i++) {
+            if (outShape[i] == 1) continue;
+            boolean merge = k > 0;
+            for (int j = 0; j < n && merge; j++) merge = s[j][k - 1] == full[j][i] * outShape[i];
+            if (merge) {
+                d[k - 1] *= outShape[i];
+                for (int j = 0; j < n; j++) s[j][k - 1] = full[j][i];
+                continue;
+            }
+            d[k] = outShape[i];
+            for (int j = 0; j < n; j++) s[j][k] = full[j][i];
+            k++;
+        }
+        if (k == 0) {
+            d[0] = 1;
+            k = 1;
+        }
+        this.dims = Arrays.copyOf(d, k);
+        this.strides = new long[n][];
+        for (int j = 0; j < n; j++) strides[j] = Arrays.copyOf(s[j], k);
+    }
+
+    /** The length of a run (the last collapsed dim). */
+    long run() { return dims[dims.length - 1]; }
+
+    /** How many runs the output holds. */
+    long runs() { return outSize == 0 ? 0 : outSize / run(); }
+
+    /** Whether input {@code j} is contiguous along the run (else one element repeats along it). */
+    boolean contiguous(int j) { return strides[j][dims.length - 1] != 0; }
+
+    /** Fills {@code offsets[j]} with the element offset in input j where run {@code r} starts. */
+    void runStarts(long r, long[] offsets) {
+        Arrays.fill(offsets, 0);
+        for (int i = dims.length - 2; i >= 0; i--) {
+            long idx = r % dims[i];
+            r /= dims[i];
+            for (int j = 0; j < offsets.length; j++) offsets[j] += idx * strides[j][i];
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.jengine.cpu.simd.ops;
+
+import static io.jengine.cpu.simd.ops.VectorMath.F;
+import io.jengine.spi.IntraOpPool;
+import io.jengine.tensor.Shapes;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * {@code jengine.ScaledDotProductAttention} in float32: softmax((Q sq)(Kᵀ sk) + mask) V over the last axis, with NaN
+ * probabilities replaced by nan_value when the node has one. Q is [..., S, D], Kᵀ [..., D, Sk] (the layout the
+ * optimizer keeps), V [..., Sk, Dv], the leading dims equal (batch and heads); the optional mask broadcasts to the
+ * scores [..., S, Sk]. One query row at a time: its scores are a vector sum over D of Kᵀ rows (contiguous along
+ * Sk), then a softmax in place, then a vector sum over Sk of V rows (contiguous along Dv). Threaded over the rows of
+ * all heads.
+ */
+public final class ScaledDotProductAttention {
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private final long batch;
+    private final int s, d, sk, dv;
+    private final float scale;
+    private final Float nanValue;
+    private final long[] outShape;
+    /** Element strides of the mask through the flattened leading dims, its rows and its columns; null: no mask. */
+    private final long[] maskBatchStrides, leading;
+    private final long maskRowStride, maskColStride, maskSize;
+
+    /**
+     * Prepares for the given shapes; {@code maskShape} null when there is no mask, {@code nanValue} null when the
+     * node has no nan_value attribute.
+     */
+    public ScaledDotProductAttention(long[] qShape, long[] kTShape, long[] vShape, long[] maskShape, float qScale,
+                                     float kScale, Float nanValue) {
+        int r = qShape.length;
+        if (r < 2 || kTShape.length != r || vShape.length != r) {
+            throw new IllegalArgumentException("Q, Kᵀ and V must have one rank of at least 2, got "
+                    + Shapes.format(qShape) + ", " + Shapes.format(kTShape) + " and " + Shapes.format(vShape));
+        }
+        this.leading = Arrays.copyOf(qShape, r - 2);
+        if (!Arrays.equals(leading, Arrays.copyOf(kTShape, r - 2)) || !Arrays.equals(leading, Arrays.copyOf(vShape, r - 2))) {
+            throw new IllegalArgumentException("Q, Kᵀ and V must share their leading dims, got " + Shapes.format(qShape)
+                    + ", " + Shapes.format(kTShape) + " and " + Shapes.format(vShape));
+        }
+        if (kTShape[r - 2] != qShape[r - 1]) {
+            throw new IllegalArgumentException("Kᵀ " + Shapes.format(kTShape) + " must have " + qShape[r - 1]
+                    + " rows (Q's depth), got " + kTShape[r - 2]);
+        }
+        if (vShape[r - 2] != kTShape[r - 1]) {
+            throw new IllegalArgumentException("V " + Shapes.format(vShape) + " must have " + kTShape[r - 1]
+                    + " rows (the key length), got " + vShape[r - 2]);
+        }
+        this.batch = Shapes.size(leading);
+        this.s = Math.toIntExact(qShape[r - 2]);
+        this.d = Math.toIntExact(qShape[r - 1]);
+        this.sk = Math.toIntExact(kTShape[r - 1]);
+        this.dv = Math.toIntExact(vShape[r - 1]);
+        this.scale = qScale * kScale;
+        this.nanValue = nanValue;
+        this.outShape = vShape.clone();
+        outShape[r - 2] = s;
+        if (maskShape == null) {
+            maskBatchStrides = null;
+            maskRowStride = maskColStride = maskSize = 0;
+        } else {
+            long[] scores = qShape.clone();
+            scores[r - 1] = sk;
+            if (maskShape.length > r || !Arrays.equals(Shapes.broadcast(scores, maskShape), scores)) {
+                throw new IllegalArgumentException("mask " + Shapes.format(maskShape) + " does not broadcast to the scores "
+                        + Shapes.format(scores));
+            }
+            long[] st = Shapes.broadcastStrides(maskShape, scores);
+            maskBatchStrides = Arrays.copyOf(st, r - 2);
+            maskRowStride = st[r - 2];
+            maskColStride = st[r - 1];
+            maskSize = Shapes.size(maskShape);
+        }
+    }
+
+    public long[] outShape() { return outShape.clone(); }
+
+    /** Runs over Q, Kᵀ, V (and the mask, or null) from their byte offsets into y. y must not overlap an input. */
+    public void run(MemorySegment q, long qOff, MemorySegment kT, long kOff, MemorySegment v, long vOff,
+                    MemorySegment mask, long maskOff, MemorySegment y, long yOff, int threads) {
+        SegmentBounds.checkThreads(threads);
+        long rows = batch * s;
+        SegmentBounds.checkFloats("attention Q", q, qOff, rows * d);
+        SegmentBounds.checkFloats("attention Kᵀ", kT, kOff, batch * d * sk);
+        SegmentBounds.checkFloats("attention V", v, vOff, batch * sk * dv);
+        SegmentBounds.checkFloats("attention output", y, yOff, rows * dv);
+        if ((mask == null) != (maskBatchStrides == null)) {
+            throw new IllegalArgumentException("attention was prepared " + (mask == null ? "with" : "without")
+                    + " a mask, but run " + (mask == null ? "without" : "with") + " one");
+        }
+        if (mask != null) SegmentBounds.checkFloats("attention mask", mask, maskOff, maskSize);
+        MemorySegment out = y.asSlice(yOff, 4 * rows * dv);
+        for (MemorySegment in : new MemorySegment[] {q.asSlice(qOff, 4 * rows * d), kT.asSlice(kOff, 4 * batch * d * sk),
+                v.asSlice(vOff, 4 * batch * sk * dv)}) {
+            if (in.asOverlappingSlice(out).isPresent()) throw new IllegalArgumentException("attention output overlaps an input");
+        }
+        if (rows == 0) return;
+        int tasks = TaskRanges.tasks(rows, threads);
+        IntraOpPool.shared().parallelFor(threads, tasks, t -> {
+            float[] scores = new float[sk];
+            for (long row = TaskRanges.start(rows, tasks, t); row < TaskRanges.start(rows, tasks, t + 1); row++) {
+                long b = row / s;
+                int i = (int) (row % s);
+                scores(q, qOff + 4 * row * d, kT, kOff + 4 * b * d * sk, scores);
+                if (mask != null) addMask(mask, maskOff + 4 * (maskBase(b) + i * maskRowStride), scores);
+                softmax(scores);
+                weightedValues(scores, v, vOff + 4 * b * sk * dv, y, yOff + 4 * row * dv);
+            }
+        });
+    }
+
+    private long maskBase(long b) {
+        long off = 0;
+        for (int i = leading.length - 1; i >= 0; i--) {
+            off += (b % leading[i]) * maskBatchStrides[i];
+            b /= leading[i];
+        }
+        return off;
+    }
+
+    /**
+     * scores[j] = scale * sum_d q[d] kT[d][j], vectorized along j: four vectors of j at a time accumulate over all of
+     * d in registers (one broadcast and four loads per four FMAs), then single vectors, then one masked tail.
+     */
+    private void scores(MemorySegment q, long qo, MemorySegment kT, long ko, float[] scores) {
+        int l = F.length(), j = 0;
+        for (; j + 4 * l <= sk; j += 4 * l) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            long at = ko + 4L * j;
+            for (int c = 0; c < d; c++, at += 4L * sk) {
+                FloatVector qc = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qo + 4L * c));
+                a0 = FloatVector.fromMemorySegment(F, kT, at, NATIVE).fma(qc, a0);
+                a1 = FloatVector.fromMemorySegment(F, kT, at + 4L * l, NATIVE).fma(qc, a1);
+                a2 = FloatVector.fromMemorySegment(F, kT, at + 8L * l, NATIVE).fma(qc, a2);
+                a3 = FloatVector.fromMemorySegment(F, kT, at + 12L * l, NATIVE).fma(qc, a3);
+            }
+            a0.mul(scale).intoArray(scores, j);
+            a1.mul(scale).intoArray(scores, j + l);
+            a2.mul(scale).intoArray(scores, j + 2 * l);
+            a3.mul(scale).intoArray(scores, j + 3 * l);
+        }
+        for (; j < sk; j += l) {
+            VectorMask<Float> m = F.indexInRange(j, sk);
+            FloatVector acc = FloatVector.zero(F);
+            long at = ko + 4L * j;
+            for (int c = 0; c < d; c++, at += 4L * sk) {
+                FloatVector qc = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qo + 4L * c));
+                acc = FloatVector.fromMemorySegment(F, kT, at, NATIVE, m).fma(qc, acc);
+            }
+            acc.mul(scale).intoArray(scores, j, m);
+        }
+    }
+
+    private void addMask(MemorySegment mask, long at, float[] scores) {
+        if (maskColStride == 0) {
+            float mv = mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+            for (int j = 0; j < sk; j++) scores[j] += mv;
+            return;
+        }
+        for (int j = 0; j < sk; j++) scores[j] += mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * j);
+    }
+
+    private void softmax(float[] p) {
+        MemorySegment row = MemorySegment.ofArray(p);
+        Softmax.divide(row, 0, sk, Softmax.expSum(row, 0, row, 0, sk, Softmax.rowMax(row, 0, sk)));
+        if (nanValue == null) return;
+        for (int j = 0; j < sk; j++) if (Float.isNaN(p[j])) p[j] = nanValue;
+    }
+
+    /** out[c] = sum_j p[j] v[j][c], vectorized along c (full vectors, then one masked tail). */
+    private void weightedValues(float[] p, MemorySegment v, long vo, MemorySegment y, long yo) {
+        int c = 0;
+        for (; c < F.loopBound(dv); c += F.length()) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int j = 0; j < sk; j++) {
+                acc = FloatVector.fromMemorySegment(F, v, vo + 4L * ((long) j * dv + c), NATIVE)
+                        .fma(FloatVector.broadcast(F, p[j]), acc);
+            }
+            acc.intoMemorySegment(y, yo + 4L * c, NATIVE);
+        }
+        if (c < dv) {
+            VectorMask<Float> m = F.indexInRange(c, dv);
+            FloatVector acc = FloatVector.zero(F);
+            for (int j = 0; j < sk; j++) {
+                acc = FloatVector.fromMemorySegment(F, v, vo + 4L * ((long) j * dv + c), NATIVE, m)
+                        .fma(FloatVector.broadcast(F, p[j]), acc);
+            }
+            acc.intoMemorySegment(y, yo + 4L * c, NATIVE, m);
+        }
+    }
+}

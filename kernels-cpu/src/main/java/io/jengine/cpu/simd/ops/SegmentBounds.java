@@ -1,0 +1,54 @@
+package io.jengine.cpu.simd.ops;
+
+import java.lang.foreign.MemorySegment;
+
+/** The checks every compute function makes on its segments before it touches memory. */
+final class SegmentBounds {
+    private SegmentBounds() {}
+
+    /** Checks that {@code count} float32 elements from byte {@code offset} lie inside {@code seg}. */
+    static void checkFloats(String what, MemorySegment seg, long offset, long count) {
+        if (seg == null) throw new IllegalArgumentException(what + " segment is null");
+        if (offset < 0) throw new IllegalArgumentException(what + " offset must be non-negative, got " + offset);
+        if (count < 0) throw new IllegalArgumentException(what + " element count must be non-negative, got " + count);
+        long bytes = Math.multiplyExact(count, Float.BYTES);
+        if (offset > seg.byteSize() - bytes) {
+            throw new IllegalArgumentException(what + " needs " + bytes + " bytes from offset " + offset
+                    + ", but its segment holds " + seg.byteSize() + " bytes");
+        }
+    }
+
+    /**
+     * Checks that an output range either is exactly an input range (in-place use, which element-by-element loops
+     * support since each element is read before it is written) or does not overlap it at all.
+     */
+    static void checkAliasing(String what, MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long bytes) {
+        if (bytes == 0) return;
+        MemorySegment a = src.asSlice(srcOff, bytes), b = dst.asSlice(dstOff, bytes);
+        // Two ranges of the same length that overlap over all of it are the same range.
+        if (a.asOverlappingSlice(b).filter(o -> o.byteSize() != bytes).isPresent()) {
+            throw new IllegalArgumentException(what + " output overlaps its input without coinciding with it "
+                    + "(input offset " + srcOff + ", output offset " + dstOff + ")");
+        }
+    }
+
+    static void checkPositive(String what, long v) {
+        if (v <= 0) throw new IllegalArgumentException(what + " must be positive, got " + v);
+    }
+
+    static void checkThreads(int threads) {
+        if (threads <= 0) throw new IllegalArgumentException("threads must be positive, got " + threads);
+    }
+
+    /** The output may coincide with an input of the output's size (in place), and must not overlap it otherwise. */
+    static void checkInPlace(String opName, String name, MemorySegment in, long inOff, long inSize, MemorySegment y,
+                              long yOff, long outSize) {
+        if (inSize == 0 || outSize == 0) return;
+        MemorySegment x = in.asSlice(inOff, 4 * inSize), o = y.asSlice(yOff, 4 * outSize);
+        if (x.asOverlappingSlice(o).isEmpty()) return;
+        if (inSize != outSize || x.asOverlappingSlice(o).get().byteSize() != 4 * outSize) {
+            throw new IllegalArgumentException(opName + " output overlaps input " + name + " without coinciding with it"
+                    + " (input " + inSize + " elements at offset " + inOff + ", output " + outSize + " at " + yOff + ")");
+        }
+    }
+}
