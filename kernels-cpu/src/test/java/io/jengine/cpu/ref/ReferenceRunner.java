@@ -2,7 +2,7 @@ package io.jengine.cpu.ref;
 
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Tensor;
 import java.util.function.DoubleUnaryOperator;
 

@@ -2,7 +2,7 @@ package io.jengine.cpu.simd.ops;
 
 import io.jengine.cpu.ref.ReferenceRunner;
 import io.jengine.ir.Attribute;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jengine.cpu.ref.ReferenceRunner;
 import io.jengine.ir.Attribute;
-import io.jengine.runtime.Value;
+import io.jengine.tensor.Value;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import io.jengine.verify.Tolerance;
