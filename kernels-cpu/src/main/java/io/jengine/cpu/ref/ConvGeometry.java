@@ -5,16 +5,17 @@ import java.util.Arrays;
 
 /**
  * The sliding-window arithmetic shared by Conv, ConvTranspose and the pools: kernel, strides, dilations and pads per
- * spatial axis, resolved from the attributes (auto_pad included) for a concrete input shape.
+ * spatial axis, resolved from the attributes (auto_pad included) for a concrete input shape. Public because the fast
+ * tactics resolve their geometry with it too: one reading of the attributes for every kernel.
  */
-record ConvGeometry(long[] in, long[] kernel, long[] strides, long[] dilations, long[] padBegin, long[] padEnd,
+public record ConvGeometry(long[] in, long[] kernel, long[] strides, long[] dilations, long[] padBegin, long[] padEnd,
                     long[] out) {
 
     /**
      * Resolves the geometry of a forward window op over spatial sizes {@code in}. {@code kernel} comes from the
      * kernel_shape attribute or the weights.
      */
-    static ConvGeometry forward(Node node, long[] in, long[] kernel, boolean ceilMode) {
+    public static ConvGeometry forward(Node node, long[] in, long[] kernel, boolean ceilMode) {
         int r = in.length;
         if (kernel.length != r) {
             throw new IllegalArgumentException("kernel_shape " + Arrays.toString(kernel) + " has " + kernel.length
@@ -67,7 +68,7 @@ record ConvGeometry(long[] in, long[] kernel, long[] strides, long[] dilations, 
      * auto_pad is a known mode, strides/dilations/kernel_shape positive, pads non-negative and twice as long as
      * kernel_shape where both are given, group positive.
      */
-    static void checkAttributes(Node node) {
+    public static void checkAttributes(Node node) {
         String autoPad = node.attrString("auto_pad", "NOTSET");
         if (!java.util.Set.of("NOTSET", "", "VALID", "SAME_UPPER", "SAME_LOWER").contains(autoPad)) {
             throw new IllegalArgumentException("unknown auto_pad '" + autoPad

@@ -10,6 +10,7 @@ final class TacticSources {
     static Map<String, TacticSource> all() {
         Map<String, TacticSource> m = new HashMap<>();
         ViewTactics.register(m);
+        ConvTactics.register(m);
         return Map.copyOf(m);
     }
 }

@@ -1,0 +1,75 @@
+package io.jengine.cpu.simd;
+
+import io.jengine.cpu.ref.ConvGeometry;
+import io.jengine.ir.FusedOpSpec;
+import io.jengine.ir.Node;
+import io.jengine.spi.NodeContext;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.ValueType;
+
+/**
+ * A Conv or FusedConv node as the fast convolutions see it: a 2-D float32 convolution with concrete shapes, constant
+ * weights (and bias), an optional residual input and the fused activation. {@link #of} returns null for anything
+ * else (1-D/3-D, other element types, weights computed at run time, dynamic shapes), which the reference backend runs.
+ *
+ * @param shape      the geometry, pads resolved from the attributes (auto_pad included) by {@link ConvGeometry}
+ * @param weights    {@code [outC, inC/group, kH, kW]} values
+ * @param bias       one value per output channel, or null
+ * @param residual   whether the node adds its residual input ({@link FusedOpSpec#CONV_RESIDUAL})
+ * @param fused      the fused activation as the node records it ("None" for a plain Conv)
+ * @param activation the same, compiled for the GEMM's store
+ * @param outShape   the output's dimensions
+ */
+record ConvNode(ConvShape shape, float[] weights, float[] bias, boolean residual, FusedOpSpec.Activation fused,
+                Activation activation, long[] outShape) {
+
+    static ConvNode of(NodeContext ctx) {
+        Node n = ctx.node();
+        boolean fused = FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV);
+        if (!fused && !(n.domain().isEmpty() && n.opType().equals("Conv"))) return null;
+        long[] x = ctx.inputDims(0);
+        Tensor w = ctx.constant(1), b = ctx.constant(2);
+        if (x == null || x.length != 4 || w == null || w.rank() != 4 || w.dtype() != DType.FLOAT32) return null;
+        if (!(ctx.inputType(0) instanceof ValueType.TensorType t) || t.elementType() != DType.FLOAT32) return null;
+        if (n.hasInput(2) && (b == null || b.dtype() != DType.FLOAT32 || b.size() != w.dim(0))) return null;
+        boolean residual = fused && n.hasInput(FusedOpSpec.CONV_RESIDUAL);
+        long group = n.attrInt("group", 1);
+        long[] ws = w.shape();
+        if (group <= 0 || x[1] != ws[1] * group || ws[0] % group != 0) return null;
+        ConvGeometry g;
+        try {
+            ConvGeometry.checkAttributes(n);
+            long[] kernel = n.attrInts("kernel_shape", new long[] {ws[2], ws[3]});
+            if (kernel.length != 2 || kernel[0] != ws[2] || kernel[1] != ws[3]) return null;
+            g = ConvGeometry.forward(n, new long[] {x[2], x[3]}, kernel, false);
+        } catch (IllegalArgumentException e) {
+            return null; // the reference kernel reports the bad attribute with its own message
+        }
+        ConvShape s = new ConvShape(Math.toIntExact(x[0]), Math.toIntExact(x[1]), Math.toIntExact(x[2]),
+                Math.toIntExact(x[3]), Math.toIntExact(ws[0]), (int) ws[2], (int) ws[3],
+                (int) g.strides()[0], (int) g.strides()[1], (int) g.padBegin()[0], (int) g.padBegin()[1],
+                (int) g.padEnd()[0], (int) g.padEnd()[1], (int) g.dilations()[0], (int) g.dilations()[1], (int) group);
+        long[] out = {x[0], ws[0], s.outH(), s.outW()};
+        if (residual) {
+            long[] r = ctx.inputDims(FusedOpSpec.CONV_RESIDUAL);
+            if (r == null || !java.util.Arrays.equals(r, out)) return null;
+        }
+        FusedOpSpec.Activation a = fused ? FusedOpSpec.Activation.of(n) : FusedOpSpec.Activation.NONE;
+        Activation act;
+        try {
+            act = Activation.of(a.name(), a.params());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new ConvNode(s, w.toFloatArray(), b == null ? null : b.toFloatArray(), residual, a, act, out);
+    }
+
+    /** The same geometry as the Winograd and depthwise kernels take it. */
+    io.jengine.cpu.simd.conv.ConvParams params() {
+        ConvShape s = shape;
+        return new io.jengine.cpu.simd.conv.ConvParams(s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(),
+                s.strideH(), s.strideW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), s.dilH(), s.dilW(),
+                s.group());
+    }
+}
