@@ -11,6 +11,8 @@ final class TacticSources {
         Map<String, TacticSource> m = new HashMap<>();
         ViewTactics.register(m);
         ConvTactics.register(m);
+        GemmTactics.register(m);
+        PoolTactics.register(m);
         return Map.copyOf(m);
     }
 }
