@@ -16,6 +16,10 @@ public final class GemmBenchmark {
                 + ", " + Blocking.host() + ", caches " + CacheSizes.host());
         int[][] shapes = {{256, 256, 256, 1}, {1024, 1024, 1024, 1}, {64, 3136, 576, 1}, {512, 49, 4608, 1},
                 {256, 196, 2304, 1}, {1024, 1024, 1024, 2}};
+        if (args.length > 0 && args[0].equals("epilogue")) {
+            epilogues(args.length > 1 ? new Activation[] {Activation.of(args[1], new float[0])} : ALL_ACTIVATIONS);
+            return;
+        }
         for (int[] s : shapes) {
             if (args.length > 0 && args[0].equals("conv")) break;
             double[] fly = gflops(s[0], s[1], s[2], s[3], 0), pa = gflops(s[0], s[1], s[2], s[3], 1),
@@ -45,13 +49,20 @@ public final class GemmBenchmark {
             System.out.printf("conv %s (%s, bias + Relu) threads=1: %.1f (cpu %.1f) GFLOP/s%n", l[0],
                     conv.getClass().getSimpleName(), rate[0], rate[1]);
         }
+        epilogues(ALL_ACTIVATIONS);
+    }
+
+    private static final Activation[] ALL_ACTIVATIONS = {Activation.NONE, Activation.relu(), Activation.silu(), Activation.gelu()};
+
+    /** The cost of the fused epilogue: one conv-like GEMM with a row bias and each activation. */
+    private static void epilogues(Activation[] activations) {
         Random r = new Random(3);
         int m = 64, n = 3136, k = 576;
         Matrix a = Matrix.of(SimdTestData.segment(SimdTestData.values(r, m * k), 0), 0, m, k);
         Matrix bm = Matrix.of(SimdTestData.segment(SimdTestData.values(r, k * n), 0), 0, k, n);
         Matrix c = Matrix.of(SimdTestData.segment(new float[m * n], 0), 0, m, n);
         PackedA pa = PackedA.pack(a);
-        for (Activation act : new Activation[] {Activation.NONE, Activation.relu(), Activation.silu(), Activation.gelu()}) {
+        for (Activation act : activations) {
             Epilogue e = Epilogue.of(act).withRowBias(SimdTestData.values(r, m));
             double[] rate = rate(2.0 * m * n * k, () -> Sgemm.multiply(pa, bm, c, e, 1));
             System.out.printf("GEMM 64x3136x576 packed A, row bias + %s: %.1f (cpu %.1f) GFLOP/s%n", act, rate[0], rate[1]);
