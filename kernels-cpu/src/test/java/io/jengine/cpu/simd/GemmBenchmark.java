@@ -6,7 +6,10 @@ import java.util.Random;
  * GFLOP/s of the packed GEMM on square and ResNet-50-like convolution shapes (a main, not a test: timings are not
  * asserted). Each shape is warmed up, then timed as the best of several repetitions of enough products to last about
  * a third of a second. On a shared machine wall time counts other people's work, so single-thread rates are also
- * given per CPU second of the timing thread (the second figure). Run with {@code java --add-modules jdk.incubator.vector -cp ... io.jengine.cpu.simd.GemmBenchmark}.
+ * given per CPU second of the timing thread (the second figure; meaningless with more threads, since it counts the
+ * calling thread only). Run with {@code java --add-modules jdk.incubator.vector -cp ... io.jengine.cpu.simd.GemmBenchmark}
+ * and no arguments for everything, {@code conv} for the convolutions and epilogues, {@code epilogue [activation]},
+ * or {@code gemm M N K threads} for one shape (one shape per JVM keeps other shapes' JIT profiles out of it).
  */
 public final class GemmBenchmark {
     private GemmBenchmark() {}
@@ -20,6 +23,10 @@ public final class GemmBenchmark {
             epilogues(args.length > 1 ? new Activation[] {Activation.of(args[1], new float[0])} : ALL_ACTIVATIONS);
             return;
         }
+        if (args.length == 5 && args[0].equals("gemm")) {
+            shapes = new int[][] {{Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4])}};
+        }
         for (int[] s : shapes) {
             if (args.length > 0 && args[0].equals("conv")) break;
             double[] fly = gflops(s[0], s[1], s[2], s[3], 0), pa = gflops(s[0], s[1], s[2], s[3], 1),
@@ -27,7 +34,7 @@ public final class GemmBenchmark {
             System.out.printf("M=%d N=%d K=%d threads=%d: on the fly %.1f (cpu %.1f), packed A %.1f (cpu %.1f),"
                     + " packed B %.1f (cpu %.1f) GFLOP/s%n", s[0], s[1], s[2], s[3], fly[0], fly[1], pa[0], pa[1], pb[0], pb[1]);
         }
-        convolutions();
+        if (args.length == 0 || args[0].equals("conv")) convolutions();
     }
 
     private static void convolutions() {
