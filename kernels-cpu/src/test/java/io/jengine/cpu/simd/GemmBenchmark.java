@@ -95,7 +95,8 @@ public final class GemmBenchmark {
 
     private static double[] rate(double flops, Runnable once) {
         int reps = (int) Math.max(1, 0.3e9 * 30 / flops);
-        for (int w = 0; w < 3; w++) for (int i = 0; i < reps; i++) once.run();
+        // About three seconds of warm-up: C2 recompiles the driver more than once before it settles.
+        for (int w = 0; w < 10; w++) for (int i = 0; i < reps; i++) once.run();
         var bean = java.lang.management.ManagementFactory.getThreadMXBean();
         double best = Double.MAX_VALUE, bestCpu = Double.MAX_VALUE;
         for (int trial = 0; trial < 5; trial++) {
