@@ -33,18 +33,25 @@ public final class FloatVectorMath {
      * e^x; +Inf above 88.72, and 0 where the result would fall below about twice the smallest normal float (from
      * x ~ -86.9 on): an absolute error under 2.4e-38 that spares the subnormal exponent encoding.
      */
-    public static FloatVector exp(FloatVector x) {
-        // Clamping keeps n in the exponent's range; MIN/MAX follow Math.min/max, so NaN passes through.
-        FloatVector xc = x.max(-100f).min(100f);
-        FloatVector n = xc.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
-        FloatVector r = n.fma(k(-LN2_HI), xc);
+    public static FloatVector exp(FloatVector x) { return expOfSum(x, FloatVector.zero(S)); }
+
+    /**
+     * e^(a + b) for an argument given as an unevaluated sum with |b| much smaller than |a| (a float and its
+     * remainder): the range reduction subtracts n ln 2 from a exactly before adding b, so the rounding of a + b costs
+     * nothing. Same range and flushing as {@link #exp}.
+     */
+    static FloatVector expOfSum(FloatVector a, FloatVector b) {
+        FloatVector x = a.add(b);
+        // Clamping keeps n in the exponent's range; MIN/MAX follow Math.min/max, so NaN passes through. Lanes where
+        // the clamp bites are replaced by the blends at the end.
+        FloatVector n = x.max(-100f).min(100f).mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+        FloatVector r = n.fma(k(-LN2_HI), a).add(b);
         r = n.fma(k(-LN2_LO), r);
         FloatVector p = r.fma(P0, P1).fma(r, k(P2)).fma(r, k(P3)).fma(r, k(P4)).fma(r, k(P5));
         p = p.mul(r.mul(r)).add(r).add(1f);
         // 2^n is built as 2^(n-1) * 2 so that n = 128 (x just below EXP_MAX) still has an exponent field.
         IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(126).lanewise(VectorOperators.LSHL, 23);
-        FloatVector scale = bits.reinterpretAsFloats();
-        FloatVector e = p.add(p).mul(scale);
+        FloatVector e = p.add(p).mul(bits.reinterpretAsFloats());
         e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
         return e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
     }
@@ -69,7 +76,7 @@ public final class FloatVectorMath {
      * Gelu's exact form 0.5 x (1 + erf(x / sqrt 2)), within a few ulps everywhere. 1 + erf is taken from erfc(|z|)
      * (Numerical Recipes' Chebyshev fit {@code erfcc}, 1.2e-7 relative) on either side of zero, so that it keeps its
      * relative precision where erf approaches -1. The fit is t * e^(-z^2 + poly(t)); z^2 = x^2 / 2 is formed exactly
-     * (x^2 split into a float and its FMA remainder) because an error d in the exponent is a relative error d in the
+     * (x^2 split into a float and its FMA remainder, passed to one exp as an unevaluated sum) because an error d in the exponent is a relative error d in the
      * result, and rounding z or z^2 would cost 2e-6 at z = 4.5.
      */
     public static FloatVector gelu(FloatVector x) {
@@ -79,7 +86,7 @@ public final class FloatVectorMath {
                 .fma(t, k(0.27886807f)).fma(t, k(-0.18628806f)).fma(t, k(0.09678418f)).fma(t, k(0.37409196f))
                 .fma(t, k(1.00002368f)).fma(t, k(-1.26551223f));
         FloatVector hi = ax.mul(ax), lo = ax.fma(ax, hi.neg());
-        FloatVector erfc = t.mul(exp(hi.mul(-0.5f))).mul(exp(lo.fma(k(-0.5f), poly)));
+        FloatVector erfc = t.mul(expOfSum(hi.mul(-0.5f), lo.fma(k(-0.5f), poly)));
         // Beyond |x| = 20 erfc is 0 in float; the guard also keeps inf * inf - inf (NaN) out of the remainder.
         erfc = erfc.blend(0f, ax.compare(VectorOperators.GT, 20f));
         FloatVector onePlusErf = erfc.neg().add(2f).blend(erfc, x.compare(VectorOperators.LT, 0f));

@@ -6,7 +6,10 @@ import java.util.Random;
  * GFLOP/s of the packed GEMM on square and ResNet-50-like convolution shapes (a main, not a test: timings are not
  * asserted). Each shape is warmed up, then timed as the best of several repetitions of enough products to last about
  * a third of a second. On a shared machine wall time counts other people's work, so single-thread rates are also
- * given per CPU second of the timing thread (the second figure). Run with {@code java --add-modules jdk.incubator.vector -cp ... io.jengine.cpu.simd.GemmBenchmark}.
+ * given per CPU second of the timing thread (the second figure; meaningless with more threads, since it counts the
+ * calling thread only). Run with {@code java --add-modules jdk.incubator.vector -cp ... io.jengine.cpu.simd.GemmBenchmark}
+ * and no arguments for everything, {@code conv} for the convolutions and epilogues, {@code epilogue [activation]},
+ * or {@code gemm M N K threads} for one shape (one shape per JVM keeps other shapes' JIT profiles out of it).
  */
 public final class GemmBenchmark {
     private GemmBenchmark() {}
@@ -16,6 +19,14 @@ public final class GemmBenchmark {
                 + ", " + Blocking.host() + ", caches " + CacheSizes.host());
         int[][] shapes = {{256, 256, 256, 1}, {1024, 1024, 1024, 1}, {64, 3136, 576, 1}, {512, 49, 4608, 1},
                 {256, 196, 2304, 1}, {1024, 1024, 1024, 2}};
+        if (args.length > 0 && args[0].equals("epilogue")) {
+            epilogues(args.length > 1 ? new Activation[] {Activation.of(args[1], new float[0])} : ALL_ACTIVATIONS);
+            return;
+        }
+        if (args.length == 5 && args[0].equals("gemm")) {
+            shapes = new int[][] {{Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4])}};
+        }
         for (int[] s : shapes) {
             if (args.length > 0 && args[0].equals("conv")) break;
             double[] fly = gflops(s[0], s[1], s[2], s[3], 0), pa = gflops(s[0], s[1], s[2], s[3], 1),
@@ -23,7 +34,7 @@ public final class GemmBenchmark {
             System.out.printf("M=%d N=%d K=%d threads=%d: on the fly %.1f (cpu %.1f), packed A %.1f (cpu %.1f),"
                     + " packed B %.1f (cpu %.1f) GFLOP/s%n", s[0], s[1], s[2], s[3], fly[0], fly[1], pa[0], pa[1], pb[0], pb[1]);
         }
-        convolutions();
+        if (args.length == 0 || args[0].equals("conv")) convolutions();
     }
 
     private static void convolutions() {
@@ -45,13 +56,20 @@ public final class GemmBenchmark {
             System.out.printf("conv %s (%s, bias + Relu) threads=1: %.1f (cpu %.1f) GFLOP/s%n", l[0],
                     conv.getClass().getSimpleName(), rate[0], rate[1]);
         }
+        epilogues(ALL_ACTIVATIONS);
+    }
+
+    private static final Activation[] ALL_ACTIVATIONS = {Activation.NONE, Activation.relu(), Activation.silu(), Activation.gelu()};
+
+    /** The cost of the fused epilogue: one conv-like GEMM with a row bias and each activation. */
+    private static void epilogues(Activation[] activations) {
         Random r = new Random(3);
         int m = 64, n = 3136, k = 576;
         Matrix a = Matrix.of(SimdTestData.segment(SimdTestData.values(r, m * k), 0), 0, m, k);
         Matrix bm = Matrix.of(SimdTestData.segment(SimdTestData.values(r, k * n), 0), 0, k, n);
         Matrix c = Matrix.of(SimdTestData.segment(new float[m * n], 0), 0, m, n);
         PackedA pa = PackedA.pack(a);
-        for (Activation act : new Activation[] {Activation.NONE, Activation.relu(), Activation.silu(), Activation.gelu()}) {
+        for (Activation act : activations) {
             Epilogue e = Epilogue.of(act).withRowBias(SimdTestData.values(r, m));
             double[] rate = rate(2.0 * m * n * k, () -> Sgemm.multiply(pa, bm, c, e, 1));
             System.out.printf("GEMM 64x3136x576 packed A, row bias + %s: %.1f (cpu %.1f) GFLOP/s%n", act, rate[0], rate[1]);
@@ -77,7 +95,8 @@ public final class GemmBenchmark {
 
     private static double[] rate(double flops, Runnable once) {
         int reps = (int) Math.max(1, 0.3e9 * 30 / flops);
-        for (int w = 0; w < 3; w++) for (int i = 0; i < reps; i++) once.run();
+        // About three seconds of warm-up: C2 recompiles the driver more than once before it settles.
+        for (int w = 0; w < 10; w++) for (int i = 0; i < reps; i++) once.run();
         var bean = java.lang.management.ManagementFactory.getThreadMXBean();
         double best = Double.MAX_VALUE, bestCpu = Double.MAX_VALUE;
         for (int trial = 0; trial < 5; trial++) {
