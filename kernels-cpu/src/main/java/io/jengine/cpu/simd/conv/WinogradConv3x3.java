@@ -45,7 +45,7 @@ public final class WinogradConv3x3 {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** Tile panels per block at most: larger blocks re-read U less often but leave more scratch outside the cache. */
-    private static final int MAX_PANELS = 8;
+    private static final int MAX_PANELS = 4;
 
     private final ConvParams p;
     private final Epilogue epilogue;
