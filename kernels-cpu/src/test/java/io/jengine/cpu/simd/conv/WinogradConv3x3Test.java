@@ -60,13 +60,13 @@ class WinogradConv3x3Test {
 
     @Test
     void twoThreadsGiveTheSameBitsAsOne() {
-        ConvParams p = ConvParams.of(2, 16, 30, 27, 13, 3, 1, 1, 1, 1);
+        // 2 images of 4 x 5 tiles: 40 tiles, cut into blocks of 48 for one thread and of 32 for two.
+        ConvParams p = ConvParams.of(2, 16, 16, 20, 13, 3, 1, 1, 1, 1);
         Random r = new Random(7);
         MemorySegment x = segment(normal(r, p.inputSize(), 1)), w = segment(normal(r, p.weightSize(), 0.1));
         WinogradConv3x3 conv = WinogradConv3x3.prepare(p, w, Epilogue.of(normal(r, p.outC(), 1), false,
                 FusedActivation.of("Gelu", null)));
-        assertTrue(conv.blockTiles(1) != conv.blockTiles(2) || conv.blockTiles(2) < 2 * 8 * 7,
-                "the thread counts should cut the tiles differently");
+        assertTrue(conv.blockTiles(1) != conv.blockTiles(2), "the thread counts should cut the tiles differently");
         float[] one = run(conv, x, null, 1), two = run(conv, x, null, 2);
         assertArrayEquals(one, two);
         assertArrayEquals(one, run(conv, x, null, 2), "a second run gives the same bits");
