@@ -3,7 +3,6 @@ package io.jengine.cpu.simd.conv;
 import io.jengine.spi.IntraOpPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -18,13 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * so consecutive outputs read consecutive floats at every stride, and the padding needs no tests in the loop. Each
  * output is the taps summed in a fixed order (rows, then columns) with one FMA each, so results do not depend on the
  * thread count; against the reference that is a float32 sum of kH kW products, within
- * {@code Tolerance.float32Sum(kH kW, sum |w x|)}.
+ * {@code Tolerance.float32Sum(kH kW, sum |w x|)}. Instances are immutable and {@link #run} may be called concurrently.
  */
 public final class DepthwiseConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** Output vectors accumulated together: enough independent FMA chains to hide their latency. */
     private static final int BLOCK = 4;
 
@@ -78,7 +75,7 @@ public final class DepthwiseConv {
         if (why != null) throw new IllegalArgumentException("depthwise convolution cannot run this: " + why);
         epilogue.checkChannels(p.outC());
         Segments.require("weights", weights, p.weightSize());
-        return new DepthwiseConv(p, weights.asSlice(0, p.weightSize() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT),
+        return new DepthwiseConv(p, weights.asSlice(0, p.weightSize() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED),
                 epilogue);
     }
 
@@ -110,11 +107,11 @@ public final class DepthwiseConv {
             int row = (iy + top) * rowLen;
             if (sw == 1) {
                 Arrays.fill(pl, row, row + padL, 0f);
-                WinogradConv3x3.copyRow(x, off, pl, row + padL, inW);
+                Segments.copyRow(x, off, pl, row + padL, inW);
                 Arrays.fill(pl, row + padL + inW, row + rowLen, 0f);
             } else {
                 Arrays.fill(pl, row, row + rowLen, 0f);
-                WinogradConv3x3.copyRow(x, off, in, 0, inW);
+                Segments.copyRow(x, off, in, 0, inW);
                 // Padded column c = j sw + r goes to phase r at j (no division per element: it would dominate).
                 for (int r = 0; r < sw; r++) {
                     int j = Math.ceilDiv(padL - r, sw), dst = row + r * phaseW;

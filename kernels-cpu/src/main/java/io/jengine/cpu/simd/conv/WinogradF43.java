@@ -47,14 +47,22 @@ final class WinogradF43 {
 
     /** U = G g G^T of one 3x3 kernel {@code g} (row-major at {@code off}) into {@code u[i * 6 + j]}, in double. */
     static void weight(float[] g, int off, double[] u) {
-        double[] gt = new double[18];
-        for (int i = 0; i < 6; i++) {
+        weight(G, g, off, u);
+    }
+
+    /** U = G g G^T for any variant's G (alpha x 3) into {@code u[i * alpha + j]}, in double. */
+    static void weight(double[][] gm, float[] g, int off, double[] u) {
+        int alpha = gm.length;
+        double[] gt = new double[alpha * 3];
+        for (int i = 0; i < alpha; i++) {
             for (int b = 0; b < 3; b++) {
-                gt[i * 3 + b] = G[i][0] * g[off + b] + G[i][1] * g[off + 3 + b] + G[i][2] * g[off + 6 + b];
+                gt[i * 3 + b] = gm[i][0] * g[off + b] + gm[i][1] * g[off + 3 + b] + gm[i][2] * g[off + 6 + b];
             }
         }
-        for (int i = 0; i < 6; i++) {
-            for (int j = 0; j < 6; j++) u[i * 6 + j] = gt[i * 3] * G[j][0] + gt[i * 3 + 1] * G[j][1] + gt[i * 3 + 2] * G[j][2];
+        for (int i = 0; i < alpha; i++) {
+            for (int j = 0; j < alpha; j++) {
+                u[i * alpha + j] = gt[i * 3] * gm[j][0] + gt[i * 3 + 1] * gm[j][1] + gt[i * 3 + 2] * gm[j][2];
+            }
         }
     }
 

@@ -22,10 +22,13 @@ public final class ConvBenchmark {
             for (int[] s : new int[][] {{64, 56}, {128, 28}, {256, 14}, {512, 7}}) {
                 if (!only.isEmpty() && !only.equals("" + s[0])) continue;
                 ConvParams p = ConvParams.of(1, s[0], s[1], s[1], s[0], 3, 1, 1, 1, 1);
-                WinogradConv3x3 conv = WinogradConv3x3.prepare(p, random(p.weightSize(), 1), Epilogue.of(
-                        new float[p.outC()], false, FusedActivation.of("Relu", null)));
-                MemorySegment x = random(p.inputSize(), 2), y = random(p.outputSize(), 3);
-                report("winograd F(4x4,3x3) C=" + s[0] + " " + s[1] + "x" + s[1], p, () -> conv.run(x, null, y, threads));
+                for (WinogradVariant v : new WinogradVariant[] {WinogradVariant.F4X4, WinogradVariant.F2X2}) {
+                    WinogradConv3x3 conv = WinogradConv3x3.prepare(p, random(p.weightSize(), 1), Epilogue.of(
+                            new float[p.outC()], false, FusedActivation.of("Relu", null)), v);
+                    MemorySegment x = random(p.inputSize(), 2), y = random(p.outputSize(), 3);
+                    report("winograd " + v + " C=" + s[0] + " " + s[1] + "x" + s[1], p,
+                            () -> conv.run(x, null, y, threads));
+                }
             }
         }
         if (only.isEmpty() || only.equals("dw")) {

@@ -16,21 +16,21 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd F(4x4, 3x3) against a double-precision direct convolution, element by element within the bound derived in
+ * Both Winograd variants against a double-precision direct convolution, element by element within the bound derived in
  * {@link WinogradConv3x3}'s Javadoc, and on realistic data within 1e-5 of the output's magnitude.
  */
 class WinogradConv3x3Test {
-    /** kappa of the error bound: (max_y sum_i |A^T_yi| max_a |G_ia| sum_p |B^T_ip|)^2 for the chosen points. */
-    static final double KAPPA = 307.42;
-
     @Test
     void oddSizesBatchesAndChannels() {
         int[][] shapes = { // batch, inC, H, W, outC, pad
                 {1, 3, 7, 7, 5, 1}, {2, 13, 13, 13, 7, 0}, {1, 8, 14, 14, 16, 1}, {2, 5, 1, 1, 3, 1},
                 {1, 4, 3, 3, 4, 0}, {1, 9, 56, 56, 10, 1}, {2, 17, 10, 6, 19, 1}, {1, 1, 5, 23, 1, 2}};
         long seed = 1;
-        for (int[] s : shapes) {
-            check(ConvParams.of(s[0], s[1], s[2], s[3], s[4], 3, 1, s[5], 1, 1), seed++, "None", null, false, false, 1);
+        for (WinogradVariant v : WinogradVariant.values()) {
+            for (int[] s : shapes) {
+                check(v, ConvParams.of(s[0], s[1], s[2], s[3], s[4], 3, 1, s[5], 1, 1), seed++, "None", null, false,
+                        false, 1);
+            }
         }
     }
 
@@ -41,8 +41,10 @@ class WinogradConv3x3Test {
             for (int l = 0; l <= 2; l++) {
                 for (int b = 0; b <= 2; b++) {
                     for (int r = 0; r <= 2; r++) {
-                        check(new ConvParams(1, 3, 6, 9, 7, 3, 3, 1, 1, t, l, b, r, 1, 1, 1), seed++, "None", null,
-                                true, false, 1);
+                        for (WinogradVariant v : WinogradVariant.values()) {
+                            check(v, new ConvParams(1, 3, 6, 9, 7, 3, 3, 1, 1, t, l, b, r, 1, 1, 1), seed++, "None",
+                                    null, true, false, 1);
+                        }
                     }
                 }
             }
@@ -54,22 +56,26 @@ class WinogradConv3x3Test {
         String[] names = {"None", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "SiLU", "Gelu"};
         float[][] params = {{}, {}, {-0.5f, 0.7f}, {0.1f}, {}, {0.2f, 0.5f}, {}, {}, {}, {}};
         for (int i = 0; i < names.length; i++) {
-            check(ConvParams.of(2, 6, 9, 11, 10, 3, 1, 1, 1, 1), 200 + i, names[i], params[i], true, true, 2);
+            for (WinogradVariant v : WinogradVariant.values()) {
+                check(v, ConvParams.of(2, 6, 9, 11, 10, 3, 1, 1, 1, 1), 200 + i, names[i], params[i], true, true, 2);
+            }
         }
     }
 
     @Test
     void twoThreadsGiveTheSameBitsAsOne() {
-        ConvParams p = ConvParams.of(2, 16, 30, 27, 13, 3, 1, 1, 1, 1);
-        Random r = new Random(7);
-        MemorySegment x = segment(normal(r, p.inputSize(), 1)), w = segment(normal(r, p.weightSize(), 0.1));
-        WinogradConv3x3 conv = WinogradConv3x3.prepare(p, w, Epilogue.of(normal(r, p.outC(), 1), false,
-                FusedActivation.of("Gelu", null)));
-        assertTrue(conv.blockTiles(1) != conv.blockTiles(2) || conv.blockTiles(2) < 2 * 8 * 7,
-                "the thread counts should cut the tiles differently");
-        float[] one = run(conv, x, null, 1), two = run(conv, x, null, 2);
-        assertArrayEquals(one, two);
-        assertArrayEquals(one, run(conv, x, null, 2), "a second run gives the same bits");
+        for (WinogradVariant v : WinogradVariant.values()) {
+            // 2 images of 4 x 5 tiles: 40 tiles, cut into blocks of 48 for one thread and of 32 for two.
+            ConvParams p = ConvParams.of(2, 16, 4 * v.tile, 5 * v.tile, 13, 3, 1, 1, 1, 1);
+            Random r = new Random(7);
+            MemorySegment x = segment(normal(r, p.inputSize(), 1)), w = segment(normal(r, p.weightSize(), 0.1));
+            WinogradConv3x3 conv = WinogradConv3x3.prepare(p, w, Epilogue.of(normal(r, p.outC(), 1), false,
+                    FusedActivation.of("Gelu", null)), v);
+            assertTrue(conv.blockTiles(1) != conv.blockTiles(2), "the thread counts should cut the tiles differently");
+            float[] one = run(conv, x, null, 1), two = run(conv, x, null, 2);
+            assertArrayEquals(one, two);
+            assertArrayEquals(one, run(conv, x, null, 2), "a second run gives the same bits");
+        }
     }
 
     @Test
@@ -80,8 +86,9 @@ class WinogradConv3x3Test {
         float[] gaussian = normal(r, p.inputSize(), 1);
         float[] relu = gaussian.clone();
         for (int i = 0; i < relu.length; i++) relu[i] = Math.max(0f, relu[i]);
-        WinogradConv3x3 conv = WinogradConv3x3.prepare(p, segment(w), Epilogue.none());
+        for (WinogradVariant v : WinogradVariant.values())
         for (float[] x : new float[][] {gaussian, relu}) {
+            WinogradConv3x3 conv = WinogradConv3x3.prepare(p, segment(w), Epilogue.none(), v);
             double[] want = DirectConvReference.conv(p, x, w, null, null, "None", null).y();
             float[] got = run(conv, segment(x), null, 1);
             double err = 0, scale = 0;
@@ -89,7 +96,7 @@ class WinogradConv3x3Test {
                 err = Math.max(err, Math.abs(got[i] - want[i]));
                 scale = Math.max(scale, Math.abs(want[i]));
             }
-            assertTrue(err <= 1e-5 * scale, "max error " + err + " vs output magnitude " + scale);
+            assertTrue(err <= 1e-5 * scale, v + ": max error " + err + " vs output magnitude " + scale);
         }
     }
 
@@ -101,19 +108,22 @@ class WinogradConv3x3Test {
         float[] w = normal(r, p.weightSize(), 0.3);
         int iy = 6, ix = 9;
         x[(13 + iy) * 13 + ix] = Float.NaN; // channel 1
-        float[] y = run(WinogradConv3x3.prepare(p, segment(w), Epilogue.none()), segment(x), null, 1);
+        for (WinogradVariant v : WinogradVariant.values()) {
+        int m = v.tile;
+        float[] y = run(WinogradConv3x3.prepare(p, segment(w), Epilogue.none(), v), segment(x), null, 1);
         for (int oc = 0; oc < 4; oc++) {
             for (int oy = 0; oy < 13; oy++) {
                 for (int ox = 0; ox < 13; ox++) {
-                    float v = y[(oc * 13 + oy) * 13 + ox];
+                    float val = y[(oc * 13 + oy) * 13 + ox];
                     boolean reached = Math.abs(oy - iy) <= 1 && Math.abs(ox - ix) <= 1;
-                    // A tile's 6x6 patch spans its outputs -1 .. +4 (pad 1): only tiles whose patch holds the NaN may change.
-                    boolean samePatch = iy >= 4 * (oy / 4) - 1 && iy <= 4 * (oy / 4) + 4
-                            && ix >= 4 * (ox / 4) - 1 && ix <= 4 * (ox / 4) + 4;
-                    if (reached) assertTrue(Float.isNaN(v), "output " + oc + "," + oy + "," + ox + " should be NaN");
-                    if (!samePatch) assertFalse(Float.isNaN(v), "output " + oc + "," + oy + "," + ox + " should be finite");
+                    // A tile's input patch spans its outputs -1 .. +m (pad 1): only tiles whose patch holds the NaN change.
+                    boolean samePatch = iy >= m * (oy / m) - 1 && iy <= m * (oy / m) + m
+                            && ix >= m * (ox / m) - 1 && ix <= m * (ox / m) + m;
+                    if (reached) assertTrue(Float.isNaN(val), "output " + oc + "," + oy + "," + ox + " should be NaN");
+                    if (!samePatch) assertFalse(Float.isNaN(val), "output " + oc + "," + oy + "," + ox + " should be finite");
                 }
             }
+        }
         }
     }
 
@@ -167,15 +177,15 @@ class WinogradConv3x3Test {
 
     /**
      * Runs a seeded case and checks every element against the direct convolution within
-     * {@code Tolerance.float32Sum(inC + 22, KAPPA * W * D + |bias| + |residual|)}.
+     * {@code Tolerance.float32Sum(inC + 22, kappa * W * D + |bias| + |residual|)}.
      */
-    static void check(ConvParams p, long seed, String act, float[] params, boolean bias, boolean residual,
-                      int threads) {
+    static void check(WinogradVariant v, ConvParams p, long seed, String act, float[] params, boolean bias,
+                      boolean residual, int threads) {
         Random r = new Random(seed);
         float[] x = normal(r, p.inputSize(), 1), w = normal(r, p.weightSize(), 1 / Math.sqrt(9.0 * p.inC()));
         float[] b = bias ? normal(r, p.outC(), 0.5) : null, res = residual ? normal(r, p.outputSize(), 1) : null;
         WinogradConv3x3 conv = WinogradConv3x3.prepare(p, segment(w),
-                Epilogue.of(b, residual, FusedActivation.of(act, params)));
+                Epilogue.of(b, residual, FusedActivation.of(act, params)), v);
         float[] got = run(conv, segment(x), residual ? segment(res) : null, threads);
         double[] want = DirectConvReference.conv(p, x, w, b, res, act, params).y();
         int outH = p.outH(), outW = p.outW();
@@ -187,11 +197,11 @@ class WinogradConv3x3Test {
                 for (int oy = 0; oy < outH; oy++) {
                     for (int ox = 0; ox < outW; ox++) {
                         int o = ((n * p.outC() + oc) * outH + oy) * outW + ox;
-                        double mag = KAPPA * wSum * patchMax(p, x, n, oy / 4, ox / 4)
+                        double mag = v.kappa * wSum * patchMax(p, x, n, v.tile, oy / v.tile, ox / v.tile)
                                 + (b == null ? 0 : Math.abs(b[oc])) + (res == null ? 0 : Math.abs(res[o]));
                         Tolerance tol = Tolerance.float32Sum(p.inC() + 22, mag);
                         if (!tol.accepts(want[o], got[o])) {
-                            throw new AssertionError(p + " " + act + " at n=" + n + " oc=" + oc + " y=" + oy + " x=" + ox
+                            throw new AssertionError(v + " " + p + " " + act + " at n=" + n + " oc=" + oc + " y=" + oy + " x=" + ox
                                     + ": want " + want[o] + ", got " + got[o] + " (" + tol + ")");
                         }
                     }
@@ -200,18 +210,18 @@ class WinogradConv3x3Test {
         }
     }
 
-    /** The largest |x| in tile (ty, tx)'s 6x6 input patch over all channels of image n (padding counts as 0). */
-    private static double patchMax(ConvParams p, float[] x, int n, int ty, int tx) {
-        double m = 0;
+    /** The largest |x| in tile (ty, tx)'s (m+2)x(m+2) input patch over all channels of image n (padding counts as 0). */
+    private static double patchMax(ConvParams p, float[] x, int n, int m, int ty, int tx) {
+        double max = 0;
         for (int c = 0; c < p.inC(); c++) {
-            for (int iy = 4 * ty - p.padTop(); iy < 4 * ty - p.padTop() + 6; iy++) {
-                for (int ix = 4 * tx - p.padLeft(); ix < 4 * tx - p.padLeft() + 6; ix++) {
+            for (int iy = m * ty - p.padTop(); iy < m * ty - p.padTop() + m + 2; iy++) {
+                for (int ix = m * tx - p.padLeft(); ix < m * tx - p.padLeft() + m + 2; ix++) {
                     if (iy >= 0 && iy < p.inH() && ix >= 0 && ix < p.inW()) {
-                        m = Math.max(m, Math.abs(x[((n * p.inC() + c) * p.inH() + iy) * p.inW() + ix]));
+                        max = Math.max(max, Math.abs(x[((n * p.inC() + c) * p.inH() + iy) * p.inW() + ix]));
                     }
                 }
             }
         }
-        return m;
+        return max;
     }
 }
