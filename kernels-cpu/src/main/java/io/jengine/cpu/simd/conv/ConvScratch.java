@@ -14,7 +14,7 @@ final class ConvScratch {
     float[] m = new float[0];
     /** One input row with its padding. */
     float[] row = new float[0];
-    /** Input rows split by column phase (column mod 4), six rows of four phases. */
+    /** Input rows split by column phase (column mod the tile side): alpha rows of m phases. */
     float[] phases = new float[0];
     /** A transform's intermediate 6x6 vectors. */
     float[] tmp = new float[0];

@@ -81,7 +81,10 @@ public final class DepthwiseConv {
 
     public ConvParams params() { return p; }
 
-    /** As {@link WinogradConv3x3#run}: input x, optional residual, output y, up to {@code threads} threads. */
+    /**
+     * As {@link WinogradConv3x3#run}: input x, optional residual, output y (not overlapping x), up to {@code threads}
+     * threads.
+     */
     public void run(MemorySegment x, MemorySegment residual, MemorySegment y, int threads) {
         Segments.require("input", x, p.inputSize());
         Segments.require("output", y, p.outputSize());

@@ -129,7 +129,8 @@ public final class WinogradConv3x3 {
 
     /**
      * Computes {@code y} from the input {@code x} (NCHW floats), adding {@code residual} (the output's layout) if the
-     * epilogue asks for one, on up to {@code threads} threads of the shared pool.
+     * epilogue asks for one, on up to {@code threads} threads of the shared pool. {@code y} must not overlap {@code x}:
+     * a block reads input rows that other blocks' outputs cover.
      */
     public void run(MemorySegment x, MemorySegment residual, MemorySegment y, int threads) {
         Segments.require("input", x, p.inputSize());
