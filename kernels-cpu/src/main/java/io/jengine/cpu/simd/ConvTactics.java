@@ -68,12 +68,34 @@ final class ConvTactics {
         return m;
     }
 
+    /**
+     * Winograd's transforms mix every input of a tile into every output of it, so a NaN or infinity would reach
+     * outputs the direct convolution keeps finite. A run whose input holds one is therefore computed by the im2col
+     * GEMM instead (prepared on first need), so that NaN and Inf land exactly where the reference puts them.
+     */
     private static Kernel winograd(ConvNode c) {
         WinogradConv3x3 w = WinogradConv3x3.prepare(c.params(), nativeCopy(c.weights()), epilogue(c));
+        java.util.function.Supplier<GemmConvolution> direct = new java.util.function.Supplier<>() {
+            private volatile GemmConvolution conv;
+
+            @Override
+            public GemmConvolution get() {
+                GemmConvolution g = conv;
+                if (g == null) {
+                    synchronized (this) {
+                        if (conv == null) conv = Im2colConv.prepare(c.shape(), c.weights(), c.bias(), c.activation());
+                        g = conv;
+                    }
+                }
+                return g;
+            }
+        };
         return ctx -> {
             Tensor x = checkedInput(ctx, c);
             Tensor y = ctx.output(0, DType.FLOAT32, c.outShape());
-            w.run(x.data(), c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null, y.data(), ctx.threads());
+            MemorySegment r = c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null;
+            if (NonFinite.any(x.data(), x.size())) direct.get().run(x.data(), 0, y.data(), 0, r, 0, ctx.threads());
+            else w.run(x.data(), r, y.data(), ctx.threads());
         };
     }
 

@@ -1,0 +1,89 @@
+package io.jengine.cpu.simd;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jengine.ir.Graph;
+import io.jengine.ir.Model;
+import io.jengine.ir.Node;
+import io.jengine.ir.ValueInfo;
+import io.jengine.runtime.Backends;
+import io.jengine.runtime.Engine;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.Value;
+import io.jengine.tensor.ValueType;
+import io.jengine.verify.Tolerance;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Runs a one-node graph through the default backends and through the reference alone, checks that the expected
+ * cpu-simd tactic ran it, and compares the outputs element by element under {@link Tolerance#float32Sum}: the
+ * magnitude of each output element (the sum of |a*b| it is made of) comes from running the reference on the absolute
+ * values of the inputs with the activation left out, so cancellation near zero is judged by the bound it deserves.
+ */
+final class FastVsReference {
+    private FastVsReference() {}
+
+    /** Seeded values in [-1, 1), never all zero. */
+    static Tensor random(Random r, long... shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        float[] v = new float[(int) n];
+        for (int i = 0; i < v.length; i++) v[i] = r.nextFloat() * 2 - 1;
+        return Tensor.ofFloats(shape, v);
+    }
+
+    static Tensor abs(Tensor t) {
+        float[] v = t.toFloatArray();
+        for (int i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
+        return Tensor.ofFloats(t.shape(), v);
+    }
+
+    /** A graph of one node whose runtime inputs are {@code feeds} (static shapes) and constants {@code weights}. */
+    static Graph graph(Node node, Map<String, Tensor> feeds, Map<String, Tensor> weights) {
+        Graph.Builder b = Graph.builder("one").opset("", 21).opset("jengine", 1).addNode(node);
+        feeds.forEach((name, t) -> b.addInput(new ValueInfo(name, ValueType.tensor(t.dtype(), t.shape()))));
+        weights.forEach(b::initializer);
+        for (String out : node.outputs()) b.addOutput(new ValueInfo(out, null));
+        return b.build();
+    }
+
+    static Tensor run(Graph g, Map<String, Tensor> feeds, boolean fast, String expectTactic) {
+        Model m = new Model(8, "test", "", g, Map.of());
+        Backends backends = fast ? Backends.discover() : Backends.discover().only(List.of("cpu-reference"));
+        try (Engine e = Engine.of(m, backends)) {
+            if (expectTactic != null) {
+                String placed = e.placement().getFirst();
+                assertTrue(placed.endsWith("-> cpu-simd:" + expectTactic), "expected cpu-simd:" + expectTactic + ", got " + placed);
+            }
+            Map<String, Value> out = e.run(feeds);
+            return (Tensor) out.values().iterator().next();
+        }
+    }
+
+    /**
+     * Checks the fast result of {@code node} against the reference. {@code magnitudeNode} is the same op without
+     * activation (null: {@code node} itself), run on absolute values; {@code terms} the number of products per output.
+     */
+    static void check(Node node, Node magnitudeNode, Map<String, Tensor> feeds, Map<String, Tensor> weights,
+                      long terms, String expectTactic) {
+        Graph g = graph(node, feeds, weights);
+        Tensor want = run(g, feeds, false, null), got = run(g, feeds, true, expectTactic);
+        Map<String, Tensor> absFeeds = new LinkedHashMap<>(), absWeights = new LinkedHashMap<>();
+        feeds.forEach((k, v) -> absFeeds.put(k, abs(v)));
+        weights.forEach((k, v) -> absWeights.put(k, v.dtype() == DType.FLOAT32 ? abs(v) : v));
+        Tensor magnitude = run(graph(magnitudeNode == null ? node : magnitudeNode, absFeeds, absWeights), absFeeds, false, null);
+        assertTrue(java.util.Arrays.equals(want.shape(), got.shape()), "shape " + java.util.Arrays.toString(got.shape()));
+        for (long i = 0; i < want.size(); i++) {
+            double w = want.getDouble(i), x = got.getDouble(i);
+            Tolerance tol = Tolerance.float32Sum(terms, Math.abs(magnitude.getDouble(i)));
+            if (!tol.accepts(w, x)) {
+                throw new AssertionError(node.opType() + " element " + i + ": got " + x + ", reference " + w
+                        + " (magnitude " + magnitude.getDouble(i) + ", " + terms + " terms)");
+            }
+        }
+    }
+}
