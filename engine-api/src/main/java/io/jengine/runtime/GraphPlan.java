@@ -66,6 +66,13 @@ final class GraphPlan {
      * graph); only the main graph gets a memory layout.
      */
     static GraphPlan compile(Graph graph, Set<String> outer, Backends backends, EngineOptions options) {
+        boolean concrete = graph.runtimeInputs().stream().allMatch(v ->
+                v.type() instanceof io.jengine.tensor.ValueType.TensorType t && t.shape() != null && t.shape().isFullyKnown());
+        return compile(graph, outer, backends, options, concrete);
+    }
+
+    private static GraphPlan compile(Graph graph, Set<String> outer, Backends backends, EngineOptions options,
+                                     boolean concrete) {
         List<Node> order = GraphOrder.sort(graph, outer);
         Map<String, Integer> slots = new HashMap<>();
         graph.inputs().forEach(v -> slots.putIfAbsent(v.name(), slots.size()));
@@ -88,9 +95,9 @@ final class GraphPlan {
         List<Kernel> kernels = new ArrayList<>(order.size());
         for (Node node : order) {
             for (Attribute a : node.attributes().values()) {
-                for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends, options));
+                for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends, options, concrete));
             }
-            Tactic t = choose(node, graph, backends, options);
+            Tactic t = choose(node, graph, backends, options, concrete);
             nodes.add(node);
             tactics.add(t);
             kernels.add(prepare(node, t));
@@ -122,7 +129,7 @@ final class GraphPlan {
         return last;
     }
 
-    private static Tactic choose(Node node, Graph graph, Backends backends, EngineOptions options) {
+    private static Tactic choose(Node node, Graph graph, Backends backends, EngineOptions options, boolean concrete) {
         int opset = graph.opset(node.domain());
         if (opset < 0) {
             throw new GraphValidationException("node " + node.label() + " uses domain '"
@@ -132,7 +139,7 @@ final class GraphPlan {
         NodeContext ctx = new NodeContext(node, opset, graph, options.effectiveThreads());
         Tactic t;
         try {
-            t = TacticChooser.choose(ctx, backends, options);
+            t = TacticChooser.choose(ctx, backends, options, concrete);
         } catch (EngineException | UnsupportedDTypeException e) {
             throw e;
         } catch (RuntimeException e) {

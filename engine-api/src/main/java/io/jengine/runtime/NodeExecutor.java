@@ -21,7 +21,7 @@ public final class NodeExecutor {
     /** The node's outputs computed by the tactic {@link TacticChooser} picks, or null when no backend can run it. */
     public static Value[] run(Node node, Graph graph, Backends backends, Value... inputs) {
         NodeContext ctx = new NodeContext(node, graph.opset(node.domain()), graph, 1);
-        Tactic t = TacticChooser.choose(ctx, backends, EngineOptions.defaults());
+        Tactic t = TacticChooser.choose(ctx, backends, EngineOptions.defaults(), true);
         return t == null ? null : run(node, t.prepare().get(), inputs);
     }
 

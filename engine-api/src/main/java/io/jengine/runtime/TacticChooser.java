@@ -22,8 +22,12 @@ final class TacticChooser {
         return all;
     }
 
-    /** The chosen tactic, or null when no backend can run the node. */
-    static Tactic choose(NodeContext ctx, Backends backends, EngineOptions options) {
+    /**
+     * The chosen tactic, or null when no backend can run the node. {@code concrete}: the plan is for concrete input
+     * shapes. A plan for dynamic shapes (compiled at load to validate the model) ignores a forced tactic that needs
+     * concrete shapes; the plan made for the shapes a run brings enforces it.
+     */
+    static Tactic choose(NodeContext ctx, Backends backends, EngineOptions options, boolean concrete) {
         List<Tactic> all = candidates(ctx, backends);
         String forced = options.tactics().get(ctx.node().name());
         if (forced == null) forced = options.tactics().get(ctx.node().opType());
@@ -31,6 +35,7 @@ final class TacticChooser {
             for (Tactic t : all) {
                 if (t.name().equals(forced) || t.key().equals(forced)) return t;
             }
+            if (!concrete) return all.isEmpty() ? null : all.getFirst();
             throw new EngineException("tactic '" + forced + "' was asked for node " + ctx.node().label()
                     + ", which offers " + all.stream().map(Tactic::key).toList());
         }

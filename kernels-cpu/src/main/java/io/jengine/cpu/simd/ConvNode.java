@@ -21,10 +21,10 @@ import io.jengine.tensor.ValueType;
  * @param activation the same, compiled for the GEMM's store
  * @param outShape   the output's dimensions
  */
-record ConvNode(ConvShape shape, float[] weights, float[] bias, boolean residual, FusedOpSpec.Activation fused,
+public record ConvNode(ConvShape shape, float[] weights, float[] bias, boolean residual, FusedOpSpec.Activation fused,
                 Activation activation, long[] outShape) {
 
-    static ConvNode of(NodeContext ctx) {
+    public static ConvNode of(NodeContext ctx) {
         Node n = ctx.node();
         boolean fused = FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV);
         if (!fused && !(n.domain().isEmpty() && n.opType().equals("Conv"))) return null;

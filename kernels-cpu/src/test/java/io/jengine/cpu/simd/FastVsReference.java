@@ -8,6 +8,7 @@ import io.jengine.ir.Node;
 import io.jengine.ir.ValueInfo;
 import io.jengine.runtime.Backends;
 import io.jengine.runtime.Engine;
+import io.jengine.runtime.EngineOptions;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.Value;
@@ -24,11 +25,11 @@ import java.util.Random;
  * magnitude of each output element (the sum of |a*b| it is made of) comes from running the reference on the absolute
  * values of the inputs with the activation left out, so cancellation near zero is judged by the bound it deserves.
  */
-final class FastVsReference {
+public final class FastVsReference {
     private FastVsReference() {}
 
     /** Seeded values in [-1, 1), never all zero. */
-    static Tensor random(Random r, long... shape) {
+    public static Tensor random(Random r, long... shape) {
         long n = 1;
         for (long d : shape) n *= d;
         float[] v = new float[(int) n];
@@ -51,13 +52,17 @@ final class FastVsReference {
         return b.build();
     }
 
-    static Tensor run(Graph g, Map<String, Tensor> feeds, boolean fast, String expectTactic) {
+    /** Runs {@code g}: with every backend ({@code fast}, checking the tactic key when given) or the reference alone. */
+    static Tensor run(Graph g, Map<String, Tensor> feeds, boolean fast, String expectKey) {
         Model m = new Model(8, "test", "", g, Map.of());
         Backends backends = fast ? Backends.discover() : Backends.discover().only(List.of("cpu-reference"));
-        try (Engine e = Engine.of(m, backends)) {
-            if (expectTactic != null) {
+        EngineOptions options = EngineOptions.defaults();
+        // A key names its backend: force it, so that backends below cpu-simd's priority are tested too.
+        if (expectKey != null) options = options.withTactic(g.nodes().getFirst().opType(), expectKey);
+        try (Engine e = Engine.of(m, backends, options)) {
+            if (expectKey != null) {
                 String placed = e.placement().getFirst();
-                assertTrue(placed.endsWith("-> cpu-simd:" + expectTactic), "expected cpu-simd:" + expectTactic + ", got " + placed);
+                assertTrue(placed.endsWith("-> " + expectKey), "expected " + expectKey + ", got " + placed);
             }
             Map<String, Value> out = e.run(feeds);
             return (Tensor) out.values().iterator().next();
@@ -70,8 +75,14 @@ final class FastVsReference {
      */
     static void check(Node node, Node magnitudeNode, Map<String, Tensor> feeds, Map<String, Tensor> weights,
                       long terms, String expectTactic) {
+        checkKey(node, magnitudeNode, feeds, weights, terms, "cpu-simd:" + expectTactic);
+    }
+
+    /** As {@link #check} for a tactic of any backend, named by its key ("cpu-native:dnnl.conv"). */
+    public static void checkKey(Node node, Node magnitudeNode, Map<String, Tensor> feeds, Map<String, Tensor> weights,
+                                long terms, String key) {
         Graph g = graph(node, feeds, weights);
-        Tensor want = run(g, feeds, false, null), got = run(g, feeds, true, expectTactic);
+        Tensor want = run(g, feeds, false, null), got = run(g, feeds, true, key);
         Map<String, Tensor> absFeeds = new LinkedHashMap<>(), absWeights = new LinkedHashMap<>();
         feeds.forEach((k, v) -> absFeeds.put(k, abs(v)));
         weights.forEach((k, v) -> absWeights.put(k, v.dtype() == DType.FLOAT32 ? abs(v) : v));

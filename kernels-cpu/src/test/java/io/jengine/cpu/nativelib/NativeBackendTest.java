@@ -1,0 +1,44 @@
+package io.jengine.cpu.nativelib;
+
+import static io.jengine.cpu.simd.FastVsReference.random;
+
+import io.jengine.cpu.simd.FastVsReference;
+import io.jengine.ir.Attribute;
+import io.jengine.ir.Node;
+import io.jengine.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The oneDNN convolution tactic against the reference: geometry, residual, activation, and NaN kept where it lands. */
+class NativeBackendTest {
+    @ParameterizedTest(name = "k{0} s{1} group {2} {3}")
+    @CsvSource({"3, 1, 1, Relu", "1, 2, 1, None", "3, 2, 8, Clip", "7, 2, 1, Relu", "3, 1, 2, SiLU"})
+    void dnnlConvMatchesTheReference(int k, int stride, int group, String activation) {
+        Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
+                NativeLibraries.dnnlStatus());
+        Random r = new Random(k * 13 + stride + group);
+        int c = 8, m = 16;
+        float[] params = activation.equals("Clip") ? new float[] {0f, 0.5f} : new float[0];
+        Node node = Node.builder("FusedConv").domain("jengine").name("c").inputs("x", "w", "b", "z").outputs("y")
+                .attr(Attribute.of("strides", new long[] {stride, stride}))
+                .attr(Attribute.of("pads", new long[] {k / 2, k / 2, k / 2, k / 2}))
+                .attr(Attribute.of("group", (long) group))
+                .attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params", params)).build();
+        Node plain = node.toBuilder().attr(Attribute.of("activation", "None")).attr(Attribute.of("activation_params", new float[0])).build();
+        Tensor x = random(r, 2, c, 15, 12);
+        float[] v = x.toFloatArray();
+        v[77] = Float.NaN;
+        int oh = (15 + 2 * (k / 2) - k) / stride + 1, ow = (12 + 2 * (k / 2) - k) / stride + 1;
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("x", Tensor.ofFloats(x.shape(), v));
+        feeds.put("z", random(r, 2, m, oh, ow));
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, m, c / group, k, k));
+        weights.put("b", random(r, m));
+        FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, "cpu-native:dnnl.conv");
+    }
+}
