@@ -12,6 +12,7 @@ import io.jengine.cli.bench.InterleavedTimer;
 import io.jengine.cli.bench.LatencyStats;
 import io.jengine.cli.bench.LayerProfile;
 import io.jengine.cli.bench.OrtTarget;
+import io.jengine.cli.bench.AllocationProbe;
 import io.jengine.cli.bench.PeakMemory;
 import io.jengine.ir.Model;
 import io.jengine.ir.ValueInfo;
@@ -159,9 +160,10 @@ final class BenchCommand implements Callable<Integer> {
                 profile.endRun();
             }
         }
+        AllocationProbe alloc = engine == null ? null : AllocationProbe.measure(engine, feeds, 10);
         BenchResult result = new BenchResult(model.toString(), threads, batch, build.level, described, warmup, duration,
                 engineStats, ortStats, ort == null ? null : ort.version(), profile.layers(), profile.runs(),
-                PeakMemory.residentHighWaterMib());
+                PeakMemory.residentHighWaterMib(), alloc, engine == null ? null : engine.memoryReport());
         BenchReport.print(result, System.out);
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), BenchReport.json(result));

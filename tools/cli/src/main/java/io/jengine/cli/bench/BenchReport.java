@@ -42,6 +42,16 @@ public final class BenchReport {
                         l.ms(), 100 * l.share());
             }
         }
+        if (r.allocation() != null) {
+            AllocationProbe a = r.allocation();
+            out.printf(Locale.ROOT, "per run after warm-up: %d bytes of heap (calling thread), %d bytes of native tensor "
+                    + "memory (the outputs handed back are %d bytes)%n", a.heapBytesPerRun(), a.nativeBytesPerRun(), a.outputBytes());
+        }
+        if (r.memory() != null && r.memory().placedValues() > 0) {
+            out.printf(Locale.ROOT, "memory plan: %.2f MiB arena for %d intermediates, peak of bytes live at once %.2f MiB (%.2fx)%n",
+                    r.memory().arenaBytes() / 1048576.0, r.memory().placedValues(), r.memory().peakLiveBytes() / 1048576.0,
+                    (double) r.memory().arenaBytes() / r.memory().peakLiveBytes());
+        }
         if (r.peakRssMib() >= 0) out.printf(Locale.ROOT, "peak resident memory of the process: %.0f MiB%n", r.peakRssMib());
     }
 
@@ -82,6 +92,14 @@ public final class BenchReport {
             doc.put("profiled_runs", r.profiledRuns());
         }
         doc.put("peak_rss_mib", r.peakRssMib() >= 0 ? r.peakRssMib() : null);
+        if (r.allocation() != null) {
+            doc.put("allocation_per_run", Map.of("heap_bytes", r.allocation().heapBytesPerRun(),
+                    "native_bytes", r.allocation().nativeBytesPerRun(), "output_bytes", r.allocation().outputBytes()));
+        }
+        if (r.memory() != null) {
+            doc.put("memory_plan", Map.of("arena_bytes", r.memory().arenaBytes(),
+                    "peak_live_bytes", r.memory().peakLiveBytes(), "placed_values", r.memory().placedValues()));
+        }
         return doc;
     }
 

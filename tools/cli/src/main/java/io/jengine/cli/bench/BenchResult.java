@@ -14,7 +14,8 @@ import java.util.List;
  */
 public record BenchResult(String model, int threads, Integer batch, int level, List<InputDescription> inputs,
                           double warmupS, double durationS, LatencyStats engine, LatencyStats onnxRuntime,
-                          String onnxRuntimeVersion, List<LayerProfile.Layer> layers, int profiledRuns, double peakRssMib) {
+                          String onnxRuntimeVersion, List<LayerProfile.Layer> layers, int profiledRuns, double peakRssMib,
+                          AllocationProbe allocation, io.jengine.runtime.Engine.MemoryReport memory) {
     /** How an input was fed. */
     public record InputDescription(String name, String dtype, long[] shape, String source) {}
 
