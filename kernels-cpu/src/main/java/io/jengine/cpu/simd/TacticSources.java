@@ -11,6 +11,16 @@ final class TacticSources {
         Map<String, TacticSource> m = new HashMap<>();
         ViewTactics.register(m);
         ConvTactics.register(m);
+        UnaryTactics.register(m);
+        BinaryTactics.register(m);
+        ElementwiseChainTactics.register(m);
+        SoftmaxTactics.register(m);
+        LayerNormTactics.register(m);
+        AttentionTactics.register(m);
+        TransposeTactics.register(m);
+        SliceTactics.register(m);
+        ConcatTactics.register(m);
+        GatherTactics.register(m);
         return Map.copyOf(m);
     }
 }
