@@ -50,7 +50,7 @@ final class LayerNormTactics {
         long[] stats = s.clone();
         Arrays.fill(stats, axis, s.length, 1);
         for (int i = 1; i <= 2; i++) {
-            if (n.hasOutput(i) && !PlannedShapes.outputIs(ctx, i, DType.FLOAT32, stats)) return List.of();
+            if (n.hasOutput(i) && !PlannedShapes.outputAllows(ctx, i, DType.FLOAT32, stats)) return List.of();
         }
         if (!n.hasInput(1) || !fits(ctx, 1, norm) || (n.hasInput(2) && !fits(ctx, 2, norm))) return List.of();
         return List.of(new Tactic(backend, "layer-norm", () -> new LayerNormKernel(new LayerNorm(size, eps), s, stats,

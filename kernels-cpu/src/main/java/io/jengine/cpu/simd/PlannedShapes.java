@@ -37,6 +37,22 @@ final class PlannedShapes {
         return Arrays.equals(outputDims(ctx, i, dtype), want);
     }
 
+    /**
+     * Whether output {@code i} may be a {@code dtype} tensor of dims {@code want}: its static type, where inference
+     * gave it one, says no otherwise (a secondary output inference leaves untyped is allowed; the kernel makes it).
+     */
+    static boolean outputAllows(NodeContext ctx, int i, DType dtype, long[] want) {
+        ValueType type = ctx.outputType(i);
+        if (type == null) return true;
+        if (!(type instanceof ValueType.TensorType t) || t.elementType() != dtype) return false;
+        if (t.shape() == null) return true;
+        if (t.shape().rank() != want.length) return false;
+        for (int k = 0; k < want.length; k++) {
+            if (t.shape().dim(k).isKnown() && t.shape().dim(k).value() != want[k]) return false;
+        }
+        return true;
+    }
+
     /** Whether tensors of this type are dense bytes that data movement may copy (everything but strings). */
     static boolean movable(DType t) {
         return t != null && t != DType.STRING && t.isSupported();
