@@ -13,6 +13,16 @@ final class TacticSources {
         ConvTactics.register(m);
         GemmTactics.register(m);
         PoolTactics.register(m);
+        UnaryTactics.register(m);
+        BinaryTactics.register(m);
+        ElementwiseChainTactics.register(m);
+        SoftmaxTactics.register(m);
+        LayerNormTactics.register(m);
+        AttentionTactics.register(m);
+        TransposeTactics.register(m);
+        SliceTactics.register(m);
+        ConcatTactics.register(m);
+        GatherTactics.register(m);
         return Map.copyOf(m);
     }
 }
