@@ -116,6 +116,9 @@ public final class EngineBuilder {
 
     /** Plans a model this builder already optimized (see {@link #optimizedModel()}), without optimizing again. */
     public Engine plan(Model optimized) {
-        return Engine.of(optimized, backends == null ? Backends.discover() : backends, options);
+        OptimizerOptions opt = new OptimizerOptions(level, Set.copyOf(disabledPasses), false);
+        // Once a run's shapes are known, shape arithmetic folds and more fuses: optimize again for them.
+        return Engine.of(optimized, backends == null ? Backends.discover() : backends, options,
+                g -> GraphOptimizer.optimize(g, opt, new OptimizationReport()));
     }
 }

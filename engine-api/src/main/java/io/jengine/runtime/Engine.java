@@ -41,6 +41,7 @@ public final class Engine implements AutoCloseable {
 
     private final Model model;
     private final Backends backends;
+    private final ShapeSpecializer specializer;
     private final EngineOptions options;
     private final GraphPlan declared;
     private final boolean declaredIsStatic;
@@ -49,13 +50,14 @@ public final class Engine implements AutoCloseable {
     private final ConcurrentLinkedQueue<Session> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
-    private Engine(Model model, Backends backends, EngineOptions options) {
+    private Engine(Model model, Backends backends, EngineOptions options, ShapeSpecializer specializer) {
         // Static types let backends decide per node (element types, ranks) and catch inconsistent graphs at load time.
         Graph typed = ShapeInference.infer(model.graph());
         this.model = new Model(model.irVersion(), model.producerName(), model.producerVersion(), typed,
                 model.metadata());
         this.backends = backends;
         this.options = options;
+        this.specializer = specializer;
         this.declared = GraphPlan.compile(typed, Set.of(), backends, options);
         this.declaredIsStatic = typed.runtimeInputs().stream().allMatch(Engine::isStaticTensor);
         this.binder = new InputBinder(typed);
@@ -67,23 +69,29 @@ public final class Engine implements AutoCloseable {
 
     /** Reads, validates and plans an ONNX model file, unoptimized, with every backend on the class path. */
     public static Engine load(Path modelFile) {
-        return new Engine(OnnxImporter.load(modelFile), Backends.discover(), EngineOptions.defaults());
+        return new Engine(OnnxImporter.load(modelFile), Backends.discover(), EngineOptions.defaults(), ShapeInference::infer);
     }
 
     /** As {@link #load(Path)} for a model held in memory; external data is looked up relative to the working directory. */
     public static Engine load(byte[] modelBytes) {
-        return new Engine(OnnxImporter.load(modelBytes, null), Backends.discover(), EngineOptions.defaults());
+        return new Engine(OnnxImporter.load(modelBytes, null), Backends.discover(), EngineOptions.defaults(), ShapeInference::infer);
     }
 
     /** Plans an already imported (possibly optimized) model. */
-    public static Engine of(Model model) { return new Engine(model, Backends.discover(), EngineOptions.defaults()); }
+    public static Engine of(Model model) { return of(model, Backends.discover(), EngineOptions.defaults()); }
 
-    public static Engine of(Model model, Backends backends) {
-        return new Engine(model, backends, EngineOptions.defaults());
-    }
+    public static Engine of(Model model, Backends backends) { return of(model, backends, EngineOptions.defaults()); }
 
     public static Engine of(Model model, Backends backends, EngineOptions options) {
-        return new Engine(model, backends, options);
+        return new Engine(model, backends, options, ShapeInference::infer);
+    }
+
+    /**
+     * As {@link #of(Model, Backends, EngineOptions)}, with {@code specializer} rewriting the graph once a run's input
+     * shapes are known (the builder folds and fuses again there, as TensorRT builds per optimization profile).
+     */
+    public static Engine of(Model model, Backends backends, EngineOptions options, ShapeSpecializer specializer) {
+        return new Engine(model, backends, options, specializer);
     }
 
     public Model model() { return model; }
@@ -168,8 +176,8 @@ public final class Engine implements AutoCloseable {
         }
         Graph concrete;
         try {
-            concrete = ShapeInference.infer(g.toBuilder().inputs(inputs).build());
-        } catch (GraphValidationException e) {
+            concrete = ShapeInference.infer(specializer.specialize(g.toBuilder().inputs(inputs).build()));
+        } catch (GraphValidationException | io.jengine.errors.ModelFormatException e) {
             // The concrete shapes contradict a shape rule; the declared plan runs them and reports any real error
             // from the kernel that meets it.
             return declared;
