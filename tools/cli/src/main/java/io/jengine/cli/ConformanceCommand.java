@@ -45,6 +45,10 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--summary", description = "Print passed/total per op.")
     boolean summary;
 
+    @Option(names = "--backend", paramLabel = "NAME", split = ",",
+            description = "Run on these backends only (repeatable), e.g. cpu-reference to test the ground truth alone.")
+    List<String> backends = new ArrayList<>();
+
     @Option(names = "--jobs", paramLabel = "N", description = "Cases run concurrently (default: available processors). --threads sets the threads each case uses.")
     int jobs = Runtime.getRuntime().availableProcessors();
 
@@ -89,7 +93,8 @@ final class ConformanceCommand implements Callable<Integer> {
     }
 
     private List<CaseResult> runAll(List<ConformanceCase> cases) throws InterruptedException {
-        CaseRunner runner = new CaseRunner(Backends.discover(), build);
+        Backends all = Backends.discover();
+        CaseRunner runner = new CaseRunner(backends.isEmpty() ? all : all.only(backends), build);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
             Thread t = new Thread(null, r, "conformance", 512L << 20);
             t.setDaemon(true); // a case stuck past its time limit must not keep the JVM alive
