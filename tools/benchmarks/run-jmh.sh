@@ -3,8 +3,10 @@
 # inputs stored in $ENGINE_ZOO) with JSON output, and turns the JSON into docs/benchmarks/latency.md (table: model,
 # threads, engine ms, ORT ms, ratio, with errors) and docs/benchmarks/latency.png.
 #
-#   tools/benchmarks/run-jmh.sh [--quick] [--out DIR] [JMH OPTIONS...]
+#   tools/benchmarks/run-jmh.sh [--quick] [--overhead] [--out DIR] [JMH OPTIONS...]
 #
+# --overhead: runs NodeOverheadBenchmark instead (a 100-node chain of kernels that do nothing: the engine's fixed cost
+# per node is the time per run / 100) and prints JMH's table; no report is written.
 # --quick: digits_cnn on one thread with short iterations, to check the pipeline in a minute or two (its figures are
 # not a measurement). Further options go to JMH, e.g. -p model=resnet18,resnet50 -p threads=1 or -wi 5 -i 10.
 # The full run (9 models x 2 thread counts x 2 engines) takes long while the engine runs reference kernels.
@@ -15,11 +17,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/.ci/java-home.sh"
 
 quick=0
+overhead=0
 out="$root/docs/benchmarks"
 jmh_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --overhead) overhead=1 ;;
     --out) out=${2:?--out needs a directory}; shift ;;
     -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) jmh_args+=("$1") ;;
@@ -47,6 +51,9 @@ echo "run-jmh: building tools/benchmarks ..." >&2
 target="$root/tools/benchmarks/target"
 cp="$target/benchmarks.jar:$target/lib/*"
 mkdir -p "$target/jmh"
+if [ "$overhead" = 1 ]; then
+  exec "$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main NodeOverheadBenchmark "${jmh_args[@]}"
+fi
 results="$target/jmh/results.json"
 title="Zoo model latency: engine vs ONNX Runtime"
 if [ "$quick" = 1 ]; then
