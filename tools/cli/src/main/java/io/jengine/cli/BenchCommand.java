@@ -206,7 +206,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Validates what needs no model, so that a typo fails at once rather than after a long benchmark. */
     private void checkOptions() {
-        if (build.threads < 0) throw new IllegalArgumentException("--threads must be at least 1, got " + build.threads);
+        if (build.threads < 0) throw new IllegalArgumentException("--threads must be 0 (every core) or more, got " + build.threads);
         if (batch != null && batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         if (!(warmup >= 0)) throw new IllegalArgumentException("--warmup must be 0 or more seconds, got " + warmup);
         if (!(duration > 0)) throw new IllegalArgumentException("--duration must be more than 0 seconds, got " + duration);
