@@ -28,13 +28,24 @@ public final class EngineCli {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new EngineCli());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            boolean verbose = parsed.matchedOption("--verbose") != null
-                    || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
             line.getErr().println("error: " + describe(ex));
-            if (verbose) ex.printStackTrace(line.getErr());
+            if (isVerbose(parsed)) ex.printStackTrace(line.getErr());
             return USER_ERROR;
         });
+        cl.setExecutionStrategy(parsed -> {
+            // Which native libraries loaded decides which tactics exist: say so once, under --verbose.
+            if (isVerbose(parsed)) {
+                cl.getErr().println("native: " + io.jengine.cpu.nativelib.NativeLibraries.dnnlStatus());
+                cl.getErr().println("native: " + io.jengine.cpu.nativelib.NativeLibraries.openBlasStatus());
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl.execute(args);
+    }
+
+    private static boolean isVerbose(CommandLine.ParseResult parsed) {
+        return parsed.matchedOption("--verbose") != null
+                || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
     }
 
     /** The one-line message of an error, for errors the engine knows and for anything unexpected. */
