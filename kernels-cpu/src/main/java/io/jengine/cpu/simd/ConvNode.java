@@ -14,15 +14,24 @@ import io.jengine.tensor.ValueType;
  * else (1-D/3-D, other element types, weights computed at run time, dynamic shapes), which the reference backend runs.
  *
  * @param shape      the geometry, pads resolved from the attributes (auto_pad included) by {@link ConvGeometry}
- * @param weights    {@code [outC, inC/group, kH, kW]} values
- * @param bias       one value per output channel, or null
+ * @param weightTensor the constant {@code [outC, inC/group, kH, kW]} weights (the graph's own initializer)
+ * @param biasTensor   the constant bias, one value per output channel, or null
  * @param residual   whether the node adds its residual input ({@link FusedOpSpec#CONV_RESIDUAL})
  * @param fused      the fused activation as the node records it ("None" for a plain Conv)
  * @param activation the same, compiled for the GEMM's store
  * @param outShape   the output's dimensions
  */
-public record ConvNode(ConvShape shape, float[] weights, float[] bias, boolean residual, FusedOpSpec.Activation fused,
-                Activation activation, long[] outShape) {
+public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, boolean residual,
+                       FusedOpSpec.Activation fused, Activation activation, long[] outShape) {
+    /**
+     * The weights as floats, copied on each call: kernels keep their packed form, not this copy, so that a plan holds
+     * the weights once packed and once as the graph's initializer, never a third time on the heap.
+     */
+    public float[] weights() { return weightTensor.toFloatArray(); }
+
+    /** The bias as floats (a copy), or null. */
+    public float[] bias() { return biasTensor == null ? null : biasTensor.toFloatArray(); }
+
 
     public static ConvNode of(NodeContext ctx) {
         Node n = ctx.node();
@@ -62,7 +71,7 @@ public record ConvNode(ConvShape shape, float[] weights, float[] bias, boolean r
         } catch (IllegalArgumentException e) {
             return null;
         }
-        return new ConvNode(s, w.toFloatArray(), b == null ? null : b.toFloatArray(), residual, a, act, out);
+        return new ConvNode(s, w, b, residual, a, act, out);
     }
 
     /** The same geometry as the Winograd and depthwise kernels take it. */
