@@ -112,7 +112,13 @@ public final class Session implements AutoCloseable {
     }
 
     /** Planned bytes of the arena this session holds now (0 before the first run). */
-    public long arenaBytes() { return plan == null || plan.layout() == null ? 0 : plan.layout().arenaBytes(); }
+    public long arenaBytes() { return memoryReport().arenaBytes(); }
+
+    /** The memory plan of the plan this session last ran (for the shapes of its last run; empty before the first). */
+    public Engine.MemoryReport memoryReport() {
+        MemoryLayout l = plan == null ? null : plan.layout();
+        return l == null ? new Engine.MemoryReport(0, 0, 0) : new Engine.MemoryReport(l.arenaBytes(), l.peakLiveBytes(), l.placedCount());
+    }
 
     private void releaseArena() {
         if (arena != null) arena.close();

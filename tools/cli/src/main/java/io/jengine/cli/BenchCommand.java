@@ -163,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         AllocationProbe alloc = engine == null ? null : AllocationProbe.measure(engine, feeds, 10);
         BenchResult result = new BenchResult(model.toString(), threads, batch, build.level, described, warmup, duration,
                 engineStats, ortStats, ort == null ? null : ort.version(), profile.layers(), profile.runs(),
-                PeakMemory.residentHighWaterMib(), alloc, engine == null ? null : engine.memoryReport());
+                PeakMemory.residentHighWaterMib(), alloc, alloc == null ? null : alloc.memory());
         BenchReport.print(result, System.out);
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), BenchReport.json(result));

@@ -14,8 +14,9 @@ import java.util.Map;
  * @param heapBytesPerRun   heap bytes allocated by the calling thread per run, or -1 where the JVM cannot tell
  * @param nativeBytesPerRun native tensor bytes allocated per run
  * @param outputBytes       bytes of the outputs a run hands back (the native allocation a run cannot avoid)
+ * @param memory            the memory plan the runs used (for the inputs' shapes)
  */
-public record AllocationProbe(long heapBytesPerRun, long nativeBytesPerRun, long outputBytes) {
+public record AllocationProbe(long heapBytesPerRun, long nativeBytesPerRun, long outputBytes, Engine.MemoryReport memory) {
     public static AllocationProbe measure(Engine engine, Map<String, Tensor> feeds, int runs) {
         com.sun.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
                 ? t : null;
@@ -28,7 +29,7 @@ public record AllocationProbe(long heapBytesPerRun, long nativeBytesPerRun, long
             long heap0 = mx == null ? 0 : mx.getCurrentThreadAllocatedBytes(), native0 = Tensor.allocatedBytes();
             for (int i = 0; i < runs; i++) s.run(feeds);
             long heap = mx == null ? -1 : (mx.getCurrentThreadAllocatedBytes() - heap0) / runs;
-            return new AllocationProbe(heap, (Tensor.allocatedBytes() - native0) / runs, out);
+            return new AllocationProbe(heap, (Tensor.allocatedBytes() - native0) / runs, out, s.memoryReport());
         }
     }
 }
