@@ -9,8 +9,10 @@ final class GemmScratch {
 
     float[] a = new float[0], b = new float[0];
     final float[] tile = new float[MicroKernel.MR * MicroKernel.NR];
-    /** Im2col: the input row and column where each output pixel of a B micro-panel starts. */
+    /** Im2col: the input row and column where each run of a B micro-panel's pixels starts. */
     final int[] rowStart = new int[MicroKernel.NR], colStart = new int[MicroKernel.NR];
+    /** Im2col: where each same-output-row run of a B micro-panel starts, and its length. */
+    final int[] segStart = new int[MicroKernel.NR], segLen = new int[MicroKernel.NR];
 
     static GemmScratch mine() { return MINE.get(); }
 

@@ -24,6 +24,9 @@ final class TileWriter {
     private final long residualBase, ldr;
     private final Activation activation;
     private final boolean plain;
+    /** The activation is none, Relu or Clip: a clamp to [lo, hi] (or nothing) fused into the store of full tiles. */
+    private final boolean clamp, bounded;
+    private final float lo, hi;
 
     /**
      * @param c           C of this problem (element (i, j) at {@code c.offsetOf(i, j)})
@@ -45,10 +48,23 @@ final class TileWriter {
         this.activation = e.activation();
         this.plain = alpha == 1f && rowBias == null && columnBias == null && residual == null
                 && activation.kind() == Activation.Kind.NONE;
+        Activation.Kind kind = activation.kind();
+        this.clamp = kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP;
+        this.bounded = kind != Activation.Kind.NONE;
+        this.lo = kind == Activation.Kind.RELU ? 0f : activation.lower();
+        this.hi = kind == Activation.Kind.CLIP ? activation.upper() : Float.POSITIVE_INFINITY;
     }
 
     /** Stores the top-left {@code rows x cols} of {@code tile} at C(i0, j0). */
     void write(float[] tile, int i0, int j0, int rows, int cols, boolean first, boolean last) {
+        if (cols == NR && (!last || plain)) {
+            writeFull(tile, i0, j0, rows, first);
+            return;
+        }
+        if (cols == NR && clamp) {
+            finishFull(tile, i0, j0, rows, first);
+            return;
+        }
         if (last && !plain) {
             gatherSums(tile, i0, j0, rows, cols, first);
             // The activation runs over whole tile rows in a loop of its own: its vector code must inline into that
@@ -70,6 +86,66 @@ final class TileWriter {
                     v.intoMemorySegment(c, off, ORDER, m);
                 }
             }
+        }
+    }
+
+    /** A full-width tile stored or added as is, with unmasked vectors. */
+    private void writeFull(float[] tile, int i0, int j0, int rows, boolean first) {
+        for (int r = 0; r < rows; r++) {
+            long off = cBase + 4 * ((i0 + r) * ldc + j0);
+            FloatVector v0 = FloatVector.fromArray(S, tile, r * NR), v1 = FloatVector.fromArray(S, tile, r * NR + VL);
+            if (!first) {
+                v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, ORDER));
+                v1 = v1.add(FloatVector.fromMemorySegment(S, c, off + 4L * VL, ORDER));
+            }
+            v0.intoMemorySegment(c, off, ORDER);
+            v1.intoMemorySegment(c, off + 4L * VL, ORDER);
+        }
+    }
+
+    /**
+     * The last depth block of a full-width tile with a clamp activation: the epilogue in one pass, in the order of
+     * {@link #gatherSums} followed by the activation, so the values are the same as on the general path.
+     */
+    private void finishFull(float[] tile, int i0, int j0, int rows, boolean first) {
+        for (int r = 0; r < rows; r++) {
+            long off = cBase + 4 * ((i0 + r) * ldc + j0);
+            FloatVector v0 = FloatVector.fromArray(S, tile, r * NR), v1 = FloatVector.fromArray(S, tile, r * NR + VL);
+            if (!first) {
+                v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, ORDER));
+                v1 = v1.add(FloatVector.fromMemorySegment(S, c, off + 4L * VL, ORDER));
+            }
+            if (alpha != 1f) {
+                v0 = v0.mul(alpha);
+                v1 = v1.mul(alpha);
+            }
+            if (rowBias != null) {
+                float rb = rowBias[rowBiasBase + i0 + r];
+                v0 = v0.add(rb);
+                v1 = v1.add(rb);
+            }
+            if (columnBias != null) {
+                v0 = v0.add(FloatVector.fromArray(S, columnBias, j0));
+                v1 = v1.add(FloatVector.fromArray(S, columnBias, j0 + VL));
+            }
+            if (residual != null) {
+                long resOff = residualBase + 4 * ((i0 + r) * ldr + j0);
+                FloatVector r0 = FloatVector.fromMemorySegment(S, residual, resOff, ORDER);
+                FloatVector r1 = FloatVector.fromMemorySegment(S, residual, resOff + 4L * VL, ORDER);
+                if (residualScale == 1f) {
+                    v0 = v0.add(r0);
+                    v1 = v1.add(r1);
+                } else {
+                    v0 = r0.fma(FloatVector.broadcast(S, residualScale), v0);
+                    v1 = r1.fma(FloatVector.broadcast(S, residualScale), v1);
+                }
+            }
+            if (bounded) {
+                v0 = v0.max(lo).min(hi);
+                v1 = v1.max(lo).min(hi);
+            }
+            v0.intoMemorySegment(c, off, ORDER);
+            v1.intoMemorySegment(c, off + 4L * VL, ORDER);
         }
     }
 
