@@ -14,6 +14,16 @@ final class GemmScratch {
     /** Im2col: where each same-output-row run of a B micro-panel starts, and its length. */
     final int[] segStart = new int[MicroKernel.NR], segLen = new int[MicroKernel.NR];
 
+    /**
+     * The per-call objects of a product started on this thread, re-bound by each call (the thread waits for the
+     * product to finish, so one of each suffices): the job, its writer, and the operands read from memory.
+     */
+    final GemmJob job = new GemmJob();
+    final TileWriter writer = new TileWriter();
+    final MatrixPanels matrixA = new MatrixPanels(MicroKernel.MR), matrixB = new MatrixPanels(MicroKernel.NR);
+    final Im2colPanels im2col = new Im2colPanels(MicroKernel.NR);
+    final MatrixPanels planes = new MatrixPanels(MicroKernel.NR);
+
     static GemmScratch mine() { return MINE.get(); }
 
     float[] a(int size) {

@@ -12,16 +12,22 @@ import jdk.incubator.vector.FloatVector;
  */
 final class Im2colPanels extends PanelSource {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private final ConvShape s;
-    private final MemorySegment x;
-    private final long xOff;
+    private ConvShape s;
+    private MemorySegment x;
+    private long xOff;
 
-    Im2colPanels(ConvShape s, MemorySegment x, long xOff, int width) {
-        super(width);
+    /** An unbound source: {@link #bind} says which convolution and input. */
+    Im2colPanels(int width) { super(width); }
+
+    Im2colPanels bind(ConvShape s, MemorySegment x, long xOff) {
         this.s = s;
         this.x = x;
         this.xOff = xOff;
+        return this;
     }
+
+    @Override
+    void release() { x = null; }
 
     @Override
     void pack(int q, int x0, int len, int p0, int kc, float[] dst) {
