@@ -70,6 +70,12 @@ public final class Activation {
 
     public Kind kind() { return kind; }
 
+    /** Clip's lower bound (0 for other kinds). */
+    float lower() { return kind == Kind.CLIP ? p0 : 0f; }
+
+    /** Clip's upper bound (0 for other kinds). */
+    float upper() { return kind == Kind.CLIP ? p1 : 0f; }
+
     /** The function on one value (tails and scalar callers); agrees with {@link #apply(FloatVector)} lane for lane. */
     public float apply(float x) {
         return apply(FloatVector.broadcast(FloatVectorMath.S, x)).lane(0);

@@ -28,18 +28,12 @@ public final class Conv1x1Gemm extends GemmConvolution {
     }
 
     @Override
-    PanelSource input(MemorySegment x, long xOff) {
+    PanelSource input(GemmScratch scratch, MemorySegment x, long xOff) {
         ConvShape s = shape();
-        if (s.strideH() != 1 || s.strideW() != 1) return new Im2colPanels(s, x, xOff, MicroKernel.NR);
+        if (s.strideH() != 1 || s.strideW() != 1) return scratch.im2col.bind(s, x, xOff);
+        // Element (pixel x, channel p) of problem q = (image, group) sits at xOff + 4 * ((q * cg + p) * plane + x), as
+        // inC = group * cg: a transposed view with ld = plane, one problem every cg planes.
         long plane = (long) s.inH() * s.inW();
-        int groups = s.group(), cg = s.inCPerGroup();
-        return new PanelSource(MicroKernel.NR) {
-            @Override
-            void pack(int q, int x0, int len, int p0, int kc, float[] dst) {
-                long first = xOff + 4 * ((long) (q / groups) * s.inC() + (long) (q % groups) * cg) * plane;
-                // Element (pixel x, channel p) of the operand sits at first + 4 * (p * plane + x): a transposed view.
-                MatrixPanels.packInto(x, first, plane, true, width, x0, len, p0, kc, dst, 0);
-            }
-        };
+        return scratch.planes.bind(x, xOff, plane, true, 4 * s.inCPerGroup() * plane);
     }
 }

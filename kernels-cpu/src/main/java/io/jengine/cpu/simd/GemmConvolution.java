@@ -14,6 +14,12 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
     private final Activation activation;
     private final Blocking blocking;
     private final PackedPanels[] weights;
+    private final Epilogue epilogue;
+    private final PanelSource packedWeights;
+    /** The tile grid of the last thread count seen (shape is fixed): computed once, not per run. */
+    private volatile GridFor grid;
+
+    private record GridFor(int threads, TileGrid grid) {}
 
     GemmConvolution(ConvShape shape, float[] weights, float[] bias, Activation activation) {
         if (shape == null) throw new IllegalArgumentException("shape is null");
@@ -36,6 +42,21 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
             Matrix wg = new Matrix(all.segment(), 4L * g * m * k, m, k, k, false);
             this.weights[g] = new PackedPanels(wg, blocking.mr(), blocking);
         }
+        this.epilogue = Epilogue.of(this.activation).withRowBias(this.bias);
+        PackedPanels[] packed = this.weights;
+        int groups = shape.group();
+        this.packedWeights = new PanelSource(blocking.mr()) {
+            @Override
+            float[] prepacked(int problem) { return packed[problem % groups].data; }
+
+            @Override
+            int prepackedOffset(int p0, int kc, int x0) { return packed[0].prepackedOffset(p0, kc, x0); }
+
+            @Override
+            void pack(int problem, int x0, int len, int p0, int kc, float[] dst) {
+                throw new UnsupportedOperationException("pre-packed weights");
+            }
+        };
     }
 
     public ConvShape shape() { return shape; }
@@ -56,37 +77,29 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
         checkBounds("output y", y, yOff, shape.outputElements());
         if (residual != null) checkBounds("residual", residual, rOff, shape.outputElements());
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        MemorySegment out = y.asSlice(yOff, 4 * shape.outputElements());
-        Matrix.checkDisjoint("output y", out, "input x", x.asSlice(xOff, 4 * shape.inputElements()));
-        if (residual != null) {
-            Matrix.checkDisjoint("output y", out, "the residual", residual.asSlice(rOff, 4 * shape.outputElements()));
-        }
+        long inBytes = 4 * shape.inputElements(), outBytes = 4 * shape.outputElements();
+        Matrix.checkDisjoint("output y", y, yOff, outBytes, "input x", x, xOff, inBytes);
+        if (residual != null) Matrix.checkDisjoint("output y", y, yOff, outBytes, "the residual", residual, rOff, outBytes);
         int m = shape.outCPerGroup(), n = shape.outPlane(), groups = shape.group();
-        Epilogue e = Epilogue.of(activation).withRowBias(bias);
-        PanelSource a = new PanelSource(blocking.mr()) {
-            @Override
-            float[] prepacked(int problem) { return weights[problem % groups].data; }
-
-            @Override
-            int prepackedOffset(int p0, int kc, int x0) { return weights[0].prepackedOffset(p0, kc, x0); }
-
-            @Override
-            void pack(int problem, int x0, int len, int p0, int kc, float[] dst) {
-                throw new UnsupportedOperationException("pre-packed weights");
-            }
-        };
-        GemmJob job = new GemmJob(m, n, shape.gemmK(), shape.batch() * groups, blocking, a, input(x, xOff),
-                q -> {
-                    long first = ((long) (q / groups) * shape.outC() + (long) (q % groups) * m) * n;
-                    Matrix c = new Matrix(y, yOff + 4 * first, m, n, n, false);
-                    Matrix r = residual == null ? null : new Matrix(residual, rOff + 4 * first, m, n, n, false);
-                    return new TileWriter(c, e, (q % groups) * m, r);
-                });
-        GemmDriver.run(job, threads);
+        GridFor g = grid;
+        if (g == null || g.threads() != threads) {
+            g = new GridFor(threads, TileGrid.of(m, n, shape.batch() * groups, blocking, threads));
+            grid = g;
+        }
+        // Problem q = (image, group) writes rows [q * m, (q + 1) * m) of the [batch * outC, n] output, as outC = groups * m.
+        GemmScratch scratch = GemmScratch.mine();
+        long stride = 4L * m * n;
+        TileWriter writer = scratch.writer.bind(y, yOff, n, stride, epilogue, groups, m, residual, rOff, n, stride);
+        GemmJob job = scratch.job.set(m, n, shape.gemmK(), shape.batch() * groups, blocking, packedWeights,
+                input(scratch, x, xOff), writer);
+        GemmDriver.run(job, g.grid(), threads);
     }
 
-    /** The GEMM's right operand for problem (image, group) = (q / group, q % group), read from x. */
-    abstract PanelSource input(MemorySegment x, long xOff);
+    /**
+     * The GEMM's right operand for problem (image, group) = (q / group, q % group), read from x: one of the calling
+     * thread's re-bindable sources in {@code scratch}.
+     */
+    abstract PanelSource input(GemmScratch scratch, MemorySegment x, long xOff);
 
     private static void checkBounds(String what, MemorySegment s, long off, long elements) {
         if (s == null) throw new IllegalArgumentException(what + " segment is null");

@@ -10,30 +10,38 @@ import io.jengine.spi.IntraOpPool;
 final class GemmDriver {
     private GemmDriver() {}
 
-    static void run(GemmJob job, int threads) {
-        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        if (job.m() == 0 || job.n() == 0 || job.problems() == 0) return;
-        TileGrid grid = TileGrid.of(job.m(), job.n(), job.problems(), job.blocking(), threads);
-        int perProblem = grid.rowTiles() * grid.colTiles();
-        TileWriter[] writers = new TileWriter[job.problems()];
-        for (int q = 0; q < writers.length; q++) writers[q] = job.writers().apply(q);
-        if (threads == 1 || grid.tasks() == 1) {
-            for (int t = 0; t < grid.tasks(); t++) runTile(job, grid, writers, perProblem, t);
-        } else {
-            IntraOpPool.shared().parallelFor(threads, grid.tasks(), t -> runTile(job, grid, writers, perProblem, t));
+    /** Runs the job with the grid {@link TileGrid#of} gives for its shape, then {@link GemmJob#clear() clears} it. */
+    static void run(GemmJob job, int threads) { run(job, null, threads); }
+
+    /** As {@link #run(GemmJob, int)} with a grid the caller made (and keeps) for this job's shape and thread count. */
+    static void run(GemmJob job, TileGrid grid, int threads) {
+        try {
+            if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            if (job.m == 0 || job.n == 0 || job.problems == 0) return;
+            job.grid = grid != null ? grid : TileGrid.of(job.m, job.n, job.problems, job.blocking, threads);
+            int tasks = job.grid.tasks();
+            if (threads == 1 || tasks == 1) {
+                for (int t = 0; t < tasks; t++) runTile(job, t);
+            } else {
+                IntraOpPool.shared().parallelFor(threads, tasks, job);
+            }
+        } finally {
+            job.clear();
         }
     }
 
-    private static void runTile(GemmJob job, TileGrid grid, TileWriter[] writers, int perProblem, int task) {
+    static void runTile(GemmJob job, int task) {
+        TileGrid grid = job.grid;
+        int perProblem = grid.rowTiles() * grid.colTiles();
         int q = task / perProblem, inProblem = task % perProblem;
         int r0 = (inProblem / grid.colTiles()) * grid.rowsPer(), c0 = (inProblem % grid.colTiles()) * grid.colsPer();
-        int r1 = Math.min(job.m(), r0 + grid.rowsPer()), c1 = Math.min(job.n(), c0 + grid.colsPer());
-        Blocking blk = job.blocking();
-        int mr = blk.mr(), nr = blk.nr(), k = job.k();
+        int r1 = Math.min(job.m, r0 + grid.rowsPer()), c1 = Math.min(job.n, c0 + grid.colsPer());
+        Blocking blk = job.blocking;
+        int mr = blk.mr(), nr = blk.nr(), k = job.k;
         GemmScratch scratch = GemmScratch.mine();
         float[] tile = scratch.tile;
-        TileWriter writer = writers[q];
-        PanelSource aSrc = job.a(), bSrc = job.b();
+        TileWriter writer = job.writer;
+        PanelSource aSrc = job.a, bSrc = job.b;
         float[] aPre = aSrc.prepacked(q), bPre = bSrc.prepacked(q);
         int depthBlock = blk.depthBlock(k), kBlocks = Math.max(1, PanelSource.ceilDiv(k, depthBlock));
         // A tile of one A block gets nothing from holding a whole packed B panel (nothing re-reads it), so each B
@@ -79,7 +87,7 @@ final class GemmDriver {
                     }
                     for (int ir = ic; ir < ic + mc; ir += mr) {
                         MicroKernel.multiply(kc, aBuf, aBase + ((ir - ic) / mr) * kc * mr, bBuf, bOff, tile);
-                        writer.write(tile, ir, jr, Math.min(mr, ic + mc - ir), cols, first, last);
+                        writer.write(tile, q, ir, jr, Math.min(mr, ic + mc - ir), cols, first, last);
                     }
                 }
             }

@@ -9,8 +9,20 @@ final class GemmScratch {
 
     float[] a = new float[0], b = new float[0];
     final float[] tile = new float[MicroKernel.MR * MicroKernel.NR];
-    /** Im2col: the input row and column where each output pixel of a B micro-panel starts. */
+    /** Im2col: the input row and column where each run of a B micro-panel's pixels starts. */
     final int[] rowStart = new int[MicroKernel.NR], colStart = new int[MicroKernel.NR];
+    /** Im2col: where each same-output-row run of a B micro-panel starts, and its length. */
+    final int[] segStart = new int[MicroKernel.NR], segLen = new int[MicroKernel.NR];
+
+    /**
+     * The per-call objects of a product started on this thread, re-bound by each call (the thread waits for the
+     * product to finish, so one of each suffices): the job, its writer, and the operands read from memory.
+     */
+    final GemmJob job = new GemmJob();
+    final TileWriter writer = new TileWriter();
+    final MatrixPanels matrixA = new MatrixPanels(MicroKernel.MR), matrixB = new MatrixPanels(MicroKernel.NR);
+    final Im2colPanels im2col = new Im2colPanels(MicroKernel.NR);
+    final MatrixPanels planes = new MatrixPanels(MicroKernel.NR);
 
     static GemmScratch mine() { return MINE.get(); }
 

@@ -19,5 +19,5 @@ public final class Im2colConv extends GemmConvolution {
     }
 
     @Override
-    PanelSource input(MemorySegment x, long xOff) { return new Im2colPanels(shape(), x, xOff, MicroKernel.NR); }
+    PanelSource input(GemmScratch scratch, MemorySegment x, long xOff) { return scratch.im2col.bind(shape(), x, xOff); }
 }

@@ -12,39 +12,58 @@ import jdk.incubator.vector.FloatVector;
  */
 final class Im2colPanels extends PanelSource {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private final ConvShape s;
-    private final MemorySegment x;
-    private final long xOff;
+    private ConvShape s;
+    private MemorySegment x;
+    private long xOff;
 
-    Im2colPanels(ConvShape s, MemorySegment x, long xOff, int width) {
-        super(width);
+    /** An unbound source: {@link #bind} says which convolution and input. */
+    Im2colPanels(int width) { super(width); }
+
+    Im2colPanels bind(ConvShape s, MemorySegment x, long xOff) {
         this.s = s;
         this.x = x;
         this.xOff = xOff;
+        return this;
     }
 
     @Override
+    void release() { x = null; }
+
+    @Override
     void pack(int q, int x0, int len, int p0, int kc, float[] dst) {
-        int h = s.inH(), w = s.inW(), ow = s.outW(), kw = s.kW(), khw = s.kH() * kw;
+        int h = s.inH(), w = s.inW(), ow = s.outW(), kh = s.kH(), kw = s.kW(), khw = kh * kw;
         int sh = s.strideH(), sw = s.strideW(), dh = s.dilH(), dw = s.dilW();
         long plane = (long) h * w;
         long group0 = xOff + 4 * ((long) (q / s.group()) * s.inC() + (long) (q % s.group()) * s.inCPerGroup()) * plane;
         GemmScratch scratch = GemmScratch.mine();
-        int[] iy0 = scratch.rowStart, ix0 = scratch.colStart;
+        // A panel's pixels fall into runs that share an output row: segment g covers panel columns
+        // [segStart[g], segStart[g] + segLen[g]) and reads input row iy0[g] + dy, columns ix0[g] + dx + j * sw.
+        int[] iy0 = scratch.rowStart, ix0 = scratch.colStart, segStart = scratch.segStart, segLen = scratch.segLen;
         boolean vectors = width % MicroKernel.VL == 0;
         for (int panel = 0; panel * width < len; panel++) {
             int xs = x0 + panel * width, cnt = Math.min(width, len - panel * width);
-            for (int j = 0; j < cnt; j++) {
-                int n = xs + j, oy = n / ow, ox = n - oy * ow;
-                iy0[j] = oy * sh - s.padTop();
-                ix0[j] = ox * sw - s.padLeft();
+            int segs = 0;
+            for (int j = 0; j < cnt; segs++) {
+                int n = xs + j, oy = n / ow, ox = n - oy * ow, run = Math.min(cnt - j, ow - ox);
+                segStart[segs] = j;
+                segLen[segs] = run;
+                iy0[segs] = oy * sh - s.padTop();
+                ix0[segs] = ox * sw - s.padLeft();
+                j += run;
             }
-            boolean contiguous = vectors && sw == 1 && cnt == width && xs / ow == (xs + width - 1) / ow;
+            boolean contiguous = vectors && sw == 1 && cnt == width && segs == 1;
             int base = panel * kc * width;
+            int c = p0 / khw, r = p0 - c * khw, ky = r / kw, kx = r - ky * kw;
             for (int p = 0; p < kc; p++) {
-                int kk = p0 + p, c = kk / khw, r = kk - c * khw, ky = r / kw, kx = r - ky * kw;
                 long chan = group0 + 4 * c * plane;
                 int dy = ky * dh, dx = kx * dw, d = base + p * width;
+                if (++kx == kw) {
+                    kx = 0;
+                    if (++ky == kh) {
+                        ky = 0;
+                        c++;
+                    }
+                }
                 if (contiguous) {
                     int iy = iy0[0] + dy, ix = ix0[0] + dx;
                     if (iy >= 0 && iy < h && ix >= 0 && ix + width <= w) {
@@ -55,9 +74,17 @@ final class Im2colPanels extends PanelSource {
                         continue;
                     }
                 }
-                for (int j = 0; j < cnt; j++) {
-                    int iy = iy0[j] + dy, ix = ix0[j] + dx;
-                    dst[d + j] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x.get(Matrix.FLOAT, chan + 4 * ((long) iy * w + ix)) : 0f;
+                for (int g = 0; g < segs; g++) {
+                    int iy = iy0[g] + dy, ix = ix0[g] + dx, n = segLen[g], o = d + segStart[g];
+                    int lo = 0, hi = 0;
+                    if (iy >= 0 && iy < h && ix < w) {
+                        lo = ix >= 0 ? 0 : Math.min(n, (-ix + sw - 1) / sw);
+                        hi = Math.max(lo, Math.min(n, (w - 1 - ix) / sw + 1));
+                    }
+                    for (int j = 0; j < lo; j++) dst[o + j] = 0f;
+                    long src = chan + 4 * ((long) iy * w + ix);
+                    for (int j = lo; j < hi; j++) dst[o + j] = x.get(Matrix.FLOAT, src + 4L * j * sw);
+                    for (int j = hi; j < n; j++) dst[o + j] = 0f;
                 }
                 for (int j = cnt; j < width; j++) dst[d + j] = 0f;
             }

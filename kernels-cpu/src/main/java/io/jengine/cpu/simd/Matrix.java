@@ -55,16 +55,41 @@ public record Matrix(MemorySegment segment, long byteOffset, int rows, int cols,
     /** The logical transpose: the same memory seen as {@code cols x rows}. */
     public Matrix transpose() { return new Matrix(segment, byteOffset, cols, rows, ld, !transposed); }
 
-    /** The bytes this view spans, from element (0, 0) to its last element (empty when it has no elements). */
-    MemorySegment span() {
-        if (rows == 0 || cols == 0) return segment.asSlice(byteOffset, 0);
+    /** Bytes from element (0, 0) to the last element (0 when the view has no elements). */
+    long spanBytes() {
+        if (rows == 0 || cols == 0) return 0;
         long inner = transposed ? rows : cols, outer = transposed ? cols : rows;
-        return segment.asSlice(byteOffset, 4 * ((outer - 1) * ld + inner));
+        return 4 * ((outer - 1) * ld + inner);
+    }
+
+    /** Fails naming both views when the output {@code c} shares memory with {@code other}. */
+    static void checkDisjoint(String cName, Matrix c, String otherName, Matrix other) {
+        if (other != null) {
+            checkDisjoint(cName, c.segment, c.byteOffset, c.spanBytes(), otherName, other.segment, other.byteOffset,
+                    other.spanBytes());
+        }
     }
 
     /** Fails naming both views when the output {@code c} shares memory with {@code other}. */
     static void checkDisjoint(String cName, MemorySegment c, String otherName, MemorySegment other) {
-        if (other != null && c.byteSize() > 0 && other.byteSize() > 0 && c.asOverlappingSlice(other).isPresent()) {
+        if (other != null) checkDisjoint(cName, c, 0, c.byteSize(), otherName, other, 0, other.byteSize());
+    }
+
+    /**
+     * Fails naming both when bytes {@code [cOff, cOff + cLen)} of {@code c} share memory with
+     * {@code [oOff, oOff + oLen)} of {@code other}. Native segments are compared by address, with no allocation.
+     */
+    static void checkDisjoint(String cName, MemorySegment c, long cOff, long cLen, String otherName,
+            MemorySegment other, long oOff, long oLen) {
+        if (other == null || cLen <= 0 || oLen <= 0) return;
+        boolean overlap;
+        if (c.isNative() && other.isNative()) {
+            long c0 = c.address() + cOff, o0 = other.address() + oOff;
+            overlap = c0 < o0 + oLen && o0 < c0 + cLen;
+        } else {
+            overlap = c.asSlice(cOff, cLen).asOverlappingSlice(other.asSlice(oOff, oLen)).isPresent();
+        }
+        if (overlap) {
             throw new IllegalArgumentException(cName + " overlaps " + otherName + "; the output must not share memory"
                     + " with an input (it is written block by block while inputs are still read)");
         }

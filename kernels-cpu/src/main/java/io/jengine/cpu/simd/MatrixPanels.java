@@ -11,16 +11,42 @@ import jdk.incubator.vector.FloatVector;
  */
 final class MatrixPanels extends PanelSource {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private final Matrix view;
+    private MemorySegment segment;
+    private long byteOffset, ld, problemStride;
+    private boolean transposed;
+
+    /** An unbound source: {@link #bind} says where the operand is. */
+    MatrixPanels(int width) { super(width); }
 
     MatrixPanels(Matrix view, int width) {
         super(width);
-        this.view = view;
+        bind(view, false);
+    }
+
+    /** Reads {@code view}, or its transpose when {@code transpose} (B is read as the transpose of its view). */
+    MatrixPanels bind(Matrix view, boolean transpose) {
+        return bind(view.segment(), view.byteOffset(), view.ld(), view.transposed() != transpose, 0);
+    }
+
+    /**
+     * Element (x, p) of problem q at {@code byteOffset + q * problemStride + 4 * (p * ld + x)} when {@code transposed},
+     * else {@code ... + 4 * (x * ld + p)}; the caller has checked the bounds.
+     */
+    MatrixPanels bind(MemorySegment segment, long byteOffset, long ld, boolean transposed, long problemStride) {
+        this.segment = segment;
+        this.byteOffset = byteOffset;
+        this.ld = ld;
+        this.transposed = transposed;
+        this.problemStride = problemStride;
+        return this;
     }
 
     @Override
+    void release() { segment = null; }
+
+    @Override
     void pack(int problem, int x0, int len, int p0, int kc, float[] dst) {
-        packInto(view, width, x0, len, p0, kc, dst, 0);
+        packInto(segment, byteOffset + problem * problemStride, ld, transposed, width, x0, len, p0, kc, dst, 0);
     }
 
     static void packInto(Matrix view, int width, int x0, int len, int p0, int kc, float[] dst, int dstOff) {

@@ -21,6 +21,9 @@ abstract class PanelSource {
     /** Packs x in [x0, x0 + len) and p in [p0, p0 + kc) of {@code problem} into {@code dst} from index 0. */
     abstract void pack(int problem, int x0, int len, int p0, int kc, float[] dst);
 
+    /** Drops references to the memory read, once a product is done (sources re-bound per call override it). */
+    void release() { }
+
     /** Floats a packed block of {@code len} x-values and depth {@code kc} occupies. */
     final int blockSize(int len, int kc) { return ceilDiv(len, width) * width * kc; }
 

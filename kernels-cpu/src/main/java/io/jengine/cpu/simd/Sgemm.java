@@ -18,32 +18,31 @@ public final class Sgemm {
     /** As {@link #multiply(Matrix, Matrix, Matrix, Epilogue, int)} with a chosen blocking (tests, tuning). */
     public static void multiply(Matrix a, Matrix b, Matrix c, Epilogue epilogue, int threads, Blocking blk) {
         check(a.rows(), a.cols(), b.rows(), b.cols(), c, epilogue);
-        Matrix.checkDisjoint("C", c.span(), "A", a.span());
-        Matrix.checkDisjoint("C", c.span(), "B", b.span());
-        run(a.rows(), b.cols(), a.cols(), blk, new MatrixPanels(a, blk.mr()), new MatrixPanels(b.transpose(), blk.nr()),
-                c, epilogue, threads);
+        Matrix.checkDisjoint("C", c, "A", a);
+        Matrix.checkDisjoint("C", c, "B", b);
+        GemmScratch s = GemmScratch.mine();
+        run(s, a.rows(), b.cols(), a.cols(), blk, s.matrixA.bind(a, false), s.matrixB.bind(b, true), c, epilogue, threads);
     }
 
     /** C = epilogue(A * B) with A packed beforehand. */
     public static void multiply(PackedA a, Matrix b, Matrix c, Epilogue epilogue, int threads) {
         check(a.rows(), a.cols(), b.rows(), b.cols(), c, epilogue);
-        Matrix.checkDisjoint("C", c.span(), "B", b.span());
-        Blocking blk = a.blocking;
-        run(a.rows(), b.cols(), a.cols(), blk, a.panels, new MatrixPanels(b.transpose(), blk.nr()), c, epilogue, threads);
+        Matrix.checkDisjoint("C", c, "B", b);
+        GemmScratch s = GemmScratch.mine();
+        run(s, a.rows(), b.cols(), a.cols(), a.blocking, a.panels, s.matrixB.bind(b, true), c, epilogue, threads);
     }
 
     /** C = epilogue(A * B) with B packed beforehand. */
     public static void multiply(Matrix a, PackedB b, Matrix c, Epilogue epilogue, int threads) {
         check(a.rows(), a.cols(), b.rows(), b.cols(), c, epilogue);
-        Matrix.checkDisjoint("C", c.span(), "A", a.span());
-        Blocking blk = b.blocking;
-        run(a.rows(), b.cols(), a.cols(), blk, new MatrixPanels(a, blk.mr()), b.panels, c, epilogue, threads);
+        Matrix.checkDisjoint("C", c, "A", a);
+        GemmScratch s = GemmScratch.mine();
+        run(s, a.rows(), b.cols(), a.cols(), b.blocking, s.matrixA.bind(a, false), b.panels, c, epilogue, threads);
     }
 
-    private static void run(int m, int n, int k, Blocking blk, PanelSource a, PanelSource b, Matrix c, Epilogue e,
-            int threads) {
-        TileWriter writer = new TileWriter(c, e, 0, e.residual());
-        GemmDriver.run(new GemmJob(m, n, k, 1, blk, a, b, q -> writer), threads);
+    private static void run(GemmScratch s, int m, int n, int k, Blocking blk, PanelSource a, PanelSource b, Matrix c,
+            Epilogue e, int threads) {
+        GemmDriver.run(s.job.set(m, n, k, 1, blk, a, b, s.writer.bind(c, e)), threads);
     }
 
     private static void check(int am, int ak, int bk, int bn, Matrix c, Epilogue e) {
@@ -56,6 +55,6 @@ public final class Sgemm {
             throw new IllegalArgumentException("C is " + c.rows() + " x " + c.cols() + ", A * B is " + am + " x " + bn);
         }
         e.checkFor(am, bn);
-        if (e.residual() != null) Matrix.checkDisjoint("C", c.span(), "the residual", e.residual().span());
+        if (e.residual() != null) Matrix.checkDisjoint("C", c, "the residual", e.residual());
     }
 }

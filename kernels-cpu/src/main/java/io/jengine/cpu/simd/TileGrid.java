@@ -28,8 +28,8 @@ record TileGrid(int rowsPer, int colsPer, int rowTiles, int colTiles, int proble
         int mr = blk.mr(), nr = blk.nr();
         int mPanels = Math.max(1, PanelSource.ceilDiv(m, mr)), nPanels = Math.max(1, PanelSource.ceilDiv(n, nr));
         int minColTiles = PanelSource.ceilDiv(nPanels * nr, blk.nc());
-        TileGrid best = null;
-        long bestCost = Long.MAX_VALUE;
+        int bestRows = 0, bestCols = 0, bestRt = 0, bestCt = 0;
+        long bestCost = Long.MAX_VALUE, bestTasks = 0;
         int maxRt = threads <= 1 ? 1 : Math.min(mPanels, 4 * threads);
         int maxCt = threads <= 1 ? minColTiles : Math.min(nPanels, minColTiles + 4 * threads);
         for (int rt = 1; rt <= maxRt; rt++) {
@@ -39,12 +39,16 @@ record TileGrid(int rowsPer, int colsPer, int rowTiles, int colTiles, int proble
                 long tasks = (long) realRt * realCt * problems;
                 long waves = (tasks + threads - 1) / Math.max(1, threads);
                 long cost = waves * ((long) rowsPer * colsPer + PACK_WEIGHT * ((long) rowsPer + colsPer));
-                if (cost < bestCost || (cost == bestCost && tasks < best.tasks())) {
+                if (cost < bestCost || (cost == bestCost && tasks < bestTasks)) {
                     bestCost = cost;
-                    best = new TileGrid(rowsPer, colsPer, realRt, realCt, problems);
+                    bestTasks = tasks;
+                    bestRows = rowsPer;
+                    bestCols = colsPer;
+                    bestRt = realRt;
+                    bestCt = realCt;
                 }
             }
         }
-        return best;
+        return new TileGrid(bestRows, bestCols, bestRt, bestCt, problems);
     }
 }
