@@ -23,6 +23,7 @@ final class TacticSources {
         SliceTactics.register(m);
         ConcatTactics.register(m);
         GatherTactics.register(m);
+        ResizeTactics.register(m);
         return Map.copyOf(m);
     }
 }
