@@ -24,6 +24,7 @@ final class TacticSources {
         ConcatTactics.register(m);
         GatherTactics.register(m);
         ResizeTactics.register(m);
+        ConvTransposeTactics.register(m);
         return Map.copyOf(m);
     }
 }
