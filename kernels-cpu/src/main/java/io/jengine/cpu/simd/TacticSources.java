@@ -23,6 +23,8 @@ final class TacticSources {
         SliceTactics.register(m);
         ConcatTactics.register(m);
         GatherTactics.register(m);
+        ResizeTactics.register(m);
+        ConvTransposeTactics.register(m);
         return Map.copyOf(m);
     }
 }

@@ -1,0 +1,232 @@
+package io.jengine.cpu.simd;
+
+import io.jengine.cpu.simd.ops.Resize2d;
+import io.jengine.ir.Node;
+import io.jengine.spi.Kernel;
+import io.jengine.spi.NodeContext;
+import io.jengine.spi.Tactic;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Shapes;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.ValueType;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resize (opset 10 on) of a float32 NCHW tensor over H and W only, mode nearest (every nearest_mode) or linear,
+ * with every coordinate_transformation_mode but tf_crop_and_resize; scales or sizes constant, or sizes read from the
+ * concrete output type. The per-axis taps are computed here with the reference's arithmetic (double precision, the
+ * same coordinate formulas and rounding), once, when the tactic is prepared. Anything else (cubic, antialias,
+ * exclude_outside with linear, a resized N or C axis, keep_aspect_ratio_policy with sizes, scales computed at run
+ * time) is left to the reference kernel.
+ */
+final class ResizeTactics {
+    private enum Coordinates { HALF_PIXEL, HALF_PIXEL_SYMMETRIC, PYTORCH_HALF_PIXEL, ALIGN_CORNERS, ASYMMETRIC, TF_HALF_PIXEL_FOR_NN }
+
+    private enum Rounding { ROUND_PREFER_FLOOR, ROUND_PREFER_CEIL, FLOOR, CEIL, LEGACY }
+
+    private ResizeTactics() {}
+
+    static void register(Map<String, TacticSource> m) { m.put("Resize", ResizeTactics::tactics); }
+
+    private static List<Tactic> tactics(NodeContext ctx, String backend) {
+        Node n = ctx.node();
+        if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) return List.of();
+        if (!(ctx.inputType(0) instanceof ValueType.TensorType t) || t.elementType() != DType.FLOAT32) return List.of();
+        long[] x = ctx.inputDims(0);
+        if (x == null || x.length != 4) return List.of();
+        for (long d : x) if (d <= 0 || d > Integer.MAX_VALUE) return List.of();
+        boolean legacy = ctx.opsetVersion() < 11;
+        String mode = n.attrString("mode", "nearest");
+        boolean linear = mode.equals("linear");
+        if (!linear && !mode.equals("nearest")) return List.of();
+        Coordinates coords;
+        Rounding rounding;
+        if (legacy) {
+            coords = Coordinates.ASYMMETRIC;
+            rounding = Rounding.LEGACY;
+        } else {
+            coords = switch (n.attrString("coordinate_transformation_mode", "half_pixel")) {
+                case "half_pixel" -> Coordinates.HALF_PIXEL;
+                case "half_pixel_symmetric" -> Coordinates.HALF_PIXEL_SYMMETRIC;
+                case "pytorch_half_pixel" -> Coordinates.PYTORCH_HALF_PIXEL;
+                case "align_corners" -> Coordinates.ALIGN_CORNERS;
+                case "asymmetric" -> Coordinates.ASYMMETRIC;
+                case "tf_half_pixel_for_nn" -> Coordinates.TF_HALF_PIXEL_FOR_NN;
+                default -> null;
+            };
+            rounding = switch (n.attrString("nearest_mode", "round_prefer_floor")) {
+                case "round_prefer_floor" -> Rounding.ROUND_PREFER_FLOOR;
+                case "round_prefer_ceil" -> Rounding.ROUND_PREFER_CEIL;
+                case "floor" -> Rounding.FLOOR;
+                case "ceil" -> Rounding.CEIL;
+                default -> null;
+            };
+            if (coords == null || rounding == null) return List.of();
+            if (linear && (n.attrInt("antialias", 0) != 0 || n.attrInt("exclude_outside", 0) != 0)) return List.of();
+        }
+        int[] axes = axes(n);
+        if (axes == null) return List.of();
+        // The output size and scale of each resized axis, as the reference computes them.
+        double[] scale = {1, 1, 1, 1};
+        long[] out = x.clone();
+        int scalesInput = legacy ? 1 : 2;
+        Tensor scales = ctx.constant(scalesInput), sizes = legacy ? null : ctx.constant(3);
+        boolean haveScales = scales != null && scales.size() > 0;
+        if (n.hasInput(scalesInput) && scales == null) return List.of(); // computed at run time: size unknown here
+        if (haveScales) {
+            // Both given: the reference reports it.
+            if (!legacy && n.hasInput(3) && (sizes == null || sizes.size() > 0)) return List.of();
+            double[] s = scales.toDoubleArray();
+            if (s.length != axes.length) return List.of();
+            for (int i = 0; i < axes.length; i++) {
+                if (!(s[i] > 0)) return List.of();
+                scale[axes[i]] = s[i];
+                out[axes[i]] = (long) Math.floor(s[i] * x[axes[i]]);
+            }
+        } else {
+            if (legacy || !n.hasInput(3)) return List.of();
+            if (!n.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch")) return List.of();
+            long[] sz;
+            if (sizes != null) {
+                sz = sizes.toLongArray();
+                if (sz.length != axes.length) return List.of();
+            } else {
+                long[] y = outputDims(ctx);
+                if (y == null || y.length != 4) return List.of();
+                sz = new long[axes.length];
+                for (int i = 0; i < axes.length; i++) sz[i] = y[axes[i]];
+            }
+            for (int i = 0; i < axes.length; i++) {
+                if (sz[i] < 0) return List.of();
+                scale[axes[i]] = (double) sz[i] / x[axes[i]];
+                out[axes[i]] = sz[i];
+            }
+        }
+        if (out[0] != x[0] || out[1] != x[1] || scale[0] != 1 || scale[1] != 1) return List.of();
+        if (out[2] <= 0 || out[3] <= 0 || out[2] > Integer.MAX_VALUE || out[3] > Integer.MAX_VALUE) return List.of();
+        long[] declared = outputDims(ctx);
+        if (declared != null && !java.util.Arrays.equals(declared, out)) return List.of();
+        long planes = x[0] * x[1];
+        if (planes > Integer.MAX_VALUE) return List.of();
+        // N and C keep their size, but when listed in the axes their coordinates still go through the transform:
+        // tf_half_pixel_for_nn with round_prefer_ceil, say, moves every plane to the next one (clamped).
+        int[] source = null;
+        if (axes.length == 4) {
+            Resize2d.Axis n0 = axis(coords, rounding, linear, (int) x[0], (int) x[0], 1);
+            Resize2d.Axis c0 = axis(coords, rounding, linear, (int) x[1], (int) x[1], 1);
+            if (linear && !(identity(n0) && identity(c0))) return List.of(); // blends planes: the reference's job
+            if (!identity(n0) || !identity(c0)) {
+                source = new int[(int) planes];
+                for (int b = 0; b < x[0]; b++) {
+                    for (int c = 0; c < x[1]; c++) source[(int) (b * x[1] + c)] = (int) (n0.i0()[b] * x[1] + c0.i0()[c]);
+                }
+            }
+        }
+        Resize2d r = new Resize2d(axis(coords, rounding, linear, (int) x[2], (int) out[2], scale[2]),
+                axis(coords, rounding, linear, (int) x[3], (int) out[3], scale[3]), source);
+        return List.of(new Tactic(backend, linear ? "resize.linear" : "resize.nearest", () -> (Kernel) k -> {
+            Tensor in = k.tensor(0);
+            if (in.dtype() != DType.FLOAT32 || !in.hasShape(x)) {
+                throw new IllegalArgumentException("input X is " + in.describe() + ", the plan was made for float32 "
+                        + Shapes.format(x));
+            }
+            r.run(in.data(), 0, k.output(0, DType.FLOAT32, out).data(), 0, planes, k.threads());
+        }));
+    }
+
+    /** The resized axes: all four, or the axes attribute (opset 18); null when it names anything but H and W. */
+    private static int[] axes(Node n) {
+        long[] a = n.attrInts("axes", null);
+        if (a == null) return new int[] {0, 1, 2, 3};
+        int[] r = new int[a.length];
+        boolean[] seen = new boolean[4];
+        for (int i = 0; i < a.length; i++) {
+            long v = a[i] < 0 ? a[i] + 4 : a[i];
+            if (v < 2 || v > 3 || seen[(int) v]) return null;
+            seen[(int) v] = true;
+            r[i] = (int) v;
+        }
+        return r;
+    }
+
+    /** Whether every output takes the input at its own index, with weight one. */
+    private static boolean identity(Resize2d.Axis a) {
+        for (int o = 0; o < a.out(); o++) {
+            if (a.i0()[o] != o || a.w0() != null && (a.w0()[o] != 1f || a.w1()[o] != 0f)) return false;
+        }
+        return true;
+    }
+
+    private static long[] outputDims(NodeContext ctx) {
+        if (!(ctx.outputType(0) instanceof ValueType.TensorType t) || t.shape() == null) return null;
+        long[] d = new long[t.shape().rank()];
+        for (int k = 0; k < d.length; k++) {
+            if (!t.shape().dim(k).isKnown()) return null;
+            d[k] = t.shape().dim(k).value();
+        }
+        return d;
+    }
+
+    /** One axis' taps: the reference's coordinate transform and nearest / linear filter. */
+    private static Resize2d.Axis axis(Coordinates c, Rounding rounding, boolean linear, int in, int out, double scale) {
+        int[] i0 = new int[out], i1 = linear ? new int[out] : null;
+        float[] w0 = linear ? new float[out] : null, w1 = linear ? new float[out] : null;
+        for (int o = 0; o < out; o++) {
+            double xi = toInput(c, o, scale, in, out);
+            if (!linear) {
+                i0[o] = clamp(nearest(rounding, xi, scale), in);
+                continue;
+            }
+            // As the reference: the filter sits between base and base + 1 with ratio in (0, 1].
+            double fl = Math.floor(xi);
+            long base = xi == fl ? (long) fl - 1 : (long) fl;
+            double ratio = xi - base;
+            int a = clamp(base, in), b = clamp(base + 1, in);
+            float wa = (float) (1 - ratio), wb = (float) ratio;
+            if (1 - ratio == 0) {
+                i0[o] = b;
+                i1[o] = b;
+                w0[o] = wb;
+                w1[o] = 0;
+            } else {
+                i0[o] = a;
+                i1[o] = b;
+                w0[o] = wa;
+                w1[o] = wb;
+            }
+        }
+        return Resize2d.Axis.of(in, out, i0, i1, w0, w1);
+    }
+
+    private static double toInput(Coordinates c, double x, double scale, long inLength, long outLength) {
+        double outWidth = scale * inLength;
+        return switch (c) {
+            case HALF_PIXEL -> (x + 0.5) / scale - 0.5;
+            case HALF_PIXEL_SYMMETRIC -> {
+                double adjustment = outLength / outWidth;
+                double offset = inLength / 2.0 * (1 - adjustment);
+                yield offset + (x + 0.5) / scale - 0.5;
+            }
+            case PYTORCH_HALF_PIXEL -> outWidth == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
+            case ALIGN_CORNERS -> outWidth == 1 ? 0 : x * (inLength - 1) / (outWidth - 1);
+            case ASYMMETRIC -> x / scale;
+            case TF_HALF_PIXEL_FOR_NN -> (x + 0.5) / scale;
+        };
+    }
+
+    private static long nearest(Rounding rounding, double x, double scale) {
+        double fl = Math.floor(x);
+        if (x == fl) return (long) fl;
+        double ratio = x - fl;
+        return switch (rounding) {
+            case ROUND_PREFER_FLOOR -> ratio <= 0.5 ? (long) fl : (long) fl + 1;
+            case ROUND_PREFER_CEIL -> ratio < 0.5 ? (long) fl : (long) fl + 1;
+            case FLOOR -> (long) fl;
+            case CEIL -> (long) fl + 1;
+            case LEGACY -> scale < 1 ? (long) Math.ceil(x) : (long) x;
+        };
+    }
+
+    private static int clamp(long i, int n) { return (int) Math.max(0, Math.min(n - 1, i)); }
+}
