@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * {@code jengine.ScaledDotProductAttention} in float32: softmax((Q sq)(Kᵀ sk) + mask) V over the last axis, with NaN
@@ -105,7 +106,8 @@ public final class ScaledDotProductAttention {
         if (rows == 0) return;
         int tasks = TaskRanges.tasks(rows, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            float[] scores = new float[sk];
+            // Padded to whole vectors: the softmax and P.V loops need no tails.
+            float[] scores = new float[Math.ceilDiv(sk, F.length()) * F.length()];
             for (long row = TaskRanges.start(rows, tasks, t); row < TaskRanges.start(rows, tasks, t + 1); row++) {
                 long b = row / s;
                 int i = (int) (row % s);
@@ -160,25 +162,70 @@ public final class ScaledDotProductAttention {
     }
 
     private void addMask(MemorySegment mask, long at, float[] scores) {
+        int j = 0, full = F.loopBound(sk);
         if (maskColStride == 0) {
-            float mv = mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
-            for (int j = 0; j < sk; j++) scores[j] += mv;
+            FloatVector mv = FloatVector.broadcast(F, mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at));
+            for (; j < full; j += F.length()) FloatVector.fromArray(F, scores, j).add(mv).intoArray(scores, j);
+            for (; j < sk; j++) scores[j] += mv.lane(0);
             return;
         }
-        for (int j = 0; j < sk; j++) scores[j] += mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * j);
+        for (; j < full; j += F.length()) {
+            FloatVector.fromArray(F, scores, j).add(FloatVector.fromMemorySegment(F, mask, at + 4L * j, NATIVE))
+                    .intoArray(scores, j);
+        }
+        for (; j < sk; j++) scores[j] += mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * j);
     }
 
+    /**
+     * The softmax of scores[0, sk) in place, over whole vectors of the padded array (the pad lanes are left at 0 and
+     * kept out of the max and the sum), as {@link Softmax}: exp(x - max) / sum, NaN wherever the row holds one.
+     */
     private void softmax(float[] p) {
-        MemorySegment row = MemorySegment.ofArray(p);
-        Softmax.divide(row, 0, sk, Softmax.expSum(row, 0, row, 0, sk, Softmax.rowMax(row, 0, sk)));
+        if (sk == 0) return;
+        int n = p.length, l = F.length();
+        VectorMask<Float> last = F.indexInRange(n - l, sk);
+        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < n - l; j += l) vmax = vmax.max(FloatVector.fromArray(F, p, j));
+        vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, p, n - l), last);
+        float max = vmax.test(VectorOperators.IS_NAN).anyTrue() ? Float.NaN : vmax.reduceLanes(VectorOperators.MAX);
+        FloatVector vm = FloatVector.broadcast(F, max), sum = FloatVector.zero(F);
+        for (int j = 0; j < n - l; j += l) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, p, j).sub(vm));
+            sum = sum.add(e);
+            e.intoArray(p, j);
+        }
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, p, n - l).sub(vm)).blend(0f, last.not());
+        sum = sum.add(e);
+        e.intoArray(p, n - l);
+        FloatVector total = FloatVector.broadcast(F, sum.reduceLanes(VectorOperators.ADD));
+        for (int j = 0; j < n; j += l) FloatVector.fromArray(F, p, j).div(total).intoArray(p, j);
         if (nanValue == null) return;
         for (int j = 0; j < sk; j++) if (Float.isNaN(p[j])) p[j] = nanValue;
     }
 
-    /** out[c] = sum_j p[j] v[j][c], vectorized along c (full vectors, then one masked tail). */
+    /**
+     * out[c] = sum_j p[j] v[j][c], vectorized along c: four vectors of c at a time accumulate over all of j in
+     * registers (four independent FMA chains, one broadcast per four FMAs), then single vectors, then a masked tail.
+     * Each output is the same sum in the same order (j ascending, one FMA each) whichever loop computes it.
+     */
     private void weightedValues(float[] p, MemorySegment v, long vo, MemorySegment y, long yo) {
-        int c = 0;
-        for (; c < F.loopBound(dv); c += F.length()) {
+        int l = F.length(), c = 0;
+        for (; c + 4 * l <= dv; c += 4 * l) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            long at = vo + 4L * c;
+            for (int j = 0; j < sk; j++, at += 4L * dv) {
+                FloatVector pj = FloatVector.broadcast(F, p[j]);
+                a0 = FloatVector.fromMemorySegment(F, v, at, NATIVE).fma(pj, a0);
+                a1 = FloatVector.fromMemorySegment(F, v, at + 4L * l, NATIVE).fma(pj, a1);
+                a2 = FloatVector.fromMemorySegment(F, v, at + 8L * l, NATIVE).fma(pj, a2);
+                a3 = FloatVector.fromMemorySegment(F, v, at + 12L * l, NATIVE).fma(pj, a3);
+            }
+            a0.intoMemorySegment(y, yo + 4L * c, NATIVE);
+            a1.intoMemorySegment(y, yo + 4L * (c + l), NATIVE);
+            a2.intoMemorySegment(y, yo + 4L * (c + 2 * l), NATIVE);
+            a3.intoMemorySegment(y, yo + 4L * (c + 3 * l), NATIVE);
+        }
+        for (; c < F.loopBound(dv); c += l) {
             FloatVector acc = FloatVector.zero(F);
             for (int j = 0; j < sk; j++) {
                 acc = FloatVector.fromMemorySegment(F, v, vo + 4L * ((long) j * dv + c), NATIVE)
