@@ -38,6 +38,8 @@ public final class ElementwiseChain {
     /** The block buffer each step's result goes to: reused once the values it held are read for the last time. */
     private final int[] slot;
     private final int slotCount;
+    /** Each thread's block buffers, kept between runs (a thread runs one block of this chain at a time). */
+    private final ThreadLocal<Block> blocks = ThreadLocal.withInitial(this::newBlock);
 
     /** Checks the program as the reference kernel does, and that every step reads only earlier steps. */
     public ElementwiseChain(List<String> ops, long[] args, float[] params, long[]... inputShapes) {
@@ -98,6 +100,8 @@ public final class ElementwiseChain {
         this.slotCount = count;
     }
 
+    private Block newBlock() { return new Block(inSizes.length); }
+
     public long[] outShape() { return layout.outShape.clone(); }
 
     /** Evaluates the program: input j from byte {@code inOff[j]} of {@code in[j]}, the output from yOff of y. */
@@ -117,7 +121,7 @@ public final class ElementwiseChain {
         long run = layout.run(), chunks = Math.ceilDiv(run, BLOCK), units = layout.runs() * chunks;
         int tasks = outSize < SERIAL ? 1 : TaskRanges.tasks(units, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            Block b = new Block(in.length);
+            Block b = blocks.get();
             long lastRun = -1;
             for (long u = TaskRanges.start(units, tasks, t); u < TaskRanges.start(units, tasks, t + 1); u++) {
                 long r = u / chunks, from = (u % chunks) * BLOCK;
@@ -136,7 +140,7 @@ public final class ElementwiseChain {
         final float[][] ins;
         final float[] scalars;
         final float[][] slots;
-        final float[] scratch = new float[BLOCK];
+        final float[] scratch;
         final long[] starts;
 
         Block(int inputs) {
@@ -144,6 +148,7 @@ public final class ElementwiseChain {
             for (int j = 0; j < inputs; j++) if (used[j] && layout.contiguous(j)) ins[j] = new float[BLOCK];
             scalars = new float[inputs];
             slots = new float[slotCount][BLOCK];
+            scratch = Arrays.asList(unary).contains(UnaryOp.GELU) ? new float[BLOCK] : null;
             starts = new long[inputs];
         }
     }
