@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -115,6 +117,10 @@ public final class DepthwiseConv {
             } else {
                 Arrays.fill(pl, row, row + rowLen, 0f);
                 Segments.copyRow(x, off, in, 0, inW);
+                if (sw == 2) {
+                    splitPairs(in, inW, padL, pl, row, phaseW);
+                    continue;
+                }
                 // Padded column c = j sw + r goes to phase r at j (no division per element: it would dominate).
                 for (int r = 0; r < sw; r++) {
                     int j = Math.ceilDiv(padL - r, sw), dst = row + r * phaseW;
@@ -128,6 +134,30 @@ public final class DepthwiseConv {
                 row(pl, oc * taps, oy, out);
                 epilogue.apply(out, 0, outW, oc, res, y, (((long) n * p.outC() + oc) * outH + oy) * outW);
             }
+        }
+    }
+
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> (2 * i) % L);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & (-1L << (L / 2)));
+
+    /**
+     * Stride 2: padded column c = ix + padL of the input row goes to phase c % 2 at c / 2 (phase 0 from {@code row},
+     * phase 1 {@code phaseW} further). Two vectors of input at a time from an even column: their even lanes are a
+     * vector of phase 0, their odd lanes one of phase 1 (each lane permuted within its vector, the halves blended).
+     */
+    private static void splitPairs(float[] in, int inW, int padL, float[] pl, int row, int phaseW) {
+        int ix = padL & 1;
+        if (ix == 1) pl[row + phaseW + padL / 2] = in[0];
+        int j = (ix + padL) / 2;
+        for (; ix + 2 * L <= inW; ix += 2 * L, j += L) {
+            FloatVector a = FloatVector.fromArray(S, in, ix), b = FloatVector.fromArray(S, in, ix + L);
+            a.rearrange(EVENS).blend(b.rearrange(EVENS), HIGH_HALF).intoArray(pl, row + j);
+            a.rearrange(ODDS).blend(b.rearrange(ODDS), HIGH_HALF).intoArray(pl, row + phaseW + j);
+        }
+        for (; ix < inW; ix++) {
+            int c = ix + padL;
+            pl[row + (c & 1) * phaseW + (c >> 1)] = in[ix];
         }
     }
 
