@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,6 +26,8 @@ public final class DepthwiseConv {
     private static final int L = S.length();
     /** Output vectors accumulated together: enough independent FMA chains to hide their latency. */
     private static final int BLOCK = 4;
+    /** Output rows computed together when a row is too narrow for BLOCK vectors. */
+    private static final int ROWS = 4;
 
     private final ConvParams p;
     private final Epilogue epilogue;
@@ -98,7 +102,7 @@ public final class DepthwiseConv {
         ConvScratch s = ConvScratch.mine();
         int sw = p.strideW(), rowLen = sw * phaseW;
         s.plane = ConvScratch.atLeast(s.plane, paddedH * rowLen);
-        s.out = ConvScratch.atLeast(s.out, Math.max(vectors, blocked) * L);
+        s.out = ConvScratch.atLeast(s.out, Math.max(ROWS * vectors, blocked) * L);
         s.row = ConvScratch.atLeast(s.row, p.inW());
         float[] pl = s.plane, out = s.out, in = s.row;
         int n = task / p.inC(), ic = task % p.inC(), inW = p.inW(), padL = p.padLeft(), top = p.padTop();
@@ -115,6 +119,10 @@ public final class DepthwiseConv {
             } else {
                 Arrays.fill(pl, row, row + rowLen, 0f);
                 Segments.copyRow(x, off, in, 0, inW);
+                if (sw == 2) {
+                    splitPairs(in, inW, padL, pl, row, phaseW);
+                    continue;
+                }
                 // Padded column c = j sw + r goes to phase r at j (no division per element: it would dominate).
                 for (int r = 0; r < sw; r++) {
                     int j = Math.ceilDiv(padL - r, sw), dst = row + r * phaseW;
@@ -124,10 +132,71 @@ public final class DepthwiseConv {
         }
         int taps = p.kH() * p.kW();
         for (int oc = ic * multiplier; oc < (ic + 1) * multiplier; oc++) {
-            for (int oy = 0; oy < outH; oy++) {
+            int oy = 0;
+            if (blocked == 0) {
+                // Rows of one or two vectors: ROWS rows at once, so that several FMA chains hide their latency.
+                for (; oy + ROWS <= outH; oy += ROWS) {
+                    rows(pl, oc * taps, oy, out);
+                    for (int r = 0; r < ROWS; r++) {
+                        epilogue.apply(out, r * vectors * L, outW, oc, res, y,
+                                (((long) n * p.outC() + oc) * outH + oy + r) * outW);
+                    }
+                }
+            }
+            for (; oy < outH; oy++) {
                 row(pl, oc * taps, oy, out);
                 epilogue.apply(out, 0, outW, oc, res, y, (((long) n * p.outC() + oc) * outH + oy) * outW);
             }
+        }
+    }
+
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> (2 * i) % L);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & (-1L << (L / 2)));
+
+    /**
+     * Stride 2: padded column c = ix + padL of the input row goes to phase c % 2 at c / 2 (phase 0 from {@code row},
+     * phase 1 {@code phaseW} further). Two vectors of input at a time from an even column: their even lanes are a
+     * vector of phase 0, their odd lanes one of phase 1 (each lane permuted within its vector, the halves blended).
+     */
+    private static void splitPairs(float[] in, int inW, int padL, float[] pl, int row, int phaseW) {
+        int ix = padL & 1;
+        if (ix == 1) pl[row + phaseW + padL / 2] = in[0];
+        int j = (ix + padL) / 2;
+        for (; ix + 2 * L <= inW; ix += 2 * L, j += L) {
+            FloatVector a = FloatVector.fromArray(S, in, ix), b = FloatVector.fromArray(S, in, ix + L);
+            a.rearrange(EVENS).blend(b.rearrange(EVENS), HIGH_HALF).intoArray(pl, row + j);
+            a.rearrange(ODDS).blend(b.rearrange(ODDS), HIGH_HALF).intoArray(pl, row + phaseW + j);
+        }
+        for (; ix < inW; ix++) {
+            int c = ix + padL;
+            pl[row + (c & 1) * phaseW + (c >> 1)] = in[ix];
+        }
+    }
+
+    /**
+     * {@link #row} for output rows oy .. oy + ROWS - 1 of a narrow plane (each row's vectors at out[r vectors L..]):
+     * the rows' chains interleaved, each output the same taps summed in the same order.
+     */
+    private void rows(float[] pl, int w0, int oy, float[] out) {
+        int taps = tapOffsets.length, rowStep = p.strideH() * p.strideW() * phaseW, first = oy * rowStep;
+        int[] offs = tapOffsets;
+        for (int v = 0; v < vectors; v++) {
+            int ox = v * L;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int t = 0; t < taps; t++) {
+                int at = first + offs[t] + ox;
+                FloatVector wv = FloatVector.broadcast(S, w[w0 + t]);
+                a0 = FloatVector.fromArray(S, pl, at).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, pl, at + rowStep).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, pl, at + 2 * rowStep).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, pl, at + 3 * rowStep).fma(wv, a3);
+            }
+            int rowOut = vectors * L;
+            a0.intoArray(out, ox);
+            a1.intoArray(out, rowOut + ox);
+            a2.intoArray(out, 2 * rowOut + ox);
+            a3.intoArray(out, 3 * rowOut + ox);
         }
     }
 

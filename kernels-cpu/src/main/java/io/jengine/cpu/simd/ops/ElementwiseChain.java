@@ -1,9 +1,12 @@
 package io.jengine.cpu.simd.ops;
 
+import static io.jengine.cpu.simd.ops.VectorMath.F;
+
 import io.jengine.spi.IntraOpPool;
 import io.jengine.tensor.Shapes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -12,10 +15,12 @@ import java.util.Set;
  * broadcast inputs (attributes ops, args, params: two operands and two parameters per step; operand r >= 0 is input
  * r, r < 0 the result of step -r-1; the last step's result is the output). Prepared once for the input shapes.
  *
- * <p>The output is evaluated block by block (a run of {@value #BLOCK} elements at most): every step runs over the
- * block with the vector loops of {@link UnaryActivations} and {@link BinaryRuns}, its result kept in a per-thread
- * block buffer that stays in L1, and the last step writes the output directly. So no step writes a full-size
- * temporary, and inputs are read once. The output may coincide with an input of its size (in place).
+ * <p>The output is evaluated block by block (a run of {@value #BLOCK} elements at most): the block's run of each
+ * contiguous input is copied once into a per-thread array, then every step runs over whole vectors of arrays (the
+ * loops of {@link UnaryArrays} and {@link BinaryArrays}: heap arrays only, no tails), its result kept in a block
+ * buffer reused once its value is dead, so the working set stays in L1; the last result is copied to the output. No
+ * step writes a full-size temporary, and inputs are read once. The output may coincide with an input of its size (in
+ * place): a block's inputs are read before its output is written.
  */
 public final class ElementwiseChain {
     static final int BLOCK = 1024;
@@ -28,6 +33,13 @@ public final class ElementwiseChain {
     private final long[] args;
     private final BroadcastLayout layout;
     private final long[] inSizes;
+    /** Whether a step reads input j. */
+    private final boolean[] used;
+    /** The block buffer each step's result goes to: reused once the values it held are read for the last time. */
+    private final int[] slot;
+    private final int slotCount;
+    /** Each thread's block buffers, kept between runs (a thread runs one block of this chain at a time). */
+    private final ThreadLocal<Block> blocks = ThreadLocal.withInitial(this::newBlock);
 
     /** Checks the program as the reference kernel does, and that every step reads only earlier steps. */
     public ElementwiseChain(List<String> ops, long[] args, float[] params, long[]... inputShapes) {
@@ -61,7 +73,34 @@ public final class ElementwiseChain {
         this.layout = new BroadcastLayout(inputShapes);
         this.inSizes = new long[inputShapes.length];
         for (int j = 0; j < inputShapes.length; j++) inSizes[j] = Shapes.size(inputShapes[j]);
+        this.used = new boolean[inputShapes.length];
+        int[] lastRead = new int[steps];
+        for (int k = 0; k < steps; k++) {
+            for (int o = 0; o < (binary[k] != null ? 2 : 1); o++) {
+                long a = args[2 * k + o];
+                if (a >= 0) used[(int) a] = true;
+                else lastRead[(int) (-a - 1)] = k;
+            }
+        }
+        // Slots freed by this step's operands may take its result: the loops read each vector before writing it.
+        this.slot = new int[steps];
+        boolean[] busy = new boolean[steps];
+        int count = 0;
+        for (int k = 0; k < steps; k++) {
+            for (int o = 0; o < (binary[k] != null ? 2 : 1); o++) {
+                long a = args[2 * k + o];
+                if (a < 0 && lastRead[(int) (-a - 1)] == k) busy[slot[(int) (-a - 1)]] = false;
+            }
+            int free = 0;
+            while (busy[free]) free++;
+            busy[free] = true;
+            slot[k] = free;
+            count = Math.max(count, free + 1);
+        }
+        this.slotCount = count;
     }
+
+    private Block newBlock() { return new Block(inSizes.length); }
 
     public long[] outShape() { return layout.outShape.clone(); }
 
@@ -82,71 +121,78 @@ public final class ElementwiseChain {
         long run = layout.run(), chunks = Math.ceilDiv(run, BLOCK), units = layout.runs() * chunks;
         int tasks = outSize < SERIAL ? 1 : TaskRanges.tasks(units, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            Block b = new Block(unary.length, in.length);
+            Block b = blocks.get();
+            long lastRun = -1;
             for (long u = TaskRanges.start(units, tasks, t); u < TaskRanges.start(units, tasks, t + 1); u++) {
                 long r = u / chunks, from = (u % chunks) * BLOCK;
-                layout.runStarts(r, b.starts);
-                block(b, in, inOff, from, Math.min(run, from + BLOCK) - from, y, yOff + 4 * (r * run + from));
+                if (r != lastRun) layout.runStarts(r, b.starts);
+                lastRun = r;
+                block(b, in, inOff, from, (int) (Math.min(run, from + BLOCK) - from), y, yOff + 4 * (r * run + from));
             }
         });
     }
 
-    /** One thread's step results for one block, and where the current run starts in each input. */
-    private static final class Block {
-        final MemorySegment[] regs;
+    /**
+     * One thread's buffers for one block: the runs of the contiguous inputs, the values of the repeated ones, the
+     * step results (in the slots {@link #slot} gives), Gelu's scratch, and where the current run starts in each input.
+     */
+    private final class Block {
+        final float[][] ins;
+        final float[] scalars;
+        final float[][] slots;
+        final float[] scratch;
         final long[] starts;
-        final MemorySegment one = MemorySegment.ofArray(new float[1]);
 
-        Block(int steps, int inputs) {
-            regs = new MemorySegment[steps];
-            for (int k = 0; k < steps; k++) regs[k] = MemorySegment.ofArray(new float[BLOCK]);
+        Block(int inputs) {
+            ins = new float[inputs][];
+            for (int j = 0; j < inputs; j++) if (used[j] && layout.contiguous(j)) ins[j] = new float[BLOCK];
+            scalars = new float[inputs];
+            slots = new float[slotCount][BLOCK];
+            scratch = Arrays.asList(unary).contains(UnaryOp.GELU) ? new float[BLOCK] : null;
             starts = new long[inputs];
         }
     }
 
-    private void block(Block b, MemorySegment[] in, long[] inOff, long from, long n, MemorySegment y, long yo) {
-        int last = unary.length - 1;
-        for (int k = 0; k <= last; k++) {
-            MemorySegment dst = k == last ? y : b.regs[k];
-            long dOff = k == last ? yo : 0;
+    /**
+     * Reads the block's input runs into arrays (one copy each), runs every step over whole vectors of arrays (the
+     * lanes past n compute on leftovers and are never stored), then copies the last result to the output.
+     */
+    private void block(Block b, MemorySegment[] in, long[] inOff, long from, int n, MemorySegment y, long yo) {
+        int nv = Math.ceilDiv(n, F.length()) * F.length();
+        for (int j = 0; j < in.length; j++) {
+            if (!used[j]) continue;
+            long at = inOff[j] + 4 * b.starts[j];
+            if (b.ins[j] != null) MemorySegment.copy(in[j], ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * from, b.ins[j], 0, n);
+            else b.scalars[j] = in[j].get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+        }
+        int steps = unary.length;
+        for (int k = 0; k < steps; k++) {
+            float[] dst = b.slots[slot[k]];
             long a0 = args[2 * k], a1 = args[2 * k + 1];
-            boolean s0 = scalar(a0);
-            MemorySegment seg0 = segment(a0, in, b), seg1;
-            long off0 = offset(a0, inOff, b, from);
+            float[] v0 = array(a0, b);
             if (unary[k] != null) {
-                if (s0) {
-                    // One repeated input element: compute it once, then repeat the result.
-                    b.one.set(ValueLayout.JAVA_FLOAT, 0, seg0.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off0));
-                    UnaryActivations.apply(unary[k], params[k], b.one, 0, b.one, 0, 1);
-                    float v = b.one.get(ValueLayout.JAVA_FLOAT, 0);
-                    for (long i = 0; i < n; i++) dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, dOff + 4 * i, v);
+                if (v0 == null) {
+                    // One repeated input element: a vector of it through the op, then repeated.
+                    Arrays.fill(dst, 0, F.length(), b.scalars[(int) a0]);
+                    UnaryArrays.apply(unary[k], params[k][0], params[k][1], dst, dst, F.length(), b.scratch);
+                    Arrays.fill(dst, F.length(), nv, dst[0]);
                 } else {
-                    UnaryActivations.apply(unary[k], params[k], seg0, off0, dst, dOff, n);
+                    UnaryArrays.apply(unary[k], params[k][0], params[k][1], v0, dst, nv, b.scratch);
                 }
                 continue;
             }
-            boolean s1 = scalar(a1);
-            seg1 = segment(a1, in, b);
-            long off1 = offset(a1, inOff, b, from);
+            float[] v1 = array(a1, b);
             BinaryOp op = binary[k];
-            if (!s0 && !s1) BinaryRuns.both(op, seg0, off0, seg1, off1, dst, dOff, n);
-            else if (!s0) BinaryRuns.vectorScalar(op, seg0, off0, seg1.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off1), false, dst, dOff, n);
-            else if (!s1) BinaryRuns.vectorScalar(op, seg1, off1, seg0.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off0), true, dst, dOff, n);
-            else BinaryRuns.scalars(op, seg0.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off0),
-                    seg1.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off1), dst, dOff, n);
+            if (v0 != null && v1 != null) BinaryArrays.both(op, v0, v1, dst, nv);
+            else if (v0 != null) BinaryArrays.vectorScalar(op, v0, b.scalars[(int) a1], false, dst, nv);
+            else if (v1 != null) BinaryArrays.vectorScalar(op, v1, b.scalars[(int) a0], true, dst, nv);
+            else BinaryArrays.scalars(op, b.scalars[(int) a0], b.scalars[(int) a1], dst, nv);
         }
+        MemorySegment.copy(b.slots[slot[steps - 1]], 0, y, ValueLayout.JAVA_FLOAT_UNALIGNED, yo, n);
     }
 
-    /** Whether an operand repeats one element along the run (an input broadcast along it). */
-    private boolean scalar(long ref) { return ref >= 0 && !layout.contiguous((int) ref); }
-
-    private static MemorySegment segment(long ref, MemorySegment[] in, Block b) {
-        return ref >= 0 ? in[(int) ref] : b.regs[(int) (-ref - 1)];
-    }
-
-    private long offset(long ref, long[] inOff, Block b, long from) {
-        if (ref < 0) return 0;
-        int j = (int) ref;
-        return inOff[j] + 4 * (b.starts[j] + (layout.contiguous(j) ? from : 0));
+    /** The array an operand's run is in, or null for a repeated input element (in b.scalars). */
+    private float[] array(long ref, Block b) {
+        return ref >= 0 ? b.ins[(int) ref] : b.slots[slot[(int) (-ref - 1)]];
     }
 }

@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * {@code jengine.ScaledDotProductAttention} in float32: softmax((Q sq)(Kᵀ sk) + mask) V over the last axis, with NaN
@@ -20,6 +21,8 @@ import jdk.incubator.vector.VectorMask;
  */
 public final class ScaledDotProductAttention {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Query rows computed together: each K and V vector loaded serves all of them. */
+    private static final int ROWS = 4;
 
     private final long batch;
     private final int s, d, sk, dv;
@@ -105,14 +108,22 @@ public final class ScaledDotProductAttention {
         if (rows == 0) return;
         int tasks = TaskRanges.tasks(rows, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            float[] scores = new float[sk];
-            for (long row = TaskRanges.start(rows, tasks, t); row < TaskRanges.start(rows, tasks, t + 1); row++) {
+            // Padded to whole vectors: the softmax and P.V loops need no tails.
+            float[][] sc = new float[ROWS][Math.ceilDiv(sk, F.length()) * F.length()];
+            long end = TaskRanges.start(rows, tasks, t + 1);
+            for (long row = TaskRanges.start(rows, tasks, t); row < end; ) {
                 long b = row / s;
-                int i = (int) (row % s);
-                scores(q, qOff + 4 * row * d, kT, kOff + 4 * b * d * sk, scores);
-                if (mask != null) addMask(mask, maskOff + 4 * (maskBase(b) + i * maskRowStride), scores);
-                softmax(scores);
-                weightedValues(scores, v, vOff + 4 * b * sk * dv, y, yOff + 4 * row * dv);
+                int i = (int) (row % s), n = (int) Math.min(ROWS, Math.min(end - row, s - i));
+                long ko = kOff + 4 * b * d * sk, vo = vOff + 4 * b * sk * dv;
+                int from = n == ROWS ? scores4(q, qOff + 4 * row * d, kT, ko, sc) : 0;
+                for (int r = 0; r < n; r++) {
+                    scores(q, qOff + 4 * (row + r) * d, kT, ko, sc[r], from);
+                    if (mask != null) addMask(mask, maskOff + 4 * (maskBase(b) + (i + r) * maskRowStride), sc[r]);
+                    softmax(sc[r]);
+                }
+                from = n == ROWS ? weightedValues4(sc, v, vo, y, yOff + 4 * row * dv) : 0;
+                for (int r = 0; r < n; r++) weightedValues(sc[r], v, vo, y, yOff + 4 * (row + r) * dv, from);
+                row += n;
             }
         });
     }
@@ -130,8 +141,8 @@ public final class ScaledDotProductAttention {
      * scores[j] = scale * sum_d q[d] kT[d][j], vectorized along j: four vectors of j at a time accumulate over all of
      * d in registers (one broadcast and four loads per four FMAs), then single vectors, then one masked tail.
      */
-    private void scores(MemorySegment q, long qo, MemorySegment kT, long ko, float[] scores) {
-        int l = F.length(), j = 0;
+    private void scores(MemorySegment q, long qo, MemorySegment kT, long ko, float[] scores, int from) {
+        int l = F.length(), j = from;
         for (; j + 4 * l <= sk; j += 4 * l) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             long at = ko + 4L * j;
@@ -159,26 +170,151 @@ public final class ScaledDotProductAttention {
         }
     }
 
-    private void addMask(MemorySegment mask, long at, float[] scores) {
-        if (maskColStride == 0) {
-            float mv = mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
-            for (int j = 0; j < sk; j++) scores[j] += mv;
-            return;
+    /**
+     * The scores of {@value #ROWS} consecutive query rows of one head, two vectors of keys at a time: each Kᵀ vector
+     * loaded once serves every row (eight FMA chains, two loads and four broadcasts per eight FMAs). Each score is the
+     * same sum in the same order as {@link #scores} computes. Returns the first key column left to compute.
+     */
+    private int scores4(MemorySegment q, long qo, MemorySegment kT, long ko, float[][] sc) {
+        int l = F.length(), j = 0;
+        long rowBytes = 4L * d;
+        for (; j + 2 * l <= sk; j += 2 * l) {
+            FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+                    a31 = a00;
+            long at = ko + 4L * j, qc = qo;
+            for (int c = 0; c < d; c++, at += 4L * sk, qc += 4) {
+                FloatVector k0 = FloatVector.fromMemorySegment(F, kT, at, NATIVE);
+                FloatVector k1 = FloatVector.fromMemorySegment(F, kT, at + 4L * l, NATIVE);
+                FloatVector q0 = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qc));
+                FloatVector q1 = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qc + rowBytes));
+                FloatVector q2 = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qc + 2 * rowBytes));
+                FloatVector q3 = FloatVector.broadcast(F, q.get(ValueLayout.JAVA_FLOAT_UNALIGNED, qc + 3 * rowBytes));
+                a00 = k0.fma(q0, a00);
+                a01 = k1.fma(q0, a01);
+                a10 = k0.fma(q1, a10);
+                a11 = k1.fma(q1, a11);
+                a20 = k0.fma(q2, a20);
+                a21 = k1.fma(q2, a21);
+                a30 = k0.fma(q3, a30);
+                a31 = k1.fma(q3, a31);
+            }
+            a00.mul(scale).intoArray(sc[0], j);
+            a01.mul(scale).intoArray(sc[0], j + l);
+            a10.mul(scale).intoArray(sc[1], j);
+            a11.mul(scale).intoArray(sc[1], j + l);
+            a20.mul(scale).intoArray(sc[2], j);
+            a21.mul(scale).intoArray(sc[2], j + l);
+            a30.mul(scale).intoArray(sc[3], j);
+            a31.mul(scale).intoArray(sc[3], j + l);
         }
-        for (int j = 0; j < sk; j++) scores[j] += mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * j);
+        return j;
     }
 
+    /**
+     * P.V for {@value #ROWS} consecutive rows, two vectors of value columns at a time: each V vector loaded once
+     * serves every row. Each output is the same sum in the same order as {@link #weightedValues} computes. Returns the
+     * first value column left to compute.
+     */
+    private int weightedValues4(float[][] p, MemorySegment v, long vo, MemorySegment y, long yo) {
+        int l = F.length(), c = 0;
+        float[] p0 = p[0], p1 = p[1], p2 = p[2], p3 = p[3];
+        long rowBytes = 4L * dv;
+        for (; c + 2 * l <= dv; c += 2 * l) {
+            FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+                    a31 = a00;
+            long at = vo + 4L * c;
+            for (int j = 0; j < sk; j++, at += rowBytes) {
+                FloatVector v0 = FloatVector.fromMemorySegment(F, v, at, NATIVE);
+                FloatVector v1 = FloatVector.fromMemorySegment(F, v, at + 4L * l, NATIVE);
+                FloatVector b0 = FloatVector.broadcast(F, p0[j]), b1 = FloatVector.broadcast(F, p1[j]);
+                FloatVector b2 = FloatVector.broadcast(F, p2[j]), b3 = FloatVector.broadcast(F, p3[j]);
+                a00 = v0.fma(b0, a00);
+                a01 = v1.fma(b0, a01);
+                a10 = v0.fma(b1, a10);
+                a11 = v1.fma(b1, a11);
+                a20 = v0.fma(b2, a20);
+                a21 = v1.fma(b2, a21);
+                a30 = v0.fma(b3, a30);
+                a31 = v1.fma(b3, a31);
+            }
+            long o = yo + 4L * c;
+            a00.intoMemorySegment(y, o, NATIVE);
+            a01.intoMemorySegment(y, o + 4L * l, NATIVE);
+            a10.intoMemorySegment(y, o + rowBytes, NATIVE);
+            a11.intoMemorySegment(y, o + rowBytes + 4L * l, NATIVE);
+            a20.intoMemorySegment(y, o + 2 * rowBytes, NATIVE);
+            a21.intoMemorySegment(y, o + 2 * rowBytes + 4L * l, NATIVE);
+            a30.intoMemorySegment(y, o + 3 * rowBytes, NATIVE);
+            a31.intoMemorySegment(y, o + 3 * rowBytes + 4L * l, NATIVE);
+        }
+        return c;
+    }
+
+    private void addMask(MemorySegment mask, long at, float[] scores) {
+        int j = 0, full = F.loopBound(sk);
+        if (maskColStride == 0) {
+            FloatVector mv = FloatVector.broadcast(F, mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at));
+            for (; j < full; j += F.length()) FloatVector.fromArray(F, scores, j).add(mv).intoArray(scores, j);
+            for (; j < sk; j++) scores[j] += mv.lane(0);
+            return;
+        }
+        for (; j < full; j += F.length()) {
+            FloatVector.fromArray(F, scores, j).add(FloatVector.fromMemorySegment(F, mask, at + 4L * j, NATIVE))
+                    .intoArray(scores, j);
+        }
+        for (; j < sk; j++) scores[j] += mask.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * j);
+    }
+
+    /**
+     * The softmax of scores[0, sk) in place, over whole vectors of the padded array (the pad lanes are left at 0 and
+     * kept out of the max and the sum), as {@link Softmax}: exp(x - max) / sum, NaN wherever the row holds one.
+     */
     private void softmax(float[] p) {
-        MemorySegment row = MemorySegment.ofArray(p);
-        Softmax.divide(row, 0, sk, Softmax.expSum(row, 0, row, 0, sk, Softmax.rowMax(row, 0, sk)));
+        if (sk == 0) return;
+        int n = p.length, l = F.length();
+        VectorMask<Float> last = F.indexInRange(n - l, sk);
+        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < n - l; j += l) vmax = vmax.max(FloatVector.fromArray(F, p, j));
+        vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, p, n - l), last);
+        float max = vmax.test(VectorOperators.IS_NAN).anyTrue() ? Float.NaN : vmax.reduceLanes(VectorOperators.MAX);
+        FloatVector vm = FloatVector.broadcast(F, max), sum = FloatVector.zero(F);
+        for (int j = 0; j < n - l; j += l) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, p, j).sub(vm));
+            sum = sum.add(e);
+            e.intoArray(p, j);
+        }
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, p, n - l).sub(vm)).blend(0f, last.not());
+        sum = sum.add(e);
+        e.intoArray(p, n - l);
+        FloatVector total = FloatVector.broadcast(F, sum.reduceLanes(VectorOperators.ADD));
+        for (int j = 0; j < n; j += l) FloatVector.fromArray(F, p, j).div(total).intoArray(p, j);
         if (nanValue == null) return;
         for (int j = 0; j < sk; j++) if (Float.isNaN(p[j])) p[j] = nanValue;
     }
 
-    /** out[c] = sum_j p[j] v[j][c], vectorized along c (full vectors, then one masked tail). */
-    private void weightedValues(float[] p, MemorySegment v, long vo, MemorySegment y, long yo) {
-        int c = 0;
-        for (; c < F.loopBound(dv); c += F.length()) {
+    /**
+     * out[c] = sum_j p[j] v[j][c], vectorized along c: four vectors of c at a time accumulate over all of j in
+     * registers (four independent FMA chains, one broadcast per four FMAs), then single vectors, then a masked tail.
+     * Each output is the same sum in the same order (j ascending, one FMA each) whichever loop computes it.
+     */
+    private void weightedValues(float[] p, MemorySegment v, long vo, MemorySegment y, long yo, int from) {
+        int l = F.length(), c = from;
+        for (; c + 4 * l <= dv; c += 4 * l) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            long at = vo + 4L * c;
+            for (int j = 0; j < sk; j++, at += 4L * dv) {
+                FloatVector pj = FloatVector.broadcast(F, p[j]);
+                a0 = FloatVector.fromMemorySegment(F, v, at, NATIVE).fma(pj, a0);
+                a1 = FloatVector.fromMemorySegment(F, v, at + 4L * l, NATIVE).fma(pj, a1);
+                a2 = FloatVector.fromMemorySegment(F, v, at + 8L * l, NATIVE).fma(pj, a2);
+                a3 = FloatVector.fromMemorySegment(F, v, at + 12L * l, NATIVE).fma(pj, a3);
+            }
+            a0.intoMemorySegment(y, yo + 4L * c, NATIVE);
+            a1.intoMemorySegment(y, yo + 4L * (c + l), NATIVE);
+            a2.intoMemorySegment(y, yo + 4L * (c + 2 * l), NATIVE);
+            a3.intoMemorySegment(y, yo + 4L * (c + 3 * l), NATIVE);
+        }
+        for (; c < F.loopBound(dv); c += l) {
             FloatVector acc = FloatVector.zero(F);
             for (int j = 0; j < sk; j++) {
                 acc = FloatVector.fromMemorySegment(F, v, vo + 4L * ((long) j * dv + c), NATIVE)

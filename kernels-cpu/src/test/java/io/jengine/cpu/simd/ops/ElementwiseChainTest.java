@@ -70,6 +70,19 @@ class ElementwiseChainTest {
     }
 
     @Test
+    void everyUnaryStepOverRunsWithTails() {
+        for (UnaryOp op : UnaryOp.values()) {
+            if (op == UnaryOp.NONE || op == UnaryOp.GELU_TANH) continue;
+            float[] params = op == UnaryOp.CLIP ? new float[] {-0.5f, 0.7f, 0, 0}
+                    : op == UnaryOp.HARD_SIGMOID ? new float[] {0.2f, 0.5f, 0, 0}
+                    : op == UnaryOp.LEAKY_RELU ? new float[] {0.1f, 0, 0, 0} : new float[4];
+            // The op, then Add of a broadcast input: both the step's own loop and a result read back.
+            check(List.of(op.onnxName(), "Add"), new long[] {0, 0, -1, 1}, params, new long[][] {{3, 1037}, {3, 1}}, 2);
+            check(List.of(op.onnxName(), "Mul"), new long[] {0, 0, 1, -1}, params, new long[][] {{1}, {5, 13}}, 1);
+        }
+    }
+
+    @Test
     void aSingleUnaryStepOverAScalarInput() {
         check(List.of("Exp"), new long[] {0, 0}, new float[2], new long[][] {{}}, 1);
         check(List.of("Tanh", "Add"), new long[] {0, 0, -1, 1}, new float[4], new long[][] {{3, 1}, {1, 40}}, 2);
