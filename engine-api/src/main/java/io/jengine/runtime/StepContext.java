@@ -100,7 +100,12 @@ final class StepContext implements KernelContext {
         int slot = slotOfOutput(i);
         if (slot < 0) return Tensor.allocate(dtype, shape);
         Tensor t = frame.planned == null ? null : frame.planned[slot];
-        if (t == null || t.dtype() != dtype || !t.hasShape(shape)) t = callerBuffer(slot, dtype, shape);
+        if (t != null && (t.dtype() != dtype || !t.hasShape(shape))) {
+            // Views of this buffer were made from the plan's shape: writing elsewhere would leave them stale.
+            throw new KernelException("node " + step.node().label() + ": output " + i + " is " + dtype + " "
+                    + io.jengine.tensor.Shapes.format(shape) + " but shape inference planned " + t.describe(), null);
+        }
+        if (t == null) t = callerBuffer(slot, dtype, shape);
         if (t == null) t = Tensor.allocate(dtype, shape);
         frame.values[slot] = t;
         return t;

@@ -133,6 +133,21 @@ class ArenaExecutionTest {
     }
 
     @Test
+    void aKernelThatContradictsThePlannedShapeIsAnError() {
+        Graph g = Graph.builder("lie").opset("", 17)
+                .addNode(Node.builder("Transpose").name("t").inputs("x").outputs("a")
+                        .attr(io.jengine.ir.Attribute.of("perm", new long[] {0, 1})).build())
+                .addNode(Node.builder("Relu").name("r").inputs("a").outputs("y").build())
+                .addInput(new ValueInfo("x", STATIC)).addOutput(new ValueInfo("y", null)).build();
+        try (Engine e = engine(g, new BufferBackend())) {
+            var err = assertThrows(io.jengine.errors.KernelException.class,
+                    () -> e.run(Map.of("x", Tensor.ofFloats(new long[] {2, 4}, 1, 2, 3, 4, 5, 6, 7, 8))));
+            assertTrue(err.getMessage().contains("'t'") && err.getMessage().contains("shape inference planned"),
+                    err.getMessage());
+        }
+    }
+
+    @Test
     void callerBuffersReceiveTheOutputs() {
         try (Engine e = engine(chain(STATIC), new BufferBackend()); Session s = e.newSession()) {
             float[] x = {1, -1, 2, -2, 3, -3, 0.5f, -0.5f};

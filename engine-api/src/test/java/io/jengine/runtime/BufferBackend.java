@@ -29,6 +29,11 @@ final class BufferBackend implements Backend {
             case "Mul" -> List.of(new Tactic(name(), "mul", () -> binary('*')));
             case "Relu" -> List.of(new Tactic(name(), "relu", BufferBackend::relu));
             case "Reshape" -> List.of(new Tactic(name(), "reshape", () -> reshape(node)));
+            // A kernel that disagrees with shape inference: it writes its input transposed, as [cols, rows].
+            case "Transpose" -> List.of(new Tactic(name(), "lying", () -> ctx -> {
+                Tensor a = ctx.tensor(0);
+                ctx.output(0, a.dtype(), a.dim(1), a.dim(0));
+            }));
             default -> List.of();
         };
     }
