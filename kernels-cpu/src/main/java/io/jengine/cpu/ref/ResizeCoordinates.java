@@ -6,13 +6,14 @@ import java.util.Locale;
  * Resize's {@code coordinate_transformation_mode}: where output coordinate {@code x} of one axis lands in the input.
  * Follows the ONNX specification, including its use of the un-floored output length {@code scale * inLength} for
  * {@code align_corners} and {@code tf_crop_and_resize}, which is what the conformance data was generated with.
+ * Public because the fast Resize tactic places its taps with it too.
  */
-enum ResizeCoordinates {
+public enum ResizeCoordinates {
     HALF_PIXEL, HALF_PIXEL_SYMMETRIC, PYTORCH_HALF_PIXEL, ALIGN_CORNERS, ASYMMETRIC, TF_HALF_PIXEL_FOR_NN,
     TF_CROP_AND_RESIZE;
 
     /** Parses the attribute value, naming the accepted values when it is unknown. */
-    static ResizeCoordinates parse(String s) {
+    public static ResizeCoordinates parse(String s) {
         for (ResizeCoordinates m : values()) {
             if (m.name().toLowerCase(Locale.ROOT).equals(s)) return m;
         }
@@ -30,7 +31,7 @@ enum ResizeCoordinates {
      * @param roiStart  normalised crop start (only for tf_crop_and_resize)
      * @param roiEnd    normalised crop end (only for tf_crop_and_resize)
      */
-    double toInput(double x, double scale, long inLength, long outLength, double roiStart, double roiEnd) {
+    public double toInput(double x, double scale, long inLength, long outLength, double roiStart, double roiEnd) {
         double outWidth = scale * inLength;
         return switch (this) {
             case HALF_PIXEL -> (x + 0.5) / scale - 0.5;

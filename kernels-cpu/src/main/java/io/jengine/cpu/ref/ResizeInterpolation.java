@@ -4,18 +4,19 @@ import java.util.Locale;
 
 /**
  * The one-dimensional filters of Resize: for one output coordinate of one axis, which input indices contribute and
- * with what weight. A multi-axis resize is the tensor product of these per-axis taps.
+ * with what weight. A multi-axis resize is the tensor product of these per-axis taps. Public because the fast Resize
+ * tactic precomputes its taps with it, so both resize alike.
  */
-final class ResizeInterpolation {
+public final class ResizeInterpolation {
 
     /** Resize's {@code mode}. */
-    enum Mode { NEAREST, LINEAR, CUBIC }
+    public enum Mode { NEAREST, LINEAR, CUBIC }
 
     /** Resize's {@code nearest_mode}, plus the rounding of opset 10 Resize and Upsample. */
-    enum NearestRounding { ROUND_PREFER_FLOOR, ROUND_PREFER_CEIL, FLOOR, CEIL, LEGACY }
+    public enum NearestRounding { ROUND_PREFER_FLOOR, ROUND_PREFER_CEIL, FLOOR, CEIL, LEGACY }
 
     /** Input indices (already clamped into the axis) and their weights; {@code null} taps mean "extrapolate". */
-    record Taps(int[] index, double[] weight) {}
+    public record Taps(int[] index, double[] weight) {}
 
     private final Mode mode;
     private final NearestRounding rounding;
@@ -23,7 +24,7 @@ final class ResizeInterpolation {
     private final boolean antialias;
     private final boolean excludeOutside;
 
-    ResizeInterpolation(Mode mode, NearestRounding rounding, double cubicA, boolean antialias,
+    public ResizeInterpolation(Mode mode, NearestRounding rounding, double cubicA, boolean antialias,
                         boolean excludeOutside) {
         this.mode = mode;
         this.rounding = rounding;
@@ -32,7 +33,7 @@ final class ResizeInterpolation {
         this.excludeOutside = excludeOutside;
     }
 
-    static Mode parseMode(String s) {
+    public static Mode parseMode(String s) {
         return switch (s) {
             case "nearest" -> Mode.NEAREST;
             case "linear" -> Mode.LINEAR;
@@ -41,7 +42,7 @@ final class ResizeInterpolation {
         };
     }
 
-    static NearestRounding parseNearest(String s) {
+    public static NearestRounding parseNearest(String s) {
         for (NearestRounding r : NearestRounding.values()) {
             if (r != NearestRounding.LEGACY && r.name().toLowerCase(Locale.ROOT).equals(s)) return r;
         }
@@ -50,7 +51,7 @@ final class ResizeInterpolation {
     }
 
     /** The taps for input coordinate {@code x} on an axis of length {@code n} resized by {@code scale}. */
-    Taps taps(double x, int n, double scale) {
+    public Taps taps(double x, int n, double scale) {
         if (mode == Mode.NEAREST) return new Taps(new int[] {clamp(nearest(x, scale), n)}, new double[] {1});
         // The filter is centred between base and base + 1 with ratio in (0, 1]: an integer x sits on base + 1.
         double fl = Math.floor(x);

@@ -1,5 +1,7 @@
 package io.jengine.cpu.simd;
 
+import io.jengine.cpu.ref.ResizeCoordinates;
+import io.jengine.cpu.ref.ResizeInterpolation;
 import io.jengine.cpu.simd.ops.Resize2d;
 import io.jengine.ir.Node;
 import io.jengine.spi.Kernel;
@@ -21,9 +23,7 @@ import java.util.Map;
  * time) is left to the reference kernel.
  */
 final class ResizeTactics {
-    private enum Coordinates { HALF_PIXEL, HALF_PIXEL_SYMMETRIC, PYTORCH_HALF_PIXEL, ALIGN_CORNERS, ASYMMETRIC, TF_HALF_PIXEL_FOR_NN }
 
-    private enum Rounding { ROUND_PREFER_FLOOR, ROUND_PREFER_CEIL, FLOOR, CEIL, LEGACY }
 
     private ResizeTactics() {}
 
@@ -40,29 +40,19 @@ final class ResizeTactics {
         String mode = n.attrString("mode", "nearest");
         boolean linear = mode.equals("linear");
         if (!linear && !mode.equals("nearest")) return List.of();
-        Coordinates coords;
-        Rounding rounding;
+        ResizeCoordinates coords;
+        ResizeInterpolation.NearestRounding rounding;
         if (legacy) {
-            coords = Coordinates.ASYMMETRIC;
-            rounding = Rounding.LEGACY;
+            coords = ResizeCoordinates.ASYMMETRIC;
+            rounding = ResizeInterpolation.NearestRounding.LEGACY;
         } else {
-            coords = switch (n.attrString("coordinate_transformation_mode", "half_pixel")) {
-                case "half_pixel" -> Coordinates.HALF_PIXEL;
-                case "half_pixel_symmetric" -> Coordinates.HALF_PIXEL_SYMMETRIC;
-                case "pytorch_half_pixel" -> Coordinates.PYTORCH_HALF_PIXEL;
-                case "align_corners" -> Coordinates.ALIGN_CORNERS;
-                case "asymmetric" -> Coordinates.ASYMMETRIC;
-                case "tf_half_pixel_for_nn" -> Coordinates.TF_HALF_PIXEL_FOR_NN;
-                default -> null;
-            };
-            rounding = switch (n.attrString("nearest_mode", "round_prefer_floor")) {
-                case "round_prefer_floor" -> Rounding.ROUND_PREFER_FLOOR;
-                case "round_prefer_ceil" -> Rounding.ROUND_PREFER_CEIL;
-                case "floor" -> Rounding.FLOOR;
-                case "ceil" -> Rounding.CEIL;
-                default -> null;
-            };
-            if (coords == null || rounding == null) return List.of();
+            try {
+                coords = ResizeCoordinates.parse(n.attrString("coordinate_transformation_mode", "half_pixel"));
+                rounding = ResizeInterpolation.parseNearest(n.attrString("nearest_mode", "round_prefer_floor"));
+            } catch (IllegalArgumentException e) {
+                return List.of(); // the reference kernel reports the bad attribute
+            }
+            if (coords == ResizeCoordinates.TF_CROP_AND_RESIZE) return List.of();
             if (linear && (n.attrInt("antialias", 0) != 0 || n.attrInt("exclude_outside", 0) != 0)) return List.of();
         }
         int[] axes = axes(n);
@@ -168,65 +158,30 @@ final class ResizeTactics {
         return d;
     }
 
-    /** One axis' taps: the reference's coordinate transform and nearest / linear filter. */
-    private static Resize2d.Axis axis(Coordinates c, Rounding rounding, boolean linear, int in, int out, double scale) {
+    /** One axis' taps, placed by the reference's own coordinate transform and nearest / linear filter. */
+    private static Resize2d.Axis axis(ResizeCoordinates c, ResizeInterpolation.NearestRounding rounding, boolean linear,
+                                      int in, int out, double scale) {
+        ResizeInterpolation filter = new ResizeInterpolation(
+                linear ? ResizeInterpolation.Mode.LINEAR : ResizeInterpolation.Mode.NEAREST, rounding, 0, false, false);
         int[] i0 = new int[out], i1 = linear ? new int[out] : null;
         float[] w0 = linear ? new float[out] : null, w1 = linear ? new float[out] : null;
         for (int o = 0; o < out; o++) {
-            double xi = toInput(c, o, scale, in, out);
+            ResizeInterpolation.Taps t = filter.taps(c.toInput(o, scale, in, out, 0, 0), in, scale);
             if (!linear) {
-                i0[o] = clamp(nearest(rounding, xi, scale), in);
-                continue;
-            }
-            // As the reference: the filter sits between base and base + 1 with ratio in (0, 1].
-            double fl = Math.floor(xi);
-            long base = xi == fl ? (long) fl - 1 : (long) fl;
-            double ratio = xi - base;
-            int a = clamp(base, in), b = clamp(base + 1, in);
-            float wa = (float) (1 - ratio), wb = (float) ratio;
-            if (1 - ratio == 0) {
-                i0[o] = b;
-                i1[o] = b;
-                w0[o] = wb;
-                w1[o] = 0;
+                i0[o] = t.index()[0];
+            } else if (t.weight()[0] == 0) {
+                // A tap of weight zero is left out, as the reference leaves it out: an infinity there must not
+                // turn the result into NaN.
+                i0[o] = t.index()[1];
+                i1[o] = t.index()[1];
+                w0[o] = (float) t.weight()[1];
             } else {
-                i0[o] = a;
-                i1[o] = b;
-                w0[o] = wa;
-                w1[o] = wb;
+                i0[o] = t.index()[0];
+                i1[o] = t.index()[1];
+                w0[o] = (float) t.weight()[0];
+                w1[o] = (float) t.weight()[1];
             }
         }
         return Resize2d.Axis.of(in, out, i0, i1, w0, w1);
     }
-
-    private static double toInput(Coordinates c, double x, double scale, long inLength, long outLength) {
-        double outWidth = scale * inLength;
-        return switch (c) {
-            case HALF_PIXEL -> (x + 0.5) / scale - 0.5;
-            case HALF_PIXEL_SYMMETRIC -> {
-                double adjustment = outLength / outWidth;
-                double offset = inLength / 2.0 * (1 - adjustment);
-                yield offset + (x + 0.5) / scale - 0.5;
-            }
-            case PYTORCH_HALF_PIXEL -> outWidth == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
-            case ALIGN_CORNERS -> outWidth == 1 ? 0 : x * (inLength - 1) / (outWidth - 1);
-            case ASYMMETRIC -> x / scale;
-            case TF_HALF_PIXEL_FOR_NN -> (x + 0.5) / scale;
-        };
-    }
-
-    private static long nearest(Rounding rounding, double x, double scale) {
-        double fl = Math.floor(x);
-        if (x == fl) return (long) fl;
-        double ratio = x - fl;
-        return switch (rounding) {
-            case ROUND_PREFER_FLOOR -> ratio <= 0.5 ? (long) fl : (long) fl + 1;
-            case ROUND_PREFER_CEIL -> ratio < 0.5 ? (long) fl : (long) fl + 1;
-            case FLOOR -> (long) fl;
-            case CEIL -> (long) fl + 1;
-            case LEGACY -> scale < 1 ? (long) Math.ceil(x) : (long) x;
-        };
-    }
-
-    private static int clamp(long i, int n) { return (int) Math.max(0, Math.min(n - 1, i)); }
 }
