@@ -7,6 +7,7 @@ import io.jengine.tensor.Value;
 import io.jengine.spi.KernelRegistry;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
+import io.jengine.tensor.SliceBounds;
 import io.jengine.tensor.Tensor;
 import java.util.Arrays;
 
@@ -246,40 +247,8 @@ final class IndexingKernels {
     static Tensor slice(Tensor x, long[] starts, long[] ends, long[] axes, long[] steps) {
         int rank = x.rank();
         long[] s = x.shape();
-        long[] begin = new long[rank], step = new long[rank], out = s.clone();
-        Arrays.fill(step, 1);
-        boolean[] seen = new boolean[rank];
-        if (starts == null || ends == null || starts.length != ends.length) {
-            throw new IllegalArgumentException("starts " + Arrays.toString(starts) + " and ends " + Arrays.toString(ends)
-                    + " must be given with equal lengths");
-        }
-        if ((axes != null && axes.length != starts.length) || (steps != null && steps.length != starts.length)) {
-            throw new IllegalArgumentException("axes " + Arrays.toString(axes) + " and steps " + Arrays.toString(steps)
-                    + " must have " + starts.length + " entries like starts");
-        }
-        for (int i = 0; i < starts.length; i++) {
-            int ax = Axis.of(axes == null ? i : axes[i], rank);
-            if (seen[ax]) throw new IllegalArgumentException("axis " + ax + " is sliced twice");
-            seen[ax] = true;
-            long st = steps == null ? 1 : steps[i];
-            if (st == 0) throw new IllegalArgumentException("slice step on axis " + ax + " is 0");
-            long n = s[ax];
-            long b = starts[i] < 0 ? starts[i] + n : starts[i];
-            long e = ends[i] < 0 ? ends[i] + n : ends[i];
-            if (st > 0) {
-                b = Math.max(0, Math.min(n, b));
-                e = Math.max(0, Math.min(n, e));
-                out[ax] = Math.max(0, Math.ceilDiv(e - b, st));
-            } else {
-                // The spec clamps a backward start into [0, n-1] (numpy would give an empty slice for a start before
-                // the axis; ONNX Runtime follows the spec) and a backward end into [-1, n-1].
-                b = Math.max(0, Math.min(n - 1, b));
-                e = Math.max(-1, Math.min(n - 1, e));
-                out[ax] = n == 0 ? 0 : Math.max(0, Math.ceilDiv(b - e, -st));
-            }
-            begin[ax] = b;
-            step[ax] = st;
-        }
+        SliceBounds bounds = SliceBounds.resolve(s, starts, ends, axes, steps);
+        long[] begin = bounds.begin(), step = bounds.step(), out = bounds.outShape();
         long[] strides = Shapes.strides(s);
         return IndexMapping.gather(x, out, idx -> {
             long o = 0;
