@@ -59,7 +59,7 @@ public final class Engine implements AutoCloseable {
         this.options = options;
         this.specializer = specializer;
         this.declared = GraphPlan.compile(typed, Set.of(), backends, options);
-        this.declaredIsStatic = typed.runtimeInputs().stream().allMatch(Engine::isStaticTensor);
+        this.declaredIsStatic = GraphPlan.hasConcreteInputs(typed);
         this.binder = new InputBinder(typed);
         this.byShape = new LinkedHashMap<>(PLAN_CACHE, 0.75f, true) {
             @Override
@@ -183,10 +183,6 @@ public final class Engine implements AutoCloseable {
             return declared;
         }
         return GraphPlan.compile(concrete, Set.of(), backends, options);
-    }
-
-    private static boolean isStaticTensor(ValueInfo v) {
-        return v.type() instanceof ValueType.TensorType t && t.shape() != null && t.shape().isFullyKnown();
     }
 
     void checkOpen() {

@@ -66,9 +66,13 @@ final class GraphPlan {
      * graph); only the main graph gets a memory layout.
      */
     static GraphPlan compile(Graph graph, Set<String> outer, Backends backends, EngineOptions options) {
-        boolean concrete = graph.runtimeInputs().stream().allMatch(v ->
+        return compile(graph, outer, backends, options, hasConcreteInputs(graph));
+    }
+
+    /** Whether every input a caller feeds is a tensor whose shape is fully known: a plan for concrete shapes. */
+    static boolean hasConcreteInputs(Graph graph) {
+        return graph.runtimeInputs().stream().allMatch(v ->
                 v.type() instanceof io.jengine.tensor.ValueType.TensorType t && t.shape() != null && t.shape().isFullyKnown());
-        return compile(graph, outer, backends, options, concrete);
     }
 
     private static GraphPlan compile(Graph graph, Set<String> outer, Backends backends, EngineOptions options,
