@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Picks the tactic that runs a node: the one the options force for the node's name or op type, else the first
- * tactic of the highest-priority backend that offers any (each backend orders its own best first). Timing the
- * candidates is the tuner's job; this rule is what a plan falls back to without one.
+ * tactic of the highest-priority backend that offers one it recommends ({@link Tactic#byDefault}; each backend orders
+ * its own best first), else the first tactic offered at all. Timing the candidates is the tuner's job; this rule is
+ * what a plan falls back to without one.
  */
 final class TacticChooser {
     private TacticChooser() {}
@@ -35,9 +36,16 @@ final class TacticChooser {
             for (Tactic t : all) {
                 if (t.name().equals(forced) || t.key().equals(forced)) return t;
             }
-            if (!concrete) return all.isEmpty() ? null : all.getFirst();
+            if (!concrete) return byDefault(all);
             throw new EngineException("tactic '" + forced + "' was asked for node " + ctx.node().label()
                     + ", which offers " + all.stream().map(Tactic::key).toList());
+        }
+        return byDefault(all);
+    }
+
+    private static Tactic byDefault(List<Tactic> all) {
+        for (Tactic t : all) {
+            if (t.byDefault()) return t;
         }
         return all.isEmpty() ? null : all.getFirst();
     }

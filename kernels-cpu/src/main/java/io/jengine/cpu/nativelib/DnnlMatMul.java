@@ -55,7 +55,7 @@ public final class DnnlMatMul implements AutoCloseable {
                 new long[] {k, n}, weightsTransposed ? Dnnl.dnnl_ba : Dnnl.dnnl_ab, weights,
                 bias == null ? null : new long[] {1, n}, bias,
                 List.copyOf(postOps == null ? List.of() : postOps), threads,
-                "matmul m=" + m + " k=" + k + " n=" + n + (weightsTransposed ? " (weights [n, k])" : ""));
+                "matmul m=" + m + " k=" + k + " n=" + n + (weightsTransposed ? " (weights [n, k])" : ""), false);
         return new DnnlMatMul(m, k, n, DnnlPrimitive.prepare(spec));
     }
 

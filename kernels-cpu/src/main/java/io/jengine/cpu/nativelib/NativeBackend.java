@@ -16,9 +16,13 @@ import java.util.List;
 
 /**
  * Native tactics through the FFM API: oneDNN's convolution primitive (weights reordered to its own layout once, bias
- * as the primitive's argument, the residual as a sum post-op). Its priority is below cpu-simd's, so it runs a node when
- * forced ({@code --tactic FusedConv=dnnl.conv}) or when the tuner measures it faster. Where oneDNN cannot load (another
- * OS, a stripped install) it offers nothing and everything still runs.
+ * as the primitive's argument, the residual as a sum post-op), on the caller's NCHW ({@code dnnl.conv}) or on the
+ * layout oneDNN prefers with the activations reordered in and out per run ({@code dnnl.conv-reordered}). Where oneDNN
+ * cannot load (another OS, a stripped install) it offers nothing and everything still runs.
+ *
+ * <p>Its priority is above cpu-simd's, and until the tuner times the candidates per layer it recommends a tactic only
+ * where it measured faster than cpu-simd's best (see {@link #recommends}); elsewhere its tactics are offered on
+ * request ({@code --tactic FusedConv=dnnl.conv}), so cpu-simd's run by default.
  *
  * <p>The fused activation is applied by our own vector code after the primitive, not as an oneDNN eltwise post-op:
  * oneDNN's relu and clip turn NaN into numbers, and the engine's rule is that NaN and Inf land where the reference
@@ -32,7 +36,7 @@ public final class NativeBackend implements Backend {
     public String name() { return NAME; }
 
     @Override
-    public int priority() { return 5; }
+    public int priority() { return 20; }
 
     @Override
     public List<Tactic> tactics(NodeContext ctx) {
@@ -42,15 +46,39 @@ public final class NativeBackend implements Backend {
         ConvNode c = ConvNode.of(ctx);
         if (c == null) return List.of();
         int threads = ctx.threads();
-        return List.of(new Tactic(NAME, "dnnl.conv", () -> dnnlConv(c, threads)));
+        Layout best = recommends(c.shape());
+        return List.of(
+                new Tactic(NAME, "dnnl.conv", () -> dnnlConv(c, threads, false), best == Layout.PLAIN),
+                new Tactic(NAME, "dnnl.conv-reordered", () -> dnnlConv(c, threads, true), best == Layout.REORDERED));
     }
 
-    private static Kernel dnnlConv(ConvNode c, int threads) {
+    /** Which of this backend's convolutions the default rule should run, or NONE where cpu-simd's wins. */
+    enum Layout { PLAIN, REORDERED, NONE }
+
+    /**
+     * The default rule, from per-layer timings of the zoo's convolutions on 1 and 2 threads of an AVX2 machine: a 1×1 convolution on NCHW is a plain GEMM, where oneDNN's runs about twice as fast as cpu-simd's
+     * and reordering the activations would only add copies; a dense k×k convolution runs fastest on oneDNN's direct
+     * kernels in their own layout, copies included (cpu-simd's Winograd is close on 1 thread but scales worse); a
+     * depthwise convolution is memory-bound, so on large planes (56×56 and up) the reorders cost more than oneDNN's
+     * kernel saves and cpu-simd's direct depthwise kernel wins.
+     */
+    static Layout recommends(ConvShape s) {
+        boolean pointwise = s.kH() == 1 && s.kW() == 1 && s.padTop() == 0 && s.padLeft() == 0
+                && s.padBottom() == 0 && s.padRight() == 0;
+        if (pointwise && s.group() == 1) return Layout.PLAIN;
+        boolean depthwise = s.group() == s.inC() && s.group() == s.outC() && s.group() > 1;
+        if (depthwise && s.outPlane() >= LARGE_PLANE) return Layout.NONE;
+        return Layout.REORDERED;
+    }
+
+    private static final int LARGE_PLANE = 56 * 56;
+
+    private static Kernel dnnlConv(ConvNode c, int threads, boolean reordered) {
         ConvShape s = c.shape();
         ConvParams p = new ConvParams(s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), s.strideH(),
                 s.strideW(), s.dilH(), s.dilW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), s.group());
         DnnlConv2d conv = DnnlConv2d.prepare(p, c.weights(), c.bias(),
-                c.residual() ? List.of(DnnlPostOp.sum()) : List.of(), threads);
+                c.residual() ? List.of(DnnlPostOp.sum()) : List.of(), threads, reordered);
         UnaryOp act = UnaryOp.named(c.fused().name());
         float[] params = c.fused().params();
         Kernel k = ctx -> {

@@ -83,6 +83,16 @@ class DnnlConv2dTest {
     }
 
     @Test
+    void reorderedRunsOnTheLayoutOneDnnPrefers() {
+        ConvParams p = ConvParams.square(1, 16, 12, 16, 3, 1, 1, 1, 1);
+        float[] w = new float[(int) p.weightElements()];
+        try (DnnlConv2d reordered = DnnlConv2d.prepare(p, w, null, List.of(), 1, true)) {
+            // on NCHW oneDNN falls back to im2col + GEMM; in its own layout it picks a direct kernel
+            assertFalse(reordered.implementation().contains("gemm:"), reordered.implementation());
+        }
+    }
+
+    @Test
     void reportsTheChosenImplementation() {
         try (DnnlConv2d conv = DnnlConv2d.prepare(ConvParams.square(1, 8, 8, 8, 3, 1, 1, 1, 1),
                 new float[8 * 8 * 9], null, List.of(), 1)) {
@@ -163,7 +173,10 @@ class DnnlConv2dTest {
                 Dnnl::dnnl_memory_desc_destroy, "dnnl_memory_desc_destroy", null);
     }
 
-    /** Runs the prepared convolution (twice, to show it is reusable) and checks y against the naive loop. */
+    /**
+     * Runs the prepared convolution on the caller's layout and reordered into oneDNN's (each twice, to show it is
+     * reusable) and checks y against the naive loop; returns the reordered run's y.
+     */
     private static float[] check(ConvParams p, float[] x, float[] w, float[] b, float[] residual,
                                  List<DnnlPostOp> ops, int threads, boolean inPlace) {
         int oh = p.outH(), ow = p.outW(), cg = p.c() / p.groups(), mg = p.m() / p.groups();
@@ -205,25 +218,28 @@ class DnnlConv2dTest {
                 }
             }
         }
-        try (Arena arena = Arena.ofConfined();
-             DnnlConv2d conv = DnnlConv2d.prepare(p, w, b, ops, threads)) {
-            MemorySegment xs = floats(arena, x), ys = arena.allocate(p.dstElements() * 4, 64);
-            MemorySegment rs = residual == null ? null : floats(arena, residual);
-            float[] got = null;
-            for (int run = 0; run < 2; run++) {
-                if (inPlace) MemorySegment.copy(rs, 0, ys, 0, ys.byteSize());
-                conv.run(xs, ys, inPlace ? ys : rs);
-                got = ys.toArray(ValueLayout.JAVA_FLOAT);
-                for (int i = 0; i < want.length; i++) {
-                    Tolerance t = Tolerance.float32Sum(p.termsPerOutput() + 2, bound[i]);
-                    if (!t.accepts(want[i], got[i])) {
-                        fail(p + " " + ops + " threads=" + threads + " (" + conv.implementation() + ") y[" + i
-                                + "]: want " + want[i] + ", got " + got[i] + " (" + t + ")");
+        float[] got = null;
+        for (boolean reordered : new boolean[] {false, true}) {
+            try (Arena arena = Arena.ofConfined();
+                 DnnlConv2d conv = DnnlConv2d.prepare(p, w, b, ops, threads, reordered)) {
+                MemorySegment xs = floats(arena, x), ys = arena.allocate(p.dstElements() * 4, 64);
+                MemorySegment rs = residual == null ? null : floats(arena, residual);
+                for (int run = 0; run < 2; run++) {
+                    if (inPlace) MemorySegment.copy(rs, 0, ys, 0, ys.byteSize());
+                    conv.run(xs, ys, inPlace ? ys : rs);
+                    got = ys.toArray(ValueLayout.JAVA_FLOAT);
+                    for (int i = 0; i < want.length; i++) {
+                        Tolerance t = Tolerance.float32Sum(p.termsPerOutput() + 2, bound[i]);
+                        if (!t.accepts(want[i], got[i])) {
+                            fail(p + " " + ops + " threads=" + threads + " reordered=" + reordered + " ("
+                                    + conv.implementation() + ") y[" + i + "]: want " + want[i] + ", got " + got[i]
+                                    + " (" + t + ")");
+                        }
                     }
                 }
             }
-            return got;
         }
+        return got;
     }
 
     private static DoubleUnaryOperator eltwise(DnnlPostOp.Eltwise e) {

@@ -1,7 +1,9 @@
 package io.jengine.cpu.nativelib;
 
 import static io.jengine.cpu.simd.FastVsReference.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jengine.cpu.simd.ConvShape;
 import io.jengine.cpu.simd.FastVsReference;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Node;
@@ -15,6 +17,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The oneDNN convolution tactic against the reference: geometry, residual, activation, and NaN kept where it lands. */
 class NativeBackendTest {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "1x1 GEMM on NCHW,          64, 56, 256, 1, 1, 0, 1,   PLAIN",
+        "1x1 stride 2,              256, 56, 512, 1, 2, 0, 1,  PLAIN",
+        "dense 3x3,                 64, 56, 64, 3, 1, 1, 1,    REORDERED",
+        "stem 7x7 stride 2,         3, 224, 64, 7, 2, 3, 1,    REORDERED",
+        "depthwise on a small plane, 384, 14, 384, 3, 1, 1, 384, REORDERED",
+        "depthwise on a large plane, 96, 112, 96, 3, 1, 1, 96,  NONE"})
+    void theDefaultRuleFollowsTheMeasurements(String what, int c, int h, int m, int k, int stride, int pad, int group,
+                                              NativeBackend.Layout want) {
+        assertEquals(want, NativeBackend.recommends(ConvShape.of(1, c, h, h, m, k, stride, pad, group)), what);
+    }
+
     @ParameterizedTest(name = "k{0} s{1} group {2} {3}")
     @CsvSource({"3, 1, 1, Relu", "1, 2, 1, None", "3, 2, 8, Clip", "7, 2, 1, Relu", "3, 1, 2, SiLU"})
     void dnnlConvMatchesTheReference(int k, int stride, int group, String activation) {
@@ -39,6 +54,8 @@ class NativeBackendTest {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         weights.put("w", random(r, m, c / group, k, k));
         weights.put("b", random(r, m));
-        FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, "cpu-native:dnnl.conv");
+        for (String tactic : new String[] {"cpu-native:dnnl.conv", "cpu-native:dnnl.conv-reordered"}) {
+            FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, tactic);
+        }
     }
 }

@@ -1,0 +1,33 @@
+package io.jengine.cpu.nativelib;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Native memory each thread reuses for the duration of one native call (a primitive's activations in the layout
+ * oneDNN chose). It only grows, to the largest request the thread has made, so a steady stream of runs allocates
+ * nothing; a thread that ends leaves its block to the garbage collector.
+ */
+final class NativeScratch {
+    private static final long ALIGNMENT = 64;
+    private static final ThreadLocal<MemorySegment> MINE = new ThreadLocal<>();
+
+    private NativeScratch() {}
+
+    /** At least {@code bytes} of this thread's scratch, 64-byte aligned; valid until its next call here. */
+    static MemorySegment mine(long bytes) {
+        SegmentChecks.nonNegative("scratch bytes", bytes);
+        MemorySegment s = MINE.get();
+        if (s == null || s.byteSize() < bytes) {
+            long size = Math.max(bytes, s == null ? 0 : s.byteSize() + s.byteSize() / 2);
+            s = Arena.ofAuto().allocate(Math.max(size, ALIGNMENT), ALIGNMENT);
+            MINE.set(s);
+        }
+        return s.asSlice(0, bytes);
+    }
+
+    /** {@code bytes} rounded up to the alignment, for laying several blocks out in one scratch segment. */
+    static long aligned(long bytes) {
+        return Math.addExact(bytes, ALIGNMENT - 1) & -ALIGNMENT;
+    }
+}
