@@ -10,6 +10,7 @@ import io.jengine.ir.ValueInfo;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.NodeContext;
 import io.jengine.spi.Tactic;
+import io.jengine.spi.TacticDeclinedException;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.UnsupportedDTypeException;
 import io.jengine.tensor.Value;
@@ -101,10 +102,23 @@ final class GraphPlan {
             for (Attribute a : node.attributes().values()) {
                 for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends, options, concrete));
             }
-            Tactic t = choose(node, graph, backends, options, concrete);
+            List<Tactic> ranked = choose(node, graph, backends, options, concrete);
+            Kernel kernel = null;
+            Tactic t = null;
+            for (int i = 0; kernel == null; i++) {
+                t = ranked.get(i);
+                try {
+                    kernel = prepare(node, t);
+                } catch (TacticDeclinedException declined) {
+                    if (i + 1 == ranked.size()) {
+                        throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): "
+                                + declined.getMessage());
+                    }
+                }
+            }
             nodes.add(node);
             tactics.add(t);
-            kernels.add(prepare(node, t));
+            kernels.add(kernel);
         }
         MemoryLayout layout = outer.isEmpty() ? MemoryLayout.plan(graph, nodes, kernels, slots, lastUse, keep) : null;
 
@@ -133,7 +147,9 @@ final class GraphPlan {
         return last;
     }
 
-    private static Tactic choose(Node node, Graph graph, Backends backends, EngineOptions options, boolean concrete) {
+    /** The tactics to try for {@code node}, best first (never empty). */
+    private static List<Tactic> choose(Node node, Graph graph, Backends backends, EngineOptions options,
+                                       boolean concrete) {
         int opset = graph.opset(node.domain());
         if (opset < 0) {
             throw new GraphValidationException("node " + node.label() + " uses domain '"
@@ -141,16 +157,16 @@ final class GraphPlan {
                     + "', which the model does not import (opset_import lists " + graph.opsets().keySet() + ")");
         }
         NodeContext ctx = new NodeContext(node, opset, graph, options.effectiveThreads());
-        Tactic t;
+        List<Tactic> ranked;
         try {
-            t = TacticChooser.choose(ctx, backends, options, concrete);
+            ranked = TacticChooser.ranked(ctx, backends, options, concrete);
         } catch (EngineException | UnsupportedDTypeException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new GraphValidationException("node " + node.label() + ": " + e.getMessage());
         }
-        if (t == null) throw new UnsupportedOperatorException(node, opset);
-        return t;
+        if (ranked.isEmpty()) throw new UnsupportedOperatorException(node, opset);
+        return ranked;
     }
 
     private static Kernel prepare(Node node, Tactic t) {
@@ -158,7 +174,7 @@ final class GraphPlan {
             Kernel k = t.prepare().get();
             if (k == null) throw new IllegalStateException("tactic " + t.key() + " prepared no kernel");
             return k;
-        } catch (EngineException | UnsupportedDTypeException e) {
+        } catch (EngineException | UnsupportedDTypeException | TacticDeclinedException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): " + e.getMessage());

@@ -29,24 +29,35 @@ final class TacticChooser {
      * concrete shapes; the plan made for the shapes a run brings enforces it.
      */
     static Tactic choose(NodeContext ctx, Backends backends, EngineOptions options, boolean concrete) {
+        List<Tactic> ranked = ranked(ctx, backends, options, concrete);
+        return ranked.isEmpty() ? null : ranked.getFirst();
+    }
+
+    /**
+     * The tactics to try, best first: the forced one alone, or those the default rule may pick (in backend priority
+     * order), then the rest; the planner takes the first whose kernel it can prepare
+     * ({@link io.jengine.spi.TacticDeclinedException}).
+     */
+    static List<Tactic> ranked(NodeContext ctx, Backends backends, EngineOptions options, boolean concrete) {
         List<Tactic> all = candidates(ctx, backends);
         String forced = options.tactics().get(ctx.node().name());
         if (forced == null) forced = options.tactics().get(ctx.node().opType());
         if (forced != null) {
             for (Tactic t : all) {
-                if (t.name().equals(forced) || t.key().equals(forced)) return t;
+                if (t.name().equals(forced) || t.key().equals(forced)) return List.of(t);
             }
-            if (!concrete) return byDefault(all);
-            throw new EngineException("tactic '" + forced + "' was asked for node " + ctx.node().label()
-                    + ", which offers " + all.stream().map(Tactic::key).toList());
+            if (concrete) {
+                throw new EngineException("tactic '" + forced + "' was asked for node " + ctx.node().label()
+                        + ", which offers " + all.stream().map(Tactic::key).toList());
+            }
         }
-        return byDefault(all);
-    }
-
-    private static Tactic byDefault(List<Tactic> all) {
+        List<Tactic> ranked = new ArrayList<>(all.size());
         for (Tactic t : all) {
-            if (t.byDefault()) return t;
+            if (t.byDefault()) ranked.add(t);
         }
-        return all.isEmpty() ? null : all.getFirst();
+        for (Tactic t : all) {
+            if (!t.byDefault()) ranked.add(t);
+        }
+        return ranked;
     }
 }

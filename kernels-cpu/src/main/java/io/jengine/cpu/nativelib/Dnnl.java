@@ -68,6 +68,9 @@ public final class Dnnl {
     public static final int dnnl_query_src_md = 129;
     public static final int dnnl_query_weights_md = 131;
     public static final int dnnl_query_dst_md = 133;
+    public static final int dnnl_query_scratchpad_md = 136;
+    // dnnl_scratchpad_mode_t
+    public static final int dnnl_scratchpad_mode_user = 1;
     // execution argument kinds (DNNL_ARG_*)
     public static final int DNNL_ARG_SRC = 1;
     public static final int DNNL_ARG_FROM = 1;
@@ -75,6 +78,7 @@ public final class Dnnl {
     public static final int DNNL_ARG_TO = 17;
     public static final int DNNL_ARG_WEIGHTS = 33;
     public static final int DNNL_ARG_BIAS = 41;
+    public static final int DNNL_ARG_SCRATCHPAD = 80;
 
     public static final int DNNL_MAX_NDIMS = 12;
     /** {@code DNNL_MEMORY_NONE}: create a memory object without a buffer (set later with set_data_handle). */
@@ -134,6 +138,7 @@ public final class Dnnl {
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle PD_QUERY = handle("dnnl_primitive_desc_query",
             status(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle PD_NEXT_IMPL = handle("dnnl_primitive_desc_next_impl", status(ADDRESS));
     private static final MethodHandle PD_DESTROY = handle("dnnl_primitive_desc_destroy", status(ADDRESS));
     private static final MethodHandle PRIMITIVE_CREATE = handle("dnnl_primitive_create", status(ADDRESS, ADDRESS));
     private static final MethodHandle PRIMITIVE_EXECUTE = handle("dnnl_primitive_execute",
@@ -143,6 +148,8 @@ public final class Dnnl {
     private static final MethodHandle ATTR_DESTROY = handle("dnnl_primitive_attr_destroy", status(ADDRESS));
     private static final MethodHandle ATTR_SET_POST_OPS = handle("dnnl_primitive_attr_set_post_ops",
             status(ADDRESS, ADDRESS));
+    private static final MethodHandle ATTR_SET_SCRATCHPAD_MODE = handle("dnnl_primitive_attr_set_scratchpad_mode",
+            status(ADDRESS, JAVA_INT));
     private static final MethodHandle POST_OPS_CREATE = handle("dnnl_post_ops_create", status(ADDRESS));
     private static final MethodHandle POST_OPS_DESTROY = handle("dnnl_post_ops_destroy", status(ADDRESS));
     private static final MethodHandle POST_OPS_APPEND_ELTWISE = handle("dnnl_post_ops_append_eltwise",
@@ -248,6 +255,11 @@ public final class Dnnl {
         }
     }
 
+    /** Moves the descriptor to the next implementation; {@code dnnl_last_impl_reached} when there is none. */
+    public static int dnnl_primitive_desc_next_impl(MemorySegment primitiveDesc) {
+        return call1(PD_NEXT_IMPL, primitiveDesc);
+    }
+
     public static int dnnl_primitive_desc_destroy(MemorySegment primitiveDesc) {
         return call1(PD_DESTROY, primitiveDesc);
     }
@@ -279,6 +291,14 @@ public final class Dnnl {
 
     public static int dnnl_primitive_attr_set_post_ops(MemorySegment attr, MemorySegment postOps) {
         return call2(ATTR_SET_POST_OPS, attr, postOps);
+    }
+
+    public static int dnnl_primitive_attr_set_scratchpad_mode(MemorySegment attr, int mode) {
+        try {
+            return (int) ATTR_SET_SCRATCHPAD_MODE.invokeExact(attr, mode);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
     }
 
     public static int dnnl_post_ops_create(MemorySegment postOps) {

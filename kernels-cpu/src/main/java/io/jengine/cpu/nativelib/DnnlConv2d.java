@@ -8,6 +8,11 @@ import java.util.List;
  * float32 memory: {@code y = postOps(conv(x, weights) + bias)}, the weights reordered once into the blocked layout
  * oneDNN's kernel chooses.
  *
+ * <p>The primitive runs on the activation layout oneDNN's direct kernels want (channels-last or channel-blocked),
+ * the caller's NCHW reordered into it and back on each run: on NCHW itself oneDNN has only its im2col / GEMM-driven
+ * convolution, about two thirds the speed of the direct kernels on 3x3 layers, and those GEMM-driven kernels are
+ * never used here (see {@code DnnlPrimitive}): a convolution for which oneDNN offers nothing else is refused.
+ *
  * <p>The thread count is fixed at prepare time: oneDNN's kernels split the work and size per-thread scratch buffers
  * for it when the primitive is created, so another count needs another instance. {@link #run} handles one call at a
  * time (it re-points the primitive's memory objects); the caller keeps its segments alive during a run and calls
@@ -29,22 +34,11 @@ public final class DnnlConv2d implements AutoCloseable {
      *
      * @throws IllegalArgumentException for arrays of the wrong length, two sums, or threads below 1
      * @throws NativeCallException where oneDNN refuses the convolution (the message names the call and status)
+     * @throws UnsupportedOperationException where oneDNN has only GEMM-driven or reference kernels for it
      * @throws IllegalStateException where oneDNN did not load
      */
     public static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
                                      int threads) {
-        return prepare(p, weights, bias, postOps, threads, false);
-    }
-
-    /**
-     * As {@link #prepare(ConvParams, float[], float[], List, int)}; with {@code staged} the primitive runs on the
-     * activation layout oneDNN prefers (channels-last or channel-blocked), the caller's NCHW memory reordered into it
-     * and back on each run. Direct kernels on those layouts run 3×3 convolutions at about 1.5× the speed of oneDNN's
-     * im2col + GEMM on NCHW, which is worth the copies; a 1×1 convolution on NCHW is already a plain GEMM, and there
-     * the copies cost more than they gain.
-     */
-    public static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
-                                     int threads, boolean staged) {
         if (p == null) throw new IllegalArgumentException("conv params are null");
         if (weights == null || weights.length != p.weightElements()) {
             throw new IllegalArgumentException("weights must hold m * c/groups * kH * kW = " + p.weightElements()
@@ -69,7 +63,7 @@ public final class DnnlConv2d implements AutoCloseable {
                 new long[] {p.n(), p.m(), p.outH(), p.outW()}, Dnnl.dnnl_abcd,
                 weightsDims, g == 1 ? Dnnl.dnnl_abcd : Dnnl.dnnl_abcde, weights,
                 bias == null ? null : new long[] {p.m()}, bias,
-                List.copyOf(postOps == null ? List.of() : postOps), threads, "convolution " + p, staged);
+                List.copyOf(postOps == null ? List.of() : postOps), threads, "convolution " + p, true);
         return new DnnlConv2d(p, DnnlPrimitive.prepare(spec));
     }
 

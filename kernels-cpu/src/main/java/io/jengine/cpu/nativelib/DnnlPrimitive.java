@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.List;
 
 /**
@@ -23,6 +24,12 @@ import java.util.List;
  * each run reorders the source into the chosen layout (and the residual into the destination's), runs, and reorders
  * the destination back, the staged copies living in the calling thread's {@link NativeScratch}. Those copies are
  * memory-bound and small next to the convolution's arithmetic.
+ *
+ * <p>Scratchpads are the caller's too ({@code dnnl_scratchpad_mode_user}): with the library's default mode, this
+ * oneDNN build shares one scratchpad per thread among all primitives, sized by the primitives created on that
+ * thread, so a primitive created on one thread (a plan built by one caller) and run on another (a session on a
+ * serving thread) writes past the end of that thread's smaller buffer, corrupting the process heap. Each run takes
+ * its scratchpad, like the staged activations, from the calling thread's {@link NativeScratch}.
  *
  * <p>Threads: the count is fixed at prepare time and set on the calling thread (OpenMP's count is per thread) before
  * both creation and every execution. It cannot change per run: oneDNN's CPU kernels read the thread count when the
@@ -51,18 +58,41 @@ final class DnnlPrimitive implements AutoCloseable {
                 List<DnnlPostOp> postOps, int threads, String context, boolean libraryLayout) {}
 
     /** A reorder run per call between the caller's plain layout and the primitive's own. */
-    private record Stage(MemorySegment primitive, MemorySegment from, MemorySegment to, MemorySegment args) {
-        void run(MemorySegment fromData, MemorySegment toData, MemorySegment stream, String what, String context) {
+    private record Stage(MemorySegment primitive, MemorySegment from, MemorySegment to, Scratchpad scratchpad,
+                         MemorySegment args, int nargs) {
+        void run(MemorySegment fromData, MemorySegment toData, MemorySegment scratch, MemorySegment stream,
+                 String what, String context) {
             DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(from, fromData), "dnnl_memory_set_data_handle");
             DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(to, toData), "dnnl_memory_set_data_handle");
-            DnnlStatus.check(Dnnl.dnnl_primitive_execute(primitive, stream, 2, args), "dnnl_primitive_execute",
+            scratchpad.point(scratch);
+            DnnlStatus.check(Dnnl.dnnl_primitive_execute(primitive, stream, nargs, args), "dnnl_primitive_execute",
                     what + " reorder of " + context);
+        }
+    }
+
+    /** A primitive's scratchpad memory object (null when it needs none), pointed at the caller's scratch per run. */
+    private record Scratchpad(MemorySegment memory, long bytes) {
+        static final Scratchpad NONE = new Scratchpad(null, 0);
+
+        void point(MemorySegment scratch) {
+            if (memory == null) return;
+            DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(memory, scratch.asSlice(0, bytes)),
+                    "dnnl_memory_set_data_handle");
         }
     }
 
     /** The reorders around the primitive; a null stage means that side runs on the caller's memory directly. */
     private record Staging(Stage srcIn, Stage residualIn, Stage dstOut, long srcBytes, long dstBytes) {
         static final Staging NONE = new Staging(null, null, null, 0, 0);
+
+        /** The largest scratchpad a reorder needs; they run one after another and share it. */
+        long reorderScratchBytes() {
+            long m = 0;
+            for (Stage s : new Stage[] {srcIn, residualIn, dstOut}) {
+                if (s != null) m = Math.max(m, s.scratchpad().bytes());
+            }
+            return m;
+        }
     }
 
     private final int threads;
@@ -80,11 +110,12 @@ final class DnnlPrimitive implements AutoCloseable {
     private final MemorySegment args;
     private final int nargs;
     private final Staging staging;
+    private final Scratchpad scratchpad;
     private boolean closed;
 
     private DnnlPrimitive(Spec spec, String implementation, DnnlHandles handles, Arena arena, MemorySegment stream,
                           MemorySegment primitive, MemorySegment srcMemory, MemorySegment dstMemory,
-                          MemorySegment args, int nargs, Staging staging) {
+                          MemorySegment args, int nargs, Staging staging, Scratchpad scratchpad) {
         this.threads = spec.threads();
         this.hasSum = spec.postOps().stream().anyMatch(o -> o instanceof DnnlPostOp.Sum);
         this.srcElements = product(spec.srcDims());
@@ -100,6 +131,7 @@ final class DnnlPrimitive implements AutoCloseable {
         this.args = args;
         this.nargs = nargs;
         this.staging = staging;
+        this.scratchpad = scratchpad;
     }
 
     /** Checks what only this class knows about (post-ops, threads) and builds; the caller checked the sizes. */
@@ -129,7 +161,7 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment pd = temp.create(spec.createCall(),
                     out -> spec.factory().create(out, engine, askSrcMd, anyWeightsMd, biasMd, askDstMd, attr, tempArena),
                     Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
-            String impl = implementation(pd);
+            String impl = spec.libraryLayout() ? skipGemmDriven(pd, context) : implementation(pd);
             MemorySegment stream = owned.create("dnnl_stream_create",
                     out -> Dnnl.dnnl_stream_create(out, engine, Dnnl.dnnl_stream_default_flags),
                     Dnnl::dnnl_stream_destroy, "dnnl_stream_destroy", context);
@@ -157,7 +189,7 @@ final class DnnlPrimitive implements AutoCloseable {
                     stageDst ? stage(owned, arena, engine, userDstMd, dstMd, false, context) : null,
                     stageSrc ? Dnnl.dnnl_memory_desc_get_size(srcMd) : 0,
                     stageDst ? Dnnl.dnnl_memory_desc_get_size(dstMd) : 0);
-            MemorySegment args = arena.allocate(Dnnl.dnnl_exec_arg_t, 4);
+            MemorySegment args = arena.allocate(Dnnl.dnnl_exec_arg_t, 5);
             Dnnl.setExecArg(args, 0, Dnnl.DNNL_ARG_SRC, srcMemory);
             Dnnl.setExecArg(args, 1, Dnnl.DNNL_ARG_WEIGHTS, weightsMemory);
             Dnnl.setExecArg(args, 2, Dnnl.DNNL_ARG_DST, dstMemory);
@@ -168,8 +200,12 @@ final class DnnlPrimitive implements AutoCloseable {
                 MemorySegment.copy(bias, 0, biasData, JAVA_FLOAT, 0, bias.length);
                 Dnnl.setExecArg(args, nargs++, Dnnl.DNNL_ARG_BIAS, memory(owned, biasMd, engine, biasData, context));
             }
+            Scratchpad scratchpad = scratchpad(owned, pd, engine, context);
+            if (scratchpad.memory() != null) {
+                Dnnl.setExecArg(args, nargs++, Dnnl.DNNL_ARG_SCRATCHPAD, scratchpad.memory());
+            }
             return new DnnlPrimitive(spec, impl, owned, arena, stream, primitive, srcMemory, dstMemory, args, nargs,
-                    staging);
+                    staging, scratchpad);
         } catch (RuntimeException | Error e) {
             try {
                 owned.close();
@@ -200,30 +236,51 @@ final class DnnlPrimitive implements AutoCloseable {
             throw new IllegalArgumentException("residual must be " + dstName + " itself or not overlap it");
         }
         Gomp.omp_set_num_threads(threads);
+        // this thread's scratch: [staged src][staged dst][the primitive's scratchpad][a reorder's scratchpad]
+        long dstAt = NativeScratch.aligned(staging.srcBytes());
+        long padAt = dstAt + NativeScratch.aligned(staging.dstBytes());
+        long reorderPadAt = padAt + NativeScratch.aligned(scratchpad.bytes());
+        MemorySegment scratch = NativeScratch.mine(reorderPadAt + staging.reorderScratchBytes());
+        MemorySegment reorderPad = scratch.asSlice(reorderPadAt);
         MemorySegment convSrc = xs;
         MemorySegment convDst = ys;
-        if (staging != Staging.NONE) {
-            long dstAt = NativeScratch.aligned(staging.srcBytes());
-            MemorySegment scratch = NativeScratch.mine(dstAt + staging.dstBytes());
-            if (staging.srcIn() != null) {
-                convSrc = scratch.asSlice(0, staging.srcBytes());
-                staging.srcIn().run(xs, convSrc, stream, srcName, context);
-            }
-            if (staging.dstOut() != null) convDst = scratch.asSlice(dstAt, staging.dstBytes());
+        if (staging.srcIn() != null) {
+            convSrc = scratch.asSlice(0, staging.srcBytes());
+            staging.srcIn().run(xs, convSrc, reorderPad, stream, srcName, context);
         }
+        if (staging.dstOut() != null) convDst = scratch.asSlice(dstAt, staging.dstBytes());
         if (rs != null) {
             if (staging.residualIn() != null) {
-                staging.residualIn().run(rs, convDst, stream, "residual", context);
+                staging.residualIn().run(rs, convDst, reorderPad, stream, "residual", context);
             } else if (rs.address() != ys.address()) {
                 MemorySegment.copy(rs, 0, ys, 0, ys.byteSize());
             }
         }
         DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(srcMemory, convSrc), "dnnl_memory_set_data_handle");
         DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(dstMemory, convDst), "dnnl_memory_set_data_handle");
+        scratchpad.point(scratch.asSlice(padAt));
         DnnlStatus.check(Dnnl.dnnl_primitive_execute(primitive, stream, nargs, args), "dnnl_primitive_execute",
                 context);
-        if (staging.dstOut() != null) staging.dstOut().run(convDst, ys, stream, dstName, context);
+        if (staging.dstOut() != null) staging.dstOut().run(convDst, ys, reorderPad, stream, dstName, context);
         DnnlStatus.check(Dnnl.dnnl_stream_wait(stream), "dnnl_stream_wait", context);
+        // the native objects hold raw pointers into these until the next run re-points them
+        Reference.reachabilityFence(scratch);
+        Reference.reachabilityFence(xs);
+        Reference.reachabilityFence(ys);
+        Reference.reachabilityFence(rs);
+    }
+
+    /** The scratchpad {@code pd} asks for in user mode, as a memory object without a buffer; NONE when it needs none. */
+    private static Scratchpad scratchpad(DnnlHandles owned, MemorySegment pd, MemorySegment engine, String context) {
+        MemorySegment md = Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_scratchpad_md, 0);
+        long bytes = md.equals(MemorySegment.NULL) ? 0 : Dnnl.dnnl_memory_desc_get_size(md);
+        if (bytes == 0) return Scratchpad.NONE;
+        return new Scratchpad(memory(owned, md, engine, Dnnl.DNNL_MEMORY_NONE, context), bytes);
+    }
+
+    /** Attributes that only hand the scratchpad to the caller (for reorders). */
+    private static MemorySegment userScratchpad(DnnlHandles h, String context) {
+        return attributes(h, List.of(), context);
     }
 
     /**
@@ -237,16 +294,20 @@ final class DnnlPrimitive implements AutoCloseable {
         MemorySegment from = intoInner ? user : own;
         MemorySegment to = intoInner ? own : user;
         try (DnnlHandles temp = new DnnlHandles()) {
+            MemorySegment attr = userScratchpad(temp, context);
             MemorySegment pd = temp.create("dnnl_reorder_primitive_desc_create",
                     out -> Dnnl.dnnl_reorder_primitive_desc_create(out, intoInner ? userMd : innerMd, engine,
-                            intoInner ? innerMd : userMd, engine, MemorySegment.NULL),
+                            intoInner ? innerMd : userMd, engine, attr),
                     Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
             MemorySegment reorder = owned.create("dnnl_primitive_create", out -> Dnnl.dnnl_primitive_create(out, pd),
                     Dnnl::dnnl_primitive_destroy, "dnnl_primitive_destroy", context);
-            MemorySegment args = arena.allocate(Dnnl.dnnl_exec_arg_t, 2);
+            Scratchpad scratchpad = scratchpad(owned, pd, engine, context);
+            MemorySegment args = arena.allocate(Dnnl.dnnl_exec_arg_t, 3);
             Dnnl.setExecArg(args, 0, Dnnl.DNNL_ARG_FROM, from);
             Dnnl.setExecArg(args, 1, Dnnl.DNNL_ARG_TO, to);
-            return new Stage(reorder, from, to, args);
+            int nargs = 2;
+            if (scratchpad.memory() != null) Dnnl.setExecArg(args, nargs++, Dnnl.DNNL_ARG_SCRATCHPAD, scratchpad.memory());
+            return new Stage(reorder, from, to, scratchpad, args, nargs);
         }
     }
 
@@ -291,6 +352,8 @@ final class DnnlPrimitive implements AutoCloseable {
     private static MemorySegment attributes(DnnlHandles h, List<DnnlPostOp> ops, String context) {
         MemorySegment attr = h.create("dnnl_primitive_attr_create", Dnnl::dnnl_primitive_attr_create,
                 Dnnl::dnnl_primitive_attr_destroy, "dnnl_primitive_attr_destroy", context);
+        DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_scratchpad_mode(attr, Dnnl.dnnl_scratchpad_mode_user),
+                "dnnl_primitive_attr_set_scratchpad_mode", context);
         if (ops.isEmpty()) return attr;
         MemorySegment po = h.create("dnnl_post_ops_create", Dnnl::dnnl_post_ops_create, Dnnl::dnnl_post_ops_destroy,
                 "dnnl_post_ops_destroy", context);
@@ -313,18 +376,45 @@ final class DnnlPrimitive implements AutoCloseable {
         MemorySegment userData = tempArena.allocate(JAVA_FLOAT, weights.length);
         MemorySegment.copy(weights, 0, userData, JAVA_FLOAT, 0, weights.length);
         MemorySegment userMemory = memory(temp, userMd, engine, userData, context);
+        MemorySegment attr = userScratchpad(temp, context);
         MemorySegment pd = temp.create("dnnl_reorder_primitive_desc_create",
-                out -> Dnnl.dnnl_reorder_primitive_desc_create(out, userMd, engine, weightsMd, engine,
-                        MemorySegment.NULL),
+                out -> Dnnl.dnnl_reorder_primitive_desc_create(out, userMd, engine, weightsMd, engine, attr),
                 Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
         MemorySegment reorder = temp.create("dnnl_primitive_create", out -> Dnnl.dnnl_primitive_create(out, pd),
                 Dnnl::dnnl_primitive_destroy, "dnnl_primitive_destroy", context);
-        MemorySegment args = tempArena.allocate(Dnnl.dnnl_exec_arg_t, 2);
+        Scratchpad scratchpad = scratchpad(temp, pd, engine, context);
+        MemorySegment args = tempArena.allocate(Dnnl.dnnl_exec_arg_t, 3);
         Dnnl.setExecArg(args, 0, Dnnl.DNNL_ARG_FROM, userMemory);
         Dnnl.setExecArg(args, 1, Dnnl.DNNL_ARG_TO, weightsMemory);
-        DnnlStatus.check(Dnnl.dnnl_primitive_execute(reorder, stream, 2, args), "dnnl_primitive_execute",
+        int nargs = 2;
+        if (scratchpad.memory() != null) {
+            scratchpad.point(tempArena.allocate(scratchpad.bytes(), 64));
+            Dnnl.setExecArg(args, nargs++, Dnnl.DNNL_ARG_SCRATCHPAD, scratchpad.memory());
+        }
+        DnnlStatus.check(Dnnl.dnnl_primitive_execute(reorder, stream, nargs, args), "dnnl_primitive_execute",
                 "weights reorder " + context);
         DnnlStatus.check(Dnnl.dnnl_stream_wait(stream), "dnnl_stream_wait", "weights reorder " + context);
+    }
+
+    /**
+     * Steps {@code pd} past oneDNN's GEMM-driven implementations (im2col or 1×1 convolution on its sgemm driver) and
+     * returns the one it lands on. Under the heap churn of a JVM with JFR recording, runs of those implementations
+     * were followed by glibc reporting a corrupted heap from inside oneDNN's sgemm driver, which frees a buffer it
+     * allocates per call; the direct and brgemm kernels never showed it. Where only GEMM-driven implementations
+     * exist (or only the reference kernel, far slower than any other backend) the convolution is refused.
+     */
+    private static String skipGemmDriven(MemorySegment pd, String context) {
+        String impl = implementation(pd);
+        while (impl.contains("gemm:") || impl.startsWith("gemm") || impl.startsWith("ref")) {
+            int status = Dnnl.dnnl_primitive_desc_next_impl(pd);
+            if (status == DnnlStatus.LAST_IMPL_REACHED) {
+                throw new UnsupportedOperationException("oneDNN has only GEMM-driven or reference kernels for " + context
+                        + " (last tried: " + impl + ")");
+            }
+            DnnlStatus.check(status, "dnnl_primitive_desc_next_impl", context);
+            impl = implementation(pd);
+        }
+        return impl;
     }
 
     private static String implementation(MemorySegment pd) {

@@ -5,6 +5,7 @@ package io.jengine.cpu.nativelib;
  */
 public final class DnnlStatus {
     public static final int SUCCESS = 0;
+    public static final int LAST_IMPL_REACHED = 4;
     private static final String[] NAMES = {
         "dnnl_success", "dnnl_out_of_memory", "dnnl_invalid_arguments", "dnnl_unimplemented",
         "dnnl_last_impl_reached", "dnnl_runtime_error", "dnnl_not_required", "dnnl_invalid_graph",

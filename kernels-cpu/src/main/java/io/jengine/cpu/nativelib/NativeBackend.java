@@ -9,20 +9,22 @@ import io.jengine.spi.Backend;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.NodeContext;
 import io.jengine.spi.Tactic;
+import io.jengine.spi.TacticDeclinedException;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.lang.ref.Cleaner;
 import java.util.List;
 
 /**
- * Native tactics through the FFM API: oneDNN's convolution primitive (weights reordered to its own layout once, bias
- * as the primitive's argument, the residual as a sum post-op), on the caller's NCHW ({@code dnnl.conv}) or on the
- * layout oneDNN prefers with the activations reordered in and out per run ({@code dnnl.conv-reordered}). Where oneDNN
- * cannot load (another OS, a stripped install) it offers nothing and everything still runs.
+ * Native tactics through the FFM API: oneDNN's convolution primitive ({@code dnnl.conv}) on the activation layout
+ * oneDNN's direct kernels want (channels-last or channel-blocked), the engine's NCHW activations reordered in and out
+ * per run; weights reordered to its own layout once, bias as the primitive's argument, the residual as a sum post-op.
+ * Where oneDNN cannot load (another OS, a stripped install) it offers nothing and everything still runs.
  *
- * <p>Its priority is above cpu-simd's, and until the tuner times the candidates per layer it recommends a tactic only
- * where it measured faster than cpu-simd's best (see {@link #recommends}); elsewhere its tactics are offered on
- * request ({@code --tactic FusedConv=dnnl.conv}), so cpu-simd's run by default.
+ * <p>Its priority is above cpu-simd's, and until the tuner times the candidates per layer it recommends its tactic
+ * only where it measured faster than cpu-simd's best (see {@link #recommends}); elsewhere it is offered on request
+ * ({@code --tactic FusedConv=dnnl.conv}), so cpu-simd's runs by default. oneDNN's im2col and 1×1 GEMM-driven
+ * convolutions are never used (see {@link DnnlConv2d}).
  *
  * <p>The fused activation is applied by our own vector code after the primitive, not as an oneDNN eltwise post-op:
  * oneDNN's relu and clip turn NaN into numbers, and the engine's rule is that NaN and Inf land where the reference
@@ -46,39 +48,37 @@ public final class NativeBackend implements Backend {
         ConvNode c = ConvNode.of(ctx);
         if (c == null) return List.of();
         int threads = ctx.threads();
-        Layout best = recommends(c.shape());
-        return List.of(
-                new Tactic(NAME, "dnnl.conv", () -> dnnlConv(c, threads, false), best == Layout.PLAIN),
-                new Tactic(NAME, "dnnl.conv-reordered", () -> dnnlConv(c, threads, true), best == Layout.REORDERED));
+        return List.of(new Tactic(NAME, "dnnl.conv", () -> dnnlConv(c, threads), recommends(c.shape())));
     }
 
-    /** Which of this backend's convolutions the default rule should run, or NONE where cpu-simd's wins. */
-    enum Layout { PLAIN, REORDERED, NONE }
-
     /**
-     * The default rule, from per-layer timings of the zoo's convolutions on 1 and 2 threads of an AVX2 machine: a 1×1 convolution on NCHW is a plain GEMM, where oneDNN's runs about twice as fast as cpu-simd's
-     * and reordering the activations would only add copies; a dense k×k convolution runs fastest on oneDNN's direct
-     * kernels in their own layout, copies included (cpu-simd's Winograd is close on 1 thread but scales worse); a
-     * depthwise convolution is memory-bound, so on large planes (56×56 and up) the reorders cost more than oneDNN's
-     * kernel saves and cpu-simd's direct depthwise kernel wins.
+     * The default rule, from per-layer timings of the zoo's convolutions on 1 and 2 threads of an AVX2 machine:
+     * oneDNN's direct kernels win on dense k×k convolutions (copies included; cpu-simd's Winograd is close on 1
+     * thread but scales worse) and on pointwise and depthwise convolutions of small planes; on large planes (56×56
+     * and up) a pointwise or depthwise convolution is memory-bound, the reorders cost more than oneDNN's kernel
+     * saves, and cpu-simd's kernels win. Grouped (not depthwise) and dilated convolutions were not measured.
      */
-    static Layout recommends(ConvShape s) {
-        boolean pointwise = s.kH() == 1 && s.kW() == 1 && s.padTop() == 0 && s.padLeft() == 0
-                && s.padBottom() == 0 && s.padRight() == 0;
-        if (pointwise && s.group() == 1) return Layout.PLAIN;
+    static boolean recommends(ConvShape s) {
+        if (s.dilH() != 1 || s.dilW() != 1) return false;
         boolean depthwise = s.group() == s.inC() && s.group() == s.outC() && s.group() > 1;
-        if (depthwise && s.outPlane() >= LARGE_PLANE) return Layout.NONE;
-        return Layout.REORDERED;
+        if (s.group() != 1 && !depthwise) return false;
+        boolean pointwise = s.kH() == 1 && s.kW() == 1;
+        return !(pointwise || depthwise) || s.outPlane() < LARGE_PLANE;
     }
 
     private static final int LARGE_PLANE = 56 * 56;
 
-    private static Kernel dnnlConv(ConvNode c, int threads, boolean reordered) {
+    private static Kernel dnnlConv(ConvNode c, int threads) {
         ConvShape s = c.shape();
         ConvParams p = new ConvParams(s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), s.strideH(),
                 s.strideW(), s.dilH(), s.dilW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), s.group());
-        DnnlConv2d conv = DnnlConv2d.prepare(p, c.weights(), c.bias(),
-                c.residual() ? List.of(DnnlPostOp.sum()) : List.of(), threads, reordered);
+        DnnlConv2d conv;
+        try {
+            conv = DnnlConv2d.prepare(p, c.weights(), c.bias(), c.residual() ? List.of(DnnlPostOp.sum()) : List.of(),
+                    threads);
+        } catch (UnsupportedOperationException noDirectKernel) {
+            throw new TacticDeclinedException(noDirectKernel.getMessage());
+        }
         UnaryOp act = UnaryOp.named(c.fused().name());
         float[] params = c.fused().params();
         Kernel k = ctx -> {

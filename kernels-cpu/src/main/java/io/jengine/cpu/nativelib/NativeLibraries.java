@@ -83,6 +83,7 @@ public final class NativeLibraries {
     static Outcome loadDnnl(ClassLoader loader) {
         try {
             requirePlatform();
+            String omp = OpenMpEnvironment.preferPassiveWaiting(System.getenv());
             open(loader, LibraryBundle.OPENCL);
             Loaded dnnl = open(loader, LibraryBundle.DNNL);
             // By soname, not path: this is whichever libgomp libdnnl was bound to, even if another copy came first.
@@ -103,7 +104,7 @@ public final class NativeLibraries {
             }
             NativeLibrary lib = new NativeLibrary("dnnl", dnnl.version(), dnnl.directory(), symbols);
             return new Outcome(Optional.of(lib), "oneDNN " + major + "." + minor + "." + patch
-                    + " (OpenMP) loaded from " + dnnl.directory());
+                    + " (OpenMP; " + omp + ") loaded from " + dnnl.directory());
         } catch (Throwable e) {
             return Outcome.failed("oneDNN", e);
         }

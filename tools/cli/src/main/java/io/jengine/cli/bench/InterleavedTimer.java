@@ -8,6 +8,11 @@ import java.util.List;
  * {@link #BLOCK_NANOS} per block, or one run of the slowest target if longer), first for a warm-up period, then for the timed period, so that every target sees
  * the same machine noise (a neighbour's build, frequency changes) instead of one getting the quiet minute and the
  * other the busy one.
+ *
+ * <p>Between one target's block and the next target's, the timer pauses {@link #SETTLE_NANOS}: both engines leave
+ * idle worker threads spinning for a while after a run (ONNX Runtime's pool, OpenMP under oneDNN), and without the
+ * pause those spinners would take cores from the next target's first runs, charging one engine for the other's
+ * threads.
  */
 public final class InterleavedTimer {
     /** Something to time: one inference. */
@@ -18,6 +23,8 @@ public final class InterleavedTimer {
 
     /** Long enough for caches and the thread pool to settle into a target, short enough to interleave finely. */
     static final long BLOCK_NANOS = 50_000_000L;
+    /** Long enough for idle spinning workers to go to sleep; not timed. */
+    static final long SETTLE_NANOS = 20_000_000L;
     /** Bounds a block when a target is near-instant (or its first time was), so that blocks still alternate. */
     static final long MAX_BLOCK_RUNS = 10_000;
 
@@ -73,6 +80,7 @@ public final class InterleavedTimer {
 
     private void block(int i, Samples into) {
         Target t = targets.get(i);
+        if (targets.size() > 1) settle();
         // A block lasts at least one run of the slowest target, so every target gets the same time per round and
         // a fast one does not drag a slow one through extra rounds (and minutes) to reach its own total.
         double length = blockNanos;
@@ -85,6 +93,14 @@ public final class InterleavedTimer {
             // A running estimate is enough to size blocks; it follows the target as it warms up.
             meanNanos[i] = 0.8 * meanNanos[i] + 0.2 * dt;
             if (into != null) into.add(dt);
+        }
+    }
+
+    private static void settle() {
+        try {
+            Thread.sleep(java.time.Duration.ofNanos(SETTLE_NANOS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
