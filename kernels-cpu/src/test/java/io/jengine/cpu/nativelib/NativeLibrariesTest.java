@@ -20,12 +20,20 @@ class NativeLibrariesTest {
     void loadedLibrariesSayWhereFrom() {
         NativeAssumptions.assumeDnnl();
         NativeAssumptions.assumeOpenBlas();
-        assertTrue(NativeLibraries.dnnlStatus().matches("oneDNN 3\\.8\\.\\d+ \\(OpenMP\\) loaded from .*dnnl-.*"),
+        assertTrue(NativeLibraries.dnnlStatus().matches("oneDNN 3\\.8\\.\\d+ \\(OpenMP; [^)]+\\) loaded from .*dnnl-.*"),
                 NativeLibraries.dnnlStatus());
         assertTrue(NativeLibraries.openBlasStatus().matches("OpenBLAS 0\\.3\\.30 \\(core .+\\) loaded from .*"),
                 NativeLibraries.openBlasStatus());
         assertEquals(1, NativeLibraries.dnnlStatus().lines().count());
         assertEquals("3.8.1-1.5.12", NativeLibraries.dnnl().orElseThrow().version());
+    }
+
+    @Test
+    void aUsersOpenMpWaitPolicyIsKept() {
+        assertEquals("OpenMP wait policy left as the environment sets it",
+                OpenMpEnvironment.preferPassiveWaiting(java.util.Map.of("OMP_WAIT_POLICY", "ACTIVE")));
+        assertEquals("OpenMP wait policy left as the environment sets it",
+                OpenMpEnvironment.preferPassiveWaiting(java.util.Map.of("GOMP_SPINCOUNT", "1000")));
     }
 
     @Test
