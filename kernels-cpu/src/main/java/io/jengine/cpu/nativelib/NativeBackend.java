@@ -89,7 +89,9 @@ public final class NativeBackend implements Backend {
             }
             Tensor y = ctx.output(0, DType.FLOAT32, c.outShape());
             conv.run(x.data(), y.data(), c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null);
-            if (act != UnaryOp.NONE) UnaryActivations.apply(act, params, y.data(), 0, y.data(), 0, y.size());
+            if (act != UnaryOp.NONE) {
+                UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), ctx.threads());
+            }
         };
         CLEANER.register(k, conv::close);
         return k;

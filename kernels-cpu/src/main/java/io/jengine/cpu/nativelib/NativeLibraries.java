@@ -83,7 +83,7 @@ public final class NativeLibraries {
     static Outcome loadDnnl(ClassLoader loader) {
         try {
             requirePlatform();
-            String omp = OpenMpEnvironment.preferPassiveWaiting(System.getenv());
+            String omp = OpenMpEnvironment.preferShortSpinning(System.getenv());
             open(loader, LibraryBundle.OPENCL);
             Loaded dnnl = open(loader, LibraryBundle.DNNL);
             // By soname, not path: this is whichever libgomp libdnnl was bound to, even if another copy came first.

@@ -4,7 +4,6 @@ import io.jengine.cpu.simd.ops.UnaryActivations;
 import io.jengine.cpu.simd.ops.UnaryOp;
 import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Node;
-import io.jengine.spi.IntraOpPool;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.KernelContext;
 import io.jengine.spi.NodeContext;
@@ -24,8 +23,6 @@ import java.util.Map;
 final class UnaryTactics {
     // Below this many elements one thread is faster than waking others; chunks start on 64-element boundaries so
     // that only the last one has a partial vector.
-    private static final long SERIAL = 1 << 15;
-    private static final long ALIGN = 64;
 
     /** The ONNX ops served, with the opset that introduced each (an older model must not get it). */
     private static final Map<String, Integer> SINCE = Map.ofEntries(
@@ -94,15 +91,7 @@ final class UnaryTactics {
         public void run(KernelContext ctx) {
             Tensor x = PlannedShapes.input(ctx, 0, DType.FLOAT32, shape);
             Tensor y = ctx.output(0, DType.FLOAT32, shape);
-            int tasks = size < SERIAL ? 1 : (int) Math.min(4L * ctx.threads(), size / SERIAL);
-            IntraOpPool.shared().parallelFor(ctx.threads(), tasks, t -> {
-                long from = start(t, tasks), to = start(t + 1, tasks);
-                UnaryActivations.apply(op, params, x.data(), 4 * from, y.data(), 4 * from, to - from);
-            });
-        }
-
-        private long start(int t, int tasks) {
-            return t == tasks ? size : size * t / tasks / ALIGN * ALIGN;
+            UnaryActivations.applyParallel(op, params, x.data(), 0, y.data(), 0, size, ctx.threads());
         }
 
         @Override

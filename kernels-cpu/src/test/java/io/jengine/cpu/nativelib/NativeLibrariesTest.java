@@ -31,9 +31,9 @@ class NativeLibrariesTest {
     @Test
     void aUsersOpenMpWaitPolicyIsKept() {
         assertEquals("OpenMP wait policy left as the environment sets it",
-                OpenMpEnvironment.preferPassiveWaiting(java.util.Map.of("OMP_WAIT_POLICY", "ACTIVE")));
+                OpenMpEnvironment.preferShortSpinning(java.util.Map.of("OMP_WAIT_POLICY", "ACTIVE")));
         assertEquals("OpenMP wait policy left as the environment sets it",
-                OpenMpEnvironment.preferPassiveWaiting(java.util.Map.of("GOMP_SPINCOUNT", "1000")));
+                OpenMpEnvironment.preferShortSpinning(java.util.Map.of("GOMP_SPINCOUNT", "1000")));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.jengine.cpu.simd.ops;
 import static io.jengine.cpu.simd.ops.VectorMath.F;
 import static io.jengine.cpu.simd.ops.VectorMath.c;
 
+import io.jengine.spi.IntraOpPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -27,6 +28,32 @@ public final class UnaryActivations {
      * dst[i] = op(src[i]) for {@code count} elements starting at the byte offsets given; {@code params} as listed on
      * the op (may be null or empty for ops without parameters).
      */
+    /** Below this many elements a pass runs on one thread: waking a helper costs more than it saves. */
+    private static final long SERIAL = 1 << 15;
+    /** Chunk boundaries fall on multiples of this many elements (a cache line of floats times 4). */
+    private static final long ALIGN = 64;
+
+    /**
+     * {@link #apply} split over up to {@code threads} threads of the shared intra-op pool, in chunks whose bounds
+     * depend only on {@code count} and {@code threads}.
+     */
+    public static void applyParallel(UnaryOp op, float[] params, MemorySegment src, long srcOff, MemorySegment dst,
+                                     long dstOff, long count, int threads) {
+        int tasks = count < SERIAL ? 1 : (int) Math.min(4L * threads, count / SERIAL);
+        if (tasks == 1) {
+            apply(op, params, src, srcOff, dst, dstOff, count);
+            return;
+        }
+        IntraOpPool.shared().parallelFor(threads, tasks, t -> {
+            long from = chunkStart(t, tasks, count), to = chunkStart(t + 1, tasks, count);
+            apply(op, params, src, srcOff + 4 * from, dst, dstOff + 4 * from, to - from);
+        });
+    }
+
+    private static long chunkStart(int t, int tasks, long count) {
+        return t == tasks ? count : count * t / tasks / ALIGN * ALIGN;
+    }
+
     public static void apply(UnaryOp op, float[] params, MemorySegment src, long srcOff, MemorySegment dst, long dstOff,
                              long count) {
         int need = op.paramCount();
