@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
         threads = build.threads == 0 ? IntraOpPool.shared().cores() : build.threads;
         Engine engine = ortOnly ? null
                 : BenchTarget.engine(build.builder(shaped, new OptimizationReport()).threads(threads));
-        OrtTarget ort = compareOrt || ortOnly ? OrtTarget.open(model, threads) : null;
+        OrtTarget ort = compareOrt || ortOnly ? OrtTarget.open(model, threads, !compareOrt) : null;
         try {
             return measure(engine, ort, feeds, described);
         } finally {
