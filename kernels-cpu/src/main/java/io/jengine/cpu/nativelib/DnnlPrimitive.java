@@ -169,8 +169,9 @@ final class DnnlPrimitive implements AutoCloseable {
                     Dnnl::dnnl_primitive_destroy, "dnnl_primitive_destroy", context);
 
             MemorySegment weightsMd = Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_weights_md, 0);
-            MemorySegment weightsMemory = memory(owned, weightsMd, engine, Dnnl.DNNL_MEMORY_ALLOCATE, context);
-            reorderWeights(temp, tempArena, engine, stream, userWeightsMd, weightsMd, weightsMemory, spec.weights(),
+            MemorySegment weightsData = arena.allocate(Dnnl.dnnl_memory_desc_get_size(weightsMd), 64);
+            MemorySegment weightsMemory = memory(owned, weightsMd, engine, weightsData, context);
+            reorderWeights(temp, tempArena, engine, stream, userWeightsMd, weightsMd, weightsData, spec.weights(),
                     context);
 
             // descriptors the primitive descriptor owns: memory objects and reorders made from them keep copies
@@ -371,29 +372,14 @@ final class DnnlPrimitive implements AutoCloseable {
 
     /** Copies the caller's weights into native memory and reorders them, once, into the primitive's layout. */
     private static void reorderWeights(DnnlHandles temp, Arena tempArena, MemorySegment engine, MemorySegment stream,
-                                       MemorySegment userMd, MemorySegment weightsMd, MemorySegment weightsMemory,
+                                       MemorySegment userMd, MemorySegment weightsMd, MemorySegment weightsData,
                                        float[] weights, String context) {
         MemorySegment userData = tempArena.allocate(JAVA_FLOAT, weights.length);
         MemorySegment.copy(weights, 0, userData, JAVA_FLOAT, 0, weights.length);
-        MemorySegment userMemory = memory(temp, userMd, engine, userData, context);
-        MemorySegment attr = userScratchpad(temp, context);
-        MemorySegment pd = temp.create("dnnl_reorder_primitive_desc_create",
-                out -> Dnnl.dnnl_reorder_primitive_desc_create(out, userMd, engine, weightsMd, engine, attr),
-                Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
-        MemorySegment reorder = temp.create("dnnl_primitive_create", out -> Dnnl.dnnl_primitive_create(out, pd),
-                Dnnl::dnnl_primitive_destroy, "dnnl_primitive_destroy", context);
-        Scratchpad scratchpad = scratchpad(temp, pd, engine, context);
-        MemorySegment args = tempArena.allocate(Dnnl.dnnl_exec_arg_t, 3);
-        Dnnl.setExecArg(args, 0, Dnnl.DNNL_ARG_FROM, userMemory);
-        Dnnl.setExecArg(args, 1, Dnnl.DNNL_ARG_TO, weightsMemory);
-        int nargs = 2;
-        if (scratchpad.memory() != null) {
-            scratchpad.point(tempArena.allocate(scratchpad.bytes(), 64));
-            Dnnl.setExecArg(args, nargs++, Dnnl.DNNL_ARG_SCRATCHPAD, scratchpad.memory());
-        }
-        DnnlStatus.check(Dnnl.dnnl_primitive_execute(reorder, stream, nargs, args), "dnnl_primitive_execute",
-                "weights reorder " + context);
-        DnnlStatus.check(Dnnl.dnnl_stream_wait(stream), "dnnl_stream_wait", "weights reorder " + context);
+        Stage reorder = stage(temp, tempArena, engine, userMd, weightsMd, true, context);
+        MemorySegment pad = tempArena.allocate(Math.max(1, reorder.scratchpad().bytes()), 64);
+        reorder.run(userData, weightsData, pad, stream, "weights", context);
+        DnnlStatus.check(Dnnl.dnnl_stream_wait(stream), "dnnl_stream_wait", "weights reorder of " + context);
     }
 
     /**
