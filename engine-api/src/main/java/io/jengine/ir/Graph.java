@@ -30,14 +30,20 @@ public record Graph(String name, List<Node> nodes, List<ValueInfo> inputs, List<
         return opsets.getOrDefault(Node.normalizeDomain(domain), -1);
     }
 
-    /** The best static type known for a value: graph input/output, value_info, or initializer; null if none. */
+    /**
+     * The best static type known for a value; null if none. A graph input's declared type comes first (an
+     * initializer that is also an input is only a default a caller may replace); then a plain initializer's own
+     * dtype and shape, which are exact, where a value_info entry may be stale (a value the optimizer folded into a
+     * constant keeps the entry inference gave it before its shape was known); then value_info and graph outputs.
+     */
     public ValueType typeOf(String value) {
         for (ValueInfo v : inputs) if (v.name().equals(value) && v.type() != null) return v.type();
+        Tensor constant = initializers.get(value);
+        if (constant != null) return ValueType.tensor(constant.dtype(), constant.shape());
         ValueInfo vi = valueInfo.get(value);
         if (vi != null && vi.type() != null) return vi.type();
         for (ValueInfo v : outputs) if (v.name().equals(value) && v.type() != null) return v.type();
-        Tensor t = initializers.get(value);
-        return t == null ? null : ValueType.tensor(t.dtype(), t.shape());
+        return null;
     }
 
     /** Graph inputs that are not also initializers: what a caller must (or may) feed. */
