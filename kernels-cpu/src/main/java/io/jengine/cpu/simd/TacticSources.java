@@ -25,6 +25,7 @@ final class TacticSources {
         GatherTactics.register(m);
         ResizeTactics.register(m);
         ConvTransposeTactics.register(m);
+        WhereTactics.register(m);
         return Map.copyOf(m);
     }
 }
