@@ -8,10 +8,19 @@ final class SegmentBounds {
 
     /** Checks that {@code count} float32 elements from byte {@code offset} lie inside {@code seg}. */
     static void checkFloats(String what, MemorySegment seg, long offset, long count) {
+        checkElements(what, seg, offset, count, Float.BYTES);
+    }
+
+    /** Checks that {@code count} one-byte elements (bools) from byte {@code offset} lie inside {@code seg}. */
+    static void checkBytes(String what, MemorySegment seg, long offset, long count) {
+        checkElements(what, seg, offset, count, 1);
+    }
+
+    private static void checkElements(String what, MemorySegment seg, long offset, long count, int elementBytes) {
         if (seg == null) throw new IllegalArgumentException(what + " segment is null");
         if (offset < 0) throw new IllegalArgumentException(what + " offset must be non-negative, got " + offset);
         if (count < 0) throw new IllegalArgumentException(what + " element count must be non-negative, got " + count);
-        long bytes = Math.multiplyExact(count, Float.BYTES);
+        long bytes = Math.multiplyExact(count, elementBytes);
         if (offset > seg.byteSize() - bytes) {
             throw new IllegalArgumentException(what + " needs " + bytes + " bytes from offset " + offset
                     + ", but its segment holds " + seg.byteSize() + " bytes");
