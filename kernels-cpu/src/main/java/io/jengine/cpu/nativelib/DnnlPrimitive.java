@@ -62,8 +62,8 @@ final class DnnlPrimitive implements AutoCloseable {
                          MemorySegment args, int nargs) {
         void run(MemorySegment fromData, MemorySegment toData, MemorySegment scratch, MemorySegment stream,
                  String what, String context) {
-            DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(from, fromData), "dnnl_memory_set_data_handle");
-            DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(to, toData), "dnnl_memory_set_data_handle");
+            point(from, fromData);
+            point(to, toData);
             scratchpad.point(scratch);
             DnnlStatus.check(Dnnl.dnnl_primitive_execute(primitive, stream, nargs, args), "dnnl_primitive_execute",
                     what + " reorder of " + context);
@@ -76,8 +76,7 @@ final class DnnlPrimitive implements AutoCloseable {
 
         void point(MemorySegment scratch) {
             if (memory == null) return;
-            DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(memory, scratch.asSlice(0, bytes)),
-                    "dnnl_memory_set_data_handle");
+            DnnlPrimitive.point(memory, scratch.asSlice(0, bytes));
         }
     }
 
@@ -183,7 +182,7 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment dstMemory = memory(owned, dstMd, engine, Dnnl.DNNL_MEMORY_NONE, context);
             boolean stageSrc = Dnnl.dnnl_memory_desc_equal(srcMd, userSrcMd) == 0;
             boolean stageDst = Dnnl.dnnl_memory_desc_equal(dstMd, userDstMd) == 0;
-            boolean sum = spec.postOps().stream().anyMatch(o -> o instanceof DnnlPostOp.Sum);
+            boolean sum = sums == 1;
             Staging staging = !stageSrc && !stageDst ? Staging.NONE : new Staging(
                     stageSrc ? stage(owned, arena, engine, userSrcMd, srcMd, true, context) : null,
                     stageDst && sum ? stage(owned, arena, engine, userDstMd, dstMd, true, context) : null,
@@ -257,8 +256,8 @@ final class DnnlPrimitive implements AutoCloseable {
                 MemorySegment.copy(rs, 0, ys, 0, ys.byteSize());
             }
         }
-        DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(srcMemory, convSrc), "dnnl_memory_set_data_handle");
-        DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(dstMemory, convDst), "dnnl_memory_set_data_handle");
+        point(srcMemory, convSrc);
+        point(dstMemory, convDst);
         scratchpad.point(scratch.asSlice(padAt));
         DnnlStatus.check(Dnnl.dnnl_primitive_execute(primitive, stream, nargs, args), "dnnl_primitive_execute",
                 context);
@@ -269,6 +268,11 @@ final class DnnlPrimitive implements AutoCloseable {
         Reference.reachabilityFence(xs);
         Reference.reachabilityFence(ys);
         Reference.reachabilityFence(rs);
+    }
+
+    /** Re-points a memory object (which holds a raw pointer) at {@code data}. */
+    private static void point(MemorySegment memory, MemorySegment data) {
+        DnnlStatus.check(Dnnl.dnnl_memory_set_data_handle(memory, data), "dnnl_memory_set_data_handle");
     }
 
     /** The scratchpad {@code pd} asks for in user mode, as a memory object without a buffer; NONE when it needs none. */
