@@ -9,6 +9,7 @@ import io.jengine.opt.OptimizerOptions;
 import io.jengine.runtime.Backends;
 import io.jengine.runtime.Engine;
 import io.jengine.runtime.EngineOptions;
+import io.jengine.spi.Backend;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -107,8 +108,19 @@ public final class EngineBuilder {
 
     /** The model as it will be planned: shapes fixed and optimized. */
     public Model optimizedModel() {
-        return GraphOptimizer.optimize(shapedModel(), new OptimizerOptions(level, Set.copyOf(disabledPasses), false),
-                report);
+        return GraphOptimizer.optimize(shapedModel(), optimizerOptions(), report);
+    }
+
+    /** The optimizer's options: the level and passes asked for, and the channel block the backends run on. */
+    private OptimizerOptions optimizerOptions() {
+        int block = 0;
+        for (Backend b : backends().ordered()) block = Math.max(block, b.channelBlock());
+        return new OptimizerOptions(level, Set.copyOf(disabledPasses), false, block);
+    }
+
+    private Backends backends() {
+        if (backends == null) backends = Backends.discover();
+        return backends;
     }
 
     /** Optimizes and plans. */
@@ -116,9 +128,9 @@ public final class EngineBuilder {
 
     /** Plans a model this builder already optimized (see {@link #optimizedModel()}), without optimizing again. */
     public Engine plan(Model optimized) {
-        OptimizerOptions opt = new OptimizerOptions(level, Set.copyOf(disabledPasses), false);
+        OptimizerOptions opt = optimizerOptions();
         // Once a run's shapes are known, shape arithmetic folds and more fuses: optimize again for them.
-        return Engine.of(optimized, backends == null ? Backends.discover() : backends, options,
+        return Engine.of(optimized, backends(), options,
                 g -> GraphOptimizer.optimize(g, opt, new OptimizationReport()));
     }
 }

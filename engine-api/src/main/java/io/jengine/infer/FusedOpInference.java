@@ -28,11 +28,63 @@ final class FusedOpInference {
             return java.util.List.of(new io.jengine.tensor.ValueType.TensorType(c.elemType(0), new io.jengine.tensor.Shape(dims)));
         });
         r.add(DOMAIN, "LayerNormalization", 1, ElementwiseInference::sameAsFirst);
+        r.add(DOMAIN, FusedOpSpec.TO_BLOCKED, 1, c -> {
+            io.jengine.tensor.Shape x = c.shape(0);
+            if (x == null || x.rank() != 4) return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
+            return java.util.List.of(InferenceContext.tensor(c.elemType(0), blocked(x, block(c))));
+        });
+        r.add(DOMAIN, FusedOpSpec.FROM_BLOCKED, 1, c -> {
+            io.jengine.tensor.Shape x = c.shape(0);
+            if (x == null || x.rank() != 5) return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
+            return java.util.List.of(InferenceContext.tensor(c.elemType(0), plain(x, block(c))));
+        });
+        // A blocked convolution is typed as Conv on the plain view of its input, its output then blocked.
+        r.add(DOMAIN, FusedOpSpec.BLOCKED_CONV, 1, c -> {
+            io.jengine.tensor.Shape x = c.shape(0);
+            long b = block(c);
+            if (x == null || (x.rank() != 4 && x.rank() != 5)) {
+                return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
+            }
+            java.util.List<io.jengine.tensor.ValueType> types = new java.util.ArrayList<>(c.inputTypes());
+            types.set(0, InferenceContext.tensor(c.elemType(0), x.rank() == 5 ? plain(x, b) : x));
+            OpInference conv = r.find("", "Conv", Integer.MAX_VALUE);
+            java.util.List<io.jengine.tensor.ValueType> out = conv.infer(
+                    new InferenceContext(c.node(), c.opset(), types, c.constants()));
+            if (out == null || out.isEmpty() || !(out.get(0) instanceof io.jengine.tensor.ValueType.TensorType t)
+                    || t.shape() == null || t.shape().rank() != 4) {
+                return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
+            }
+            return java.util.List.of(InferenceContext.tensor(t.elementType(), blocked(t.shape(), b)));
+        });
         for (String base : new String[] {"Conv", "ConvTranspose", "Gemm", "MatMul"}) {
             r.add(DOMAIN, "Fused" + base, 1, c -> {
                 OpInference rule = r.find("", base, Integer.MAX_VALUE);
                 return rule == null ? null : rule.infer(c);
             });
         }
+    }
+
+    private static long block(InferenceContext c) {
+        long b = c.node().attrInt(FusedOpSpec.BLOCK, 0);
+        if (b < 1) throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " must be at least 1, got " + b);
+        return b;
+    }
+
+    /** [N, C, H, W] as [N, C/b, H, W, b]. */
+    private static io.jengine.tensor.Shape blocked(io.jengine.tensor.Shape x, long b) {
+        io.jengine.tensor.Dim ch = x.dim(1);
+        io.jengine.tensor.Dim blocks = io.jengine.tensor.Dim.unknown();
+        if (ch.isKnown()) {
+            if (ch.value() % b != 0) throw new IllegalArgumentException(ch.value() + " channels are not a multiple of the block " + b);
+            blocks = io.jengine.tensor.Dim.of(ch.value() / b);
+        }
+        return new io.jengine.tensor.Shape(java.util.List.of(x.dim(0), blocks, x.dim(2), x.dim(3), io.jengine.tensor.Dim.of(b)));
+    }
+
+    /** [N, C/b, H, W, b] as [N, C, H, W]. */
+    private static io.jengine.tensor.Shape plain(io.jengine.tensor.Shape x, long b) {
+        io.jengine.tensor.Dim blocks = x.dim(1);
+        io.jengine.tensor.Dim ch = blocks.isKnown() ? io.jengine.tensor.Dim.of(blocks.value() * b) : io.jengine.tensor.Dim.unknown();
+        return new io.jengine.tensor.Shape(java.util.List.of(x.dim(0), ch, x.dim(2), x.dim(3)));
     }
 }

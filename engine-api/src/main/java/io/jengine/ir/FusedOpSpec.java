@@ -16,6 +16,13 @@ import java.util.Set;
  *       {@value #ACTIVATION_PARAMS} (floats: LeakyRelu's alpha; HardSigmoid's alpha, beta; Clip's min, max).</li>
  *   <li>{@value #ELEMENTWISE_CHAIN}, {@value #ATTENTION}, and {@code Gelu} / {@code LayerNormalization} for models
  *       whose opset predates the ONNX ops (same semantics as the ONNX ops).</li>
+ *   <li>The channel-blocked layout of optimization level 3: a float32 activation {@code [N, C, H, W]} with
+ *       {@code C % b == 0} held as the 5-D tensor {@code [N, C/b, H, W, b]} (oneDNN's nChw8c / nChw16c, ONNX
+ *       Runtime's NCHWc), {@code b} in attribute {@value #BLOCK}. {@value #TO_BLOCKED} and {@value #FROM_BLOCKED}
+ *       convert; {@value #BLOCKED_CONV} is FusedConv (same inputs, attributes and activation) reading X blocked,
+ *       or plain 4-D where its channels are not a multiple of the block, and writing Y (and reading the residual)
+ *       blocked. Ops whose meaning survives the extra axis (elementwise, pools with a window of 1 along it, Concat on
+ *       axis 1, ReduceMean over axes 2 and 3) run on blocked tensors as they are.</li>
  * </ul>
  */
 public final class FusedOpSpec {
@@ -28,6 +35,12 @@ public final class FusedOpSpec {
     public static final String FUSED_MATMUL = "FusedMatMul";
     public static final String ELEMENTWISE_CHAIN = "ElementwiseChain";
     public static final String ATTENTION = "ScaledDotProductAttention";
+
+    public static final String BLOCKED_CONV = "BlockedConv";
+    public static final String TO_BLOCKED = "ToChannelBlocked";
+    public static final String FROM_BLOCKED = "FromChannelBlocked";
+    /** The channel block of the blocked layout's ops. */
+    public static final String BLOCK = "block";
 
     /** FusedConv's residual input, added before the activation. */
     public static final int CONV_RESIDUAL = 3;

@@ -21,4 +21,11 @@ public interface Backend {
      * prepared until a tactic's {@link Tactic#prepare()} is called.
      */
     List<Tactic> tactics(NodeContext node);
+
+    /**
+     * The channel block of the blocked activation layout ({@code [N, C/b, H, W, b]}) this backend runs convolutions
+     * on ({@code jengine::BlockedConv}), so that the optimizer's level 3 moves convolutions there; 0 (the default)
+     * when it has none.
+     */
+    default int channelBlock() { return 0; }
 }

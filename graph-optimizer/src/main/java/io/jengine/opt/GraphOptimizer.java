@@ -4,6 +4,7 @@ import io.jengine.infer.ShapeInference;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.Node;
+import io.jengine.opt.passes.ChannelBlocking;
 import java.util.Optional;
 
 /**
@@ -41,9 +42,10 @@ public final class GraphOptimizer {
 
     public static Graph optimize(Graph graph, OptimizerOptions options, OptimizationReport report) {
         for (String name : options.disabled()) {
-            if (Pipeline.stages().stream().noneMatch(s -> s.pass().name().equals(name))) {
+            if (Pipeline.stages().stream().noneMatch(s -> s.pass().name().equals(name))
+                    && !name.equals(ChannelBlocking.NAME)) {
                 throw new IllegalArgumentException("unknown pass '" + name + "'; passes: "
-                        + Pipeline.stages().stream().map(s -> s.pass().name()).toList());
+                        + Pipeline.stages().stream().map(s -> s.pass().name()).toList() + " and " + ChannelBlocking.NAME);
             }
         }
         if (options.level() == 0) return graph;
@@ -58,6 +60,15 @@ public final class GraphOptimizer {
                 changed |= g != before;
             }
             if (!changed) break;
+        }
+        // The layout comes last, once fusion has settled which convolutions and activations remain.
+        if (options.level() >= 3 && options.channelBlock() > 1 && !options.disabled().contains(ChannelBlocking.NAME)) {
+            Graph blocked = ChannelBlocking.apply(g, options.channelBlock());
+            if (blocked != g) {
+                if (options.verify()) GraphChecker.check(blocked, ChannelBlocking.NAME);
+                report.count(ChannelBlocking.NAME);
+                g = blocked;
+            }
         }
         return g;
     }

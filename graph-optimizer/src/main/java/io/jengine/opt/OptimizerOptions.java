@@ -5,16 +5,25 @@ import java.util.Set;
 /**
  * What to run: passes up to {@code level} (0 none, 1 generic clean-up, 2 fusion, 3 layout/backend-specific), minus
  * the passes named in {@code disabled}; {@code verify} checks the graph's consistency after every pass (tests, debugging).
+ * {@code channelBlock} is the channel block of the blocked activation layout level 3 moves convolutions to (the
+ * backends' choice: 8 or 16), 0 where no backend runs blocked convolutions.
  */
-public record OptimizerOptions(int level, Set<String> disabled, boolean verify) {
-    public static final int DEFAULT_LEVEL = 2;
+public record OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock) {
+    public static final int DEFAULT_LEVEL = 3;
 
     public OptimizerOptions {
         if (level < 0 || level > 3) throw new IllegalArgumentException("optimization level must be 0 to 3, got " + level);
+        if (channelBlock < 0 || channelBlock == 1) {
+            throw new IllegalArgumentException("channel block must be 0 (none) or at least 2, got " + channelBlock);
+        }
         disabled = Set.copyOf(disabled);
     }
 
+    public OptimizerOptions(int level, Set<String> disabled, boolean verify) { this(level, disabled, verify, 0); }
+
     public static OptimizerOptions level(int level) { return new OptimizerOptions(level, Set.of(), false); }
 
-    public OptimizerOptions verifying() { return new OptimizerOptions(level, disabled, true); }
+    public OptimizerOptions verifying() { return new OptimizerOptions(level, disabled, true, channelBlock); }
+
+    public OptimizerOptions withChannelBlock(int block) { return new OptimizerOptions(level, disabled, verify, block); }
 }

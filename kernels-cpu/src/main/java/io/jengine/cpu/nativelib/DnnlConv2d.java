@@ -39,6 +39,36 @@ public final class DnnlConv2d implements AutoCloseable {
      */
     public static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
                                      int threads) {
+        return prepare(p, weights, bias, postOps, threads, Dnnl.dnnl_abcd, Dnnl.dnnl_abcd, true);
+    }
+
+    /**
+     * As {@link #prepare(ConvParams, float[], float[], List, int)}, on the channel-blocked layout
+     * {@code [n, c/block, h, w, block]} (oneDNN's nChw8c or nChw16c) for the destination and residual, and for the
+     * source too when {@code blockedSource} (else the source is plain NCHW, as for a first convolution over an
+     * image's 3 channels). The primitive runs on these layouts directly where oneDNN has a direct kernel for them;
+     * otherwise on the layout it prefers, reordered per run as in the plain case.
+     *
+     * @throws IllegalArgumentException for a block other than 8 or 16, or channels that are not a multiple of it
+     */
+    public static DnnlConv2d prepareBlocked(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
+                                            int threads, int block, boolean blockedSource) {
+        if (p == null) throw new IllegalArgumentException("conv params are null");
+        if (block != 8 && block != 16) throw new IllegalArgumentException("channel block must be 8 or 16, got " + block);
+        if (p.m() % block != 0 || (blockedSource && p.c() % block != 0)) {
+            throw new IllegalArgumentException("channels of " + p + " are not a multiple of the block " + block);
+        }
+        int tag = block == 8 ? Dnnl.dnnl_aBcd8b : Dnnl.dnnl_aBcd16b;
+        int srcTag = blockedSource ? tag : Dnnl.dnnl_abcd;
+        try {
+            return prepare(p, weights, bias, postOps, threads, srcTag, tag, false);
+        } catch (UnsupportedOperationException noDirectKernelHere) {
+            return prepare(p, weights, bias, postOps, threads, srcTag, tag, true);
+        }
+    }
+
+    private static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
+                                      int threads, int srcTag, int dstTag, boolean libraryLayout) {
         if (p == null) throw new IllegalArgumentException("conv params are null");
         if (weights == null || weights.length != p.weightElements()) {
             throw new IllegalArgumentException("weights must hold m * c/groups * kH * kW = " + p.weightElements()
@@ -59,11 +89,11 @@ public final class DnnlConv2d implements AutoCloseable {
                         Dnnl.dims(arena, p.dilationH() - 1, p.dilationW() - 1),
                         Dnnl.dims(arena, p.padTop(), p.padLeft()), Dnnl.dims(arena, p.padBottom(), p.padRight()),
                         attr),
-                new long[] {p.n(), p.c(), p.h(), p.w()}, Dnnl.dnnl_abcd,
-                new long[] {p.n(), p.m(), p.outH(), p.outW()}, Dnnl.dnnl_abcd,
+                new long[] {p.n(), p.c(), p.h(), p.w()}, srcTag,
+                new long[] {p.n(), p.m(), p.outH(), p.outW()}, dstTag,
                 weightsDims, g == 1 ? Dnnl.dnnl_abcd : Dnnl.dnnl_abcde, weights,
                 bias == null ? null : new long[] {p.m()}, bias,
-                List.copyOf(postOps == null ? List.of() : postOps), threads, "convolution " + p, true);
+                List.copyOf(postOps == null ? List.of() : postOps), threads, "convolution " + p, libraryLayout);
         return new DnnlConv2d(p, DnnlPrimitive.prepare(spec));
     }
 

@@ -160,7 +160,8 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment pd = temp.create(spec.createCall(),
                     out -> spec.factory().create(out, engine, askSrcMd, anyWeightsMd, biasMd, askDstMd, attr, tempArena),
                     Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
-            String impl = spec.libraryLayout() ? skipGemmDriven(pd, context) : implementation(pd);
+            boolean blockedDst = spec.dstTag() == Dnnl.dnnl_aBcd8b || spec.dstTag() == Dnnl.dnnl_aBcd16b;
+            String impl = spec.libraryLayout() || blockedDst ? skipGemmDriven(pd, context) : implementation(pd);
             MemorySegment stream = owned.create("dnnl_stream_create",
                     out -> Dnnl.dnnl_stream_create(out, engine, Dnnl.dnnl_stream_default_flags),
                     Dnnl::dnnl_stream_destroy, "dnnl_stream_destroy", context);

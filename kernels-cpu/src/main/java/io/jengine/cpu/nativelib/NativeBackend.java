@@ -43,12 +43,48 @@ public final class NativeBackend implements Backend {
     @Override
     public List<Tactic> tactics(NodeContext ctx) {
         String op = ctx.node().opType();
-        if (!op.equals("Conv") && !op.equals(FusedOpSpec.FUSED_CONV)) return List.of();
+        boolean blocked = FusedOpSpec.is(ctx.node(), FusedOpSpec.BLOCKED_CONV);
+        if (!blocked && !op.equals("Conv") && !op.equals(FusedOpSpec.FUSED_CONV)) return List.of();
         if (NativeLibraries.dnnl().isEmpty()) return List.of();
         ConvNode c = ConvNode.of(ctx);
         if (c == null) return List.of();
         int threads = ctx.threads();
+        if (blocked) return blockedTactics(ctx, c, threads);
         return List.of(new Tactic(NAME, "dnnl.conv", () -> dnnlConv(c, threads), recommends(c.shape())));
+    }
+
+    /**
+     * oneDNN's kernels read and write nChw8c on AVX2 and nChw16c on AVX-512: the block of the CPU's widest float
+     * vector. Where oneDNN cannot load there are no blocked convolutions, and the optimizer leaves the layout alone.
+     */
+    @Override
+    public int channelBlock() {
+        if (NativeLibraries.dnnl().isEmpty()) return 0;
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        return lanes >= 16 ? 16 : lanes == 8 ? 8 : 0;
+    }
+
+    private static List<Tactic> blockedTactics(NodeContext ctx, ConvNode c, int threads) {
+        int block = (int) ctx.node().attrInt(FusedOpSpec.BLOCK, 0);
+        long[] x = ctx.inputDims(0);
+        boolean blockedSource = x.length == 5;
+        if (block != 8 && block != 16 || c.shape().outC() % block != 0) return List.of();
+        if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
+        long[] out = {c.outShape()[0], c.outShape()[1] / block, c.outShape()[2], c.outShape()[3], block};
+        return List.of(new Tactic(NAME, "dnnl.conv-blocked",
+                () -> blockedConv(c, threads, block, blockedSource, x, out), true));
+    }
+
+    private static Kernel blockedConv(ConvNode c, int threads, int block, boolean blockedSource, long[] inDims,
+                                      long[] outDims) {
+        DnnlConv2d conv;
+        try {
+            conv = DnnlConv2d.prepareBlocked(params(c.shape()), c.weights(), c.bias(),
+                    c.residual() ? List.of(DnnlPostOp.sum()) : List.of(), threads, block, blockedSource);
+        } catch (UnsupportedOperationException noDirectKernel) {
+            throw new TacticDeclinedException(noDirectKernel.getMessage());
+        }
+        return activated(conv, c, inDims, outDims);
     }
 
     /**
@@ -68,26 +104,34 @@ public final class NativeBackend implements Backend {
 
     private static final int LARGE_PLANE = 56 * 56;
 
+    private static ConvParams params(ConvShape s) {
+        return new ConvParams(s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), s.strideH(),
+                s.strideW(), s.dilH(), s.dilW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), s.group());
+    }
+
     private static Kernel dnnlConv(ConvNode c, int threads) {
         ConvShape s = c.shape();
-        ConvParams p = new ConvParams(s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), s.strideH(),
-                s.strideW(), s.dilH(), s.dilW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), s.group());
         DnnlConv2d conv;
         try {
-            conv = DnnlConv2d.prepare(p, c.weights(), c.bias(), c.residual() ? List.of(DnnlPostOp.sum()) : List.of(),
-                    threads);
+            conv = DnnlConv2d.prepare(params(s), c.weights(), c.bias(),
+                    c.residual() ? List.of(DnnlPostOp.sum()) : List.of(), threads);
         } catch (UnsupportedOperationException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }
+        return activated(conv, c, new long[] {s.batch(), s.inC(), s.inH(), s.inW()}, c.outShape());
+    }
+
+    /** The kernel: the primitive on the planned input and output, then the fused activation in our vector code. */
+    private static Kernel activated(DnnlConv2d conv, ConvNode c, long[] inDims, long[] outDims) {
         UnaryOp act = UnaryOp.named(c.fused().name());
         float[] params = c.fused().params();
         Kernel k = ctx -> {
             Tensor x = ctx.tensor(0);
-            if (x.dtype() != DType.FLOAT32 || !x.hasShape(new long[] {s.batch(), s.inC(), s.inH(), s.inW()})) {
-                throw new IllegalArgumentException("input X is " + x.describe() + ", the plan was made for float32 ["
-                        + s.batch() + "," + s.inC() + "," + s.inH() + "," + s.inW() + "]");
+            if (x.dtype() != DType.FLOAT32 || !x.hasShape(inDims)) {
+                throw new IllegalArgumentException("input X is " + x.describe() + ", the plan was made for float32 "
+                        + io.jengine.tensor.Shapes.format(inDims));
             }
-            Tensor y = ctx.output(0, DType.FLOAT32, c.outShape());
+            Tensor y = ctx.output(0, DType.FLOAT32, outDims);
             conv.run(x.data(), y.data(), c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null);
             if (act != UnaryOp.NONE) {
                 UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), ctx.threads());

@@ -36,6 +36,35 @@ final class FusedKernels {
             for (long i = 0; i < y.size(); i++) sum.setDouble(i, y.getDouble(i) + z.getDouble(i));
             return sum;
         }));
+        // The channel-blocked layout: the plain kernels on the plain view, so blocking itself is what gets tested.
+        r.add(DOMAIN, FusedOpSpec.TO_BLOCKED, 1, Set.of(), n -> {
+            int b = block(n.node());
+            return (ctx, in) -> new Value[] {ChannelBlocking.block(tensor(in, 0), b)};
+        });
+        r.add(DOMAIN, FusedOpSpec.FROM_BLOCKED, 1, Set.of(), n -> {
+            int b = block(n.node());
+            return (ctx, in) -> new Value[] {ChannelBlocking.unblock(tensor(in, 0), b)};
+        });
+        r.add(DOMAIN, FusedOpSpec.BLOCKED_CONV, 1, Set.of(), n -> {
+            Node node = n.node();
+            int b = block(node);
+            ValueKernel plain = fused(node, in -> {
+                Tensor x = tensor(in, 0);
+                Tensor y = ConvKernels.conv(node, x.rank() == 5 ? ChannelBlocking.unblock(x, b) : x, tensor(in, 1),
+                        optionalTensor(in, 2), null, null, null);
+                Tensor z = optionalTensor(in, 3);
+                if (z == null) return y;
+                Tensor zp = ChannelBlocking.unblock(z, b);
+                if (!java.util.Arrays.equals(zp.shape(), y.shape())) {
+                    throw new IllegalArgumentException("residual input 3 has shape " + io.jengine.tensor.Shapes.format(z.shape())
+                            + ", the convolution produces " + io.jengine.tensor.Shapes.format(y.shape()) + " unblocked");
+                }
+                Tensor sum = Tensor.allocate(y.dtype(), y.shape());
+                for (long i = 0; i < y.size(); i++) sum.setDouble(i, y.getDouble(i) + zp.getDouble(i));
+                return sum;
+            });
+            return (ctx, in) -> new Value[] {ChannelBlocking.block((Tensor) plain.run(ctx, in)[0], b)};
+        });
         r.add(DOMAIN, FusedOpSpec.FUSED_CONV_TRANSPOSE, 1, Set.of(), n -> fused(n.node(), in ->
                 ConvKernels.convTranspose(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2))));
         r.add(DOMAIN, FusedOpSpec.FUSED_GEMM, 1, Set.of(), n -> {
@@ -68,6 +97,12 @@ final class FusedKernels {
                 return NormalizationKernels.layerNorm(x, axis, eps, tensor(in, 1), optionalTensor(in, 2), false);
             };
         });
+    }
+
+    private static int block(Node node) {
+        long b = node.attrInt(FusedOpSpec.BLOCK, 0);
+        if (b < 1 || b > 1024) throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " must be 1 to 1024, got " + b);
+        return (int) b;
     }
 
     private static ValueKernel fused(Node node, Function<Value[], Tensor> base) {

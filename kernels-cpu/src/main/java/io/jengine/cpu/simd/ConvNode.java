@@ -35,9 +35,12 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
 
     public static ConvNode of(NodeContext ctx) {
         Node n = ctx.node();
-        boolean fused = FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV);
+        boolean blocked = FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV);
+        boolean fused = blocked || FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV);
         if (!fused && !(n.domain().isEmpty() && n.opType().equals("Conv"))) return null;
-        long[] x = ctx.inputDims(0);
+        long block = blocked ? n.attrInt(FusedOpSpec.BLOCK, 0) : 0;
+        if (blocked && (block < 2 || block > 64)) return null;
+        long[] x = blocked ? plainDims(ctx.inputDims(0), block) : ctx.inputDims(0);
         Tensor w = ctx.constant(1), b = ctx.constant(2);
         if (x == null || x.length != 4 || w == null || w.rank() != 4 || w.dtype() != DType.FLOAT32) return null;
         if (!(ctx.inputType(0) instanceof ValueType.TensorType t) || t.elementType() != DType.FLOAT32) return null;
@@ -61,7 +64,8 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
                 (int) g.padEnd()[0], (int) g.padEnd()[1], (int) g.dilations()[0], (int) g.dilations()[1], (int) group);
         long[] out = {x[0], ws[0], s.outH(), s.outW()};
         if (residual) {
-            long[] r = ctx.inputDims(FusedOpSpec.CONV_RESIDUAL);
+            long[] r = blocked ? plainDims(ctx.inputDims(FusedOpSpec.CONV_RESIDUAL), block)
+                    : ctx.inputDims(FusedOpSpec.CONV_RESIDUAL);
             if (r == null || !java.util.Arrays.equals(r, out)) return null;
         }
         FusedOpSpec.Activation a = fused ? FusedOpSpec.Activation.of(n) : FusedOpSpec.Activation.NONE;
@@ -72,6 +76,17 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
             return null;
         }
         return new ConvNode(s, w, b, residual, a, act, out);
+    }
+
+    /**
+     * A BlockedConv operand's dims as the convolution sees them: {@code [N, C/b, H, W, b]} as {@code [N, C, H, W]}, a
+     * plain 4-D input as it is; null for anything else.
+     */
+    public static long[] plainDims(long[] d, long block) {
+        if (d == null) return null;
+        if (d.length == 4) return d;
+        if (d.length != 5 || d[4] != block) return null;
+        return new long[] {d[0], Math.multiplyExact(d[1], block), d[2], d[3]};
     }
 
     /** The same geometry as the Winograd and depthwise kernels take it. */

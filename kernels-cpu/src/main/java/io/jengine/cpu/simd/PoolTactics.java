@@ -38,7 +38,9 @@ final class PoolTactics {
     private static List<Tactic> window(NodeContext ctx, String backend) {
         Node n = ctx.node();
         long[] x = float32Dims(ctx);
-        if (x == null || x.length != 4 || n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) return List.of();
+        if (x == null || n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) return List.of();
+        if (x.length == 5) return blockedWindow(ctx, x, backend);
+        if (x.length != 4) return List.of();
         boolean max = n.opType().equals("MaxPool");
         boolean ceil = n.attrInt("ceil_mode", 0) != 0;
         long[] kernel = n.attrInts("kernel_shape", null);
@@ -68,6 +70,45 @@ final class PoolTactics {
         return List.of(new Tactic(backend, "pool.avg2d", () -> (Kernel) ctx2 -> {
             Tensor in = checked(ctx2.tensor(0), x);
             pool.run(in.data(), 0, ctx2.output(0, DType.FLOAT32, out).data(), 0, planes, ctx2.threads());
+        }));
+    }
+
+    /**
+     * A pool over channel-blocked activations {@code [N, C/b, H, W, b]}: a 3-D window that is 1 along the block axis,
+     * with no stride, dilation or padding there, so that it pools each channel's plane.
+     */
+    private static List<Tactic> blockedWindow(NodeContext ctx, long[] x, String backend) {
+        Node n = ctx.node();
+        boolean max = n.opType().equals("MaxPool");
+        boolean ceil = n.attrInt("ceil_mode", 0) != 0;
+        long[] kernel = n.attrInts("kernel_shape", null);
+        long[] strides = n.attrInts("strides", new long[] {1, 1, 1});
+        long[] dil = n.attrInts("dilations", new long[] {1, 1, 1});
+        long[] pads = n.attrInts("pads", new long[6]);
+        if (kernel == null || kernel.length != 3 || kernel[2] != 1 || strides.length != 3 || strides[2] != 1
+                || dil.length != 3 || dil[2] != 1 || pads.length != 6 || pads[2] != 0 || pads[5] != 0
+                || !n.attrString("auto_pad", "NOTSET").equals("NOTSET") || x[4] > 64) {
+            return List.of();
+        }
+        if (!max && (dil[0] != 1 || dil[1] != 1)) return List.of();
+        ConvGeometry g;
+        io.jengine.cpu.simd.ops.BlockedPool2d pool;
+        try {
+            g = ConvGeometry.forward(n, new long[] {x[2], x[3], x[4]}, kernel, ceil);
+            PoolWindow2d w = PoolWindow2d.of((int) x[2], (int) x[3], (int) kernel[0], (int) kernel[1],
+                    (int) strides[0], (int) strides[1], (int) dil[0], (int) dil[1], (int) pads[0], (int) pads[1],
+                    (int) pads[3], (int) pads[4], ceil);
+            pool = new io.jengine.cpu.simd.ops.BlockedPool2d(w, (int) x[4], max, n.attrInt("count_include_pad", 0) != 0);
+        } catch (IllegalArgumentException e) {
+            return List.of(); // the reference kernel reports the bad attribute, or the block suits no vector
+        }
+        PoolWindow2d w = pool.window();
+        long[] out = {x[0], x[1], w.outH(), w.outW(), x[4]};
+        if (g.out()[0] != w.outH() || g.out()[1] != w.outW() || g.out()[2] != x[4]) return List.of();
+        long blocks = x[0] * x[1];
+        return List.of(new Tactic(backend, max ? "pool.max2d-blocked" : "pool.avg2d-blocked", () -> (Kernel) kc -> {
+            Tensor in = checked(kc.tensor(0), x);
+            pool.run(in.data(), 0, kc.output(0, DType.FLOAT32, out).data(), 0, blocks, kc.threads());
         }));
     }
 

@@ -26,6 +26,8 @@ final class TacticSources {
         ResizeTactics.register(m);
         ConvTransposeTactics.register(m);
         WhereTactics.register(m);
+        LayoutTactics.register(m);
+        ReduceTactics.register(m);
         return Map.copyOf(m);
     }
 }

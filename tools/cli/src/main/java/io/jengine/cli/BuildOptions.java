@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * threads and forced tactics. Every command builds through {@link EngineBuilder} with them.
  */
 final class BuildOptions {
-    @Option(names = "--level", paramLabel = "N", description = "Optimization level: 0 none, 1 clean-up, 2 fusion (default), 3 backend-specific.")
+    @Option(names = "--level", paramLabel = "N", description = "Optimization level: 0 none, 1 clean-up, 2 fusion, 3 layout and backend-specific (default).")
     int level = OptimizerOptions.DEFAULT_LEVEL;
 
     @Option(names = "--disable-pass", paramLabel = "NAME", description = "Skip an optimizer pass (repeatable).")

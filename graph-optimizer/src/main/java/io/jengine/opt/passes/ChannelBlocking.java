@@ -1,0 +1,311 @@
+package io.jengine.opt.passes;
+
+import io.jengine.infer.ShapeInference;
+import io.jengine.ir.Attribute;
+import io.jengine.ir.FusedOpSpec;
+import io.jengine.ir.Graph;
+import io.jengine.ir.GraphOrder;
+import io.jengine.ir.Node;
+import io.jengine.ir.ValueInfo;
+import io.jengine.opt.GraphIndex;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Shape;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.ValueType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Level 3's layout pass, in the manner of ONNX Runtime's NCHWc transformer: convolutions move to the channel-blocked
+ * layout {@code [N, C/b, H, W, b]} their fastest CPU kernels read and write (oneDNN's nChw8c on AVX2, nChw16c on
+ * AVX-512), and the ops around them follow, so that activations stay blocked from one convolution to the next instead
+ * of being reordered around each. Conversions ({@link FusedOpSpec#TO_BLOCKED}, {@link FusedOpSpec#FROM_BLOCKED}) are
+ * inserted only where the region ends: before the first convolution, and where a value is read by an op that cannot
+ * take it blocked or leaves the graph.
+ *
+ * <p>What moves (each only with channel counts that are multiples of {@code b}, float32, 2-D):
+ * <ul>
+ *   <li>Conv and FusedConv, dense or depthwise, undilated, with constant weights: to BlockedConv (a dense
+ *       convolution whose input channels are not a multiple of the block, such as an image's 3, reads its input
+ *       plain);</li>
+ *   <li>once a blocked value exists, its readers: unary elementwise ops; binary elementwise ops and elementwise
+ *       chains whose other operands are of the same shape, per-channel ({@code [1, C, 1, 1]}, reshaped alike) or
+ *       single values; MaxPool and AveragePool (the window gets a trailing 1); Concat along channels; the global
+ *       pools, as ReduceMean / ReduceMax over axes 2 and 3.</li>
+ * </ul>
+ * Every value keeps its name and meaning: a blocked copy has its own name, and the plain value is recomputed from it
+ * where something still reads it, so the rewrite is invisible to the graph's outputs and to ops it does not know.
+ */
+public final class ChannelBlocking {
+    public static final String NAME = "channel-blocking";
+
+    private static final Set<String> UNARY = Set.of("Relu", "Sigmoid", "Tanh", "Clip", "HardSigmoid", "HardSwish",
+            "LeakyRelu", "Elu", "Selu", "Celu", "Softplus", "Softsign", "Exp", "Log", "Neg", "Abs", "Sqrt",
+            "Reciprocal", "Erf", "Floor", "Ceil", "Round", "Sign", "Mish", "ThresholdedRelu", "Gelu");
+    private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div", "Max", "Min", "PRelu");
+
+    private final int block;
+    private final GraphIndex index;
+    private final List<Node> out = new ArrayList<>();
+    private final Map<String, Tensor> initializers = new LinkedHashMap<>();
+    /** Plain value name → the name of its blocked copy, once one exists. */
+    private final Map<String, String> blocked = new HashMap<>();
+    /** Plain names whose producer was converted: they exist only blocked until {@link #plain} restores them. */
+    private final Map<String, Boolean> onlyBlocked = new HashMap<>();
+
+    private ChannelBlocking(Graph g, int block) {
+        this.block = block;
+        this.index = new GraphIndex(g);
+    }
+
+    /** The graph with its convolutions and their neighbourhood on the layout blocked by {@code block} channels. */
+    public static Graph apply(Graph graph, int block) {
+        if (block < 2) throw new IllegalArgumentException("channel block must be at least 2, got " + block);
+        Graph g = ShapeInference.infer(graph);
+        ChannelBlocking pass = new ChannelBlocking(g, block);
+        boolean any = false;
+        for (Node n : g.nodes()) any |= pass.visit(n);
+        if (!any) return graph;
+        for (ValueInfo o : g.outputs()) pass.plain(o.name());
+        Graph.Builder b = g.toBuilder().nodes(pass.out);
+        pass.initializers.forEach(b::initializer);
+        if (g.opset(FusedOpSpec.DOMAIN) < 0) b.opset(FusedOpSpec.DOMAIN, FusedOpSpec.VERSION);
+        return b.build();
+    }
+
+    /** Emits {@code n} converted, or as it is with its plain inputs restored; true when it converted. */
+    private boolean visit(Node n) {
+        Node converted = convert(n);
+        if (converted != null) {
+            out.add(converted);
+            for (int i = 0; i < n.outputs().size(); i++) {
+                String o = n.outputs().get(i);
+                if (o.isEmpty()) continue;
+                blocked.put(o, converted.outputs().get(i));
+                onlyBlocked.put(o, true);
+            }
+            return true;
+        }
+        for (String name : GraphOrder.reads(n)) plain(name);
+        out.add(n);
+        return false;
+    }
+
+    private Node convert(Node n) {
+        boolean onnx = n.domain().isEmpty();
+        if ((onnx && n.opType().equals("Conv")) || FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV)) return conv(n);
+        if (!onnx && !FusedOpSpec.is(n, FusedOpSpec.ELEMENTWISE_CHAIN) && !FusedOpSpec.is(n, "Gelu")) return null;
+        if (n.outputs().size() != 1) return null;
+        String op = n.opType();
+        if (FusedOpSpec.is(n, FusedOpSpec.ELEMENTWISE_CHAIN) || BINARY.contains(op)) return elementwise(n);
+        if (UNARY.contains(op)) return unary(n);
+        return switch (op) {
+            case "MaxPool", "AveragePool" -> pool(n);
+            case "GlobalAveragePool", "GlobalMaxPool" -> globalPool(n);
+            case "Concat" -> concat(n);
+            default -> null;
+        };
+    }
+
+    private Node conv(Node n) {
+        long[] x = float32Dims(n.inputs().getFirst());
+        Tensor w = index.constant(n.inputs().get(1));
+        if (x == null || x[1] < 1 || w == null || w.rank() != 4) return null;
+        if (n.hasInput(2) && index.constant(n.inputs().get(2)) == null) return null;
+        if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET") && !n.attrString("auto_pad", "").equals("VALID")) return null;
+        for (long d : n.attrInts("dilations", new long[] {1, 1})) if (d != 1) return null;
+        long c = x[1], m = w.dim(0), group = n.attrInt("group", 1);
+        boolean depthwise = group == c && m == c && w.dim(1) == 1;
+        if (group != 1 && !depthwise) return null;
+        if (m % block != 0) return null;
+        boolean blockedInput = c % block == 0;
+        if (!blockedInput && group != 1) return null;
+        List<String> ins = new ArrayList<>(n.inputs());
+        ins.set(0, blockedInput ? blocked(ins.getFirst()) : ins.getFirst());
+        if (ins.size() > FusedOpSpec.CONV_RESIDUAL && !ins.get(FusedOpSpec.CONV_RESIDUAL).isEmpty()) {
+            long[] r = dims(ins.get(FusedOpSpec.CONV_RESIDUAL));
+            if (r == null || r[1] != m) return null;
+            ins.set(FusedOpSpec.CONV_RESIDUAL, blocked(ins.get(FusedOpSpec.CONV_RESIDUAL)));
+        }
+        Node.Builder b = n.toBuilder().domain(FusedOpSpec.DOMAIN).opType(FusedOpSpec.BLOCKED_CONV).inputs(ins)
+                .outputs(blockedName(n.outputs().getFirst())).attr(Attribute.of(FusedOpSpec.BLOCK, (long) block));
+        if (!n.hasAttr(FusedOpSpec.ACTIVATION)) b.attr(Attribute.of(FusedOpSpec.ACTIVATION, FusedOpSpec.NO_ACTIVATION));
+        return b.build();
+    }
+
+    private Node unary(Node n) {
+        String x = n.inputs().getFirst();
+        if (!blocked.containsKey(x) || dims(x) == null) return null;
+        for (int i = 1; i < n.inputs().size(); i++) {
+            if (n.hasInput(i) && !isSingleValue(n.inputs().get(i))) return null;
+        }
+        List<String> ins = new ArrayList<>(n.inputs());
+        ins.set(0, blocked.get(x));
+        return n.toBuilder().inputs(ins).outputs(blockedName(n.outputs().getFirst())).build();
+    }
+
+    /**
+     * Binary ops and chains: every operand the output's shape (dims equal, symbolic ones by name), per-channel, or a
+     * single value.
+     */
+    private Node elementwise(Node n) {
+        Shape y = shape(n.outputs().getFirst());
+        if (y == null || y.rank() != 4 || dims(n.outputs().getFirst()) == null) return null;
+        // Only where a full-size operand is already blocked, so that the blocked region grows from convolutions.
+        boolean anyBlocked = false;
+        List<String> ins = new ArrayList<>(n.inputs());
+        List<Runnable> commits = new ArrayList<>();
+        for (int i = 0; i < ins.size(); i++) {
+            String name = ins.get(i);
+            if (name.isEmpty() || isSingleValue(name)) continue;
+            Shape s = shape(name);
+            if (s == null) return null;
+            int at = i;
+            if (sameDims(s, y)) {
+                anyBlocked |= blocked.containsKey(name);
+                commits.add(() -> ins.set(at, blocked(name)));
+            } else if (perChannel(s, y) && (s.rank() == 4 || blocked.containsKey(name) || index.constant(name) != null)) {
+                commits.add(() -> ins.set(at, perChannelBlocked(name, s, y)));
+            } else {
+                return null;
+            }
+        }
+        if (!anyBlocked) return null;
+        commits.forEach(Runnable::run);
+        return n.toBuilder().inputs(ins).outputs(blockedName(n.outputs().getFirst())).build();
+    }
+
+    /** Equal ranks and dims, a symbolic dim equal to another of the same name. */
+    private static boolean sameDims(Shape a, Shape b) {
+        if (a.rank() != b.rank()) return false;
+        for (int i = 0; i < a.rank(); i++) {
+            var x = a.dim(i);
+            var z = b.dim(i);
+            boolean equal = x.isKnown() ? z.isKnown() && x.value() == z.value() : x.isSymbolic() && x.equals(z);
+            if (!equal) return false;
+        }
+        return true;
+    }
+
+    /** Whether {@code s}, aligned right against the 4-D {@code y}, is {@code [1 or N, C, 1, 1]}. */
+    private static boolean perChannel(Shape s, Shape y) {
+        if (s.rank() < 3 || s.rank() > 4 || !s.isFullyKnown()) return false;
+        long[] d = s.toArray();
+        long[] p = d.length == 4 ? d : new long[] {1, d[0], d[1], d[2]};
+        boolean batch = p[0] == 1 || y.dim(0).isKnown() && p[0] == y.dim(0).value();
+        return batch && y.dim(1).isKnown() && p[1] == y.dim(1).value() && p[2] == 1 && p[3] == 1;
+    }
+
+    /** A per-channel operand's blocked form {@code [n, C/b, 1, 1, b]}: its blocked copy, or a reshaped constant. */
+    private String perChannelBlocked(String name, Shape s, Shape y) {
+        if (blocked.containsKey(name)) return blocked.get(name);
+        Tensor t = index.constant(name);
+        long n = s.rank() == 4 ? s.dim(0).value() : 1;
+        if (t != null) {
+            String r = blockedName(name);
+            if (!initializers.containsKey(r)) {
+                initializers.put(r, Tensor.fromBytes(t.dtype(), new long[] {n, y.dim(1).value() / block, 1, 1, block},
+                        t.data()));
+            }
+            return r;
+        }
+        return blocked(name);
+    }
+
+    private Node pool(Node n) {
+        String x = n.inputs().getFirst();
+        long[] kernel = n.attrInts("kernel_shape", null);
+        if (!blocked.containsKey(x) || dims(x) == null || kernel == null || kernel.length != 2) return null;
+        String autoPad = n.attrString("auto_pad", "NOTSET");
+        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) return null;
+        Node.Builder b = n.toBuilder().inputs(blocked.get(x)).outputs(blockedName(n.outputs().getFirst()))
+                .attr(Attribute.of("kernel_shape", new long[] {kernel[0], kernel[1], 1}));
+        long[] strides = n.attrInts("strides", null);
+        if (strides != null) b.attr(Attribute.of("strides", new long[] {strides[0], strides[1], 1}));
+        long[] dil = n.attrInts("dilations", null);
+        if (dil != null) b.attr(Attribute.of("dilations", new long[] {dil[0], dil[1], 1}));
+        long[] pads = n.attrInts("pads", null);
+        if (pads != null) b.attr(Attribute.of("pads", new long[] {pads[0], pads[1], 0, pads[2], pads[3], 0}));
+        return b.build();
+    }
+
+    private Node globalPool(Node n) {
+        String x = n.inputs().getFirst();
+        if (!blocked.containsKey(x) || dims(x) == null) return null;
+        String op = n.opType().equals("GlobalMaxPool") ? "ReduceMax" : "ReduceMean";
+        Node.Builder b = Node.builder(op).name(n.name()).outputs(blockedName(n.outputs().getFirst()))
+                .attr(Attribute.of("keepdims", 1L));
+        long[] axes = {2, 3};
+        if (index.graph().opset("") >= 18) {
+            String axesName = n.name() + "/axes";
+            initializers.put(axesName, Tensor.ofLongs(new long[] {2}, axes));
+            b.inputs(blocked.get(x), axesName);
+        } else {
+            b.inputs(blocked.get(x)).attr(Attribute.of("axes", axes));
+        }
+        return b.build();
+    }
+
+    private Node concat(Node n) {
+        long axis = n.attrInt("axis", 0);
+        if (axis != 1 && axis != -3) return null;
+        boolean anyBlocked = false;
+        for (String in : n.inputs()) {
+            long[] d = dims(in);
+            if (d == null) return null;
+            anyBlocked |= blocked.containsKey(in);
+        }
+        if (!anyBlocked) return null;
+        List<String> ins = n.inputs().stream().map(this::blocked).toList();
+        return n.toBuilder().inputs(ins).outputs(blockedName(n.outputs().getFirst()))
+                .attr(Attribute.of("axis", 1L)).build();
+    }
+
+    /** The blocked copy of a plain value, converting it here when none exists yet. */
+    private String blocked(String name) {
+        String b = blocked.get(name);
+        if (b != null) return b;
+        b = blockedName(name);
+        out.add(Node.builder(FusedOpSpec.TO_BLOCKED).domain(FusedOpSpec.DOMAIN).name(name + "/to_blocked")
+                .inputs(name).outputs(b).attr(Attribute.of(FusedOpSpec.BLOCK, (long) block)).build());
+        blocked.put(name, b);
+        return b;
+    }
+
+    /** Makes sure the plain value {@code name} exists, converting it back from its blocked copy where needed. */
+    private void plain(String name) {
+        if (onlyBlocked.remove(name) == null) return;
+        out.add(Node.builder(FusedOpSpec.FROM_BLOCKED).domain(FusedOpSpec.DOMAIN).name(name + "/from_blocked")
+                .inputs(blocked.get(name)).outputs(name).attr(Attribute.of(FusedOpSpec.BLOCK, (long) block)).build());
+    }
+
+    private String blockedName(String name) { return name + "@nchw" + block + "c"; }
+
+    /** A 4-D float32 value's dims with known channels (others may be unknown, -1), else null. */
+    private long[] float32Dims(String name) {
+        if (!(index.type(name) instanceof ValueType.TensorType t) || t.elementType() != DType.FLOAT32) return null;
+        Shape s = t.shape();
+        return s == null || s.rank() != 4 || !s.dim(1).isKnown() ? null : s.toArray();
+    }
+
+    /** A 4-D float32 value's dims with channels a known multiple of the block (others may be unknown, -1); else null. */
+    private long[] dims(String name) {
+        long[] d = float32Dims(name);
+        return d != null && d[1] > 0 && d[1] % block == 0 ? d : null;
+    }
+
+    private Shape shape(String name) {
+        return index.type(name) instanceof ValueType.TensorType t ? t.shape() : null;
+    }
+
+    private boolean isSingleValue(String name) {
+        Shape s = shape(name);
+        if (s == null || !s.isFullyKnown()) return false;
+        for (long d : s.toArray()) if (d != 1) return false;
+        return true;
+    }
+}

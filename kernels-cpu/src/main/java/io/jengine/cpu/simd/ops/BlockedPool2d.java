@@ -1,0 +1,101 @@
+package io.jengine.cpu.simd.ops;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+
+import io.jengine.spi.IntraOpPool;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * MaxPool and AveragePool over channel-blocked float32 activations {@code [N, C/b, H, W, b]} (the pool's window
+ * spans H and W and is 1 along the block axis): each output position is one vector of the b channels of a block,
+ * the max or sum of the window's input vectors, so no lane ever mixes channels. Threaded over output rows. Matches the
+ * reference as {@link MaxPool2d} and {@link AveragePool2d} do: NaN wins a max, a window wholly in the padding gives
+ * -Inf (max), and an average divides by the taps inside the input (or, with count_include_pad, inside the input and
+ * its explicit pads).
+ */
+public final class BlockedPool2d {
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private final PoolWindow2d w;
+    private final int block;
+    private final boolean max;
+    private final boolean countIncludePad;
+    private static final VectorSpecies<Float> F = VectorMath.F;
+
+    /**
+     * @throws IllegalArgumentException for a block that is not a whole number of vectors (the species must be a
+     *                                  compile-time constant for the vector code to compile to vector instructions, so
+     *                                  one species serves: the widest)
+     */
+    public BlockedPool2d(PoolWindow2d window, int block, boolean max, boolean countIncludePad) {
+        this.w = window;
+        this.block = block;
+        this.max = max;
+        this.countIncludePad = countIncludePad;
+        if (block < 1 || block % F.length() != 0) {
+            throw new IllegalArgumentException("channel block " + block + " is not a multiple of the vector width "
+                    + F.length());
+        }
+    }
+
+    public PoolWindow2d window() { return w; }
+
+    /**
+     * Pools {@code blocks} consecutive channel blocks ({@code N·C/b}) of {@code inH × inW × b} floats from byte
+     * {@code xOff} of {@code x} into as many of {@code outH × outW × b} from byte {@code yOff} of {@code y}. Input and
+     * output must not overlap.
+     */
+    public void run(MemorySegment x, long xOff, MemorySegment y, long yOff, long blocks, int threads) {
+        SegmentBounds.checkPositive("channel blocks", blocks);
+        long in = Math.multiplyExact(Math.multiplyExact(blocks, w.inPlane()), block);
+        long out = Math.multiplyExact(Math.multiplyExact(blocks, w.outPlane()), block);
+        SegmentBounds.checkFloats("pool input", x, xOff, in);
+        SegmentBounds.checkFloats("pool output", y, yOff, out);
+        if (x.asSlice(xOff, 4 * in).asOverlappingSlice(y.asSlice(yOff, 4 * out)).isPresent()) {
+            throw new IllegalArgumentException("pool output overlaps its input");
+        }
+        long rows = blocks * w.outH();
+        int tasks = TaskRanges.tasks(rows, threads);
+        IntraOpPool.shared().parallelFor(threads, tasks, t -> {
+            for (long r = TaskRanges.start(rows, tasks, t); r < TaskRanges.start(rows, tasks, t + 1); r++) {
+                long blk = r / w.outH();
+                row(x, xOff + 4L * blk * w.inPlane() * block, y, yOff + 4L * r * w.outW() * block, (int) (r % w.outH()));
+            }
+        });
+    }
+
+    private void row(MemorySegment x, long plane, MemorySegment y, long yRow, int oh) {
+        int h0 = oh * w.strideH() - w.padTop();
+        int rowTaps = countIncludePad
+                ? PoolWindow2d.paddedTaps(oh, w.strideH(), w.dilationH(), w.kernelH(), w.padTop(), w.padBottom(), w.inH())
+                : PoolWindow2d.validTaps(oh, w.strideH(), w.dilationH(), w.kernelH(), w.padTop(), w.inH());
+        int lanes = F.length();
+        for (int ow = 0; ow < w.outW(); ow++) {
+            int w0 = ow * w.strideW() - w.padLeft();
+            int colTaps = countIncludePad
+                    ? PoolWindow2d.paddedTaps(ow, w.strideW(), w.dilationW(), w.kernelW(), w.padLeft(), w.padRight(), w.inW())
+                    : PoolWindow2d.validTaps(ow, w.strideW(), w.dilationW(), w.kernelW(), w.padLeft(), w.inW());
+            // a window with no counted tap divides 0 by 0: NaN, as the reference
+            float count = (float) rowTaps * colTaps;
+            for (int lane = 0; lane < block; lane += lanes) {
+                FloatVector acc = FloatVector.broadcast(F, max ? Float.NEGATIVE_INFINITY : 0f);
+                for (int kh = 0; kh < w.kernelH(); kh++) {
+                    int ih = h0 + kh * w.dilationH();
+                    if (ih < 0 || ih >= w.inH()) continue;
+                    for (int kw = 0; kw < w.kernelW(); kw++) {
+                        int iw = w0 + kw * w.dilationW();
+                        if (iw < 0 || iw >= w.inW()) continue;
+                        long at = plane + 4L * (((long) ih * w.inW() + iw) * block + lane);
+                        FloatVector v = FloatVector.fromMemorySegment(F, x, at, NATIVE);
+                        acc = max ? acc.max(v) : acc.lanewise(ADD, v);
+                    }
+                }
+                if (!max) acc = acc.div(count);
+                acc.intoMemorySegment(y, yRow + 4L * ((long) ow * block + lane), NATIVE);
+            }
+        }
+    }
+}
