@@ -9,6 +9,7 @@ import io.jengine.ir.Node;
 import io.jengine.ir.ValueInfo;
 import io.jengine.opt.GraphIndex;
 import io.jengine.tensor.DType;
+import io.jengine.tensor.Dim;
 import io.jengine.tensor.Shape;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.ValueType;
@@ -33,8 +34,8 @@ import java.util.Set;
  *       convolution whose input channels are not a multiple of the block, such as an image's 3, reads its input
  *       plain);</li>
  *   <li>once a blocked value exists, its readers: unary elementwise ops; binary elementwise ops and elementwise
- *       chains whose other operands are of the same shape, per-channel ({@code [1, C, 1, 1]}, reshaped alike) or
- *       single values; MaxPool and AveragePool (the window gets a trailing 1); Concat along channels; the global
+ *       chains whose other operands have the same channels (broadcast along N, H, W), are per-channel constants
+ *       (reshaped alike) or single values; MaxPool and AveragePool (the window gets a trailing 1); Concat along channels; the global
  *       pools, as ReduceMean / ReduceMax over axes 2 and 3.</li>
  * </ul>
  * Every value keeps its name and meaning: a blocked copy has its own name, and the plain value is recomputed from it
@@ -149,14 +150,16 @@ public final class ChannelBlocking {
     }
 
     /**
-     * Binary ops and chains: every operand the output's shape (dims equal, symbolic ones by name), per-channel, or a
-     * single value.
+     * Binary ops and chains. Broadcasting along N, H and W between operands of the same channel count commutes with
+     * blocking, so an operand with the output's channels joins blocked (converted if it is not yet), a constant
+     * per-channel one ({@code [C, 1, 1]}, {@code [n, C, 1, 1]}) as a reshaped constant, a single value as it is.
+     * Converted only where every other operand is blocked already, or one of the output's own shape is.
      */
     private Node elementwise(Node n) {
         Shape y = shape(n.outputs().getFirst());
         if (y == null || y.rank() != 4 || dims(n.outputs().getFirst()) == null) return null;
-        // Only where a full-size operand is already blocked, so that the blocked region grows from convolutions.
-        boolean anyBlocked = false;
+        Dim channels = y.dim(1);
+        boolean fullSizeBlocked = false, allBlocked = true;
         List<String> ins = new ArrayList<>(n.inputs());
         List<Runnable> commits = new ArrayList<>();
         for (int i = 0; i < ins.size(); i++) {
@@ -165,16 +168,19 @@ public final class ChannelBlocking {
             Shape s = shape(name);
             if (s == null) return null;
             int at = i;
-            if (sameDims(s, y)) {
-                anyBlocked |= blocked.containsKey(name);
+            boolean constant = index.constant(name) != null;
+            if (constant && perChannel(s, y)) {
+                commits.add(() -> ins.set(at, perChannelConstant(name, s, y)));
+            } else if (s.rank() == 4 && sameDim(s.dim(1), channels)) {
+                boolean isBlocked = blocked.containsKey(name);
+                allBlocked &= isBlocked;
+                fullSizeBlocked |= isBlocked && sameDims(s, y);
                 commits.add(() -> ins.set(at, blocked(name)));
-            } else if (perChannel(s, y) && (s.rank() == 4 || blocked.containsKey(name) || index.constant(name) != null)) {
-                commits.add(() -> ins.set(at, perChannelBlocked(name, s, y)));
             } else {
                 return null;
             }
         }
-        if (!anyBlocked) return null;
+        if (!fullSizeBlocked && !allBlocked || commits.isEmpty()) return null;
         commits.forEach(Runnable::run);
         return n.toBuilder().inputs(ins).outputs(blockedName(n.outputs().getFirst())).build();
     }
@@ -182,38 +188,33 @@ public final class ChannelBlocking {
     /** Equal ranks and dims, a symbolic dim equal to another of the same name. */
     private static boolean sameDims(Shape a, Shape b) {
         if (a.rank() != b.rank()) return false;
-        for (int i = 0; i < a.rank(); i++) {
-            var x = a.dim(i);
-            var z = b.dim(i);
-            boolean equal = x.isKnown() ? z.isKnown() && x.value() == z.value() : x.isSymbolic() && x.equals(z);
-            if (!equal) return false;
-        }
+        for (int i = 0; i < a.rank(); i++) if (!sameDim(a.dim(i), b.dim(i))) return false;
         return true;
     }
 
-    /** Whether {@code s}, aligned right against the 4-D {@code y}, is {@code [1 or N, C, 1, 1]}. */
+    /** Whether the constant's {@code s}, aligned right against the 4-D {@code y}, is {@code [1 or N, C, 1, 1]}. */
     private static boolean perChannel(Shape s, Shape y) {
         if (s.rank() < 3 || s.rank() > 4 || !s.isFullyKnown()) return false;
-        long[] d = s.toArray();
-        long[] p = d.length == 4 ? d : new long[] {1, d[0], d[1], d[2]};
-        boolean batch = p[0] == 1 || y.dim(0).isKnown() && p[0] == y.dim(0).value();
-        return batch && y.dim(1).isKnown() && p[1] == y.dim(1).value() && p[2] == 1 && p[3] == 1;
+        int o = s.rank() - 3;
+        boolean batch = o == 0 || isOne(s.dim(0)) || sameDim(s.dim(0), y.dim(0));
+        return batch && y.dim(1).isKnown() && sameDim(s.dim(o), y.dim(1)) && isOne(s.dim(o + 1)) && isOne(s.dim(o + 2));
     }
 
-    /** A per-channel operand's blocked form {@code [n, C/b, 1, 1, b]}: its blocked copy, or a reshaped constant. */
-    private String perChannelBlocked(String name, Shape s, Shape y) {
-        if (blocked.containsKey(name)) return blocked.get(name);
+    private static boolean isOne(Dim d) { return d.isKnown() && d.value() == 1; }
+
+    private static boolean sameDim(Dim x, Dim z) {
+        return x.isKnown() ? z.isKnown() && x.value() == z.value() : x.isSymbolic() && x.equals(z);
+    }
+
+    /** A constant per-channel operand as {@code [n, C/b, 1, 1, b]}: the same values, reshaped. */
+    private String perChannelConstant(String name, Shape s, Shape y) {
         Tensor t = index.constant(name);
+        String r = blockedName(name);
         long n = s.rank() == 4 ? s.dim(0).value() : 1;
-        if (t != null) {
-            String r = blockedName(name);
-            if (!initializers.containsKey(r)) {
-                initializers.put(r, Tensor.fromBytes(t.dtype(), new long[] {n, y.dim(1).value() / block, 1, 1, block},
-                        t.data()));
-            }
-            return r;
+        if (!initializers.containsKey(r)) {
+            initializers.put(r, Tensor.fromBytes(t.dtype(), new long[] {n, y.dim(1).value() / block, 1, 1, block}, t.data()));
         }
-        return blocked(name);
+        return r;
     }
 
     private Node pool(Node n) {

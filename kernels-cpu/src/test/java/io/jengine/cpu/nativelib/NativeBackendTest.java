@@ -57,4 +57,36 @@ class NativeBackendTest {
         weights.put("b", random(r, m));
         FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, "cpu-native:dnnl.conv");
     }
+
+    @ParameterizedTest(name = "c{0} m{1} k{2} s{3} group {4} {5} block {6} residual {7}")
+    @CsvSource({
+        "16, 16, 3, 1, 1, Relu, 8, true", "16, 32, 1, 2, 1, None, 8, false", "32, 32, 3, 2, 32, Clip, 8, false",
+        "3, 16, 7, 2, 1, Relu, 8, false", "4, 16, 1, 1, 1, Sigmoid, 8, false", "32, 16, 1, 1, 1, SiLU, 16, true",
+        "16, 16, 3, 1, 16, None, 16, true"})
+    void blockedConvMatchesTheReference(int c, int m, int k, int stride, int group, String activation, int block,
+                                        boolean residual) {
+        Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
+                NativeLibraries.dnnlStatus());
+        Random r = new Random(c * 31L + m * 7L + k + block);
+        float[] params = activation.equals("Clip") ? new float[] {0f, 0.5f} : new float[0];
+        int h = 13, w = 10, oh = (h + 2 * (k / 2) - k) / stride + 1, ow = (w + 2 * (k / 2) - k) / stride + 1;
+        Node node = Node.builder("BlockedConv").domain("jengine").name("c")
+                .inputs(residual ? new String[] {"x", "w", "b", "z"} : new String[] {"x", "w", "b"}).outputs("y")
+                .attr(Attribute.of("strides", new long[] {stride, stride}))
+                .attr(Attribute.of("pads", new long[] {k / 2, k / 2, k / 2, k / 2}))
+                .attr(Attribute.of("group", (long) group)).attr(Attribute.of("block", (long) block))
+                .attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params", params)).build();
+        Node plain = node.toBuilder().attr(Attribute.of("activation", "None")).attr(Attribute.of("activation_params", new float[0])).build();
+        // an input whose channels are not a multiple of the block is read plain
+        Tensor x = c % block == 0 ? random(r, 2, c / block, h, w, block) : random(r, 2, c, h, w);
+        float[] v = x.toFloatArray();
+        v[77] = Float.NaN;
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("x", Tensor.ofFloats(x.shape(), v));
+        if (residual) feeds.put("z", random(r, 2, m / block, oh, ow, block));
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, m, c / group, k, k));
+        weights.put("b", random(r, m));
+        FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, "cpu-native:dnnl.conv-blocked");
+    }
 }
