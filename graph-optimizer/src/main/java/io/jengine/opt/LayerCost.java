@@ -13,7 +13,8 @@ import java.util.Set;
  * input tensor once, weights included) and bytes written. Unknown shapes give -1 for what cannot be counted.
  */
 public record LayerCost(long flops, long bytesRead, long bytesWritten) {
-    private static final Set<String> CONVS = Set.of("Conv", FusedOpSpec.FUSED_CONV, "ConvInteger", "QLinearConv");
+    private static final Set<String> CONVS = Set.of("Conv", FusedOpSpec.FUSED_CONV, FusedOpSpec.BLOCKED_CONV, "ConvInteger",
+            "QLinearConv");
     private static final Set<String> MATMULS = Set.of("MatMul", FusedOpSpec.FUSED_MATMUL, "MatMulInteger", "QLinearMatMul");
     private static final Set<String> GEMMS = Set.of("Gemm", FusedOpSpec.FUSED_GEMM);
 

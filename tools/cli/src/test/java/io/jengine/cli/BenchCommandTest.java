@@ -44,7 +44,7 @@ class BenchCommandTest {
                 .commandSpec().userObject();
         assertEquals(0, d.build.threads, "0: every core, for both engines");
         assertNull(d.batch);
-        assertEquals(2, d.build.level);
+        assertEquals(3, d.build.level);
         assertFalse(d.compareOrt || d.ortOnly);
     }
 

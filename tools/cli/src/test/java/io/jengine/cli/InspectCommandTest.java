@@ -33,13 +33,23 @@ class InspectCommandTest {
     @Test
     void levelTwoFoldsBatchNormAndFusesRelu() throws IOException {
         Path png = tmp.resolve("roof.png");
-        JsonNode doc = inspect("--plot", png.toString());
+        JsonNode doc = inspect("--plot", png.toString(), "--level", "2");
         assertEquals(3, doc.at("/before/op_counts/BatchNormalization").asInt());
         assertTrue(doc.at("/after/op_counts/BatchNormalization").isMissingNode());
         assertEquals(3, doc.at("/after/op_counts/jengine.FusedConv").asInt());
         assertEquals("/0/Conv + /1/BatchNormalization + /2/Relu", doc.at("/layers/0/name").asText());
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head);
+    }
+
+    @Test
+    void levelThreeMovesTheConvolutionsToTheBlockedLayoutWhereABackendRunsIt() throws IOException {
+        JsonNode doc = inspect();
+        boolean blocked = io.jengine.runtime.Backends.discover().ordered().stream().anyMatch(b -> b.channelBlock() > 0);
+        // digits_cnn: three conv + BN + ReLU layers, the first over one channel (read plain), 16 and 32 after
+        assertEquals(blocked ? 3 : 0, doc.at("/after/op_counts/jengine.BlockedConv").asInt());
+        assertEquals(blocked ? 0 : 3, doc.at("/after/op_counts/jengine.FusedConv").asInt());
+        assertEquals("/0/Conv + /1/BatchNormalization + /2/Relu", doc.at("/layers/0/name").asText());
     }
 
     @Test

@@ -3,16 +3,34 @@ package io.jengine.cpu.simd.ops;
 import io.jengine.spi.IntraOpPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Reorders float32 activations between NCHW and the channel-blocked {@code [N, C/b, H, W, b]}: element
  * {@code (n, c, p)} of a plane of {@code hw} positions sits at {@code ((n·C/b + c/b)·hw + p)·b + c%b} once blocked.
  * Threaded over channel blocks; within a block the positions are walked in tiles small enough that the b plain rows
- * read and the tile written stay in the first-level cache. Copies are exact, NaN payloads included.
+ * and the blocked tile stay in the first-level cache: bulk copies in and out, and vector gathers between them (one
+ * lane per channel going to the blocked side, one per position coming back). Copies are exact, NaN payloads included.
  */
 public final class ChannelBlockReorder {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final VectorSpecies<Float> F = VectorMath.F;
+    private static final int LANES = F.length();
     private static final int TILE = 256;
+    /** Gather offsets of one lane per plain row of a tile. */
+    private static final int[] ROW_STRIDE = strided(TILE);
+    /** Gather offsets of one lane per position of a blocked tile whose block is one vector wide. */
+    private static final int[] BLOCK_STRIDE = strided(LANES);
+
+    /** Each thread's two tiles, grown to the largest block seen, so that a run allocates nothing. */
+    private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+    private static int[] strided(int stride) {
+        int[] idx = new int[LANES];
+        for (int i = 0; i < LANES; i++) idx[i] = i * stride;
+        return idx;
+    }
 
     private final long n;
     private final long c;
@@ -54,25 +72,56 @@ public final class ChannelBlockReorder {
         long blocks = n * (c / b);
         int tasks = TaskRanges.tasks(blocks, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
+            float[][] tiles = TILES.get();
+            if (tiles[0].length < TILE * b) {
+                tiles[0] = new float[TILE * b];
+                tiles[1] = new float[TILE * b];
+            }
+            float[] in = tiles[0], out = tiles[1];
             for (long blk = TaskRanges.start(blocks, tasks, t); blk < TaskRanges.start(blocks, tasks, t + 1); blk++) {
                 // block blk covers plain channels blk*b .. blk*b+b-1 (n folds in, since C is a multiple of b)
                 long plainAt = 4L * blk * b * hw, blockedAt = 4L * blk * hw * b;
                 for (long p0 = 0; p0 < hw; p0 += TILE) {
-                    long p1 = Math.min(hw, p0 + TILE);
-                    for (int j = 0; j < b; j++) {
-                        long row = plainAt + 4L * j * hw;
-                        if (toBlocked) {
-                            for (long p = p0; p < p1; p++) {
-                                y.set(FLOAT, yOff + blockedAt + 4L * (p * b + j), x.get(FLOAT, xOff + row + 4L * p));
-                            }
-                        } else {
-                            for (long p = p0; p < p1; p++) {
-                                y.set(FLOAT, yOff + row + 4L * p, x.get(FLOAT, xOff + blockedAt + 4L * (p * b + j)));
-                            }
+                    int len = (int) Math.min(TILE, hw - p0);
+                    if (toBlocked) {
+                        for (int j = 0; j < b; j++) {
+                            MemorySegment.copy(x, FLOAT, xOff + plainAt + 4L * (j * hw + p0), in, j * TILE, len);
+                        }
+                        interleave(in, out, len);
+                        MemorySegment.copy(out, 0, y, FLOAT, yOff + blockedAt + 4L * p0 * b, len * b);
+                    } else {
+                        MemorySegment.copy(x, FLOAT, xOff + blockedAt + 4L * p0 * b, in, 0, len * b);
+                        deinterleave(in, out, len);
+                        for (int j = 0; j < b; j++) {
+                            MemorySegment.copy(out, j * TILE, y, FLOAT, yOff + plainAt + 4L * (j * hw + p0), len);
                         }
                     }
                 }
             }
         });
+    }
+
+    /** rows[j * TILE + p] (b rows of len positions) to tile[p * b + j]: one gather per position and vector of lanes. */
+    private void interleave(float[] rows, float[] tile, int len) {
+        if (b % LANES != 0) {
+            for (int j = 0; j < b; j++) for (int p = 0; p < len; p++) tile[p * b + j] = rows[j * TILE + p];
+            return;
+        }
+        for (int p = 0; p < len; p++) {
+            for (int j = 0; j < b; j += LANES) {
+                FloatVector.fromArray(F, rows, j * TILE + p, ROW_STRIDE, 0).intoArray(tile, p * b + j);
+            }
+        }
+    }
+
+    /** tile[p * b + j] to rows[j * TILE + p]: one gather per channel and vector of positions. */
+    private void deinterleave(float[] tile, float[] rows, int len) {
+        int p = 0;
+        if (b == LANES) {
+            for (; p + LANES <= len; p += LANES) {
+                for (int j = 0; j < b; j++) FloatVector.fromArray(F, tile, p * b + j, BLOCK_STRIDE, 0).intoArray(rows, j * TILE + p);
+            }
+        }
+        for (; p < len; p++) for (int j = 0; j < b; j++) rows[j * TILE + p] = tile[p * b + j];
     }
 }
