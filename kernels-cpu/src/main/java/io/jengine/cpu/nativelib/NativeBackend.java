@@ -80,7 +80,7 @@ public final class NativeBackend implements Backend {
         DnnlConv2d conv;
         try {
             conv = DnnlConv2d.prepareBlocked(params(c.shape()), c.weights(), c.bias(),
-                    c.residual() ? List.of(DnnlPostOp.sum()) : List.of(), threads, block, blockedSource);
+                    postOps(c), threads, block, blockedSource);
         } catch (UnsupportedOperationException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }
@@ -113,17 +113,44 @@ public final class NativeBackend implements Backend {
         ConvShape s = c.shape();
         DnnlConv2d conv;
         try {
-            conv = DnnlConv2d.prepare(params(s), c.weights(), c.bias(),
-                    c.residual() ? List.of(DnnlPostOp.sum()) : List.of(), threads);
+            conv = DnnlConv2d.prepare(params(s), c.weights(), c.bias(), postOps(c), threads);
         } catch (UnsupportedOperationException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }
         return activated(conv, c, new long[] {s.batch(), s.inC(), s.inH(), s.inW()}, c.outShape());
     }
 
-    /** The kernel: the primitive on the planned input and output, then the fused activation in our vector code. */
+    /**
+     * The residual as a sum post-op, then the activation where oneDNN keeps NaN and infinities where the reference
+     * puts them: the smooth activations, computed while the result is still in registers (the piecewise-linear ones,
+     * Relu, Clip and HardSigmoid, lose NaN in oneDNN's max/min and run in our vector code after the primitive).
+     */
+    private static List<DnnlPostOp> postOps(ConvNode c) {
+        List<DnnlPostOp> ops = new java.util.ArrayList<>();
+        if (c.residual()) ops.add(DnnlPostOp.sum());
+        DnnlPostOp.Eltwise act = eltwise(c.fused());
+        if (act != null) ops.add(act);
+        return ops;
+    }
+
+    /** The oneDNN post-op that computes a fused activation with the reference's NaN behaviour, or null. */
+    static DnnlPostOp.Eltwise eltwise(FusedOpSpec.Activation a) {
+        return switch (a.name()) {
+            case "SiLU" -> new DnnlPostOp.Eltwise(DnnlEltwise.SWISH, 1f, 0f);
+            case "Sigmoid" -> new DnnlPostOp.Eltwise(DnnlEltwise.LOGISTIC, 0f, 0f);
+            case "Tanh" -> new DnnlPostOp.Eltwise(DnnlEltwise.TANH, 0f, 0f);
+            case "HardSwish" -> new DnnlPostOp.Eltwise(DnnlEltwise.HARDSWISH, 1f / 6, 0.5f);
+            case "Gelu" -> new DnnlPostOp.Eltwise(DnnlEltwise.GELU_ERF, 0f, 0f);
+            default -> null;
+        };
+    }
+
+    /**
+     * The kernel: the primitive on the planned input and output, then the fused activation in our vector code unless
+     * the primitive applied it.
+     */
     private static Kernel activated(DnnlConv2d conv, ConvNode c, long[] inDims, long[] outDims) {
-        UnaryOp act = UnaryOp.named(c.fused().name());
+        UnaryOp act = eltwise(c.fused()) != null ? UnaryOp.NONE : UnaryOp.named(c.fused().name());
         float[] params = c.fused().params();
         Kernel k = ctx -> {
             Tensor x = ctx.tensor(0);

@@ -32,13 +32,15 @@ class NativeBackendTest {
     }
 
     @ParameterizedTest(name = "k{0} s{1} group {2} {3}")
-    @CsvSource({"3, 1, 1, Relu", "1, 2, 1, None", "3, 2, 8, Clip", "7, 2, 1, Relu", "3, 1, 2, SiLU"})
+    @CsvSource({"3, 1, 1, Relu", "1, 2, 1, None", "3, 2, 8, Clip", "7, 2, 1, Relu", "3, 1, 2, SiLU", "3, 1, 1, Sigmoid",
+        "1, 1, 1, Tanh", "3, 1, 1, HardSwish", "1, 1, 1, HardSigmoid", "3, 1, 1, Gelu"})
     void dnnlConvMatchesTheReference(int k, int stride, int group, String activation) {
         Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
                 NativeLibraries.dnnlStatus());
         Random r = new Random(k * 13 + stride + group);
         int c = 8, m = 16;
-        float[] params = activation.equals("Clip") ? new float[] {0f, 0.5f} : new float[0];
+        float[] params = activation.equals("Clip") ? new float[] {0f, 0.5f}
+                : activation.equals("HardSigmoid") ? new float[] {0.3f, 0.4f} : new float[0];
         Node node = Node.builder("FusedConv").domain("jengine").name("c").inputs("x", "w", "b", "z").outputs("y")
                 .attr(Attribute.of("strides", new long[] {stride, stride}))
                 .attr(Attribute.of("pads", new long[] {k / 2, k / 2, k / 2, k / 2}))
@@ -48,6 +50,7 @@ class NativeBackendTest {
         Tensor x = random(r, 2, c, 15, 12);
         float[] v = x.toFloatArray();
         v[77] = Float.NaN;
+        v[301] = Float.POSITIVE_INFINITY; // reaches the activation as +Inf, -Inf or NaN (Inf - Inf)
         int oh = (15 + 2 * (k / 2) - k) / stride + 1, ow = (12 + 2 * (k / 2) - k) / stride + 1;
         Map<String, Tensor> feeds = new LinkedHashMap<>();
         feeds.put("x", Tensor.ofFloats(x.shape(), v));

@@ -36,6 +36,11 @@ class BinaryTacticsTest {
             {{1}, {4, 19}},             // a scalar first
             {{5, 1, 1}, {5, 7, 9}},     // a per-channel value repeated along the run
             {{3, 20000}, {1, 20000}},   // long runs, cut into several tasks
+            {{2, 3, 5, 7, 8}, {2, 3, 1, 1, 8}},   // a per-channel vector of blocked activations: periodic
+            {{1, 3, 1, 1, 16}, {2, 3, 9, 9, 16}}, // the periodic operand first, two vectors a period
+            {{4, 1, 3}, {4, 5, 3}},     // a period shorter than a vector
+            {{2, 700, 8}, {1, 1, 8}},   // runs of several tasks, periodic
+            {{1, 2, 1, 8}, {3, 1, 6, 1}}, // periodic against a repeated element
         };
         for (long[][] c : cases) {
             Tensor a = TacticRuns.withSpecials(TacticRuns.floats(rnd, 3, c[0]));

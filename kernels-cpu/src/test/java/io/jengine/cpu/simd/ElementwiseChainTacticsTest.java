@@ -45,4 +45,18 @@ class ElementwiseChainTacticsTest {
         TacticRuns.assertLikeReference(graph(true), feeds, Map.of("c1", "elementwise-chain", "c2", "elementwise-chain"),
                 null);
     }
+
+    /** Channel-blocked activations with a per-channel vector (periodic along the run) and a per-block value. */
+    @Test
+    void periodicOperandsOfBlockedActivationsMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        Graph g = Graph.builder("chain").opset("", 17).opset("jengine", 1)
+                .addInput(new ValueInfo("x", ValueType.tensor(DType.FLOAT32, 2, 3, 11, 13, 8)))
+                .addInput(new ValueInfo("b", ValueType.tensor(DType.FLOAT32, 1, 3, 1, 1, 8)))
+                .addInput(new ValueInfo("s", ValueType.tensor(DType.FLOAT32, 2, 3, 1, 1, 1)))
+                .addOutput(new ValueInfo("y", null)).addNode(chain("c1", "x", "y")).build();
+        Map<String, Tensor> feeds = Map.of("x", TacticRuns.withSpecials(TacticRuns.floats(rnd, 2, 2, 3, 11, 13, 8)),
+                "b", TacticRuns.floats(rnd, 2, 1, 3, 1, 1, 8), "s", TacticRuns.floats(rnd, 2, 2, 3, 1, 1, 1));
+        TacticRuns.assertLikeReference(g, feeds, Map.of("c1", "elementwise-chain"), null);
+    }
 }

@@ -53,4 +53,30 @@ final class BinaryRuns {
         float v = BinaryOp.apply(op, FloatVector.broadcast(F, a), FloatVector.broadcast(F, b)).lane(0);
         for (long i = 0; i < n; i++) y.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, yo + 4 * i, v);
     }
+
+    /**
+     * {@code op(v, pattern)} (or {@code op(pattern, v)} when {@code patternFirst}) where the pattern operand repeats
+     * with {@code period}: element i pairs with pattern element {@code (phase + i) % period}.
+     */
+    static void periodic(BinaryOp op, MemorySegment v, long vo, MemorySegment pat, long po, long period, long phase,
+                         boolean patternFirst, MemorySegment y, long yo, long n) {
+        long i = 0;
+        if (period % F.length() == 0 && phase % F.length() == 0) {
+            long at = phase;
+            for (; i + F.length() <= n; i += F.length()) {
+                FloatVector vv = FloatVector.fromMemorySegment(F, v, vo + 4 * i, NATIVE);
+                FloatVector vp = FloatVector.fromMemorySegment(F, pat, po + 4 * at, NATIVE);
+                (patternFirst ? BinaryOp.apply(op, vp, vv) : BinaryOp.apply(op, vv, vp)).intoMemorySegment(y, yo + 4 * i, NATIVE);
+                at += F.length();
+                if (at == period) at = 0;
+            }
+        }
+        for (; i < n; i++) {
+            FloatVector vv = FloatVector.broadcast(F, v.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, vo + 4 * i));
+            FloatVector vp = FloatVector.broadcast(F,
+                    pat.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, po + 4 * ((phase + i) % period)));
+            float r = (patternFirst ? BinaryOp.apply(op, vp, vv) : BinaryOp.apply(op, vv, vp)).lane(0);
+            y.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, yo + 4 * i, r);
+        }
+    }
 }

@@ -48,12 +48,17 @@ public final class BroadcastBinary {
         long run = layout.run(), chunks = Math.ceilDiv(run, CHUNK), units = layout.runs() * chunks;
         int tasks = outSize < SERIAL ? 1 : TaskRanges.tasks(units, threads);
         boolean aVec = layout.contiguous(0), bVec = layout.contiguous(1);
+        long aPeriod = layout.period(0), bPeriod = layout.period(1);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             long[] starts = new long[2];
             for (long u = TaskRanges.start(units, tasks, t); u < TaskRanges.start(units, tasks, t + 1); u++) {
                 long r = u / chunks, from = (u % chunks) * CHUNK, n = Math.min(run, from + CHUNK) - from;
                 layout.runStarts(r, starts);
                 long ya = yOff + 4 * (r * run + from);
+                if (aPeriod != 0 || bPeriod != 0) {
+                    periodic(a, aOff + 4 * starts[0], aPeriod, b, bOff + 4 * starts[1], bPeriod, from, y, ya, n);
+                    continue;
+                }
                 long aa = aOff + 4 * (starts[0] + (aVec ? from : 0)), ba = bOff + 4 * (starts[1] + (bVec ? from : 0));
                 if (aVec && bVec) BinaryRuns.both(op, a, aa, b, ba, y, ya, n);
                 else if (aVec) BinaryRuns.vectorScalar(op, a, aa, b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba), false, y, ya, n);
@@ -62,5 +67,33 @@ public final class BroadcastBinary {
                         b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba), y, ya, n);
             }
         });
+    }
+
+    /** A run where one operand (or both) repeats a pattern: the other is contiguous, a scalar, or periodic too. */
+    private void periodic(MemorySegment a, long aa, long aPeriod, MemorySegment b, long ba, long bPeriod, long from,
+                          MemorySegment y, long ya, long n) {
+        if (aPeriod != 0 && bPeriod != 0) {
+            // both periodic (rare: both inputs the same small pattern): element by element
+            for (long i = 0; i < n; i++) {
+                float av = a.get(ValueLayout.JAVA_FLOAT_UNALIGNED, aa + 4 * ((from + i) % aPeriod));
+                float bv = b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ba + 4 * ((from + i) % bPeriod));
+                BinaryRuns.scalars(op, av, bv, y, ya + 4 * i, 1);
+            }
+            return;
+        }
+        boolean patternFirst = aPeriod != 0;
+        MemorySegment v = patternFirst ? b : a, pat = patternFirst ? a : b;
+        long vo = patternFirst ? ba : aa, po = patternFirst ? aa : ba, period = patternFirst ? aPeriod : bPeriod;
+        boolean vVec = layout.contiguous(patternFirst ? 1 : 0);
+        if (vVec) {
+            BinaryRuns.periodic(op, v, vo + 4 * from, pat, po, period, from % period, patternFirst, y, ya, n);
+        } else {
+            // the other operand is one repeated element: pair it with the pattern as a run of its own
+            float s = v.get(ValueLayout.JAVA_FLOAT_UNALIGNED, vo);
+            for (long i = 0; i < n; i++) {
+                float p = pat.get(ValueLayout.JAVA_FLOAT_UNALIGNED, po + 4 * ((from + i) % period));
+                BinaryRuns.scalars(op, patternFirst ? p : s, patternFirst ? s : p, y, ya + 4 * i, 1);
+            }
+        }
     }
 }

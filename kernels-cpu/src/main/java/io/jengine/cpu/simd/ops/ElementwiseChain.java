@@ -162,7 +162,9 @@ public final class ElementwiseChain {
         for (int j = 0; j < in.length; j++) {
             if (!used[j]) continue;
             long at = inOff[j] + 4 * b.starts[j];
-            if (b.ins[j] != null) MemorySegment.copy(in[j], ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * from, b.ins[j], 0, n);
+            long period = layout.period(j);
+            if (period != 0) repeat(in[j], at, period, from, b.ins[j], n);
+            else if (b.ins[j] != null) MemorySegment.copy(in[j], ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * from, b.ins[j], 0, n);
             else b.scalars[j] = in[j].get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
         }
         int steps = unary.length;
@@ -189,6 +191,17 @@ public final class ElementwiseChain {
             else BinaryArrays.scalars(op, b.scalars[(int) a0], b.scalars[(int) a1], dst, nv);
         }
         MemorySegment.copy(b.slots[slot[steps - 1]], 0, y, ValueLayout.JAVA_FLOAT_UNALIGNED, yo, n);
+    }
+
+    /**
+     * A periodic input's values for positions from .. from+n of the run: its pattern from the phase {@code from}
+     * reaches, then doubled by bulk copies (a prefix of whole periods repeats in phase).
+     */
+    private static void repeat(MemorySegment in, long at, long period, long from, float[] dst, int n) {
+        int p = (int) Math.min(period, n), phase = (int) (from % period);
+        for (int i = 0; i < p; i++) dst[i] = in.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * ((phase + i) % period));
+        if (p < period) return;
+        for (int filled = p; filled < n; filled *= 2) System.arraycopy(dst, 0, dst, filled, Math.min(filled, n - filled));
     }
 
     /** The array an operand's run is in, or null for a repeated input element (in b.scalars). */

@@ -81,8 +81,12 @@ class BroadcastBinaryTest {
                 new long[] {2, 3, 5, 7}).collapsedDims());
         assertArrayEquals(new long[] {2, 3, 35}, new BroadcastBinary(BinaryOp.ADD, new long[] {2, 3, 5, 7},
                 new long[] {3, 1, 1}).collapsedDims());
-        assertArrayEquals(new long[] {30, 7}, new BroadcastBinary(BinaryOp.ADD, new long[] {2, 3, 5, 7},
+        // a short row repeated down: one run, in which the row is periodic
+        assertArrayEquals(new long[] {210}, new BroadcastBinary(BinaryOp.ADD, new long[] {2, 3, 5, 7},
                 new long[] {1, 7}).collapsedDims());
+        // a long row is a run of its own
+        assertArrayEquals(new long[] {6, 300}, new BroadcastBinary(BinaryOp.ADD, new long[] {2, 3, 300},
+                new long[] {300}).collapsedDims());
     }
 
     @Test
