@@ -160,8 +160,7 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment pd = temp.create(spec.createCall(),
                     out -> spec.factory().create(out, engine, askSrcMd, anyWeightsMd, biasMd, askDstMd, attr, tempArena),
                     Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
-            boolean blockedDst = spec.dstTag() == Dnnl.dnnl_aBcd8b || spec.dstTag() == Dnnl.dnnl_aBcd16b;
-            String impl = spec.libraryLayout() || blockedDst ? skipGemmDriven(pd, context) : implementation(pd);
+            String impl = skipGemmDriven(pd, context);
             MemorySegment stream = owned.create("dnnl_stream_create",
                     out -> Dnnl.dnnl_stream_create(out, engine, Dnnl.dnnl_stream_default_flags),
                     Dnnl::dnnl_stream_destroy, "dnnl_stream_destroy", context);
@@ -388,10 +387,11 @@ final class DnnlPrimitive implements AutoCloseable {
     }
 
     /**
-     * Steps {@code pd} past oneDNN's GEMM-driven implementations (im2col or 1×1 convolution on its sgemm driver) and
-     * returns the one it lands on. Under the heap churn of a JVM with JFR recording, runs of those implementations
+     * Steps {@code pd} past oneDNN's GEMM-driven implementations (im2col or 1×1 convolution, or matmul, on its sgemm
+     * driver) and returns the one it lands on. Under the heap churn of a JVM with JFR recording, runs of those implementations
      * were followed by glibc reporting a corrupted heap from inside oneDNN's sgemm driver, which frees a buffer it
-     * allocates per call; the direct and brgemm kernels never showed it. Where only GEMM-driven implementations
+     * allocates per call; the direct and brgemm kernels never showed it (and on AVX2 brgemm matmul measured ~1.5×
+     * the sgemm-driven one at bert's sizes). Where only GEMM-driven implementations
      * exist (or only the reference kernel, far slower than any other backend) the convolution is refused.
      */
     private static String skipGemmDriven(MemorySegment pd, String context) {

@@ -92,4 +92,39 @@ class NativeBackendTest {
         weights.put("b", random(r, m));
         FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, "cpu-native:dnnl.conv-blocked");
     }
+
+    @ParameterizedTest(name = "{0} {1} transB {2}")
+    @CsvSource({"MatMul, None, 0", "FusedMatMul, Relu, 0", "FusedMatMul, Gelu, 0", "Gemm, None, 1", "FusedGemm, Sigmoid, 1",
+        "FusedGemm, Clip, 0"})
+    void dnnlMatMulMatchesTheReference(String op, String activation, int transB) {
+        Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
+                NativeLibraries.dnnlStatus());
+        Random r = new Random(op.hashCode() + activation.hashCode());
+        boolean gemm = op.endsWith("Gemm"), fused = op.startsWith("Fused");
+        int k = 37, n = 21;
+        long[] aShape = gemm ? new long[] {13, k} : new long[] {2, 5, k};
+        Node.Builder b = Node.builder(op).domain(fused ? "jengine" : "").name("mm").outputs("y");
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", transB == 1 ? random(r, n, k) : random(r, k, n));
+        if (gemm) {
+            b.inputs("a", "w", "c").attr(Attribute.of("transB", (long) transB)).attr(Attribute.of("beta", 0.5f));
+            weights.put("c", random(r, n));
+        } else {
+            b.inputs(fused ? new String[] {"a", "w", "c"} : new String[] {"a", "w"});
+            if (fused) weights.put("c", random(r, n));
+        }
+        if (fused) {
+            b.attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params",
+                    activation.equals("Clip") ? new float[] {-0.5f, 0.5f} : new float[0]));
+        }
+        Node node = b.build();
+        Node plain = fused ? node.toBuilder().attr(Attribute.of("activation", "None"))
+                .attr(Attribute.of("activation_params", new float[0])).build() : node;
+        Tensor a = random(r, aShape);
+        float[] v = a.toFloatArray();
+        v[40] = Float.NaN;
+        v[90] = Float.POSITIVE_INFINITY;
+        FastVsReference.checkKey(node, plain, Map.of("a", Tensor.ofFloats(aShape, v)), weights, k + 1,
+                "cpu-native:dnnl.matmul");
+    }
 }
