@@ -4,6 +4,7 @@ import io.jengine.ir.Node;
 import io.jengine.opt.passes.AttentionFusion;
 import io.jengine.opt.passes.BatchNormFolding;
 import io.jengine.opt.passes.CommonSubexpressionElimination;
+import io.jengine.opt.passes.ConvAffineFolding;
 import io.jengine.opt.passes.ConstantFolding;
 import io.jengine.opt.passes.DeadNodeElimination;
 import io.jengine.opt.passes.ElementwiseChainFusion;
@@ -11,6 +12,7 @@ import io.jengine.opt.passes.FuseActivation;
 import io.jengine.opt.passes.FuseBiasAdd;
 import io.jengine.opt.passes.FuseResidualAdd;
 import io.jengine.opt.passes.GeluRecognition;
+import io.jengine.opt.passes.HardSwishRecognition;
 import io.jengine.opt.passes.LayerNormRecognition;
 import io.jengine.opt.passes.IdentityElimination;
 import io.jengine.opt.passes.LoneBatchNormToScaleBias;
@@ -47,9 +49,13 @@ public final class Pipeline {
             // BatchNorm folds into the producer's weights before activation fusion would hide the producer.
             new Stage(2, new BatchNormFolding()),
             new Stage(2, new LoneBatchNormToScaleBias()),
-            // Constant bias Adds and residual Adds join their producer first, so that the activation after them can too.
+            // Constant scales and shifts, bias Adds and residual Adds join their producer first, so that the
+            // activation after them can too.
+            new Stage(2, new ConvAffineFolding()),
             new Stage(2, new FuseBiasAdd()),
             new Stage(2, new FuseResidualAdd()),
+            // HardSwish written out as x * Clip(x + 3, 0, 6) / 6 becomes one activation (of its producer, if it can).
+            new Stage(2, new HardSwishRecognition()),
             new Stage(2, new FuseActivation()),
             // Last: what is left of elementwise work after the fusions into compute ops merges into chains.
             new Stage(2, new ElementwiseChainFusion()));

@@ -1,7 +1,5 @@
 package io.jengine.cpu.simd.ops;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-
 import io.jengine.spi.IntraOpPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -24,6 +22,8 @@ public final class BlockedPool2d {
     private final boolean max;
     private final boolean countIncludePad;
     private static final VectorSpecies<Float> F = VectorMath.F;
+    /** Per output row / column: the window taps inside the input, [lo, hi), and the divisor's factor. */
+    private final int[] rowLo, rowHi, colLo, colHi, rowTaps, colTaps;
 
     /**
      * @throws IllegalArgumentException for a block that is not a whole number of vectors (the species must be a
@@ -38,6 +38,24 @@ public final class BlockedPool2d {
         if (block < 1 || block % F.length() != 0) {
             throw new IllegalArgumentException("channel block " + block + " is not a multiple of the vector width "
                     + F.length());
+        }
+        rowLo = new int[w.outH()];
+        rowHi = new int[w.outH()];
+        colLo = new int[w.outW()];
+        colHi = new int[w.outW()];
+        validRange(w.outH(), w.strideH(), w.dilationH(), w.kernelH(), w.padTop(), w.inH(), rowLo, rowHi);
+        validRange(w.outW(), w.strideW(), w.dilationW(), w.kernelW(), w.padLeft(), w.inW(), colLo, colHi);
+        rowTaps = new int[w.outH()];
+        colTaps = new int[w.outW()];
+        for (int o = 0; o < w.outH(); o++) {
+            rowTaps[o] = countIncludePad
+                    ? PoolWindow2d.paddedTaps(o, w.strideH(), w.dilationH(), w.kernelH(), w.padTop(), w.padBottom(), w.inH())
+                    : PoolWindow2d.validTaps(o, w.strideH(), w.dilationH(), w.kernelH(), w.padTop(), w.inH());
+        }
+        for (int o = 0; o < w.outW(); o++) {
+            colTaps[o] = countIncludePad
+                    ? PoolWindow2d.paddedTaps(o, w.strideW(), w.dilationW(), w.kernelW(), w.padLeft(), w.padRight(), w.inW())
+                    : PoolWindow2d.validTaps(o, w.strideW(), w.dilationW(), w.kernelW(), w.padLeft(), w.inW());
         }
     }
 
@@ -68,34 +86,51 @@ public final class BlockedPool2d {
     }
 
     private void row(MemorySegment x, long plane, MemorySegment y, long yRow, int oh) {
-        int h0 = oh * w.strideH() - w.padTop();
-        int rowTaps = countIncludePad
-                ? PoolWindow2d.paddedTaps(oh, w.strideH(), w.dilationH(), w.kernelH(), w.padTop(), w.padBottom(), w.inH())
-                : PoolWindow2d.validTaps(oh, w.strideH(), w.dilationH(), w.kernelH(), w.padTop(), w.inH());
-        int lanes = F.length();
+        int h0 = oh * w.strideH() - w.padTop(), dh = w.dilationH(), dw = w.dilationW(), inW = w.inW();
+        int khLo = rowLo[oh], khHi = rowHi[oh];
         for (int ow = 0; ow < w.outW(); ow++) {
-            int w0 = ow * w.strideW() - w.padLeft();
-            int colTaps = countIncludePad
-                    ? PoolWindow2d.paddedTaps(ow, w.strideW(), w.dilationW(), w.kernelW(), w.padLeft(), w.padRight(), w.inW())
-                    : PoolWindow2d.validTaps(ow, w.strideW(), w.dilationW(), w.kernelW(), w.padLeft(), w.inW());
-            // a window with no counted tap divides 0 by 0: NaN, as the reference
-            float count = (float) rowTaps * colTaps;
-            for (int lane = 0; lane < block; lane += lanes) {
-                FloatVector acc = FloatVector.broadcast(F, max ? Float.NEGATIVE_INFINITY : 0f);
-                for (int kh = 0; kh < w.kernelH(); kh++) {
-                    int ih = h0 + kh * w.dilationH();
-                    if (ih < 0 || ih >= w.inH()) continue;
-                    for (int kw = 0; kw < w.kernelW(); kw++) {
-                        int iw = w0 + kw * w.dilationW();
-                        if (iw < 0 || iw >= w.inW()) continue;
-                        long at = plane + 4L * (((long) ih * w.inW() + iw) * block + lane);
-                        FloatVector v = FloatVector.fromMemorySegment(F, x, at, NATIVE);
-                        acc = max ? acc.max(v) : acc.lanewise(ADD, v);
+            int w0 = ow * w.strideW() - w.padLeft(), kwLo = colLo[ow], kwHi = colHi[ow];
+            long out = yRow + 4L * ow * block;
+            for (int lane = 0; lane < block; lane += F.length()) {
+                FloatVector acc;
+                if (max) {
+                    acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+                    for (int kh = khLo; kh < khHi; kh++) {
+                        long rowAt = plane + 4L * ((long) (h0 + kh * dh) * inW * block + lane);
+                        for (int kw = kwLo; kw < kwHi; kw++) {
+                            acc = acc.max(FloatVector.fromMemorySegment(F, x, rowAt + 4L * (w0 + kw * dw) * block, NATIVE));
+                        }
                     }
+                } else {
+                    acc = FloatVector.zero(F);
+                    for (int kh = khLo; kh < khHi; kh++) {
+                        long rowAt = plane + 4L * ((long) (h0 + kh * dh) * inW * block + lane);
+                        for (int kw = kwLo; kw < kwHi; kw++) {
+                            acc = acc.add(FloatVector.fromMemorySegment(F, x, rowAt + 4L * (w0 + kw * dw) * block, NATIVE));
+                        }
+                    }
+                    // a window with no counted tap divides 0 by 0: NaN, as the reference
+                    acc = acc.div((float) rowTaps[oh] * colTaps[ow]);
                 }
-                if (!max) acc = acc.div(count);
-                acc.intoMemorySegment(y, yRow + 4L * ((long) ow * block + lane), NATIVE);
+                acc.intoMemorySegment(y, out + 4L * lane, NATIVE);
             }
+        }
+    }
+
+    /** For each output position along an axis, the window taps inside the input: [lo, hi). */
+    private static void validRange(int outSize, int stride, int dilation, int kernel, int padBegin, int in, int[] lo,
+                                   int[] hi) {
+        for (int o = 0; o < outSize; o++) {
+            int start = o * stride - padBegin, l = kernel, h = 0;
+            for (int k = 0; k < kernel; k++) {
+                int i = start + k * dilation;
+                if (i >= 0 && i < in) {
+                    l = Math.min(l, k);
+                    h = k + 1;
+                }
+            }
+            lo[o] = Math.min(l, h);
+            hi[o] = h;
         }
     }
 }
