@@ -36,7 +36,7 @@ import java.util.Set;
  *   <li>once a blocked value exists, its readers: unary elementwise ops; binary elementwise ops and elementwise
  *       chains whose other operands have the same channels (broadcast along N, H, W), are per-channel constants
  *       (reshaped alike) or single values; MaxPool and AveragePool (the window gets a trailing 1); Concat along channels; the global
- *       pools, as ReduceMean / ReduceMax over axes 2 and 3.</li>
+ *       pools, as ReduceMean / ReduceMax over axes 2 and 3; nearest Resize over H and W.</li>
  * </ul>
  * Every value keeps its name and meaning: a blocked copy has its own name, and the plain value is recomputed from it
  * where something still reads it, so the rewrite is invisible to the graph's outputs and to ops it does not know.
@@ -108,6 +108,7 @@ public final class ChannelBlocking {
             case "MaxPool", "AveragePool" -> pool(n);
             case "GlobalAveragePool", "GlobalMaxPool" -> globalPool(n);
             case "Concat" -> concat(n);
+            case "Resize" -> resize(n);
             default -> null;
         };
     }
@@ -264,6 +265,50 @@ public final class ChannelBlocking {
         List<String> ins = n.inputs().stream().map(this::blocked).toList();
         return n.toBuilder().inputs(ins).outputs(blockedName(n.outputs().getFirst()))
                 .attr(Attribute.of("axis", 1L)).build();
+    }
+
+    /**
+     * Nearest Resize over H and W (opset 11 on, scales or sizes constant): the same op on the blocked tensor, its
+     * scales gaining a 1 (sizes the block) for the block axis, along which every coordinate transform but
+     * tf_crop_and_resize (left alone, with roi) is the identity at scale 1.
+     */
+    private Node resize(Node n) {
+        String x = n.inputs().getFirst();
+        if (!blocked.containsKey(x) || dims(x) == null || index.graph().opset("") < 11 || n.hasAttr("axes")) return null;
+        if (!n.attrString("mode", "nearest").equals("nearest")
+                || n.attrString("coordinate_transformation_mode", "half_pixel").equals("tf_crop_and_resize")) {
+            return null;
+        }
+        List<String> ins = new ArrayList<>(n.inputs());
+        while (ins.size() < 4) ins.add("");
+        Tensor scales = ins.get(2).isEmpty() ? null : index.constant(ins.get(2));
+        Tensor sizes = ins.get(3).isEmpty() ? null : index.constant(ins.get(3));
+        if (scales != null && scales.size() == 4) {
+            double[] s = scales.toDoubleArray();
+            if (s[0] != 1 || s[1] != 1 || !ins.get(3).isEmpty()) return null;
+            String name = blockedName(ins.get(2));
+            initializers.putIfAbsent(name, Tensor.ofFloats(new long[] {5}, (float) s[0], (float) s[1], (float) s[2],
+                    (float) s[3], 1f));
+            ins.set(2, name);
+        } else if (sizes != null && sizes.size() == 4 && (scales == null || scales.size() == 0)) {
+            long[] z = sizes.toLongArray();
+            long[] d = dims(x);
+            if (d[1] != z[1]) return null;
+            String name = blockedName(ins.get(3));
+            initializers.putIfAbsent(name, Tensor.ofLongs(new long[] {5}, z[0], z[1] / block, z[2], z[3], block));
+            ins.set(3, name);
+        } else {
+            return null;
+        }
+        ins.set(0, blocked.get(x));
+        // roi matters only to tf_crop_and_resize, and would have the plain rank
+        if (!ins.get(1).isEmpty()) {
+            String roi = blockedName(ins.get(1));
+            initializers.putIfAbsent(roi, Tensor.ofFloats(new long[] {0}));
+            ins.set(1, roi);
+        }
+        while (!ins.isEmpty() && ins.getLast().isEmpty()) ins.removeLast();
+        return n.toBuilder().inputs(ins).outputs(blockedName(n.outputs().getFirst())).build();
     }
 
     /** The blocked copy of a plain value, converting it here when none exists yet. */

@@ -134,6 +134,31 @@ class ChannelBlockingTest {
     }
 
     @Test
+    void nearestUpsamplingStaysBlockedWithScalesOrSizes() {
+        for (boolean bySizes : new boolean[] {false, true}) {
+            Graph.Builder b = Graph.builder("g").opset("", 13).addInput(f32("x", 1, 8, 5, 6));
+            weights(b, "w", 16, 8, 3);
+            Node.Builder resize = Node.builder("Resize").name("up").outputs("u")
+                    .attr(Attribute.of("mode", "nearest")).attr(Attribute.of("coordinate_transformation_mode", "asymmetric"));
+            if (bySizes) {
+                b.initializer("sizes", Tensor.ofLongs(new long[] {4}, 1, 16, 10, 18));
+                resize.inputs("c", "", "", "sizes");
+            } else {
+                b.initializer("scales", Tensor.ofFloats(new long[] {4}, 1f, 1f, 2f, 3f));
+                resize.inputs("c", "", "scales");
+            }
+            Graph g = b.addNode(conv("conv", "x", "w", "c", 1)).addNode(resize.build())
+                    .addNode(Node.builder("Relu").name("relu").inputs("u").outputs("y").build())
+                    .addOutput(f32("y", 1, 16, 10, 18)).build();
+            Graph after = ChannelBlocking.apply(g, 8);
+            assertEquals(Map.of("jengine.BlockedConv", 1, "jengine.ToChannelBlocked", 1, "jengine.FromChannelBlocked", 1,
+                    "Resize", 1, "Relu", 1), ops(after));
+            assertEquivalent(g, after, 10);
+            assertReferenceEquivalent(g, after, 11);
+        }
+    }
+
+    @Test
     void convolutionsWhoseChannelsDoNotFitTheBlockAreLeftAlone() {
         Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 8, 5, 5));
         weights(b, "w", 12, 8, 3);

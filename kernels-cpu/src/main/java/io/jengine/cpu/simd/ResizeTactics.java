@@ -2,6 +2,7 @@ package io.jengine.cpu.simd;
 
 import io.jengine.cpu.ref.ResizeCoordinates;
 import io.jengine.cpu.ref.ResizeInterpolation;
+import io.jengine.cpu.simd.ops.BlockedResizeNearest;
 import io.jengine.cpu.simd.ops.Resize2d;
 import io.jengine.ir.Node;
 import io.jengine.spi.Kernel;
@@ -34,6 +35,7 @@ final class ResizeTactics {
         if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) return List.of();
         if (!(ctx.inputType(0) instanceof ValueType.TensorType t) || t.elementType() != DType.FLOAT32) return List.of();
         long[] x = ctx.inputDims(0);
+        if (x != null && x.length == 5) return blocked(ctx, x, backend);
         if (x == null || x.length != 4) return List.of();
         for (long d : x) if (d <= 0 || d > Integer.MAX_VALUE) return List.of();
         boolean legacy = ctx.opsetVersion() < 11;
@@ -138,6 +140,64 @@ final class ResizeTactics {
             r[i] = (int) v;
         }
         return r;
+    }
+
+    /**
+     * Nearest Resize of channel-blocked activations {@code [N, C/b, H, W, b]} over H and W (opset 11 on, no axes
+     * attribute, scales or sizes constant and 1 along N, C/b and b), as {@link BlockedResizeNearest}: with a scale of 1
+     * every coordinate transform but tf_crop_and_resize maps an index to itself, so only H and W move.
+     */
+    private static List<Tactic> blocked(NodeContext ctx, long[] x, String backend) {
+        Node n = ctx.node();
+        if (ctx.opsetVersion() < 11 || n.hasAttr("axes") || !n.attrString("mode", "nearest").equals("nearest")) return List.of();
+        for (long d : x) if (d <= 0 || d > Integer.MAX_VALUE) return List.of();
+        ResizeCoordinates coords;
+        ResizeInterpolation.NearestRounding rounding;
+        try {
+            coords = ResizeCoordinates.parse(n.attrString("coordinate_transformation_mode", "half_pixel"));
+            rounding = ResizeInterpolation.parseNearest(n.attrString("nearest_mode", "round_prefer_floor"));
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+        if (coords == ResizeCoordinates.TF_CROP_AND_RESIZE) return List.of();
+        Tensor scales = ctx.constant(2), sizes = ctx.constant(3);
+        long[] out = x.clone();
+        double sh, sw;
+        if (scales != null && scales.size() > 0) {
+            if (n.hasInput(3)) return List.of();
+            double[] s = scales.toDoubleArray();
+            if (s.length != 5 || s[0] != 1 || s[1] != 1 || s[4] != 1 || !(s[2] > 0) || !(s[3] > 0)) return List.of();
+            sh = s[2];
+            sw = s[3];
+            out[2] = (long) Math.floor(sh * x[2]);
+            out[3] = (long) Math.floor(sw * x[3]);
+        } else if (sizes != null && n.hasInput(3)) {
+            if (!n.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch")) return List.of();
+            long[] sz = sizes.toLongArray();
+            if (sz.length != 5 || sz[0] != x[0] || sz[1] != x[1] || sz[4] != x[4]) return List.of();
+            out[2] = sz[2];
+            out[3] = sz[3];
+            sh = (double) sz[2] / x[2];
+            sw = (double) sz[3] / x[3];
+        } else {
+            return List.of();
+        }
+        if (out[2] <= 0 || out[3] <= 0 || out[2] > Integer.MAX_VALUE || out[3] > Integer.MAX_VALUE) return List.of();
+        long[] declared = outputDims(ctx);
+        if (declared != null && !java.util.Arrays.equals(declared, out)) return List.of();
+        BlockedResizeNearest r;
+        try {
+            r = new BlockedResizeNearest((int) x[2], (int) x[3], (int) out[2], (int) out[3],
+                    axis(coords, rounding, false, (int) x[2], (int) out[2], sh).i0(),
+                    axis(coords, rounding, false, (int) x[3], (int) out[3], sw).i0(), (int) x[4]);
+        } catch (IllegalArgumentException e) {
+            return List.of(); // a block that is not a whole number of vectors
+        }
+        long blocks = x[0] * x[1];
+        return List.of(new Tactic(backend, "resize.nearest-blocked", () -> (Kernel) k -> {
+            Tensor in = PlannedShapes.input(k, 0, DType.FLOAT32, x);
+            r.run(in.data(), 0, k.output(0, DType.FLOAT32, out).data(), 0, blocks, k.threads());
+        }));
     }
 
     /** Whether every output takes the input at its own index, with weight one. */

@@ -74,6 +74,22 @@ class BlockedLayoutTacticsTest {
                 terms, "reduce.axes");
     }
 
+    @ParameterizedTest(name = "{0} {1} scales {2}x{3}")
+    @CsvSource({"asymmetric, floor, 2, 2", "half_pixel, round_prefer_floor, 2, 3", "align_corners, round_prefer_ceil, 0.5, 1.5",
+        "pytorch_half_pixel, ceil, 1.7, 0.6"})
+    void nearestResizeOfBlockedActivationsMatchesTheReference(String coords, String rounding, float sh, float sw) {
+        Random r = new Random(coords.hashCode() + rounding.hashCode());
+        Tensor x = withSpecials(random(r, 2, 3, 7, 9, LANES));
+        Node node = Node.builder("Resize").name("up").inputs("x", "", "scales").outputs("y")
+                .attr(Attribute.of("mode", "nearest")).attr(Attribute.of("coordinate_transformation_mode", coords))
+                .attr(Attribute.of("nearest_mode", rounding)).build();
+        var g = FastVsReference.graph(node, Map.of("x", x),
+                Map.of("scales", Tensor.ofFloats(new long[] {5}, 1f, 1f, sh, sw, 1f)));
+        Tensor want = FastVsReference.run(g, Map.of("x", x), false, null);
+        Tensor got = FastVsReference.run(g, Map.of("x", x), true, "cpu-simd:resize.nearest-blocked");
+        assertBitsEqual(want, got);
+    }
+
     private static Tensor withSpecials(Tensor t) {
         float[] v = t.toFloatArray();
         v[3] = Float.NaN;

@@ -1,0 +1,73 @@
+package io.jengine.cpu.simd.ops;
+
+import io.jengine.spi.IntraOpPool;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Nearest-neighbour Resize over H and W of channel-blocked float32 activations {@code [N, C/b, H, W, b]}: every output
+ * position copies the b channels of the input position its row and column taps name (taps computed by the caller
+ * with the reference's coordinate arithmetic), one vector at a time. Threaded over output rows. Exact copies.
+ */
+public final class BlockedResizeNearest {
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final VectorSpecies<Float> F = VectorMath.F;
+
+    private final int inH, inW, block;
+    private final int[] rows, cols;
+
+    /**
+     * {@code rows[oh]} and {@code cols[ow]} are the input row and column of each output position, for the first
+     * {@code outH} / {@code outW} entries (the arrays may be longer).
+     */
+    public BlockedResizeNearest(int inH, int inW, int outH, int outW, int[] rows, int[] cols, int block) {
+        SegmentBounds.checkPositive("input height", inH);
+        SegmentBounds.checkPositive("input width", inW);
+        if (block < 1 || block % F.length() != 0) {
+            throw new IllegalArgumentException("channel block " + block + " is not a multiple of the vector width "
+                    + F.length());
+        }
+        SegmentBounds.checkPositive("output height", outH);
+        SegmentBounds.checkPositive("output width", outW);
+        if (rows.length < outH || cols.length < outW) throw new IllegalArgumentException("fewer taps than outputs");
+        rows = java.util.Arrays.copyOf(rows, outH);
+        cols = java.util.Arrays.copyOf(cols, outW);
+        for (int r : rows) if (r < 0 || r >= inH) throw new IllegalArgumentException("row tap " + r + " outside [0, " + inH + ")");
+        for (int c : cols) if (c < 0 || c >= inW) throw new IllegalArgumentException("column tap " + c + " outside [0, " + inW + ")");
+        this.inH = inH;
+        this.inW = inW;
+        this.rows = rows.clone();
+        this.cols = cols.clone();
+        this.block = block;
+    }
+
+    /** Resizes {@code blocks} (N·C/b) channel blocks of x (from byte xOff) into y (from byte yOff); no overlap. */
+    public void run(MemorySegment x, long xOff, MemorySegment y, long yOff, long blocks, int threads) {
+        SegmentBounds.checkPositive("channel blocks", blocks);
+        long inPlane = (long) inH * inW * block, outPlane = (long) rows.length * cols.length * block;
+        long in = Math.multiplyExact(blocks, inPlane), out = Math.multiplyExact(blocks, outPlane);
+        SegmentBounds.checkFloats("resize input", x, xOff, in);
+        SegmentBounds.checkFloats("resize output", y, yOff, out);
+        if (x.asSlice(xOff, 4 * in).asOverlappingSlice(y.asSlice(yOff, 4 * out)).isPresent()) {
+            throw new IllegalArgumentException("resize output overlaps its input");
+        }
+        long outRows = blocks * rows.length;
+        int tasks = TaskRanges.tasks(outRows, threads);
+        IntraOpPool.shared().parallelFor(threads, tasks, t -> {
+            for (long r = TaskRanges.start(outRows, tasks, t); r < TaskRanges.start(outRows, tasks, t + 1); r++) {
+                long blk = r / rows.length;
+                int oh = (int) (r % rows.length);
+                long src = xOff + 4L * (blk * inPlane + (long) rows[oh] * inW * block);
+                long dst = yOff + 4L * r * cols.length * block;
+                for (int ow = 0; ow < cols.length; ow++) {
+                    long from = src + 4L * cols[ow] * block, to = dst + 4L * ow * block;
+                    for (int lane = 0; lane < block; lane += F.length()) {
+                        FloatVector.fromMemorySegment(F, x, from + 4L * lane, NATIVE).intoMemorySegment(y, to + 4L * lane, NATIVE);
+                    }
+                }
+            }
+        });
+    }
+}
