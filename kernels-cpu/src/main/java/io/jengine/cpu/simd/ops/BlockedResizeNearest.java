@@ -53,21 +53,36 @@ public final class BlockedResizeNearest {
         if (x.asSlice(xOff, 4 * in).asOverlappingSlice(y.asSlice(yOff, 4 * out)).isPresent()) {
             throw new IllegalArgumentException("resize output overlaps its input");
         }
-        long outRows = blocks * rows.length;
+        long outRows = blocks * rows.length, rowBytes = 4L * cols.length * block;
         int tasks = TaskRanges.tasks(outRows, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            for (long r = TaskRanges.start(outRows, tasks, t); r < TaskRanges.start(outRows, tasks, t + 1); r++) {
-                long blk = r / rows.length;
+            long first = TaskRanges.start(outRows, tasks, t);
+            for (long r = first; r < TaskRanges.start(outRows, tasks, t + 1); r++) {
                 int oh = (int) (r % rows.length);
-                long src = xOff + 4L * (blk * inPlane + (long) rows[oh] * inW * block);
-                long dst = yOff + 4L * r * cols.length * block;
-                for (int ow = 0; ow < cols.length; ow++) {
-                    long from = src + 4L * cols[ow] * block, to = dst + 4L * ow * block;
-                    for (int lane = 0; lane < block; lane += F.length()) {
-                        FloatVector.fromMemorySegment(F, x, from + 4L * lane, NATIVE).intoMemorySegment(y, to + 4L * lane, NATIVE);
-                    }
+                long dst = yOff + r * rowBytes;
+                // upsampling repeats rows: a row this task already wrote is copied whole
+                if (r > first && oh > 0 && rows[oh] == rows[oh - 1]) {
+                    MemorySegment.copy(y, dst - rowBytes, y, dst, rowBytes);
+                    continue;
                 }
+                long blk = r / rows.length;
+                long src = xOff + 4L * (blk * inPlane + (long) rows[oh] * inW * block);
+                row(x, src, y, dst);
             }
         });
+    }
+
+    private void row(MemorySegment x, long src, MemorySegment y, long dst) {
+        for (int lane = 0; lane < block; lane += F.length()) {
+            FloatVector v = null;
+            int last = -1;
+            for (int ow = 0; ow < cols.length; ow++) {
+                if (cols[ow] != last) {
+                    last = cols[ow];
+                    v = FloatVector.fromMemorySegment(F, x, src + 4L * ((long) last * block + lane), NATIVE);
+                }
+                v.intoMemorySegment(y, dst + 4L * ((long) ow * block + lane), NATIVE);
+            }
+        }
     }
 }
