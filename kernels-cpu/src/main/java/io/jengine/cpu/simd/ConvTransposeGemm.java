@@ -45,6 +45,17 @@ final class ConvTransposeGemm {
     private final Activation activation;
     private final boolean tiles;
     private final ThreadLocal<float[]> scratch = new ThreadLocal<>();
+    /** Each pool thread's row or plane buffer for the scatter and col2im steps, grown to the largest asked for. */
+    private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static float[] plane(int n) {
+        float[] p = PLANE.get();
+        if (p.length < n) {
+            p = new float[n];
+            PLANE.set(p);
+        }
+        return p;
+    }
 
     ConvTransposeGemm(Shape s, float[] w, float[] bias, Activation activation) {
         this.s = s;
@@ -114,7 +125,7 @@ final class ConvTransposeGemm {
         int tasks = (int) Math.min((long) mg * inH, 4L * threads);
         long units = (long) mg * inH;
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            float[] row = new float[outW];
+            float[] row = plane(outW);
             for (long u = units * t / tasks; u < units * (t + 1) / tasks; u++) {
                 int m = (int) (u / inH), ih = (int) (u % inH);
                 for (int kh = 0; kh < kH; kh++) {
@@ -144,9 +155,10 @@ final class ConvTransposeGemm {
         int outPlane = outH * outW;
         int tasks = Math.min(mg, 4 * threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            float[] acc = new float[(outPlane + S.length() - 1) / S.length() * S.length()];
+            int accLength = (outPlane + S.length() - 1) / S.length() * S.length();
+            float[] acc = plane(accLength);
             for (int m = mg * t / tasks; m < mg * (t + 1) / tasks; m++) {
-                Arrays.fill(acc, 0f);
+                Arrays.fill(acc, 0, accLength, 0f);
                 for (int kh = 0; kh < s.kH(); kh++) {
                     for (int kw = 0; kw < s.kW(); kw++) {
                         int r = ((m * s.kH() + kh) * s.kW() + kw) * plane;

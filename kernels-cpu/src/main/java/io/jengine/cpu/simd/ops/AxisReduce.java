@@ -58,16 +58,30 @@ public final class AxisReduce {
         });
     }
 
-    /** One outer slice, vectors across inner: each lane its own output. */
+    /**
+     * One outer slice, vectors across inner: each lane its own output. One loop per kind, so that no vector crosses a
+     * call the JIT might not inline (a vector argument of a call that is not inlined is boxed).
+     */
     private void columns(MemorySegment x, long src, MemorySegment y, long dst) {
         for (long i = 0; i < inner; i += F.length()) {
             VectorMask<Float> m = F.indexInRange(i, inner);
-            FloatVector acc = FloatVector.broadcast(F, start());
-            for (long r = 0; r < reduced; r++) {
-                FloatVector v = FloatVector.fromMemorySegment(F, x, src + 4L * (r * inner + i), NATIVE, m);
-                acc = combine(acc, v);
+            long at = src + 4L * i, step = 4L * inner;
+            FloatVector acc;
+            switch (kind) {
+                case SUM, MEAN -> {
+                    acc = FloatVector.zero(F);
+                    for (long r = 0; r < reduced; r++) acc = acc.add(FloatVector.fromMemorySegment(F, x, at + r * step, NATIVE, m));
+                    if (kind == Kind.MEAN) acc = acc.div((float) reduced);
+                }
+                case MAX -> {
+                    acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+                    for (long r = 0; r < reduced; r++) acc = acc.max(FloatVector.fromMemorySegment(F, x, at + r * step, NATIVE, m));
+                }
+                default -> {
+                    acc = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+                    for (long r = 0; r < reduced; r++) acc = acc.min(FloatVector.fromMemorySegment(F, x, at + r * step, NATIVE, m));
+                }
             }
-            if (kind == Kind.MEAN) acc = acc.div((float) reduced);
             acc.intoMemorySegment(y, dst + 4L * i, NATIVE, m);
         }
     }

@@ -72,17 +72,20 @@ public final class BlockedResizeNearest {
         });
     }
 
+    /**
+     * One output row: each run of outputs that take the same input column loads that column's vectors once. (A
+     * vector kept across loop iterations would be a loop phi, which the JIT cannot keep in a register: it would box.)
+     */
     private void row(MemorySegment x, long src, MemorySegment y, long dst) {
-        for (int lane = 0; lane < block; lane += F.length()) {
-            FloatVector v = null;
-            int last = -1;
-            for (int ow = 0; ow < cols.length; ow++) {
-                if (cols[ow] != last) {
-                    last = cols[ow];
-                    v = FloatVector.fromMemorySegment(F, x, src + 4L * ((long) last * block + lane), NATIVE);
-                }
-                v.intoMemorySegment(y, dst + 4L * ((long) ow * block + lane), NATIVE);
+        int n = cols.length;
+        for (int ow = 0; ow < n; ) {
+            int c = cols[ow], end = ow + 1;
+            while (end < n && cols[end] == c) end++;
+            for (int lane = 0; lane < block; lane += F.length()) {
+                FloatVector v = FloatVector.fromMemorySegment(F, x, src + 4L * ((long) c * block + lane), NATIVE);
+                for (int o = ow; o < end; o++) v.intoMemorySegment(y, dst + 4L * ((long) o * block + lane), NATIVE);
             }
+            ow = end;
         }
     }
 }
