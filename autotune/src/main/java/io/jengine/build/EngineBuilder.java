@@ -114,8 +114,12 @@ public final class EngineBuilder {
     /** The optimizer's options: the level and passes asked for, and the channel block the backends run on. */
     private OptimizerOptions optimizerOptions() {
         int block = 0;
-        for (Backend b : backends().ordered()) block = Math.max(block, b.channelBlock());
-        return new OptimizerOptions(level, Set.copyOf(disabledPasses), false, block);
+        boolean channelsLast = false;
+        for (Backend b : backends().ordered()) {
+            block = Math.max(block, b.channelBlock());
+            channelsLast |= b.channelBlock() > 0 && b.channelsLast();
+        }
+        return new OptimizerOptions(level, Set.copyOf(disabledPasses), false, block, channelsLast);
     }
 
     private Backends backends() {

@@ -65,14 +65,16 @@ final class FusedOpInference {
     }
 
     private static long block(InferenceContext c) {
+        if (!c.node().hasAttr(FusedOpSpec.BLOCK)) throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " is missing");
         long b = c.node().attrInt(FusedOpSpec.BLOCK, 0);
-        if (b < 1) throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " must be at least 1, got " + b);
+        if (b < 0) throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " must be 0 (channels-last) or more, got " + b);
         return b;
     }
 
-    /** [N, C, H, W] as [N, C/b, H, W, b]. */
+    /** [N, C, H, W] as [N, C/b, H, W, b]; b = 0 (channels-last) as [N, 1, H, W, C]. */
     private static io.jengine.tensor.Shape blocked(io.jengine.tensor.Shape x, long b) {
         io.jengine.tensor.Dim ch = x.dim(1);
+        if (b == 0) return new io.jengine.tensor.Shape(java.util.List.of(x.dim(0), io.jengine.tensor.Dim.of(1), x.dim(2), x.dim(3), ch));
         io.jengine.tensor.Dim blocks = io.jengine.tensor.Dim.unknown();
         if (ch.isKnown()) {
             if (ch.value() % b != 0) throw new IllegalArgumentException(ch.value() + " channels are not a multiple of the block " + b);
@@ -81,8 +83,9 @@ final class FusedOpInference {
         return new io.jengine.tensor.Shape(java.util.List.of(x.dim(0), blocks, x.dim(2), x.dim(3), io.jengine.tensor.Dim.of(b)));
     }
 
-    /** [N, C/b, H, W, b] as [N, C, H, W]. */
+    /** [N, C/b, H, W, b] as [N, C, H, W]; b = 0 (channels-last, [N, 1, H, W, C]) likewise. */
     private static io.jengine.tensor.Shape plain(io.jengine.tensor.Shape x, long b) {
+        if (b == 0) return new io.jengine.tensor.Shape(java.util.List.of(x.dim(0), x.dim(4), x.dim(2), x.dim(3)));
         io.jengine.tensor.Dim blocks = x.dim(1);
         io.jengine.tensor.Dim ch = blocks.isKnown() ? io.jengine.tensor.Dim.of(blocks.value() * b) : io.jengine.tensor.Dim.unknown();
         return new io.jengine.tensor.Shape(java.util.List.of(x.dim(0), ch, x.dim(2), x.dim(3)));

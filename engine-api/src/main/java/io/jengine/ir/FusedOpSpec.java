@@ -18,7 +18,8 @@ import java.util.Set;
  *       whose opset predates the ONNX ops (same semantics as the ONNX ops).</li>
  *   <li>The channel-blocked layout of optimization level 3: a float32 activation {@code [N, C, H, W]} with
  *       {@code C % b == 0} held as the 5-D tensor {@code [N, C/b, H, W, b]} (oneDNN's nChw8c / nChw16c, ONNX
- *       Runtime's NCHWc), {@code b} in attribute {@value #BLOCK}. {@value #TO_BLOCKED} and {@value #FROM_BLOCKED}
+ *       Runtime's NCHWc), {@code b} in attribute {@value #BLOCK}; {@code b} = 0 stands for channels-last, the block being
+ *       the tensor's own channel count: {@code [N, 1, H, W, C]} (NHWC). {@value #TO_BLOCKED} and {@value #FROM_BLOCKED}
  *       convert; {@value #BLOCKED_CONV} is FusedConv (same inputs, attributes and activation) reading X blocked,
  *       or plain 4-D where its channels are not a multiple of the block, and writing Y (and reading the residual)
  *       blocked. Ops whose meaning survives the extra axis (elementwise, pools with a window of 1 along it, Concat on

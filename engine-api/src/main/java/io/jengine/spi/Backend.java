@@ -28,4 +28,10 @@ public interface Backend {
      * when it has none.
      */
     default int channelBlock() { return 0; }
+
+    /**
+     * Whether its blocked convolutions also run channels-last ({@code [N, 1, H, W, C]}, block attribute 0), which the
+     * optimizer then picks for graphs whose convolution work is mostly dense k×k.
+     */
+    default boolean channelsLast() { return false; }
 }

@@ -63,7 +63,7 @@ public final class GraphOptimizer {
         }
         // The layout comes last, once fusion has settled which convolutions and activations remain.
         if (options.level() >= 3 && options.channelBlock() > 1 && !options.disabled().contains(ChannelBlocking.NAME)) {
-            Graph blocked = ChannelBlocking.apply(g, options.channelBlock());
+            Graph blocked = ChannelBlocking.apply(g, options.channelBlock(), options.channelsLast());
             if (blocked != g) {
                 if (options.verify()) GraphChecker.check(blocked, ChannelBlocking.NAME);
                 report.count(ChannelBlocking.NAME);

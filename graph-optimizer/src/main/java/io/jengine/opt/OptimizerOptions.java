@@ -6,9 +6,10 @@ import java.util.Set;
  * What to run: passes up to {@code level} (0 none, 1 generic clean-up, 2 fusion, 3 layout/backend-specific), minus
  * the passes named in {@code disabled}; {@code verify} checks the graph's consistency after every pass (tests, debugging).
  * {@code channelBlock} is the channel block of the blocked activation layout level 3 moves convolutions to (the
- * backends' choice: 8 or 16), 0 where no backend runs blocked convolutions.
+ * backends' choice: 8 or 16), 0 where no backend runs blocked convolutions; {@code channelsLast}, whether they also
+ * run channels-last, which level 3 then picks for graphs of mostly dense k×k convolutions.
  */
-public record OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock) {
+public record OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast) {
     public static final int DEFAULT_LEVEL = 3;
 
     public OptimizerOptions {
@@ -19,11 +20,13 @@ public record OptimizerOptions(int level, Set<String> disabled, boolean verify, 
         disabled = Set.copyOf(disabled);
     }
 
-    public OptimizerOptions(int level, Set<String> disabled, boolean verify) { this(level, disabled, verify, 0); }
+    public OptimizerOptions(int level, Set<String> disabled, boolean verify) { this(level, disabled, verify, 0, false); }
 
     public static OptimizerOptions level(int level) { return new OptimizerOptions(level, Set.of(), false); }
 
-    public OptimizerOptions verifying() { return new OptimizerOptions(level, disabled, true, channelBlock); }
+    public OptimizerOptions verifying() { return new OptimizerOptions(level, disabled, true, channelBlock, channelsLast); }
 
-    public OptimizerOptions withChannelBlock(int block) { return new OptimizerOptions(level, disabled, verify, block); }
+    public OptimizerOptions withChannelBlock(int block, boolean channelsLastToo) {
+        return new OptimizerOptions(level, disabled, verify, block, channelsLastToo);
+    }
 }

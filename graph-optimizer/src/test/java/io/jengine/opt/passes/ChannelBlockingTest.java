@@ -81,6 +81,50 @@ class ChannelBlockingTest {
     }
 
     @Test
+    void graphsOfMostlyDenseConvolutionsGoChannelsLast() {
+        for (long c : new long[] {8, 3}) {
+            Graph g = resnetLike(c);
+            Graph after = ChannelBlocking.apply(g, 8, true);
+            GraphChecker.check(after, ChannelBlocking.NAME);
+            Node conv = after.nodes().stream().filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV)).findFirst().orElseThrow();
+            assertEquals(0, conv.attrInt(FusedOpSpec.BLOCK, -1), "block 0: channels-last");
+            assertTrue(after.valueInfo().keySet().stream().anyMatch(k -> k.endsWith("@nhwc"))
+                    || after.nodes().stream().anyMatch(n -> n.outputs().getFirst().endsWith("@nhwc")));
+            assertEquivalent(g, after, 30 + c);
+            assertReferenceEquivalent(g, after, 40 + c);
+        }
+        // mostly pointwise and depthwise work stays channel-blocked
+        Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 32, 9, 9));
+        weights(b, "dw", 32, 1, 3);
+        weights(b, "pw", 64, 32, 1);
+        Graph mobile = b.addNode(conv("dw", "x", "dw", "d", 1, Attribute.of("group", 32L)))
+                .addNode(conv("pw", "d", "pw", "y", 0)).addOutput(f32("y", 1, 64, 9, 9)).build();
+        Node first = ChannelBlocking.apply(mobile, 8, true).nodes().stream()
+                .filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV)).findFirst().orElseThrow();
+        assertEquals(8, first.attrInt(FusedOpSpec.BLOCK, -1));
+    }
+
+    @Test
+    void concatAndPerChannelOperandsChannelsLast() {
+        Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 8, 6, 6));
+        weights(b, "w1", 8, 8, 3);
+        weights(b, "w2", 16, 8, 3);
+        Graph g = b.initializer("bias", random(rnd, DType.FLOAT32, 24, 1, 1))
+                .addNode(conv("c1", "x", "w1", "a", 1)).addNode(conv("c2", "x", "w2", "bb", 1))
+                .addNode(Node.builder("Concat").name("cat").inputs("a", "bb").outputs("c").attr(Attribute.of("axis", 1L)).build())
+                .addNode(Node.builder("Add").name("add").inputs("c", "bias").outputs("s").build())
+                .addNode(Node.builder("MaxPool").name("pool").inputs("s").outputs("y")
+                        .attr(Attribute.of("kernel_shape", new long[] {2, 2})).attr(Attribute.of("strides", new long[] {2, 2})).build())
+                .addOutput(f32("y", 1, 24, 3, 3)).build();
+        Graph after = ChannelBlocking.apply(g, 8, true);
+        Node cat = after.nodes().stream().filter(n -> n.opType().equals("Concat")).findFirst().orElseThrow();
+        assertEquals(4, cat.attrInt("axis", 0));
+        assertEquals(List.of(1L, 1L, 1L, 1L, 24L), boxed(after.initializers().get("bias@nhwc").shape()));
+        assertEquivalent(g, after, 50);
+        assertReferenceEquivalent(g, after, 51);
+    }
+
+    @Test
     void aFirstConvolutionOverThreeChannelsReadsItsInputPlain() {
         Graph g = resnetLike(3);
         Graph after = ChannelBlocking.apply(g, 8);

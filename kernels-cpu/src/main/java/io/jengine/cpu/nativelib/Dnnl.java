@@ -38,6 +38,8 @@ public final class Dnnl {
     public static final int dnnl_abcd = 5;
     public static final int dnnl_abcde = 6;
     public static final int dnnl_ba = 14;
+    /** Channels-last activations: dnnl_nhwc == dnnl_acdb. */
+    public static final int dnnl_acdb = 22;
     // channel-blocked activations: dnnl_nChw16c == dnnl_aBcd16b, dnnl_nChw8c == dnnl_aBcd8b
     public static final int dnnl_aBcd16b = 78;
     public static final int dnnl_aBcd8b = 102;

@@ -44,7 +44,7 @@ public final class DnnlConv2d implements AutoCloseable {
 
     /**
      * As {@link #prepare(ConvParams, float[], float[], List, int)}, on the channel-blocked layout
-     * {@code [n, c/block, h, w, block]} (oneDNN's nChw8c or nChw16c) for the destination and residual, and for the
+     * {@code [n, c/block, h, w, block]} (oneDNN's nChw8c or nChw16c; block 0: channels-last, nhwc) for the destination and residual, and for the
      * source too when {@code blockedSource} (else the source is plain NCHW, as for a first convolution over an
      * image's 3 channels). The primitive runs on these layouts directly where oneDNN has a direct kernel for them;
      * otherwise on the layout it prefers, reordered per run as in the plain case.
@@ -54,11 +54,13 @@ public final class DnnlConv2d implements AutoCloseable {
     public static DnnlConv2d prepareBlocked(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
                                             int threads, int block, boolean blockedSource) {
         if (p == null) throw new IllegalArgumentException("conv params are null");
-        if (block != 8 && block != 16) throw new IllegalArgumentException("channel block must be 8 or 16, got " + block);
-        if (p.m() % block != 0 || (blockedSource && p.c() % block != 0)) {
+        if (block != 0 && block != 8 && block != 16) {
+            throw new IllegalArgumentException("channel block must be 0 (channels-last), 8 or 16, got " + block);
+        }
+        if (block != 0 && (p.m() % block != 0 || (blockedSource && p.c() % block != 0))) {
             throw new IllegalArgumentException("channels of " + p + " are not a multiple of the block " + block);
         }
-        int tag = block == 8 ? Dnnl.dnnl_aBcd8b : Dnnl.dnnl_aBcd16b;
+        int tag = block == 0 ? Dnnl.dnnl_acdb : block == 8 ? Dnnl.dnnl_aBcd8b : Dnnl.dnnl_aBcd16b;
         int srcTag = blockedSource ? tag : Dnnl.dnnl_abcd;
         try {
             return prepare(p, weights, bias, postOps, threads, srcTag, tag, false);

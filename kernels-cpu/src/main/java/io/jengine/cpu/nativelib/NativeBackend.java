@@ -70,13 +70,18 @@ public final class NativeBackend implements Backend {
         return lanes >= 16 ? 16 : lanes == 8 ? 8 : 0;
     }
 
+    /** Its convolutions also run channels-last (block 0): oneDNN's brgemm kernels, on AVX2 too. */
+    @Override
+    public boolean channelsLast() { return NativeLibraries.dnnl().isPresent(); }
+
     private static List<Tactic> blockedTactics(NodeContext ctx, ConvNode c, int threads) {
-        int block = (int) ctx.node().attrInt(FusedOpSpec.BLOCK, 0);
+        int block = (int) ctx.node().attrInt(FusedOpSpec.BLOCK, -1);
         long[] x = ctx.inputDims(0);
         boolean blockedSource = x.length == 5;
-        if (block != 8 && block != 16 || c.shape().outC() % block != 0) return List.of();
+        if (block != 0 && block != 8 && block != 16 || block != 0 && c.shape().outC() % block != 0) return List.of();
         if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
-        long[] out = {c.outShape()[0], c.outShape()[1] / block, c.outShape()[2], c.outShape()[3], block};
+        long[] o = c.outShape();
+        long[] out = block == 0 ? new long[] {o[0], 1, o[2], o[3], o[1]} : new long[] {o[0], o[1] / block, o[2], o[3], block};
         return List.of(new Tactic(NAME, "dnnl.conv-blocked",
                 () -> blockedConv(c, threads, block, blockedSource, x, out), true));
     }

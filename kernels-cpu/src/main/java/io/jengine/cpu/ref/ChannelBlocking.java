@@ -9,10 +9,11 @@ import io.jengine.tensor.Tensor;
 public final class ChannelBlocking {
     private ChannelBlocking() {}
 
-    /** {@code [N, C, H, W]} as {@code [N, C/b, H, W, b]}. */
+    /** {@code [N, C, H, W]} as {@code [N, C/b, H, W, b]}; b = 0 (channels-last) as {@code [N, 1, H, W, C]}. */
     public static Tensor block(Tensor x, int b) {
         long[] s = x.shape();
         if (s.length != 4) throw new IllegalArgumentException("blocking needs a 4-D [N, C, H, W] input, got " + x.describe());
+        if (b == 0) b = Math.toIntExact(s[1]);
         if (b < 1 || s[1] % b != 0) {
             throw new IllegalArgumentException(s[1] + " channels of " + x.describe() + " are not a multiple of the block " + b);
         }
@@ -21,9 +22,10 @@ public final class ChannelBlocking {
         return y;
     }
 
-    /** {@code [N, C/b, H, W, b]} as {@code [N, C, H, W]}. */
+    /** {@code [N, C/b, H, W, b]} as {@code [N, C, H, W]}; b = 0 (channels-last): {@code [N, 1, H, W, C]}. */
     public static Tensor unblock(Tensor x, int b) {
         long[] s = x.shape();
+        if (b == 0 && s.length == 5 && s[1] == 1) b = Math.toIntExact(s[4]);
         if (s.length != 5 || s[4] != b) {
             throw new IllegalArgumentException("unblocking needs a 5-D [N, C/" + b + ", H, W, " + b + "] input, got "
                     + x.describe());

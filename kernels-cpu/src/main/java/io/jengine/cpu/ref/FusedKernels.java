@@ -100,8 +100,11 @@ final class FusedKernels {
     }
 
     private static int block(Node node) {
+        if (!node.hasAttr(FusedOpSpec.BLOCK)) throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " is missing");
         long b = node.attrInt(FusedOpSpec.BLOCK, 0);
-        if (b < 1 || b > 1024) throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " must be 1 to 1024, got " + b);
+        if (b < 0 || b > 1024) {
+            throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " must be 0 (channels-last) to 1024, got " + b);
+        }
         return (int) b;
     }
 

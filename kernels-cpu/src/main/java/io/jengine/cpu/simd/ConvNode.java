@@ -38,8 +38,8 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
         boolean blocked = FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV);
         boolean fused = blocked || FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV);
         if (!fused && !(n.domain().isEmpty() && n.opType().equals("Conv"))) return null;
-        long block = blocked ? n.attrInt(FusedOpSpec.BLOCK, 0) : 0;
-        if (blocked && (block < 2 || block > 64)) return null;
+        long block = blocked ? n.attrInt(FusedOpSpec.BLOCK, -1) : 0;
+        if (blocked && (block < 0 || block == 1 || block > 64)) return null;
         long[] x = blocked ? plainDims(ctx.inputDims(0), block) : ctx.inputDims(0);
         Tensor w = ctx.constant(1), b = ctx.constant(2);
         if (x == null || x.length != 4 || w == null || w.rank() != 4 || w.dtype() != DType.FLOAT32) return null;
@@ -79,12 +79,13 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
     }
 
     /**
-     * A BlockedConv operand's dims as the convolution sees them: {@code [N, C/b, H, W, b]} as {@code [N, C, H, W]}, a
-     * plain 4-D input as it is; null for anything else.
+     * A BlockedConv operand's dims as the convolution sees them: {@code [N, C/b, H, W, b]} as {@code [N, C, H, W]}
+     * (block 0, channels-last: {@code [N, 1, H, W, C]}), a plain 4-D input as it is; null for anything else.
      */
     public static long[] plainDims(long[] d, long block) {
         if (d == null) return null;
         if (d.length == 4) return d;
+        if (d.length == 5 && block == 0 && d[1] == 1) return new long[] {d[0], d[4], d[2], d[3]};
         if (d.length != 5 || d[4] != block) return null;
         return new long[] {d[0], Math.multiplyExact(d[1], block), d[2], d[3]};
     }

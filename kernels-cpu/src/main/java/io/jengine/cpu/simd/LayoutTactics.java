@@ -30,9 +30,13 @@ final class LayoutTactics {
         Node n = ctx.node();
         boolean toBlocked = FusedOpSpec.is(n, FusedOpSpec.TO_BLOCKED);
         if (!toBlocked && !FusedOpSpec.is(n, FusedOpSpec.FROM_BLOCKED)) return List.of();
+        if (!n.hasAttr(FusedOpSpec.BLOCK)) return List.of();
         long block = n.attrInt(FusedOpSpec.BLOCK, 0);
         long[] x = PlannedShapes.inputDims(ctx, 0, DType.FLOAT32);
-        if (x == null || block < 1 || block > 1024 || x.length != (toBlocked ? 4 : 5)) return List.of();
+        if (x == null || block < 0 || block > 1024 || x.length != (toBlocked ? 4 : 5)) return List.of();
+        // block 0: channels-last, the block being the tensor's channel count ([N, 1, H, W, C])
+        if (block == 0) block = toBlocked ? x[1] : x[1] == 1 ? x[4] : -1;
+        if (block < 1 || block > Integer.MAX_VALUE) return List.of();
         if (toBlocked ? x[1] % block != 0 : x[4] != block) return List.of();
         long[] y = toBlocked ? new long[] {x[0], x[1] / block, x[2], x[3], block}
                 : new long[] {x[0], x[1] * block, x[2], x[3]};

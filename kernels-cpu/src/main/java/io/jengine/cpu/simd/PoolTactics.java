@@ -87,7 +87,7 @@ final class PoolTactics {
         long[] pads = n.attrInts("pads", new long[6]);
         if (kernel == null || kernel.length != 3 || kernel[2] != 1 || strides.length != 3 || strides[2] != 1
                 || dil.length != 3 || dil[2] != 1 || pads.length != 6 || pads[2] != 0 || pads[5] != 0
-                || !n.attrString("auto_pad", "NOTSET").equals("NOTSET") || x[4] > 64) {
+                || !n.attrString("auto_pad", "NOTSET").equals("NOTSET") || x[4] > 1 << 16) {
             return List.of();
         }
         if (!max && (dil[0] != 1 || dil[1] != 1)) return List.of();

@@ -65,7 +65,8 @@ class NativeBackendTest {
     @CsvSource({
         "16, 16, 3, 1, 1, Relu, 8, true", "16, 32, 1, 2, 1, None, 8, false", "32, 32, 3, 2, 32, Clip, 8, false",
         "3, 16, 7, 2, 1, Relu, 8, false", "4, 16, 1, 1, 1, Sigmoid, 8, false", "32, 16, 1, 1, 1, SiLU, 16, true",
-        "16, 16, 3, 1, 16, None, 16, true"})
+        "16, 16, 3, 1, 16, None, 16, true", "16, 24, 3, 1, 1, Relu, 0, true", "3, 16, 7, 2, 1, SiLU, 0, false",
+        "24, 24, 3, 2, 24, Clip, 0, false", "40, 12, 1, 1, 1, None, 0, true"})
     void blockedConvMatchesTheReference(int c, int m, int k, int stride, int group, String activation, int block,
                                         boolean residual) {
         Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
@@ -81,12 +82,13 @@ class NativeBackendTest {
                 .attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params", params)).build();
         Node plain = node.toBuilder().attr(Attribute.of("activation", "None")).attr(Attribute.of("activation_params", new float[0])).build();
         // an input whose channels are not a multiple of the block is read plain
-        Tensor x = c % block == 0 ? random(r, 2, c / block, h, w, block) : random(r, 2, c, h, w);
+        // block 0 is channels-last, [N, 1, H, W, C]
+        Tensor x = block == 0 ? random(r, 2, 1, h, w, c) : c % block == 0 ? random(r, 2, c / block, h, w, block) : random(r, 2, c, h, w);
         float[] v = x.toFloatArray();
         v[77] = Float.NaN;
         Map<String, Tensor> feeds = new LinkedHashMap<>();
         feeds.put("x", Tensor.ofFloats(x.shape(), v));
-        if (residual) feeds.put("z", random(r, 2, m / block, oh, ow, block));
+        if (residual) feeds.put("z", block == 0 ? random(r, 2, 1, oh, ow, m) : random(r, 2, m / block, oh, ow, block));
         Map<String, Tensor> weights = new LinkedHashMap<>();
         weights.put("w", random(r, m, c / group, k, k));
         weights.put("b", random(r, m));

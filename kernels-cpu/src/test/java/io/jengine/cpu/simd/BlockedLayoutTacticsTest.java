@@ -21,7 +21,8 @@ class BlockedLayoutTacticsTest {
     private static final int LANES = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
 
     @ParameterizedTest(name = "[{0},{1},{2},{3}] block {4}")
-    @CsvSource({"1, 16, 7, 9, 8", "2, 24, 5, 3, 8", "1, 32, 1, 1, 16", "3, 16, 13, 1, 16", "1, 8, 30, 31, 4"})
+    @CsvSource({"1, 16, 7, 9, 8", "2, 24, 5, 3, 8", "1, 32, 1, 1, 16", "3, 16, 13, 1, 16", "1, 8, 30, 31, 4",
+        "2, 24, 5, 7, 0", "1, 520, 9, 11, 0", "1, 3, 17, 5, 0"})
     void conversionsRoundTripBitForBit(long n, long c, long h, long w, long block) {
         Random r = new Random(n * c * h * w);
         Tensor x = withSpecials(random(r, n, c, h, w));
@@ -30,7 +31,8 @@ class BlockedLayoutTacticsTest {
         var g = FastVsReference.graph(to, Map.of("x", x), Map.of());
         Tensor want = FastVsReference.run(g, Map.of("x", x), false, null);
         Tensor got = FastVsReference.run(g, Map.of("x", x), true, "cpu-simd:" + (h * w == 1 ? "layout.view" : "layout.to-blocked"));
-        assertArrayEquals(new long[] {n, c / block, h, w, block}, got.shape());
+        // block 0 is channels-last, [N, 1, H, W, C]
+        assertArrayEquals(block == 0 ? new long[] {n, 1, h, w, c} : new long[] {n, c / block, h, w, block}, got.shape());
         assertBitsEqual(want, got);
         Node from = Node.builder(FusedOpSpec.FROM_BLOCKED).domain(FusedOpSpec.DOMAIN).name("from").inputs("y").outputs("z")
                 .attr(Attribute.of(FusedOpSpec.BLOCK, block)).build();

@@ -17,14 +17,17 @@ public final class ChannelBlockReorder {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int LANES = F.length();
-    private static final int TILE = 256;
-    /** Gather offsets of one lane per plain row of a tile. */
-    private static final int[] ROW_STRIDE = strided(TILE);
+    /** A tile holds up to 256 positions of up to 16 channels; wider blocks (channels-last) take fewer positions. */
+    private static final int TILE_FLOATS = 256 * 16;
     /** Gather offsets of one lane per position of a blocked tile whose block is one vector wide. */
     private static final int[] BLOCK_STRIDE = strided(LANES);
 
     /** Each thread's two tiles, grown to the largest block seen, so that a run allocates nothing. */
     private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+    /** Positions per tile, and the gather offsets of one lane per plain row of a tile. */
+    private final int tile;
+    private final int[] rowStride;
 
     private static int[] strided(int stride) {
         int[] idx = new int[LANES];
@@ -48,6 +51,8 @@ public final class ChannelBlockReorder {
         this.c = c;
         this.hw = hw;
         this.b = b;
+        this.tile = Math.max(LANES, TILE_FLOATS / b / LANES * LANES);
+        this.rowStride = strided(tile);
     }
 
     public long elements() { return Math.multiplyExact(Math.multiplyExact(n, c), hw); }
@@ -73,19 +78,19 @@ public final class ChannelBlockReorder {
         int tasks = TaskRanges.tasks(blocks, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             float[][] tiles = TILES.get();
-            if (tiles[0].length < TILE * b) {
-                tiles[0] = new float[TILE * b];
-                tiles[1] = new float[TILE * b];
+            if (tiles[0].length < tile * b) {
+                tiles[0] = new float[tile * b];
+                tiles[1] = new float[tile * b];
             }
             float[] in = tiles[0], out = tiles[1];
             for (long blk = TaskRanges.start(blocks, tasks, t); blk < TaskRanges.start(blocks, tasks, t + 1); blk++) {
                 // block blk covers plain channels blk*b .. blk*b+b-1 (n folds in, since C is a multiple of b)
                 long plainAt = 4L * blk * b * hw, blockedAt = 4L * blk * hw * b;
-                for (long p0 = 0; p0 < hw; p0 += TILE) {
-                    int len = (int) Math.min(TILE, hw - p0);
+                for (long p0 = 0; p0 < hw; p0 += tile) {
+                    int len = (int) Math.min(tile, hw - p0);
                     if (toBlocked) {
                         for (int j = 0; j < b; j++) {
-                            MemorySegment.copy(x, FLOAT, xOff + plainAt + 4L * (j * hw + p0), in, j * TILE, len);
+                            MemorySegment.copy(x, FLOAT, xOff + plainAt + 4L * (j * hw + p0), in, j * tile, len);
                         }
                         interleave(in, out, len);
                         MemorySegment.copy(out, 0, y, FLOAT, yOff + blockedAt + 4L * p0 * b, len * b);
@@ -93,7 +98,7 @@ public final class ChannelBlockReorder {
                         MemorySegment.copy(x, FLOAT, xOff + blockedAt + 4L * p0 * b, in, 0, len * b);
                         deinterleave(in, out, len);
                         for (int j = 0; j < b; j++) {
-                            MemorySegment.copy(out, j * TILE, y, FLOAT, yOff + plainAt + 4L * (j * hw + p0), len);
+                            MemorySegment.copy(out, j * tile, y, FLOAT, yOff + plainAt + 4L * (j * hw + p0), len);
                         }
                     }
                 }
@@ -101,27 +106,27 @@ public final class ChannelBlockReorder {
         });
     }
 
-    /** rows[j * TILE + p] (b rows of len positions) to tile[p * b + j]: one gather per position and vector of lanes. */
-    private void interleave(float[] rows, float[] tile, int len) {
+    /** rows[j * tile + p] (b rows of len positions) to out[p * b + j]: one gather per position and vector of lanes. */
+    private void interleave(float[] rows, float[] out, int len) {
         if (b % LANES != 0) {
-            for (int j = 0; j < b; j++) for (int p = 0; p < len; p++) tile[p * b + j] = rows[j * TILE + p];
+            for (int j = 0; j < b; j++) for (int p = 0; p < len; p++) out[p * b + j] = rows[j * tile + p];
             return;
         }
         for (int p = 0; p < len; p++) {
             for (int j = 0; j < b; j += LANES) {
-                FloatVector.fromArray(F, rows, j * TILE + p, ROW_STRIDE, 0).intoArray(tile, p * b + j);
+                FloatVector.fromArray(F, rows, j * tile + p, rowStride, 0).intoArray(out, p * b + j);
             }
         }
     }
 
-    /** tile[p * b + j] to rows[j * TILE + p]: one gather per channel and vector of positions. */
-    private void deinterleave(float[] tile, float[] rows, int len) {
+    /** in[p * b + j] to rows[j * tile + p]: one gather per channel and vector of positions. */
+    private void deinterleave(float[] in, float[] rows, int len) {
         int p = 0;
         if (b == LANES) {
             for (; p + LANES <= len; p += LANES) {
-                for (int j = 0; j < b; j++) FloatVector.fromArray(F, tile, p * b + j, BLOCK_STRIDE, 0).intoArray(rows, j * TILE + p);
+                for (int j = 0; j < b; j++) FloatVector.fromArray(F, in, p * b + j, BLOCK_STRIDE, 0).intoArray(rows, j * tile + p);
             }
         }
-        for (; p < len; p++) for (int j = 0; j < b; j++) rows[j * TILE + p] = tile[p * b + j];
+        for (; p < len; p++) for (int j = 0; j < b; j++) rows[j * tile + p] = in[p * b + j];
     }
 }
