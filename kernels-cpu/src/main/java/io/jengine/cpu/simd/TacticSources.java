@@ -28,6 +28,7 @@ final class TacticSources {
         WhereTactics.register(m);
         LayoutTactics.register(m);
         ReduceTactics.register(m);
+        LogicalTactics.register(m);
         return Map.copyOf(m);
     }
 }
