@@ -15,6 +15,7 @@ import io.jengine.tensor.Tensor;
 import io.jengine.tensor.ValueType;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class ChannelBlocking {
     /** Plain value name → the name of its blocked copy, once one exists. */
     private final Map<String, String> blocked = new HashMap<>();
     /** Plain names whose producer was converted: they exist only blocked until {@link #plain} restores them. */
-    private final Map<String, Boolean> onlyBlocked = new HashMap<>();
+    private final Set<String> onlyBlocked = new HashSet<>();
 
     private ChannelBlocking(GraphIndex index, int block, boolean channelsLast) {
         this.block = channelsLast ? 0 : block;
@@ -132,7 +133,7 @@ public final class ChannelBlocking {
                 String o = n.outputs().get(i);
                 if (o.isEmpty()) continue;
                 blocked.put(o, converted.outputs().get(i));
-                onlyBlocked.put(o, true);
+                onlyBlocked.add(o);
             }
             return true;
         }
@@ -373,7 +374,7 @@ public final class ChannelBlocking {
 
     /** Makes sure the plain value {@code name} exists, converting it back from its blocked copy where needed. */
     private void plain(String name) {
-        if (onlyBlocked.remove(name) == null) return;
+        if (!onlyBlocked.remove(name)) return;
         out.add(Node.builder(FusedOpSpec.FROM_BLOCKED).domain(FusedOpSpec.DOMAIN).name(name + "/from_blocked")
                 .inputs(blocked.get(name)).outputs(name).attr(Attribute.of(FusedOpSpec.BLOCK, (long) block)).build());
     }

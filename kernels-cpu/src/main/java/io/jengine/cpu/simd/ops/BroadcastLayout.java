@@ -85,6 +85,15 @@ final class BroadcastLayout {
     /** The period of input {@code j}'s pattern along the run, 0 when it is not periodic. */
     long period(int j) { return period[j]; }
 
+    /**
+     * The element of input {@code j} at position {@code i} of the run that starts at {@code start} in that input (from
+     * {@link #runStarts}): contiguous, one repeated element, or periodic.
+     */
+    long element(int j, long start, long i) {
+        if (period[j] != 0) return start + i % period[j];
+        return start + i * strides[j][dims.length - 1];
+    }
+
     /** The length of a run (the last collapsed dim). */
     long run() { return dims[dims.length - 1]; }
 
