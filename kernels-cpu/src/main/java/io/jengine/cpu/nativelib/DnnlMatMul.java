@@ -60,6 +60,35 @@ public final class DnnlMatMul implements AutoCloseable {
     }
 
     /**
+     * A batch of independent products with constant weights, {@code c[i] = a[i] * weights[i]} for i < batch: a
+     * {@code [batch, m, k]}, weights {@code [batch, k, n]}, c {@code [batch, m, n]}, all row-major (the products of
+     * a Winograd convolution, one per transform position). No bias and no post-ops.
+     *
+     * @throws IllegalArgumentException for sizes below 1, weights of the wrong length, or threads below 1
+     * @throws NativeCallException where oneDNN refuses the product
+     * @throws UnsupportedOperationException where oneDNN has only its GEMM-driven kernel for it
+     * @throws IllegalStateException where oneDNN did not load
+     */
+    public static DnnlMatMul prepareBatched(int batch, int m, int k, int n, float[] weights, int threads) {
+        SegmentChecks.positive("batch", batch);
+        SegmentChecks.positive("m", m);
+        SegmentChecks.positive("k", k);
+        SegmentChecks.positive("n", n);
+        long elements = Math.multiplyExact(Math.multiplyExact((long) batch, k), n);
+        if (weights == null || weights.length != elements) {
+            throw new IllegalArgumentException("weights must hold batch * k * n = " + elements + " floats, got "
+                    + (weights == null ? "null" : weights.length));
+        }
+        DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
+                (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_matmul_primitive_desc_create(out, engine, src,
+                        w, b, dst, attr),
+                new long[] {batch, m, k}, Dnnl.dnnl_abc, new long[] {batch, m, n}, Dnnl.dnnl_abc,
+                new long[] {batch, k, n}, Dnnl.dnnl_abc, weights, null, null, List.of(), threads,
+                "batched matmul " + batch + " x (m=" + m + " k=" + k + " n=" + n + ")", false);
+        return new DnnlMatMul(Math.multiplyExact(batch, m), k, n, DnnlPrimitive.prepare(spec));
+    }
+
+    /**
      * Computes {@code c} ({@code [m, n]} floats) from {@code a} ({@code [m, k]}); {@code residual} (c's shape, or c
      * itself) is required with a sum post-op and must be null without one. Checked before any native call.
      */

@@ -2,6 +2,9 @@ package io.jengine.cpu.nativelib;
 
 import io.jengine.cpu.simd.ConvNode;
 import io.jengine.cpu.simd.ConvShape;
+import io.jengine.cpu.simd.conv.BlockedWinograd;
+import io.jengine.cpu.simd.conv.FusedActivation;
+import io.jengine.cpu.simd.conv.WinogradVariant;
 import io.jengine.cpu.simd.ops.UnaryActivations;
 import io.jengine.cpu.simd.ops.UnaryOp;
 import io.jengine.ir.FusedOpSpec;
@@ -12,6 +15,7 @@ import io.jengine.spi.Tactic;
 import io.jengine.spi.TacticDeclinedException;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.List;
 
@@ -20,6 +24,10 @@ import java.util.List;
  * oneDNN's direct kernels want (channels-last or channel-blocked), the engine's NCHW activations reordered in and out
  * per run; weights reordered to its own layout once, bias as the primitive's argument, the residual as a sum post-op.
  * Where oneDNN cannot load (another OS, a stripped install) it offers nothing and everything still runs.
+ *
+ * <p>On the level-3 layouts a dense 3x3 stride-1 convolution is first offered as Winograd
+ * ({@code dnnl.winograd-f4x4-blocked}, F(2x2) on planes up to 8x8; {@link DnnlWinogradConv}): oneDNN has no
+ * Winograd convolution on AVX2, and a quarter of the multiplications beats its direct kernels there.
  *
  * <p>Its priority is above cpu-simd's, and until the tuner times the candidates per layer it recommends its tactic
  * only where it measured faster than cpu-simd's best (see {@link #recommends}); elsewhere it is offered on request
@@ -82,8 +90,81 @@ public final class NativeBackend implements Backend {
         if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
         long[] o = c.outShape();
         long[] out = block == 0 ? new long[] {o[0], 1, o[2], o[3], o[1]} : new long[] {o[0], o[1] / block, o[2], o[3], block};
-        return List.of(new Tactic(NAME, "dnnl.conv-blocked",
-                () -> blockedConv(c, threads, block, blockedSource, x, out), true));
+        java.util.function.Supplier<Kernel> direct = () -> blockedConv(c, threads, block, blockedSource, x, out);
+        Tactic directTactic = new Tactic(NAME, "dnnl.conv-blocked", direct, true);
+        io.jengine.cpu.simd.conv.ConvParams p = c.params();
+        if (!blockedSource || BlockedWinograd.unsupportedReason(p, block) != null) return List.of(directTactic);
+        WinogradVariant best = p.outH() * p.outW() <= SMALL_PLANE ? WinogradVariant.F2X2 : WinogradVariant.F4X4;
+        WinogradVariant other = best == WinogradVariant.F4X4 ? WinogradVariant.F2X2 : WinogradVariant.F4X4;
+        boolean pays = p.inC() >= WINOGRAD_MIN_CHANNELS && p.outC() >= WINOGRAD_MIN_CHANNELS;
+        Tactic first = new Tactic(NAME, winogradName(best), () -> winogradBlocked(c, threads, block, x, out, best,
+                direct), pays);
+        Tactic second = Tactic.onRequest(NAME, winogradName(other), () -> winogradBlocked(c, threads, block, x, out,
+                other, direct));
+        return pays ? List.of(first, directTactic, second) : List.of(directTactic, first, second);
+    }
+
+    /** Below this many input or output channels the tile transforms cost more than the multiplies saved. */
+    private static final int WINOGRAD_MIN_CHANNELS = 16;
+    /**
+     * Planes up to 8x8 take F(2x2, 3x3): with few tiles the products are bound by reading the transformed weights,
+     * 16/9 of the weights' size for F(2x2) against 4x for F(4x4), and a 7x7 plane wastes less of its 2x2 tiles.
+     */
+    private static final int SMALL_PLANE = 64;
+
+    private static String winogradName(WinogradVariant v) {
+        return v == WinogradVariant.F4X4 ? "dnnl.winograd-f4x4-blocked" : "dnnl.winograd-f2x2-blocked";
+    }
+
+    /**
+     * Winograd on the blocked layout; a run whose input holds a NaN or an infinity goes to the direct kernel
+     * (prepared on first need), so that they land where the reference puts them.
+     */
+    private static Kernel winogradBlocked(ConvNode c, int threads, int block, long[] inDims, long[] outDims,
+                                          WinogradVariant variant, java.util.function.Supplier<Kernel> direct) {
+        BlockedWinograd t = new BlockedWinograd(c.params(), block, variant, c.bias(), c.residual(),
+                FusedActivation.of(c.fused().name(), c.fused().params()));
+        DnnlWinogradConv w;
+        try {
+            w = DnnlWinogradConv.prepare(t, c.weights(), threads);
+        } catch (UnsupportedOperationException noBrgemm) {
+            throw new TacticDeclinedException(noBrgemm.getMessage());
+        }
+        Kernel fallback = new Kernel() {
+            private volatile Kernel k;
+
+            @Override
+            public void run(io.jengine.spi.KernelContext ctx) {
+                Kernel d = k;
+                if (d == null) {
+                    synchronized (this) {
+                        if (k == null) k = direct.get();
+                        d = k;
+                    }
+                }
+                d.run(ctx);
+            }
+        };
+        boolean inPlace = c.residual() && w.oneChunk();
+        Kernel k = new Kernel() {
+            @Override
+            public void run(io.jengine.spi.KernelContext ctx) {
+                Tensor x = ctx.tensor(0);
+                if (x.dtype() != DType.FLOAT32 || !x.hasShape(inDims)) {
+                    throw new IllegalArgumentException("input X is " + x.describe() + ", the plan was made for float32 "
+                            + io.jengine.tensor.Shapes.format(inDims));
+                }
+                Tensor y = ctx.output(0, DType.FLOAT32, outDims);
+                MemorySegment r = c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null;
+                if (!w.run(x.data(), r, y.data(), ctx.threads())) fallback.run(ctx);
+            }
+
+            /** In one chunk a NaN is found before any output is written, so the output may take the residual's place. */
+            @Override
+            public int inPlaceInput() { return inPlace ? FusedOpSpec.CONV_RESIDUAL : -1; }
+        };
+        CLEANER.register(k, w::close);
+        return k;
     }
 
     private static Kernel blockedConv(ConvNode c, int threads, int block, boolean blockedSource, long[] inDims,

@@ -11,17 +11,31 @@ import java.lang.foreign.MemorySegment;
 final class NativeScratch {
     private static final long ALIGNMENT = 64;
     private static final ThreadLocal<MemorySegment> MINE = new ThreadLocal<>();
+    private static final ThreadLocal<MemorySegment> WORKSPACE = new ThreadLocal<>();
 
     private NativeScratch() {}
 
     /** At least {@code bytes} of this thread's scratch, 64-byte aligned; valid until its next call here. */
     static MemorySegment mine(long bytes) {
+        return grow(MINE, bytes);
+    }
+
+    /**
+     * A second block per thread, for a kernel's buffers that live across several native calls (a Winograd
+     * convolution's transformed tiles around the matmul, whose own scratch is {@link #mine}); valid until the
+     * thread's next call here.
+     */
+    static MemorySegment workspace(long bytes) {
+        return grow(WORKSPACE, bytes);
+    }
+
+    private static MemorySegment grow(ThreadLocal<MemorySegment> slot, long bytes) {
         SegmentChecks.nonNegative("scratch bytes", bytes);
-        MemorySegment s = MINE.get();
+        MemorySegment s = slot.get();
         if (s == null || s.byteSize() < bytes) {
             long size = Math.max(bytes, s == null ? 0 : s.byteSize() + s.byteSize() / 2);
             s = Arena.ofAuto().allocate(Math.max(size, ALIGNMENT), ALIGNMENT);
-            MINE.set(s);
+            slot.set(s);
         }
         return s.asSlice(0, bytes);
     }

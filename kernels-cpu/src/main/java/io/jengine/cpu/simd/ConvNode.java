@@ -91,7 +91,7 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
     }
 
     /** The same geometry as the Winograd and depthwise kernels take it. */
-    io.jengine.cpu.simd.conv.ConvParams params() {
+    public io.jengine.cpu.simd.conv.ConvParams params() {
         ConvShape s = shape;
         return new io.jengine.cpu.simd.conv.ConvParams(s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(),
                 s.strideH(), s.strideW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), s.dilH(), s.dilW(),

@@ -104,6 +104,36 @@ class DnnlMatMulTest {
     }
 
     @Test
+    void batchedProductsMatchNaiveLoops() {
+        int batch = 5, m = 17, k = 24, n = 9;
+        Random r = new Random(5);
+        float[] a = random(r, batch * m * k), w = random(r, batch * k * n);
+        try (Arena arena = Arena.ofConfined(); DnnlMatMul mm = DnnlMatMul.prepareBatched(batch, m, k, n, w, 2)) {
+            MemorySegment cs = arena.allocate(4L * batch * m * n, 64);
+            mm.run(floats(arena, a), cs, null);
+            float[] got = cs.toArray(ValueLayout.JAVA_FLOAT);
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double s = 0, mag = 0;
+                        for (int q = 0; q < k; q++) {
+                            double p = (double) a[(b * m + i) * k + q] * w[(b * k + q) * n + j];
+                            s += p;
+                            mag += Math.abs(p);
+                        }
+                        int o = (b * m + i) * n + j;
+                        if (!Tolerance.float32Sum(k, mag).accepts(s, got[o])) {
+                            fail("batch " + b + " c[" + i + "][" + j + "] = " + got[o] + ", want " + s);
+                        }
+                    }
+                }
+            }
+        }
+        assertMessage(() -> DnnlMatMul.prepareBatched(2, 3, 4, 5, new float[39], 1),
+                "weights must hold batch * k * n = 40 floats, got 39");
+    }
+
+    @Test
     void badArgumentsThrowBeforeAnyNativeCall() {
         assertMessage(() -> DnnlMatMul.prepare(2, 3, 4, new float[11], false, null, List.of(), 1),
                 "weights must hold k * n = 12 floats, got 11");

@@ -95,6 +95,43 @@ class NativeBackendTest {
         FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, "cpu-native:dnnl.conv-blocked");
     }
 
+    /**
+     * The Winograd tactics on both layouts against the reference, within 1e-5 of the output's magnitude (the measured
+     * error on such data is a few 1e-6; the elementwise bound is tested in BlockedWinogradTest); an input with a NaN
+     * or an infinity is computed directly, so they land exactly where the reference puts them.
+     */
+    @ParameterizedTest(name = "{0} block {1} {2} residual {3} non-finite {4}")
+    @CsvSource({"f4x4, 8, Relu, false, false", "f4x4, 0, None, true, false", "f2x2, 8, Clip, true, false",
+        "f2x2, 0, SiLU, false, false", "f4x4, 8, Relu, true, true", "f2x2, 0, None, false, true"})
+    void blockedWinogradMatchesTheReference(String variant, int block, String activation, boolean residual,
+                                            boolean nonFinite) {
+        Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
+                NativeLibraries.dnnlStatus());
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        if (block != 0) block = lanes; // the blocked layout is the vector width's
+        Random r = new Random(variant.hashCode() * 31L + block + (residual ? 7 : 0) + (nonFinite ? 3 : 0));
+        int c = 2 * lanes, m = 3 * lanes, h = 13, w = 10;
+        float[] params = activation.equals("Clip") ? new float[] {0f, 0.5f} : new float[0];
+        Node node = Node.builder("BlockedConv").domain("jengine").name("c")
+                .inputs(residual ? new String[] {"x", "w", "b", "z"} : new String[] {"x", "w", "b"}).outputs("y")
+                .attr(Attribute.of("strides", new long[] {1, 1})).attr(Attribute.of("pads", new long[] {1, 1, 1, 1}))
+                .attr(Attribute.of("group", 1L)).attr(Attribute.of("block", (long) block))
+                .attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params", params)).build();
+        Tensor x = block == 0 ? random(r, 2, 1, h, w, c) : random(r, 2, c / block, h, w, block);
+        float[] v = x.toFloatArray();
+        if (nonFinite) {
+            v[77] = Float.NaN;
+            v[501] = Float.NEGATIVE_INFINITY;
+        }
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("x", Tensor.ofFloats(x.shape(), v));
+        if (residual) feeds.put("z", block == 0 ? random(r, 2, 1, h, w, m) : random(r, 2, m / block, h, w, block));
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, m, c, 3, 3));
+        weights.put("b", random(r, m));
+        FastVsReference.checkKeyRelative(node, feeds, weights, "cpu-native:dnnl.winograd-" + variant + "-blocked", 1e-5);
+    }
+
     @ParameterizedTest(name = "{0} {1} transB {2}")
     @CsvSource({"MatMul, None, 0", "FusedMatMul, Relu, 0", "FusedMatMul, Gelu, 0", "Gemm, None, 1", "FusedGemm, Sigmoid, 1",
         "FusedGemm, Clip, 0"})

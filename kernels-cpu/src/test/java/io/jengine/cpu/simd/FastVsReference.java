@@ -70,6 +70,32 @@ public final class FastVsReference {
     }
 
     /**
+     * For tactics with a bound of their own (Winograd's, see {@code WinogradConv3x3}): runs {@code node} with the tactic
+     * {@code key} forced and on the reference, and requires NaN and infinities exactly where the reference has them
+     * and every finite element within {@code relative} times the largest finite magnitude of the reference's output.
+     */
+    public static void checkKeyRelative(Node node, Map<String, Tensor> feeds, Map<String, Tensor> weights, String key,
+                                        double relative) {
+        Graph g = graph(node, feeds, weights);
+        Tensor want = run(g, feeds, false, null), got = run(g, feeds, true, key);
+        assertTrue(java.util.Arrays.equals(want.shape(), got.shape()), "shape " + java.util.Arrays.toString(got.shape()));
+        double scale = 0;
+        for (long i = 0; i < want.size(); i++) {
+            double w = want.getDouble(i);
+            if (Double.isFinite(w)) scale = Math.max(scale, Math.abs(w));
+        }
+        for (long i = 0; i < want.size(); i++) {
+            double w = want.getDouble(i), x = got.getDouble(i);
+            boolean ok = Double.isFinite(w) ? Math.abs(x - w) <= relative * scale
+                    : Double.isNaN(w) ? Double.isNaN(x) : w == x;
+            if (!ok) {
+                throw new AssertionError(node.opType() + " element " + i + ": got " + x + ", reference " + w
+                        + " (allowed " + relative + " x " + scale + ")");
+            }
+        }
+    }
+
+    /**
      * Checks the fast result of {@code node} against the reference. {@code magnitudeNode} is the same op without
      * activation (null: {@code node} itself), run on absolute values; {@code terms} the number of products per output.
      */

@@ -5,14 +5,14 @@ package io.jengine.cpu.simd.ops;
  * {@code IntraOpPool} task: a few tasks per thread so that uneven progress evens out, the count fixed by the unit and
  * thread counts alone (never by timing), so results never depend on scheduling.
  */
-final class TaskRanges {
+public final class TaskRanges {
     private TaskRanges() {}
 
-    static int tasks(long units, int threads) {
+    public static int tasks(long units, int threads) {
         SegmentBounds.checkThreads(threads);
         return (int) Math.min(units, 4L * threads);
     }
 
     /** The first unit of task {@code t} of {@code tasks}; task t covers [start(t), start(t + 1)). */
-    static long start(long units, int tasks, int t) { return units * t / tasks; }
+    public static long start(long units, int tasks, int t) { return units * t / tasks; }
 }

@@ -188,6 +188,15 @@ class WinogradConv3x3Test {
                 Epilogue.of(b, residual, FusedActivation.of(act, params)), v);
         float[] got = run(conv, segment(x), residual ? segment(res) : null, threads);
         double[] want = DirectConvReference.conv(p, x, w, b, res, act, params).y();
+        assertWithinBound(v, p, x, w, b, res, want, got, v + " " + p + " " + act);
+    }
+
+    /**
+     * Every element of {@code got} (NCHW) against {@code want} within {@code Tolerance.float32Sum(inC + 22, kappa * W
+     * * D + |bias| + |residual|)}, the bound of {@link WinogradConv3x3}'s Javadoc.
+     */
+    static void assertWithinBound(WinogradVariant v, ConvParams p, float[] x, float[] w, float[] b, float[] res,
+                                  double[] want, float[] got, String what) {
         int outH = p.outH(), outW = p.outW();
         assertEquals(want.length, got.length);
         for (int n = 0; n < p.batch(); n++) {
@@ -201,7 +210,7 @@ class WinogradConv3x3Test {
                                 + (b == null ? 0 : Math.abs(b[oc])) + (res == null ? 0 : Math.abs(res[o]));
                         Tolerance tol = Tolerance.float32Sum(p.inC() + 22, mag);
                         if (!tol.accepts(want[o], got[o])) {
-                            throw new AssertionError(v + " " + p + " " + act + " at n=" + n + " oc=" + oc + " y=" + oy + " x=" + ox
+                            throw new AssertionError(what + " at n=" + n + " oc=" + oc + " y=" + oy + " x=" + ox
                                     + ": want " + want[o] + ", got " + got[o] + " (" + tol + ")");
                         }
                     }
