@@ -275,17 +275,27 @@ public final class NativeBackend implements Backend {
     private static Kernel activated(DnnlConv2d conv, ConvNode c, long[] inDims, long[] outDims) {
         UnaryOp act = eltwise(c.fused()) != null ? UnaryOp.NONE : UnaryOp.named(c.fused().name());
         float[] params = c.fused().params();
-        Kernel k = ctx -> {
-            Tensor x = ctx.tensor(0);
-            if (x.dtype() != DType.FLOAT32 || !x.hasShape(inDims)) {
-                throw new IllegalArgumentException("input X is " + x.describe() + ", the plan was made for float32 "
-                        + io.jengine.tensor.Shapes.format(inDims));
+        Kernel k = new Kernel() {
+            @Override
+            public void run(io.jengine.spi.KernelContext ctx) {
+                Tensor x = ctx.tensor(0);
+                if (x.dtype() != DType.FLOAT32 || !x.hasShape(inDims)) {
+                    throw new IllegalArgumentException("input X is " + x.describe() + ", the plan was made for float32 "
+                            + io.jengine.tensor.Shapes.format(inDims));
+                }
+                Tensor y = ctx.output(0, DType.FLOAT32, outDims);
+                conv.run(x.data(), y.data(), c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null);
+                if (act != UnaryOp.NONE) {
+                    UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), ctx.threads());
+                }
             }
-            Tensor y = ctx.output(0, DType.FLOAT32, outDims);
-            conv.run(x.data(), y.data(), c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null);
-            if (act != UnaryOp.NONE) {
-                UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), ctx.threads());
-            }
+
+            /**
+             * oneDNN's sum post-op accumulates onto the destination, so an output in the residual's own memory saves
+             * copying the residual there first.
+             */
+            @Override
+            public int inPlaceInput() { return c.residual() ? FusedOpSpec.CONV_RESIDUAL : -1; }
         };
         CLEANER.register(k, conv::close);
         return k;
