@@ -96,7 +96,7 @@ public final class NativeBackend implements Backend {
         if (!blockedSource || BlockedWinograd.unsupportedReason(p, block) != null) return List.of(directTactic);
         WinogradVariant best = p.outH() * p.outW() <= SMALL_PLANE ? WinogradVariant.F2X2 : WinogradVariant.F4X4;
         WinogradVariant other = best == WinogradVariant.F4X4 ? WinogradVariant.F2X2 : WinogradVariant.F4X4;
-        boolean pays = p.inC() >= WINOGRAD_MIN_CHANNELS && p.outC() >= WINOGRAD_MIN_CHANNELS;
+        boolean pays = winogradPays(p, best);
         Tactic first = new Tactic(NAME, winogradName(best), () -> winogradBlocked(c, threads, block, x, out, best,
                 direct), pays);
         Tactic second = Tactic.onRequest(NAME, winogradName(other), () -> winogradBlocked(c, threads, block, x, out,
@@ -104,8 +104,21 @@ public final class NativeBackend implements Backend {
         return pays ? List.of(first, directTactic, second) : List.of(directTactic, first, second);
     }
 
-    /** Below this many input or output channels the tile transforms cost more than the multiplies saved. */
-    private static final int WINOGRAD_MIN_CHANNELS = 16;
+    /**
+     * The default rule, from per-layer timings of the zoo's 3x3 layers on AVX2 against oneDNN's direct kernels. Per
+     * tile, Winograd saves multiplications in proportion to {@code inC * outC} and spends its transforms in proportion
+     * to {@code inC + outC}, so it pays where {@code inC * outC / (inC + outC)} is large: 64 -> 64 channels (32) won
+     * by 1.7x, 32 -> 128 (25.6) tied, 96 -> 24 (19.2) and 16 -> 64 (12.8) lost by up to 2x. F(4x4) also wastes the
+     * part of its edge tiles outside the output (a 13x13 plane computes 16x16), and needs three quarters of them used.
+     * F(2x2) is taken only on planes up to 8x8 and wide layers, where oneDNN's direct kernel runs far below its
+     * peak (512 -> 512 channels on 7x7: 1.5x faster).
+     */
+    static boolean winogradPays(io.jengine.cpu.simd.conv.ConvParams p, WinogradVariant v) {
+        double h = (double) p.inC() * p.outC() / (p.inC() + p.outC());
+        if (v == WinogradVariant.F2X2) return h >= 64;
+        long covered = (long) Math.ceilDiv(p.outH(), v.tile) * Math.ceilDiv(p.outW(), v.tile) * v.tile * v.tile;
+        return h >= 30 && p.outH() * p.outW() >= 0.75 * covered;
+    }
     /**
      * Planes up to 8x8 take F(2x2, 3x3): with few tiles the products are bound by reading the transformed weights,
      * 16/9 of the weights' size for F(2x2) against 4x for F(4x4), and a 7x7 plane wastes less of its 2x2 tiles.

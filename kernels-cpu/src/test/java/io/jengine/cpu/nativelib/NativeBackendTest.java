@@ -31,6 +31,22 @@ class NativeBackendTest {
         assertEquals(want, NativeBackend.recommends(ConvShape.of(1, c, h, h, m, k, stride, pad, group)), what);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "resnet 64 -> 64 on 56x56,       64, 64, 56, F4X4, true",
+        "resnet 256 -> 256 on 14x14,     256, 256, 14, F4X4, true",
+        "squeezenet 16 -> 64 on 55x55,   16, 64, 55, F4X4, false",
+        "squeezenet 32 -> 128 on 27x27,  32, 128, 27, F4X4, false",
+        "squeezenet 64 -> 256 on 13x13,  64, 256, 13, F4X4, false",
+        "detector head 96 -> 24,         96, 24, 160, F4X4, false",
+        "resnet 512 -> 512 on 7x7,       512, 512, 7, F2X2, true",
+        "narrow on 8x8,                  32, 64, 8, F2X2, false"})
+    void winogradFollowsTheMeasurements(String what, int c, int m, int h, String variant, boolean want) {
+        var p = io.jengine.cpu.simd.conv.ConvParams.of(1, c, h, h, m, 3, 1, 1, 1, 1);
+        assertEquals(want, NativeBackend.winogradPays(p, io.jengine.cpu.simd.conv.WinogradVariant.valueOf(variant)),
+                what);
+    }
+
     @ParameterizedTest(name = "k{0} s{1} group {2} {3}")
     @CsvSource({"3, 1, 1, Relu", "1, 2, 1, None", "3, 2, 8, Clip", "7, 2, 1, Relu", "3, 1, 2, SiLU", "3, 1, 1, Sigmoid",
         "1, 1, 1, Tanh", "3, 1, 1, HardSwish", "1, 1, 1, HardSigmoid", "3, 1, 1, Gelu"})

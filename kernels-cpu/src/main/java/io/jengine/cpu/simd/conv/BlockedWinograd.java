@@ -171,46 +171,57 @@ public final class BlockedWinograd {
 
     private boolean inputTiles(MemorySegment x, int from, int to, int t0, MemorySegment v, int rows) {
         float[] w = WORK.get();
-        int d = 0, tmp = pos * L, vt = 2 * pos * L;
+        int d = 0, tmp = pos * L, vt = 2 * pos * L, sums = 3 * pos * L;
         int groups = p.inC() / L, inH = p.inH(), inW = p.inW(), inC = p.inC();
-        long rowStride = (long) rows * inC;
+        long rowStride = (long) rows * inC, step = 4 * inPixel;
         boolean finite = true;
         for (int t = from; t < to; t++) {
             int img = t / (tileRows * tileCols), rest = t % (tileRows * tileCols);
             int y0 = rest / tileCols * m - p.padTop(), x0 = rest % tileCols * m - p.padLeft();
+            boolean inside = y0 >= 0 && x0 >= 0 && y0 + a <= inH && x0 + a <= inW;
             for (int g = 0; g < groups; g++) {
                 long base = img * inImage + g * inGroup;
-                FloatVector zero = FloatVector.zero(S), sum = zero;
-                for (int k = 0; k < a; k++) {
-                    int iy = y0 + k;
-                    boolean rowIn = iy >= 0 && iy < inH;
-                    for (int j = 0; j < a; j++) {
-                        int ix = x0 + j;
-                        FloatVector e = rowIn && ix >= 0 && ix < inW
-                                ? FloatVector.fromMemorySegment(S, x, 4 * (base + ((long) iy * inW + ix) * inPixel), NATIVE)
-                                : zero;
-                        sum = sum.add(e);
-                        e.intoArray(w, d + (k * a + j) * L);
+                if (inside) {
+                    // rows straight from the input: the first pass reads them where they are
+                    for (int k = 0; k < a; k++) {
+                        long o = 4 * (base + ((long) (y0 + k) * inW + x0) * inPixel);
+                        if (m == 4) WinogradF43.inputPass(x, o, step, w, tmp + k * L, 6 * L, sums + k * L);
+                        else WinogradF23.inputPass(x, o, step, w, tmp + k * L, 4 * L, sums + k * L);
+                    }
+                    FloatVector sum = FloatVector.fromArray(S, w, sums);
+                    for (int k = 1; k < a; k++) sum = sum.add(FloatVector.fromArray(S, w, sums + k * L));
+                    // x - x is 0 for every finite x and NaN for NaN and infinities
+                    finite &= !sum.sub(sum).test(VectorOperators.IS_NAN).anyTrue();
+                } else {
+                    // an edge tile: gathered with its zero padding, then the first pass
+                    FloatVector zero = FloatVector.zero(S), sum = zero;
+                    for (int k = 0; k < a; k++) {
+                        int iy = y0 + k;
+                        boolean rowIn = iy >= 0 && iy < inH;
+                        for (int j = 0; j < a; j++) {
+                            int ix = x0 + j;
+                            FloatVector e = rowIn && ix >= 0 && ix < inW
+                                    ? FloatVector.fromMemorySegment(S, x, 4 * (base + ((long) iy * inW + ix) * inPixel), NATIVE)
+                                    : zero;
+                            sum = sum.add(e);
+                            e.intoArray(w, d + (k * a + j) * L);
+                        }
+                    }
+                    finite &= !sum.sub(sum).test(VectorOperators.IS_NAN).anyTrue();
+                    for (int k = 0; k < a; k++) {
+                        int r = d + k * a * L;
+                        if (m == 4) {
+                            WinogradF43.inputPass(w, r, r + L, r + 2 * L, r + 3 * L, r + 4 * L, r + 5 * L, w, tmp + k * L, 6 * L);
+                        } else {
+                            WinogradF23.inputPass(w, r, r + L, r + 2 * L, r + 3 * L, w, tmp + k * L, 4 * L);
+                        }
                     }
                 }
-                // x - x is 0 for every finite x and NaN for NaN and infinities: one test per tile and group
-                finite &= !sum.sub(sum).test(VectorOperators.IS_NAN).anyTrue();
-                if (m == 4) {
-                    for (int k = 0; k < 6; k++) {
-                        int r = d + k * 6 * L;
-                        WinogradF43.inputPass(w, r, r + L, r + 2 * L, r + 3 * L, r + 4 * L, r + 5 * L, w, tmp + k * L, 6 * L);
-                    }
-                    for (int q = 0; q < 6; q++) {
-                        int c = tmp + q * 6 * L;
+                for (int q = 0; q < a; q++) {
+                    int c = tmp + q * a * L;
+                    if (m == 4) {
                         WinogradF43.inputPass(w, c, c + L, c + 2 * L, c + 3 * L, c + 4 * L, c + 5 * L, w, vt + q * L, 6 * L);
-                    }
-                } else {
-                    for (int k = 0; k < 4; k++) {
-                        int r = d + k * 4 * L;
-                        WinogradF23.inputPass(w, r, r + L, r + 2 * L, r + 3 * L, w, tmp + k * L, 4 * L);
-                    }
-                    for (int q = 0; q < 4; q++) {
-                        int c = tmp + q * 4 * L;
+                    } else {
                         WinogradF23.inputPass(w, c, c + L, c + 2 * L, c + 3 * L, w, vt + q * L, 4 * L);
                     }
                 }
@@ -225,7 +236,7 @@ public final class BlockedWinograd {
 
     private void outputTiles(MemorySegment mm, int from, int to, int t0, int rows, MemorySegment res, MemorySegment y) {
         float[] w = WORK.get();
-        int mt = 0, tmp = pos * L, yt = 2 * pos * L;
+        int tmp = pos * L, yt = 2 * pos * L;
         int groups = p.outC() / L, outC = p.outC();
         long rowStride = (long) rows * outC;
         for (int t = from; t < to; t++) {
@@ -234,14 +245,12 @@ public final class BlockedWinograd {
             int h = Math.min(m, outH - y0), wd = Math.min(m, outW - x0);
             for (int g = 0; g < groups; g++) {
                 long at = 4 * ((long) (t - t0) * outC + (long) g * L);
-                for (int xi = 0; xi < pos; xi++) {
-                    FloatVector.fromMemorySegment(S, mm, at + 4 * xi * rowStride, NATIVE).intoArray(w, mt + xi * L);
-                }
+                long step = 4 * rowStride;
                 if (m == 4) {
-                    for (int i = 0; i < 6; i++) WinogradF43.outputPass(w, mt + i * 6 * L, L, w, tmp + i * L, 6 * L);
+                    for (int i = 0; i < 6; i++) WinogradF43.outputPass(mm, at + 6 * i * step, step, w, tmp + i * L, 6 * L);
                     for (int c = 0; c < 4; c++) WinogradF43.outputPass(w, tmp + c * 6 * L, L, w, yt + c * L, 4 * L);
                 } else {
-                    for (int i = 0; i < 4; i++) WinogradF23.outputPass(w, mt + i * 4 * L, L, w, tmp + i * L, 4 * L);
+                    for (int i = 0; i < 4; i++) WinogradF23.outputPass(mm, at + 4 * i * step, step, w, tmp + i * L, 4 * L);
                     for (int c = 0; c < 2; c++) WinogradF23.outputPass(w, tmp + c * 4 * L, L, w, yt + c * L, 2 * L);
                 }
                 long base = img * outImage + g * outGroup;

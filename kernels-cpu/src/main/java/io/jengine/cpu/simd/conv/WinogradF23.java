@@ -1,5 +1,7 @@
 package io.jengine.cpu.simd.conv;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class WinogradF23 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     private WinogradF23() {}
 
@@ -34,6 +37,29 @@ final class WinogradF23 {
         d1.add(d2).intoArray(out, off + stride);
         d2.sub(d1).intoArray(out, off + 2 * stride);
         d1.sub(d3).intoArray(out, off + 3 * stride);
+    }
+
+    /** {@link #inputPass(float[], int, int, int, int, float[], int, int)} from a segment; see {@link WinogradF43}'s. */
+    static void inputPass(MemorySegment x, long o, long step, float[] out, int off, int stride, int sumAt) {
+        FloatVector d0 = FloatVector.fromMemorySegment(S, x, o, NATIVE);
+        FloatVector d1 = FloatVector.fromMemorySegment(S, x, o + step, NATIVE);
+        FloatVector d2 = FloatVector.fromMemorySegment(S, x, o + 2 * step, NATIVE);
+        FloatVector d3 = FloatVector.fromMemorySegment(S, x, o + 3 * step, NATIVE);
+        d0.sub(d2).intoArray(out, off);
+        d1.add(d2).intoArray(out, off + stride);
+        d2.sub(d1).intoArray(out, off + 2 * stride);
+        d1.sub(d3).intoArray(out, off + 3 * stride);
+        d0.add(d1).add(d2.add(d3)).intoArray(out, sumAt);
+    }
+
+    /** {@link #outputPass(float[], int, int, float[], int, int)} from a segment, at byte offsets o, o + step, ... */
+    static void outputPass(MemorySegment mm, long o, long step, float[] out, int off, int stride) {
+        FloatVector m0 = FloatVector.fromMemorySegment(S, mm, o, NATIVE);
+        FloatVector m1 = FloatVector.fromMemorySegment(S, mm, o + step, NATIVE);
+        FloatVector m2 = FloatVector.fromMemorySegment(S, mm, o + 2 * step, NATIVE);
+        FloatVector m3 = FloatVector.fromMemorySegment(S, mm, o + 3 * step, NATIVE);
+        m0.add(m1).add(m2).intoArray(out, off);
+        m1.sub(m2).sub(m3).intoArray(out, off + stride);
     }
 
     /** A^T m for the four vectors of {@code in} at o, o + step, .., o + 3 step, stored at {@code out[off + i * stride]}. */

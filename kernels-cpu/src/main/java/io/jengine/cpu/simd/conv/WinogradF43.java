@@ -1,5 +1,7 @@
 package io.jengine.cpu.simd.conv;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -24,6 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class WinogradF43 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     // Constants broadcast once. No helper method takes or returns a vector here: C2 may decline to inline it (the
     // Vector API's own methods are force-inlined, ours are not), and a vector crossing a real call is boxed on the heap.
@@ -81,6 +84,43 @@ final class WinogradF43 {
         a.fma(C2, e).intoArray(out, off + 3 * stride);
         a.fma(CM0_5, e).intoArray(out, off + 4 * stride);
         e.fma(C1_5, d3.fma(CM2, d5.add(d1))).intoArray(out, off + 5 * stride);
+    }
+
+    /**
+     * {@link #inputPass(float[], int, int, int, int, int, int, float[], int, int)} on six vectors read from {@code x}
+     * at byte offsets o, o + step, .., o + 5 step (native order); their sum goes to {@code out[sumAt]}, so that a NaN
+     * or an infinity among them shows there.
+     */
+    static void inputPass(MemorySegment x, long o, long step, float[] out, int off, int stride, int sumAt) {
+        FloatVector d0 = FloatVector.fromMemorySegment(S, x, o, NATIVE);
+        FloatVector d1 = FloatVector.fromMemorySegment(S, x, o + step, NATIVE);
+        FloatVector d2 = FloatVector.fromMemorySegment(S, x, o + 2 * step, NATIVE);
+        FloatVector d3 = FloatVector.fromMemorySegment(S, x, o + 3 * step, NATIVE);
+        FloatVector d4 = FloatVector.fromMemorySegment(S, x, o + 4 * step, NATIVE);
+        FloatVector d5 = FloatVector.fromMemorySegment(S, x, o + 5 * step, NATIVE);
+        FloatVector a = d3.sub(d1), e = d4.sub(d2);
+        a.fma(C1_5, d2.fma(CM2, d0.add(d4))).intoArray(out, off);
+        d2.fma(C0_5, d3.fma(C2_5, d4.sub(d1))).intoArray(out, off + stride);
+        d3.fma(C0_5, d2.fma(CM2_5, d4.add(d1))).intoArray(out, off + 2 * stride);
+        a.fma(C2, e).intoArray(out, off + 3 * stride);
+        a.fma(CM0_5, e).intoArray(out, off + 4 * stride);
+        e.fma(C1_5, d3.fma(CM2, d5.add(d1))).intoArray(out, off + 5 * stride);
+        d0.add(d1).add(d2.add(d3)).add(d4.add(d5)).intoArray(out, sumAt);
+    }
+
+    /** {@link #outputPass(float[], int, int, float[], int, int)} on six vectors read from {@code m} at byte offsets o, o + step, ... */
+    static void outputPass(MemorySegment mm, long o, long step, float[] out, int off, int stride) {
+        FloatVector m0 = FloatVector.fromMemorySegment(S, mm, o, NATIVE);
+        FloatVector m1 = FloatVector.fromMemorySegment(S, mm, o + step, NATIVE);
+        FloatVector m2 = FloatVector.fromMemorySegment(S, mm, o + 2 * step, NATIVE);
+        FloatVector m3 = FloatVector.fromMemorySegment(S, mm, o + 3 * step, NATIVE);
+        FloatVector m4 = FloatVector.fromMemorySegment(S, mm, o + 4 * step, NATIVE);
+        FloatVector m5 = FloatVector.fromMemorySegment(S, mm, o + 5 * step, NATIVE);
+        FloatVector s = m1.add(m2), d = m1.sub(m2);
+        m0.add(s).add(m3).add(m4).intoArray(out, off);
+        m4.fma(CM2, m3.fma(C0_5, d)).intoArray(out, off + stride);
+        m4.fma(C4, m3.fma(C0_25, s)).intoArray(out, off + 2 * stride);
+        m4.fma(CM8, m3.fma(C0_125, d.add(m5))).intoArray(out, off + 3 * stride);
     }
 
     /** A^T m for the six vectors of {@code in} at o, o + step, .., o + 5 step, stored at {@code out[off + i * stride]}. */
