@@ -49,17 +49,19 @@ public final class LayerNorm {
         if (invStd != null) SegmentBounds.checkFloats("LayerNormalization inv_std_dev", invStd, invOff, rows);
         int tasks = TaskRanges.tasks(rows, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
+            float[] stats = new float[2]; // one per task, not per row: a run allocates next to nothing
             for (long r = TaskRanges.start(rows, tasks, t); r < TaskRanges.start(rows, tasks, t + 1); r++) {
                 long at = 4 * r * size;
-                float[] stats = row(x, xOff + at, scale, scaleOff, bias, biasOff, y, yOff + at);
+                row(x, xOff + at, scale, scaleOff, bias, biasOff, y, yOff + at, stats);
                 if (mean != null) mean.set(ValueLayout.JAVA_FLOAT_UNALIGNED, meanOff + 4 * r, stats[0]);
                 if (invStd != null) invStd.set(ValueLayout.JAVA_FLOAT_UNALIGNED, invOff + 4 * r, stats[1]);
             }
         });
     }
 
-    private float[] row(MemorySegment x, long xo, MemorySegment scale, long so, MemorySegment bias, long bo,
-                        MemorySegment y, long yo) {
+    /** Normalizes one row; its mean and 1/std go to {@code stats[0]} and {@code stats[1]}. */
+    private void row(MemorySegment x, long xo, MemorySegment scale, long so, MemorySegment bias, long bo,
+                     MemorySegment y, long yo, float[] stats) {
         int l = F.length();
         FloatVector acc = FloatVector.zero(F);
         for (long j = 0; j < size; j += l) acc = acc.add(load(x, xo, j));
@@ -84,7 +86,8 @@ public final class LayerNorm {
             if (i + l <= size) v.intoMemorySegment(y, yo + 4 * i, NATIVE);
             else v.intoMemorySegment(y, yo + 4 * i, NATIVE, F.indexInRange(i, size));
         }
-        return new float[] {mean, inv};
+        stats[0] = mean;
+        stats[1] = inv;
     }
 
     /** Elements [i, i + F.length()) of the row at byte {@code off}, zero past its end. */

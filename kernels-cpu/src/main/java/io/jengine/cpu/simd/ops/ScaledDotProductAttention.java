@@ -266,26 +266,24 @@ public final class ScaledDotProductAttention {
     }
 
     /**
-     * The softmax of scores[0, sk) in place, over whole vectors of the padded array (the pad lanes are left at 0 and
-     * kept out of the max and the sum), as {@link Softmax}: exp(x - max) / sum, NaN wherever the row holds one.
+     * The softmax of scores[0, sk) in place, over whole vectors of the padded array, as {@link Softmax}:
+     * exp(x - max) / sum, NaN wherever the row holds one. The pad lanes are set to -Inf first, so that they drop out
+     * of the max and add exp(-Inf) = 0 to the sum without a masked tail (on AVX2 C2 leaves masked blends to the
+     * Vector API's emulation, which allocates and runs many times slower); they end at 0.
      */
     private void softmax(float[] p) {
         if (sk == 0) return;
         int n = p.length, l = F.length();
-        VectorMask<Float> last = F.indexInRange(n - l, sk);
+        for (int j = sk; j < n; j++) p[j] = Float.NEGATIVE_INFINITY;
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < n - l; j += l) vmax = vmax.max(FloatVector.fromArray(F, p, j));
-        vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, p, n - l), last);
+        for (int j = 0; j < n; j += l) vmax = vmax.max(FloatVector.fromArray(F, p, j));
         float max = vmax.test(VectorOperators.IS_NAN).anyTrue() ? Float.NaN : vmax.reduceLanes(VectorOperators.MAX);
         FloatVector vm = FloatVector.broadcast(F, max), sum = FloatVector.zero(F);
-        for (int j = 0; j < n - l; j += l) {
+        for (int j = 0; j < n; j += l) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, p, j).sub(vm));
             sum = sum.add(e);
             e.intoArray(p, j);
         }
-        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, p, n - l).sub(vm)).blend(0f, last.not());
-        sum = sum.add(e);
-        e.intoArray(p, n - l);
         FloatVector total = FloatVector.broadcast(F, sum.reduceLanes(VectorOperators.ADD));
         for (int j = 0; j < n; j += l) FloatVector.fromArray(F, p, j).div(total).intoArray(p, j);
         if (nanValue == null) return;
