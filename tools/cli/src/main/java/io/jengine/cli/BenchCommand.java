@@ -67,7 +67,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Range of generated inputs (default: floats in [-1, 1), integers 0..1).")
     String inputRange;
 
-    @Option(names = "--warmup", paramLabel = "S", description = "Warm-up seconds before timing (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "S", description = "Warm-up seconds before timing (default ${DEFAULT-VALUE}); "
+            + "the warm-up then goes on until the JVM's JIT compiler has settled, 60 s at most.")
     double warmup = 1.0;
 
     @Option(names = "--duration", paramLabel = "S",
@@ -128,6 +129,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The warm-up's bound when the JIT compiler keeps busy (a method deoptimized and recompiled in a loop). */
+    static final double MAX_WARMUP_SECONDS = 60;
+
+    /** The JIT compiler's total compile time so far in ms, or -1 where the JVM does not report it. */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     private int measure(Engine engine, OrtTarget ort, Map<String, Tensor> feeds, List<BenchResult.InputDescription> described)
             throws IOException {
         List<InterleavedTimer.Target> targets = new ArrayList<>();
@@ -143,9 +153,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintStream progress = System.err;
         String who = engine != null && ort != null ? "engine and onnxruntime, interleaved" : engine != null ? "engine" : "onnxruntime";
-        progress.printf("bench: warm-up %.1f s (%s)%n", warmup, who);
+        progress.printf("bench: warm-up %.1f s, then until the JIT compiler settles (at most %.0f s; %s)%n", warmup,
+                Math.max(warmup, MAX_WARMUP_SECONDS), who);
         InterleavedTimer timer = new InterleavedTimer(targets, first.stream().mapToLong(Long::longValue).toArray());
-        timer.warmUp(warmup);
+        double warmed = timer.warmUp(warmup, MAX_WARMUP_SECONDS, BenchCommand::jitMillis);
+        if (warmed > warmup + 0.5) progress.printf("bench: warmed up in %.1f s%n", warmed);
         progress.printf("bench: timing %.1f s per engine (%s)%n", duration, who);
         long[][] nanos = timer.measure(duration, MIN_RUNS);
         LatencyStats engineStats = engine == null ? null : LatencyStats.ofNanos(nanos[0]);
@@ -161,7 +173,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         AllocationProbe alloc = engine == null ? null : AllocationProbe.measure(engine, feeds, 10);
-        BenchResult result = new BenchResult(model.toString(), threads, batch, build.level, described, warmup, duration,
+        BenchResult result = new BenchResult(model.toString(), threads, batch, build.level, described, warmed, duration,
                 engineStats, ortStats, ort == null ? null : ort.version(), profile.layers(), profile.runs(),
                 PeakMemory.residentHighWaterMib(), alloc, alloc == null ? null : alloc.memory());
         BenchReport.print(result, System.out);

@@ -58,6 +58,36 @@ public final class InterleavedTimer {
     }
 
     /**
+     * {@link #warmUp(double)}, then more rounds until the JIT compiler has settled: a window of {@link #JIT_WINDOW_NANOS}
+     * in which it compiled for at most {@link #JIT_QUIET_MILLIS} ms ({@code jitMillis}: its total compile time so far,
+     * or -1 where the JVM does not tell), or until {@code maxSeconds} in all. Until the hot vector kernels reach the
+     * optimizing compiler they run in the profiling tier, where the Vector API is emulated on the heap and runs
+     * several times slower; on two cores that takes far longer than a second, and timing it would measure the JIT,
+     * not the engine. Returns the seconds the warm-up took.
+     */
+    public double warmUp(double seconds, double maxSeconds, java.util.function.LongSupplier jitMillis) {
+        long start = System.nanoTime();
+        warmUp(seconds);
+        long limit = start + (long) (Math.max(seconds, maxSeconds) * 1e9);
+        long before = jitMillis.getAsLong();
+        while (before >= 0 && System.nanoTime() < limit) {
+            long windowEnd = System.nanoTime() + JIT_WINDOW_NANOS;
+            do {
+                for (int i = 0; i < targets.size(); i++) block(i, null);
+            } while (System.nanoTime() < windowEnd);
+            long now = jitMillis.getAsLong();
+            if (now - before <= JIT_QUIET_MILLIS) break;
+            before = now;
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The window in which the JIT compiler must stay (nearly) idle for the warm-up to end. */
+    static final long JIT_WINDOW_NANOS = 1_000_000_000L;
+    /** Compile time allowed in that window: stray compilations of cold code never stop entirely. */
+    static final long JIT_QUIET_MILLIS = 20;
+
+    /**
      * Runs blocks of every target in turn until each has spent {@code seconds} in its own runs and run at least
      * {@code minRuns} times. Returns each target's latencies in nanoseconds, in the order they ran.
      */

@@ -70,6 +70,27 @@ class InterleavedTimerTest {
     }
 
     @Test
+    void warmUpGoesOnWhileTheJitCompilesAndStopsOnceItSettles() {
+        int[] runs = {0};
+        InterleavedTimer timer = new InterleavedTimer(List.of(() -> runs[0]++), new long[] {1000});
+        // busy for the first two windows (100 ms of compiling each), then quiet
+        long[] jit = {0};
+        int[] asked = {0};
+        double took = timer.warmUp(0, 30, () -> asked[0]++ < 3 ? (jit[0] += 100) : jit[0]);
+        assertTrue(took >= 2.9 && took < 10, "warm-up took " + took + " s");
+        assertEquals(4, asked[0], "one reading before the first window and one after each");
+    }
+
+    @Test
+    void warmUpWithoutJitFiguresOrPastItsBoundStops() {
+        InterleavedTimer timer = new InterleavedTimer(List.of(() -> { }), new long[] {1000});
+        assertTrue(timer.warmUp(0.05, 30, () -> -1) < 0.5, "no JIT figures: the fixed warm-up only");
+        long[] jit = {0};
+        double took = timer.warmUp(0, 1.5, () -> jit[0] += 1000);
+        assertTrue(took >= 1.5 && took < 3.5, "a JIT that never settles stops at the bound: " + took + " s");
+    }
+
+    @Test
     void oneFirstTimePerTarget() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new InterleavedTimer(List.of(() -> { }), new long[] {1, 2}));
