@@ -33,7 +33,8 @@ final class BinaryArrays {
     }
 
     private static void vectorScalar(BinaryOp op, float[] v, float s, float[] y, int n) {
-        FloatVector vs = FloatVector.broadcast(F, s);
+        // no vector made before the switch: one that only the POW case reads stays live into the other cases'
+        // deoptimization state, and C2 then builds it on the heap on every call
         switch (op) {
             case ADD -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, v, i).add(s).intoArray(y, i); }
             case SUB -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, v, i).sub(s).intoArray(y, i); }
@@ -41,7 +42,10 @@ final class BinaryArrays {
             case DIV -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, v, i).div(s).intoArray(y, i); }
             case MAX -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, v, i).max(s).intoArray(y, i); }
             case MIN -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, v, i).min(s).intoArray(y, i); }
-            case POW -> { for (int i = 0; i < n; i += F.length()) BinaryOp.apply(op, FloatVector.fromArray(F, v, i), vs).intoArray(y, i); }
+            case POW -> {
+                FloatVector vs = FloatVector.broadcast(F, s);
+                for (int i = 0; i < n; i += F.length()) BinaryOp.apply(op, FloatVector.fromArray(F, v, i), vs).intoArray(y, i);
+            }
         }
     }
 

@@ -200,9 +200,14 @@ public final class BlockedPool2d {
             Arrays.fill(dst, ow * b, (ow + 1) * b, Float.NEGATIVE_INFINITY);
             return;
         }
+        // merge and load written out: this loop runs too rarely for C2 to inline calls that pass vectors, and a
+        // vector passed to a call that is not inlined goes through the Vector API's heap emulation
         for (int lane = 0; lane < b; lane += F.length()) {
-            FloatVector acc = load(x, at + 4L * lane);
-            for (int k = 1; k < taps; k++) acc = merge(acc, load(x, at + k * step + 4L * lane));
+            FloatVector acc = FloatVector.fromMemorySegment(F, x, at + 4L * lane, NATIVE);
+            for (int k = 1; k < taps; k++) {
+                FloatVector later = FloatVector.fromMemorySegment(F, x, at + k * step + 4L * lane, NATIVE);
+                acc = later.blend(acc, later.compare(VectorOperators.LE, acc).or(acc.compare(VectorOperators.NE, acc)));
+            }
             acc.intoArray(dst, ow * b + lane);
         }
     }
@@ -292,7 +297,7 @@ public final class BlockedPool2d {
         long step = 4L * w.dilationW() * b;
         for (int lane = 0; lane < b; lane += F.length()) {
             FloatVector acc = FloatVector.fromArray(F, out, ow * b + lane);
-            for (int k = 0; k < taps; k++) acc = acc.add(load(x, at + k * step + 4L * lane));
+            for (int k = 0; k < taps; k++) acc = acc.add(FloatVector.fromMemorySegment(F, x, at + k * step + 4L * lane, NATIVE));
             acc.intoArray(out, ow * b + lane);
         }
     }
