@@ -1,7 +1,6 @@
 package io.jengine.cpu.simd.ops;
 
 import static io.jengine.cpu.simd.ops.VectorMath.F;
-import static io.jengine.cpu.simd.ops.VectorMath.c;
 
 import io.jengine.spi.IntraOpPool;
 import java.lang.foreign.MemorySegment;
@@ -140,7 +139,7 @@ public final class UnaryActivations {
         long i = 0;
         for (; i + F.length() <= n; i += F.length()) {
             FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
-            (x.fma(c(a), c(b)).min(1f).max(0f)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+            (x.fma(FloatVector.broadcast(F, a), FloatVector.broadcast(F, b)).min(1f).max(0f)).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
         if (i < n) tail(UnaryOp.HARD_SIGMOID, a, b, s, so, d, dO, i, n);
     }
@@ -149,7 +148,7 @@ public final class UnaryActivations {
         long i = 0;
         for (; i + F.length() <= n; i += F.length()) {
             FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
-            (x.mul(x.fma(c(1f / 6), c(0.5f)).min(1f).max(0f))).intoMemorySegment(d, dO + 4 * i, NATIVE);
+            (x.mul(x.fma(FloatVector.broadcast(F, 1f / 6), FloatVector.broadcast(F, 0.5f)).min(1f).max(0f))).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
         if (i < n) tail(UnaryOp.HARD_SWISH, 0, 0, s, so, d, dO, i, n);
     }
@@ -210,7 +209,7 @@ public final class UnaryActivations {
         long i = 0;
         for (; i + F.length() <= n; i += F.length()) {
             FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
-            (x.mul(VectorMath.sigmoid(x.mul(x).mul(x).fma(c(0.044715f), x).mul(2 * SQRT_2_OVER_PI)))).intoMemorySegment(d, dO + 4 * i, NATIVE);
+            (x.mul(VectorMath.sigmoid(x.mul(x).mul(x).fma(FloatVector.broadcast(F, 0.044715f), x).mul(2 * SQRT_2_OVER_PI)))).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
         if (i < n) tail(UnaryOp.GELU_TANH, 0, 0, s, so, d, dO, i, n);
     }
@@ -264,7 +263,7 @@ public final class UnaryActivations {
         long i = 0;
         for (; i + F.length() <= n; i += F.length()) {
             FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
-            (c(1f).div(x)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+            (FloatVector.broadcast(F, 1f).div(x)).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
         if (i < n) tail(UnaryOp.RECIPROCAL, 0, 0, s, so, d, dO, i, n);
     }

@@ -1,7 +1,6 @@
 package io.jengine.cpu.simd.ops;
 
 import static io.jengine.cpu.simd.ops.VectorMath.F;
-import static io.jengine.cpu.simd.ops.VectorMath.c;
 
 import jdk.incubator.vector.FloatVector;
 
@@ -89,14 +88,14 @@ final class UnaryArrays {
     private static void hardSigmoid(float[] s, float[] d, int n, float p0, float p1) {
         for (int i = 0; i < n; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, s, i);
-            (x.fma(c(p0), c(p1)).min(1f).max(0f)).intoArray(d, i);
+            (x.fma(FloatVector.broadcast(F, p0), FloatVector.broadcast(F, p1)).min(1f).max(0f)).intoArray(d, i);
         }
     }
 
     private static void hardSwish(float[] s, float[] d, int n) {
         for (int i = 0; i < n; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, s, i);
-            (x.mul(x.fma(c(1f / 6), c(0.5f)).min(1f).max(0f))).intoArray(d, i);
+            (x.mul(x.fma(FloatVector.broadcast(F, 1f / 6), FloatVector.broadcast(F, 0.5f)).min(1f).max(0f))).intoArray(d, i);
         }
     }
 
@@ -117,7 +116,7 @@ final class UnaryArrays {
     private static void geluTanh(float[] s, float[] d, int n) {
         for (int i = 0; i < n; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, s, i);
-            (x.mul(VectorMath.sigmoid(x.mul(x).mul(x).fma(c(0.044715f), x).mul(2 * SQRT_2_OVER_PI)))).intoArray(d, i);
+            (x.mul(VectorMath.sigmoid(x.mul(x).mul(x).fma(FloatVector.broadcast(F, 0.044715f), x).mul(2 * SQRT_2_OVER_PI)))).intoArray(d, i);
         }
     }
 
@@ -159,7 +158,7 @@ final class UnaryArrays {
     private static void reciprocal(float[] s, float[] d, int n) {
         for (int i = 0; i < n; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, s, i);
-            (c(1f).div(x)).intoArray(d, i);
+            (FloatVector.broadcast(F, 1f).div(x)).intoArray(d, i);
         }
     }
 

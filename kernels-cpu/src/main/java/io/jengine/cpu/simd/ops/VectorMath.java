@@ -38,20 +38,18 @@ public final class VectorMath {
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final float SQRT2 = 1.41421356237f;
 
-    static FloatVector c(float v) { return FloatVector.broadcast(F, v); }
-
     /** e^x; overflows to +Inf above 88.72, underflows through the subnormals to +0 below -103.97. */
     public static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(-104f).min(89f);
-        FloatVector t = xc.fma(c(LOG2E), c(ROUND));
+        FloatVector t = xc.fma(FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, ROUND));
         FloatVector n = t.sub(ROUND);
-        FloatVector r = n.fma(c(-LN2_HI), xc);
-        r = n.fma(c(-LN2_LO), r);
-        FloatVector p = r.fma(c(1.9875691500e-4f), c(1.3981999507e-3f));
-        p = p.fma(r, c(8.3334519073e-3f));
-        p = p.fma(r, c(4.1665795894e-2f));
-        p = p.fma(r, c(1.6666665459e-1f));
-        p = p.fma(r, c(5.0000001201e-1f));
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = r.fma(FloatVector.broadcast(F, 1.9875691500e-4f), FloatVector.broadcast(F, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
         FloatVector y = p.fma(r.mul(r), r).add(1f);
         // 2^n in two factors: n reaches 128 and -150, outside a single float's exponent range.
         IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
@@ -67,25 +65,25 @@ public final class VectorMath {
         FloatVector xs = x.blend(x.mul(0x1p23f), subnormal);
         IntVector bits = xs.reinterpretAsInts();
         FloatVector e = (FloatVector) bits.lanewise(LSHR, 23).sub(127).convert(I2F, 0);
-        e = e.sub(c(23f), subnormal);
+        e = e.sub(FloatVector.broadcast(F, 23f), subnormal);
         FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
         // m in [sqrt(1/2), sqrt(2)) keeps f = m - 1 small on both sides of zero.
         VectorMask<Float> high = m.compare(GT, SQRT2);
         m = m.blend(m.mul(0.5f), high);
-        e = e.add(c(1f), high);
+        e = e.add(FloatVector.broadcast(F, 1f), high);
         FloatVector f = m.sub(1f), z = f.mul(f);
-        FloatVector p = f.fma(c(7.0376836292e-2f), c(-1.1514610310e-1f));
-        p = p.fma(f, c(1.1676998740e-1f));
-        p = p.fma(f, c(-1.2420140846e-1f));
-        p = p.fma(f, c(1.4249322787e-1f));
-        p = p.fma(f, c(-1.6668057665e-1f));
-        p = p.fma(f, c(2.0000714765e-1f));
-        p = p.fma(f, c(-2.4999993993e-1f));
-        p = p.fma(f, c(3.3333331174e-1f));
+        FloatVector p = f.fma(FloatVector.broadcast(F, 7.0376836292e-2f), FloatVector.broadcast(F, -1.1514610310e-1f));
+        p = p.fma(f, FloatVector.broadcast(F, 1.1676998740e-1f));
+        p = p.fma(f, FloatVector.broadcast(F, -1.2420140846e-1f));
+        p = p.fma(f, FloatVector.broadcast(F, 1.4249322787e-1f));
+        p = p.fma(f, FloatVector.broadcast(F, -1.6668057665e-1f));
+        p = p.fma(f, FloatVector.broadcast(F, 2.0000714765e-1f));
+        p = p.fma(f, FloatVector.broadcast(F, -2.4999993993e-1f));
+        p = p.fma(f, FloatVector.broadcast(F, 3.3333331174e-1f));
         FloatVector y = p.mul(f).mul(z);
-        y = e.fma(c(LN2_LO), y);
-        y = z.fma(c(-0.5f), y);
-        FloatVector res = e.fma(c(LN2_HI), f.add(y));
+        y = e.fma(FloatVector.broadcast(F, LN2_LO), y);
+        y = z.fma(FloatVector.broadcast(F, -0.5f), y);
+        FloatVector res = e.fma(FloatVector.broadcast(F, LN2_HI), f.add(y));
         res = res.blend(Float.NaN, x.lt(0f));
         res = res.blend(Float.NEGATIVE_INFINITY, x.eq(0f));
         res = res.blend(Float.POSITIVE_INFINITY, x.eq(Float.POSITIVE_INFINITY));
@@ -105,12 +103,12 @@ public final class VectorMath {
     /** The hyperbolic tangent; odd, so -0.0 stays -0.0. */
     public static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs(), z = x.mul(x);
-        FloatVector p = z.fma(c(-5.70498872745e-3f), c(2.06390887954e-2f));
-        p = p.fma(z, c(-5.37397155531e-2f));
-        p = p.fma(z, c(1.33314422036e-1f));
-        p = p.fma(z, c(-3.33332819422e-1f));
+        FloatVector p = z.fma(FloatVector.broadcast(F, -5.70498872745e-3f), FloatVector.broadcast(F, 2.06390887954e-2f));
+        p = p.fma(z, FloatVector.broadcast(F, -5.37397155531e-2f));
+        p = p.fma(z, FloatVector.broadcast(F, 1.33314422036e-1f));
+        p = p.fma(z, FloatVector.broadcast(F, -3.33332819422e-1f));
         FloatVector small = p.mul(z).fma(x, x);
-        FloatVector big = c(1f).sub(c(2f).div(exp(a.add(a)).add(1f)));
+        FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(a.add(a)).add(1f)));
         // tanh has the sign of x everywhere; setting it also keeps -0.0, which x + x*z*P would round to +0.0.
         return copySign(small.blend(big, a.compare(GE, 0.625f)), x);
     }
@@ -121,13 +119,13 @@ public final class VectorMath {
      */
     public static FloatVector sigmoid(FloatVector x) {
         FloatVector e = exp(x.abs().neg()), d = e.add(1f);
-        return c(1f).div(d).blend(e.div(d), x.lt(0f));
+        return FloatVector.broadcast(F, 1f).div(d).blend(e.div(d), x.lt(0f));
     }
 
     /** The error function; +-1 from |x| = 4, where erfc is below float's resolution of 1. */
     public static FloatVector erf(FloatVector x) {
         FloatVector a = x.abs();
-        FloatVector big = c(1f).sub(exp(erfcExponent(a).neg())).blend(1f, a.compare(GE, 4f));
+        FloatVector big = FloatVector.broadcast(F, 1f).sub(exp(erfcExponent(a).neg())).blend(1f, a.compare(GE, 4f));
         return erfSmall(x).blend(copySign(big, x), a.compare(GE, 0.875f));
     }
 
@@ -149,33 +147,33 @@ public final class VectorMath {
     static FloatVector onePlusErfFinish(FloatVector z, FloatVector e) {
         FloatVector a = z.abs();
         // erfc(a) ~ e^{-a^2} / (a sqrt(pi)) (1 - 1/(2a^2) + 3/(4a^4) - 15/(8a^6)): relative error below 1e-4 from 4.
-        FloatVector inv = c(1f).div(a.mul(a));
-        FloatVector series = inv.fma(c(-1.875f), c(0.75f)).fma(inv, c(-0.5f)).fma(inv, c(1f));
+        FloatVector inv = FloatVector.broadcast(F, 1f).div(a.mul(a));
+        FloatVector series = inv.fma(FloatVector.broadcast(F, -1.875f), FloatVector.broadcast(F, 0.75f)).fma(inv, FloatVector.broadcast(F, -0.5f)).fma(inv, FloatVector.broadcast(F, 1f));
         FloatVector erfc = e.blend(e.mul(series).div(a.mul(1.7724538509f)), a.compare(GE, 4f));
-        FloatVector big = erfc.blend(c(2f).sub(erfc), z.compare(GT, 0f));
+        FloatVector big = erfc.blend(FloatVector.broadcast(F, 2f).sub(erfc), z.compare(GT, 0f));
         return erfSmall(z).add(1f).blend(big, a.compare(GE, 0.875f));
     }
 
     /** erf(x) = x + x P(x^2), valid for |x| < 0.875 (and exact to the last bit for tiny and subnormal x). */
     private static FloatVector erfSmall(FloatVector x) {
         FloatVector x2 = x.mul(x);
-        FloatVector r = x2.fma(c(-0x1.3a1a82p-11f), c(0x1.473f48p-8f));
-        r = r.fma(x2, c(-0x1.b68bd2p-6f));
-        r = r.fma(x2, c(0x1.ce1a46p-4f));
-        r = r.fma(x2, c(-0x1.8126e0p-2f));
-        r = r.fma(x2, c(0x1.06eba6p-3f));
+        FloatVector r = x2.fma(FloatVector.broadcast(F, -0x1.3a1a82p-11f), FloatVector.broadcast(F, 0x1.473f48p-8f));
+        r = r.fma(x2, FloatVector.broadcast(F, -0x1.b68bd2p-6f));
+        r = r.fma(x2, FloatVector.broadcast(F, 0x1.ce1a46p-4f));
+        r = r.fma(x2, FloatVector.broadcast(F, -0x1.8126e0p-2f));
+        r = r.fma(x2, FloatVector.broadcast(F, 0x1.06eba6p-3f));
         return r.fma(x, x);
     }
 
     /** Q(a) with erfc(a) = exp(-Q(a)) for a in [0.875, 4). */
     private static FloatVector erfcExponent(FloatVector a) {
         FloatVector a2 = a.mul(a);
-        FloatVector r = a.fma(c(0x1.222900p-16f), c(-0x1.91d2ccp-12f));
-        FloatVector u = a.fma(c(0x1.fd1336p-9f), c(-0x1.8d6300p-6f));
+        FloatVector r = a.fma(FloatVector.broadcast(F, 0x1.222900p-16f), FloatVector.broadcast(F, -0x1.91d2ccp-12f));
+        FloatVector u = a.fma(FloatVector.broadcast(F, 0x1.fd1336p-9f), FloatVector.broadcast(F, -0x1.8d6300p-6f));
         r = r.fma(a2, u);
-        r = r.fma(a, c(0x1.b55cb0p-4f));
-        r = r.fma(a, c(0x1.450aa0p-1f));
-        r = r.fma(a, c(0x1.079d0cp-3f));
+        r = r.fma(a, FloatVector.broadcast(F, 0x1.b55cb0p-4f));
+        r = r.fma(a, FloatVector.broadcast(F, 0x1.450aa0p-1f));
+        r = r.fma(a, FloatVector.broadcast(F, 0x1.079d0cp-3f));
         return r.fma(a, a);
     }
 
