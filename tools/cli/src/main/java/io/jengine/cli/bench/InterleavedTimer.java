@@ -21,8 +21,12 @@ public final class InterleavedTimer {
         void runOnce();
     }
 
-    /** Long enough for caches and the thread pool to settle into a target, short enough to interleave finely. */
-    static final long BLOCK_NANOS = 50_000_000L;
+    /**
+     * Long enough for caches and the thread pool to settle into a target, short enough to interleave finely. At 50 ms
+     * a block of a 15 ms model was three runs, one of them on caches the other engine had just filled with its own
+     * weights: that measured the switch more than either engine.
+     */
+    static final long BLOCK_NANOS = 250_000_000L;
     /** Long enough for idle spinning workers to go to sleep; not timed. */
     static final long SETTLE_NANOS = 20_000_000L;
     /** Bounds a block when a target is near-instant (or its first time was), so that blocks still alternate. */
