@@ -171,7 +171,7 @@ public final class BlockedWinograd {
 
     private boolean inputTiles(MemorySegment x, int from, int to, int t0, MemorySegment v, int rows) {
         float[] w = WORK.get();
-        int d = 0, tmp = pos * L, vt = 2 * pos * L, sums = 3 * pos * L;
+        int d = 0, tmp = pos * L, sums = 2 * pos * L;
         int groups = p.inC() / L, inH = p.inH(), inW = p.inW(), inC = p.inC();
         long rowStride = (long) rows * inC, step = 4 * inPixel;
         boolean finite = true;
@@ -217,17 +217,12 @@ public final class BlockedWinograd {
                         }
                     }
                 }
+                // the second pass stores V[p][q] straight to its transform position's product row
+                long at = 4 * ((long) (t - t0) * inC + (long) g * L), posBytes = 4 * rowStride;
                 for (int q = 0; q < a; q++) {
                     int c = tmp + q * a * L;
-                    if (m == 4) {
-                        WinogradF43.inputPass(w, c, c + L, c + 2 * L, c + 3 * L, c + 4 * L, c + 5 * L, w, vt + q * L, 6 * L);
-                    } else {
-                        WinogradF23.inputPass(w, c, c + L, c + 2 * L, c + 3 * L, w, vt + q * L, 4 * L);
-                    }
-                }
-                long at = 4 * ((long) (t - t0) * inC + (long) g * L);
-                for (int xi = 0; xi < pos; xi++) {
-                    FloatVector.fromArray(S, w, vt + xi * L).intoMemorySegment(v, at + 4 * xi * rowStride, NATIVE);
+                    if (m == 4) WinogradF43.inputPass(w, c, L, v, at + q * posBytes, 6 * posBytes);
+                    else WinogradF23.inputPass(w, c, L, v, at + q * posBytes, 4 * posBytes);
                 }
             }
         }
@@ -237,6 +232,9 @@ public final class BlockedWinograd {
     private void outputTiles(MemorySegment mm, int from, int to, int t0, int rows, MemorySegment res, MemorySegment y) {
         float[] w = WORK.get();
         int tmp = pos * L, yt = 2 * pos * L;
+        FusedActivation.Kind kind = activation.kind();
+        boolean inlineActivation = kind == FusedActivation.Kind.NONE || kind == FusedActivation.Kind.RELU
+                || kind == FusedActivation.Kind.CLIP;
         int groups = p.outC() / L, outC = p.outC();
         long rowStride = (long) rows * outC;
         for (int t = from; t < to; t++) {
@@ -255,6 +253,21 @@ public final class BlockedWinograd {
                 }
                 long base = img * outImage + g * outGroup;
                 FloatVector b = FloatVector.fromArray(S, bias, g * L);
+                if (inlineActivation) {
+                    // bias, residual, activation and store in one pass over the tile's outputs
+                    for (int r = 0; r < h; r++) {
+                        for (int c = 0; c < wd; c++) {
+                            long yo = 4 * (base + ((long) (y0 + r) * outW + x0 + c) * outPixel);
+                            FloatVector e = FloatVector.fromArray(S, w, yt + (r * m + c) * L).add(b);
+                            if (residual) e = e.add(FloatVector.fromMemorySegment(S, res, yo, NATIVE));
+                            // Math.max semantics as FusedActivation's: NaN stays NaN, -0 becomes +0
+                            if (kind == FusedActivation.Kind.RELU) e = e.max(0f);
+                            else if (kind == FusedActivation.Kind.CLIP) e = e.max(activation.p0()).min(activation.p1());
+                            e.intoMemorySegment(y, yo, NATIVE);
+                        }
+                    }
+                    continue;
+                }
                 for (int r = 0; r < h; r++) {
                     for (int c = 0; c < wd; c++) {
                         int o = yt + (r * m + c) * L;

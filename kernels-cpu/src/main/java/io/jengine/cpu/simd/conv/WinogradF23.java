@@ -52,6 +52,16 @@ final class WinogradF23 {
         d0.add(d1).add(d2.add(d3)).intoArray(out, sumAt);
     }
 
+    /** {@link #inputPass(float[], int, int, int, int, float[], int, int)} stored to a segment at byte offsets off, off + stride, .. */
+    static void inputPass(float[] in, int o, int step, MemorySegment out, long off, long stride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, o), d1 = FloatVector.fromArray(S, in, o + step);
+        FloatVector d2 = FloatVector.fromArray(S, in, o + 2 * step), d3 = FloatVector.fromArray(S, in, o + 3 * step);
+        d0.sub(d2).intoMemorySegment(out, off, NATIVE);
+        d1.add(d2).intoMemorySegment(out, off + stride, NATIVE);
+        d2.sub(d1).intoMemorySegment(out, off + 2 * stride, NATIVE);
+        d1.sub(d3).intoMemorySegment(out, off + 3 * stride, NATIVE);
+    }
+
     /** {@link #outputPass(float[], int, int, float[], int, int)} from a segment, at byte offsets o, o + step, ... */
     static void outputPass(MemorySegment mm, long o, long step, float[] out, int off, int stride) {
         FloatVector m0 = FloatVector.fromMemorySegment(S, mm, o, NATIVE);

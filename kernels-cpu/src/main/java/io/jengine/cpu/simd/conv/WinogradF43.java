@@ -108,6 +108,23 @@ final class WinogradF43 {
         d0.add(d1).add(d2.add(d3)).add(d4.add(d5)).intoArray(out, sumAt);
     }
 
+    /**
+     * {@link #inputPass(float[], int, int, int, int, int, int, float[], int, int)} on the six vectors of {@code in} at
+     * o, o + step, .., o + 5 step, stored to {@code out} at byte offsets off, off + stride, .. (native order).
+     */
+    static void inputPass(float[] in, int o, int step, MemorySegment out, long off, long stride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, o), d1 = FloatVector.fromArray(S, in, o + step);
+        FloatVector d2 = FloatVector.fromArray(S, in, o + 2 * step), d3 = FloatVector.fromArray(S, in, o + 3 * step);
+        FloatVector d4 = FloatVector.fromArray(S, in, o + 4 * step), d5 = FloatVector.fromArray(S, in, o + 5 * step);
+        FloatVector a = d3.sub(d1), e = d4.sub(d2);
+        a.fma(C1_5, d2.fma(CM2, d0.add(d4))).intoMemorySegment(out, off, NATIVE);
+        d2.fma(C0_5, d3.fma(C2_5, d4.sub(d1))).intoMemorySegment(out, off + stride, NATIVE);
+        d3.fma(C0_5, d2.fma(CM2_5, d4.add(d1))).intoMemorySegment(out, off + 2 * stride, NATIVE);
+        a.fma(C2, e).intoMemorySegment(out, off + 3 * stride, NATIVE);
+        a.fma(CM0_5, e).intoMemorySegment(out, off + 4 * stride, NATIVE);
+        e.fma(C1_5, d3.fma(CM2, d5.add(d1))).intoMemorySegment(out, off + 5 * stride, NATIVE);
+    }
+
     /** {@link #outputPass(float[], int, int, float[], int, int)} on six vectors read from {@code m} at byte offsets o, o + step, ... */
     static void outputPass(MemorySegment mm, long o, long step, float[] out, int off, int stride) {
         FloatVector m0 = FloatVector.fromMemorySegment(S, mm, o, NATIVE);
