@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * What a warmed-up run allocates: heap bytes on the calling thread (ThreadMXBean) and native tensor bytes (outputs
- * handed back, and anything a kernel allocated instead of writing into the session's arena), averaged over runs of
+ * handed back, and anything a kernel allocated instead of writing into the session's arena): the median over runs of
  * one session after two warm-up runs.
  *
  * @param heapBytesPerRun   heap bytes allocated by the calling thread per run, or -1 where the JVM cannot tell
@@ -26,10 +26,22 @@ public record AllocationProbe(long heapBytesPerRun, long nativeBytesPerRun, long
                 out = 0;
                 for (var v : s.run(feeds).values()) if (v instanceof Tensor t) out += t.byteSize();
             }
-            long heap0 = mx == null ? 0 : mx.getCurrentThreadAllocatedBytes(), native0 = Tensor.allocatedBytes();
-            for (int i = 0; i < runs; i++) s.run(feeds);
-            long heap = mx == null ? -1 : (mx.getCurrentThreadAllocatedBytes() - heap0) / runs;
-            return new AllocationProbe(heap, (Tensor.allocatedBytes() - native0) / runs, out, s.memoryReport());
+            // per run, then the median: a one-off (a lazily made view or a thread's first scratch) in one of the
+            // session's first runs is not what every run costs
+            long[] heap = new long[runs], nat = new long[runs];
+            for (int i = 0; i < runs; i++) {
+                long heap0 = mx == null ? 0 : mx.getCurrentThreadAllocatedBytes(), native0 = Tensor.allocatedBytes();
+                s.run(feeds);
+                heap[i] = mx == null ? -1 : mx.getCurrentThreadAllocatedBytes() - heap0;
+                nat[i] = Tensor.allocatedBytes() - native0;
+            }
+            return new AllocationProbe(median(heap), median(nat), out, s.memoryReport());
         }
+    }
+
+    private static long median(long[] v) {
+        long[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
     }
 }
