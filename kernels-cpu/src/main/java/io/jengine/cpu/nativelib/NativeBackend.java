@@ -162,11 +162,7 @@ public final class NativeBackend implements Backend {
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
-                Tensor x = ctx.tensor(0);
-                if (x.dtype() != DType.FLOAT32 || !x.hasShape(inDims)) {
-                    throw new IllegalArgumentException("input X is " + x.describe() + ", the plan was made for float32 "
-                            + io.jengine.tensor.Shapes.format(inDims));
-                }
+                Tensor x = planned(ctx, "X", inDims);
                 Tensor y = ctx.output(0, DType.FLOAT32, outDims);
                 MemorySegment r = c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null;
                 if (!w.run(x.data(), r, y.data(), ctx.threads())) fallback.run(ctx);
@@ -225,11 +221,7 @@ public final class NativeBackend implements Backend {
         UnaryOp act = post != null ? UnaryOp.NONE : UnaryOp.named(mm.activation().name());
         float[] params = mm.activation().params();
         Kernel k = ctx -> {
-            Tensor a = ctx.tensor(0);
-            if (a.dtype() != DType.FLOAT32 || !a.hasShape(mm.aDims())) {
-                throw new IllegalArgumentException("input A is " + a.describe() + ", the plan was made for float32 "
-                        + io.jengine.tensor.Shapes.format(mm.aDims()));
-            }
+            Tensor a = planned(ctx, "A", mm.aDims());
             Tensor y = ctx.output(0, DType.FLOAT32, mm.outDims());
             prim.run(a.data(), y.data(), null);
             if (act != UnaryOp.NONE) {
@@ -238,6 +230,16 @@ public final class NativeBackend implements Backend {
         };
         CLEANER.register(k, prim::close);
         return k;
+    }
+
+    /** Input 0 as the plan was made for it, float32 of {@code dims}; else an error naming both. */
+    private static Tensor planned(io.jengine.spi.KernelContext ctx, String name, long[] dims) {
+        Tensor t = ctx.tensor(0);
+        if (t.dtype() != DType.FLOAT32 || !t.hasShape(dims)) {
+            throw new IllegalArgumentException("input " + name + " is " + t.describe() + ", the plan was made for float32 "
+                    + io.jengine.tensor.Shapes.format(dims));
+        }
+        return t;
     }
 
     private static ConvParams params(ConvShape s) {
@@ -291,11 +293,7 @@ public final class NativeBackend implements Backend {
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
-                Tensor x = ctx.tensor(0);
-                if (x.dtype() != DType.FLOAT32 || !x.hasShape(inDims)) {
-                    throw new IllegalArgumentException("input X is " + x.describe() + ", the plan was made for float32 "
-                            + io.jengine.tensor.Shapes.format(inDims));
-                }
+                Tensor x = planned(ctx, "X", inDims);
                 Tensor y = ctx.output(0, DType.FLOAT32, outDims);
                 conv.run(x.data(), y.data(), c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null);
                 if (act != UnaryOp.NONE) {
