@@ -163,6 +163,9 @@ final class BenchCommand implements Callable<Integer> {
         LatencyStats engineStats = engine == null ? null : LatencyStats.ofNanos(nanos[0]);
         LatencyStats ortStats = ort == null ? null : LatencyStats.ofNanos(nanos[nanos.length - 1]);
 
+        // before profiling: the observer's code path makes the JIT recompile shared methods, and runs right after
+        // would count that window's allocations as the steady state's
+        AllocationProbe alloc = engine == null ? null : AllocationProbe.measure(engine, feeds, 10);
         LayerProfile profile = new LayerProfile();
         if (engine != null) {
             int runs = (int) Math.max(3, Math.min(50, Math.round(0.2 * duration * 1000 / engineStats.median())));
@@ -172,7 +175,6 @@ final class BenchCommand implements Callable<Integer> {
                 profile.endRun();
             }
         }
-        AllocationProbe alloc = engine == null ? null : AllocationProbe.measure(engine, feeds, 10);
         BenchResult result = new BenchResult(model.toString(), threads, batch, build.level, described, warmed, duration,
                 engineStats, ortStats, ort == null ? null : ort.version(), profile.layers(), profile.runs(),
                 PeakMemory.residentHighWaterMib(), alloc, alloc == null ? null : alloc.memory());
