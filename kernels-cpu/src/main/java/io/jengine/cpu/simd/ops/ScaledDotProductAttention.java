@@ -84,6 +84,16 @@ public final class ScaledDotProductAttention {
         }
     }
 
+    /**
+     * A thread's score rows, padded to whole vectors (the softmax and P.V loops need no tails); made once per thread
+     * so that a run allocates nothing.
+     */
+    private final ThreadLocal<float[][]> scores = ThreadLocal.withInitial(this::newScores);
+
+    private float[][] newScores() {
+        return new float[ROWS][Math.ceilDiv(sk, F.length()) * F.length()];
+    }
+
     public long[] outShape() { return outShape.clone(); }
 
     /** Runs over Q, Kᵀ, V (and the mask, or null) from their byte offsets into y. y must not overlap an input. */
@@ -108,8 +118,7 @@ public final class ScaledDotProductAttention {
         if (rows == 0) return;
         int tasks = TaskRanges.tasks(rows, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
-            // Padded to whole vectors: the softmax and P.V loops need no tails.
-            float[][] sc = new float[ROWS][Math.ceilDiv(sk, F.length()) * F.length()];
+            float[][] sc = scores.get();
             long end = TaskRanges.start(rows, tasks, t + 1);
             for (long row = TaskRanges.start(rows, tasks, t); row < end; ) {
                 long b = row / s;
