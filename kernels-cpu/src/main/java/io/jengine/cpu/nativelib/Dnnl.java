@@ -38,6 +38,9 @@ public final class Dnnl {
     public static final int dnnl_abcd = 5;
     public static final int dnnl_abcde = 6;
     public static final int dnnl_ba = 14;
+    /** Transposed-convolution weights as ONNX stores them: dnnl_iohw == dnnl_bacd, dnnl_giohw == dnnl_acbde. */
+    public static final int dnnl_bacd = 25;
+    public static final int dnnl_acbde = 32;
     /** Channels-last activations: dnnl_nhwc == dnnl_acdb. */
     public static final int dnnl_acdb = 22;
     // channel-blocked activations: dnnl_nChw16c == dnnl_aBcd16b, dnnl_nChw8c == dnnl_aBcd8b
@@ -51,6 +54,7 @@ public final class Dnnl {
     public static final int dnnl_forward_inference = 96;
     // dnnl_alg_kind_t
     public static final int dnnl_convolution_direct = 0x1;
+    public static final int dnnl_deconvolution_direct = 0xa;
     public static final int dnnl_eltwise_relu = 0x20;
     public static final int dnnl_eltwise_tanh = 0x21;
     public static final int dnnl_eltwise_elu = 0x22;
@@ -162,6 +166,9 @@ public final class Dnnl {
     private static final MethodHandle POST_OPS_APPEND_SUM = handle("dnnl_post_ops_append_sum",
             status(ADDRESS, JAVA_FLOAT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CONV_FWD_PD_CREATE = handle("dnnl_convolution_forward_primitive_desc_create",
+            status(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                    ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle DECONV_FWD_PD_CREATE = handle("dnnl_deconvolution_forward_primitive_desc_create",
             status(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
                     ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle REORDER_PD_CREATE = handle("dnnl_reorder_primitive_desc_create",
@@ -336,6 +343,18 @@ public final class Dnnl {
             MemorySegment dilates, MemorySegment paddingL, MemorySegment paddingR, MemorySegment attr) {
         try {
             return (int) CONV_FWD_PD_CREATE.invokeExact(primitiveDesc, engine, propKind, algKind, srcDesc,
+                    weightsDesc, biasDesc, dstDesc, strides, dilates, paddingL, paddingR, attr);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int dnnl_deconvolution_forward_primitive_desc_create(
+            MemorySegment primitiveDesc, MemorySegment engine, int propKind, int algKind, MemorySegment srcDesc,
+            MemorySegment weightsDesc, MemorySegment biasDesc, MemorySegment dstDesc, MemorySegment strides,
+            MemorySegment dilates, MemorySegment paddingL, MemorySegment paddingR, MemorySegment attr) {
+        try {
+            return (int) DECONV_FWD_PD_CREATE.invokeExact(primitiveDesc, engine, propKind, algKind, srcDesc,
                     weightsDesc, biasDesc, dstDesc, strides, dilates, paddingL, paddingR, attr);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);

@@ -148,6 +148,38 @@ class NativeBackendTest {
         FastVsReference.checkKeyRelative(node, feeds, weights, "cpu-native:dnnl.winograd-" + variant + "-blocked", 1e-5);
     }
 
+    /** ConvTranspose on oneDNN's deconvolution against the reference: strides, pads, output padding, groups, NaN. */
+    @ParameterizedTest(name = "c{0} m{1} k{2} s{3} pad {4} outpad {5} group {6} dil {7} {8}")
+    @CsvSource({"24, 24, 2, 2, 0, 0, 1, 1, None", "16, 8, 3, 2, 1, 1, 1, 1, Relu", "8, 16, 4, 2, 1, 0, 1, 1, Sigmoid",
+        "16, 16, 3, 1, 1, 0, 2, 1, None", "24, 24, 3, 2, 0, 0, 3, 1, Relu", "8, 8, 3, 1, 2, 0, 1, 2, None",
+        "5, 7, 3, 3, 2, 2, 1, 1, None"})
+    void dnnlDeconvMatchesTheReference(int c, int m, int k, int stride, int pad, int outPad, int group, int dil,
+                                       String activation) {
+        Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
+                NativeLibraries.dnnlStatus());
+        Random r = new Random(c * 101L + m * 7L + k * 3L + stride + pad + group);
+        boolean fused = !activation.equals("None");
+        Node.Builder b = Node.builder(fused ? "FusedConvTranspose" : "ConvTranspose").name("d").inputs("x", "w", "b")
+                .outputs("y")
+                .attr(Attribute.of("strides", new long[] {stride, stride}))
+                .attr(Attribute.of("pads", new long[] {pad, pad, pad, pad}))
+                .attr(Attribute.of("dilations", new long[] {dil, dil}))
+                .attr(Attribute.of("group", (long) group));
+        if (outPad > 0) b.attr(Attribute.of("output_padding", new long[] {outPad, outPad}));
+        if (fused) b.domain("jengine").attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params", new float[0]));
+        Node node = b.build();
+        Node plain = fused ? node.toBuilder().attr(Attribute.of("activation", "None")).build() : node;
+        Tensor x = random(r, 2, c, 9, 7);
+        float[] v = x.toFloatArray();
+        v[40] = Float.NaN;
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("x", Tensor.ofFloats(x.shape(), v));
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, c, m / group, k, k));
+        weights.put("b", random(r, m));
+        FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, "cpu-native:dnnl.deconv");
+    }
+
     @ParameterizedTest(name = "{0} {1} transB {2}")
     @CsvSource({"MatMul, None, 0", "FusedMatMul, Relu, 0", "FusedMatMul, Gelu, 0", "Gemm, None, 1", "FusedGemm, Sigmoid, 1",
         "FusedGemm, Clip, 0"})
