@@ -1,5 +1,6 @@
 package io.jengine.cpu.nativelib;
 
+import io.jengine.cpu.simd.ConvTransposeShape;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -9,83 +10,64 @@ import java.util.List;
  * once into the layout oneDNN's kernel picks. As for {@link DnnlConv2d} on plain memory, the activations are staged
  * per run into the layout its direct kernel wants; GEMM-driven and reference implementations are refused.
  *
- * <p>The geometry is ONNX's with explicit begin pads and the output size: oneDNN's end padding is what makes
- * {@code out = (in - 1) stride - padBegin - padEnd + (k - 1) dilation + 1} hold (ONNX's output_padding shrinks it),
- * and a geometry that would need a negative one is refused.
+ * <p>The geometry is ONNX's as {@link ConvTransposeShape} resolves it (begin pads and the output size); oneDNN's end
+ * pads are what makes the sizes agree (output_padding shrinks them), and a geometry that needs a negative one is
+ * refused.
  *
  * @see DnnlConv2d for threads, synchronization and closing
  */
 public final class DnnlDeconv2d implements AutoCloseable {
-    /**
-     * ONNX's geometry: input {@code [n, c, h, w]}, output {@code [n, m, outH, outW]}, weights
-     * {@code [c, m / groups, kH, kW]}; dilations counted from 1 as ONNX does.
-     */
-    public record Geometry(int n, int c, int h, int w, int m, int outH, int outW, int kH, int kW, int strideH,
-                           int strideW, int dilationH, int dilationW, int padTop, int padLeft, int groups) {
-        public Geometry {
-            for (int v : new int[] {n, c, h, w, m, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, groups}) {
-                if (v < 1) throw new IllegalArgumentException("transposed convolution sizes must be positive: " + this);
-            }
-            if (padTop < 0 || padLeft < 0) throw new IllegalArgumentException("pads must not be negative: " + this);
-            if (c % groups != 0 || m % groups != 0) {
-                throw new IllegalArgumentException("channels " + c + " -> " + m + " do not split into " + groups + " groups");
-            }
-        }
-
-        int padBottom() { return (h - 1) * strideH + (kH - 1) * dilationH + 1 - padTop - outH; }
-
-        int padRight() { return (w - 1) * strideW + (kW - 1) * dilationW + 1 - padLeft - outW; }
-
-        long weightElements() { return (long) c * (m / groups) * kH * kW; }
-    }
-
-    private final Geometry g;
+    private final ConvTransposeShape s;
     private final DnnlPrimitive primitive;
 
-    private DnnlDeconv2d(Geometry g, DnnlPrimitive primitive) {
-        this.g = g;
+    private DnnlDeconv2d(ConvTransposeShape s, DnnlPrimitive primitive) {
+        this.s = s;
         this.primitive = primitive;
     }
 
     /**
-     * Creates the primitive. {@code weights} in ONNX's {@code [c, m / groups, kH, kW]} order; {@code bias} has
-     * {@code m} values or is null.
+     * Creates the primitive. {@code weights} in ONNX's {@code [inC, outC / group, kH, kW]} order; {@code bias} has
+     * {@code outC} values or is null.
      *
      * @throws IllegalArgumentException for arrays of the wrong length or threads below 1
-     * @throws UnsupportedOperationException where the geometry needs a negative end pad, or oneDNN has only
-     *                                       GEMM-driven or reference kernels for it
+     * @throws UnsupportedOperationException where the geometry needs a negative pad, or oneDNN has only GEMM-driven
+     *                                       or reference kernels for it
      * @throws NativeCallException where oneDNN refuses it
      */
-    public static DnnlDeconv2d prepare(Geometry g, float[] weights, float[] bias, int threads) {
-        if (g == null) throw new IllegalArgumentException("geometry is null");
-        if (weights == null || weights.length != g.weightElements()) {
-            throw new IllegalArgumentException("weights must hold c * m/groups * kH * kW = " + g.weightElements()
+    public static DnnlDeconv2d prepare(ConvTransposeShape s, float[] weights, float[] bias, int threads) {
+        if (s == null) throw new IllegalArgumentException("geometry is null");
+        long weightElements = (long) s.inC() * s.outCPerGroup() * s.taps();
+        if (weights == null || weights.length != weightElements) {
+            throw new IllegalArgumentException("weights must hold inC * outC/group * kH * kW = " + weightElements
                     + " floats, got " + (weights == null ? "null" : weights.length));
         }
-        if (bias != null && bias.length != g.m()) {
-            throw new IllegalArgumentException("bias must hold m = " + g.m() + " floats, got " + bias.length);
+        if (bias != null && bias.length != s.outC()) {
+            throw new IllegalArgumentException("bias must hold outC = " + s.outC() + " floats, got " + bias.length);
         }
-        int padBottom = g.padBottom(), padRight = g.padRight();
-        if (padBottom < 0 || padRight < 0) {
-            throw new UnsupportedOperationException("oneDNN cannot pad the end of " + g + " by " + padBottom + "x"
-                    + padRight);
+        // oneDNN's end pads make out = (in - 1) stride - padBegin - padEnd + (k - 1) dilation + 1 hold
+        int padBottom = (s.inH() - 1) * s.strideH() + (s.kH() - 1) * s.dilH() + 1 - s.padTop() - s.outH();
+        int padRight = (s.inW() - 1) * s.strideW() + (s.kW() - 1) * s.dilW() + 1 - s.padLeft() - s.outW();
+        if (s.padTop() < 0 || s.padLeft() < 0 || padBottom < 0 || padRight < 0) {
+            throw new UnsupportedOperationException("oneDNN cannot pad " + s + " by " + s.padTop() + "x" + s.padLeft()
+                    + " / " + padBottom + "x" + padRight);
         }
-        int groups = g.groups();
-        // ONNX's [c, m/g, kH, kW] is oneDNN's iohw ([g, c/g, m/g, kH, kW]: giohw) over logical (g)oihw dims
-        long[] weightsDims = groups == 1 ? new long[] {g.m(), g.c(), g.kH(), g.kW()}
-                : new long[] {groups, g.m() / groups, g.c() / groups, g.kH(), g.kW()};
-        String context = "transposed convolution " + g;
+        int groups = s.group();
+        // ONNX's [inC, outC/g, kH, kW] is oneDNN's iohw ([g, inC/g, outC/g, kH, kW]: giohw) over logical (g)oihw dims
+        long[] weightsDims = groups == 1 ? new long[] {s.outC(), s.inC(), s.kH(), s.kW()}
+                : new long[] {groups, s.outCPerGroup(), s.inCPerGroup(), s.kH(), s.kW()};
         DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_deconvolution_forward_primitive_desc_create",
                 (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_deconvolution_forward_primitive_desc_create(
                         out, engine, Dnnl.dnnl_forward_inference, Dnnl.dnnl_deconvolution_direct, src, w, b, dst,
-                        Dnnl.dims(arena, g.strideH(), g.strideW()),
-                        Dnnl.dims(arena, g.dilationH() - 1, g.dilationW() - 1),
-                        Dnnl.dims(arena, g.padTop(), g.padLeft()), Dnnl.dims(arena, padBottom, padRight), attr),
-                new long[] {g.n(), g.c(), g.h(), g.w()}, Dnnl.dnnl_abcd,
-                new long[] {g.n(), g.m(), g.outH(), g.outW()}, Dnnl.dnnl_abcd,
+                        Dnnl.dims(arena, s.strideH(), s.strideW()),
+                        // oneDNN counts dilation from 0 (no gap), ONNX from 1
+                        Dnnl.dims(arena, s.dilH() - 1, s.dilW() - 1),
+                        Dnnl.dims(arena, s.padTop(), s.padLeft()), Dnnl.dims(arena, padBottom, padRight), attr),
+                new long[] {s.batch(), s.inC(), s.inH(), s.inW()}, Dnnl.dnnl_abcd,
+                new long[] {s.batch(), s.outC(), s.outH(), s.outW()}, Dnnl.dnnl_abcd,
                 weightsDims, groups == 1 ? Dnnl.dnnl_bacd : Dnnl.dnnl_acbde, weights,
-                bias == null ? null : new long[] {g.m()}, bias, List.of(), threads, context, true);
-        return new DnnlDeconv2d(g, DnnlPrimitive.prepare(spec));
+                bias == null ? null : new long[] {s.outC()}, bias, List.of(), threads, "transposed convolution " + s,
+                true);
+        return new DnnlDeconv2d(s, DnnlPrimitive.prepare(spec));
     }
 
     /** Computes {@code y} from {@code x}, both NCHW; checked before any native call. */
@@ -93,7 +75,7 @@ public final class DnnlDeconv2d implements AutoCloseable {
         primitive.run("x", x, "y", y, null);
     }
 
-    public Geometry geometry() { return g; }
+    public ConvTransposeShape shape() { return s; }
 
     /** The implementation oneDNN chose. */
     public String implementation() { return primitive.implementation(); }

@@ -2,6 +2,8 @@ package io.jengine.cpu.nativelib;
 
 import io.jengine.cpu.simd.ConvNode;
 import io.jengine.cpu.simd.ConvShape;
+import io.jengine.cpu.simd.ConvTransposeNode;
+import io.jengine.cpu.simd.PlannedShapes;
 import io.jengine.cpu.simd.conv.BlockedWinograd;
 import io.jengine.cpu.simd.conv.FusedActivation;
 import io.jengine.cpu.simd.conv.WinogradVariant;
@@ -57,10 +59,8 @@ public final class NativeBackend implements Backend {
             return List.of(new Tactic(NAME, "dnnl.matmul", () -> dnnlMatMul(mm, threads), true));
         }
         String op = ctx.node().opType();
-        boolean fusedDeconv = FusedOpSpec.is(ctx.node(), FusedOpSpec.FUSED_CONV_TRANSPOSE);
-        if (fusedDeconv || op.equals("ConvTranspose") && (ctx.node().domain().isEmpty()
-                || ctx.node().domain().equals("ai.onnx"))) {
-            return NativeLibraries.dnnl().isPresent() ? deconvTactics(ctx, fusedDeconv) : List.of();
+        if (op.equals("ConvTranspose") || FusedOpSpec.is(ctx.node(), FusedOpSpec.FUSED_CONV_TRANSPOSE)) {
+            return NativeLibraries.dnnl().isPresent() ? deconvTactics(ctx) : List.of();
         }
         boolean blocked = FusedOpSpec.is(ctx.node(), FusedOpSpec.BLOCKED_CONV);
         if (!blocked && !op.equals("Conv") && !op.equals(FusedOpSpec.FUSED_CONV)) return List.of();
@@ -167,10 +167,9 @@ public final class NativeBackend implements Backend {
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
-                Tensor x = planned(ctx, "X", inDims);
                 Tensor y = ctx.output(0, DType.FLOAT32, outDims);
                 MemorySegment r = c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null;
-                if (!w.run(x.data(), r, y.data(), ctx.threads())) fallback.run(ctx);
+                if (!w.run(input(ctx, inDims).data(), r, y.data(), ctx.threads())) fallback.run(ctx);
             }
 
             /** In one chunk a NaN is found before any output is written, so the output may take the residual's place. */
@@ -226,12 +225,9 @@ public final class NativeBackend implements Backend {
         UnaryOp act = post != null ? UnaryOp.NONE : UnaryOp.named(mm.activation().name());
         float[] params = mm.activation().params();
         Kernel k = ctx -> {
-            Tensor a = planned(ctx, "A", mm.aDims());
             Tensor y = ctx.output(0, DType.FLOAT32, mm.outDims());
-            prim.run(a.data(), y.data(), null);
-            if (act != UnaryOp.NONE) {
-                UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), ctx.threads());
-            }
+            prim.run(input(ctx, mm.aDims()).data(), y.data(), null);
+            activate(act, params, y, ctx.threads());
         };
         CLEANER.register(k, prim::close);
         return k;
@@ -239,90 +235,48 @@ public final class NativeBackend implements Backend {
 
     /**
      * ConvTranspose on oneDNN's deconvolution (on NCHW, staged into the layout of its direct kernel), offered to be
-     * forced or timed: a 2-D float32
-     * node with constant weights and bias, explicit pads (no auto_pad, no output_shape) and an output whose size the
-     * planner knows. Anything else is cpu-simd's or the reference's.
+     * forced or timed, for the nodes cpu-simd's tactics take too ({@link ConvTransposeNode}).
      */
-    private static List<Tactic> deconvTactics(NodeContext ctx, boolean fused) {
-        io.jengine.ir.Node n = ctx.node();
-        long[] x = ctx.inputDims(0);
-        Tensor w = ctx.constant(1);
-        if (x == null || x.length != 4 || w == null || w.rank() != 4 || w.dtype() != DType.FLOAT32) return List.of();
-        if (!(ctx.inputType(0) instanceof io.jengine.tensor.ValueType.TensorType xt) || xt.elementType() != DType.FLOAT32) {
-            return List.of();
-        }
-        if (!(ctx.outputType(0) instanceof io.jengine.tensor.ValueType.TensorType yt) || yt.shape() == null
-                || !yt.shape().isFullyKnown() || yt.shape().rank() != 4) {
-            return List.of();
-        }
-        String autoPad = n.attrString("auto_pad", "NOTSET");
-        if (!autoPad.equals("NOTSET") || n.hasAttr("output_shape")) return List.of();
-        long group = n.attrInt("group", 1);
-        long[] y = yt.shape().toArray();
-        long[] strides = n.attrInts("strides", new long[] {1, 1});
-        long[] dil = n.attrInts("dilations", new long[] {1, 1});
-        long[] pads = n.attrInts("pads", new long[] {0, 0, 0, 0});
-        if (strides.length != 2 || dil.length != 2 || pads.length != 4 || group < 1 || x[1] != w.dim(0)) return List.of();
-        if (y[0] != x[0] || y[1] != w.dim(1) * group) return List.of();
-        float[] bias = null;
-        if (n.hasInput(2)) {
-            Tensor b = ctx.constant(2);
-            if (b == null || b.dtype() != DType.FLOAT32 || b.size() != y[1]) return List.of();
-            bias = b.toFloatArray();
-        }
-        DnnlDeconv2d.Geometry g;
+    private static List<Tactic> deconvTactics(NodeContext ctx) {
+        ConvTransposeNode c = ConvTransposeNode.of(ctx);
+        if (c == null) return List.of();
+        UnaryOp act;
         try {
-            g = new DnnlDeconv2d.Geometry(Math.toIntExact(x[0]), Math.toIntExact(x[1]), Math.toIntExact(x[2]),
-                    Math.toIntExact(x[3]), Math.toIntExact(y[1]), Math.toIntExact(y[2]), Math.toIntExact(y[3]),
-                    Math.toIntExact(w.dim(2)), Math.toIntExact(w.dim(3)), Math.toIntExact(strides[0]),
-                    Math.toIntExact(strides[1]), Math.toIntExact(dil[0]), Math.toIntExact(dil[1]),
-                    Math.toIntExact(pads[0]), Math.toIntExact(pads[1]), Math.toIntExact(group));
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            return List.of();
-        }
-        FusedOpSpec.Activation act = fused ? FusedOpSpec.Activation.of(n) : FusedOpSpec.Activation.NONE;
-        UnaryOp op;
-        try {
-            op = UnaryOp.named(act.name());
+            act = UnaryOp.named(c.activation().name());
         } catch (IllegalArgumentException e) {
             return List.of();
         }
-        float[] b = bias;
         int threads = ctx.threads();
         // on request only: on the detector's 2x2 stride-2 upsamplings it measured 7.4 and 4.5 ms against cpu-simd's
         // GEMM and interleaving copy at 5.4-7.2 and 1.9-3.1 (the staging reorders of NCHW cost more than it saves)
-        return List.of(Tactic.onRequest(NAME, "dnnl.deconv", () -> deconv(g, w.toFloatArray(), b, op, act.params(),
-                threads, x, y)));
+        return List.of(Tactic.onRequest(NAME, "dnnl.deconv", () -> deconv(c, act, threads)));
     }
 
-    private static Kernel deconv(DnnlDeconv2d.Geometry g, float[] weights, float[] bias, UnaryOp act, float[] params,
-                                 int threads, long[] inDims, long[] outDims) {
+    private static Kernel deconv(ConvTransposeNode c, UnaryOp act, int threads) {
         DnnlDeconv2d d;
         try {
-            d = DnnlDeconv2d.prepare(g, weights, bias, threads);
+            d = DnnlDeconv2d.prepare(c.shape(), c.weights(), c.bias(), threads);
         } catch (UnsupportedOperationException | NativeCallException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }
+        float[] params = c.activation().params();
         Kernel k = ctx -> {
-            Tensor x = planned(ctx, "X", inDims);
-            Tensor y = ctx.output(0, DType.FLOAT32, outDims);
-            d.run(x.data(), y.data());
-            if (act != UnaryOp.NONE) {
-                UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), ctx.threads());
-            }
+            Tensor y = ctx.output(0, DType.FLOAT32, c.outDims());
+            d.run(input(ctx, c.inDims()).data(), y.data());
+            activate(act, params, y, ctx.threads());
         };
         CLEANER.register(k, d::close);
         return k;
     }
 
-    /** Input 0 as the plan was made for it, float32 of {@code dims}; else an error naming both. */
-    private static Tensor planned(io.jengine.spi.KernelContext ctx, String name, long[] dims) {
-        Tensor t = ctx.tensor(0);
-        if (t.dtype() != DType.FLOAT32 || !t.hasShape(dims)) {
-            throw new IllegalArgumentException("input " + name + " is " + t.describe() + ", the plan was made for float32 "
-                    + io.jengine.tensor.Shapes.format(dims));
-        }
-        return t;
+    /** Input 0, checked to be what the plan was made for. */
+    private static Tensor input(io.jengine.spi.KernelContext ctx, long[] dims) {
+        return PlannedShapes.input(ctx, 0, DType.FLOAT32, dims);
+    }
+
+    /** The fused activation in our vector code, in place on {@code y}; nothing for {@link UnaryOp#NONE}. */
+    private static void activate(UnaryOp act, float[] params, Tensor y, int threads) {
+        if (act != UnaryOp.NONE) UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), threads);
     }
 
     private static ConvParams params(ConvShape s) {
@@ -376,12 +330,10 @@ public final class NativeBackend implements Backend {
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
-                Tensor x = planned(ctx, "X", inDims);
                 Tensor y = ctx.output(0, DType.FLOAT32, outDims);
-                conv.run(x.data(), y.data(), c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null);
-                if (act != UnaryOp.NONE) {
-                    UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), ctx.threads());
-                }
+                conv.run(input(ctx, inDims).data(), y.data(),
+                        c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null);
+                activate(act, params, y, ctx.threads());
             }
 
             /**

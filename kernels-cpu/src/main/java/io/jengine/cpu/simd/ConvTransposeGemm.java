@@ -19,27 +19,7 @@ final class ConvTransposeGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    /**
-     * The geometry: input [batch, inC, inH, inW], output [batch, outC, outH, outW], weights [inC, outC/group, kH, kW];
-     * output pixel (oh, ow) of tap (kh, kw) and input pixel (ih, iw) is {@code (ih*strideH + kh*dilH - padTop,
-     * iw*strideW + kw*dilW - padLeft)}, dropped when outside.
-     */
-    record Shape(int batch, int inC, int inH, int inW, int outC, int outH, int outW, int kH, int kW, int strideH,
-                 int strideW, int dilH, int dilW, int padTop, int padLeft, int group) {
-        int inCPerGroup() { return inC / group; }
-
-        int outCPerGroup() { return outC / group; }
-
-        int taps() { return kH * kW; }
-
-        /** Each output pixel is the image of exactly one (input pixel, tap). */
-        boolean tiles() {
-            return strideH == kH && strideW == kW && dilH == 1 && dilW == 1 && padTop == 0 && padLeft == 0
-                    && outH == inH * kH && outW == inW * kW;
-        }
-    }
-
-    private final Shape s;
+    private final ConvTransposeShape s;
     private final PackedA[] weights;
     private final float[] bias;
     private final Activation activation;
@@ -57,7 +37,7 @@ final class ConvTransposeGemm {
         return p;
     }
 
-    ConvTransposeGemm(Shape s, float[] w, float[] bias, Activation activation) {
+    ConvTransposeGemm(ConvTransposeShape s, float[] w, float[] bias, Activation activation) {
         this.s = s;
         this.bias = bias == null ? null : bias.clone();
         this.activation = activation == null ? Activation.NONE : activation;

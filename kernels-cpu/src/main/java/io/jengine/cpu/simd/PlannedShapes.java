@@ -14,7 +14,7 @@ import java.util.Arrays;
  * has the type and dims the plan was made for. Plans are compiled per input shape, so a mismatch means a bug or a
  * caller bypassing the engine, and it must fail clearly rather than read out of bounds.
  */
-final class PlannedShapes {
+public final class PlannedShapes {
     private PlannedShapes() {}
 
     /** Input {@code i}'s dims when it is a tensor of {@code dtype} with every dim known, else null. */
@@ -65,7 +65,7 @@ final class PlannedShapes {
     }
 
     /** Input {@code i} of the running node, which must be a {@code dtype} tensor of the planned dims. */
-    static Tensor input(KernelContext ctx, int i, DType dtype, long[] dims) {
+    public static Tensor input(KernelContext ctx, int i, DType dtype, long[] dims) {
         Tensor x = ctx.tensor(i);
         if (x.dtype() != dtype || !x.hasShape(dims)) {
             throw new IllegalArgumentException("input " + i + " is " + x.describe() + ", the plan was made for "
