@@ -5,7 +5,6 @@ import io.jengine.spi.IntraOpPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,7 +29,10 @@ public final class BlockedWinograd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[4 * 36 * L]);
+    /** Channel groups per {@link WinogradF43#outputTile} call: their outputs stay in L1 until stored. */
+    private static final int OUTPUT_GROUPS = 8;
+    /** Per thread: the transforms' scratch, then (output) up to {@link #OUTPUT_GROUPS} tiles of outputs. */
+    private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[(42 + 16 * OUTPUT_GROUPS) * L]);
 
     private final ConvParams p;
     private final WinogradVariant variant;
@@ -171,120 +173,85 @@ public final class BlockedWinograd {
 
     private boolean inputTiles(MemorySegment x, int from, int to, int t0, MemorySegment v, int rows) {
         float[] w = WORK.get();
-        int d = 0, tmp = pos * L, sums = 2 * pos * L;
         int groups = p.inC() / L, inH = p.inH(), inW = p.inW(), inC = p.inC();
-        long rowStride = (long) rows * inC, step = 4 * inPixel;
+        long pixel = 4 * inPixel, row = pixel * inW, group = 4 * inGroup, lane = 4L * L, posBytes = 4L * rows * inC;
         boolean finite = true;
         for (int t = from; t < to; t++) {
             int img = t / (tileRows * tileCols), rest = t % (tileRows * tileCols);
             int y0 = rest / tileCols * m - p.padTop(), x0 = rest % tileCols * m - p.padLeft();
-            boolean inside = y0 >= 0 && x0 >= 0 && y0 + a <= inH && x0 + a <= inW;
-            for (int g = 0; g < groups; g++) {
-                long base = img * inImage + g * inGroup;
-                if (inside) {
-                    // rows straight from the input: the first pass reads them where they are
-                    for (int k = 0; k < a; k++) {
-                        long o = 4 * (base + ((long) (y0 + k) * inW + x0) * inPixel);
-                        if (m == 4) WinogradF43.inputPass(x, o, step, w, tmp + k * L, 6 * L, sums + k * L);
-                        else WinogradF23.inputPass(x, o, step, w, tmp + k * L, 4 * L, sums + k * L);
-                    }
-                    FloatVector sum = FloatVector.fromArray(S, w, sums);
-                    for (int k = 1; k < a; k++) sum = sum.add(FloatVector.fromArray(S, w, sums + k * L));
-                    // x - x is 0 for every finite x and NaN for NaN and infinities
-                    finite &= !sum.sub(sum).test(VectorOperators.IS_NAN).anyTrue();
-                } else {
-                    // an edge tile: gathered with its zero padding, then the first pass
-                    FloatVector zero = FloatVector.zero(S), sum = zero;
-                    for (int k = 0; k < a; k++) {
-                        int iy = y0 + k;
-                        boolean rowIn = iy >= 0 && iy < inH;
-                        for (int j = 0; j < a; j++) {
-                            int ix = x0 + j;
-                            FloatVector e = rowIn && ix >= 0 && ix < inW
-                                    ? FloatVector.fromMemorySegment(S, x, 4 * (base + ((long) iy * inW + ix) * inPixel), NATIVE)
-                                    : zero;
-                            sum = sum.add(e);
-                            e.intoArray(w, d + (k * a + j) * L);
-                        }
-                    }
-                    finite &= !sum.sub(sum).test(VectorOperators.IS_NAN).anyTrue();
-                    for (int k = 0; k < a; k++) {
-                        int r = d + k * a * L;
-                        if (m == 4) {
-                            WinogradF43.inputPass(w, r, r + L, r + 2 * L, r + 3 * L, r + 4 * L, r + 5 * L, w, tmp + k * L, 6 * L);
-                        } else {
-                            WinogradF23.inputPass(w, r, r + L, r + 2 * L, r + 3 * L, w, tmp + k * L, 4 * L);
-                        }
-                    }
-                }
-                // the second pass stores V[p][q] straight to its transform position's product row
-                long at = 4 * ((long) (t - t0) * inC + (long) g * L), posBytes = 4 * rowStride;
-                for (int q = 0; q < a; q++) {
-                    int c = tmp + q * a * L;
-                    if (m == 4) WinogradF43.inputPass(w, c, L, v, at + q * posBytes, 6 * posBytes);
-                    else WinogradF23.inputPass(w, c, L, v, at + q * posBytes, 4 * posBytes);
-                }
-            }
+            // the tile's rows and columns inside the input; the rest is zero padding, never read
+            int r0 = Math.max(0, -y0), r1 = Math.min(a, inH - y0), c0 = Math.max(0, -x0), c1 = Math.min(a, inW - x0);
+            long o = 4 * (img * inImage + ((long) y0 * inW + x0) * inPixel), at = 4L * (t - t0) * inC;
+            finite &= m == 4
+                    ? WinogradF43.inputTile(x, o, pixel, row, group, groups, r0, r1, c0, c1, w, v, at, lane, posBytes)
+                    : WinogradF23.inputTile(x, o, pixel, row, group, groups, r0, r1, c0, c1, w, v, at, lane, posBytes);
         }
         return finite;
     }
 
     private void outputTiles(MemorySegment mm, int from, int to, int t0, int rows, MemorySegment res, MemorySegment y) {
         float[] w = WORK.get();
-        int tmp = pos * L, yt = 2 * pos * L;
-        FusedActivation.Kind kind = activation.kind();
-        boolean inlineActivation = kind == FusedActivation.Kind.NONE || kind == FusedActivation.Kind.RELU
-                || kind == FusedActivation.Kind.CLIP;
-        int groups = p.outC() / L, outC = p.outC();
-        long rowStride = (long) rows * outC;
+        int groups = p.outC() / L, outC = p.outC(), out = m == 4 ? 24 * L : 8 * L;
+        long lane = 4L * L, posBytes = 4L * rows * outC;
         for (int t = from; t < to; t++) {
             int img = t / (tileRows * tileCols), rest = t % (tileRows * tileCols);
             int y0 = rest / tileCols * m, x0 = rest % tileCols * m;
             int h = Math.min(m, outH - y0), wd = Math.min(m, outW - x0);
-            for (int g = 0; g < groups; g++) {
-                long at = 4 * ((long) (t - t0) * outC + (long) g * L);
-                long step = 4 * rowStride;
-                if (m == 4) {
-                    for (int i = 0; i < 6; i++) WinogradF43.outputPass(mm, at + 6 * i * step, step, w, tmp + i * L, 6 * L);
-                    for (int c = 0; c < 4; c++) WinogradF43.outputPass(w, tmp + c * 6 * L, L, w, yt + c * L, 4 * L);
-                } else {
-                    for (int i = 0; i < 4; i++) WinogradF23.outputPass(mm, at + 4 * i * step, step, w, tmp + i * L, 4 * L);
-                    for (int c = 0; c < 2; c++) WinogradF23.outputPass(w, tmp + c * 4 * L, L, w, yt + c * L, 2 * L);
-                }
-                long base = img * outImage + g * outGroup;
-                FloatVector b = FloatVector.fromArray(S, bias, g * L);
-                if (inlineActivation) {
-                    // bias, residual, activation and store in one pass over the tile's outputs
-                    for (int r = 0; r < h; r++) {
-                        for (int c = 0; c < wd; c++) {
-                            long yo = 4 * (base + ((long) (y0 + r) * outW + x0 + c) * outPixel);
-                            FloatVector e = FloatVector.fromArray(S, w, yt + (r * m + c) * L).add(b);
-                            if (residual) e = e.add(FloatVector.fromMemorySegment(S, res, yo, NATIVE));
-                            // Math.max semantics as FusedActivation's: NaN stays NaN, -0 becomes +0
-                            if (kind == FusedActivation.Kind.RELU) e = e.max(0f);
-                            else if (kind == FusedActivation.Kind.CLIP) e = e.max(activation.p0()).min(activation.p1());
-                            e.intoMemorySegment(y, yo, NATIVE);
-                        }
-                    }
-                    continue;
-                }
+            long at = 4L * (t - t0) * outC, base = img * outImage + ((long) y0 * outW + x0) * outPixel;
+            for (int g0 = 0; g0 < groups; g0 += OUTPUT_GROUPS) {
+                int g1 = Math.min(groups, g0 + OUTPUT_GROUPS);
+                if (m == 4) WinogradF43.outputTile(mm, at, lane, posBytes, g0, g1, w, out);
+                else WinogradF23.outputTile(mm, at, lane, posBytes, g0, g1, w, out);
+                finish(w, out, g0, g1, h, wd, base, res, y);
+            }
+        }
+    }
+
+    /**
+     * Bias, residual and activation on the outputs {@link WinogradF43#outputTile} left in {@code w} for groups
+     * {@code [g0, g1)} of the tile whose first output is float {@code base} of {@code y}; stores the {@code h x wd}
+     * of them inside the output.
+     */
+    private void finish(float[] w, int out, int g0, int g1, int h, int wd, long base, MemorySegment res,
+                        MemorySegment y) {
+        FusedActivation.Kind kind = activation.kind();
+        int tile = m * m * L;
+        for (int g = g0; g < g1; g++) {
+            FloatVector b = FloatVector.fromArray(S, bias, g * L);
+            int o = out + (g - g0) * tile;
+            long gb = base + g * outGroup;
+            if (kind == FusedActivation.Kind.NONE || kind == FusedActivation.Kind.RELU
+                    || kind == FusedActivation.Kind.CLIP) {
+                // bias, residual, activation and store in one pass over the tile's outputs
                 for (int r = 0; r < h; r++) {
                     for (int c = 0; c < wd; c++) {
-                        int o = yt + (r * m + c) * L;
-                        FloatVector e = FloatVector.fromArray(S, w, o).add(b);
-                        if (residual) {
-                            long ro = 4 * (base + ((long) (y0 + r) * outW + x0 + c) * outPixel);
-                            e = e.add(FloatVector.fromMemorySegment(S, res, ro, NATIVE));
-                        }
-                        e.intoArray(w, o);
+                        long yo = 4 * (gb + ((long) r * outW + c) * outPixel);
+                        FloatVector e = FloatVector.fromArray(S, w, o + (r * m + c) * L).add(b);
+                        if (residual) e = e.add(FloatVector.fromMemorySegment(S, res, yo, NATIVE));
+                        // Math.max semantics as FusedActivation's: NaN stays NaN, -0 becomes +0
+                        if (kind == FusedActivation.Kind.RELU) e = e.max(0f);
+                        else if (kind == FusedActivation.Kind.CLIP) e = e.max(activation.p0()).min(activation.p1());
+                        e.intoMemorySegment(y, yo, NATIVE);
                     }
                 }
-                activation.applyInPlace(w, yt, m * m * L);
-                for (int r = 0; r < h; r++) {
-                    for (int c = 0; c < wd; c++) {
-                        long yo = 4 * (base + ((long) (y0 + r) * outW + x0 + c) * outPixel);
-                        FloatVector.fromArray(S, w, yt + (r * m + c) * L).intoMemorySegment(y, yo, NATIVE);
+                continue;
+            }
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < wd; c++) {
+                    int wo = o + (r * m + c) * L;
+                    FloatVector e = FloatVector.fromArray(S, w, wo).add(b);
+                    if (residual) {
+                        long ro = 4 * (gb + ((long) r * outW + c) * outPixel);
+                        e = e.add(FloatVector.fromMemorySegment(S, res, ro, NATIVE));
                     }
+                    e.intoArray(w, wo);
+                }
+            }
+            activation.applyInPlace(w, o, tile);
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < wd; c++) {
+                    long yo = 4 * (gb + ((long) r * outW + c) * outPixel);
+                    FloatVector.fromArray(S, w, o + (r * m + c) * L).intoMemorySegment(y, yo, NATIVE);
                 }
             }
         }

@@ -28,7 +28,9 @@ class BlockedWinogradTest {
     void oddSizesBatchesAndPadsOnBothLayouts() {
         int[][] shapes = { // batch, inC / L, H, W, outC / L, padTop, padLeft, padBottom, padRight
                 {1, 1, 7, 7, 1, 1, 1, 1, 1}, {2, 2, 13, 10, 1, 1, 1, 1, 1}, {1, 1, 6, 9, 2, 0, 2, 2, 0},
-                {1, 2, 1, 1, 1, 1, 1, 1, 1}, {2, 1, 9, 14, 3, 0, 0, 0, 0}, {1, 3, 17, 5, 2, 2, 1, 0, 2}};
+                {1, 2, 1, 1, 1, 1, 1, 1, 1}, {2, 1, 9, 14, 3, 0, 0, 0, 0}, {1, 3, 17, 5, 2, 2, 1, 0, 2},
+                // more output channel groups than one output pass takes
+                {1, 2, 5, 6, 19, 1, 1, 1, 1}};
         long seed = 1;
         for (WinogradVariant v : WinogradVariant.values()) {
             for (int block : new int[] {L, 0}) {
