@@ -113,16 +113,16 @@ public final class NativeBackend implements Backend {
      * The default rule, from per-layer timings of the zoo's 3x3 layers on AVX2 against oneDNN's direct kernels. Per
      * tile, Winograd saves multiplications in proportion to {@code inC * outC} and spends its transforms in proportion
      * to {@code inC + outC}, so it pays where {@code inC * outC / (inC + outC)} is large: 64 -> 64 channels (32) won
-     * by 1.7x, 32 -> 128 (25.6) tied, 96 -> 24 (19.2) and 16 -> 64 (12.8) lost by up to 2x. F(4x4) also wastes the
-     * part of its edge tiles outside the output (a 13x13 plane computes 16x16), and needs three quarters of them used.
-     * F(2x2) is taken only on planes up to 8x8 and wide layers, where oneDNN's direct kernel runs far below its
-     * peak (512 -> 512 channels on 7x7: 1.5x faster).
+     * by 1.7x, 32 -> 128 on 27x27 (25.6) by 1.5x, while 16 -> 64 on 55x55 (12.8) lost by 1.3x. F(4x4) also wastes
+     * the part of its edge tiles outside the output (a 13x13 plane computes 16x16, two thirds used), yet 48 -> 192 and
+     * 64 -> 256 on 13x13 still won by 1.25x. F(2x2) is taken only on planes up to 8x8 and wide layers, where oneDNN's
+     * direct kernel runs far below its peak (512 -> 512 channels on 7x7: 1.5x faster).
      */
     static boolean winogradPays(io.jengine.cpu.simd.conv.ConvParams p, WinogradVariant v) {
         double h = (double) p.inC() * p.outC() / (p.inC() + p.outC());
         if (v == WinogradVariant.F2X2) return h >= 64;
         long covered = (long) Math.ceilDiv(p.outH(), v.tile) * Math.ceilDiv(p.outW(), v.tile) * v.tile * v.tile;
-        return h >= 30 && p.outH() * p.outW() >= 0.75 * covered;
+        return h >= 24 && p.outH() * p.outW() >= 0.6 * covered;
     }
     /**
      * Planes up to 8x8 take F(2x2, 3x3): with few tiles the products are bound by reading the transformed weights,

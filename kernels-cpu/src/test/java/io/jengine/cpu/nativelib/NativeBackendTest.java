@@ -36,8 +36,9 @@ class NativeBackendTest {
         "resnet 64 -> 64 on 56x56,       64, 64, 56, F4X4, true",
         "resnet 256 -> 256 on 14x14,     256, 256, 14, F4X4, true",
         "squeezenet 16 -> 64 on 55x55,   16, 64, 55, F4X4, false",
-        "squeezenet 32 -> 128 on 27x27,  32, 128, 27, F4X4, false",
-        "squeezenet 64 -> 256 on 13x13,  64, 256, 13, F4X4, false",
+        "squeezenet 32 -> 128 on 27x27,  32, 128, 27, F4X4, true",
+        "squeezenet 64 -> 256 on 13x13,  64, 256, 13, F4X4, true",
+        "a 9x9 plane wastes too much,    64, 256, 9, F4X4, false",
         "detector head 96 -> 24,         96, 24, 160, F4X4, false",
         "resnet 512 -> 512 on 7x7,       512, 512, 7, F2X2, true",
         "narrow on 8x8,                  32, 64, 8, F2X2, false"})
