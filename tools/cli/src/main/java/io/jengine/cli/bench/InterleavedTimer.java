@@ -1,9 +1,7 @@
 package io.jengine.cli.bench;
 
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
  * Times one or more targets in the same process by alternating short blocks of runs of each (about
@@ -11,12 +9,10 @@ import java.util.function.LongSupplier;
  * the same machine noise (a neighbour's build, frequency changes) instead of one getting the quiet minute and the
  * other the busy one.
  *
- * <p>Between one target's block and the next target's, the timer pauses until the process is idle: both engines
- * leave idle worker threads spinning for a while after a run (ONNX Runtime's pool for 50 to 80 ms after a 2-thread
- * resnet50, OpenMP under oneDNN for microseconds), and without the pause those spinners would take cores from the
- * next target's first runs, charging one engine for the other's threads. Idle means that the process used less than
- * {@link #IDLE_CORE_SHARE} of one core during a {@link #SETTLE_STEP_NANOS} sleep, as its CPU time tells; where the
- * JVM cannot tell, the pause is {@link #SETTLE_NANOS}.
+ * <p>Between one target's block and the next target's, the timer pauses {@link #SETTLE_NANOS}: both engines leave
+ * idle worker threads spinning for a while after a run (ONNX Runtime's pool, OpenMP under oneDNN), and without the
+ * pause those spinners would take cores from the next target's first runs, charging one engine for the other's
+ * threads.
  */
 public final class InterleavedTimer {
     /** Something to time: one inference. */
@@ -31,41 +27,28 @@ public final class InterleavedTimer {
      * weights: that measured the switch more than either engine.
      */
     static final long BLOCK_NANOS = 250_000_000L;
-    /** The pause between blocks where the process's CPU time is unknown: longer than ONNX Runtime's spinning. */
-    static final long SETTLE_NANOS = 100_000_000L;
-    /** One sleep of the pause between blocks; the pause ends after the first in which the process was idle. */
-    static final long SETTLE_STEP_NANOS = 10_000_000L;
-    /** The pause between blocks ends after this long even if the process never goes idle (another of its threads). */
-    static final long MAX_SETTLE_NANOS = 500_000_000L;
-    /** Below this share of one core the process counts as idle (the JVM's own threads wake now and then). */
-    static final double IDLE_CORE_SHARE = 0.1;
+    /** Long enough for idle spinning workers to go to sleep; not timed. */
+    static final long SETTLE_NANOS = 20_000_000L;
     /** Bounds a block when a target is near-instant (or its first time was), so that blocks still alternate. */
     static final long MAX_BLOCK_RUNS = 10_000;
 
     private final List<Target> targets;
     private final double[] meanNanos;
     private final long blockNanos;
-    private final LongSupplier processCpuNanos;
 
     /** {@code targets} must each have been run once already (it gives a first estimate of their latency). */
     public InterleavedTimer(List<Target> targets, long[] firstRunNanos) {
-        this(targets, firstRunNanos, BLOCK_NANOS, InterleavedTimer::processCpuNanos);
+        this(targets, firstRunNanos, BLOCK_NANOS);
     }
 
     /** With another block length: tests use short blocks so that alternation shows within a short run. */
     InterleavedTimer(List<Target> targets, long[] firstRunNanos, long blockNanos) {
-        this(targets, firstRunNanos, blockNanos, InterleavedTimer::processCpuNanos);
-    }
-
-    /** With another source of the process's CPU time (nanoseconds, or -1 where unknown), for tests. */
-    InterleavedTimer(List<Target> targets, long[] firstRunNanos, long blockNanos, LongSupplier processCpuNanos) {
         if (targets.isEmpty() || targets.size() != firstRunNanos.length) {
             throw new IllegalArgumentException("expected one first-run time per target, got " + firstRunNanos.length
                     + " for " + targets.size() + " targets");
         }
         this.targets = List.copyOf(targets);
         this.blockNanos = blockNanos;
-        this.processCpuNanos = processCpuNanos;
         this.meanNanos = new double[targets.size()];
         for (int i = 0; i < meanNanos.length; i++) meanNanos[i] = Math.max(1, firstRunNanos[i]);
     }
@@ -86,7 +69,7 @@ public final class InterleavedTimer {
      * several times slower; on two cores that takes far longer than a second, and timing it would measure the JIT,
      * not the engine. Returns the seconds the warm-up took.
      */
-    public double warmUp(double seconds, double maxSeconds, LongSupplier jitMillis) {
+    public double warmUp(double seconds, double maxSeconds, java.util.function.LongSupplier jitMillis) {
         long start = System.nanoTime();
         warmUp(seconds);
         long limit = start + (long) (Math.max(seconds, maxSeconds) * 1e9);
@@ -147,40 +130,12 @@ public final class InterleavedTimer {
         }
     }
 
-    /** Sleeps until the process is idle (see the class comment); returns the nanoseconds it slept. */
-    long settle() {
-        long start = System.nanoTime(), cpu = processCpuNanos.getAsLong();
-        if (cpu < 0) {
-            sleep(SETTLE_NANOS);
-            return System.nanoTime() - start;
-        }
-        while (true) {
-            long t0 = System.nanoTime();
-            if (!sleep(SETTLE_STEP_NANOS)) break;
-            long now = processCpuNanos.getAsLong(), wall = System.nanoTime() - t0;
-            if (now < 0 || now - cpu < IDLE_CORE_SHARE * wall || System.nanoTime() - start >= MAX_SETTLE_NANOS) break;
-            cpu = now;
-        }
-        return System.nanoTime() - start;
-    }
-
-    /** False if interrupted (the flag is set again, and the pause ends). */
-    private static boolean sleep(long nanos) {
+    private static void settle() {
         try {
-            Thread.sleep(java.time.Duration.ofNanos(nanos));
-            return true;
+            Thread.sleep(java.time.Duration.ofNanos(SETTLE_NANOS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
-    }
-
-    /** The CPU time of the whole process (all its threads, native ones too), or -1 where the JVM does not tell. */
-    static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
     }
 
     private static final class Samples {

@@ -96,28 +96,4 @@ class InterleavedTimerTest {
                 () -> new InterleavedTimer(List.of(() -> { }), new long[] {1, 2}));
         assertTrue(e.getMessage().contains("one first-run time per target"), e.getMessage());
     }
-
-    @Test
-    void thePauseBetweenBlocksLastsWhileTheProcessIsBusy() {
-        long[] cpu = {0};
-        // another engine's workers still spinning: a full core's CPU time per wall nanosecond, for 60 ms
-        long busyUntil = System.nanoTime() + 60_000_000L;
-        InterleavedTimer spinning = new InterleavedTimer(List.of(() -> { }, () -> { }), new long[] {1, 1}, 1_000_000,
-                () -> System.nanoTime() < busyUntil ? cpu[0] = System.nanoTime() : cpu[0]);
-        long slept = spinning.settle();
-        assertTrue(slept >= 60_000_000L && slept < InterleavedTimer.MAX_SETTLE_NANOS,
-                "waits out the spinning, then one idle step: " + slept / 1e6 + " ms");
-
-        InterleavedTimer idle = new InterleavedTimer(List.of(() -> { }), new long[] {1}, 1_000_000, () -> 42);
-        assertTrue(idle.settle() < 5 * InterleavedTimer.SETTLE_STEP_NANOS, "an idle process: one step");
-
-        InterleavedTimer neverIdle = new InterleavedTimer(List.of(() -> { }), new long[] {1}, 1_000_000,
-                System::nanoTime);
-        long capped = neverIdle.settle();
-        assertTrue(capped >= InterleavedTimer.MAX_SETTLE_NANOS && capped < 2 * InterleavedTimer.MAX_SETTLE_NANOS,
-                "a process that never goes idle: the cap, " + capped / 1e6 + " ms");
-
-        InterleavedTimer unknown = new InterleavedTimer(List.of(() -> { }), new long[] {1}, 1_000_000, () -> -1);
-        assertTrue(unknown.settle() >= InterleavedTimer.SETTLE_NANOS, "no CPU time: the fixed pause");
-    }
 }
