@@ -7,11 +7,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * MaxPool over NCHW float32 planes (2-D, any kernel, strides, dilations, pads, ceil_mode), vectorized along the
- * output width and threaded over planes. Matches the reference: a NaN in a window makes the output NaN (the vector
- * max is Java's {@code Math.max}), a window wholly in the padding gives -Inf. No Indices output.
+ * output width and threaded over planes. Matches the reference bit for bit: a window's first NaN, else the first of
+ * its largest values in row-major order (so of -0.0 and +0.0 whichever comes first, where {@code Math.max} would
+ * always give +0.0), and -Inf for a window wholly in the padding. No Indices output.
  */
 public final class MaxPool2d {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -51,14 +53,20 @@ public final class MaxPool2d {
                 if (ow + F.length() <= outW) {
                     for (int r = 0; r < n; r++) {
                         int b = bases[r] + ow;
-                        for (int tap : taps) acc = acc.max(FloatVector.fromArray(F, buf, b + tap));
+                        for (int tap : taps) {
+                            FloatVector v = FloatVector.fromArray(F, buf, b + tap);
+                            acc = v.blend(acc, v.compare(VectorOperators.LE, acc).or(acc.compare(VectorOperators.NE, acc)));
+                        }
                     }
                     acc.intoMemorySegment(y, out + 4L * ow, NATIVE);
                 } else {
                     VectorMask<Float> m = F.indexInRange(ow, outW);
                     for (int r = 0; r < n; r++) {
                         int b = bases[r] + ow;
-                        for (int tap : taps) acc = acc.max(FloatVector.fromArray(F, buf, b + tap, m));
+                        for (int tap : taps) {
+                            FloatVector v = FloatVector.fromArray(F, buf, b + tap, m);
+                            acc = v.blend(acc, v.compare(VectorOperators.LE, acc).or(acc.compare(VectorOperators.NE, acc)));
+                        }
                     }
                     acc.intoMemorySegment(y, out + 4L * ow, NATIVE, m);
                 }

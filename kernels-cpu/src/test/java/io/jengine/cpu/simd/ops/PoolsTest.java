@@ -85,6 +85,28 @@ class PoolsTest {
     }
 
     @Test
+    void maxPoolKeepsTheReferencesChoiceAmongTiedZeros() {
+        for (Case k : CASES) {
+            // mostly -0.0 and +0.0, so that windows tie between zeros, with -1, 1 and a NaN among them
+            SplittableRandom r = new SplittableRandom(k.h * 7L + k.w);
+            float[] v = new float[k.n * k.c * k.h * k.w];
+            for (int i = 0; i < v.length; i++) {
+                int c = r.nextInt(20);
+                v[i] = c < 8 ? -0f : c < 16 ? 0f : c < 18 ? -1f : c < 19 ? 1f : Float.NaN;
+            }
+            Tensor x = FloatChecks.tensor(new long[] {k.n, k.c, k.h, k.w}, v);
+            Tensor want = ReferenceRunner.single("MaxPool", 12, new Tensor[] {x}, k.attrs().toArray(Attribute[]::new));
+            for (int threads : new int[] {1, 3}) {
+                float[] got = runFast(k, x, true, false, threads);
+                for (int i = 0; i < got.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(want.getFloat(i)), Float.floatToRawIntBits(got[i]),
+                            "MaxPool " + k + " element " + i + ": want " + want.getFloat(i) + ", got " + got[i]);
+                }
+            }
+        }
+    }
+
+    @Test
     void averagePoolMatchesTheReferenceWithAndWithoutPadsCounted() {
         for (Case k : CASES) {
             Tensor x = input(k, k.h * 17 + k.w);
