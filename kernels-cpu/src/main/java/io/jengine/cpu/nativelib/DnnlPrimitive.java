@@ -76,7 +76,10 @@ final class DnnlPrimitive implements AutoCloseable {
 
         void point(MemorySegment scratch) {
             if (memory == null) return;
-            DnnlPrimitive.point(memory, scratch.asSlice(0, bytes));
+            if (scratch.byteSize() < bytes) {
+                throw new IllegalStateException("scratchpad needs " + bytes + " bytes, got " + scratch.byteSize());
+            }
+            DnnlPrimitive.point(memory, scratch);
         }
     }
 
@@ -86,11 +89,11 @@ final class DnnlPrimitive implements AutoCloseable {
 
         /** The largest scratchpad a reorder needs; they run one after another and share it. */
         long reorderScratchBytes() {
-            long m = 0;
-            for (Stage s : new Stage[] {srcIn, residualIn, dstOut}) {
-                if (s != null) m = Math.max(m, s.scratchpad().bytes());
-            }
-            return m;
+            return Math.max(bytes(srcIn), Math.max(bytes(residualIn), bytes(dstOut)));
+        }
+
+        private static long bytes(Stage s) {
+            return s == null ? 0 : s.scratchpad().bytes();
         }
     }
 
@@ -221,53 +224,72 @@ final class DnnlPrimitive implements AutoCloseable {
     synchronized void run(String srcName, MemorySegment src, String dstName, MemorySegment dst,
                           MemorySegment residual) {
         if (closed) throw new IllegalStateException("this " + context + " primitive is closed");
-        MemorySegment xs = SegmentChecks.floats(srcName, src, 0, srcElements);
-        MemorySegment ys = SegmentChecks.floats(dstName, dst, 0, dstElements);
-        if (xs.asOverlappingSlice(ys).isPresent()) {
+        // checked without slicing: a steady stream of runs allocates nothing here
+        long srcBytes = SegmentChecks.floatBytes(srcName, src, srcElements);
+        long dstBytes = SegmentChecks.floatBytes(dstName, dst, dstElements);
+        if (SegmentChecks.overlap(src, srcBytes, dst, dstBytes)) {
             throw new IllegalArgumentException(srcName + " and " + dstName + " overlap");
         }
         if (hasSum) {
             if (residual == null) throw new IllegalArgumentException("the sum post-op needs a residual, got null");
+            SegmentChecks.floatBytes("residual", residual, dstElements);
+            if (residual.address() != dst.address() && SegmentChecks.overlap(residual, dstBytes, dst, dstBytes)) {
+                throw new IllegalArgumentException("residual must be " + dstName + " itself or not overlap it");
+            }
         } else if (residual != null) {
             throw new IllegalArgumentException("a residual was given but there is no sum post-op");
         }
-        MemorySegment rs = hasSum ? SegmentChecks.floats("residual", residual, 0, dstElements) : null;
-        if (rs != null && rs.address() != ys.address() && rs.asOverlappingSlice(ys).isPresent()) {
-            throw new IllegalArgumentException("residual must be " + dstName + " itself or not overlap it");
-        }
         Gomp.omp_set_num_threads(threads);
-        // this thread's scratch: [staged src][staged dst][the primitive's scratchpad][a reorder's scratchpad]
-        long dstAt = NativeScratch.aligned(staging.srcBytes());
-        long padAt = dstAt + NativeScratch.aligned(staging.dstBytes());
-        long reorderPadAt = padAt + NativeScratch.aligned(scratchpad.bytes());
-        MemorySegment scratch = NativeScratch.mine(reorderPadAt + staging.reorderScratchBytes());
-        MemorySegment reorderPad = scratch.asSlice(reorderPadAt);
-        MemorySegment convSrc = xs;
-        MemorySegment convDst = ys;
+        ScratchParts parts = scratchParts();
+        MemorySegment convSrc = src;
+        MemorySegment convDst = dst;
         if (staging.srcIn() != null) {
-            convSrc = scratch.asSlice(0, staging.srcBytes());
-            staging.srcIn().run(xs, convSrc, reorderPad, stream, srcName, context);
+            convSrc = parts.src;
+            staging.srcIn().run(src, convSrc, parts.reorderPad, stream, srcName, context);
         }
-        if (staging.dstOut() != null) convDst = scratch.asSlice(dstAt, staging.dstBytes());
-        if (rs != null) {
+        if (staging.dstOut() != null) convDst = parts.dst;
+        if (hasSum) {
             if (staging.residualIn() != null) {
-                staging.residualIn().run(rs, convDst, reorderPad, stream, "residual", context);
-            } else if (rs.address() != ys.address()) {
-                MemorySegment.copy(rs, 0, ys, 0, ys.byteSize());
+                staging.residualIn().run(residual, convDst, parts.reorderPad, stream, "residual", context);
+            } else if (residual.address() != dst.address()) {
+                MemorySegment.copy(residual, 0, dst, 0, dstBytes);
             }
         }
         point(srcMemory, convSrc);
         point(dstMemory, convDst);
-        scratchpad.point(scratch.asSlice(padAt));
+        scratchpad.point(parts.pad);
         DnnlStatus.check(Dnnl.dnnl_primitive_execute(primitive, stream, nargs, args), "dnnl_primitive_execute",
                 context);
-        if (staging.dstOut() != null) staging.dstOut().run(convDst, ys, reorderPad, stream, dstName, context);
+        if (staging.dstOut() != null) staging.dstOut().run(convDst, dst, parts.reorderPad, stream, dstName, context);
         DnnlStatus.check(Dnnl.dnnl_stream_wait(stream), "dnnl_stream_wait", context);
         // the native objects hold raw pointers into these until the next run re-points them
-        Reference.reachabilityFence(scratch);
-        Reference.reachabilityFence(xs);
-        Reference.reachabilityFence(ys);
-        Reference.reachabilityFence(rs);
+        Reference.reachabilityFence(parts);
+        Reference.reachabilityFence(src);
+        Reference.reachabilityFence(dst);
+        Reference.reachabilityFence(residual);
+    }
+
+    /** This thread's scratch cut into its parts: [staged src][staged dst][the primitive's scratchpad][a reorder's]. */
+    private record ScratchParts(MemorySegment whole, MemorySegment src, MemorySegment dst, MemorySegment pad,
+                                MemorySegment reorderPad) {}
+
+    /** The last thread's parts, reused while its scratch stays the same segment (runs are synchronized). */
+    private ScratchParts parts;
+
+    private ScratchParts scratchParts() {
+        long dstAt = NativeScratch.aligned(staging.srcBytes());
+        long padAt = dstAt + NativeScratch.aligned(staging.dstBytes());
+        long reorderPadAt = padAt + NativeScratch.aligned(scratchpad.bytes());
+        long reorderPadBytes = staging.reorderScratchBytes();
+        MemorySegment scratch = NativeScratch.mine(reorderPadAt + reorderPadBytes);
+        ScratchParts p = parts;
+        if (p == null || p.whole() != scratch) {
+            p = new ScratchParts(scratch, scratch.asSlice(0, staging.srcBytes()),
+                    scratch.asSlice(dstAt, staging.dstBytes()), scratch.asSlice(padAt, scratchpad.bytes()),
+                    scratch.asSlice(reorderPadAt, reorderPadBytes));
+            parts = p;
+        }
+        return p;
     }
 
     /** Re-points a memory object (which holds a raw pointer) at {@code data}. */

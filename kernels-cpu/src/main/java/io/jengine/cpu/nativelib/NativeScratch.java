@@ -15,7 +15,10 @@ final class NativeScratch {
 
     private NativeScratch() {}
 
-    /** At least {@code bytes} of this thread's scratch, 64-byte aligned; valid until its next call here. */
+    /**
+     * This thread's scratch, at least {@code bytes}, 64-byte aligned, valid until its next call here: the whole block,
+     * the same segment object from call to call until it grows, so that a caller may keep slices of it.
+     */
     static MemorySegment mine(long bytes) {
         return grow(MINE, bytes);
     }
@@ -26,7 +29,7 @@ final class NativeScratch {
      * thread's next call here.
      */
     static MemorySegment workspace(long bytes) {
-        return grow(WORKSPACE, bytes);
+        return grow(WORKSPACE, bytes).asSlice(0, bytes);
     }
 
     private static MemorySegment grow(ThreadLocal<MemorySegment> slot, long bytes) {
@@ -37,7 +40,7 @@ final class NativeScratch {
             s = Arena.ofAuto().allocate(Math.max(size, ALIGNMENT), ALIGNMENT);
             slot.set(s);
         }
-        return s.asSlice(0, bytes);
+        return s;
     }
 
     /** {@code bytes} rounded up to the alignment, for laying several blocks out in one scratch segment. */

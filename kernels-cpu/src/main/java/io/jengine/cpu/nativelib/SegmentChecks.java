@@ -14,6 +14,17 @@ final class SegmentChecks {
      * that extent as a slice, so the downcall sees only it and keeps the segment alive while it runs.
      */
     static MemorySegment floats(String what, MemorySegment segment, long offset, long elements) {
+        check(what, segment, offset, elements);
+        return segment.asSlice(offset * Float.BYTES, elements * Float.BYTES);
+    }
+
+    /** As {@link #floats} from offset 0, without making a slice; returns the bytes of {@code elements} floats. */
+    static long floatBytes(String what, MemorySegment segment, long elements) {
+        check(what, segment, 0, elements);
+        return elements * Float.BYTES;
+    }
+
+    private static void check(String what, MemorySegment segment, long offset, long elements) {
         if (segment == null) throw new IllegalArgumentException(what + " is null");
         if (!segment.isNative()) {
             throw new IllegalArgumentException(what + " must be a native (off-heap) segment, got a heap segment of "
@@ -26,7 +37,11 @@ final class SegmentChecks {
             throw new IllegalArgumentException(what + " needs " + needed + " bytes (offset " + offset + " + "
                     + elements + " floats), the segment has " + segment.byteSize());
         }
-        return segment.asSlice(offset * Float.BYTES, elements * Float.BYTES);
+    }
+
+    /** Whether the first {@code aBytes} of {@code a} and the first {@code bBytes} of {@code b} share a byte. */
+    static boolean overlap(MemorySegment a, long aBytes, MemorySegment b, long bBytes) {
+        return aBytes > 0 && bBytes > 0 && a.address() < b.address() + bBytes && b.address() < a.address() + aBytes;
     }
 
     static void positive(String what, long value) {
