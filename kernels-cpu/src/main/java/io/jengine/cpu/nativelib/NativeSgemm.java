@@ -85,7 +85,10 @@ public final class NativeSgemm {
         Gomp.omp_set_num_threads(threads);
         int status = Dnnl.dnnl_sgemm(s.transA() ? TRANS : NO_TRANS, s.transB() ? TRANS : NO_TRANS, s.m(), s.n(), s.k(),
                 s.alpha(), a, s.lda(), b, s.ldb(), s.beta(), c, s.ldc());
-        DnnlStatus.check(status, "dnnl_sgemm", "M=" + s.m() + " N=" + s.n() + " K=" + s.k());
+        // the shape is named only on failure, so that a run builds no string
+        if (status != DnnlStatus.SUCCESS) {
+            DnnlStatus.check(status, "dnnl_sgemm", "M=" + s.m() + " N=" + s.n() + " K=" + s.k());
+        }
     }
 
     private static void openBlas(SgemmShape s, MemorySegment a, MemorySegment b, MemorySegment c, int threads) {

@@ -33,6 +33,8 @@ public final class ElementwiseChain {
     private final long[] args;
     private final BroadcastLayout layout;
     private final long[] inSizes;
+    /** Input j's names in error messages, made once: a run builds no strings. */
+    private final String[] inputNames, inputIndices;
     /** Whether a step reads input j. */
     private final boolean[] used;
     /** The block buffer each step's result goes to: reused once the values it held are read for the last time. */
@@ -73,6 +75,12 @@ public final class ElementwiseChain {
         this.layout = new BroadcastLayout(inputShapes);
         this.inSizes = new long[inputShapes.length];
         for (int j = 0; j < inputShapes.length; j++) inSizes[j] = Shapes.size(inputShapes[j]);
+        this.inputNames = new String[inputShapes.length];
+        this.inputIndices = new String[inputShapes.length];
+        for (int j = 0; j < inputShapes.length; j++) {
+            inputNames[j] = "ElementwiseChain input " + j;
+            inputIndices[j] = String.valueOf(j);
+        }
         this.used = new boolean[inputShapes.length];
         int[] lastRead = new int[steps];
         for (int k = 0; k < steps; k++) {
@@ -114,8 +122,8 @@ public final class ElementwiseChain {
         long outSize = layout.outSize;
         SegmentBounds.checkFloats("ElementwiseChain output", y, yOff, outSize);
         for (int j = 0; j < in.length; j++) {
-            SegmentBounds.checkFloats("ElementwiseChain input " + j, in[j], inOff[j], inSizes[j]);
-            SegmentBounds.checkInPlace("ElementwiseChain", String.valueOf(j), in[j], inOff[j], inSizes[j], y, yOff, outSize);
+            SegmentBounds.checkFloats(inputNames[j], in[j], inOff[j], inSizes[j]);
+            SegmentBounds.checkInPlace("ElementwiseChain", inputIndices[j], in[j], inOff[j], inSizes[j], y, yOff, outSize);
         }
         if (outSize == 0) return;
         long run = layout.run(), chunks = Math.ceilDiv(run, BLOCK), units = layout.runs() * chunks;
