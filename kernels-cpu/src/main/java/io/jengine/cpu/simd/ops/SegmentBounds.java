@@ -33,12 +33,27 @@ final class SegmentBounds {
      */
     static void checkAliasing(String what, MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long bytes) {
         if (bytes == 0) return;
+        if (nativeRange(src, srcOff, bytes) && nativeRange(dst, dstOff, bytes)) {
+            // by address, so that a run makes no slices
+            long a = src.address() + srcOff, b = dst.address() + dstOff;
+            if (a != b && a < b + bytes && b < a + bytes) throw partialOverlap(what, srcOff, dstOff);
+            return;
+        }
         MemorySegment a = src.asSlice(srcOff, bytes), b = dst.asSlice(dstOff, bytes);
         // Two ranges of the same length that overlap over all of it are the same range.
         if (a.asOverlappingSlice(b).filter(o -> o.byteSize() != bytes).isPresent()) {
-            throw new IllegalArgumentException(what + " output overlaps its input without coinciding with it "
-                    + "(input offset " + srcOff + ", output offset " + dstOff + ")");
+            throw partialOverlap(what, srcOff, dstOff);
         }
+    }
+
+    private static IllegalArgumentException partialOverlap(String what, long srcOff, long dstOff) {
+        return new IllegalArgumentException(what + " output overlaps its input without coinciding with it "
+                + "(input offset " + srcOff + ", output offset " + dstOff + ")");
+    }
+
+    /** Whether {@code seg} is native and holds {@code bytes} from {@code offset}: its addresses may then be compared. */
+    private static boolean nativeRange(MemorySegment seg, long offset, long bytes) {
+        return seg.isNative() && offset >= 0 && bytes >= 0 && offset <= seg.byteSize() - bytes;
     }
 
     static void checkPositive(String what, long v) {
@@ -53,9 +68,20 @@ final class SegmentBounds {
     static void checkInPlace(String opName, String name, MemorySegment in, long inOff, long inSize, MemorySegment y,
                               long yOff, long outSize) {
         if (inSize == 0 || outSize == 0) return;
-        MemorySegment x = in.asSlice(inOff, 4 * inSize), o = y.asSlice(yOff, 4 * outSize);
-        if (x.asOverlappingSlice(o).isEmpty()) return;
-        if (inSize != outSize || x.asOverlappingSlice(o).get().byteSize() != 4 * outSize) {
+        long inBytes = 4 * inSize, outBytes = 4 * outSize;
+        boolean overlap, same;
+        if (nativeRange(in, inOff, inBytes) && nativeRange(y, yOff, outBytes)) {
+            // by address, so that a run makes no slices
+            long a = in.address() + inOff, b = y.address() + yOff;
+            overlap = a < b + outBytes && b < a + inBytes;
+            same = a == b && inBytes == outBytes;
+        } else {
+            MemorySegment x = in.asSlice(inOff, inBytes), o = y.asSlice(yOff, outBytes);
+            var common = x.asOverlappingSlice(o);
+            overlap = common.isPresent();
+            same = overlap && inSize == outSize && common.get().byteSize() == outBytes;
+        }
+        if (overlap && !same) {
             throw new IllegalArgumentException(opName + " output overlaps input " + name + " without coinciding with it"
                     + " (input " + inSize + " elements at offset " + inOff + ", output " + outSize + " at " + yOff + ")");
         }

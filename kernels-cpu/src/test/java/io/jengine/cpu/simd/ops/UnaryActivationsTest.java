@@ -1,5 +1,6 @@
 package io.jengine.cpu.simd.ops;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -98,5 +99,26 @@ class UnaryActivationsTest {
         e = assertThrows(IllegalArgumentException.class, () -> UnaryActivations.apply(UnaryOp.CLIP, null, s, 0, s, 0, 5));
         assertTrue(e.getMessage().contains("needs 2 parameters"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> UnaryOp.named("Swish"));
+    }
+
+    @Test
+    void nativeOutputsMayCoincideWithTheirInputButNotPartlyOverlapIt() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(4 * 64, 64);
+            for (int i = 0; i < 64; i++) s.setAtIndex(ValueLayout.JAVA_FLOAT, i, i - 32f);
+            UnaryActivations.apply(UnaryOp.RELU, null, s, 0, s, 0, 32);
+            assertEquals(0f, s.getAtIndex(ValueLayout.JAVA_FLOAT, 3), "in place");
+            UnaryActivations.apply(UnaryOp.RELU, null, s, 128, s, 0, 32);
+            assertEquals(1f, s.getAtIndex(ValueLayout.JAVA_FLOAT, 1), "disjoint halves");
+            for (long shift : new long[] {4, -4, 120}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> UnaryActivations.apply(UnaryOp.RELU, null, s, 4, s, 4 + shift, 31));
+                assertTrue(e.getMessage().contains("overlaps"), shift + ": " + e.getMessage());
+            }
+            // a slice of the same memory: another segment object, the same addresses
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> UnaryActivations.apply(UnaryOp.RELU, null, s, 0, s.asSlice(8), 0, 16));
+            assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
+        }
     }
 }
