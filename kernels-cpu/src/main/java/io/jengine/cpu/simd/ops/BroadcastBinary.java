@@ -23,9 +23,14 @@ public final class BroadcastBinary {
     private final BinaryOp op;
     private final BroadcastLayout layout;
     private final long aSize, bSize;
+    /** The operands' names in error messages, made once: a run builds no strings. */
+    private final String aName, bName, yName;
 
     public BroadcastBinary(BinaryOp op, long[] aShape, long[] bShape) {
         this.op = op;
+        this.aName = op.onnxName() + " input A";
+        this.bName = op.onnxName() + " input B";
+        this.yName = op.onnxName() + " output";
         this.layout = new BroadcastLayout(aShape, bShape);
         this.aSize = Shapes.size(aShape);
         this.bSize = Shapes.size(bShape);
@@ -39,9 +44,9 @@ public final class BroadcastBinary {
     public void run(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment y, long yOff, int threads) {
         long outSize = layout.outSize;
         SegmentBounds.checkThreads(threads);
-        SegmentBounds.checkFloats(op.onnxName() + " input A", a, aOff, aSize);
-        SegmentBounds.checkFloats(op.onnxName() + " input B", b, bOff, bSize);
-        SegmentBounds.checkFloats(op.onnxName() + " output", y, yOff, outSize);
+        SegmentBounds.checkFloats(aName, a, aOff, aSize);
+        SegmentBounds.checkFloats(bName, b, bOff, bSize);
+        SegmentBounds.checkFloats(yName, y, yOff, outSize);
         SegmentBounds.checkInPlace(op.onnxName(), "A", a, aOff, aSize, y, yOff, outSize);
         SegmentBounds.checkInPlace(op.onnxName(), "B", b, bOff, bSize, y, yOff, outSize);
         if (outSize == 0) return;

@@ -19,10 +19,15 @@ public final class LogicalBinary {
     private final Op op;
     private final BroadcastLayout layout;
     private final long[] sizes;
+    /** The operands' names in error messages, made once: a run builds no strings. */
+    private final String aName, bName, outName;
 
     /** @throws IllegalArgumentException when the shapes do not broadcast together */
     public LogicalBinary(Op op, long[] aShape, long[] bShape) {
         this.op = op;
+        this.aName = op + " input A";
+        this.bName = op + " input B";
+        this.outName = op + " output";
         this.layout = new BroadcastLayout(aShape, bShape);
         this.sizes = new long[] {Shapes.size(aShape), Shapes.size(bShape)};
     }
@@ -31,9 +36,9 @@ public final class LogicalBinary {
 
     public void run(MemorySegment a, MemorySegment b, MemorySegment out, int threads) {
         SegmentBounds.checkThreads(threads);
-        SegmentBounds.checkBytes(op + " input A", a, 0, sizes[0]);
-        SegmentBounds.checkBytes(op + " input B", b, 0, sizes[1]);
-        SegmentBounds.checkBytes(op + " output", out, 0, layout.outSize);
+        SegmentBounds.checkBytes(aName, a, 0, sizes[0]);
+        SegmentBounds.checkBytes(bName, b, 0, sizes[1]);
+        SegmentBounds.checkBytes(outName, out, 0, layout.outSize);
         long runs = layout.runs(), run = layout.run();
         if (runs == 0) return;
         int tasks = layout.outSize < SERIAL ? 1 : TaskRanges.tasks(runs, threads);
