@@ -33,22 +33,27 @@ final class SegmentBounds {
      */
     static void checkAliasing(String what, MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long bytes) {
         if (bytes == 0) return;
-        if (nativeRange(src, srcOff, bytes) && nativeRange(dst, dstOff, bytes)) {
-            // by address, so that a run makes no slices
-            long a = src.address() + srcOff, b = dst.address() + dstOff;
-            if (a != b && a < b + bytes && b < a + bytes) throw partialOverlap(what, srcOff, dstOff);
-            return;
-        }
-        MemorySegment a = src.asSlice(srcOff, bytes), b = dst.asSlice(dstOff, bytes);
+        long shared = sharedBytes(src, srcOff, bytes, dst, dstOff, bytes);
         // Two ranges of the same length that overlap over all of it are the same range.
-        if (a.asOverlappingSlice(b).filter(o -> o.byteSize() != bytes).isPresent()) {
-            throw partialOverlap(what, srcOff, dstOff);
+        if (shared != 0 && shared != bytes) {
+            throw new IllegalArgumentException(what + " output overlaps its input without coinciding with it "
+                    + "(input offset " + srcOff + ", output offset " + dstOff + ")");
         }
     }
 
-    private static IllegalArgumentException partialOverlap(String what, long srcOff, long dstOff) {
-        return new IllegalArgumentException(what + " output overlaps its input without coinciding with it "
-                + "(input offset " + srcOff + ", output offset " + dstOff + ")");
+    /**
+     * The bytes that {@code aBytes} from byte {@code aOff} of {@code a} and {@code bBytes} from {@code bOff} of
+     * {@code b} have in common (0: disjoint). Native ranges are compared by address, so that a run makes no slices;
+     * heap ones (tests) through slices, since only segments over the same array can share bytes.
+     */
+    private static long sharedBytes(MemorySegment a, long aOff, long aBytes, MemorySegment b, long bOff, long bBytes) {
+        if (nativeRange(a, aOff, aBytes) && nativeRange(b, bOff, bBytes)) {
+            long lo = Math.max(a.address() + aOff, b.address() + bOff);
+            long hi = Math.min(a.address() + aOff + aBytes, b.address() + bOff + bBytes);
+            return Math.max(0, hi - lo);
+        }
+        return a.asSlice(aOff, aBytes).asOverlappingSlice(b.asSlice(bOff, bBytes)).map(MemorySegment::byteSize)
+                .orElse(0L);
     }
 
     /** Whether {@code seg} is native and holds {@code bytes} from {@code offset}: its addresses may then be compared. */
@@ -68,20 +73,8 @@ final class SegmentBounds {
     static void checkInPlace(String opName, String name, MemorySegment in, long inOff, long inSize, MemorySegment y,
                               long yOff, long outSize) {
         if (inSize == 0 || outSize == 0) return;
-        long inBytes = 4 * inSize, outBytes = 4 * outSize;
-        boolean overlap, same;
-        if (nativeRange(in, inOff, inBytes) && nativeRange(y, yOff, outBytes)) {
-            // by address, so that a run makes no slices
-            long a = in.address() + inOff, b = y.address() + yOff;
-            overlap = a < b + outBytes && b < a + inBytes;
-            same = a == b && inBytes == outBytes;
-        } else {
-            MemorySegment x = in.asSlice(inOff, inBytes), o = y.asSlice(yOff, outBytes);
-            var common = x.asOverlappingSlice(o);
-            overlap = common.isPresent();
-            same = overlap && inSize == outSize && common.get().byteSize() == outBytes;
-        }
-        if (overlap && !same) {
+        long shared = sharedBytes(in, inOff, 4 * inSize, y, yOff, 4 * outSize);
+        if (shared != 0 && (inSize != outSize || shared != 4 * outSize)) {
             throw new IllegalArgumentException(opName + " output overlaps input " + name + " without coinciding with it"
                     + " (input " + inSize + " elements at offset " + inOff + ", output " + outSize + " at " + yOff + ")");
         }
