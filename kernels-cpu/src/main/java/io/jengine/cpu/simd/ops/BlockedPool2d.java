@@ -172,8 +172,8 @@ public final class BlockedPool2d {
             if (kw == 3) {
                 for (int ow = interiorLo; ow < interiorHi; ow++) {
                     long at = left + 4L * (ow * sw + lane);
-                    FloatVector m = merge(load(x, at), load(x, at + 4L * step));
-                    merge(m, load(x, at + 8L * step)).intoArray(dst, ow * b + lane);
+                    FloatVector m = VectorMath.firstMax(load(x, at), load(x, at + 4L * step));
+                    VectorMath.firstMax(m, load(x, at + 8L * step)).intoArray(dst, ow * b + lane);
                 }
                 continue;
             }
@@ -184,7 +184,7 @@ public final class BlockedPool2d {
                 long at = left + 4L * (k * step + lane);
                 for (int ow = interiorLo; ow < interiorHi; ow++) {
                     int d = ow * b + lane;
-                    merge(FloatVector.fromArray(F, dst, d), load(x, at + 4L * ow * sw)).intoArray(dst, d);
+                    VectorMath.firstMax(FloatVector.fromArray(F, dst, d), load(x, at + 4L * ow * sw)).intoArray(dst, d);
                 }
             }
         }
@@ -221,31 +221,21 @@ public final class BlockedPool2d {
         float[] a = rows[0], b = rows[1];
         if (n == 2) {
             for (int i = 0; i < out.length; i += F.length()) {
-                merge(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i)).intoArray(out, i);
+                VectorMath.firstMax(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i)).intoArray(out, i);
             }
             return;
         }
         float[] c = rows[2];
         for (int i = 0; i < out.length; i += F.length()) {
-            FloatVector m = merge(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i));
-            merge(m, FloatVector.fromArray(F, c, i)).intoArray(out, i);
+            FloatVector m = VectorMath.firstMax(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i));
+            VectorMath.firstMax(m, FloatVector.fromArray(F, c, i)).intoArray(out, i);
         }
         for (int j = 3; j < n; j++) {
             float[] row = rows[j];
             for (int i = 0; i < out.length; i += F.length()) {
-                merge(FloatVector.fromArray(F, out, i), FloatVector.fromArray(F, row, i)).intoArray(out, i);
+                VectorMath.firstMax(FloatVector.fromArray(F, out, i), FloatVector.fromArray(F, row, i)).intoArray(out, i);
             }
         }
-    }
-
-    /**
-     * The reference's max step: the later value replaces the earlier only if greater, or if a NaN where the earlier is
-     * not. Cheaper than {@code FloatVector.max}, whose Math.max semantics (+0.0 above -0.0, a NaN from either side)
-     * take extra blends, and it keeps the reference's choice between -0.0 and +0.0.
-     */
-    private static FloatVector merge(FloatVector earlier, FloatVector later) {
-        return later.blend(earlier,
-                later.compare(VectorOperators.LE, earlier).or(earlier.compare(VectorOperators.NE, earlier)));
     }
 
     /**

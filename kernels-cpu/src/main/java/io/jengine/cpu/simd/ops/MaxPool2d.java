@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * MaxPool over NCHW float32 planes (2-D, any kernel, strides, dilations, pads, ceil_mode), vectorized along the
@@ -53,20 +52,14 @@ public final class MaxPool2d {
                 if (ow + F.length() <= outW) {
                     for (int r = 0; r < n; r++) {
                         int b = bases[r] + ow;
-                        for (int tap : taps) {
-                            FloatVector v = FloatVector.fromArray(F, buf, b + tap);
-                            acc = v.blend(acc, v.compare(VectorOperators.LE, acc).or(acc.compare(VectorOperators.NE, acc)));
-                        }
+                        for (int tap : taps) acc = VectorMath.firstMax(acc, FloatVector.fromArray(F, buf, b + tap));
                     }
                     acc.intoMemorySegment(y, out + 4L * ow, NATIVE);
                 } else {
                     VectorMask<Float> m = F.indexInRange(ow, outW);
                     for (int r = 0; r < n; r++) {
                         int b = bases[r] + ow;
-                        for (int tap : taps) {
-                            FloatVector v = FloatVector.fromArray(F, buf, b + tap, m);
-                            acc = v.blend(acc, v.compare(VectorOperators.LE, acc).or(acc.compare(VectorOperators.NE, acc)));
-                        }
+                        for (int tap : taps) acc = VectorMath.firstMax(acc, FloatVector.fromArray(F, buf, b + tap, m));
                     }
                     acc.intoMemorySegment(y, out + 4L * ow, NATIVE, m);
                 }

@@ -8,6 +8,7 @@ import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.NE;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -37,6 +38,16 @@ public final class VectorMath {
     private static final float ROUND = 0x1.8p23f;
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final float SQRT2 = 1.41421356237f;
+
+    /**
+     * The reference's max step: the later value replaces the earlier only if greater, or if a NaN where the earlier is
+     * not. Cheaper than {@code FloatVector.max}, whose Math.max semantics (+0.0 above -0.0, a NaN from either side)
+     * take extra blends, and it keeps the reference's choice between -0.0 and +0.0 (whichever came first).
+     */
+    static FloatVector firstMax(FloatVector earlier, FloatVector later) {
+        return later.blend(earlier,
+                later.compare(LE, earlier).or(earlier.compare(NE, earlier)));
+    }
 
     /** e^x; overflows to +Inf above 88.72, underflows through the subnormals to +0 below -103.97. */
     public static FloatVector exp(FloatVector x) {
