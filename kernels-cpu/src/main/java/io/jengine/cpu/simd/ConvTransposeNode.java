@@ -45,19 +45,9 @@ public record ConvTransposeNode(ConvTransposeShape shape, Tensor weightTensor, T
         ConvTransposeShape s = ConvTransposeShape.resolve(n, x, ws, group);
         if (s == null) return null;
         long[] out = {x[0], m, s.outH(), s.outW()};
-        long[] declared = outputDims(ctx);
+        long[] declared = PlannedShapes.outputDims(ctx, 0);
         if (declared != null && !Arrays.equals(declared, out)) return null;
         FusedOpSpec.Activation a = fused ? FusedOpSpec.Activation.of(n) : FusedOpSpec.Activation.NONE;
         return new ConvTransposeNode(s, w, n.hasInput(2) ? b : null, a, x, out);
-    }
-
-    private static long[] outputDims(NodeContext ctx) {
-        if (!(ctx.outputType(0) instanceof ValueType.TensorType t) || t.shape() == null) return null;
-        long[] d = new long[t.shape().rank()];
-        for (int k = 0; k < d.length; k++) {
-            if (!t.shape().dim(k).isKnown()) return null;
-            d[k] = t.shape().dim(k).value();
-        }
-        return d;
     }
 }

@@ -25,8 +25,13 @@ public final class PlannedShapes {
 
     /** Output {@code i}'s dims when its static type is a tensor of {@code dtype} with every dim known, else null. */
     static long[] outputDims(NodeContext ctx, int i, DType dtype) {
-        if (!(ctx.outputType(i) instanceof ValueType.TensorType t) || t.elementType() != dtype || t.shape() == null
-                || !t.shape().isFullyKnown()) {
+        boolean typed = ctx.outputType(i) instanceof ValueType.TensorType t && t.elementType() == dtype;
+        return typed ? outputDims(ctx, i) : null;
+    }
+
+    /** Output {@code i}'s dims when its static type is a tensor (any element type) with every dim known, else null. */
+    static long[] outputDims(NodeContext ctx, int i) {
+        if (!(ctx.outputType(i) instanceof ValueType.TensorType t) || t.shape() == null || !t.shape().isFullyKnown()) {
             return null;
         }
         return t.shape().toArray();

@@ -84,7 +84,7 @@ final class ResizeTactics {
                 sz = sizes.toLongArray();
                 if (sz.length != axes.length) return List.of();
             } else {
-                long[] y = outputDims(ctx);
+                long[] y = PlannedShapes.outputDims(ctx, 0);
                 if (y == null || y.length != 4) return List.of();
                 sz = new long[axes.length];
                 for (int i = 0; i < axes.length; i++) sz[i] = y[axes[i]];
@@ -97,7 +97,7 @@ final class ResizeTactics {
         }
         if (out[0] != x[0] || out[1] != x[1] || scale[0] != 1 || scale[1] != 1) return List.of();
         if (out[2] <= 0 || out[3] <= 0 || out[2] > Integer.MAX_VALUE || out[3] > Integer.MAX_VALUE) return List.of();
-        long[] declared = outputDims(ctx);
+        long[] declared = PlannedShapes.outputDims(ctx, 0);
         if (declared != null && !java.util.Arrays.equals(declared, out)) return List.of();
         long planes = x[0] * x[1];
         if (planes > Integer.MAX_VALUE) return List.of();
@@ -183,7 +183,7 @@ final class ResizeTactics {
             return List.of();
         }
         if (out[2] <= 0 || out[3] <= 0 || out[2] > Integer.MAX_VALUE || out[3] > Integer.MAX_VALUE) return List.of();
-        long[] declared = outputDims(ctx);
+        long[] declared = PlannedShapes.outputDims(ctx, 0);
         if (declared != null && !java.util.Arrays.equals(declared, out)) return List.of();
         BlockedResizeNearest r;
         try {
@@ -208,15 +208,6 @@ final class ResizeTactics {
         return true;
     }
 
-    private static long[] outputDims(NodeContext ctx) {
-        if (!(ctx.outputType(0) instanceof ValueType.TensorType t) || t.shape() == null) return null;
-        long[] d = new long[t.shape().rank()];
-        for (int k = 0; k < d.length; k++) {
-            if (!t.shape().dim(k).isKnown()) return null;
-            d[k] = t.shape().dim(k).value();
-        }
-        return d;
-    }
 
     /** One axis' taps, placed by the reference's own coordinate transform and nearest / linear filter. */
     private static Resize2d.Axis axis(ResizeCoordinates c, ResizeInterpolation.NearestRounding rounding, boolean linear,
