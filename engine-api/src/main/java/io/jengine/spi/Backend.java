@@ -34,4 +34,10 @@ public interface Backend {
      * optimizer then picks for graphs whose convolution work is mostly dense k×k.
      */
     default boolean channelsLast() { return false; }
+
+    /**
+     * The native libraries this backend loaded, each as "name version" (e.g. "dnnl 3.8.1"): part of the device
+     * fingerprint that timing caches and plans are keyed by, since a tactic's speed changes with the library.
+     */
+    default java.util.List<String> libraries() { return java.util.List.of(); }
 }

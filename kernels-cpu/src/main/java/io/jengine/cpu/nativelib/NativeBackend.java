@@ -83,6 +83,12 @@ public final class NativeBackend implements Backend {
         return lanes >= 16 ? 16 : lanes == 8 ? 8 : 0;
     }
 
+    @Override
+    public List<String> libraries() {
+        return java.util.stream.Stream.of(NativeLibraries.dnnl(), NativeLibraries.openBlas())
+                .flatMap(java.util.Optional::stream).map(l -> l.name() + " " + l.version()).toList();
+    }
+
     /** Its convolutions also run channels-last (block 0): oneDNN's brgemm kernels, on AVX2 too. */
     @Override
     public boolean channelsLast() { return NativeLibraries.dnnl().isPresent(); }
