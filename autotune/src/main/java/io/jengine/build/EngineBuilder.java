@@ -10,7 +10,18 @@ import io.jengine.runtime.Backends;
 import io.jengine.runtime.Engine;
 import io.jengine.runtime.EngineOptions;
 import io.jengine.spi.Backend;
+import io.jengine.plan.LoadedPlan;
+import io.jengine.plan.PlanFile;
+import io.jengine.plan.PlanFormatException;
+import io.jengine.runtime.EngineVersion;
+import io.jengine.tune.TuneOptions;
+import io.jengine.tune.Tuner;
+import io.jengine.tune.TuningReport;
+import io.jengine.tune.cache.TimingCache;
+import io.jengine.tune.device.DeviceDescription;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -36,6 +47,13 @@ public final class EngineBuilder {
     private EngineOptions options = EngineOptions.defaults();
     private Backends backends;
     private OptimizationReport report = new OptimizationReport();
+    private TuneOptions tuning;
+    private Path timingCache;
+    private PrintStream progress = System.err;
+    private TuningReport tuningReport;
+    private DeviceDescription device;
+    /** The plan this builder starts from, or null when it starts from an ONNX model. */
+    private LoadedPlan loaded;
 
     private EngineBuilder(Model model) { this.model = model; }
 
@@ -44,6 +62,28 @@ public final class EngineBuilder {
 
     /** Starts from a model already imported. */
     public static EngineBuilder forModel(Model model) { return new EngineBuilder(model); }
+
+    /**
+     * Starts from a plan file that {@link #buildPlan} wrote: its optimized graph is planned as it is, with the thread
+     * count and the tactic of every layer it stores (calls to {@link #threads} or {@link #tactic} after this change
+     * them; {@link #tune} re-tunes the layers here). A plan written by another engine version is refused; one tuned on
+     * another device loads with a warning on {@link #progress}, since its tactics were the fastest there.
+     */
+    public static EngineBuilder forPlan(Path planFile) {
+        LoadedPlan plan = PlanFile.read(planFile);
+        if (!plan.header().getEngineVersion().equals(EngineVersion.VERSION)) {
+            throw new PlanFormatException(planFile + " was built by engine " + plan.header().getEngineVersion()
+                    + ", this is " + EngineVersion.VERSION + ": build it again from the ONNX model");
+        }
+        EngineBuilder b = new EngineBuilder(plan.model());
+        b.loaded = plan;
+        b.level = plan.header().getOptimizationLevel();
+        b.options = b.options.withThreads(plan.header().getThreads());
+        return b;
+    }
+
+    /** The plan this builder was made from, or null. */
+    public LoadedPlan loadedPlan() { return loaded; }
 
     /** Optimization level: 0 none, 1 clean-up, 2 fusion (the default), 3 backend-specific. */
     public EngineBuilder level(int level) {
@@ -93,6 +133,30 @@ public final class EngineBuilder {
         return this;
     }
 
+    /**
+     * Tunes every layer's tactic before planning (see {@link Tuner}); without this call the plan takes the backends'
+     * default tactics. Progress goes to {@link #progress}.
+     */
+    public EngineBuilder tune(TuneOptions options) {
+        this.tuning = options;
+        return this;
+    }
+
+    /** Reads timings from this file and writes new ones back (TensorRT's timing cache); null for none. */
+    public EngineBuilder timingCache(Path file) {
+        this.timingCache = file;
+        return this;
+    }
+
+    /** Where tuning reports its progress (standard error by default). */
+    public EngineBuilder progress(PrintStream out) {
+        this.progress = out;
+        return this;
+    }
+
+    /** What the last build's tuning chose and measured; null when it did not tune. */
+    public TuningReport tuningReport() { return tuningReport; }
+
     /** Forces a tactic written as on the command line: {@code LAYER_OR_OP=NAME}. */
     public EngineBuilder tactic(String assignment) {
         options = options.withTactic(assignment);
@@ -127,14 +191,68 @@ public final class EngineBuilder {
         return backends;
     }
 
-    /** Optimizes and plans. */
-    public Engine build() { return plan(optimizedModel()); }
+    /** Optimizes and plans (a plan file's graph is planned as stored). */
+    public Engine build() { return plan(loaded != null ? loaded.model() : optimizedModel()); }
+
+    /**
+     * Builds as {@link #build} does and writes the result to {@code planFile} (see {@link PlanFile}): the optimized
+     * graph, every layer's tactic, what tuning measured, the memory plan. Replaces an existing file only because the
+     * caller said so (the CLI asks for {@code --overwrite}).
+     */
+    public Engine buildPlan(Path planFile) {
+        long start = System.nanoTime();
+        Model optimized = loaded != null ? loaded.model() : optimizedModel();
+        Engine engine = plan(optimized);
+        try {
+            PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
+                    tuning == null ? -1 : tuning.level(), (System.nanoTime() - start) / 1e9);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        return engine;
+    }
 
     /** Plans a model this builder already optimized (see {@link #optimizedModel()}), without optimizing again. */
     public Engine plan(Model optimized) {
         OptimizerOptions opt = optimizerOptions();
+        EngineOptions planned = options;
+        if (loaded != null) {
+            if (!loaded.header().getDeviceFingerprint().equals(device().fingerprint())) {
+                progress.println("warning: " + loaded.file() + " was tuned on another machine (" + loaded.header()
+                        .getDeviceIdentity() + "); its tactics may not be the fastest here: tune again with --retune");
+            }
+            if (tuning == null) {
+                // The stored tactics first, so that the caller's own --tactic choices override them.
+                EngineOptions stored = new EngineOptions(options.threads(), loaded.header().getTacticsMap());
+                for (var e : options.tactics().entrySet()) stored = stored.withTactic(e.getKey(), e.getValue());
+                planned = stored;
+            }
+        }
+        if (tuning != null) {
+            // Tuned on the graph as the plan will see it: every value typed, so that layers have static shapes.
+            tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(optimized.graph()), options);
+            for (var e : tuningReport.choices().entrySet()) planned = planned.withTactic(e.getKey(), e.getValue());
+        }
         // Once a run's shapes are known, shape arithmetic folds and more fuses: optimize again for them.
-        return Engine.of(optimized, backends(), options,
+        return Engine.of(optimized, backends(), planned,
                 g -> GraphOptimizer.optimize(g, opt, new OptimizationReport()));
+    }
+
+    /** This machine as the tuner and plan files know it (measured once, then cached). */
+    private DeviceDescription device() {
+        if (device == null) {
+            List<String> libraries = backends().ordered().stream().flatMap(b -> b.libraries().stream()).toList();
+            device = DeviceDescription.host(libraries, progress);
+        }
+        return device;
+    }
+
+    private Tuner tuner() {
+        DeviceDescription device = device();
+        TimingCache cache = timingCache == null
+                ? TimingCache.inMemory(device.fingerprint(), EngineVersion.VERSION)
+                : TimingCache.open(timingCache, device.fingerprint(), EngineVersion.VERSION, progress::println);
+        return new Tuner(device, cache, tuning, backends(), progress);
     }
 }

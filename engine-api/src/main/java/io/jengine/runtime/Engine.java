@@ -114,6 +114,18 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The tactic key of every named node of the plan for the declared shapes, in execution order: what a plan file
+     * stores so that it runs the same kernels wherever it loads.
+     */
+    public java.util.Map<String, String> tacticsByLayer() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (PlanStep s : declared.steps()) {
+            if (!s.node().name().isEmpty()) m.put(s.node().name(), s.tactic().key());
+        }
+        return m;
+    }
+
+    /**
      * The memory plan for the declared input shapes: arena bytes, the peak of bytes alive at once among the values it
      * places, and how many values it places (all intermediates when every shape is static).
      */

@@ -2,6 +2,7 @@ package io.jengine.runtime;
 
 import io.jengine.errors.EngineException;
 import io.jengine.spi.Backend;
+import io.jengine.spi.GemmTiling;
 import io.jengine.spi.NodeContext;
 import io.jengine.spi.Tactic;
 import java.util.ArrayList;
@@ -13,11 +14,11 @@ import java.util.List;
  * its own best first), else the first tactic offered at all. Timing the candidates is the tuner's job; this rule is
  * what a plan falls back to without one.
  */
-final class TacticChooser {
+public final class TacticChooser {
     private TacticChooser() {}
 
     /** Every tactic every backend offers for the node, backends in priority order. */
-    static List<Tactic> candidates(NodeContext ctx, Backends backends) {
+    public static List<Tactic> candidates(NodeContext ctx, Backends backends) {
         List<Tactic> all = new ArrayList<>();
         for (Backend b : backends.ordered()) all.addAll(b.tactics(ctx));
         return all;
@@ -38,19 +39,23 @@ final class TacticChooser {
      * order), then the rest; the planner takes the first whose kernel it can prepare
      * ({@link io.jengine.spi.TacticDeclinedException}).
      */
-    static List<Tactic> ranked(NodeContext ctx, Backends backends, EngineOptions options, boolean concrete) {
+    public static List<Tactic> ranked(NodeContext ctx, Backends backends, EngineOptions options, boolean concrete) {
         List<Tactic> all = candidates(ctx, backends);
         String forced = options.tactics().get(ctx.node().name());
         if (forced == null) forced = options.tactics().get(ctx.node().opType());
         if (forced != null) {
-            for (Tactic t : all) {
-                if (t.name().equals(forced) || t.key().equals(forced)) return List.of(t);
-            }
+            Tactic t = forced(all, forced, ctx);
+            if (t != null) return List.of(t);
             if (concrete) {
                 throw new EngineException("tactic '" + forced + "' was asked for node " + ctx.node().label()
                         + ", which offers " + all.stream().map(Tactic::key).toList());
             }
         }
+        return byDefaultFirst(all);
+    }
+
+    /** The tactics the default rule may pick (in the order offered), then the rest. */
+    public static List<Tactic> byDefaultFirst(List<Tactic> all) {
         List<Tactic> ranked = new ArrayList<>(all.size());
         for (Tactic t : all) {
             if (t.byDefault()) ranked.add(t);
@@ -59,5 +64,32 @@ final class TacticChooser {
             if (!t.byDefault()) ranked.add(t);
         }
         return ranked;
+    }
+
+    /**
+     * The tactic {@code forced} names among those offered: by its exact name or key, else by its kind with a tiling
+     * ({@code gemm.packed-b@4x16.kc256.mc96.nc1024}, as tuned plans store it), else by its kind alone (the backend's
+     * own tiling); null when none matches.
+     */
+    private static Tactic forced(List<Tactic> all, String forced, NodeContext ctx) {
+        for (Tactic t : all) {
+            if (t.name().equals(forced) || t.key().equals(forced)) return t;
+        }
+        int at = forced.indexOf(Tactic.TILING);
+        String kind = at < 0 ? forced : forced.substring(0, at);
+        for (Tactic t : all) {
+            if (!t.kind().equals(kind) && !(t.backend() + ":" + t.kind()).equals(kind)) continue;
+            if (at < 0) return t;
+            if (t.tunable() == null) {
+                throw new EngineException("tactic '" + forced + "' was asked for node " + ctx.node().label() + ", but "
+                        + t.key() + " takes no tiling");
+            }
+            try {
+                return t.tunable().with(GemmTiling.parse(forced.substring(at + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new EngineException("tactic '" + forced + "' for node " + ctx.node().label() + ": " + e.getMessage());
+            }
+        }
+        return null;
     }
 }

@@ -8,6 +8,9 @@ import io.jengine.errors.EngineException;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
 import io.jengine.spi.Backend;
+import io.jengine.spi.GemmProblem;
+import io.jengine.spi.GemmTiling;
+import io.jengine.spi.Tunable;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.NodeContext;
 import io.jengine.spi.Tactic;
@@ -63,5 +66,49 @@ class TacticChooserTest {
         EngineException e = assertThrows(EngineException.class,
                 () -> choose(EngineOptions.defaults().withTactic("r", "missing"), high, low));
         assertTrue(e.getMessage().contains("[high:slow-here, low:plain]"), e.getMessage());
+    }
+
+    /** A tunable tactic whose tiling is only a name: enough to see the chooser ask for the right one. */
+    private static Tactic tunable(GemmTiling tiling) {
+        Tunable t = new Tunable() {
+            @Override
+            public GemmProblem problem() { return new GemmProblem(8, 8, 8, 1, false, true, 1); }
+
+            @Override
+            public GemmTiling tiling() { return tiling; }
+
+            @Override
+            public List<RegisterTile> registerTiles() { return List.of(new RegisterTile(4, 16)); }
+
+            @Override
+            public Tactic with(GemmTiling other) {
+                if (other.mr() != 4) throw new IllegalArgumentException("the micro-kernel is 4 rows");
+                return tunable(other);
+            }
+        };
+        return new Tactic("high", "gemm", () -> NOOP).withTunable(t);
+    }
+
+    @Test
+    void aForcedTilingIsMadeByTheTunableTactic() {
+        Backend high = backend("high", 20, tunable(GemmTiling.parse("4x16.kc256.mc96.nc1024")));
+        assertEquals("high:gemm@4x16.kc256.mc96.nc1024", choose(EngineOptions.defaults(), high).key());
+        assertEquals("high:gemm@4x16.kc64.mc8.nc32",
+                choose(EngineOptions.defaults().withTactic("r", "gemm@4x16.kc64.mc8.nc32"), high).key());
+        assertEquals("high:gemm@4x16.kc64.mc8.nc32",
+                choose(EngineOptions.defaults().withTactic("r", "high:gemm@4x16.kc64.mc8.nc32"), high).key());
+        assertEquals("high:gemm@4x16.kc256.mc96.nc1024",
+                choose(EngineOptions.defaults().withTactic("r", "gemm"), high).key(), "the kind alone keeps its tiling");
+        EngineException bad = assertThrows(EngineException.class,
+                () -> choose(EngineOptions.defaults().withTactic("r", "gemm@4x16.kc64"), high));
+        assertTrue(bad.getMessage().contains("bad GEMM tiling '4x16.kc64'") && bad.getMessage().contains("r"),
+                bad.getMessage());
+        EngineException unrunnable = assertThrows(EngineException.class,
+                () -> choose(EngineOptions.defaults().withTactic("r", "gemm@6x16.kc64.mc12.nc32"), high));
+        assertTrue(unrunnable.getMessage().contains("4 rows"), unrunnable.getMessage());
+        Backend fixed = backend("low", 10, new Tactic("low", "plain", () -> NOOP));
+        EngineException none = assertThrows(EngineException.class,
+                () -> choose(EngineOptions.defaults().withTactic("r", "plain@4x16.kc64.mc8.nc32"), fixed));
+        assertTrue(none.getMessage().contains("takes no tiling"), none.getMessage());
     }
 }

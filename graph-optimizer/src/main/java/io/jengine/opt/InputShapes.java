@@ -41,6 +41,17 @@ public final class InputShapes {
         return out;
     }
 
+    /** Writes shapes back in {@link #parse}'s form. */
+    public static String format(Map<String, long[]> shapes) {
+        StringBuilder sb = new StringBuilder();
+        shapes.forEach((name, dims) -> {
+            if (!sb.isEmpty()) sb.append(',');
+            sb.append(name).append(':');
+            for (int i = 0; i < dims.length; i++) sb.append(i > 0 ? "x" : "").append(dims[i]);
+        });
+        return sb.toString();
+    }
+
     public static Graph apply(Graph g, Map<String, long[]> shapes) {
         Map<String, long[]> left = new LinkedHashMap<>(shapes);
         List<ValueInfo> inputs = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.jengine.cpu.nativelib;
 
 import io.jengine.cpu.simd.ConvNode;
 import io.jengine.cpu.simd.ConvShape;
+import io.jengine.cpu.simd.ConvWorkloads;
 import io.jengine.cpu.simd.ConvTransposeNode;
 import io.jengine.cpu.simd.PlannedShapes;
 import io.jengine.cpu.simd.conv.BlockedWinograd;
@@ -15,6 +16,7 @@ import io.jengine.spi.Kernel;
 import io.jengine.spi.NodeContext;
 import io.jengine.spi.Tactic;
 import io.jengine.spi.TacticDeclinedException;
+import io.jengine.spi.Workload;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -56,7 +58,10 @@ public final class NativeBackend implements Backend {
             MatMulNode mm = MatMulNode.of(ctx);
             if (mm == null) return List.of();
             int threads = ctx.threads();
-            return List.of(new Tactic(NAME, "dnnl.matmul", () -> dnnlMatMul(mm, threads), true));
+            double flops = 2.0 * mm.m() * mm.k() * mm.n();
+            double bytes = 4.0 * ((double) mm.m() * mm.k() + (double) mm.k() * mm.n() + (double) mm.m() * mm.n());
+            return List.of(new Tactic(NAME, "dnnl.matmul", () -> dnnlMatMul(mm, threads), true)
+                    .withWorkload(new Workload(flops, bytes)));
         }
         String op = ctx.node().opType();
         if (op.equals("ConvTranspose") || FusedOpSpec.is(ctx.node(), FusedOpSpec.FUSED_CONV_TRANSPOSE)) {
@@ -69,7 +74,8 @@ public final class NativeBackend implements Backend {
         if (c == null) return List.of();
         int threads = ctx.threads();
         if (blocked) return blockedTactics(ctx, c, threads);
-        return List.of(new Tactic(NAME, "dnnl.conv", () -> dnnlConv(c, threads), recommends(c.shape())));
+        return List.of(new Tactic(NAME, "dnnl.conv", () -> dnnlConv(c, threads), recommends(c.shape()))
+                .withWorkload(ConvWorkloads.direct(c.shape())));
     }
 
     /**
@@ -102,16 +108,17 @@ public final class NativeBackend implements Backend {
         long[] o = c.outShape();
         long[] out = block == 0 ? new long[] {o[0], 1, o[2], o[3], o[1]} : new long[] {o[0], o[1] / block, o[2], o[3], block};
         java.util.function.Supplier<Kernel> direct = () -> blockedConv(c, threads, block, blockedSource, x, out);
-        Tactic directTactic = new Tactic(NAME, "dnnl.conv-blocked", direct, true);
+        Tactic directTactic = new Tactic(NAME, "dnnl.conv-blocked", direct, true)
+                .withWorkload(ConvWorkloads.direct(c.shape()));
         io.jengine.cpu.simd.conv.ConvParams p = c.params();
         if (!blockedSource || BlockedWinograd.unsupportedReason(p, block) != null) return List.of(directTactic);
         WinogradVariant best = p.outH() * p.outW() <= SMALL_PLANE ? WinogradVariant.F2X2 : WinogradVariant.F4X4;
         WinogradVariant other = best == WinogradVariant.F4X4 ? WinogradVariant.F2X2 : WinogradVariant.F4X4;
         boolean pays = winogradPays(p, best);
         Tactic first = new Tactic(NAME, winogradName(best), () -> winogradBlocked(c, threads, block, x, out, best,
-                direct), pays);
+                direct), pays).withWorkload(ConvWorkloads.winograd(c.shape(), best.tile));
         Tactic second = Tactic.onRequest(NAME, winogradName(other), () -> winogradBlocked(c, threads, block, x, out,
-                other, direct));
+                other, direct)).withWorkload(ConvWorkloads.winograd(c.shape(), other.tile));
         return pays ? List.of(first, directTactic, second) : List.of(directTactic, first, second);
     }
 

@@ -46,6 +46,12 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
         return Math.min(mc, (per + mr - 1) / mr * mr);
     }
 
+    /** The blocking a tuned tiling names; an IllegalArgumentException when the micro-kernel has another shape. */
+    public static Blocking of(io.jengine.spi.GemmTiling t) { return new Blocking(t.mr(), t.nr(), t.kc(), t.mc(), t.nc()); }
+
+    /** This blocking as the tuner and tactic names write it. */
+    public io.jengine.spi.GemmTiling tiling() { return new io.jengine.spi.GemmTiling(mr, nr, kc, mc, nc); }
+
     /** The blocking for this machine's caches. */
     public static Blocking host() { return HOST; }
 

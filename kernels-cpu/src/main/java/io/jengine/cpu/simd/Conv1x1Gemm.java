@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * while packing (the im2col of a 1x1 kernel).
  */
 public final class Conv1x1Gemm extends GemmConvolution {
-    private Conv1x1Gemm(ConvShape s, float[] w, float[] b, Activation act) { super(s, w, b, act); }
+    private Conv1x1Gemm(ConvShape s, float[] w, float[] b, Activation act, Blocking blk) { super(s, w, b, act, blk); }
 
     /** Whether this class can run {@code s}: a 1x1 kernel with no padding (dilation does not matter). */
     public static boolean supports(ConvShape s) {
@@ -20,11 +20,16 @@ public final class Conv1x1Gemm extends GemmConvolution {
      * null means none.
      */
     public static Conv1x1Gemm prepare(ConvShape s, float[] weights, float[] bias, Activation activation) {
+        return prepare(s, weights, bias, activation, Blocking.host());
+    }
+
+    /** As {@link #prepare(ConvShape, float[], float[], Activation)} with a chosen blocking (tuned plans, tests). */
+    public static Conv1x1Gemm prepare(ConvShape s, float[] weights, float[] bias, Activation activation, Blocking blocking) {
         if (s != null && !supports(s)) {
             throw new IllegalArgumentException("Conv1x1Gemm needs a 1x1 kernel without pads, got " + s.kH() + "x" + s.kW()
                     + " with pads " + s.padTop() + "," + s.padLeft() + "," + s.padBottom() + "," + s.padRight());
         }
-        return new Conv1x1Gemm(s, weights, bias, activation);
+        return new Conv1x1Gemm(s, weights, bias, activation, blocking);
     }
 
     @Override

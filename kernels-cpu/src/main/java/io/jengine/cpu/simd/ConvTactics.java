@@ -5,6 +5,7 @@ import io.jengine.cpu.simd.conv.Epilogue;
 import io.jengine.cpu.simd.conv.FusedActivation;
 import io.jengine.cpu.simd.conv.WinogradConv3x3;
 import io.jengine.ir.FusedOpSpec;
+import io.jengine.spi.GemmProblem;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.KernelContext;
 import io.jengine.spi.NodeContext;
@@ -41,19 +42,25 @@ final class ConvTactics {
         int threads = ctx.threads();
         List<Tactic> t = new ArrayList<>();
         if (DepthwiseConv.unsupportedReason(c.params()) == null) {
-            t.add(new Tactic(backend, "conv.depthwise", () -> depthwise(c)));
+            t.add(new Tactic(backend, "conv.depthwise", () -> depthwise(c)).withWorkload(ConvWorkloads.direct(s)));
         }
         boolean winograd = WinogradConv3x3.unsupportedReason(c.params()) == null;
         boolean winogradPays = s.inC() >= WINOGRAD_MIN_CHANNELS && s.outC() >= WINOGRAD_MIN_CHANNELS;
-        if (winograd && winogradPays) t.add(new Tactic(backend, "conv.winograd-f4x4", () -> winograd(c)));
+        Tactic wino = winograd ? new Tactic(backend, "conv.winograd-f4x4", () -> winograd(c), winogradPays)
+                .withWorkload(ConvWorkloads.winograd(s, 4)) : null;
+        if (winograd && winogradPays) t.add(wino);
+        int batch = s.batch() * s.group();
         if (Conv1x1Gemm.supports(s)) {
-            t.add(new Tactic(backend, "conv.gemm-1x1", () -> new GemmConvKernel(c,
-                    Conv1x1Gemm.prepare(s, c.weights(), c.bias(), c.activation()))));
+            boolean strided = s.strideH() != 1 || s.strideW() != 1;
+            GemmProblem p = new GemmProblem(s.outCPerGroup(), s.outPlane(), s.gemmK(), batch, true, false, strided ? 2 : 1);
+            t.add(TunableGemm.tactic(backend, "conv.gemm-1x1", p, blk -> () -> new GemmConvKernel(c,
+                    Conv1x1Gemm.prepare(s, c.weights(), c.bias(), c.activation(), blk))));
         }
-        t.add(new Tactic(backend, "conv.im2col", () -> new GemmConvKernel(c,
-                Im2colConv.prepare(s, c.weights(), c.bias(), c.activation()))));
+        GemmProblem im2col = new GemmProblem(s.outCPerGroup(), s.outPlane(), s.gemmK(), batch, true, false, 3);
+        t.add(TunableGemm.tactic(backend, "conv.im2col", im2col, blk -> () -> new GemmConvKernel(c,
+                Im2colConv.prepare(s, c.weights(), c.bias(), c.activation(), blk))));
         // Still offered where it does not pay, so that it can be forced and measured.
-        if (winograd && !winogradPays) t.add(new Tactic(backend, "conv.winograd-f4x4", () -> winograd(c)));
+        if (winograd && !winogradPays) t.add(wino);
         return t;
     }
 

@@ -21,7 +21,7 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
 
     private record GridFor(int threads, TileGrid grid) {}
 
-    GemmConvolution(ConvShape shape, float[] weights, float[] bias, Activation activation) {
+    GemmConvolution(ConvShape shape, float[] weights, float[] bias, Activation activation, Blocking blocking) {
         if (shape == null) throw new IllegalArgumentException("shape is null");
         if (weights == null || weights.length != shape.weightElements()) {
             throw new IllegalArgumentException("weights need " + shape.weightElements() + " values (outC " + shape.outC()
@@ -34,7 +34,7 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
         this.shape = shape;
         this.bias = bias == null ? null : bias.clone();
         this.activation = activation == null ? Activation.NONE : activation;
-        this.blocking = Blocking.host();
+        this.blocking = blocking == null ? Blocking.host() : blocking;
         int m = shape.outCPerGroup(), k = shape.gemmK();
         this.weights = new PackedPanels[shape.group()];
         Matrix all = Matrix.copyOf(weights, shape.outC(), k);

@@ -2,6 +2,7 @@ package io.jengine.cpu.simd;
 
 import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Node;
+import io.jengine.spi.GemmProblem;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.KernelContext;
 import io.jengine.spi.NodeContext;
@@ -78,9 +79,10 @@ final class GemmTactics {
         long[] out = {m, nn};
         Tensor w = ctx.constant(1);
         if (w != null && w.dtype() == DType.FLOAT32) {
-            return List.of(new Tactic(backend, "gemm.packed-b", () -> {
+            GemmProblem p = new GemmProblem(m, nn, k, 1, false, true, 1);
+            return List.of(TunableGemm.tactic(backend, "gemm.packed-b", p, blk -> () -> {
                 Matrix bm = Matrix.copyOf(w.toFloatArray(), (int) b[0], (int) b[1]);
-                PackedB packed = PackedB.pack(tb ? bm.transpose() : bm);
+                PackedB packed = PackedB.pack(tb ? bm.transpose() : bm, blk);
                 return ctx2 -> {
                     Tensor x = checked(ctx2, 0, a);
                     Tensor y = ctx2.output(0, DType.FLOAT32, out);
@@ -89,12 +91,13 @@ final class GemmTactics {
                 };
             }));
         }
-        return List.of(new Tactic(backend, "gemm", () -> ctx2 -> {
+        GemmProblem p = new GemmProblem(m, nn, k, 1, false, false, 1);
+        return List.of(TunableGemm.tactic(backend, "gemm", p, blk -> () -> ctx2 -> {
             Tensor x = checked(ctx2, 0, a), bt = checked(ctx2, 1, b);
             Tensor y = ctx2.output(0, DType.FLOAT32, out);
             Matrix am = Matrix.of(x.data(), 0, (int) a[0], (int) a[1]), bm = Matrix.of(bt.data(), 0, (int) b[0], (int) b[1]);
             Sgemm.multiply(ta ? am.transpose() : am, tb ? bm.transpose() : bm, Matrix.of(y.data(), 0, m, nn), epilogue,
-                    ctx2.threads());
+                    ctx2.threads(), blk);
         }));
     }
 
@@ -125,8 +128,9 @@ final class GemmTactics {
             out[out.length - 1] = nn;
             int m = Math.toIntExact(Shapes.size(a) / k);
             if (w != null && w.dtype() == DType.FLOAT32) {
-                return List.of(new Tactic(backend, "matmul.packed-b", () -> {
-                    PackedB packed = PackedB.pack(Matrix.copyOf(w.toFloatArray(), k, nn));
+                GemmProblem p = new GemmProblem(m, nn, k, 1, false, true, 1);
+                return List.of(TunableGemm.tactic(backend, "matmul.packed-b", p, blk -> () -> {
+                    PackedB packed = PackedB.pack(Matrix.copyOf(w.toFloatArray(), k, nn), blk);
                     return ctx2 -> {
                         Tensor x = checked(ctx2, 0, a);
                         Tensor y = ctx2.output(0, DType.FLOAT32, out);
@@ -145,12 +149,13 @@ final class GemmTactics {
         long bStride = b.length == 2 ? 0 : (long) k * nn;
         long[] out = a.clone();
         out[out.length - 1] = nn;
-        return List.of(new Tactic(backend, "matmul.batched", () -> (Kernel) ctx2 -> {
+        GemmProblem p = new GemmProblem(m, nn, k, Math.toIntExact(batches), false, false, 1);
+        return List.of(TunableGemm.tactic(backend, "matmul.batched", p, blk -> () -> (Kernel) ctx2 -> {
             Tensor x = checked(ctx2, 0, a), bt = checked(ctx2, 1, b);
             Tensor y = ctx2.output(0, DType.FLOAT32, out);
             for (long i = 0; i < batches; i++) {
                 Sgemm.multiply(Matrix.of(x.data(), 4 * i * m * k, m, k), Matrix.of(bt.data(), 4 * i * bStride, k, nn),
-                        Matrix.of(y.data(), 4 * i * m * nn, m, nn), epilogue, ctx2.threads());
+                        Matrix.of(y.data(), 4 * i * m * nn, m, nn), epilogue, ctx2.threads(), blk);
             }
         }));
     }

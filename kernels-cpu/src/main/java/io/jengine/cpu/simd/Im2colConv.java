@@ -8,14 +8,19 @@ import java.lang.foreign.MemorySegment;
  * packed panel layout as the GEMM needs them, so memory stays bounded whatever the image size.
  */
 public final class Im2colConv extends GemmConvolution {
-    private Im2colConv(ConvShape s, float[] w, float[] b, Activation act) { super(s, w, b, act); }
+    private Im2colConv(ConvShape s, float[] w, float[] b, Activation act, Blocking blk) { super(s, w, b, act, blk); }
 
     /**
      * Packs the weights {@code [outC, inC / group, kH, kW]}; bias (one per output channel) may be null, activation
      * null means none.
      */
     public static Im2colConv prepare(ConvShape s, float[] weights, float[] bias, Activation activation) {
-        return new Im2colConv(s, weights, bias, activation);
+        return prepare(s, weights, bias, activation, Blocking.host());
+    }
+
+    /** As {@link #prepare(ConvShape, float[], float[], Activation)} with a chosen blocking (tuned plans, tests). */
+    public static Im2colConv prepare(ConvShape s, float[] weights, float[] bias, Activation activation, Blocking blocking) {
+        return new Im2colConv(s, weights, bias, activation, blocking);
     }
 
     @Override

@@ -50,6 +50,23 @@ class ConvTacticsTest {
         FastVsReference.check(node, null, feeds, weights, (long) (c / group) * k * k + 1, tactic);
     }
 
+    /** The GEMM convolutions under tilings the tuner may pick: depth, row and column blocks that cut K, M and N. */
+    @ParameterizedTest(name = "{0} kc {1} mc {2}")
+    @CsvSource({"conv.im2col, 16, 4", "conv.im2col, 80, 12", "conv.gemm-1x1, 16, 8", "conv.gemm-1x1, 48, 4"})
+    void gemmConvolutionsMatchTheReferenceUnderEveryTiling(String kind, int kc, int mc) {
+        Random r = new Random(kc * 31L + mc);
+        int k = kind.equals("conv.im2col") ? 3 : 1;
+        Node node = Node.builder("Conv").name("conv").inputs("x", "w", "b").outputs("y")
+                .attr(Attribute.of("pads", new long[] {k / 2, k / 2, k / 2, k / 2}))
+                .attr(Attribute.of("group", 2L)).build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, 22, 9, k, k));
+        weights.put("b", random(r, 22));
+        String tiling = MicroKernel.MR + "x" + MicroKernel.NR + ".kc" + kc + ".mc" + mc + ".nc" + MicroKernel.NR;
+        FastVsReference.check(node, null, Map.of("x", random(r, 2, 18, 9, 11)), weights, 9L * k * k + 1,
+                kind + "@" + tiling);
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "conv.winograd-f4x4, Relu", "conv.winograd-f4x4, SiLU", "conv.winograd-f4x4, Clip", "conv.im2col, Relu",

@@ -36,6 +36,39 @@ class GemmTacticsTest {
         FastVsReference.check(b.build(), null, feeds, weights, k + 1, "gemm.packed-b");
     }
 
+    /**
+     * Every tiling the tuner may pick computes the same product: depth blocks shorter than K (partial sums stored and
+     * reloaded), A blocks and B panels that cut M and N at odd places, and one block for everything.
+     */
+    @ParameterizedTest(name = "kc {0} mc {1} nc {2} panels")
+    @CsvSource({"16, 4, 1", "32, 12, 2", "48, 40, 1", "512, 400, 8"})
+    void everyTilingMatchesTheReference(int kc, int mc, int ncPanels) {
+        Random r = new Random(kc + mc);
+        int m = 37, k = 70, n = 3 * MicroKernel.NR + 5;
+        String tiling = MicroKernel.MR + "x" + MicroKernel.NR + ".kc" + kc + ".mc" + mc + ".nc" + ncPanels * MicroKernel.NR;
+        Node gemm = Node.builder("Gemm").name("fc").inputs("x", "w", "c").outputs("y").attr(Attribute.of("transB", 1L)).build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, n, k));
+        weights.put("c", random(r, n));
+        FastVsReference.check(gemm, null, Map.of("x", random(r, m, k)), weights, k + 1, "gemm.packed-b@" + tiling);
+        Node batched = Node.builder("MatMul").name("scores").inputs("q", "k").outputs("y").build();
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("q", random(r, 2, m, k));
+        feeds.put("k", random(r, 2, k, n));
+        FastVsReference.check(batched, null, feeds, Map.of(), k, "matmul.batched@" + tiling);
+    }
+
+    @Test
+    void aTilingTheMicroKernelCannotRunIsAClearError() {
+        Random r = new Random(3);
+        Node gemm = Node.builder("Gemm").name("fc").inputs("x", "w").outputs("y").build();
+        String bad = "gemm.packed-b@" + (MicroKernel.MR + 1) + "x" + MicroKernel.NR + ".kc16.mc" + (MicroKernel.MR + 1)
+                + ".nc" + MicroKernel.NR;
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> FastVsReference.check(
+                gemm, null, Map.of("x", random(r, 4, 8)), Map.of("w", random(r, 8, 8)), 8, bad));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("micro-kernel"), e.getMessage());
+    }
+
     @Test
     void fusedGemmAppliesItsActivation() {
         Random r = new Random(5);

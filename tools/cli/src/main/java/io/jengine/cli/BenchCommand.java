@@ -60,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     BuildOptions build = new BuildOptions();
 
+    @Mixin
+    TuningFlags tuning = new TuningFlags();
+
     @Option(names = "--batch", paramLabel = "N", description = "Sets the dynamic leading dimension of generated inputs.")
     Integer batch;
 
@@ -97,7 +100,13 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         checkOptions();
         InputRange range = inputRange == null ? null : InputRange.parse(inputRange);
-        Model imported = OnnxImporter.load(model);
+        boolean isPlan = io.jengine.plan.PlanFile.isPlan(model);
+        if (isPlan && (compareOrt || ortOnly)) {
+            throw new IllegalArgumentException("--compare-ort and --ort-only need the ONNX model: " + model
+                    + " is a plan, which holds the engine's optimized graph");
+        }
+        io.jengine.build.EngineBuilder planBuilder = isPlan ? build.builder(model, new OptimizationReport()) : null;
+        Model imported = isPlan ? planBuilder.loadedPlan().model() : OnnxImporter.load(model);
         List<ValueInfo> declared = imported.graph().runtimeInputs();
         for (String name : inputs.keySet()) {
             if (declared.stream().noneMatch(v -> v.name().equals(name))) {
@@ -115,11 +124,32 @@ final class BenchCommand implements Callable<Integer> {
 
         List<BenchResult.InputDescription> described = new ArrayList<>();
         Map<String, Tensor> feeds = feeds(shaped, range, described);
+        if (tuning.tuning() && !isPlan) {
+            // Layers are tuned at static shapes: the inputs' own, where the model leaves a dimension open.
+            Map<String, long[]> open = new LinkedHashMap<>();
+            for (ValueInfo v : shaped.graph().runtimeInputs()) {
+                if (!(v.type() instanceof io.jengine.tensor.ValueType.TensorType t && t.shape() != null
+                        && t.shape().isFullyKnown()) && feeds.containsKey(v.name())) {
+                    open.put(v.name(), feeds.get(v.name()).shape());
+                }
+            }
+            if (!open.isEmpty()) {
+                System.err.println("bench: tuning at the inputs' shapes " + InputShapes.format(open));
+                shaped = new Model(shaped.irVersion(), shaped.producerName(), shaped.producerVersion(),
+                        InputShapes.apply(shaped.graph(), open), shaped.metadata());
+            }
+        }
 
         // --threads (BuildOptions) sets both engines' intra-op threads; 0 means every core for both.
-        threads = build.threads == 0 ? IntraOpPool.shared().cores() : build.threads;
-        Engine engine = ortOnly ? null
-                : BenchTarget.engine(build.builder(shaped, new OptimizationReport()).threads(threads));
+        threads = build.threads != 0 ? build.threads
+                : isPlan ? planBuilder.loadedPlan().header().getThreads() : IntraOpPool.shared().cores();
+        Engine engine = null;
+        if (!ortOnly) {
+            io.jengine.build.EngineBuilder builder = tuning.apply(isPlan ? planBuilder.threads(threads)
+                    : build.builder(shaped, new OptimizationReport()).threads(threads), io.jengine.tune.TuneOptions.DEFAULT_LEVEL);
+            engine = BenchTarget.engine(builder);
+            if (builder.tuningReport() != null) TuningSummary.print(builder.tuningReport(), System.err);
+        }
         OrtTarget ort = compareOrt || ortOnly ? OrtTarget.open(model, threads, !compareOrt) : null;
         try {
             return measure(engine, ort, feeds, described);

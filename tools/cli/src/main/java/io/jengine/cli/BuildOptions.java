@@ -39,8 +39,16 @@ final class BuildOptions {
         return b;
     }
 
-    /** A builder for the ONNX file. */
+    /** A builder for the ONNX file, or for a plan file ({@code engine build}'s output) with these options on top. */
     EngineBuilder builder(java.nio.file.Path file, OptimizationReport report) {
-        return builder(OnnxImporter.load(file), report);
+        if (!io.jengine.plan.PlanFile.isPlan(file)) return builder(OnnxImporter.load(file), report);
+        if (shapes != null || !disabled.isEmpty() || level != OptimizerOptions.DEFAULT_LEVEL) {
+            throw new IllegalArgumentException(file + " is a plan, built with its shapes, passes and level fixed:"
+                    + " --shapes, --disable-pass and --level apply to ONNX models");
+        }
+        EngineBuilder b = EngineBuilder.forPlan(file);
+        if (threads != 0) b.threads(threads);
+        tactics.forEach(b::tactic);
+        return b;
     }
 }

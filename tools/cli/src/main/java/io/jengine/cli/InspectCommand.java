@@ -47,8 +47,19 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--remeasure", description = "Measure the machine's peak compute and bandwidth again.")
     boolean remeasure;
 
+    @Option(names = "--candidates", description = "For a plan: each tuned layer's candidates, as the cost model ranked them.")
+    boolean candidates;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "For a plan: the K of the top-K hit rate and of --candidates (default 8).")
+    int topK = io.jengine.tune.TuneOptions.DEFAULT_TOP_K;
+
     @Override
     public Integer call() throws IOException {
+        if (io.jengine.plan.PlanFile.isPlan(model)) {
+            if (json != null) throw new IllegalArgumentException("--json is for ONNX models; a plan's contents are printed");
+            PlanInspection.print(model, candidates, topK, plot, System.out);
+            return 0;
+        }
         OptimizationReport report = new OptimizationReport();
         io.jengine.build.EngineBuilder builder = build.builder(model, report);
         Model before = builder.shapedModel();

@@ -34,6 +34,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     BuildOptions build = new BuildOptions();
 
+    @picocli.CommandLine.Mixin
+    TuningFlags tuning = new TuningFlags();
+
     @Option(names = "--profile", description = "Print time per op type and the slowest nodes.")
     boolean profile;
 
@@ -44,7 +47,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Engine engine = build.builder(model, new io.jengine.opt.OptimizationReport()).build()) {
+        io.jengine.build.EngineBuilder builder = tuning.apply(build.builder(model, new io.jengine.opt.OptimizationReport()),
+                io.jengine.tune.TuneOptions.DEFAULT_LEVEL);
+        try (Engine engine = builder.build()) {
+            if (builder.tuningReport() != null) TuningSummary.print(builder.tuningReport(), System.err);
             Map<String, Value> feeds = new LinkedHashMap<>();
             for (var e : inputs.entrySet()) {
                 ValueInfo declared = engine.graph().inputs().stream().filter(v -> v.name().equals(e.getKey()))

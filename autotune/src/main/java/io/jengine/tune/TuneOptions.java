@@ -1,0 +1,30 @@
+package io.jengine.tune;
+
+/**
+ * How hard the tuner works, as {@code --tune-level} and {@code --top-k} say.
+ *
+ * @param level 0: the cost model alone picks, nothing is timed; 1: the model's best is timed against the default
+ *              tactic; 2 (the default): the model's top K and the default are timed; 3: every constructed candidate
+ *              is timed (to measure how good the model is)
+ * @param topK  how many of the model's best are timed at level 2
+ */
+public record TuneOptions(int level, int topK) {
+    public static final int DEFAULT_LEVEL = 2, DEFAULT_TOP_K = 8;
+
+    public TuneOptions {
+        if (level < 0 || level > 3) throw new IllegalArgumentException("tune level must be 0 to 3, got " + level);
+        if (topK < 1) throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
+    }
+
+    public static TuneOptions defaults() { return new TuneOptions(DEFAULT_LEVEL, DEFAULT_TOP_K); }
+
+    /** How many of the model's ranking are timed for a layer with {@code candidates} candidates. */
+    int timed(int candidates) {
+        return switch (level) {
+            case 0 -> 0;
+            case 1 -> Math.min(1, candidates);
+            case 2 -> Math.min(topK, candidates);
+            default -> candidates;
+        };
+    }
+}

@@ -1,0 +1,232 @@
+package io.jengine.tune;
+
+import io.jengine.ir.Graph;
+import io.jengine.ir.GraphOrder;
+import io.jengine.ir.Node;
+import io.jengine.runtime.Backends;
+import io.jengine.runtime.EngineOptions;
+import io.jengine.runtime.KernelTrial;
+import io.jengine.runtime.TacticChooser;
+import io.jengine.spi.GemmTiling;
+import io.jengine.spi.Kernel;
+import io.jengine.spi.NodeContext;
+import io.jengine.spi.Tactic;
+import io.jengine.tensor.Value;
+import io.jengine.tune.cache.Timing;
+import io.jengine.tune.cache.TimingCache;
+import io.jengine.tune.device.DeviceDescription;
+import io.jengine.tune.measure.Measurer;
+import io.jengine.tune.measure.TrialInputs;
+import io.jengine.tune.model.Calibration;
+import io.jengine.tune.model.CostModel;
+import io.jengine.tune.space.GemmSpace;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Picks each layer's tactic the way Roller builds kernels: the backends' candidates, tunable ones expanded into the
+ * tilings {@link GemmSpace} constructs for this device, ranked by the {@link CostModel}, the best few timed on the
+ * real layer ({@link Measurer}, its shapes, its weights, the build's thread count), the fastest kept. Layers with the
+ * same {@link LayerSignature} are tuned once; timings already in the {@link TimingCache} are not taken again.
+ *
+ * <p>Not tuned: layers whose tactic the user forced, layers with a single candidate, sub-graph holders, and layers
+ * whose input shapes are not static (a model with dynamic dimensions is tuned at the shapes the build fixes). The
+ * reference backend is the ground truth, not a contender: it is left out wherever another backend offers a tactic.
+ */
+public final class Tuner {
+    private static final String REFERENCE = "cpu-reference";
+    /** A measured time this many times the predicted one is measured again after {@link #LONG_WARMUP_SECONDS}. */
+    private static final double SUSPICIOUS = 3, LONG_WARMUP_SECONDS = 1.5;
+
+    private final DeviceDescription device;
+    private final TimingCache cache;
+    private final TuneOptions options;
+    private final Backends backends;
+    private final PrintStream progress;
+    private final Calibration calibration = new Calibration();
+    private final CostModel model;
+    private final Measurer measurer;
+
+    public Tuner(DeviceDescription device, TimingCache cache, TuneOptions options, Backends backends, PrintStream progress) {
+        this(device, cache, options, backends, progress, Measurer.standard());
+    }
+
+    public Tuner(DeviceDescription device, TimingCache cache, TuneOptions options, Backends backends,
+                 PrintStream progress, Measurer measurer) {
+        this.device = device;
+        this.cache = cache;
+        this.options = options;
+        this.backends = backends;
+        this.progress = progress;
+        this.model = new CostModel(device, calibration);
+        this.measurer = measurer;
+    }
+
+    /** Tunes the main graph's layers for {@code engine}'s thread count and forced tactics. */
+    public TuningReport tune(Graph graph, EngineOptions engine) {
+        long start = System.nanoTime();
+        int threads = engine.effectiveThreads();
+        List<Node> order = GraphOrder.sort(graph, Set.of());
+        // First the layers to tune, so that progress can count them.
+        List<Node> tunable = new ArrayList<>();
+        Map<Node, String> signatures = new HashMap<>();
+        int skipped = 0;
+        for (Node n : order) {
+            if (engine.tactics().containsKey(n.name()) || engine.tactics().containsKey(n.opType())) continue;
+            String sig = LayerSignature.of(n, graph, threads);
+            if (sig == null) continue;
+            if (TrialInputs.of(n, graph) == null) {
+                skipped++;
+                continue;
+            }
+            tunable.add(n);
+            signatures.put(n, sig);
+        }
+        long unique = signatures.values().stream().distinct().count();
+        Map<String, LayerTuning> bySignature = new LinkedHashMap<>();
+        Set<String> single = new java.util.HashSet<>();
+        List<LayerTuning> layers = new ArrayList<>();
+        int[] counts = new int[2]; // timed, cache hits
+        for (Node n : tunable) {
+            String sig = signatures.get(n);
+            LayerTuning done = bySignature.get(sig);
+            if (single.contains(sig)) continue;
+            if (done != null) {
+                layers.add(done.sharedBy(n.name()));
+                continue;
+            }
+            NodeContext ctx = new NodeContext(n, graph.opset(n.domain()), graph, threads);
+            LayerTuning t = tuneLayer(n, graph, ctx, sig, threads, counts);
+            if (t == null) {
+                single.add(sig);
+                continue;
+            }
+            bySignature.put(sig, t);
+            layers.add(t);
+            progress.printf("tune [%d/%d] %s: %s%n", bySignature.size() + single.size(), unique, shorten(n.name(), 60),
+                    summary(t));
+        }
+        cache.save();
+        return new TuningReport(List.copyOf(layers), counts[0], counts[1], skipped, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The layer's choice, or null when it offers fewer than two candidates. */
+    private LayerTuning tuneLayer(Node n, Graph graph, NodeContext ctx, String sig, int threads, int[] counts) {
+        List<Tactic> offered = TacticChooser.candidates(ctx, backends);
+        if (offered.stream().anyMatch(t -> !t.backend().equals(REFERENCE))) {
+            offered = offered.stream().filter(t -> !t.backend().equals(REFERENCE)).toList();
+        }
+        if (offered.isEmpty()) return null;
+        Tactic byDefault = TacticChooser.byDefaultFirst(offered).getFirst();
+        List<Tactic> all = expand(offered);
+        if (all.size() < 2) return null;
+
+        record Ranked(Tactic tactic, double predictedMs) {}
+        List<Ranked> ranked = new ArrayList<>();
+        for (Tactic t : all) ranked.add(new Ranked(t, 1e3 * model.predict(t, threads)));
+        ranked.sort(Comparator.comparingDouble(r -> Double.isNaN(r.predictedMs()) ? Double.MAX_VALUE : r.predictedMs()));
+
+        int toTime = options.timed(ranked.size());
+        Map<String, Candidate> results = new LinkedHashMap<>();
+        KernelTrial trial = null;
+        for (int i = 0; i < ranked.size(); i++) {
+            Ranked r = ranked.get(i);
+            Tactic t = r.tactic();
+            boolean time = i < toTime || options.level() > 0 && t.key().equals(byDefault.key());
+            if (!time) {
+                results.put(t.key(), new Candidate(t.key(), r.predictedMs(), Double.NaN, false, null));
+                continue;
+            }
+            var cached = cache.get(sig, t.key());
+            if (cached.isPresent()) {
+                counts[1]++;
+                observe(t, threads, cached.get().medianMs());
+                results.put(t.key(), new Candidate(t.key(), r.predictedMs(), cached.get().medianMs(), true, null));
+                continue;
+            }
+            if (trial == null) trial = new KernelTrial(n, TrialInputs.of(n, graph), threads);
+            Candidate c = measure(t, r.predictedMs(), trial, sig, threads);
+            if (c.timed()) counts[0]++;
+            results.put(t.key(), c);
+        }
+        Candidate best = null;
+        for (Candidate c : results.values()) {
+            if (options.level() == 0) {
+                if (best == null || !Double.isNaN(c.predictedMs()) && (Double.isNaN(best.predictedMs())
+                        || c.predictedMs() < best.predictedMs())) best = c;
+            } else if (c.timed() && (best == null || c.measuredMs() < best.measuredMs())) {
+                best = c;
+            }
+        }
+        Candidate def = results.get(byDefault.key());
+        if (best == null) best = def != null ? def : results.values().iterator().next();
+        return new LayerTuning(n.name(), n.opType(), sig, best.key(), byDefault.key(), best.predictedMs(),
+                best.measuredMs(), def == null ? Double.NaN : def.measuredMs(), List.copyOf(results.values()), null);
+    }
+
+    /** Tunable tactics become one candidate per constructed tiling; keys stay unique. */
+    private List<Tactic> expand(List<Tactic> offered) {
+        Map<String, Tactic> out = new LinkedHashMap<>();
+        for (Tactic t : offered) {
+            if (t.tunable() == null) {
+                out.putIfAbsent(t.key(), t);
+                continue;
+            }
+            out.putIfAbsent(t.key(), t);
+            for (GemmTiling tiling : GemmSpace.construct(t.tunable(), device)) {
+                try {
+                    Tactic v = t.tunable().with(tiling);
+                    out.putIfAbsent(v.key(), v);
+                } catch (IllegalArgumentException notRunnable) {
+                    // A tiling the backend's micro-kernels cannot run is simply not a candidate.
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private Candidate measure(Tactic t, double predictedMs, KernelTrial trial, String sig, int threads) {
+        Kernel k;
+        try {
+            k = t.prepare().get();
+        } catch (RuntimeException e) {
+            return new Candidate(t.key(), predictedMs, Double.NaN, false, "prepare: " + e.getMessage());
+        }
+        Timing timing;
+        try {
+            timing = measurer.time(trial, k);
+            if (timing.medianMs() > SUSPICIOUS * predictedMs) {
+                // Far slower than the model expects: most often Java code of a path this layer's shape takes first
+                // (an edge tile, a remainder loop), still waiting for the JIT's optimizing compiler. Warm it longer.
+                timing = measurer.withWarmup(LONG_WARMUP_SECONDS).time(trial, k);
+            }
+        } catch (RuntimeException e) {
+            return new Candidate(t.key(), predictedMs, Double.NaN, false, "run: " + e.getMessage());
+        }
+        cache.put(sig, t.key(), timing);
+        observe(t, threads, timing.medianMs());
+        return new Candidate(t.key(), predictedMs, timing.medianMs(), false, null);
+    }
+
+    /** Feeds a fixed kernel's measured time to the calibration of its kind. */
+    private void observe(Tactic t, int threads, double measuredMs) {
+        if (t.tunable() != null || t.workload() == null) return;
+        calibration.observe(CostModel.kindOf(t), model.workload(t.workload(), threads), measuredMs / 1e3);
+    }
+
+    private static String summary(LayerTuning t) {
+        long timed = t.candidates().stream().filter(Candidate::timed).count();
+        String s = t.candidates().size() + " candidates, " + timed + " timed: " + t.chosen();
+        if (!Double.isNaN(t.measuredMs())) s += String.format(" %.3f ms", t.measuredMs());
+        if (!Double.isNaN(t.speedup())) s += String.format(" (%.2fx the default)", t.speedup());
+        return s;
+    }
+
+    private static String shorten(String s, int max) { return s.length() <= max ? s : s.substring(0, max - 3) + "..."; }
+}

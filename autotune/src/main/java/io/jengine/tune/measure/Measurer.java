@@ -1,0 +1,130 @@
+package io.jengine.tune.measure;
+
+import io.jengine.runtime.KernelTrial;
+import io.jengine.spi.Kernel;
+import io.jengine.tune.cache.Timing;
+import java.util.Arrays;
+
+/**
+ * Times one kernel on its layer: runs it until it is warm (the JIT has compiled its loops, caches hold its weights),
+ * then repeatedly until enough runs are in and their spread is small, or the time allowed for one candidate is
+ * spent. The median is the figure, the interquartile range over the median the spread: medians, since one descheduled
+ * run on a shared machine must not decide a choice.
+ */
+public final class Measurer {
+    private final double warmupSeconds, minSeconds, maxSeconds;
+    private final int minRuns, maxRuns;
+    private final double targetSpreadPercent;
+
+    /**
+     * @param warmupSeconds untimed runs go on at least this long (and at least two runs)
+     * @param minSeconds    timed runs go on at least this long (and at least {@code minRuns})
+     * @param maxSeconds    and stop at this long or {@code maxRuns}, whichever comes first, even if the spread is wide
+     */
+    public Measurer(double warmupSeconds, double minSeconds, double maxSeconds, int minRuns, int maxRuns,
+                    double targetSpreadPercent) {
+        this.warmupSeconds = warmupSeconds;
+        this.minSeconds = minSeconds;
+        this.maxSeconds = maxSeconds;
+        this.minRuns = minRuns;
+        this.maxRuns = maxRuns;
+        this.targetSpreadPercent = targetSpreadPercent;
+    }
+
+    /** The same measurement after at least {@code seconds} of untimed runs. */
+    public Measurer withWarmup(double seconds) {
+        return new Measurer(Math.max(seconds, warmupSeconds), minSeconds, maxSeconds, minRuns, maxRuns, targetSpreadPercent);
+    }
+
+    /** Short enough that a model's layers are tuned in seconds, long enough for a stable median on a quiet core. */
+    public static Measurer standard() { return new Measurer(0.01, 0.015, 0.25, 5, 200, 3); }
+
+    public Timing time(KernelTrial trial, Kernel kernel) {
+        warmUp(trial, kernel);
+        // Windows of timed runs until one is no faster than the one before it: a kernel that is still being
+        // compiled (tiered compilation leaves quiet gaps between its C1 and C2 versions) keeps getting faster.
+        long begin = System.nanoTime();
+        double[] previous = window(trial, kernel);
+        while (true) {
+            double[] next = window(trial, kernel);
+            boolean settled = median(next) >= 0.95 * median(previous);
+            double[] both = java.util.Arrays.copyOf(previous, previous.length + next.length);
+            System.arraycopy(next, 0, both, previous.length, next.length);
+            if (settled || (System.nanoTime() - begin) / 1e9 >= MAX_WARMUP_SECONDS) {
+                double[] use = settled ? both : next;
+                return new Timing(Math.max(1e-6, median(use)), spread(use, use.length), use.length);
+            }
+            previous = next;
+        }
+    }
+
+    /** One window of timed runs: at least {@code minRuns} and {@code minSeconds}, until the spread is small or the budget is spent. */
+    private double[] window(KernelTrial trial, Kernel kernel) {
+        double[] ms = new double[Math.max(minRuns, Math.min(maxRuns, 1024))];
+        int runs = 0;
+        long timedStart = System.nanoTime();
+        while (runs < ms.length) {
+            long t0 = System.nanoTime();
+            trial.run(kernel);
+            ms[runs++] = (System.nanoTime() - t0) / 1e6;
+            double elapsed = (System.nanoTime() - timedStart) / 1e9;
+            if (runs >= minRuns && elapsed >= minSeconds && spread(ms, runs) <= targetSpreadPercent) break;
+            if (runs >= minRuns && elapsed >= maxSeconds) break;
+        }
+        return Arrays.copyOf(ms, runs);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /**
+     * Runs the kernel untimed until it is what a long-running engine would run: at least {@code warmupSeconds}, and
+     * then until the JIT compiler has finished nothing for {@link #QUIET_SECONDS}. Vector API code runs a hundred times
+     * slower before C2 compiles it, so a kernel timed in its first moments in a fresh JVM would lose to any native one.
+     * The compiler's total time only grows when a compilation ends, so the quiet window is long enough to outlast one
+     * compilation of a large kernel; it counts from the compiler's last change, which may lie in an earlier
+     * candidate's warm-up, so that once everything is compiled a candidate needs only its few runs. Bounded by
+     * {@link #MAX_WARMUP_SECONDS}, since other threads may keep the compiler busy.
+     */
+    private void warmUp(KernelTrial trial, Kernel kernel) {
+        long start = System.nanoTime();
+        int runs = 0;
+        while (true) {
+            trial.run(kernel);
+            runs++;
+            long now = System.nanoTime();
+            long compiled = compileMillis();
+            if (compiled != lastCompileMillis) {
+                lastCompileMillis = compiled;
+                lastCompileChange = now;
+            }
+            double elapsed = (now - start) / 1e9;
+            boolean quiet = compiled < 0 || (now - lastCompileChange) / 1e9 >= QUIET_SECONDS;
+            if (runs >= 2 && elapsed >= warmupSeconds && quiet) return;
+            if (elapsed >= MAX_WARMUP_SECONDS) return;
+        }
+    }
+
+    private static final double QUIET_SECONDS = 0.1, MAX_WARMUP_SECONDS = 5;
+    private static final java.lang.management.CompilationMXBean JIT =
+            java.lang.management.ManagementFactory.getCompilationMXBean();
+    /** The compiler's total time when last seen to change, and when; shared by every measurement of the process. */
+    private static long lastCompileMillis = -2, lastCompileChange = System.nanoTime();
+
+    /** The JIT compiler's total time so far, or -1 where the JVM does not say. */
+    private static long compileMillis() {
+        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : -1;
+    }
+
+    /** Interquartile range over the median, in percent. */
+    static double spread(double[] ms, int runs) {
+        double[] s = Arrays.copyOf(ms, runs);
+        Arrays.sort(s);
+        double median = s[runs / 2];
+        if (!(median > 0)) return 0;
+        return 100 * (s[(3 * runs) / 4 >= runs ? runs - 1 : (3 * runs) / 4] - s[runs / 4]) / median;
+    }
+}

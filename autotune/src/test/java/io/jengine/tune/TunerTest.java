@@ -1,0 +1,96 @@
+package io.jengine.tune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jengine.ir.Graph;
+import io.jengine.ir.Node;
+import io.jengine.ir.ValueInfo;
+import io.jengine.runtime.Backends;
+import io.jengine.runtime.EngineOptions;
+import io.jengine.runtime.EngineVersion;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.ValueType;
+import io.jengine.tune.cache.TimingCache;
+import io.jengine.tune.measure.Measurer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tuner on real backends: what it times at each level, layers with one signature tuned once, the cache reused. */
+public class TunerTest {
+    private static final Measurer QUICK = new Measurer(0.001, 0.002, 0.02, 3, 20, 5);
+
+    /** Two projections with the same shapes (one signature) and a third with others. */
+    public static Graph projections() {
+        Random r = new Random(1);
+        Graph.Builder b = Graph.builder("mlp").opset("", 17)
+                .addInput(new ValueInfo("x", ValueType.tensor(DType.FLOAT32, new long[] {24, 64})));
+        String in = "x";
+        int[] widths = {64, 64, 40};
+        for (int i = 0; i < widths.length; i++) {
+            float[] w = new float[64 * widths[i]];
+            for (int j = 0; j < w.length; j++) w[j] = r.nextFloat() - 0.5f;
+            b.initializer("w" + i, Tensor.ofFloats(new long[] {64, widths[i]}, w));
+            String out = i == widths.length - 1 ? "y" : "h" + i;
+            b.addNode(Node.builder("MatMul").name("proj" + i).inputs(in, "w" + i).outputs(out).build());
+            b.valueInfo(new ValueInfo(out, ValueType.tensor(DType.FLOAT32, new long[] {24, widths[i]})));
+            in = out;
+        }
+        return b.addOutput(new ValueInfo("y", null)).build();
+    }
+
+    private static TuningReport tune(int level, TimingCache cache) {
+        Tuner t = new Tuner(TestDevices.avx2(), cache, new TuneOptions(level, 3), Backends.discover(),
+                new PrintStream(new ByteArrayOutputStream()), QUICK);
+        return t.tune(projections(), EngineOptions.defaults().withThreads(1));
+    }
+
+    private static TimingCache memory() { return TimingCache.inMemory("test", EngineVersion.VERSION); }
+
+    @Test
+    void levelTwoTimesTheModelsTopKAndTheDefaultAndTunesASignatureOnce() {
+        TuningReport r = tune(2, memory());
+        assertEquals(3, r.layers().size());
+        LayerTuning first = r.layers().get(0), second = r.layers().get(1);
+        assertEquals("proj0", second.sharedWith(), "proj1 has proj0's signature");
+        assertEquals(first.chosen(), second.chosen());
+        for (LayerTuning l : java.util.List.of(first, r.layers().get(2))) {
+            long timed = l.candidates().stream().filter(Candidate::timed).count();
+            assertTrue(timed >= 3 && timed <= 4, l.layer() + ": " + timed + " timed");
+            assertTrue(l.candidates().size() >= 30, l.layer() + " has " + l.candidates().size() + " candidates");
+            Candidate best = l.candidates().stream().filter(Candidate::timed)
+                    .min(java.util.Comparator.comparingDouble(Candidate::measuredMs)).orElseThrow();
+            assertEquals(best.key(), l.chosen(), "the fastest measured is chosen");
+            assertTrue(l.candidates().stream().anyMatch(c -> c.key().equals(l.defaultKey()) && c.timed()),
+                    "the default is timed too");
+        }
+        assertEquals(r.timed(), r.layers().get(0).candidates().stream().filter(Candidate::timed).count()
+                + r.layers().get(2).candidates().stream().filter(Candidate::timed).count());
+    }
+
+    @Test
+    void levelZeroTimesNothingAndLevelThreeTimesEverything() {
+        TuningReport zero = tune(0, memory());
+        assertEquals(0, zero.timed());
+        assertTrue(zero.layers().stream().allMatch(l -> l.candidates().stream().noneMatch(Candidate::timed)));
+        TuningReport three = tune(3, memory());
+        LayerTuning l = three.layers().get(2);
+        assertEquals(l.candidates().size(), l.candidates().stream().filter(c -> c.timed() || c.failure() != null).count());
+    }
+
+    @Test
+    void aWarmTimingCacheAnswersEveryTiming(@TempDir Path dir) {
+        Path file = dir.resolve("timing.json");
+        TuningReport cold = tune(2, TimingCache.open(file, "test", EngineVersion.VERSION, w -> { }));
+        assertTrue(cold.timed() > 0);
+        TuningReport warm = tune(2, TimingCache.open(file, "test", EngineVersion.VERSION, w -> { }));
+        assertEquals(0, warm.timed());
+        assertEquals(cold.timed(), warm.cacheHits());
+        assertEquals(cold.choices(), warm.choices());
+    }
+}

@@ -1,0 +1,262 @@
+package io.jengine.plan;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jengine.errors.EngineException;
+import io.jengine.ir.Model;
+import io.jengine.onnx.OnnxExporter;
+import io.jengine.onnx.OnnxImporter;
+import io.jengine.onnx.proto.OnnxProto.ModelProto;
+import io.jengine.onnx.proto.OnnxProto.StringStringEntryProto;
+import io.jengine.onnx.proto.OnnxProto.TensorProto;
+import io.jengine.plan.proto.PlanProto.PlanHeader;
+import io.jengine.tensor.Tensor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The plan file format: what {@code engine build} writes and {@code engine run|bench|inspect MODEL.plan} and
+ * {@code EngineBuilder.forPlan} read. One file, little-endian:
+ *
+ * <pre>
+ *   0  "JENGPLAN"                     magic
+ *   8  u32 format version             {@link #FORMAT_VERSION}; another version is refused, never guessed at
+ *  12  u32 header length H
+ *  16  u64 file length                a truncated or extended file is caught before anything is parsed
+ *  24  header (H bytes)               a {@code PlanHeader} protobuf (plan.proto)
+ *      graph                          an ONNX ModelProto of the optimized graph; the main graph's initializers are
+ *                                     ONNX external data whose offsets point into this same file
+ *      initializer bytes              each at a 64-byte aligned offset, so that they can be mapped as they lie
+ *  L-8 u64 CRC-32C of bytes [0, L-8)  tampering or bit rot is one clear error
+ * </pre>
+ *
+ * The graph is stored as ONNX so that one importer (and its validation) reads both kinds of file; the engine's own ops
+ * (domain {@code jengine}) and blocked layouts are ordinary nodes and types there.
+ */
+public final class PlanFile {
+    /** The first eight bytes of every plan. */
+    public static final byte[] MAGIC = "JENGPLAN".getBytes(StandardCharsets.US_ASCII);
+    /** The format this engine writes and the only one it reads. */
+    public static final int FORMAT_VERSION = 1;
+    private static final int FIXED = 24, TRAILER = 8, ALIGN = 64;
+    /** The external-data location written for initializers: resolved to the plan's own file when read. */
+    private static final String SELF = "jengine-plan-self";
+
+    private PlanFile() {}
+
+    /** Whether {@code file} starts with the plan magic (false for anything unreadable). */
+    public static boolean isPlan(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(MAGIC.length);
+            while (b.hasRemaining() && ch.read(b) >= 0) { }
+            return !b.hasRemaining() && java.util.Arrays.equals(b.array(), MAGIC);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes {@code model} with {@code header} (its graph offset and length are filled in here) to {@code file},
+     * through a temporary file in the same folder moved into place, so that a reader never sees half a plan.
+     */
+    public static void write(Path file, PlanHeader header, Model model) {
+        Map<String, Tensor> inits = new LinkedHashMap<>();
+        model.graph().initializers().forEach((name, t) -> {
+            if (t.dtype() != io.jengine.tensor.DType.STRING) inits.put(name, t); // strings stay inline in the graph
+        });
+        // Initializer offsets are relative to the data region; the region's start is known once the graph's size is.
+        Map<String, long[]> placed = new LinkedHashMap<>();
+        long rel = 0;
+        for (var e : inits.entrySet()) {
+            long bytes = bytesOf(e.getValue());
+            placed.put(e.getKey(), new long[] {rel, bytes});
+            rel = align(rel + bytes);
+        }
+        long dataBytes = rel;
+        // The header's own size depends on the offsets it holds: lay out with a first guess, then fix point.
+        long graphOffset = 0, dataStart = 0;
+        byte[] headerBytes = null, graphBytes = null;
+        for (int pass = 0; pass < 4; pass++) {
+            long base = dataStart;
+            ModelProto proto = OnnxExporter.toProto(model, name -> {
+                long[] p = placed.get(name);
+                return p == null ? null : new OnnxExporter.ExternalData(SELF, base + p[0], p[1]);
+            });
+            graphBytes = proto.toByteArray();
+            headerBytes = header.toBuilder().setGraphOffset(graphOffset).setGraphLength(graphBytes.length).build()
+                    .toByteArray();
+            long newGraphOffset = align(FIXED + headerBytes.length);
+            long newDataStart = align(newGraphOffset + graphBytes.length);
+            if (newGraphOffset == graphOffset && newDataStart == dataStart) break;
+            graphOffset = newGraphOffset;
+            dataStart = newDataStart;
+            if (pass == 3) throw new EngineException("plan layout did not settle (header " + headerBytes.length + " bytes)");
+        }
+        long length = dataStart + dataBytes + TRAILER;
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
+            CRC32C crc = new CRC32C();
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                CheckedWriter w = new CheckedWriter(out, crc);
+                ByteBuffer fixed = ByteBuffer.allocate(FIXED).order(ByteOrder.LITTLE_ENDIAN);
+                fixed.put(MAGIC).putInt(FORMAT_VERSION).putInt(headerBytes.length).putLong(length);
+                w.write(fixed.array());
+                w.write(headerBytes);
+                w.padTo(graphOffset);
+                w.write(graphBytes);
+                w.padTo(dataStart);
+                for (var e : inits.entrySet()) {
+                    w.padTo(dataStart + placed.get(e.getKey())[0]);
+                    w.write(e.getValue());
+                }
+                w.padTo(dataStart + dataBytes);
+                ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
+                trailer.putLong(crc.getValue());
+                out.write(trailer.array());
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // The write failed already; that is the error to report.
+            }
+            throw new EngineException("cannot write plan " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads and checks a plan; every problem with the file is a {@link PlanFormatException} naming it. */
+    public static LoadedPlan read(Path file) {
+        if (!Files.isRegularFile(file)) throw new PlanFormatException("plan file " + file + " does not exist");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            long size = ch.size();
+            if (size < FIXED + TRAILER) throw new PlanFormatException(file + " is not a jengine plan (" + size + " bytes)");
+            MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            byte[] magic = m.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new PlanFormatException(file + " is not a jengine plan (it does not start with JENGPLAN)");
+            }
+            ValueLayout.OfInt u32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            ValueLayout.OfLong u64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            int version = m.get(u32, 8);
+            if (version != FORMAT_VERSION) {
+                throw new PlanFormatException(file + " is a plan of format version " + version + "; this engine reads"
+                        + " version " + FORMAT_VERSION + ": build the plan again with this engine");
+            }
+            int headerLength = m.get(u32, 12);
+            long length = m.get(u64, 16);
+            if (length != size) {
+                throw new PlanFormatException(file + " is " + size + " bytes, its header says " + length
+                        + (size < length ? ": the file is truncated" : ": bytes were added to it"));
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(m.asSlice(0, size - TRAILER).asByteBuffer());
+            long stored = m.get(u64, size - TRAILER);
+            if (stored != crc.getValue()) {
+                throw new PlanFormatException(file + " is corrupted: its checksum does not match its content");
+            }
+            if (headerLength < 0 || FIXED + (long) headerLength > size - TRAILER) {
+                throw new PlanFormatException(file + ": header length " + headerLength + " does not fit the file");
+            }
+            PlanHeader header;
+            try {
+                header = PlanHeader.parseFrom(m.asSlice(FIXED, headerLength).asByteBuffer());
+            } catch (InvalidProtocolBufferException e) {
+                throw new PlanFormatException(file + ": unreadable plan header: " + e.getMessage());
+            }
+            long go = header.getGraphOffset(), gl = header.getGraphLength();
+            if (go < FIXED + headerLength || gl <= 0 || go + gl > size - TRAILER) {
+                throw new PlanFormatException(file + ": the graph's place (" + go + ", " + gl + " bytes) does not fit the file");
+            }
+            ModelProto proto;
+            try {
+                proto = ModelProto.parseFrom(m.asSlice(go, gl).asByteBuffer());
+            } catch (InvalidProtocolBufferException e) {
+                throw new PlanFormatException(file + ": unreadable graph: " + e.getMessage());
+            }
+            Model model = OnnxImporter.load(selfReferenced(proto, file.getFileName().toString()).toByteArray(),
+                    file.toAbsolutePath().getParent());
+            return new LoadedPlan(file, header, model);
+        } catch (IOException e) {
+            throw new PlanFormatException("cannot read plan " + file + ": " + e.getMessage(), e);
+        } catch (PlanFormatException e) {
+            throw e;
+        } catch (EngineException e) {
+            throw new PlanFormatException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The proto with the main graph's external data pointed at the plan file itself, wherever it now lies. */
+    private static ModelProto selfReferenced(ModelProto proto, String fileName) {
+        ModelProto.Builder b = proto.toBuilder();
+        var g = b.getGraphBuilder();
+        for (TensorProto.Builder t : g.getInitializerBuilderList()) {
+            if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) continue;
+            for (StringStringEntryProto.Builder e : t.getExternalDataBuilderList()) {
+                if (e.getKey().equals("location")) {
+                    if (!e.getValue().equals(SELF)) {
+                        throw new PlanFormatException("initializer " + t.getName() + " points outside the plan ('"
+                                + e.getValue() + "')");
+                    }
+                    e.setValue(fileName);
+                }
+            }
+        }
+        return b.build();
+    }
+
+    private static long bytesOf(Tensor t) { return t.size() * t.dtype().byteSize(); }
+
+    private static long align(long v) { return (v + ALIGN - 1) / ALIGN * ALIGN; }
+
+    /** Writes while summing the CRC and counting the position, so that padding lands where the layout says. */
+    private static final class CheckedWriter {
+        private final OutputStream out;
+        private final CRC32C crc;
+        private long position;
+
+        CheckedWriter(OutputStream out, CRC32C crc) {
+            this.out = out;
+            this.crc = crc;
+        }
+
+        void write(byte[] b) throws IOException {
+            out.write(b);
+            crc.update(b);
+            position += b.length;
+        }
+
+        void write(Tensor t) throws IOException {
+            byte[] chunk = new byte[1 << 20];
+            MemorySegment s = t.data();
+            long n = bytesOf(t);
+            for (long off = 0; off < n; off += chunk.length) {
+                int len = (int) Math.min(chunk.length, n - off);
+                MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, chunk, 0, len);
+                out.write(chunk, 0, len);
+                crc.update(chunk, 0, len);
+            }
+            position += n;
+        }
+
+        void padTo(long target) throws IOException {
+            if (target < position) throw new IllegalStateException("plan layout overlaps at " + position + " > " + target);
+            write(new byte[(int) (target - position)]);
+        }
+    }
+}

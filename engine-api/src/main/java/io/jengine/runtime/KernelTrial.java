@@ -1,0 +1,76 @@
+package io.jengine.runtime;
+
+import io.jengine.ir.Graph;
+import io.jengine.ir.Node;
+import io.jengine.spi.Kernel;
+import io.jengine.spi.KernelContext;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.Value;
+import java.util.List;
+
+/**
+ * Runs prepared kernels of one node again and again on the same inputs, as the tuner times its candidates: the output
+ * buffers are allocated on the first run and handed out again to every later run and every other kernel of the node,
+ * so that a timed run allocates nothing and every candidate writes to the same memory. Not for concurrent use.
+ */
+public final class KernelTrial implements KernelContext {
+    private final Node node;
+    private final Value[] inputs;
+    private final int threads;
+    private final Tensor[] outputs;
+
+    /** {@code inputs}: one value per node input (null where an optional one is omitted). */
+    public KernelTrial(Node node, Value[] inputs, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (inputs.length != node.inputs().size()) {
+            throw new IllegalArgumentException("node " + node.label() + " has " + node.inputs().size() + " inputs, got "
+                    + inputs.length + " values");
+        }
+        this.node = node;
+        this.inputs = inputs.clone();
+        this.threads = threads;
+        this.outputs = new Tensor[node.outputs().size()];
+    }
+
+    /** Runs {@code kernel} once on the inputs. */
+    public void run(Kernel kernel) { kernel.run(this); }
+
+    /** The value output {@code i} holds after the last run, or null. */
+    public Tensor outputTensor(int i) { return outputs[i]; }
+
+    @Override
+    public Node node() { return node; }
+
+    @Override
+    public List<Value> runSubgraph(Graph body, List<Value> in) {
+        throw new UnsupportedOperationException("a kernel trial cannot run sub-graphs (node " + node.label() + ")");
+    }
+
+    @Override
+    public int inputCount() { return inputs.length; }
+
+    @Override
+    public int outputCount() { return outputs.length; }
+
+    @Override
+    public Value input(int i) { return i < inputs.length ? inputs[i] : null; }
+
+    @Override
+    public Tensor output(int i, DType dtype, long... shape) {
+        Tensor t = outputs[i];
+        if (t == null || t.dtype() != dtype || !t.hasShape(shape)) {
+            t = Tensor.allocate(dtype, shape);
+            outputs[i] = t;
+        }
+        return t;
+    }
+
+    @Override
+    public void setOutput(int i, Value value) {
+        if (value instanceof Tensor t) outputs[i] = t;
+    }
+
+    @Override
+    public int threads() { return threads; }
+}
