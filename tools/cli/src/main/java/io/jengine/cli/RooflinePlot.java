@@ -41,6 +41,11 @@ final class RooflinePlot {
         roofSeries.setMarker(SeriesMarkers.NONE);
         addLayers(chart, roof, layers, false, "memory-bound layers");
         addLayers(chart, roof, layers, true, "compute-bound layers");
+        save(chart, file);
+    }
+
+    /** Writes a chart as PNG or SVG, by the file's extension. */
+    static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".svg")) {
             VectorGraphicsEncoder.saveVectorGraphic(chart, file.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
