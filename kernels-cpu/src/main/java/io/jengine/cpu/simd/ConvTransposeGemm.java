@@ -24,7 +24,7 @@ final class ConvTransposeGemm {
     private final float[] bias;
     private final Activation activation;
     private final boolean tiles;
-    private final ThreadLocal<float[]> scratch = new ThreadLocal<>();
+    private final ThreadLocal<MemorySegment> scratch = new ThreadLocal<>();
     /** Each pool thread's row or plane buffer for the scatter and col2im steps, grown to the largest asked for. */
     private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -57,9 +57,8 @@ final class ConvTransposeGemm {
     /** y = act(convTranspose(x) + bias); x and y hold the whole batch from byte 0. */
     void run(MemorySegment x, MemorySegment y, int threads) {
         int cg = s.inCPerGroup(), mg = s.outCPerGroup(), rows = mg * s.taps(), plane = s.inH() * s.inW();
-        float[] cols = columns((long) rows * plane);
-        MemorySegment colSeg = MemorySegment.ofArray(cols);
-        Matrix c = Matrix.of(colSeg, 0, rows, plane);
+        MemorySegment cols = columns((long) rows * plane);
+        Matrix c = Matrix.of(cols, 0, rows, plane);
         Epilogue e = Epilogue.NONE;
         if (tiles) {
             float[] rowBias = null;
@@ -88,18 +87,23 @@ final class ConvTransposeGemm {
         }
     }
 
-    private float[] columns(long n) {
+    /**
+     * The calling thread's column buffer, native like every operand the GEMM and the Vector API see: a heap segment
+     * reaching the same vector loads as the engine's native tensors makes the JIT's type profiles of those loads
+     * mixed, and every kernel using them slower.
+     */
+    private MemorySegment columns(long n) {
         if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("transposed convolution columns too large: " + n);
-        float[] c = scratch.get();
-        if (c == null || c.length < n) {
-            c = new float[(int) n];
+        MemorySegment c = scratch.get();
+        if (c == null || c.byteSize() < 4 * n) {
+            c = java.lang.foreign.Arena.ofAuto().allocate(4 * n, 64);
             scratch.set(c);
         }
         return c;
     }
 
     /** The exact tiling: output row oh = ih * kH + kh interleaves the kW column rows of tap row kh. */
-    private void scatterTiles(float[] cols, MemorySegment y, long outFirst, int mg, int threads) {
+    private void scatterTiles(MemorySegment cols, MemorySegment y, long outFirst, int mg, int threads) {
         int inW = s.inW(), inH = s.inH(), kH = s.kH(), kW = s.kW(), outW = s.outW(), plane = inH * inW;
         long outPlane = (long) s.outH() * outW;
         int tasks = (int) Math.min((long) mg * inH, 4L * threads);
@@ -113,13 +117,13 @@ final class ConvTransposeGemm {
                     if (kW == 2) {
                         int r0 = base, r1 = base + plane;
                         for (int iw = 0; iw < inW; iw++) {
-                            row[2 * iw] = cols[r0 + iw];
-                            row[2 * iw + 1] = cols[r1 + iw];
+                            row[2 * iw] = cols.getAtIndex(FLOAT, r0 + iw);
+                            row[2 * iw + 1] = cols.getAtIndex(FLOAT, r1 + iw);
                         }
                     } else {
                         for (int kw = 0; kw < kW; kw++) {
                             int r = base + kw * plane;
-                            for (int iw = 0; iw < inW; iw++) row[iw * kW + kw] = cols[r + iw];
+                            for (int iw = 0; iw < inW; iw++) row[iw * kW + kw] = cols.getAtIndex(FLOAT, r + iw);
                         }
                     }
                     long off = outFirst + 4L * (m * outPlane + (long) (ih * kH + kh) * outW);
@@ -130,7 +134,7 @@ final class ConvTransposeGemm {
     }
 
     /** The general col2im: each output plane accumulated in scratch, then bias and activation, then stored. */
-    private void col2im(float[] cols, MemorySegment y, long outFirst, int firstChannel, int mg, int threads) {
+    private void col2im(MemorySegment cols, MemorySegment y, long outFirst, int firstChannel, int mg, int threads) {
         int inW = s.inW(), inH = s.inH(), outH = s.outH(), outW = s.outW(), plane = inH * inW;
         int outPlane = outH * outW;
         int tasks = Math.min(mg, 4 * threads);
@@ -151,10 +155,10 @@ final class ConvTransposeGemm {
                             if (oh < 0 || oh >= outH) continue;
                             int src = r + ih * inW, dst = oh * outW + ow0;
                             if (s.strideW() == 1) {
-                                for (int iw = iwLo; iw < iwHi; iw++) acc[dst + iw] += cols[src + iw];
+                                for (int iw = iwLo; iw < iwHi; iw++) acc[dst + iw] += cols.getAtIndex(FLOAT, src + iw);
                             } else {
                                 int sw = s.strideW();
-                                for (int iw = iwLo; iw < iwHi; iw++) acc[dst + iw * sw] += cols[src + iw];
+                                for (int iw = iwLo; iw < iwHi; iw++) acc[dst + iw * sw] += cols.getAtIndex(FLOAT, src + iw);
                             }
                         }
                     }

@@ -43,13 +43,19 @@ public record Matrix(MemorySegment segment, long byteOffset, int rows, int cols,
         return new Matrix(segment, byteOffset, rows, cols, Math.max(1, cols), false);
     }
 
-    /** A view of a heap array (copied into a new segment): handy for constants and tests. */
+    /**
+     * A heap array copied into new native memory: constants and tests. Native, since a heap segment reaching the
+     * GEMM's vector loads beside the engine's native tensors would mix the JIT's type profiles of those loads and slow
+     * every kernel that shares them.
+     */
     public static Matrix copyOf(float[] values, int rows, int cols) {
         if ((long) rows * cols != values.length) {
             throw new IllegalArgumentException("a " + rows + " x " + cols + " matrix needs " + (long) rows * cols
                     + " values, got " + values.length);
         }
-        return of(MemorySegment.ofArray(values.clone()), 0, rows, cols);
+        MemorySegment m = java.lang.foreign.Arena.ofAuto().allocate(4L * Math.max(1, values.length), 64);
+        MemorySegment.copy(values, 0, m, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, values.length);
+        return of(m, 0, rows, cols);
     }
 
     /** The logical transpose: the same memory seen as {@code cols x rows}. */

@@ -91,9 +91,13 @@ public final class UnaryActivations {
      * The padded last partial vector: copied into a vector-sized buffer, run through the op's full-vector loop, and
      * copied back. Keeping the loops free of masked twins halves their size, which keeps the JIT inlining the math.
      */
+    /** Native, as the tensors are: a heap segment here would give the op's vector loops mixed type profiles. */
+    private static final ThreadLocal<MemorySegment> TAIL =
+            ThreadLocal.withInitial(() -> java.lang.foreign.Arena.ofAuto().allocate(4L * F.length(), 64));
+
     private static void tail(UnaryOp op, float p0, float p1, MemorySegment s, long so, MemorySegment d, long dO, long i,
                              long n) {
-        MemorySegment buf = MemorySegment.ofArray(new float[F.length()]);
+        MemorySegment buf = TAIL.get();
         MemorySegment.copy(s, so + 4 * i, buf, 0, 4 * (n - i));
         apply(op, new float[] {p0, p1}, buf, 0, buf, 0, F.length());
         MemorySegment.copy(buf, 0, d, dO + 4 * i, 4 * (n - i));
