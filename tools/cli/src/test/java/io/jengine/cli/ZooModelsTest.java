@@ -25,8 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every FP32 model of the zoo, run through the Java API (unoptimized) and through {@code engine run} at optimization
- * levels 1, 2 and 3, must match the outputs ONNX Runtime computed for the same inputs (rtol 1e-3, atol 1e-4).
+ * Every FP32 model of the zoo, run through the Java API (unoptimized), through {@code engine run} at optimization
+ * levels 1, 2 and 3, and as a plan {@code engine build} tuned, must match the outputs ONNX Runtime computed for the
+ * same inputs (rtol 1e-3, atol 1e-4).
  */
 class ZooModelsTest {
     static Path zoo() {
@@ -69,6 +70,27 @@ class ZooModelsTest {
         for (var e : outputs.entrySet()) {
             Comparison c = Comparison.of(Npy.read(e.getValue()), got.get(e.getKey()), Tolerance.MODEL);
             assertTrue(c.matches(), model + " output " + e.getKey() + " (Java API): " + c.mismatch());
+        }
+
+        // A tuned plan (engine build at its inputs' shapes, then engine run on the plan) computes the same.
+        Path plan = tmp.resolve(model + ".plan");
+        StringBuilder shapes = new StringBuilder();
+        inputs.forEach((name, file) -> {
+            if (!shapes.isEmpty()) shapes.append(',');
+            long[] d = Npy.read(file).shape();
+            shapes.append(name).append(':');
+            for (int i = 0; i < d.length; i++) shapes.append(i > 0 ? "x" : "").append(d[i]);
+        });
+        assertEquals(0, EngineCli.execute("build", zoo.resolve(model + ".onnx").toString(), "-o", plan.toString(),
+                "--shapes", shapes.toString(), "--tune-level", "1"), "engine build exit code");
+        Path planOut = Files.createDirectories(tmp.resolve("plan"));
+        List<String> planArgs = new ArrayList<>(List.of("run", plan.toString(), "--output-dir", planOut.toString()));
+        inputs.forEach((name, file) -> planArgs.addAll(List.of("--input", name + "=" + file)));
+        assertEquals(0, EngineCli.execute(planArgs.toArray(String[]::new)), "engine run exit code on the plan");
+        for (var e : outputs.entrySet()) {
+            Tensor written = Npy.read(planOut.resolve(RunCommand.fileName(e.getKey()) + ".npy"));
+            Comparison c = Comparison.of(Npy.read(e.getValue()), written, Tolerance.MODEL);
+            assertTrue(c.matches(), model + " output " + e.getKey() + " (tuned plan): " + c.mismatch());
         }
 
         for (String level : List.of("1", "2", "3")) {
