@@ -15,11 +15,15 @@ class CostModelTest {
     private final CostModel model = new CostModel(TestDevices.avx2(), new Calibration());
     private final GemmProblem big = new GemmProblem(512, 3136, 576, 1, true, false, 1);
 
+    /**
+     * Compute dominates a large GEMM: above the micro-kernel's own time (its share of peak), and below twice that
+     * once packing, tile stores and loads are added.
+     */
     @Test
-    void aComputeBoundGemmRunsNearTheMicroKernelsShareOfPeak() {
+    void aComputeBoundGemmIsDominatedByTheMicroKernel() {
         double s = model.gemm(big, GemmTiling.parse("4x16.kc192.mc96.nc1024"), 1);
-        double atPeak = big.flops() / 96e9;
-        assertTrue(s > atPeak && s < 2 * atPeak, s + " s against " + atPeak + " s at peak");
+        double microKernel = big.flops() / (96e9 * 0.75);
+        assertTrue(s > microKernel && s < 2 * microKernel, s + " s against " + microKernel + " s of micro-kernel");
     }
 
     @Test
