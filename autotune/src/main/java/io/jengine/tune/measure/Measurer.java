@@ -37,24 +37,22 @@ public final class Measurer {
     }
 
     /** Short enough that a model's layers are tuned in seconds, long enough for a stable median on a quiet core. */
-    public static Measurer standard() { return new Measurer(0.01, 0.015, 0.25, 5, 200, 3); }
+    public static Measurer standard() { return new Measurer(0.03, 0.015, 0.25, 5, 200, 3); }
 
     public Timing time(KernelTrial trial, Kernel kernel) {
         warmUp(trial, kernel);
-        // Windows of timed runs until one is no faster than the one before it: a kernel that is still being
-        // compiled (tiered compilation leaves quiet gaps between its C1 and C2 versions) keeps getting faster.
+        // Windows of timed runs until one is no faster than the best before it: a kernel that is still being
+        // compiled (tiered compilation leaves quiet gaps between its C1 and C2 versions) keeps getting faster. The
+        // figure is the best window's median: interference from the rest of the machine only ever adds time.
         long begin = System.nanoTime();
-        double[] previous = window(trial, kernel);
+        double[] best = window(trial, kernel);
         while (true) {
             double[] next = window(trial, kernel);
-            boolean settled = median(next) >= 0.95 * median(previous);
-            double[] both = java.util.Arrays.copyOf(previous, previous.length + next.length);
-            System.arraycopy(next, 0, both, previous.length, next.length);
+            boolean settled = median(next) >= 0.95 * median(best);
+            if (median(next) < median(best)) best = next;
             if (settled || (System.nanoTime() - begin) / 1e9 >= MAX_WARMUP_SECONDS) {
-                double[] use = settled ? both : next;
-                return new Timing(Math.max(1e-6, median(use)), spread(use, use.length), use.length);
+                return new Timing(Math.max(1e-6, median(best)), spread(best, best.length), best.length);
             }
-            previous = next;
         }
     }
 
@@ -67,9 +65,10 @@ public final class Measurer {
             long t0 = System.nanoTime();
             trial.run(kernel);
             ms[runs++] = (System.nanoTime() - t0) / 1e6;
+            if (runs < minRuns || runs % 4 != 0) continue; // between timed runs, as little else as possible
             double elapsed = (System.nanoTime() - timedStart) / 1e9;
-            if (runs >= minRuns && elapsed >= minSeconds && spread(ms, runs) <= targetSpreadPercent) break;
-            if (runs >= minRuns && elapsed >= maxSeconds) break;
+            if (elapsed >= minSeconds && spread(ms, runs) <= targetSpreadPercent) break;
+            if (elapsed >= maxSeconds) break;
         }
         return Arrays.copyOf(ms, runs);
     }
