@@ -202,14 +202,20 @@ public final class EngineBuilder {
     public Engine buildPlan(Path planFile) {
         long start = System.nanoTime();
         Model optimized = loaded != null ? loaded.model() : optimizedModel();
+        long optimizedAt = System.nanoTime();
         Engine engine = plan(optimized);
+        long plannedAt = System.nanoTime();
         try {
             PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
-                    tuning == null ? -1 : tuning.level(), (System.nanoTime() - start) / 1e9);
+                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
         }
+        double tuned = tuningReport == null ? 0 : tuningReport.seconds();
+        progress.printf("build: optimized in %.1f s, tuned in %.1f s, planned in %.1f s, written in %.1f s%n",
+                (optimizedAt - start) / 1e9, tuned, (plannedAt - optimizedAt) / 1e9 - tuned,
+                (System.nanoTime() - plannedAt) / 1e9);
         return engine;
     }
 

@@ -110,6 +110,7 @@ public final class Tuner {
                 continue;
             }
             NodeContext ctx = new NodeContext(n, graph.opset(n.domain()), graph, threads);
+            long layerStart = System.nanoTime();
             LayerTuning t = tuneLayer(n, graph, ctx, sig, threads, counts);
             if (t == null) {
                 single.add(sig);
@@ -117,8 +118,8 @@ public final class Tuner {
             }
             bySignature.put(sig, t);
             layers.add(t);
-            progress.printf("tune [%d/%d] %s: %s%n", bySignature.size() + single.size(), unique, shorten(n.name(), 60),
-                    summary(t));
+            progress.printf("tune [%d/%d] %s: %s (%.1f s)%n", bySignature.size() + single.size(), unique,
+                    shorten(n.name(), 60), summary(t), (System.nanoTime() - layerStart) / 1e9);
         }
         cache.save();
         return new TuningReport(List.copyOf(layers), counts[0], counts[1], skipped, (System.nanoTime() - start) / 1e9);

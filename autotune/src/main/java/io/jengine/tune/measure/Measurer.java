@@ -37,7 +37,7 @@ public final class Measurer {
     }
 
     /** Short enough that a model's layers are tuned in seconds, long enough for a stable median on a quiet core. */
-    public static Measurer standard() { return new Measurer(0.03, 0.015, 0.25, 5, 200, 3); }
+    public static Measurer standard() { return new Measurer(0.03, 0.01, 0.08, 5, 200, 3); }
 
     public Timing time(KernelTrial trial, Kernel kernel) {
         warmUp(trial, kernel);
