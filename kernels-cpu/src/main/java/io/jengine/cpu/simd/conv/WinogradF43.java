@@ -57,7 +57,7 @@ final class WinogradF43 {
     /** U = G g G^T for any variant's G (alpha x 3) into {@code u[i * alpha + j]}, in double. */
     static void weight(double[][] gm, float[] g, int off, double[] u) {
         int alpha = gm.length;
-        double[] gt = new double[alpha * 3];
+        double[] gt = new double[18]; // alpha <= 6: a constant size the JIT can keep off the heap
         for (int i = 0; i < alpha; i++) {
             for (int b = 0; b < 3; b++) {
                 gt[i * 3 + b] = gm[i][0] * g[off + b] + gm[i][1] * g[off + 3 + b] + gm[i][2] * g[off + 6 + b];
