@@ -1,5 +1,6 @@
 package io.jengine.build;
 
+import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.onnx.OnnxImporter;
 import io.jengine.opt.GraphOptimizer;
@@ -44,6 +45,8 @@ public final class EngineBuilder {
     private int level = OptimizerOptions.DEFAULT_LEVEL;
     private final Set<String> disabledPasses = new LinkedHashSet<>();
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
+    /** Input name -> {min, opt, max} shapes of an optimization profile. */
+    private final Map<String, long[][]> profiles = new LinkedHashMap<>();
     private EngineOptions options = EngineOptions.defaults();
     private Backends backends;
     private OptimizationReport report = new OptimizationReport();
@@ -79,6 +82,11 @@ public final class EngineBuilder {
         b.loaded = plan;
         b.level = plan.header().getOptimizationLevel();
         b.options = b.options.withThreads(plan.header().getThreads());
+        for (var p : plan.header().getProfilesList()) {
+            b.profile(p.getName(), p.getMinList().stream().mapToLong(Long::longValue).toArray(),
+                    p.getOptList().stream().mapToLong(Long::longValue).toArray(),
+                    p.getMaxList().stream().mapToLong(Long::longValue).toArray());
+        }
         return b;
     }
 
@@ -163,6 +171,41 @@ public final class EngineBuilder {
         return this;
     }
 
+    /**
+     * An optimization profile for an input, as TensorRT's: the plan accepts every shape from {@code min} to
+     * {@code max} (each axis), is tuned at {@code opt}, and refuses shapes outside with an error naming the range.
+     */
+    public EngineBuilder profile(String input, long[] min, long[] opt, long[] max) {
+        if (min.length != opt.length || opt.length != max.length) {
+            throw new IllegalArgumentException("profile of '" + input + "': min, opt and max need one rank");
+        }
+        for (int i = 0; i < min.length; i++) {
+            if (min[i] < 0 || min[i] > opt[i] || opt[i] > max[i]) {
+                throw new IllegalArgumentException("profile of '" + input + "': axis " + i + " needs min <= opt <= max, got "
+                        + min[i] + ", " + opt[i] + ", " + max[i]);
+            }
+        }
+        profiles.put(input, new long[][] {min.clone(), opt.clone(), max.clone()});
+        return this;
+    }
+
+    /** A profile written as on the command line: {@code input:1x3x224x224..8x3x224x224..32x3x224x224}. */
+    public EngineBuilder profile(String spec) {
+        int colon = spec.lastIndexOf(':');
+        String[] parts = colon <= 0 ? new String[0] : spec.substring(colon + 1).split("\\.\\.");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("--profile expects NAME:MIN..OPT..MAX (e.g. input:1x3x224x224..8x3x224x224"
+                    + "..32x3x224x224), got '" + spec + "'");
+        }
+        String name = spec.substring(0, colon);
+        long[][] d = new long[3][];
+        for (int i = 0; i < 3; i++) d[i] = InputShapes.parse(name + ":" + parts[i]).get(name);
+        return profile(name, d[0], d[1], d[2]);
+    }
+
+    /** The profiles given, input name -> {min, opt, max}. */
+    public Map<String, long[][]> profiles() { return profiles; }
+
     /** The model as imported, with the fixed input shapes applied: what the optimizer starts from. */
     public Model shapedModel() {
         if (shapes.isEmpty()) return model;
@@ -207,7 +250,7 @@ public final class EngineBuilder {
         long plannedAt = System.nanoTime();
         try {
             PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
-                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9);
+                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -228,17 +271,26 @@ public final class EngineBuilder {
                 progress.println("warning: " + loaded.file() + " was tuned on another machine (" + loaded.header()
                         .getDeviceIdentity() + "); its tactics may not be the fastest here: tune again with --retune");
             }
-            if (tuning == null) {
-                // The stored tactics first, so that the caller's own --tactic choices override them.
-                EngineOptions stored = new EngineOptions(options.threads(), loaded.header().getTacticsMap());
-                for (var e : options.tactics().entrySet()) stored = stored.withTactic(e.getKey(), e.getValue());
-                planned = stored;
-            }
+            // The stored tactics are preferences: a layer whose backends do not offer its tactic here (oneDNN
+            // missing, another shape) takes the default rule's; the caller's own --tactic choices are forced.
+            if (tuning == null) planned = planned.withPreferred(loaded.header().getTacticsMap());
+        }
+        if (!profiles.isEmpty()) {
+            Map<String, EngineOptions.InputRange> ranges = new LinkedHashMap<>();
+            profiles.forEach((name, p) -> ranges.put(name, new EngineOptions.InputRange(p[0], p[2])));
+            planned = planned.withInputRanges(ranges);
         }
         if (tuning != null) {
-            // Tuned on the graph as the plan will see it: every value typed, so that layers have static shapes.
-            tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(optimized.graph()), options);
-            for (var e : tuningReport.choices().entrySet()) planned = planned.withTactic(e.getKey(), e.getValue());
+            // Tuned on the graph as the plan will see it: every value typed, inputs at the profiles' optimal shapes,
+            // so that layers have static shapes.
+            Graph g = optimized.graph();
+            if (!profiles.isEmpty()) {
+                Map<String, long[]> optimal = new LinkedHashMap<>();
+                profiles.forEach((name, p) -> optimal.put(name, p[1]));
+                g = InputShapes.apply(g, optimal);
+            }
+            tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(g), options);
+            planned = planned.withPreferred(tuningReport.choices());
         }
         // Once a run's shapes are known, shape arithmetic folds and more fuses: optimize again for them.
         return Engine.of(optimized, backends(), planned,

@@ -4,6 +4,7 @@ import io.jengine.ir.Model;
 import io.jengine.ir.ValueInfo;
 import io.jengine.plan.PlanFile;
 import io.jengine.plan.proto.PlanProto.CandidateRecord;
+import io.jengine.plan.proto.PlanProto.InputProfile;
 import io.jengine.plan.proto.PlanProto.LayerRecord;
 import io.jengine.plan.proto.PlanProto.PlanHeader;
 import io.jengine.plan.proto.PlanProto.ValueSignature;
@@ -16,6 +17,7 @@ import io.jengine.tune.LayerTuning;
 import io.jengine.tune.TuningReport;
 import io.jengine.tune.device.DeviceDescription;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Turns a build into a plan file ({@link PlanFile}'s format): the optimized model, the tactic every layer runs (the
@@ -27,7 +29,7 @@ final class PlanWriter {
     private PlanWriter() {}
 
     static void write(Path file, Model optimized, Engine engine, TuningReport tuning, DeviceDescription device,
-                      int threads, int level, int tuneLevel, double buildSeconds) {
+                      int threads, int level, int tuneLevel, double buildSeconds, Map<String, long[][]> profiles) {
         PlanHeader.Builder h = PlanHeader.newBuilder()
                 .setEngineVersion(EngineVersion.VERSION)
                 .setDeviceFingerprint(device.fingerprint())
@@ -50,6 +52,13 @@ final class PlanWriter {
         }
         for (ValueInfo v : optimized.graph().runtimeInputs()) h.addInputs(signature(v));
         for (ValueInfo v : optimized.graph().outputs()) h.addOutputs(signature(v));
+        profiles.forEach((name, p) -> {
+            InputProfile.Builder b = InputProfile.newBuilder().setName(name);
+            for (long d : p[0]) b.addMin(d);
+            for (long d : p[1]) b.addOpt(d);
+            for (long d : p[2]) b.addMax(d);
+            h.addProfiles(b);
+        });
         Engine.MemoryReport mem = engine.memoryReport();
         h.setArenaBytes(mem.arenaBytes()).setPeakLiveBytes(mem.peakLiveBytes());
         PlanFile.write(file, h.build(), optimized);

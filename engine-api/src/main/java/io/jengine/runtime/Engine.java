@@ -60,7 +60,7 @@ public final class Engine implements AutoCloseable {
         this.specializer = specializer;
         this.declared = GraphPlan.compile(typed, Set.of(), backends, options);
         this.declaredIsStatic = GraphPlan.hasConcreteInputs(typed);
-        this.binder = new InputBinder(typed);
+        this.binder = new InputBinder(typed, options.inputRanges());
         this.byShape = new LinkedHashMap<>(PLAN_CACHE, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, GraphPlan> eldest) { return size() > PLAN_CACHE; }

@@ -21,8 +21,15 @@ import java.util.Set;
  */
 final class InputBinder {
     private final Graph graph;
+    private final Map<String, EngineOptions.InputRange> ranges;
 
-    InputBinder(Graph graph) { this.graph = graph; }
+    InputBinder(Graph graph) { this(graph, Map.of()); }
+
+    /** {@code ranges}: the shapes named inputs may take (a plan's profile), checked on top of the declared types. */
+    InputBinder(Graph graph, Map<String, EngineOptions.InputRange> ranges) {
+        this.graph = graph;
+        this.ranges = ranges;
+    }
 
     /**
      * The values fed for the graph's inputs, in declaration order (null for an initializer the caller did not
@@ -47,6 +54,11 @@ final class InputBinder {
                         + (in.type() == null ? "a value" : in.type()) + ")");
             }
             check(in, v, symbols);
+            EngineOptions.InputRange range = ranges.get(in.name());
+            if (range != null && v instanceof Tensor t && !range.contains(t.shape())) {
+                throw new InvalidInputException("input '" + in.name() + "' has shape " + Shapes.format(t.shape())
+                        + ", outside the plan's profile " + range + ": build the plan with a --profile that covers it");
+            }
             bound[i] = v;
         }
         return bound;

@@ -51,7 +51,23 @@ public final class TacticChooser {
                         + ", which offers " + all.stream().map(Tactic::key).toList());
             }
         }
-        return byDefaultFirst(all);
+        List<Tactic> ranked = byDefaultFirst(all);
+        String preferred = options.preferred().get(ctx.node().name());
+        if (preferred != null) {
+            Tactic p;
+            try {
+                p = forced(all, preferred, ctx);
+            } catch (EngineException notRunnable) {
+                p = null; // a stored choice this node cannot take here: the default rule decides
+            }
+            if (p != null) {
+                List<Tactic> first = new ArrayList<>(ranked.size() + 1);
+                first.add(p);
+                for (Tactic t : ranked) if (!t.key().equals(p.key())) first.add(t);
+                return first;
+            }
+        }
+        return ranked;
     }
 
     /** The tactics the default rule may pick (in the order offered), then the rest. */

@@ -111,4 +111,20 @@ class TacticChooserTest {
                 () -> choose(EngineOptions.defaults().withTactic("r", "plain@4x16.kc64.mc8.nc32"), fixed));
         assertTrue(none.getMessage().contains("takes no tiling"), none.getMessage());
     }
+
+    @Test
+    void aPreferredTacticGoesFirstWhereOfferedAndIsIgnoredWhereNot() {
+        Backend high = backend("high", 20, new Tactic("high", "fast", () -> NOOP));
+        Backend low = backend("low", 10, new Tactic("low", "plain", () -> NOOP));
+        EngineOptions prefersLow = EngineOptions.defaults().withPreferred(java.util.Map.of("r", "low:plain"));
+        assertEquals("low:plain", choose(prefersLow, high, low).key());
+        assertEquals(List.of("low:plain", "high:fast"),
+                TacticChooser.ranked(CTX, Backends.of(high, low), prefersLow, true).stream().map(Tactic::key).toList());
+        EngineOptions gone = EngineOptions.defaults().withPreferred(java.util.Map.of("r", "other:missing"));
+        assertEquals("high:fast", choose(gone, high, low).key(), "a choice not offered here falls back, no error");
+        EngineOptions badTiling = EngineOptions.defaults().withPreferred(java.util.Map.of("r", "plain@4x16.kc64.mc8.nc32"));
+        assertEquals("high:fast", choose(badTiling, high, low).key());
+        EngineOptions both = prefersLow.withTactic("r", "high:fast");
+        assertEquals("high:fast", choose(both, high, low).key(), "a forced tactic wins over a preferred one");
+    }
 }

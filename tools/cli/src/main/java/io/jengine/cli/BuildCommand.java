@@ -34,6 +34,11 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-tune", description = "Write the default tactics without tuning.")
     boolean noTune;
 
+    @Option(names = "--profile", paramLabel = "NAME:MIN..OPT..MAX",
+            description = "Accept shapes of input NAME from MIN to MAX, tuned at OPT (repeatable), e.g. "
+                    + "input:1x3x224x224..8x3x224x224..32x3x224x224.")
+    java.util.List<String> profiles = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         Path out = output != null ? output : defaultPlanPath(model);
@@ -43,16 +48,18 @@ final class BuildCommand implements Callable<Integer> {
         if (noTune && tuning.tuning()) throw new IllegalArgumentException("--no-tune contradicts --tune-level / --timing-cache");
         long start = System.nanoTime();
         EngineBuilder builder = build.builder(model, new OptimizationReport());
+        profiles.forEach(builder::profile);
         if (!noTune) {
             builder.tune(new TuneOptions(tuning.level == null ? TuneOptions.DEFAULT_LEVEL : tuning.level, tuning.topK))
                     .timingCache(tuning.timingCache);
         }
         java.util.List<String> open = builder.shapedModel().graph().runtimeInputs().stream()
                 .filter(v -> !(v.type() instanceof io.jengine.tensor.ValueType.TensorType t && t.shape() != null
-                        && t.shape().isFullyKnown())).map(v -> v.name() + " " + v.type()).toList();
+                        && t.shape().isFullyKnown()) && !builder.profiles().containsKey(v.name()))
+                .map(v -> v.name() + " " + v.type()).toList();
         if (!open.isEmpty()) {
             System.err.println("note: inputs with open dimensions (" + String.join(", ", open) + "): layers that depend"
-                    + " on them are not tuned and run the default tactics; fix them with --shapes to tune them");
+                    + " on them are not tuned and run the default tactics; fix them with --shapes or give a --profile");
         }
         try (Engine engine = builder.buildPlan(out)) {
             if (builder.tuningReport() != null) TuningSummary.print(builder.tuningReport(), System.err);
