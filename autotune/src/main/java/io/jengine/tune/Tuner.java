@@ -44,11 +44,10 @@ public final class Tuner {
     /** A measured time this many times the predicted one is measured again after {@link #LONG_WARMUP_SECONDS}. */
     private static final double SUSPICIOUS = 3, LONG_WARMUP_SECONDS = 1.5;
     /**
-     * The least gain over the default tactic (a fraction of its time) that makes the tuner choose another. Timed
-     * alone, a layer runs with its weights and inputs hot in cache, which flatters some kernels more than others:
-     * BERT's 256 x 256 projections measured 0.217 ms on cpu-simd's GEMM against 0.229 ms on oneDNN's, yet inside the
-     * model took 0.33 ms against 0.13 ms, and the plan that took the 5% win ran 19.4 ms against 14.9 ms. Below this
-     * margin the tactic the backends recommend stays.
+     * The least gain over the default tactic (a fraction of its time) that makes the tuner choose another: a layer
+     * timed alone still differs from the layer inside its model (the eviction before each timed run brings the two
+     * close, not equal), and a plan that took a 5% isolated win on BERT's projections, before evictions, ran 19.4 ms
+     * against 14.9 ms. Below this margin the tactic the backends recommend stays.
      */
     private static final double MIN_GAIN = 0.10;
 
@@ -61,8 +60,9 @@ public final class Tuner {
     private final CostModel model;
     private final Measurer measurer;
 
+    /** A tuner whose measurements evict the core's L2 (twice its size read) before every timed run. */
     public Tuner(DeviceDescription device, TimingCache cache, TuneOptions options, Backends backends, PrintStream progress) {
-        this(device, cache, options, backends, progress, Measurer.standard());
+        this(device, cache, options, backends, progress, Measurer.standard().evicting(2 * device.l2Bytes()));
     }
 
     public Tuner(DeviceDescription device, TimingCache cache, TuneOptions options, Backends backends,

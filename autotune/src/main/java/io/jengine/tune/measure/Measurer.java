@@ -23,6 +23,12 @@ public final class Measurer {
      */
     public Measurer(double warmupSeconds, double minSeconds, double maxSeconds, int minRuns, int maxRuns,
                     double targetSpreadPercent) {
+        this(warmupSeconds, minSeconds, maxSeconds, minRuns, maxRuns, targetSpreadPercent, null);
+    }
+
+    private Measurer(double warmupSeconds, double minSeconds, double maxSeconds, int minRuns, int maxRuns,
+                     double targetSpreadPercent, float[] evict) {
+        this.evict = evict;
         this.warmupSeconds = warmupSeconds;
         this.minSeconds = minSeconds;
         this.maxSeconds = maxSeconds;
@@ -33,8 +39,40 @@ public final class Measurer {
 
     /** The same measurement after at least {@code seconds} of untimed runs. */
     public Measurer withWarmup(double seconds) {
-        return new Measurer(Math.max(seconds, warmupSeconds), minSeconds, maxSeconds, minRuns, maxRuns, targetSpreadPercent);
+        return new Measurer(Math.max(seconds, warmupSeconds), minSeconds, maxSeconds, minRuns, maxRuns,
+                targetSpreadPercent, evict);
     }
+
+    /**
+     * The same measurement with {@code bytes} of other data written before every timed run, so that the layer's weights
+     * and inputs are no longer in the core's private caches, as inside a model, where every other layer has been
+     * through them since. Timed with its operands hot, cpu-simd's GEMM ran BERT's 256 x 256 projection in 0.216 ms
+     * and oneDNN's in 0.173 ms; with L2 evicted first, 0.313 and 0.174 ms: inside the model they took 0.33 and 0.13.
+     */
+    public Measurer evicting(long bytes) {
+        float[] e = new float[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(0, bytes / 4))];
+        return new Measurer(warmupSeconds, minSeconds, maxSeconds, minRuns, maxRuns, targetSpreadPercent, e);
+    }
+
+    /**
+     * Writes one float per cache line of the eviction buffer (plain array accesses: nothing the kernels share).
+     * Writes, not reads: the caches keep a read-only stream from displacing what they hold, as they should.
+     */
+    private void evict() {
+        float[] e = evict;
+        if (e == null || e.length == 0) return;
+        float s = 0;
+        for (int i = 0; i < e.length; i += 16) {
+            e[i] += 1;
+            s += e[i];
+        }
+        evictSink = s;
+    }
+
+    private final float[] evict;
+    /** Keeps the eviction reads from being optimized away. */
+    @SuppressWarnings("unused")
+    private static volatile float evictSink;
 
     /** Short enough that a model's layers are tuned in seconds, long enough for a stable median on a quiet core. */
     public static Measurer standard() { return new Measurer(0.03, 0.01, 0.08, 5, 200, 3); }
@@ -62,6 +100,7 @@ public final class Measurer {
         int runs = 0;
         long timedStart = System.nanoTime();
         while (runs < ms.length) {
+            evict();
             long t0 = System.nanoTime();
             trial.run(kernel);
             ms[runs++] = (System.nanoTime() - t0) / 1e6;
