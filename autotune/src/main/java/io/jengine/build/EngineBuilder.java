@@ -54,6 +54,7 @@ public final class EngineBuilder {
     private Path timingCache;
     private PrintStream progress = System.err;
     private TuningReport tuningReport;
+    private io.jengine.plan.proto.PlanProto.PlanHeader written;
     private DeviceDescription device;
     /** The plan this builder starts from, or null when it starts from an ONNX model. */
     private LoadedPlan loaded;
@@ -162,6 +163,9 @@ public final class EngineBuilder {
         return this;
     }
 
+    /** The header of the plan {@link #buildPlan} last wrote (without its graph's place), or null. */
+    public io.jengine.plan.proto.PlanProto.PlanHeader writtenPlan() { return written; }
+
     /** What the last build's tuning chose and measured; null when it did not tune. */
     public TuningReport tuningReport() { return tuningReport; }
 
@@ -249,7 +253,7 @@ public final class EngineBuilder {
         Engine engine = plan(optimized);
         long plannedAt = System.nanoTime();
         try {
-            PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
+            written = PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
                     tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles);
         } catch (RuntimeException e) {
             engine.close();

@@ -28,7 +28,8 @@ import java.util.Map;
 final class PlanWriter {
     private PlanWriter() {}
 
-    static void write(Path file, Model optimized, Engine engine, TuningReport tuning, DeviceDescription device,
+    /** Writes the plan; returns the header it wrote. */
+    static PlanHeader write(Path file, Model optimized, Engine engine, TuningReport tuning, DeviceDescription device,
                       int threads, int level, int tuneLevel, double buildSeconds, Map<String, long[][]> profiles) {
         PlanHeader.Builder h = PlanHeader.newBuilder()
                 .setEngineVersion(EngineVersion.VERSION)
@@ -61,7 +62,9 @@ final class PlanWriter {
         });
         Engine.MemoryReport mem = engine.memoryReport();
         h.setArenaBytes(mem.arenaBytes()).setPeakLiveBytes(mem.peakLiveBytes());
-        PlanFile.write(file, h.build(), optimized);
+        PlanHeader header = h.build();
+        PlanFile.write(file, header, optimized);
+        return header;
     }
 
     private static LayerRecord record(LayerTuning l) {

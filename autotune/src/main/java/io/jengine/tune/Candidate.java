@@ -5,10 +5,9 @@ package io.jengine.tune;
  *
  * @param key         the tactic key, tiling included
  * @param predictedMs the cost model's time; NaN when the tactic gives the model nothing to go on
- * @param measuredMs  the median measured time; NaN when not timed (or it failed)
- * @param fromCache   whether the measured time came from the timing cache
+ * @param measuredMs  the measured time (timed now or found in the timing cache); NaN when not timed (or it failed)
  * @param failure     why it could not be prepared or run, or null
  */
-public record Candidate(String key, double predictedMs, double measuredMs, boolean fromCache, String failure) {
+public record Candidate(String key, double predictedMs, double measuredMs, String failure) {
     boolean timed() { return !Double.isNaN(measuredMs); }
 }

@@ -60,7 +60,7 @@ public final class Tuner {
     private final CostModel model;
     private final Measurer measurer;
 
-    /** A tuner whose measurements evict the core's L2 (twice its size read) before every timed run. */
+    /** A tuner whose measurements evict the core's L2 (twice its size written) before every timed run. */
     public Tuner(DeviceDescription device, TimingCache cache, TuneOptions options, Backends backends, PrintStream progress) {
         this(device, cache, options, backends, progress, Measurer.standard().evicting(2 * device.l2Bytes()));
     }
@@ -89,7 +89,7 @@ public final class Tuner {
             if (engine.tactics().containsKey(n.name()) || engine.tactics().containsKey(n.opType())) continue;
             String sig = LayerSignature.of(n, graph, threads);
             if (sig == null) continue;
-            if (TrialInputs.of(n, graph) == null) {
+            if (!TrialInputs.available(n, graph)) {
                 skipped++;
                 continue;
             }
@@ -149,14 +149,14 @@ public final class Tuner {
             Tactic t = r.tactic();
             boolean time = i < toTime || options.level() > 0 && t.key().equals(byDefault.key());
             if (!time) {
-                results.put(t.key(), new Candidate(t.key(), r.predictedMs(), Double.NaN, false, null));
+                results.put(t.key(), new Candidate(t.key(), r.predictedMs(), Double.NaN, null));
                 continue;
             }
             var cached = cache.get(sig, t.key());
             if (cached.isPresent()) {
                 counts[1]++;
                 observe(t, threads, cached.get().medianMs());
-                results.put(t.key(), new Candidate(t.key(), r.predictedMs(), cached.get().medianMs(), true, null));
+                results.put(t.key(), new Candidate(t.key(), r.predictedMs(), cached.get().medianMs(), null));
                 continue;
             }
             if (trial == null) trial = new KernelTrial(n, TrialInputs.of(n, graph), threads);
@@ -187,11 +187,8 @@ public final class Tuner {
     private List<Tactic> expand(List<Tactic> offered) {
         Map<String, Tactic> out = new LinkedHashMap<>();
         for (Tactic t : offered) {
-            if (t.tunable() == null) {
-                out.putIfAbsent(t.key(), t);
-                continue;
-            }
             out.putIfAbsent(t.key(), t);
+            if (t.tunable() == null) continue;
             for (GemmTiling tiling : GemmSpace.construct(t.tunable(), device)) {
                 try {
                     Tactic v = t.tunable().with(tiling);
@@ -209,7 +206,7 @@ public final class Tuner {
         try {
             k = t.prepare().get();
         } catch (RuntimeException e) {
-            return new Candidate(t.key(), predictedMs, Double.NaN, false, "prepare: " + e.getMessage());
+            return new Candidate(t.key(), predictedMs, Double.NaN, "prepare: " + e.getMessage());
         }
         Timing timing;
         try {
@@ -220,11 +217,11 @@ public final class Tuner {
                 timing = measurer.withWarmup(LONG_WARMUP_SECONDS).time(trial, k);
             }
         } catch (RuntimeException e) {
-            return new Candidate(t.key(), predictedMs, Double.NaN, false, "run: " + e.getMessage());
+            return new Candidate(t.key(), predictedMs, Double.NaN, "run: " + e.getMessage());
         }
         cache.put(sig, t.key(), timing);
         observe(t, threads, timing.medianMs());
-        return new Candidate(t.key(), predictedMs, timing.medianMs(), false, null);
+        return new Candidate(t.key(), predictedMs, timing.medianMs(), null);
     }
 
     /** Feeds a fixed kernel's measured time to the calibration of its kind. */

@@ -228,6 +228,7 @@ public final class PlanFile {
     private static final class CheckedWriter {
         private final OutputStream out;
         private final CRC32C crc;
+        private final byte[] chunk = new byte[1 << 20];
         private long position;
 
         CheckedWriter(OutputStream out, CRC32C crc) {
@@ -242,7 +243,6 @@ public final class PlanFile {
         }
 
         void write(Tensor t) throws IOException {
-            byte[] chunk = new byte[1 << 20];
             MemorySegment s = t.data();
             long n = bytesOf(t);
             for (long off = 0; off < n; off += chunk.length) {

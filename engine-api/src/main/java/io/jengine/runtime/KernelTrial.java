@@ -10,15 +10,16 @@ import io.jengine.tensor.Value;
 import java.util.List;
 
 /**
- * Runs prepared kernels of one node again and again on the same inputs, as the tuner times its candidates: the output
- * buffers are allocated on the first run and handed out again to every later run and every other kernel of the node,
- * so that a timed run allocates nothing and every candidate writes to the same memory. Not for concurrent use.
+ * Runs prepared kernels of one node outside any plan, on the same inputs: once for constant folding and single-kernel
+ * tests ({@link NodeExecutor}), again and again as the tuner times its candidates. The output buffers are allocated on
+ * the first run and handed out again to every later run and every other kernel of the node, so that a timed run
+ * allocates nothing and every candidate writes to the same memory. Not for concurrent use; sub-graphs cannot be run.
  */
 public final class KernelTrial implements KernelContext {
     private final Node node;
     private final Value[] inputs;
     private final int threads;
-    private final Tensor[] outputs;
+    private final Value[] outputs;
 
     /** {@code inputs}: one value per node input (null where an optional one is omitted). */
     public KernelTrial(Node node, Value[] inputs, int threads) {
@@ -30,14 +31,14 @@ public final class KernelTrial implements KernelContext {
         this.node = node;
         this.inputs = inputs.clone();
         this.threads = threads;
-        this.outputs = new Tensor[node.outputs().size()];
+        this.outputs = new Value[node.outputs().size()];
     }
 
     /** Runs {@code kernel} once on the inputs. */
     public void run(Kernel kernel) { kernel.run(this); }
 
-    /** The value output {@code i} holds after the last run, or null. */
-    public Tensor outputTensor(int i) { return outputs[i]; }
+    /** The values of the outputs after the last run (null where a kernel set none). */
+    public Value[] outputs() { return outputs.clone(); }
 
     @Override
     public Node node() { return node; }
@@ -58,18 +59,14 @@ public final class KernelTrial implements KernelContext {
 
     @Override
     public Tensor output(int i, DType dtype, long... shape) {
-        Tensor t = outputs[i];
-        if (t == null || t.dtype() != dtype || !t.hasShape(shape)) {
-            t = Tensor.allocate(dtype, shape);
-            outputs[i] = t;
-        }
+        if (outputs[i] instanceof Tensor t && t.dtype() == dtype && t.hasShape(shape)) return t;
+        Tensor t = Tensor.allocate(dtype, shape);
+        outputs[i] = t;
         return t;
     }
 
     @Override
-    public void setOutput(int i, Value value) {
-        if (value instanceof Tensor t) outputs[i] = t;
-    }
+    public void setOutput(int i, Value value) { outputs[i] = value; }
 
     @Override
     public int threads() { return threads; }

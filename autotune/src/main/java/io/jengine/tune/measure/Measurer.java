@@ -7,9 +7,9 @@ import java.util.Arrays;
 
 /**
  * Times one kernel on its layer: runs it until it is warm (the JIT has compiled its loops, caches hold its weights),
- * then repeatedly until enough runs are in and their spread is small, or the time allowed for one candidate is
- * spent. The median is the figure, the interquartile range over the median the spread: medians, since one descheduled
- * run on a shared machine must not decide a choice.
+ * then in windows of runs, each until enough runs are in and their spread is small or its time is spent, until a
+ * window is no faster than the best before it. The best window's median is the figure, its interquartile range over
+ * the median the spread: medians, since one descheduled run on a shared machine must not decide a choice.
  */
 public final class Measurer {
     private final double warmupSeconds, minSeconds, maxSeconds;
@@ -70,7 +70,7 @@ public final class Measurer {
     }
 
     private final float[] evict;
-    /** Keeps the eviction reads from being optimized away. */
+    /** Keeps the eviction accesses from being optimized away. */
     @SuppressWarnings("unused")
     private static volatile float evictSink;
 

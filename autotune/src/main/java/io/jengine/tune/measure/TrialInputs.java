@@ -16,6 +16,16 @@ import java.util.SplittableRandom;
 public final class TrialInputs {
     private TrialInputs() {}
 
+    /** Whether every input is a constant or one {@link #of} can generate: it then never answers null. */
+    public static boolean available(Node node, Graph graph) {
+        for (String name : node.inputs()) {
+            if (!name.isEmpty() && !graph.initializers().containsKey(name) && generable(graph.typeOf(name)) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One value per node input, or null when some input's type or shape is not known statically. */
     public static Value[] of(Node node, Graph graph) {
         Value[] v = new Value[node.inputs().size()];
@@ -28,23 +38,31 @@ public final class TrialInputs {
                 v[i] = constant;
                 continue;
             }
-            if (!(graph.typeOf(name) instanceof ValueType.TensorType t) || t.shape() == null || !t.shape().isFullyKnown()
-                    || t.elementType() == null) {
-                return null;
-            }
-            long[] dims = new long[t.shape().rank()];
-            for (int d = 0; d < dims.length; d++) dims[d] = t.shape().dim(d).value();
-            v[i] = generate(t.elementType(), dims, random);
-            if (v[i] == null) return null;
+            ValueType type = graph.typeOf(name);
+            long[] dims = generable(type);
+            if (dims == null) return null;
+            v[i] = generate(((ValueType.TensorType) type).elementType(), dims, random);
         }
         return v;
     }
 
-    private static Tensor generate(DType dtype, long[] dims, SplittableRandom random) {
+    /** The dimensions of a tensor type inputs can be generated for (static shape, not strings, fits an array), or null. */
+    private static long[] generable(ValueType type) {
+        if (!(type instanceof ValueType.TensorType t) || t.shape() == null || !t.shape().isFullyKnown()
+                || t.elementType() == null || t.elementType() == DType.STRING) {
+            return null;
+        }
+        long[] dims = new long[t.shape().rank()];
         long size = 1;
-        for (long d : dims) size = Math.multiplyExact(size, d);
-        if (size > Integer.MAX_VALUE) return null;
-        int n = (int) size;
+        for (int d = 0; d < dims.length; d++) {
+            dims[d] = t.shape().dim(d).value();
+            size = Math.multiplyExact(size, dims[d]);
+        }
+        return size > Integer.MAX_VALUE ? null : dims;
+    }
+
+    private static Tensor generate(DType dtype, long[] dims, SplittableRandom random) {
+        int n = Math.toIntExact(io.jengine.tensor.Shapes.size(dims));
         return switch (dtype) {
             case FLOAT32 -> {
                 float[] f = new float[n];
@@ -56,7 +74,6 @@ public final class TrialInputs {
                 for (int i = 0; i < n; i++) b[i] = random.nextBoolean();
                 yield Tensor.ofBools(dims, b);
             }
-            case STRING -> null;
             default -> {
                 if (dtype.isFloatingPoint()) {
                     double[] d = new double[n];

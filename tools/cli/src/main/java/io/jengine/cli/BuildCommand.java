@@ -50,8 +50,7 @@ final class BuildCommand implements Callable<Integer> {
         EngineBuilder builder = build.builder(model, new OptimizationReport());
         profiles.forEach(builder::profile);
         if (!noTune) {
-            builder.tune(new TuneOptions(tuning.level == null ? TuneOptions.DEFAULT_LEVEL : tuning.level, tuning.topK))
-                    .timingCache(tuning.timingCache);
+            builder.tune(tuning.options(TuneOptions.DEFAULT_LEVEL)).timingCache(tuning.timingCache);
         }
         java.util.List<String> open = builder.shapedModel().graph().runtimeInputs().stream()
                 .filter(v -> !(v.type() instanceof io.jengine.tensor.ValueType.TensorType t && t.shape() != null
@@ -65,7 +64,7 @@ final class BuildCommand implements Callable<Integer> {
             if (builder.tuningReport() != null) TuningSummary.print(builder.tuningReport(), System.err);
             long bytes = sizeOf(out);
             System.out.printf("wrote %s (%.1f MiB, tactics of %d layers) in %.1f s%n", out, bytes / 1048576.0,
-                    io.jengine.plan.PlanFile.read(out).header().getTacticsCount(), (System.nanoTime() - start) / 1e9);
+                    builder.writtenPlan().getTacticsCount(), (System.nanoTime() - start) / 1e9);
         }
         return 0;
     }

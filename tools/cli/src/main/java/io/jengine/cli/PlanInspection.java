@@ -159,7 +159,7 @@ final class PlanInspection {
         return sb.append(']').toString();
     }
 
-    private static String ms(double v) { return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v); }
+    private static String ms(double v) { return TuningSummary.ms(v); }
 
-    private static String cut(String s, int n) { return s.length() <= n ? s : s.substring(0, n - 3) + "..."; }
+    private static String cut(String s, int n) { return io.jengine.cli.bench.BenchReport.abbreviate(s, n); }
 }

@@ -25,9 +25,12 @@ final class TuningFlags {
     /** Whether tuning was asked for (a level, a timing cache to use, or a plan to re-tune). */
     boolean tuning() { return level != null || timingCache != null || retune; }
 
+    /** The tuning asked for: {@code --tune-level}, else {@code defaultLevel}, and {@code --top-k}. */
+    TuneOptions options(int defaultLevel) { return new TuneOptions(level == null ? defaultLevel : level, topK); }
+
     /** {@code builder} with tuning set up, when asked for; at {@code defaultLevel} when only a cache was given. */
     EngineBuilder apply(EngineBuilder builder, int defaultLevel) {
         if (!tuning()) return builder;
-        return builder.tune(new TuneOptions(level == null ? defaultLevel : level, topK)).timingCache(timingCache);
+        return builder.tune(options(defaultLevel)).timingCache(timingCache);
     }
 }

@@ -18,7 +18,8 @@ final class TuningSummary {
         }
     }
 
-    private static String ms(double v) { return Double.isNaN(v) ? "-" : String.format("%.3f", v); }
+    /** A time in ms for the tables, "-" where it was not predicted or measured. */
+    static String ms(double v) { return Double.isNaN(v) ? "-" : String.format(java.util.Locale.ROOT, "%.3f", v); }
 
-    private static String cut(String s, int n) { return s.length() <= n ? s : s.substring(0, n - 3) + "..."; }
+    private static String cut(String s, int n) { return io.jengine.cli.bench.BenchReport.abbreviate(s, n); }
 }

@@ -102,14 +102,10 @@ public final class BenchPlot {
         Map<String, Double> bars = new LinkedHashMap<>();
         for (LayerProfile.Layer l : top) {
             // Labels must be unique categories; fused layer names can be long, so shorten and number them.
-            String label = (bars.size() + 1) + ". " + abbreviate(l.name(), 28) + " [" + l.op() + "]";
+            String label = (bars.size() + 1) + ". " + BenchReport.abbreviate(l.name(), 28) + " [" + l.op() + "]";
             bars.put(label, l.ms());
         }
         chart.addSeries("ms", new ArrayList<>(bars.keySet()), new ArrayList<>(bars.values()));
         return chart;
-    }
-
-    private static String abbreviate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 }

@@ -146,7 +146,8 @@ public final class BenchReport {
         return b.append(']').toString();
     }
 
-    private static String abbreviate(String s, int max) {
+    /** {@code s}, or its first {@code max - 3} characters and "..." when longer: table cells and chart labels. */
+    public static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 }
