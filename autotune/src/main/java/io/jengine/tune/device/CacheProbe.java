@@ -1,5 +1,6 @@
 package io.jengine.tune.device;
 
+import io.jengine.spi.CacheSizes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +28,7 @@ final class CacheProbe {
     private CacheProbe() {}
 
     /** Measures this machine; {@code why} says why the probe ran, for the source when it falls back to defaults. */
-    static CacheLevels probe(String why) {
+    static CacheSizes probe(String why) {
         long[] sizes = sizes(MIN_BYTES, Math.min(MAX_BYTES, Runtime.getRuntime().maxMemory() / 4));
         return levels(sizes, nanosPerLoad(sizes), why);
     }
@@ -44,11 +45,11 @@ final class CacheProbe {
     }
 
     /** The three capacities of a latency curve, clamped to sane ranges, or the defaults when there are not three. */
-    static CacheLevels levels(long[] sizes, double[] nanos, String why) {
+    static CacheSizes levels(long[] sizes, double[] nanos, String why) {
         List<Long> caps = steps(sizes, nanos);
-        if (caps.size() < 3) return CacheLevels.defaults(why + "; the latency probe found " + caps.size() + " of 3 steps");
+        if (caps.size() < 3) return CacheSizes.defaults(why + "; the latency probe found " + caps.size() + " of 3 steps");
         // Ascending sizes stay ascending when clamped, as the ranges are ordered.
-        return new CacheLevels(clamp(caps.get(0), SANE[0]), clamp(caps.get(1), SANE[1]), clamp(caps.get(2), SANE[2]),
+        return new CacheSizes(clamp(caps.get(0), SANE[0]), clamp(caps.get(1), SANE[1]), clamp(caps.get(2), SANE[2]),
                 "probed (latency steps)");
     }
 

@@ -1,5 +1,6 @@
 package io.jengine.tune.device;
 
+import io.jengine.spi.CacheSizes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -123,8 +124,8 @@ public record DeviceDescription(
         progress.println("measuring this device (caches, peak compute, bandwidth of each level; once, cached in "
                 + cache.file(fingerprint) + ") ...");
         int cores = Runtime.getRuntime().availableProcessors();
-        CacheLevels caches = SysfsCaches.read(SysfsCaches.HOST_DIR)
-                .orElseGet(() -> CacheProbe.probe(SysfsCaches.HOST_DIR + " is hidden"));
+        CacheSizes caches = CacheSizes.fromSysfs(CacheSizes.SYS_CACHE)
+                .orElseGet(() -> CacheProbe.probe(CacheSizes.SYS_CACHE + " is hidden"));
         PeakProbe.Compute compute = PeakProbe.fmaGflops(cores);
         // Half a level leaves room for what else lives there. DRAM needs a buffer no cache can hold, within what
         // native memory allows (by default as much as the heap).

@@ -1,5 +1,6 @@
 package io.jengine.tune.device;
 
+import io.jengine.spi.CacheSizes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +60,7 @@ class DeviceCacheProbeTest {
     void sharpStepsGiveTheExactCapacities() {
         double[] ns = sharp(new long[] {32 * K, 512 * K, 32 * M}, new double[] {1.2, 4, 14, 90});
         assertEquals(List.of(32 * K, 512 * K, 32 * M), CacheProbe.steps(SIZES, ns));
-        assertEquals(new CacheLevels(32 * K, 512 * K, 32 * M, "probed (latency steps)"), CacheProbe.levels(SIZES, ns, "hidden"));
+        assertEquals(new CacheSizes(32 * K, 512 * K, 32 * M, "probed (latency steps)"), CacheProbe.levels(SIZES, ns, "hidden"));
     }
 
     @Test
@@ -89,8 +90,8 @@ class DeviceCacheProbeTest {
     void fewerThanThreeStepsFallBackToTheDefaults() {
         double[] twoLevels = sharp(new long[] {64 * K, 4 * M}, new double[] {1.5, 6, 110});
         assertEquals(List.of(64 * K, 4 * M), CacheProbe.steps(SIZES, twoLevels));
-        CacheLevels c = CacheProbe.levels(SIZES, twoLevels, "sysfs is hidden");
-        assertEquals(CacheLevels.defaults("sysfs is hidden; the latency probe found 2 of 3 steps"), c);
+        CacheSizes c = CacheProbe.levels(SIZES, twoLevels, "sysfs is hidden");
+        assertEquals(CacheSizes.defaults("sysfs is hidden; the latency probe found 2 of 3 steps"), c);
 
         double[] flat = new double[SIZES.length];
         SplittableRandom random = new SplittableRandom(7);
@@ -104,6 +105,6 @@ class DeviceCacheProbeTest {
         // Steps after 4 KiB (below any L1d), 128 MiB (above any L2) and 1 GiB.
         double[] ns = sharp(sizes, new long[] {4 * K, 128 * M, 1L << 30}, new double[] {1, 4, 15, 100});
         assertEquals(List.of(4 * K, 128 * M, 1L << 30), CacheProbe.steps(sizes, ns));
-        assertEquals(new CacheLevels(8 * K, 64 * M, 1L << 30, "probed (latency steps)"), CacheProbe.levels(sizes, ns, "x"));
+        assertEquals(new CacheSizes(8 * K, 64 * M, 1L << 30, "probed (latency steps)"), CacheProbe.levels(sizes, ns, "x"));
     }
 }

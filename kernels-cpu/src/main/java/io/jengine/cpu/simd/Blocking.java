@@ -1,5 +1,7 @@
 package io.jengine.cpu.simd;
 
+import io.jengine.spi.CacheSizes;
+
 /**
  * The GEMM's register and cache blocking, in the BLIS / GotoBLAS manner: an {@code mr x nr} micro-tile of C lives in
  * registers; a {@code kc x nr} micro-panel of packed B stays in L1 while the micro-kernel sweeps the A block; the

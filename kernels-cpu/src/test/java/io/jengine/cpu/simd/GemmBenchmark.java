@@ -1,5 +1,6 @@
 package io.jengine.cpu.simd;
 
+import io.jengine.spi.CacheSizes;
 import java.util.Random;
 
 /**
