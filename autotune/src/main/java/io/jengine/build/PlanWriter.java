@@ -39,8 +39,7 @@ final class PlanWriter {
                 .setOptimizationLevel(level)
                 .setTuneLevel(tuneLevel)
                 .setBuildSeconds(buildSeconds);
-        boolean concrete = optimized.graph().runtimeInputs().stream().allMatch(v ->
-                v.type() instanceof ValueType.TensorType t && t.shape() != null && t.shape().isFullyKnown());
+        boolean concrete = optimized.graph().runtimeInputs().stream().allMatch(v -> ValueType.staticDims(v.type()) != null);
         if (concrete) {
             // Static shapes: the plan for them is the one every run takes, so every layer's tactic is stored.
             engine.tacticsByLayer().forEach(h::putTactics);

@@ -72,8 +72,7 @@ final class GraphPlan {
 
     /** Whether every input a caller feeds is a tensor whose shape is fully known: a plan for concrete shapes. */
     static boolean hasConcreteInputs(Graph graph) {
-        return graph.runtimeInputs().stream().allMatch(v ->
-                v.type() instanceof io.jengine.tensor.ValueType.TensorType t && t.shape() != null && t.shape().isFullyKnown());
+        return graph.runtimeInputs().stream().allMatch(v -> io.jengine.tensor.ValueType.staticDims(v.type()) != null);
     }
 
     private static GraphPlan compile(Graph graph, Set<String> outer, Backends backends, EngineOptions options,

@@ -37,14 +37,5 @@ public record NodeContext(Node node, int opsetVersion, Graph graph, int threads)
     }
 
     /** The concrete dimensions of input {@code i}, or null when its shape is unknown or has a symbolic dimension. */
-    public long[] inputDims(int i) {
-        ValueType.TensorType t = inputTensorType(i);
-        if (t == null || t.shape() == null) return null;
-        long[] d = new long[t.shape().rank()];
-        for (int k = 0; k < d.length; k++) {
-            if (!t.shape().dim(k).isKnown()) return null;
-            d[k] = t.shape().dim(k).value();
-        }
-        return d;
-    }
+    public long[] inputDims(int i) { return ValueType.staticDims(inputTensorType(i)); }
 }

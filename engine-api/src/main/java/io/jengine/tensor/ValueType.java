@@ -33,4 +33,12 @@ public sealed interface ValueType {
     static TensorType tensor(DType dtype, Shape shape) { return new TensorType(dtype, shape); }
 
     static TensorType tensor(DType dtype, long... dims) { return new TensorType(dtype, Shape.of(dims)); }
+
+    /** The dimensions of {@code t} when it is a tensor type with every dimension known, else null. */
+    static long[] staticDims(ValueType t) {
+        if (!(t instanceof TensorType tt) || tt.shape() == null || !tt.shape().isFullyKnown()) return null;
+        long[] d = new long[tt.shape().rank()];
+        for (int i = 0; i < d.length; i++) d[i] = tt.shape().dim(i).value();
+        return d;
+    }
 }

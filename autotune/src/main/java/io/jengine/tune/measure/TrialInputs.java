@@ -48,17 +48,10 @@ public final class TrialInputs {
 
     /** The dimensions of a tensor type inputs can be generated for (static shape, not strings, fits an array), or null. */
     private static long[] generable(ValueType type) {
-        if (!(type instanceof ValueType.TensorType t) || t.shape() == null || !t.shape().isFullyKnown()
-                || t.elementType() == null || t.elementType() == DType.STRING) {
-            return null;
-        }
-        long[] dims = new long[t.shape().rank()];
-        long size = 1;
-        for (int d = 0; d < dims.length; d++) {
-            dims[d] = t.shape().dim(d).value();
-            size = Math.multiplyExact(size, dims[d]);
-        }
-        return size > Integer.MAX_VALUE ? null : dims;
+        long[] dims = ValueType.staticDims(type);
+        DType dtype = dims == null ? null : ((ValueType.TensorType) type).elementType();
+        if (dtype == null || dtype == DType.STRING) return null;
+        return io.jengine.tensor.Shapes.size(dims) > Integer.MAX_VALUE ? null : dims;
     }
 
     private static Tensor generate(DType dtype, long[] dims, SplittableRandom random) {

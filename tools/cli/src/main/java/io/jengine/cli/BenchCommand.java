@@ -128,8 +128,7 @@ final class BenchCommand implements Callable<Integer> {
             // Layers are tuned at static shapes: the inputs' own, where the model leaves a dimension open.
             Map<String, long[]> open = new LinkedHashMap<>();
             for (ValueInfo v : shaped.graph().runtimeInputs()) {
-                if (!(v.type() instanceof io.jengine.tensor.ValueType.TensorType t && t.shape() != null
-                        && t.shape().isFullyKnown()) && feeds.containsKey(v.name())) {
+                if (io.jengine.tensor.ValueType.staticDims(v.type()) == null && feeds.containsKey(v.name())) {
                     open.put(v.name(), feeds.get(v.name()).shape());
                 }
             }

@@ -53,8 +53,8 @@ final class BuildCommand implements Callable<Integer> {
             builder.tune(tuning.options(TuneOptions.DEFAULT_LEVEL)).timingCache(tuning.timingCache);
         }
         java.util.List<String> open = builder.shapedModel().graph().runtimeInputs().stream()
-                .filter(v -> !(v.type() instanceof io.jengine.tensor.ValueType.TensorType t && t.shape() != null
-                        && t.shape().isFullyKnown()) && !builder.profiles().containsKey(v.name()))
+                .filter(v -> io.jengine.tensor.ValueType.staticDims(v.type()) == null
+                        && !builder.profiles().containsKey(v.name()))
                 .map(v -> v.name() + " " + v.type()).toList();
         if (!open.isEmpty()) {
             System.err.println("note: inputs with open dimensions (" + String.join(", ", open) + "): layers that depend"
