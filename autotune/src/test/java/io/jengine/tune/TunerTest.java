@@ -60,8 +60,18 @@ public class TunerTest {
         assertEquals("proj0", second.sharedWith(), "proj1 has proj0's signature");
         assertEquals(first.chosen(), second.chosen());
         for (LayerTuning l : java.util.List.of(first, r.layers().get(2))) {
-            long timed = l.candidates().stream().filter(Candidate::timed).count();
-            assertTrue(timed >= 3 && timed <= 4, l.layer() + ": " + timed + " timed");
+            // the model's top 3, less those predicted out of reach of its best, and the default
+            java.util.List<Candidate> ranked = l.candidates().stream()
+                    .sorted(java.util.Comparator.comparingDouble(Candidate::predictedMs)).toList();
+            double bestPredicted = ranked.getFirst().predictedMs();
+            java.util.Set<String> expectTimed = new java.util.HashSet<>();
+            for (Candidate c : ranked.subList(0, 3)) {
+                if (c.predictedMs() <= Tuner.OUT_OF_REACH * bestPredicted) expectTimed.add(c.key());
+            }
+            expectTimed.add(l.defaultKey());
+            java.util.Set<String> timed = new java.util.HashSet<>();
+            l.candidates().stream().filter(Candidate::timed).forEach(c -> timed.add(c.key()));
+            assertEquals(expectTimed, timed, l.layer());
             assertTrue(l.candidates().size() >= 30, l.layer() + " has " + l.candidates().size() + " candidates");
             Candidate best = l.candidates().stream().filter(Candidate::timed)
                     .min(java.util.Comparator.comparingDouble(Candidate::measuredMs)).orElseThrow();
@@ -83,6 +93,37 @@ public class TunerTest {
         TuningReport three = tune(3, memory());
         LayerTuning l = three.layers().get(2);
         assertEquals(l.candidates().size(), l.candidates().stream().filter(c -> c.timed() || c.failure() != null).count());
+    }
+
+    /** Three tactics whose workloads put them at 1, 1.2 and 3 times the best prediction; their kernels do nothing. */
+    private static io.jengine.spi.Backend spread() {
+        return new io.jengine.spi.Backend() {
+            @Override public String name() { return "spread"; }
+            @Override public int priority() { return 100; }
+            @Override public java.util.List<io.jengine.spi.Tactic> tactics(io.jengine.spi.NodeContext node) {
+                if (!node.node().opType().equals("MatMul")) return java.util.List.of();
+                return java.util.List.of(tactic("best", 1e9, true), tactic("near", 1.2e9, false), tactic("far", 3e9, false));
+            }
+        };
+    }
+
+    private static io.jengine.spi.Tactic tactic(String name, double flops, boolean byDefault) {
+        io.jengine.spi.Kernel k = ctx -> ctx.output(0, DType.FLOAT32, ctx.tensor(0).dim(0), ctx.tensor(1).dim(1));
+        return new io.jengine.spi.Tactic("spread", name, () -> k, byDefault)
+                .withWorkload(new io.jengine.spi.Workload(flops, 1e3));
+    }
+
+    @Test
+    void candidatesOutOfTheModelsReachAreTimedOnlyAtLevelThree() {
+        for (int level : new int[] {2, 3}) {
+            Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(level, 3), Backends.of(spread()),
+                    new PrintStream(new ByteArrayOutputStream()), QUICK);
+            LayerTuning l = t.tune(projections(), EngineOptions.defaults().withThreads(1)).layers().getFirst();
+            java.util.Set<String> timed = new java.util.TreeSet<>();
+            l.candidates().stream().filter(Candidate::timed).forEach(c -> timed.add(c.key()));
+            assertEquals(level == 2 ? java.util.Set.of("spread:best", "spread:near")
+                    : java.util.Set.of("spread:best", "spread:near", "spread:far"), timed, "level " + level);
+        }
     }
 
     @Test

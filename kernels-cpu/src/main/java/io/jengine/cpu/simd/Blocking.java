@@ -32,10 +32,17 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
      * K = 576 runs as 3 x 192 rather than 256 + 256 + 64 (a short last block costs a full pass over C for little work).
      * Depends on k alone, so pre-packed operands and the driver agree.
      */
-    public int depthBlock(int k) {
+    public int depthBlock(int k) { return depthBlock(k, 1); }
+
+    /**
+     * As {@link #depthBlock(int)} for an operand packed in chunks of {@code align} depth steps: the block rounded up
+     * to a multiple of {@code align} (k itself being one), so that no chunk straddles two blocks.
+     */
+    public int depthBlock(int k, int align) {
         if (k <= 0) return kc;
         int blocks = (k + kc - 1) / kc;
-        return (k + blocks - 1) / blocks;
+        int per = (k + blocks - 1) / blocks;
+        return (per + align - 1) / align * align;
     }
 
     /**

@@ -33,6 +33,39 @@ final class ConvTactics {
     static void register(Map<String, TacticSource> m) {
         m.put("Conv", ConvTactics::tactics);
         m.put(FusedOpSpec.FUSED_CONV, ConvTactics::tactics);
+        m.put(FusedOpSpec.BLOCKED_CONV, ConvTactics::blockedTactics);
+    }
+
+    /**
+     * BlockedConv (level 3's channel-blocked or channels-last convolutions) as a GEMM over pixels and output channels,
+     * with tilings the tuner may choose; the source must be on the layout too (a first convolution reading a plain
+     * image is left to the native backend).
+     */
+    private static List<Tactic> blockedTactics(NodeContext ctx, String backend) {
+        ConvNode c = ConvNode.of(ctx);
+        if (c == null) return List.of();
+        int block = (int) ctx.node().attrInt(FusedOpSpec.BLOCK, -1);
+        long[] x = ctx.inputDims(0);
+        if (x == null || x.length != 5 || BlockedGemmConv.unsupportedReason(c.shape(), block) != null) return List.of();
+        if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
+        ConvShape s = c.shape();
+        long[] o = c.outShape();
+        long[] out = block == 0 ? new long[] {o[0], 1, o[2], o[3], o[1]} : new long[] {o[0], o[1] / block, o[2], o[3], block};
+        boolean pointwise = s.kH() == 1 && s.kW() == 1 && s.strideH() == 1 && s.strideW() == 1;
+        GemmProblem p = new GemmProblem(s.outPlane(), s.outC(), s.gemmK(), s.batch(), false, true, pointwise ? 1 : 2);
+        return List.of(TunableGemm.tactic(backend, "conv.blocked-gemm", p, blk -> () -> {
+            BlockedGemmConv conv = BlockedGemmConv.prepare(s, block, c.weights(), c.bias(), c.activation(), blk);
+            return run -> {
+                Tensor in = run.tensor(0);
+                if (in.dtype() != DType.FLOAT32 || !java.util.Arrays.equals(in.shape(), x)) {
+                    throw new IllegalArgumentException("input X is " + in.describe() + ", the plan was made for float32 "
+                            + java.util.Arrays.toString(x));
+                }
+                Tensor y = run.output(0, DType.FLOAT32, out);
+                MemorySegment r = c.residual() ? run.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null;
+                conv.run(in.data(), y.data(), r, run.threads());
+            };
+        }));
     }
 
     private static List<Tactic> tactics(NodeContext ctx, String backend) {

@@ -43,7 +43,7 @@ final class GemmDriver {
         TileWriter writer = job.writer;
         PanelSource aSrc = job.a, bSrc = job.b;
         float[] aPre = aSrc.prepacked(q), bPre = bSrc.prepacked(q);
-        int depthBlock = blk.depthBlock(k), kBlocks = Math.max(1, PanelSource.ceilDiv(k, depthBlock));
+        int chunk = aSrc.depthChunk, depthBlock = blk.depthBlock(k, chunk), kBlocks = Math.max(1, PanelSource.ceilDiv(k, depthBlock));
         // A tile of one A block gets nothing from holding a whole packed B panel (nothing re-reads it), so each B
         // micro-panel is then packed just before its use, into a buffer that stays in L1, instead of round-tripping
         // a panel of kc x nc through L3.
@@ -86,7 +86,9 @@ final class GemmDriver {
                         bOff = bBase + ((jr - c0) / nr) * kc * nr;
                     }
                     for (int ir = ic; ir < ic + mc; ir += mr) {
-                        MicroKernel.multiply(kc, aBuf, aBase + ((ir - ic) / mr) * kc * mr, bBuf, bOff, tile);
+                        int aOff = aBase + ((ir - ic) / mr) * kc * mr;
+                        if (chunk == 1) MicroKernel.multiply(kc, aBuf, aOff, bBuf, bOff, tile);
+                        else MicroKernel.multiplyChunked(kc, aBuf, aOff, bBuf, bOff, tile);
                         writer.write(tile, q, ir, jr, Math.min(mr, ic + mc - ir), cols, first, last);
                     }
                 }

@@ -13,6 +13,8 @@ final class GemmScratch {
     final int[] rowStart = new int[MicroKernel.NR], colStart = new int[MicroKernel.NR];
     /** Im2col: where each same-output-row run of a B micro-panel starts, and its length. */
     final int[] segStart = new int[MicroKernel.NR], segLen = new int[MicroKernel.NR];
+    /** Blocked im2col: the input row and column of each pixel of an A micro-panel at kernel offset (0, 0). */
+    final int[] pixelRow = new int[MicroKernel.MR], pixelCol = new int[MicroKernel.MR];
 
     /**
      * The per-call objects of a product started on this thread, re-bound by each call (the thread waits for the
@@ -23,6 +25,7 @@ final class GemmScratch {
     final MatrixPanels matrixA = new MatrixPanels(MicroKernel.MR), matrixB = new MatrixPanels(MicroKernel.NR);
     final Im2colPanels im2col = new Im2colPanels(MicroKernel.NR);
     final MatrixPanels planes = new MatrixPanels(MicroKernel.NR);
+    final BlockedIm2colPanels blockedIm2col = new BlockedIm2colPanels(MicroKernel.MR);
 
     static GemmScratch mine() { return MINE.get(); }
 

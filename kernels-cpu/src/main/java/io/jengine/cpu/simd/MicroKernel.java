@@ -52,4 +52,40 @@ final class MicroKernel {
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + VL);
     }
+
+    /**
+     * As {@link #multiply} for an A micro-panel packed in chunks of {@link #VL} depth steps ({@link PanelSource#depthChunk}):
+     * row r of step p at {@code aOff + (p / VL) * MR * VL + r * VL + p % VL}; {@code kc} is a multiple of VL. The sums
+     * run in order of k as in {@link #multiply}.
+     */
+    static void multiplyChunked(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p0 = 0; p0 < kc; p0 += VL) {
+            int a0 = aOff + p0 * MR, bp = bOff + p0 * NR;
+            for (int l = 0; l < VL; l++) {
+                int ai = a0 + l, bi = bp + l * NR;
+                FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + VL);
+                FloatVector av = FloatVector.broadcast(S, a[ai]);
+                c00 = av.fma(b0, c00);
+                c01 = av.fma(b1, c01);
+                av = FloatVector.broadcast(S, a[ai + VL]);
+                c10 = av.fma(b0, c10);
+                c11 = av.fma(b1, c11);
+                av = FloatVector.broadcast(S, a[ai + 2 * VL]);
+                c20 = av.fma(b0, c20);
+                c21 = av.fma(b1, c21);
+                av = FloatVector.broadcast(S, a[ai + 3 * VL]);
+                c30 = av.fma(b0, c30);
+                c31 = av.fma(b1, c31);
+            }
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, VL);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + VL);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + VL);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + VL);
+    }
 }

@@ -9,11 +9,14 @@ final class PackedPanels extends PanelSource {
     final int extent, depth;
     private final int paddedX;
 
-    PackedPanels(Matrix view, int width, Blocking blocking) {
+    PackedPanels(Matrix view, int width, Blocking blocking) { this(view, width, blocking, 1); }
+
+    /** Depth blocks as {@link Blocking#depthBlock(int, int)} gives them for {@code depthAlign}. */
+    PackedPanels(Matrix view, int width, Blocking blocking, int depthAlign) {
         super(width);
         this.extent = view.rows();
         this.depth = view.cols();
-        int kc = blocking.depthBlock(depth);
+        int kc = blocking.depthBlock(depth, depthAlign);
         this.paddedX = ceilDiv(extent, width) * width;
         long size = (long) paddedX * depth;
         if (size > Integer.MAX_VALUE - 16) {

@@ -9,8 +9,21 @@ package io.jengine.cpu.simd;
  */
 abstract class PanelSource {
     final int width;
+    /**
+     * 1 for the layout above; L (the float vector width) for an A operand whose micro-panels hold chunks of L depth
+     * steps, each chunk {@code width} rows of L consecutive steps: element (x, p) at
+     * {@code ((p - p0) / L) * width * L + ((x - x0) % width) * L + (p - p0) % L} within its micro-panel. A pixel's
+     * channels are then copied as whole vectors from a channel-blocked or channels-last image; K and every depth
+     * block are multiples of L.
+     */
+    final int depthChunk;
 
-    PanelSource(int width) { this.width = width; }
+    PanelSource(int width) { this(width, 1); }
+
+    PanelSource(int width, int depthChunk) {
+        this.width = width;
+        this.depthChunk = depthChunk;
+    }
 
     /** The whole operand packed beforehand for {@code problem}, or null when blocks are packed on demand. */
     float[] prepacked(int problem) { return null; }

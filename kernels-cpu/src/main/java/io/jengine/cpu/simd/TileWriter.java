@@ -19,6 +19,11 @@ final class TileWriter {
 
     private MemorySegment c;
     private long cBase, cStride, ldc;
+    /**
+     * Floats between columns j and j + 1 where j is a multiple of the vector width: 1 for a row-major C; the plane
+     * for a channel-blocked C whose block is the vector width (column j at {@code (j / VL) * plane * VL = j * plane}).
+     */
+    private long colScale;
     private float alpha, residualScale;
     private float[] rowBias, columnBias;
     private int groups, groupRows;
@@ -44,6 +49,17 @@ final class TileWriter {
      */
     TileWriter bind(MemorySegment c, long cBase, long ldc, long cStride, Epilogue e, int groups, int groupRows,
             MemorySegment residual, long residualBase, long ldr, long residualStride) {
+        return bind(c, cBase, ldc, cStride, 1, e, groups, groupRows, residual, residualBase, ldr, residualStride);
+    }
+
+    /**
+     * As above, with element (i, j) of problem q at {@code cBase + q * cStride + 4 * (i * ldc + (j / VL) * VL *
+     * colScale + j % VL)} (the residual alike with its own ld): colScale 1 is row-major, colScale = the plane a
+     * channel-blocked layout of block VL with the pixels as rows.
+     */
+    TileWriter bind(MemorySegment c, long cBase, long ldc, long cStride, long colScale, Epilogue e, int groups,
+            int groupRows, MemorySegment residual, long residualBase, long ldr, long residualStride) {
+        this.colScale = colScale;
         this.c = c;
         this.cBase = cBase;
         this.ldc = ldc;
@@ -98,10 +114,10 @@ final class TileWriter {
             first = true;
         }
         for (int r = 0; r < rows; r++) {
-            long rowOff = cBase + 4 * ((i0 + r) * ldc + j0);
+            long rowOff = cBase + 4 * ((i0 + r) * ldc + j0 * colScale);
             for (int j = 0; j < cols; j += VL) {
                 FloatVector v = FloatVector.fromArray(S, tile, r * NR + j);
-                long off = rowOff + 4L * j;
+                long off = rowOff + 4L * j * colScale;
                 if (cols - j >= VL) {
                     if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, off, ORDER));
                     v.intoMemorySegment(c, off, ORDER);
@@ -117,14 +133,14 @@ final class TileWriter {
     /** A full-width tile stored or added as is, with unmasked vectors. */
     private void writeFull(float[] tile, long cBase, int i0, int j0, int rows, boolean first) {
         for (int r = 0; r < rows; r++) {
-            long off = cBase + 4 * ((i0 + r) * ldc + j0);
+            long off = cBase + 4 * ((i0 + r) * ldc + j0 * colScale);
             FloatVector v0 = FloatVector.fromArray(S, tile, r * NR), v1 = FloatVector.fromArray(S, tile, r * NR + VL);
             if (!first) {
                 v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, ORDER));
-                v1 = v1.add(FloatVector.fromMemorySegment(S, c, off + 4L * VL, ORDER));
+                v1 = v1.add(FloatVector.fromMemorySegment(S, c, off + 4L * VL * colScale, ORDER));
             }
             v0.intoMemorySegment(c, off, ORDER);
-            v1.intoMemorySegment(c, off + 4L * VL, ORDER);
+            v1.intoMemorySegment(c, off + 4L * VL * colScale, ORDER);
         }
     }
 
@@ -134,11 +150,11 @@ final class TileWriter {
      */
     private void finishFull(float[] tile, long cBase, long residualBase, int rowBiasBase, int i0, int j0, int rows, boolean first) {
         for (int r = 0; r < rows; r++) {
-            long off = cBase + 4 * ((i0 + r) * ldc + j0);
+            long off = cBase + 4 * ((i0 + r) * ldc + j0 * colScale);
             FloatVector v0 = FloatVector.fromArray(S, tile, r * NR), v1 = FloatVector.fromArray(S, tile, r * NR + VL);
             if (!first) {
                 v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, ORDER));
-                v1 = v1.add(FloatVector.fromMemorySegment(S, c, off + 4L * VL, ORDER));
+                v1 = v1.add(FloatVector.fromMemorySegment(S, c, off + 4L * VL * colScale, ORDER));
             }
             if (alpha != 1f) {
                 v0 = v0.mul(alpha);
@@ -154,9 +170,9 @@ final class TileWriter {
                 v1 = v1.add(FloatVector.fromArray(S, columnBias, j0 + VL));
             }
             if (residual != null) {
-                long resOff = residualBase + 4 * ((i0 + r) * ldr + j0);
+                long resOff = residualBase + 4 * ((i0 + r) * ldr + j0 * colScale);
                 FloatVector r0 = FloatVector.fromMemorySegment(S, residual, resOff, ORDER);
-                FloatVector r1 = FloatVector.fromMemorySegment(S, residual, resOff + 4L * VL, ORDER);
+                FloatVector r1 = FloatVector.fromMemorySegment(S, residual, resOff + 4L * VL * colScale, ORDER);
                 if (residualScale == 1f) {
                     v0 = v0.add(r0);
                     v1 = v1.add(r1);
@@ -170,25 +186,25 @@ final class TileWriter {
                 v1 = v1.max(lo).min(hi);
             }
             v0.intoMemorySegment(c, off, ORDER);
-            v1.intoMemorySegment(c, off + 4L * VL, ORDER);
+            v1.intoMemorySegment(c, off + 4L * VL * colScale, ORDER);
         }
     }
 
     /** Replaces the tile by the finished pre-activation values: alpha * (C + tile) + biases + scaled residual. */
     private void gatherSums(float[] tile, long cBase, long residualBase, int rowBiasBase, int i0, int j0, int rows, int cols, boolean first) {
         for (int r = 0; r < rows; r++) {
-            long rowOff = cBase + 4 * ((i0 + r) * ldc + j0);
-            long resOff = residualBase + 4 * ((i0 + r) * ldr + j0);
+            long rowOff = cBase + 4 * ((i0 + r) * ldc + j0 * colScale);
+            long resOff = residualBase + 4 * ((i0 + r) * ldr + j0 * colScale);
             float rb = rowBias != null ? rowBias[rowBiasBase + i0 + r] : 0f;
             for (int j = 0; j < cols; j += VL) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
                 FloatVector v = FloatVector.fromArray(S, tile, r * NR + j);
-                if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, rowOff + 4L * j, ORDER, m));
+                if (!first) v = v.add(FloatVector.fromMemorySegment(S, c, rowOff + 4L * j * colScale, ORDER, m));
                 if (alpha != 1f) v = v.mul(alpha);
                 if (rowBias != null) v = v.add(rb);
                 if (columnBias != null) v = v.add(FloatVector.fromArray(S, columnBias, j0 + j, m));
                 if (residual != null) {
-                    FloatVector rv = FloatVector.fromMemorySegment(S, residual, resOff + 4L * j, ORDER, m);
+                    FloatVector rv = FloatVector.fromMemorySegment(S, residual, resOff + 4L * j * colScale, ORDER, m);
                     v = residualScale == 1f ? v.add(rv) : rv.fma(FloatVector.broadcast(S, residualScale), v);
                 }
                 v.intoArray(tile, r * NR + j);
