@@ -27,6 +27,8 @@ import java.util.Map;
 final class ConvTactics {
     /** Below this many input or output channels Winograd's tile transforms cost more than the multiplies it saves. */
     private static final int WINOGRAD_MIN_CHANNELS = 16;
+    /** {@link GemmProblem#packCost} of {@link BlockedIm2colPanels}: whole-vector copies. */
+    private static final double BLOCKED_GATHER_COST = 0.25;
 
     private ConvTactics() {}
 
@@ -51,8 +53,9 @@ final class ConvTactics {
         ConvShape s = c.shape();
         long[] o = c.outShape();
         long[] out = block == 0 ? new long[] {o[0], 1, o[2], o[3], o[1]} : new long[] {o[0], o[1] / block, o[2], o[3], block};
-        boolean pointwise = s.kH() == 1 && s.kW() == 1 && s.strideH() == 1 && s.strideW() == 1;
-        GemmProblem p = new GemmProblem(s.outPlane(), s.outC(), s.gemmK(), s.batch(), false, true, pointwise ? 1 : 2);
+        // The im2col rows are gathered a vector (a pixel's channel block) per copy, not a float: a quarter of the
+        // cost of packing a plain matrix element by element.
+        GemmProblem p = new GemmProblem(s.outPlane(), s.outC(), s.gemmK(), s.batch(), false, true, BLOCKED_GATHER_COST);
         return List.of(TunableGemm.tactic(backend, "conv.blocked-gemm", p, blk -> () -> {
             BlockedGemmConv conv = BlockedGemmConv.prepare(s, block, c.weights(), c.bias(), c.activation(), blk);
             return run -> {
