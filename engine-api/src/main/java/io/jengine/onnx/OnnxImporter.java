@@ -14,6 +14,7 @@ import io.jengine.onnx.proto.OnnxProto.OperatorSetIdProto;
 import io.jengine.onnx.proto.OnnxProto.StringStringEntryProto;
 import io.jengine.tensor.UnsupportedDTypeException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,8 +57,19 @@ public final class OnnxImporter {
         return decode(bytes, baseDir);
     }
 
+    /**
+     * Decodes a model already parsed (by {@link #parse(ByteBuffer)}, or built in memory); {@code baseDir} as for
+     * {@link #load(byte[], Path)}.
+     */
+    public static Model load(ModelProto proto, Path baseDir) {
+        return decode(proto, baseDir);
+    }
+
     private static Model decode(byte[] bytes, Path baseDir) {
-        ModelProto proto = parse(bytes);
+        return decode(parse(bytes), baseDir);
+    }
+
+    private static Model decode(ModelProto proto, Path baseDir) {
         Map<String, Integer> opsets = new LinkedHashMap<>();
         for (OperatorSetIdProto o : proto.getOpsetImportList()) {
             opsets.put(Node.normalizeDomain(o.getDomain()), (int) o.getVersion());
@@ -90,9 +102,21 @@ public final class OnnxImporter {
 
     private static ModelProto parse(byte[] bytes) {
         if (bytes.length == 0) throw new ModelFormatException("the file is empty, not an ONNX model");
+        return parse(CodedInputStream.newInstance(bytes));
+    }
+
+    /**
+     * Parses an ONNX model's protobuf from {@code bytes} (deeply nested sub-graphs allowed) and checks that it is a
+     * model; errors are {@link ModelFormatException}s as for {@link #load(byte[], Path)}.
+     */
+    public static ModelProto parse(ByteBuffer bytes) {
+        if (!bytes.hasRemaining()) throw new ModelFormatException("the file is empty, not an ONNX model");
+        return parse(CodedInputStream.newInstance(bytes));
+    }
+
+    private static ModelProto parse(CodedInputStream in) {
         ModelProto proto;
         try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
             in.setRecursionLimit(PROTOBUF_RECURSION_LIMIT);
             proto = ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {

@@ -185,11 +185,11 @@ public final class PlanFile {
             }
             ModelProto proto;
             try {
-                proto = ModelProto.parseFrom(m.asSlice(go, gl).asByteBuffer());
-            } catch (InvalidProtocolBufferException e) {
-                throw new PlanFormatException(file + ": unreadable graph: " + e.getMessage());
+                proto = OnnxImporter.parse(m.asSlice(go, gl).asByteBuffer());
+            } catch (EngineException e) {
+                throw new PlanFormatException(file + ": unreadable graph: " + e.getMessage(), e);
             }
-            Model model = OnnxImporter.load(selfReferenced(proto, file.getFileName().toString()).toByteArray(),
+            Model model = OnnxImporter.load(selfReferenced(proto, file.getFileName().toString()),
                     file.toAbsolutePath().getParent());
             return new LoadedPlan(file, header, model);
         } catch (IOException e) {

@@ -105,8 +105,7 @@ public final class NativeBackend implements Backend {
         boolean blockedSource = x.length == 5;
         if (block != 0 && block != 8 && block != 16 || block != 0 && c.shape().outC() % block != 0) return List.of();
         if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
-        long[] o = c.outShape();
-        long[] out = block == 0 ? new long[] {o[0], 1, o[2], o[3], o[1]} : new long[] {o[0], o[1] / block, o[2], o[3], block};
+        long[] out = c.blockedOutShape(block);
         java.util.function.Supplier<Kernel> direct = () -> blockedConv(c, threads, block, blockedSource, x, out);
         Tactic directTactic = new Tactic(NAME, "dnnl.conv-blocked", direct, true)
                 .withWorkload(ConvWorkloads.direct(c.shape()));

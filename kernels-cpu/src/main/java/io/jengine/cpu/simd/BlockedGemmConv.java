@@ -21,22 +21,13 @@ public final class BlockedGemmConv {
     private final Blocking blocking;
     private final PackedPanels weights;
     private final Epilogue epilogue;
-    /** The tile grid of the last thread count seen (shape is fixed): computed once, not per run. */
-    private volatile GridFor grid;
-
-    private record GridFor(int threads, TileGrid grid) {}
+    private final TileGridCache grids;
 
     private BlockedGemmConv(ConvShape s, int block, float[] weights, float[] bias, Activation activation,
                             Blocking blocking) {
         String why = unsupportedReason(s, block);
         if (why != null) throw new IllegalArgumentException("blocked GEMM convolution cannot run " + s + ": " + why);
-        if (weights == null || weights.length != s.weightElements()) {
-            throw new IllegalArgumentException("weights need " + s.weightElements() + " values, got "
-                    + (weights == null ? "null" : weights.length));
-        }
-        if (bias != null && bias.length != s.outC()) {
-            throw new IllegalArgumentException("bias needs " + s.outC() + " values (one per output channel), got " + bias.length);
-        }
+        s.checkOperands(weights, bias);
         this.shape = s;
         this.channelsLast = block == 0;
         this.blocking = blocking == null ? Blocking.host() : blocking;
@@ -56,6 +47,7 @@ public final class BlockedGemmConv {
         this.weights = new PackedPanels(Matrix.copyOf(w, outC, k), this.blocking.nr(), this.blocking, L);
         this.epilogue = Epilogue.of(activation == null ? Activation.NONE : activation)
                 .withColumnBias(bias == null ? null : bias.clone());
+        this.grids = new TileGridCache(s.outPlane(), outC, s.batch(), this.blocking);
     }
 
     /**
@@ -89,32 +81,14 @@ public final class BlockedGemmConv {
      */
     public void run(MemorySegment x, MemorySegment y, MemorySegment residual, int threads) {
         ConvShape s = shape;
-        long inBytes = 4 * s.inputElements(), outBytes = 4 * s.outputElements();
-        checkBounds("input x", x, inBytes);
-        checkBounds("output y", y, outBytes);
-        if (residual != null) checkBounds("residual", residual, outBytes);
-        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        Matrix.checkDisjoint("output y", y, 0, outBytes, "input x", x, 0, inBytes);
-        if (residual != null) Matrix.checkDisjoint("output y", y, 0, outBytes, "the residual", residual, 0, outBytes);
+        s.checkRun(x, 0, y, 0, residual, 0, threads);
         int m = s.outPlane(), n = s.outC();
-        GridFor g = grid;
-        if (g == null || g.threads() != threads) {
-            g = new GridFor(threads, TileGrid.of(m, n, s.batch(), blocking, threads));
-            grid = g;
-        }
         GemmScratch scratch = GemmScratch.mine();
         long image = (long) m * n, ld = channelsLast ? n : L, colScale = channelsLast ? 1 : m;
         TileWriter writer = scratch.writer.bind(y, 0, ld, 4 * image, colScale, epilogue, 1, 0, residual, 0, ld,
                 4 * image);
         GemmJob job = scratch.job.set(m, n, s.gemmK(), s.batch(), blocking,
                 scratch.blockedIm2col.bind(s, channelsLast, x, 0), weights, writer);
-        GemmDriver.run(job, g.grid(), threads);
-    }
-
-    private static void checkBounds(String what, MemorySegment seg, long bytes) {
-        if (seg == null) throw new IllegalArgumentException(what + " segment is null");
-        if (seg.byteSize() < bytes) {
-            throw new IllegalArgumentException(what + " needs " + bytes + " bytes, the segment has " + seg.byteSize());
-        }
+        GemmDriver.run(job, grids.grid(threads), threads);
     }
 }

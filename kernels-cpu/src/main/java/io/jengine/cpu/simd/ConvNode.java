@@ -90,6 +90,15 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
         return new long[] {d[0], Math.multiplyExact(d[1], block), d[2], d[3]};
     }
 
+    /**
+     * The output's dims on level 3's layout {@code block}: {@code [N, C/block, H, W, block]}, or channels-last
+     * {@code [N, 1, H, W, C]} for block 0.
+     */
+    public long[] blockedOutShape(int block) {
+        long[] o = outShape;
+        return block == 0 ? new long[] {o[0], 1, o[2], o[3], o[1]} : new long[] {o[0], o[1] / block, o[2], o[3], block};
+    }
+
     /** The same geometry as the Winograd and depthwise kernels take it. */
     public io.jengine.cpu.simd.conv.ConvParams params() {
         ConvShape s = shape;

@@ -1,5 +1,7 @@
 package io.jengine.cpu.simd;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The geometry of a 2-D NCHW float32 convolution: input {@code [batch, inC, inH, inW]}, weights
  * {@code [outC, inC / group, kH, kW]}, output {@code [batch, outC, outH, outW]}. The constructor checks every field
@@ -74,4 +76,38 @@ public record ConvShape(int batch, int inC, int inH, int inW, int outC, int kH, 
     public long outputElements() { return (long) batch * outC * outPlane(); }
 
     public long weightElements() { return (long) outC * gemmK(); }
+
+    /** Fails unless the weights ({@code [outC, inC / group, kH, kW]}) and the bias (one per output channel, or null) fit. */
+    void checkOperands(float[] weights, float[] bias) {
+        if (weights == null || weights.length != weightElements()) {
+            throw new IllegalArgumentException("weights need " + weightElements() + " values (outC " + outC
+                    + " x " + inCPerGroup() + " x " + kH + " x " + kW + "), got "
+                    + (weights == null ? "null" : weights.length));
+        }
+        if (bias != null && bias.length != outC) {
+            throw new IllegalArgumentException("bias needs " + outC + " values (one per output channel), got " + bias.length);
+        }
+    }
+
+    /**
+     * Fails unless x (at byte xOff), y and the residual (null: none) hold this convolution's input and output, y
+     * overlaps neither, and threads is at least 1: what a GEMM convolution checks before each run.
+     */
+    void checkRun(MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment residual, long rOff, int threads) {
+        checkBounds("input x", x, xOff, inputElements());
+        checkBounds("output y", y, yOff, outputElements());
+        if (residual != null) checkBounds("residual", residual, rOff, outputElements());
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        long inBytes = 4 * inputElements(), outBytes = 4 * outputElements();
+        Matrix.checkDisjoint("output y", y, yOff, outBytes, "input x", x, xOff, inBytes);
+        if (residual != null) Matrix.checkDisjoint("output y", y, yOff, outBytes, "the residual", residual, rOff, outBytes);
+    }
+
+    private static void checkBounds(String what, MemorySegment s, long off, long elements) {
+        if (s == null) throw new IllegalArgumentException(what + " segment is null");
+        if (off < 0 || off + 4 * elements > s.byteSize()) {
+            throw new IllegalArgumentException(what + " needs " + 4 * elements + " bytes from byte offset " + off
+                    + ", the segment has " + s.byteSize());
+        }
+    }
 }

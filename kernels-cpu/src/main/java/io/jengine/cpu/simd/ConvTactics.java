@@ -51,19 +51,14 @@ final class ConvTactics {
         if (x == null || x.length != 5 || BlockedGemmConv.unsupportedReason(c.shape(), block) != null) return List.of();
         if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
         ConvShape s = c.shape();
-        long[] o = c.outShape();
-        long[] out = block == 0 ? new long[] {o[0], 1, o[2], o[3], o[1]} : new long[] {o[0], o[1] / block, o[2], o[3], block};
+        long[] out = c.blockedOutShape(block);
         // The im2col rows are gathered a vector (a pixel's channel block) per copy, not a float: a quarter of the
         // cost of packing a plain matrix element by element.
         GemmProblem p = new GemmProblem(s.outPlane(), s.outC(), s.gemmK(), s.batch(), false, true, BLOCKED_GATHER_COST);
         return List.of(TunableGemm.tactic(backend, "conv.blocked-gemm", p, blk -> () -> {
             BlockedGemmConv conv = BlockedGemmConv.prepare(s, block, c.weights(), c.bias(), c.activation(), blk);
             return run -> {
-                Tensor in = run.tensor(0);
-                if (in.dtype() != DType.FLOAT32 || !java.util.Arrays.equals(in.shape(), x)) {
-                    throw new IllegalArgumentException("input X is " + in.describe() + ", the plan was made for float32 "
-                            + java.util.Arrays.toString(x));
-                }
+                Tensor in = PlannedShapes.input(run, 0, DType.FLOAT32, x);
                 Tensor y = run.output(0, DType.FLOAT32, out);
                 MemorySegment r = c.residual() ? run.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null;
                 conv.run(in.data(), y.data(), r, run.threads());

@@ -16,21 +16,11 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
     private final PackedPanels[] weights;
     private final Epilogue epilogue;
     private final PanelSource packedWeights;
-    /** The tile grid of the last thread count seen (shape is fixed): computed once, not per run. */
-    private volatile GridFor grid;
-
-    private record GridFor(int threads, TileGrid grid) {}
+    private final TileGridCache grids;
 
     GemmConvolution(ConvShape shape, float[] weights, float[] bias, Activation activation, Blocking blocking) {
         if (shape == null) throw new IllegalArgumentException("shape is null");
-        if (weights == null || weights.length != shape.weightElements()) {
-            throw new IllegalArgumentException("weights need " + shape.weightElements() + " values (outC " + shape.outC()
-                    + " x " + shape.inCPerGroup() + " x " + shape.kH() + " x " + shape.kW() + "), got "
-                    + (weights == null ? "null" : weights.length));
-        }
-        if (bias != null && bias.length != shape.outC()) {
-            throw new IllegalArgumentException("bias needs " + shape.outC() + " values (one per output channel), got " + bias.length);
-        }
+        shape.checkOperands(weights, bias);
         this.shape = shape;
         this.bias = bias == null ? null : bias.clone();
         this.activation = activation == null ? Activation.NONE : activation;
@@ -40,12 +30,13 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
         Matrix all = Matrix.copyOf(weights, shape.outC(), k);
         for (int g = 0; g < shape.group(); g++) {
             Matrix wg = new Matrix(all.segment(), 4L * g * m * k, m, k, k, false);
-            this.weights[g] = new PackedPanels(wg, blocking.mr(), blocking);
+            this.weights[g] = new PackedPanels(wg, this.blocking.mr(), this.blocking);
         }
         this.epilogue = Epilogue.of(this.activation).withRowBias(this.bias);
+        this.grids = new TileGridCache(m, shape.outPlane(), shape.batch() * shape.group(), this.blocking);
         PackedPanels[] packed = this.weights;
         int groups = shape.group();
-        this.packedWeights = new PanelSource(blocking.mr()) {
+        this.packedWeights = new PanelSource(this.blocking.mr()) {
             @Override
             float[] prepacked(int problem) { return packed[problem % groups].data; }
 
@@ -73,26 +64,15 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
      */
     public final void run(MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment residual, long rOff,
             int threads) {
-        checkBounds("input x", x, xOff, shape.inputElements());
-        checkBounds("output y", y, yOff, shape.outputElements());
-        if (residual != null) checkBounds("residual", residual, rOff, shape.outputElements());
-        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        long inBytes = 4 * shape.inputElements(), outBytes = 4 * shape.outputElements();
-        Matrix.checkDisjoint("output y", y, yOff, outBytes, "input x", x, xOff, inBytes);
-        if (residual != null) Matrix.checkDisjoint("output y", y, yOff, outBytes, "the residual", residual, rOff, outBytes);
+        shape.checkRun(x, xOff, y, yOff, residual, rOff, threads);
         int m = shape.outCPerGroup(), n = shape.outPlane(), groups = shape.group();
-        GridFor g = grid;
-        if (g == null || g.threads() != threads) {
-            g = new GridFor(threads, TileGrid.of(m, n, shape.batch() * groups, blocking, threads));
-            grid = g;
-        }
         // Problem q = (image, group) writes rows [q * m, (q + 1) * m) of the [batch * outC, n] output, as outC = groups * m.
         GemmScratch scratch = GemmScratch.mine();
         long stride = 4L * m * n;
         TileWriter writer = scratch.writer.bind(y, yOff, n, stride, epilogue, groups, m, residual, rOff, n, stride);
         GemmJob job = scratch.job.set(m, n, shape.gemmK(), shape.batch() * groups, blocking, packedWeights,
                 input(scratch, x, xOff), writer);
-        GemmDriver.run(job, g.grid(), threads);
+        GemmDriver.run(job, grids.grid(threads), threads);
     }
 
     /**
@@ -101,11 +81,4 @@ public abstract sealed class GemmConvolution permits Conv1x1Gemm, Im2colConv {
      */
     abstract PanelSource input(GemmScratch scratch, MemorySegment x, long xOff);
 
-    private static void checkBounds(String what, MemorySegment s, long off, long elements) {
-        if (s == null) throw new IllegalArgumentException(what + " segment is null");
-        if (off < 0 || off + 4 * elements > s.byteSize()) {
-            throw new IllegalArgumentException(what + " needs " + 4 * elements + " bytes from byte offset " + off
-                    + ", the segment has " + s.byteSize());
-        }
-    }
 }
