@@ -66,7 +66,7 @@ public final class DnnlDeconv2d implements AutoCloseable {
                 new long[] {s.batch(), s.outC(), s.outH(), s.outW()}, Dnnl.dnnl_abcd,
                 weightsDims, groups == 1 ? Dnnl.dnnl_bacd : Dnnl.dnnl_acbde, weights,
                 bias == null ? null : new long[] {s.outC()}, bias, List.of(), threads, "transposed convolution " + s,
-                true);
+                Dnnl.dnnl_format_tag_any);
         return new DnnlDeconv2d(s, DnnlPrimitive.prepare(spec));
     }
 

@@ -55,7 +55,7 @@ public final class DnnlMatMul implements AutoCloseable {
                 new long[] {k, n}, weightsTransposed ? Dnnl.dnnl_ba : Dnnl.dnnl_ab, weights,
                 bias == null ? null : new long[] {1, n}, bias,
                 List.copyOf(postOps == null ? List.of() : postOps), threads,
-                "matmul m=" + m + " k=" + k + " n=" + n + (weightsTransposed ? " (weights [n, k])" : ""), false);
+                "matmul m=" + m + " k=" + k + " n=" + n + (weightsTransposed ? " (weights [n, k])" : ""), Dnnl.dnnl_format_tag_undef);
         return new DnnlMatMul(m, k, n, DnnlPrimitive.prepare(spec));
     }
 
@@ -84,7 +84,7 @@ public final class DnnlMatMul implements AutoCloseable {
                         w, b, dst, attr),
                 new long[] {batch, m, k}, Dnnl.dnnl_abc, new long[] {batch, m, n}, Dnnl.dnnl_abc,
                 new long[] {batch, k, n}, Dnnl.dnnl_abc, weights, null, null, List.of(), threads,
-                "batched matmul " + batch + " x (m=" + m + " k=" + k + " n=" + n + ")", false);
+                "batched matmul " + batch + " x (m=" + m + " k=" + k + " n=" + n + ")", Dnnl.dnnl_format_tag_undef);
         return new DnnlMatMul(Math.multiplyExact(batch, m), k, n, DnnlPrimitive.prepare(spec));
     }
 

@@ -18,12 +18,13 @@ import java.util.List;
  * {@link DnnlPostOp.Sum} adds the residual: it is copied into the destination first (unless it is the destination),
  * because oneDNN's sum post-op accumulates onto what the destination holds.
  *
- * <p>With {@link Spec#libraryLayout} the source and destination are also created in {@code format_tag any}: a
- * convolution on plain NCHW gets oneDNN's im2col + GEMM at about half the speed of its direct kernels, which want a
- * channel-blocked (nChw8c on AVX2, nChw16c on AVX-512) or channels-last layout. The caller still hands plain memory:
- * each run reorders the source into the chosen layout (and the residual into the destination's), runs, and reorders
- * the destination back, the staged copies living in the calling thread's {@link NativeScratch}. Those copies are
- * memory-bound and small next to the convolution's arithmetic.
+ * <p>With a {@link Spec#computeTag} the source and destination are created in that layout ({@code format_tag any}:
+ * the one oneDNN picks) instead of the caller's: a convolution on plain NCHW gets oneDNN's im2col + GEMM at about
+ * half the speed of its direct kernels, which want a channel-blocked (nChw8c on AVX2, nChw16c on AVX-512) or
+ * channels-last layout, and on AVX2 its brgemm kernel, the fastest for some layers, reads only channels-last. The
+ * caller still hands its own layout: each run reorders the source into the primitive's (and the residual into the
+ * destination's), runs, and reorders the destination back, the staged copies living in the calling thread's
+ * {@link NativeScratch}. Those copies are memory-bound and small next to the convolution's arithmetic.
  *
  * <p>Scratchpads are the caller's too ({@code dnnl_scratchpad_mode_user}): with the library's default mode, this
  * oneDNN build shares one scratchpad per thread among all primitives, sized by the primitives created on that
@@ -51,11 +52,15 @@ final class DnnlPrimitive implements AutoCloseable {
     /**
      * What to build. Dims are oneDNN's logical dims; {@code userWeightsTag} is the layout of {@code weights} as
      * given; {@code bias} may be null, else it is plain with {@code biasDims} (1-D for a convolution, {@code [1, N]}
-     * for a matmul, as each primitive wants).
+     * for a matmul, as each primitive wants). {@code computeTag} is the layout the primitive computes on:
+     * {@link Dnnl#dnnl_format_tag_undef} for the caller's own, {@link Dnnl#dnnl_format_tag_any} for oneDNN's choice,
+     * or a tag.
      */
     record Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
                 long[] weightsDims, int userWeightsTag, float[] weights, long[] biasDims, float[] bias,
-                List<DnnlPostOp> postOps, int threads, String context, boolean libraryLayout) {}
+                List<DnnlPostOp> postOps, int threads, String context, int computeTag) {
+        boolean staged() { return computeTag != Dnnl.dnnl_format_tag_undef; }
+    }
 
     /** A reorder run per call between the caller's plain layout and the primitive's own. */
     private record Stage(MemorySegment primitive, MemorySegment from, MemorySegment to, Scratchpad scratchpad,
@@ -151,10 +156,10 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment engine = DnnlEngine.cpu();
             MemorySegment userSrcMd = desc(temp, tempArena, spec.srcDims(), spec.srcTag(), context);
             MemorySegment userDstMd = desc(temp, tempArena, spec.dstDims(), spec.dstTag(), context);
-            MemorySegment askSrcMd = spec.libraryLayout()
-                    ? desc(temp, tempArena, spec.srcDims(), Dnnl.dnnl_format_tag_any, context) : userSrcMd;
-            MemorySegment askDstMd = spec.libraryLayout()
-                    ? desc(temp, tempArena, spec.dstDims(), Dnnl.dnnl_format_tag_any, context) : userDstMd;
+            MemorySegment askSrcMd = spec.staged()
+                    ? desc(temp, tempArena, spec.srcDims(), spec.computeTag(), context) : userSrcMd;
+            MemorySegment askDstMd = spec.staged()
+                    ? desc(temp, tempArena, spec.dstDims(), spec.computeTag(), context) : userDstMd;
             MemorySegment anyWeightsMd = desc(temp, tempArena, spec.weightsDims(), Dnnl.dnnl_format_tag_any, context);
             MemorySegment userWeightsMd = desc(temp, tempArena, spec.weightsDims(), spec.userWeightsTag(), context);
             MemorySegment biasMd = spec.bias() == null ? MemorySegment.NULL
@@ -180,9 +185,9 @@ final class DnnlPrimitive implements AutoCloseable {
                     context);
 
             // descriptors the primitive descriptor owns: memory objects and reorders made from them keep copies
-            MemorySegment srcMd = spec.libraryLayout()
+            MemorySegment srcMd = spec.staged()
                     ? Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_src_md, 0) : userSrcMd;
-            MemorySegment dstMd = spec.libraryLayout()
+            MemorySegment dstMd = spec.staged()
                     ? Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_dst_md, 0) : userDstMd;
             MemorySegment srcMemory = memory(owned, srcMd, engine, Dnnl.DNNL_MEMORY_NONE, context);
             MemorySegment dstMemory = memory(owned, dstMd, engine, Dnnl.DNNL_MEMORY_NONE, context);

@@ -33,6 +33,19 @@ class NativeBackendTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
+        "resnet 3x3 512 stride 2,      512, 14, 512, 3, 2, 1, true",
+        "resnet 3x3 256 stride 1,      256, 14, 256, 3, 1, 1, true",
+        "resnet 3x3 128 stride 2,      128, 56, 128, 3, 2, 1, false",
+        "resnet 3x3 64,                64, 56, 64, 3, 1, 1, false",
+        "resnet 1x1 1024 -> 256,       1024, 14, 256, 1, 1, 0, false",
+        "stem 7x7 over 3 channels,     3, 224, 64, 7, 2, 3, false"})
+    void stagingThroughChannelsLastFollowsTheMeasurements(String what, int c, int h, int m, int k, int stride, int pad,
+                                                          boolean want) {
+        assertEquals(want, NativeBackend.channelsLastPays(ConvShape.of(1, c, h, h, m, k, stride, pad, 1)), what);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
         "resnet 64 -> 64 on 56x56,       64, 64, 56, F4X4, true",
         "resnet 256 -> 256 on 14x14,     256, 256, 14, F4X4, true",
         "squeezenet 16 -> 64 on 55x55,   16, 64, 55, F4X4, false",
@@ -86,6 +99,20 @@ class NativeBackendTest {
         "24, 24, 3, 2, 24, Clip, 0, false", "40, 12, 1, 1, 1, None, 0, true"})
     void blockedConvMatchesTheReference(int c, int m, int k, int stride, int group, String activation, int block,
                                         boolean residual) {
+        checkBlocked(c, m, k, stride, group, activation, block, residual, "cpu-native:dnnl.conv-blocked");
+    }
+
+    /** Staged through channels-last: the reorders of input, residual and output around oneDNN's brgemm kernel. */
+    @ParameterizedTest(name = "c{0} m{1} k{2} s{3} {4} block {5} residual {6}")
+    @CsvSource({"16, 16, 3, 1, Relu, 8, true", "16, 32, 3, 2, None, 8, false", "32, 16, 1, 1, SiLU, 16, true",
+        "16, 48, 3, 2, Clip, 16, true"})
+    void blockedConvThroughChannelsLastMatchesTheReference(int c, int m, int k, int stride, String activation,
+                                                           int block, boolean residual) {
+        checkBlocked(c, m, k, stride, 1, activation, block, residual, "cpu-native:dnnl.conv-blocked-via-nhwc");
+    }
+
+    private static void checkBlocked(int c, int m, int k, int stride, int group, String activation, int block,
+                                     boolean residual, String key) {
         Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
                 NativeLibraries.dnnlStatus());
         Random r = new Random(c * 31L + m * 7L + k + block);
@@ -109,7 +136,7 @@ class NativeBackendTest {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         weights.put("w", random(r, m, c / group, k, k));
         weights.put("b", random(r, m));
-        FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, "cpu-native:dnnl.conv-blocked");
+        FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, key);
     }
 
     /**
