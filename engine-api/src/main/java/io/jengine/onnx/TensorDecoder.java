@@ -80,7 +80,7 @@ public final class TensorDecoder {
     }
 
     private static Tensor fromRaw(ByteString raw, DType dtype, long[] shape, String name) {
-        Tensor t = Tensor.allocate(dtype, shape);
+        Tensor t = Tensor.allocateUninitialized(dtype, shape);
         if (raw.size() != t.byteSize()) {
             throw new ModelFormatException("tensor " + name + " of " + dtype + " " + Shapes.format(shape) + " needs "
                     + t.byteSize() + " bytes of raw_data, has " + raw.size());
@@ -173,7 +173,7 @@ public final class TensorDecoder {
             throw new ModelFormatException("tensor " + name + ": cannot resolve external data file " + file + ": "
                     + e.getMessage());
         }
-        Tensor t = Tensor.allocate(dtype, shape);
+        Tensor t = Tensor.allocateUninitialized(dtype, shape);
         long need = t.byteSize();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             long size = ch.size();

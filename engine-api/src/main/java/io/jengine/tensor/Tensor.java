@@ -60,6 +60,22 @@ public final class Tensor implements Value, AutoCloseable {
     }
 
     /**
+     * A tensor whose bytes are left as they were (not zeroed), for a caller that writes every one of them before the
+     * tensor is read, such as a decoder copying a model's weights in ({@link UninitializedMemory}).
+     */
+    public static Tensor allocateUninitialized(DType dtype, long... shape) {
+        if (dtype == DType.STRING) return allocate(dtype, shape);
+        checkSupported(dtype);
+        for (long d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        }
+        long bytes = Math.multiplyExact(Shapes.size(shape), (long) dtype.byteSize());
+        MemorySegment seg = UninitializedMemory.allocate(Math.max(bytes, 1), ALIGNMENT, Arena.ofAuto()).asSlice(0, bytes);
+        ALLOCATED.add(bytes);
+        return new Tensor(dtype, shape, seg, null);
+    }
+
+    /**
      * A tensor over memory someone else owns (a session's arena, a caller's buffer): no copy, and the tensor lives
      * only as long as that memory does. The segment must hold exactly the tensor's bytes.
      */

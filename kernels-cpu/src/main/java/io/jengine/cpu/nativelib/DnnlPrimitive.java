@@ -408,7 +408,8 @@ final class DnnlPrimitive implements AutoCloseable {
     private static void reorderWeights(DnnlHandles temp, Arena tempArena, MemorySegment engine, MemorySegment stream,
                                        MemorySegment userMd, MemorySegment weightsMd, MemorySegment weightsData,
                                        float[] weights, String context) {
-        MemorySegment userData = tempArena.allocate(JAVA_FLOAT, weights.length);
+        // every byte is copied over at once: no need to zero it first (the primitive's own, padded layout is zeroed)
+        MemorySegment userData = io.jengine.tensor.UninitializedMemory.allocate(4L * weights.length, 64, tempArena);
         MemorySegment.copy(weights, 0, userData, JAVA_FLOAT, 0, weights.length);
         Stage reorder = stage(temp, tempArena, engine, userMd, weightsMd, true, context);
         MemorySegment pad = tempArena.allocate(Math.max(1, reorder.scratchpad().bytes()), 64);

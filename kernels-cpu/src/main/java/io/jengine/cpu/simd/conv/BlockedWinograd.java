@@ -111,17 +111,7 @@ public final class BlockedWinograd {
             throw new IllegalArgumentException("weights must hold " + p.weightSize() + " floats, got "
                     + (weights == null ? "null" : weights.length));
         }
-        float[] u = new float[Math.multiplyExact(Math.multiplyExact(pos, inC), outC)];
-        double[] t = new double[pos];
-        // Output channels innermost: each of the pos rows of u is then written in order, not one float per cache
-        // line (this runs for every plan, and was most of loading ResNet-50).
-        for (int ic = 0; ic < inC; ic++) {
-            for (int oc = 0; oc < outC; oc++) {
-                variant.weight(weights, (oc * inC + ic) * 9, t);
-                for (int xi = 0; xi < pos; xi++) u[(xi * inC + ic) * outC + oc] = (float) t[xi];
-            }
-        }
-        return u;
+        return WinogradWeights.transform(variant, weights, outC, inC);
     }
 
     /**

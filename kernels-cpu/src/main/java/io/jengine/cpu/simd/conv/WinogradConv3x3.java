@@ -80,12 +80,12 @@ public final class WinogradConv3x3 {
         this.totalTiles = Math.multiplyExact(p.batch(), tilesPerImage);
         int inC = p.inC();
         this.u = new float[Math.multiplyExact(Math.multiplyExact(pos * ocPanels, inC), MR)];
-        double[] t = new double[pos];
-        for (int oc = 0; oc < p.outC(); oc++) {
+        int outC = p.outC();
+        float[] all = WinogradWeights.transform(variant, weights, outC, inC); // [pos][inC][outC]
+        for (int xi = 0; xi < pos; xi++) {
             for (int ic = 0; ic < inC; ic++) {
-                variant.weight(weights, (oc * inC + ic) * 9, t);
-                for (int xi = 0; xi < pos; xi++) {
-                    u[((xi * ocPanels + oc / MR) * inC + ic) * MR + oc % MR] = (float) t[xi];
+                for (int oc = 0; oc < outC; oc++) {
+                    u[((xi * ocPanels + oc / MR) * inC + ic) * MR + oc % MR] = all[(xi * inC + ic) * outC + oc];
                 }
             }
         }

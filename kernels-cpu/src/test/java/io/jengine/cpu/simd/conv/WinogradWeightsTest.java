@@ -1,0 +1,42 @@
+package io.jengine.cpu.simd.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The layer-wide weight transform gives, bit for bit, what the one-kernel transform gives, vector tails included. */
+class WinogradWeightsTest {
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({"F4X4, 3, 16", "F4X4, 5, 7", "F2X2, 8, 13", "F2X2, 2, 1", "F4X4, 16, 24"})
+    void matchesTheOneKernelTransform(WinogradVariant v, int inC, int outC) {
+        Random r = new Random(inC * 131L + outC);
+        float[] w = new float[outC * inC * 9];
+        for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3));
+        w[5] = Float.NaN;
+        w[w.length - 1] = Float.NEGATIVE_INFINITY;
+        float[] u = WinogradWeights.transform(v, w, outC, inC);
+        int pos = v.alpha * v.alpha;
+        assertEquals(pos * inC * outC, u.length);
+        double[] t = new double[pos];
+        for (int oc = 0; oc < outC; oc++) {
+            for (int ic = 0; ic < inC; ic++) {
+                v.weight(w, (oc * inC + ic) * 9, t);
+                for (int xi = 0; xi < pos; xi++) {
+                    float want = (float) t[xi], got = u[(xi * inC + ic) * outC + oc];
+                    String at = "oc " + oc + " ic " + ic + " position " + xi + ": " + want + " vs " + got;
+                    assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got), at);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} weights")
+    @CsvSource({"35", "37"})
+    void refusesWeightsOfTheWrongSize(int n) {
+        assertThrows(IllegalArgumentException.class,
+                () -> WinogradWeights.transform(WinogradVariant.F4X4, new float[n], 2, 2));
+    }
+}
