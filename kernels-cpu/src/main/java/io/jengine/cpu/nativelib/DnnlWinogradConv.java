@@ -80,24 +80,22 @@ final class DnnlWinogradConv implements AutoCloseable {
     /** Tiles per chunk. */
     int rows() { return rows; }
 
-    /** Whether a run goes in one chunk (then an input with a NaN or infinity is found before any output is written). */
-    boolean oneChunk() { return rows >= transforms.tiles(); }
-
     /**
      * Computes {@code y} from {@code x} (and the residual, where the convolution adds one), on {@code threads}
      * threads for the transforms.
      *
-     * @return false, with {@code y} partly written, where the input held a NaN or an infinity: the caller computes it
-     *         another way
+     * @return false, with nothing written, where the input holds a NaN, an infinity or a value large enough to
+     *         overflow a transform ({@link BlockedWinograd#inputInRange}): the caller computes it another way
      */
     boolean run(MemorySegment x, MemorySegment residual, MemorySegment y, int threads) {
+        if (!transforms.inputInRange(x, threads)) return false;
         long mAt = NativeScratch.aligned(vBytes);
         MemorySegment ws = NativeScratch.workspace(mAt + mBytes);
         MemorySegment v = ws.asSlice(0, vBytes), m = ws.asSlice(mAt, mBytes);
         int tiles = transforms.tiles(), inC = transforms.params().inC();
         for (int t0 = 0; t0 < tiles; t0 += rows) {
             int t1 = Math.min(tiles, t0 + rows);
-            if (!transforms.input(x, t0, t1, v, rows, threads)) return false;
+            transforms.input(x, t0, t1, v, rows, threads);
             if (t1 - t0 < rows) {
                 // rows past the last tile: products nobody reads, but stale bits may be denormals that slow the matmul
                 for (int xi = 0; xi < transforms.positions(); xi++) {

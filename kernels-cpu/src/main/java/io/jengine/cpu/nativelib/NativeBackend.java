@@ -197,7 +197,6 @@ public final class NativeBackend implements Backend {
                 d.run(ctx);
             }
         };
-        boolean inPlace = c.residual() && w.oneChunk();
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
@@ -206,9 +205,12 @@ public final class NativeBackend implements Backend {
                 if (!w.run(input(ctx, inDims).data(), r, y.data(), ctx.threads())) fallback.run(ctx);
             }
 
-            /** In one chunk a NaN is found before any output is written, so the output may take the residual's place. */
+            /**
+             * An input the transforms cannot take is found before any output is written, and each output reads its
+             * residual just before it is stored, so the output may take the residual's place.
+             */
             @Override
-            public int inPlaceInput() { return inPlace ? FusedOpSpec.CONV_RESIDUAL : -1; }
+            public int inPlaceInput() { return c.residual() ? FusedOpSpec.CONV_RESIDUAL : -1; }
         };
         CLEANER.register(k, w::close);
         return k;

@@ -5,6 +5,7 @@ import io.jengine.spi.IntraOpPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code t0 + r} is row r.
  *
  * <p>Accuracy and the handling of NaN and infinities are {@link WinogradConv3x3}'s: the same matrices and the same
- * bound. A NaN or infinity in a tile's input would reach outputs the direct convolution keeps finite, so {@link #input}
- * reports whether it saw one (or a sum of inputs that overflowed), and the caller computes such a run directly.
+ * bound. A NaN or infinity in the input would reach outputs the direct convolution keeps finite, so the caller asks
+ * {@link #inputInRange} first, one pass over the input before anything is written, and computes such a run directly.
+ * (Checking inside the transform instead, per tile, made it a third slower.)
  *
  * <p>Instances are immutable; the methods may be called concurrently on different buffers.
  */
@@ -32,7 +34,7 @@ public final class BlockedWinograd {
     /** Channel groups per {@link WinogradF43#outputTile} call: their outputs stay in L1 until stored. */
     private static final int OUTPUT_GROUPS = 8;
     /** Per thread: the transforms' scratch, then (output) up to {@link #OUTPUT_GROUPS} tiles of outputs. */
-    private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[(42 + 16 * OUTPUT_GROUPS) * L]);
+    private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[(36 + 16 * OUTPUT_GROUPS) * L]);
 
     private final ConvParams p;
     private final WinogradVariant variant;
@@ -115,23 +117,47 @@ public final class BlockedWinograd {
     }
 
     /**
-     * V of tiles {@code [t0, t1)} from the input {@code x} into rows {@code 0 .. t1 - t0} of {@code v}
-     * ({@code [alpha^2][rows][inC]} floats), on up to {@code threads} threads.
-     *
-     * @return false if an input was NaN or infinite (or a tile's inputs summed past the float range): the caller must
-     *         then compute the convolution another way
+     * Whether every input is finite and at most {@link #INPUT_LIMIT} in magnitude, so that no transformed value can
+     * overflow: where not, the caller computes the run another way. One pass over {@code x}, on up to
+     * {@code threads} threads.
      */
-    public boolean input(MemorySegment x, int t0, int t1, MemorySegment v, int rows, int threads) {
+    public boolean inputInRange(MemorySegment x, int threads) {
+        Segments.require("input", x, p.inputSize());
+        long vectors = p.inputSize() / L; // channels are a multiple of L
+        int tasks = TaskRanges.tasks(vectors, threads);
+        float[] max = new float[tasks];
+        IntraOpPool.shared().parallelFor(threads, tasks, task -> max[task] = maxMagnitude(x,
+                TaskRanges.start(vectors, tasks, task), TaskRanges.start(vectors, tasks, task + 1)));
+        for (float m : max) if (!(m <= INPUT_LIMIT)) return false; // NaN compares false
+        return true;
+    }
+
+    /**
+     * Inputs up to this magnitude cannot overflow a transform: each output of B^T d B sums at most 49 times the
+     * largest input (F(4x4)'s largest row of |B^T| sums to 7; F(2x2)'s to 2), and 64 leaves room for rounding.
+     */
+    static final float INPUT_LIMIT = Float.MAX_VALUE / 64;
+
+    /** The largest |x| over vectors {@code [from, to)}; NaN if one is NaN (Math.max's rule, which the lanes keep). */
+    private static float maxMagnitude(MemorySegment x, long from, long to) {
+        FloatVector m = FloatVector.zero(S);
+        for (long i = from; i < to; i++) m = m.max(FloatVector.fromMemorySegment(S, x, i * L * 4, NATIVE).abs());
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * V of tiles {@code [t0, t1)} from the input {@code x} into rows {@code 0 .. t1 - t0} of {@code v}
+     * ({@code [alpha^2][rows][inC]} floats), on up to {@code threads} threads. An input outside
+     * {@link #inputInRange} gives NaN or infinite values.
+     */
+    public void input(MemorySegment x, int t0, int t1, MemorySegment v, int rows, int threads) {
         checkChunk(t0, t1, rows);
         Segments.require("input", x, p.inputSize());
         Segments.require("transformed input", v, (long) pos * rows * p.inC());
         int count = t1 - t0, tasks = TaskRanges.tasks(count, threads);
-        boolean[] finite = new boolean[tasks];
-        IntraOpPool.shared().parallelFor(threads, tasks, task -> finite[task] = inputTiles(x,
+        IntraOpPool.shared().parallelFor(threads, tasks, task -> inputTiles(x,
                 t0 + (int) TaskRanges.start(count, tasks, task), t0 + (int) TaskRanges.start(count, tasks, task + 1),
                 t0, v, rows));
-        for (boolean f : finite) if (!f) return false;
-        return true;
     }
 
     /**
@@ -163,22 +189,19 @@ public final class BlockedWinograd {
         }
     }
 
-    private boolean inputTiles(MemorySegment x, int from, int to, int t0, MemorySegment v, int rows) {
+    private void inputTiles(MemorySegment x, int from, int to, int t0, MemorySegment v, int rows) {
         float[] w = WORK.get();
         int groups = p.inC() / L, inH = p.inH(), inW = p.inW(), inC = p.inC();
         long pixel = 4 * inPixel, row = pixel * inW, group = 4 * inGroup, lane = 4L * L, posBytes = 4L * rows * inC;
-        boolean finite = true;
         for (int t = from; t < to; t++) {
             int img = t / (tileRows * tileCols), rest = t % (tileRows * tileCols);
             int y0 = rest / tileCols * m - p.padTop(), x0 = rest % tileCols * m - p.padLeft();
             // the tile's rows and columns inside the input; the rest is zero padding, never read
             int r0 = Math.max(0, -y0), r1 = Math.min(a, inH - y0), c0 = Math.max(0, -x0), c1 = Math.min(a, inW - x0);
             long o = 4 * (img * inImage + ((long) y0 * inW + x0) * inPixel), at = 4L * (t - t0) * inC;
-            finite &= m == 4
-                    ? WinogradF43.inputTile(x, o, pixel, row, group, groups, r0, r1, c0, c1, w, v, at, lane, posBytes)
-                    : WinogradF23.inputTile(x, o, pixel, row, group, groups, r0, r1, c0, c1, w, v, at, lane, posBytes);
+            if (m == 4) WinogradF43.inputTile(x, o, pixel, row, group, groups, r0, r1, c0, c1, w, v, at, lane, posBytes);
+            else WinogradF23.inputTile(x, o, pixel, row, group, groups, r0, r1, c0, c1, w, v, at, lane, posBytes);
         }
-        return finite;
     }
 
     private void outputTiles(MemorySegment mm, int from, int to, int t0, int rows, MemorySegment res, MemorySegment y) {

@@ -81,7 +81,7 @@ class BlockedWinogradTest {
         MemorySegment y = segment(res);
         MemorySegment v = Arena.ofAuto().allocate(4L * t.positions() * t.tiles() * p.inC(), 64);
         MemorySegment m = Arena.ofAuto().allocate(4L * t.positions() * t.tiles() * p.outC(), 64);
-        assertTrue(t.input(segment(x), 0, t.tiles(), v, t.tiles(), 1));
+        t.input(segment(x), 0, t.tiles(), v, t.tiles(), 1);
         multiply(t, u, v, m, t.tiles());
         t.output(m, 0, t.tiles(), t.tiles(), y, y, 1);
         assertArrayEquals(apart, floats(y));
@@ -96,15 +96,25 @@ class BlockedWinogradTest {
         BlockedWinograd t = new BlockedWinograd(p, L, WinogradVariant.F4X4, null, false, null);
         MemorySegment v = Arena.ofAuto().allocate(4L * t.positions() * t.tiles() * p.inC(), 64);
         float[] x = normal(r, p.inputSize(), 1);
-        assertTrue(t.input(segment(x), 0, t.tiles(), v, t.tiles(), 1));
+        assertTrue(t.inputInRange(segment(x), 1));
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-            float[] y = x.clone();
-            y[y.length - 3] = bad; // the last tile's patch
-            assertFalse(t.input(segment(y), 0, t.tiles(), v, t.tiles(), 2), "input holding " + bad);
+            for (int at : new int[] {0, x.length / 2 + 1, x.length - 3}) {
+                float[] y = x.clone();
+                y[at] = bad;
+                assertFalse(t.inputInRange(segment(y), 2), "input holding " + bad + " at " + at);
+            }
         }
         float[] huge = x.clone();
-        java.util.Arrays.fill(huge, 3e38f); // finite, but a tile's sum overflows: reported too, computed directly
-        assertFalse(t.input(segment(huge), 0, t.tiles(), v, t.tiles(), 1));
+        huge[17] = -3e38f; // finite, but a transform of it overflows: reported too, computed directly
+        assertFalse(t.inputInRange(segment(huge), 1));
+        float[] large = x.clone();
+        // the largest the transforms take, in both signs: every transformed value stays finite
+        for (int i = 0; i < large.length; i++) large[i] = r.nextBoolean() ? BlockedWinograd.INPUT_LIMIT : -BlockedWinograd.INPUT_LIMIT;
+        assertTrue(t.inputInRange(segment(large), 1));
+        t.input(segment(large), 0, t.tiles(), v, t.tiles(), 1);
+        for (long i = 0; i < v.byteSize() / 4; i++) {
+            assertTrue(Float.isFinite(v.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i)), "V[" + i + "] finite");
+        }
     }
 
     @Test
@@ -194,7 +204,7 @@ class BlockedWinogradTest {
         MemorySegment m = Arena.ofAuto().allocate(4L * t.positions() * rows * p.outC(), 64);
         for (int t0 = 0; t0 < t.tiles(); t0 += rows) {
             int t1 = Math.min(t.tiles(), t0 + rows);
-            assertTrue(t.input(x, t0, t1, v, rows, threads));
+            t.input(x, t0, t1, v, rows, threads);
             multiply(t, u, v, m, rows);
             t.output(m, t0, t1, rows, res, y, threads);
         }
