@@ -49,14 +49,27 @@ public final class BatchNormFolding implements GraphPass {
         long outChannels = transposed ? ws[1] * group : ws[0];
         if (outChannels != p.channels()) return Optional.empty();
         long perOut = w.size() / (ws[0] * ws[1]);
-        Tensor w2 = Tensor.allocate(w.dtype(), ws);
-        for (long e = 0; e < w.size(); e++) {
-            long i0 = e / (ws[1] * perOut), i1 = (e / perOut) % ws[1];
-            long oc = transposed ? (i0 / (ws[0] / group)) * ws[1] + i1 : i0;
-            w2.setDouble(e, w.getDouble(e) * p.k(oc));
+        double[] k = p.ks();
+        // float32 weights, by far the common case, scaled as arrays: element by element through the tensor API this
+        // pass was three quarters of optimizing ResNet-50
+        boolean floats = w.dtype() == DType.FLOAT32 && w.size() <= Integer.MAX_VALUE - 8;
+        float[] src = floats ? w.toFloatArray() : null, dst = floats ? new float[src.length] : null;
+        Tensor w2 = floats ? null : Tensor.allocate(w.dtype(), ws);
+        for (long i0 = 0; i0 < ws[0]; i0++) {
+            for (long i1 = 0; i1 < ws[1]; i1++) {
+                long oc = transposed ? (i0 / (ws[0] / group)) * ws[1] + i1 : i0;
+                double kc = k[(int) oc];
+                long base = (i0 * ws[1] + i1) * perOut;
+                if (floats) {
+                    for (int j = (int) base, end = (int) (base + perOut); j < end; j++) dst[j] = (float) (src[j] * kc);
+                } else {
+                    for (long e = base; e < base + perOut; e++) w2.setDouble(e, w.getDouble(e) * kc);
+                }
+            }
         }
+        if (floats) w2 = Tensor.ofFloats(ws, dst);
         Tensor b2 = Tensor.allocate(w.dtype(), outChannels);
-        for (long c = 0; c < outChannels; c++) b2.setDouble(c, ((b == null ? 0 : b.getDouble(c)) - p.mean(c)) * p.k(c) + p.beta(c));
+        for (long c = 0; c < outChannels; c++) b2.setDouble(c, ((b == null ? 0 : b.getDouble(c)) - p.mean(c)) * k[(int) c] + p.beta(c));
         String out = bn.outputs().getFirst();
         String wName = out + "/folded_weight", bName = out + "/folded_bias";
         Node fused = conv.toBuilder().name(FusedOps.joinNames(g, conv, bn))
@@ -73,10 +86,11 @@ public final class BatchNormFolding implements GraphPass {
         boolean transB = gemm.attrInt("transB", 0) != 0;
         long n = transB ? bw.dim(0) : bw.dim(1);
         if (n != p.channels() || (c != null && c.size() != 1 && c.size() != n)) return Optional.empty();
+        double[] k = p.ks();
         Tensor w2 = Tensor.allocate(bw.dtype(), bw.shape());
         for (long e = 0; e < bw.size(); e++) {
             long col = transB ? e / bw.dim(1) : e % bw.dim(1);
-            w2.setDouble(e, bw.getDouble(e) * p.k(col));
+            w2.setDouble(e, bw.getDouble(e) * k[(int) col]);
         }
         double beta = gemm.attrFloat("beta", 1f);
         Tensor c2 = Tensor.allocate(bw.dtype(), n);
@@ -103,7 +117,8 @@ public final class BatchNormFolding implements GraphPass {
         }
         long n = w.dim(1);
         Tensor w2 = Tensor.allocate(w.dtype(), w.shape());
-        for (long e = 0; e < w.size(); e++) w2.setDouble(e, w.getDouble(e) * p.k(e % n));
+        double[] k = p.ks();
+        for (long e = 0; e < w.size(); e++) w2.setDouble(e, w.getDouble(e) * k[(int) (e % n)]);
         Tensor b2 = Tensor.allocate(w.dtype(), n);
         for (long j = 0; j < n; j++) b2.setDouble(j, -p.mean(j) * p.k(j) + p.beta(j));
         String out = bn.outputs().getFirst();
@@ -135,6 +150,13 @@ public final class BatchNormFolding implements GraphPass {
         long channels() { return scale.size(); }
 
         double k(long c) { return scale.getDouble(c) / Math.sqrt(var.getDouble(c) + eps); }
+
+        /** {@link #k} of every channel, computed once. */
+        double[] ks() {
+            double[] k = new double[Math.toIntExact(channels())];
+            for (int c = 0; c < k.length; c++) k[c] = k(c);
+            return k;
+        }
 
         double mean(long c) { return mean.getDouble(c); }
 

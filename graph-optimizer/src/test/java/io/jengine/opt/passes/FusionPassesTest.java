@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jengine.ir.Attribute;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
+import io.jengine.ir.ValueInfo;
+import io.jengine.tensor.ValueType;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.Map;
@@ -44,6 +46,38 @@ class FusionPassesTest {
         Graph after = run(new BatchNormFolding(), g);
         assertEquals(Map.of("Conv", 1), ops(after));
         assertEquals("conv + bn", after.nodes().getFirst().name());
+        assertEquivalent(g, after, 11);
+    }
+
+    /** Weights [inC, outC/group, k, k]: output channel (g, j) is scaled, across both groups. */
+    @Test
+    void batchNormFoldsIntoAGroupedConvTranspose() {
+        Graph g = withBatchNorm(Graph.builder("g").opset("", 17).addInput(f32("x", 1, 4, 5, 5))
+                .initializer("w", random(rnd, DType.FLOAT32, 4, 2, 3, 3))
+                .addNode(Node.builder("ConvTranspose").name("up").inputs("x", "w").outputs("c")
+                        .attr(Attribute.of("group", 2L)).attr(Attribute.of("strides", new long[] {2, 2})).build()),
+                "c", "y").addOutput(f32("y", 1, 4, 11, 11)).build();
+        Graph after = run(new BatchNormFolding(), g);
+        assertEquals(Map.of("ConvTranspose", 1), ops(after));
+        assertEquivalent(g, after, 11);
+    }
+
+    /** Double weights take the element-by-element path of the same folding. */
+    @Test
+    void batchNormFoldsIntoADoubleConv() {
+        Tensor var = random(rnd, DType.FLOAT64, 4);
+        for (long i = 0; i < 4; i++) var.setDouble(i, Math.abs(var.getDouble(i)) + 0.1);
+        Graph g = Graph.builder("g").opset("", 17).addInput(new ValueInfo("x", ValueType.tensor(DType.FLOAT64, new long[] {1, 3, 6, 6})))
+                .initializer("w", random(rnd, DType.FLOAT64, 4, 3, 3, 3))
+                .addNode(Node.builder("Conv").name("conv").inputs("x", "w").outputs("c")
+                        .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).build())
+                .initializer("scale", random(rnd, DType.FLOAT64, 4)).initializer("beta", random(rnd, DType.FLOAT64, 4))
+                .initializer("mean", random(rnd, DType.FLOAT64, 4)).initializer("var", var)
+                .addNode(Node.builder("BatchNormalization").name("bn").inputs("c", "scale", "beta", "mean", "var")
+                        .outputs("y").build())
+                .addOutput(new ValueInfo("y", ValueType.tensor(DType.FLOAT64, new long[] {1, 4, 6, 6}))).build();
+        Graph after = run(new BatchNormFolding(), g);
+        assertEquals(Map.of("Conv", 1), ops(after));
         assertEquivalent(g, after, 11);
     }
 
