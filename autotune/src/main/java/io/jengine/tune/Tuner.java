@@ -150,13 +150,24 @@ public final class Tuner {
 
         int toTime = options.timed(ranked.size());
         double bestPredicted = ranked.getFirst().predictedMs();
+        boolean[] timed = new boolean[ranked.size()];
+        int timedCount = 0;
+        for (int i = 0; i < ranked.size(); i++) {
+            Ranked r = ranked.get(i);
+            boolean inReach = options.level() >= 3 || !(r.predictedMs() > OUT_OF_REACH * bestPredicted);
+            timed[i] = i < toTime && inReach || options.level() > 0 && r.tactic().key().equals(byDefault.key());
+            if (timed[i]) timedCount++;
+        }
+        // Below level 3, a layer whose only candidate in reach is the default has no choice to make: timing it
+        // would only cost the build (a quarter of a second for a oneDNN convolution, over a second for a Java
+        // kernel the JIT compiler has not finished), so it keeps the default untimed.
+        if (timedCount == 1 && options.level() < 3) java.util.Arrays.fill(timed, false);
         Map<String, Candidate> results = new LinkedHashMap<>();
         KernelTrial trial = null;
         for (int i = 0; i < ranked.size(); i++) {
             Ranked r = ranked.get(i);
             Tactic t = r.tactic();
-            boolean inReach = options.level() >= 3 || !(r.predictedMs() > OUT_OF_REACH * bestPredicted);
-            boolean time = i < toTime && inReach || options.level() > 0 && t.key().equals(byDefault.key());
+            boolean time = timed[i];
             if (!time) {
                 results.put(t.key(), new Candidate(t.key(), r.predictedMs(), Double.NaN, null));
                 continue;
@@ -233,9 +244,14 @@ public final class Tuner {
         return new Candidate(t.key(), predictedMs, timing.medianMs(), null);
     }
 
-    /** Feeds a fixed kernel's measured time to the calibration of its kind. */
+    /** Feeds a kernel's measured time to the calibration of its kind. */
     private void observe(Tactic t, int threads, double measuredMs) {
-        if (t.tunable() != null || t.workload() == null) return;
+        if (t.tunable() != null) {
+            calibration.observeTunable(CostModel.kindOf(t), model.gemm(t.tunable().problem(), t.tunable().tiling(),
+                    threads), measuredMs / 1e3);
+            return;
+        }
+        if (t.workload() == null) return;
         calibration.observe(CostModel.kindOf(t), model.workload(t.workload(), threads), measuredMs / 1e3);
     }
 

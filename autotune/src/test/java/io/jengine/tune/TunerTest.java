@@ -50,6 +50,13 @@ public class TunerTest {
         return t.tune(projections(), EngineOptions.defaults().withThreads(1));
     }
 
+    /** Level 2 with the {@link #spread} backend, whose layers have two candidates in reach. */
+    private static TuningReport tuneSpread(TimingCache cache) {
+        Tuner t = new Tuner(TestDevices.avx2(), cache, new TuneOptions(2, 3), Backends.of(spread()),
+                new PrintStream(new ByteArrayOutputStream()), QUICK);
+        return t.tune(projections(), EngineOptions.defaults().withThreads(1));
+    }
+
     private static TimingCache memory() { return TimingCache.inMemory("test", EngineVersion.VERSION); }
 
     @Test
@@ -69,10 +76,15 @@ public class TunerTest {
                 if (c.predictedMs() <= Tuner.OUT_OF_REACH * bestPredicted) expectTimed.add(c.key());
             }
             expectTimed.add(l.defaultKey());
+            if (expectTimed.size() == 1) expectTimed.clear(); // only the default in reach: no choice, nothing timed
             java.util.Set<String> timed = new java.util.HashSet<>();
             l.candidates().stream().filter(Candidate::timed).forEach(c -> timed.add(c.key()));
             assertEquals(expectTimed, timed, l.layer());
             assertTrue(l.candidates().size() >= 30, l.layer() + " has " + l.candidates().size() + " candidates");
+            if (timed.isEmpty()) {
+                assertEquals(l.defaultKey(), l.chosen(), "an untimed layer keeps the default");
+                continue;
+            }
             Candidate best = l.candidates().stream().filter(Candidate::timed)
                     .min(java.util.Comparator.comparingDouble(Candidate::measuredMs)).orElseThrow();
             Candidate def = l.candidates().stream().filter(c -> c.key().equals(l.defaultKey())).findFirst().orElseThrow();
@@ -127,11 +139,32 @@ public class TunerTest {
     }
 
     @Test
+    void aLayerWithOnlyTheDefaultInReachIsNotTimedBelowLevelThree() {
+        io.jengine.spi.Backend lone = new io.jengine.spi.Backend() {
+            @Override public String name() { return "spread"; }
+            @Override public int priority() { return 100; }
+            @Override public java.util.List<io.jengine.spi.Tactic> tactics(io.jengine.spi.NodeContext node) {
+                if (!node.node().opType().equals("MatMul")) return java.util.List.of();
+                return java.util.List.of(tactic("best", 1e9, true), tactic("far", 3e9, false));
+            }
+        };
+        for (int level : new int[] {1, 2, 3}) {
+            Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(level, 3), Backends.of(lone),
+                    new PrintStream(new ByteArrayOutputStream()), QUICK);
+            TuningReport r = t.tune(projections(), EngineOptions.defaults().withThreads(1));
+            LayerTuning l = r.layers().getFirst();
+            // at level 3 both are timed, and kernels that do nothing may come out either way
+            if (level < 3) assertEquals("spread:best", l.chosen(), "level " + level);
+            assertEquals(level == 3 ? 2 : 0, l.candidates().stream().filter(Candidate::timed).count(), "level " + level);
+        }
+    }
+
+    @Test
     void aWarmTimingCacheAnswersEveryTiming(@TempDir Path dir) {
         Path file = dir.resolve("timing.json");
-        TuningReport cold = tune(2, TimingCache.open(file, "test", EngineVersion.VERSION, w -> { }));
+        TuningReport cold = tuneSpread(TimingCache.open(file, "test", EngineVersion.VERSION, w -> { }));
         assertTrue(cold.timed() > 0);
-        TuningReport warm = tune(2, TimingCache.open(file, "test", EngineVersion.VERSION, w -> { }));
+        TuningReport warm = tuneSpread(TimingCache.open(file, "test", EngineVersion.VERSION, w -> { }));
         assertEquals(0, warm.timed());
         assertEquals(cold.timed(), warm.cacheHits());
         assertEquals(cold.choices(), warm.choices());

@@ -27,4 +27,11 @@ public interface Kernel {
      * Unsqueeze, Identity), or -1. Where the planner can, it makes the view once per session and skips the kernel.
      */
     default int viewOf() { return -1; }
+
+    /**
+     * Whether the kernel's work is Java code, which runs many times slower until the JIT compiler has compiled it, so
+     * that timing it early in a JVM's life measures the compiler, not the kernel (the tuner then waits for the
+     * compiler to go quiet first). A kernel whose work is a native library's returns false.
+     */
+    default boolean compiledByJit() { return true; }
 }

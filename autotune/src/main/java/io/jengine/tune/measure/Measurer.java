@@ -79,11 +79,13 @@ public final class Measurer {
 
     public Timing time(KernelTrial trial, Kernel kernel) {
         warmUp(trial, kernel);
-        // Windows of timed runs until one is no faster than the best before it: a kernel that is still being
+        // Windows of timed runs until one is no faster than the best before it: a Java kernel that is still being
         // compiled (tiered compilation leaves quiet gaps between its C1 and C2 versions) keeps getting faster. The
         // figure is the best window's median: interference from the rest of the machine only ever adds time.
         long begin = System.nanoTime();
         double[] best = window(trial, kernel);
+        // Native code does not speed up as it runs: one window is its figure.
+        if (!kernel.compiledByJit()) return new Timing(Math.max(1e-6, median(best)), spread(best, best.length), best.length);
         while (true) {
             double[] next = window(trial, kernel);
             boolean settled = median(next) >= 0.95 * median(best);
@@ -125,9 +127,12 @@ public final class Measurer {
      * The compiler's total time only grows when a compilation ends, so the quiet window is long enough to outlast one
      * compilation of a large kernel; it counts from the compiler's last change, which may lie in an earlier
      * candidate's warm-up, so that once everything is compiled a candidate needs only its few runs. Bounded by
-     * {@link #MAX_WARMUP_SECONDS}, since other threads may keep the compiler busy.
+     * {@link #MAX_WARMUP_SECONDS}, since other threads may keep the compiler busy. A kernel whose work is native code
+     * ({@link Kernel#compiledByJit()} false) does not wait for the compiler: early in a build it compiles for seconds,
+     * and that wait was half of ResNet-50's tuning time.
      */
     private void warmUp(KernelTrial trial, Kernel kernel) {
+        boolean jit = kernel.compiledByJit();
         long start = System.nanoTime();
         int runs = 0;
         while (true) {
@@ -140,7 +145,7 @@ public final class Measurer {
                 lastCompileChange = now;
             }
             double elapsed = (now - start) / 1e9;
-            boolean quiet = compiled < 0 || (now - lastCompileChange) / 1e9 >= QUIET_SECONDS;
+            boolean quiet = !jit || compiled < 0 || (now - lastCompileChange) / 1e9 >= QUIET_SECONDS;
             if (runs >= 2 && elapsed >= warmupSeconds && quiet) return;
             if (elapsed >= MAX_WARMUP_SECONDS) return;
         }

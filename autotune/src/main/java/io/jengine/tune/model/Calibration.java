@@ -11,9 +11,17 @@ import java.util.Map;
  * near its peak, Winograd and direct kernels further below it — so the first layers are ranked sensibly; each measured
  * run then moves the kind to the median of what it reached, so the layers tuned later (and a build with a warm timing
  * cache, whose entries are replayed here) rank it by what this device showed.
+ *
+ * <p>A tunable kind (a GEMM whose tiling the model prices in detail) keeps the model's figure, but is scaled by how
+ * far its measured runs fell from it: the tiling model ranks one kernel's tilings against each other, while how fast
+ * that kernel is next to a library's comes only from measuring it. Without it, cpu-simd's blocked GEMM, predicted at
+ * oneDNN's speed and measured at two thirds of it, was timed on every ResNet-50 convolution and chosen on none.
  */
 public final class Calibration {
     private final Map<String, List<Double>> observed = new HashMap<>();
+    private final Map<String, List<Double>> slowdowns = new HashMap<>();
+    /** Bounds on one observed slowdown, so that a descheduled run or a lucky one cannot swing a kind far. */
+    private static final double MIN_SLOWDOWN = 0.25, MAX_SLOWDOWN = 20;
 
     /** The kind's efficiency: the median observed, else its prior. */
     public synchronized double efficiency(String kind) {
@@ -29,6 +37,22 @@ public final class Calibration {
         if (!(rooflineSeconds > 0) || !(measuredSeconds > 0)) return;
         double e = Math.min(1.0, rooflineSeconds / measuredSeconds);
         observed.computeIfAbsent(kind, x -> new ArrayList<>()).add(e);
+    }
+
+    /** How many times the model's figure a tunable kind takes: the median observed, else 1 (the model's own). */
+    public synchronized double slowdown(String kind) {
+        List<Double> o = slowdowns.get(kind);
+        if (o == null || o.isEmpty()) return 1;
+        List<Double> s = new ArrayList<>(o);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    /** Records a tunable kind's measured run against the model's uncalibrated figure for its tiling. */
+    public synchronized void observeTunable(String kind, double modelSeconds, double measuredSeconds) {
+        if (!(modelSeconds > 0) || !(measuredSeconds > 0)) return;
+        double r = Math.max(MIN_SLOWDOWN, Math.min(MAX_SLOWDOWN, measuredSeconds / modelSeconds));
+        slowdowns.computeIfAbsent(kind, x -> new ArrayList<>()).add(r);
     }
 
     /** Priors by what the kind's name says it is. */

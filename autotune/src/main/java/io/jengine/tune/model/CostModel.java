@@ -51,7 +51,9 @@ public final class CostModel {
 
     /** Predicted seconds of one run of {@code t} with {@code threads} threads; NaN when the tactic says nothing. */
     public double predict(Tactic t, int threads) {
-        if (t.tunable() != null) return gemm(t.tunable().problem(), t.tunable().tiling(), threads);
+        if (t.tunable() != null) {
+            return gemm(t.tunable().problem(), t.tunable().tiling(), threads) * calibration.slowdown(kindOf(t));
+        }
         Workload w = t.workload();
         if (w == null) return Double.NaN;
         return workload(w, threads) / calibration.efficiency(kindOf(t));

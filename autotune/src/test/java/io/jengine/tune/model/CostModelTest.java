@@ -65,4 +65,34 @@ class CostModelTest {
         assertTrue(m.predict(fewer, 1) > before);
         assertTrue(m.predict(fewer, 1) > m.predict(direct, 1), "a slow kind loses despite fewer flops");
     }
+
+    /** A tunable kind keeps its tilings' order but moves against other kinds by how far its measurements fell. */
+    @Test
+    void aTunableKindIsScaledByItsMeasuredSlowdownKeepingItsTilingsInOrder() {
+        Calibration c = new Calibration();
+        CostModel m = new CostModel(TestDevices.avx2(), c);
+        GemmTiling good = GemmTiling.parse("4x16.kc192.mc96.nc1024"), bad = GemmTiling.parse("4x16.kc576.mc96.nc1024");
+        Tactic a = tunable(good), b = tunable(bad);
+        double rawA = m.gemm(big, good, 1), rawB = m.gemm(big, bad, 1);
+        assertEquals(rawA, m.predict(a, 1), 1e-15, "unmeasured: the model's own figure");
+        c.observeTunable("simd:gemm", rawA, 1.5 * rawA);
+        c.observeTunable("simd:gemm", rawB, 1.9 * rawB);
+        c.observeTunable("simd:gemm", rawA, 1000 * rawA); // one wild run is bounded and outvoted
+        assertEquals(1.9, c.slowdown("simd:gemm"), 1e-12);
+        assertEquals(1.9 * rawA, m.predict(a, 1), 1e-15);
+        assertTrue(m.predict(b, 1) > m.predict(a, 1), "the tilings keep their order");
+        assertEquals(1, c.slowdown("other:gemm"), 0, "other kinds are untouched");
+    }
+
+    private Tactic tunable(GemmTiling tiling) {
+        io.jengine.spi.Tunable t = new io.jengine.spi.Tunable() {
+            @Override public GemmProblem problem() { return big; }
+            @Override public GemmTiling tiling() { return tiling; }
+            @Override public java.util.List<io.jengine.spi.Tunable.RegisterTile> registerTiles() {
+                return java.util.List.of(new io.jengine.spi.Tunable.RegisterTile(4, 16));
+            }
+            @Override public Tactic with(GemmTiling other) { return tunable(other); }
+        };
+        return new Tactic("simd", "gemm", () -> ctx -> {}).withTunable(t);
+    }
 }

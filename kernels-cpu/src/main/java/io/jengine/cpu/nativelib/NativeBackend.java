@@ -261,11 +261,11 @@ public final class NativeBackend implements Backend {
         }
         UnaryOp act = post != null ? UnaryOp.NONE : UnaryOp.named(mm.activation().name());
         float[] params = mm.activation().params();
-        Kernel k = ctx -> {
+        Kernel k = nativeKernel(ctx -> {
             Tensor y = ctx.output(0, DType.FLOAT32, mm.outDims());
             prim.run(input(ctx, mm.aDims()).data(), y.data(), null);
             activate(act, params, y, ctx.threads());
-        };
+        });
         CLEANER.register(k, prim::close);
         return k;
     }
@@ -297,13 +297,24 @@ public final class NativeBackend implements Backend {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }
         float[] params = c.activation().params();
-        Kernel k = ctx -> {
+        Kernel k = nativeKernel(ctx -> {
             Tensor y = ctx.output(0, DType.FLOAT32, c.outDims());
             d.run(input(ctx, c.inDims()).data(), y.data());
             activate(act, params, y, ctx.threads());
-        };
+        });
         CLEANER.register(k, d::close);
         return k;
+    }
+
+    /** {@code body} as a kernel whose work is oneDNN's ({@link Kernel#compiledByJit()} false). */
+    private static Kernel nativeKernel(java.util.function.Consumer<io.jengine.spi.KernelContext> body) {
+        return new Kernel() {
+            @Override
+            public void run(io.jengine.spi.KernelContext ctx) { body.accept(ctx); }
+
+            @Override
+            public boolean compiledByJit() { return false; }
+        };
     }
 
     /** Input 0, checked to be what the plan was made for. */
@@ -379,6 +390,10 @@ public final class NativeBackend implements Backend {
              */
             @Override
             public int inPlaceInput() { return c.residual() ? FusedOpSpec.CONV_RESIDUAL : -1; }
+
+            /** oneDNN's convolution; an activation after it, if any, is one short vector loop compiled early. */
+            @Override
+            public boolean compiledByJit() { return false; }
         };
         CLEANER.register(k, conv::close);
         return k;
