@@ -13,6 +13,7 @@ import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.ValueType;
 import io.jengine.tune.cache.TimingCache;
+import io.jengine.tune.device.DeviceDescription;
 import io.jengine.tune.measure.Measurer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -168,5 +169,25 @@ public class TunerTest {
         assertEquals(0, warm.timed());
         assertEquals(cold.timed(), warm.cacheHits());
         assertEquals(cold.choices(), warm.choices());
+    }
+
+    /**
+     * A model whose weights exceed the last-level cache is timed with them evicted from it (inside the model they come
+     * from memory); the signature says so, so that the timing cache keeps both conditions apart.
+     */
+    @Test
+    void weightsLargerThanTheL3AreTimedFromMemory() {
+        DeviceDescription small = new DeviceDescription("fedcba9876543210", "tiny caches", "test CPU", 2, 8, 4 << 10,
+                8 << 10, 32 << 10, "test", 96, 192, 400, 150, 60, 15, java.util.List.of());
+        for (DeviceDescription d : java.util.List.of(small, TestDevices.avx2())) {
+            Tuner t = new Tuner(d, memory(), new TuneOptions(2, 3), Backends.of(spread()),
+                    new PrintStream(new ByteArrayOutputStream()));
+            TuningReport r = t.tune(projections(), EngineOptions.defaults().withThreads(1));
+            boolean fromMemory = d == small; // 43 KB of weights against a 32 KB L3
+            for (LayerTuning l : r.layers()) {
+                assertEquals(fromMemory, l.signature().endsWith(Tuner.COLD_WEIGHTS), l.layer() + " on " + d.identity());
+            }
+            assertTrue(r.timed() > 0);
+        }
     }
 }
