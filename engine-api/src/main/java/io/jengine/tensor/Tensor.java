@@ -41,7 +41,16 @@ public final class Tensor implements Value, AutoCloseable {
     }
 
     /** A zero-filled tensor. */
-    public static Tensor allocate(DType dtype, long... shape) {
+    public static Tensor allocate(DType dtype, long... shape) { return allocate(dtype, shape, true); }
+
+    /**
+     * A tensor whose bytes are left as they were (not zeroed), for a caller that writes every one of them before the
+     * tensor is read, such as a decoder copying a model's weights in ({@link UninitializedMemory}). Strings start
+     * empty as in {@link #allocate}.
+     */
+    public static Tensor allocateUninitialized(DType dtype, long... shape) { return allocate(dtype, shape, false); }
+
+    private static Tensor allocate(DType dtype, long[] shape, boolean zeroed) {
         checkSupported(dtype);
         for (long d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
@@ -53,24 +62,9 @@ public final class Tensor implements Value, AutoCloseable {
             Arrays.fill(s, "");
             return new Tensor(dtype, shape, null, s);
         }
-        long bytes = Math.multiplyExact(n, (long) dtype.byteSize());
-        MemorySegment seg = Arena.ofAuto().allocate(Math.max(bytes, 1), ALIGNMENT).asSlice(0, bytes);
-        ALLOCATED.add(bytes);
-        return new Tensor(dtype, shape, seg, null);
-    }
-
-    /**
-     * A tensor whose bytes are left as they were (not zeroed), for a caller that writes every one of them before the
-     * tensor is read, such as a decoder copying a model's weights in ({@link UninitializedMemory}).
-     */
-    public static Tensor allocateUninitialized(DType dtype, long... shape) {
-        if (dtype == DType.STRING) return allocate(dtype, shape);
-        checkSupported(dtype);
-        for (long d : shape) {
-            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
-        }
-        long bytes = Math.multiplyExact(Shapes.size(shape), (long) dtype.byteSize());
-        MemorySegment seg = UninitializedMemory.allocate(Math.max(bytes, 1), ALIGNMENT, Arena.ofAuto()).asSlice(0, bytes);
+        long bytes = Math.multiplyExact(n, (long) dtype.byteSize()), size = Math.max(bytes, 1);
+        MemorySegment seg = (zeroed ? Arena.ofAuto().allocate(size, ALIGNMENT)
+                : UninitializedMemory.allocate(size, ALIGNMENT, Arena.ofAuto())).asSlice(0, bytes);
         ALLOCATED.add(bytes);
         return new Tensor(dtype, shape, seg, null);
     }

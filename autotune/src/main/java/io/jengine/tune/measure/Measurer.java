@@ -85,15 +85,14 @@ public final class Measurer {
         long begin = System.nanoTime();
         double[] best = window(trial, kernel);
         // Native code does not speed up as it runs: one window is its figure.
-        if (!kernel.compiledByJit()) return new Timing(Math.max(1e-6, median(best)), spread(best, best.length), best.length);
-        while (true) {
+        boolean settled = !kernel.compiledByJit();
+        while (!settled) {
             double[] next = window(trial, kernel);
-            boolean settled = median(next) >= 0.95 * median(best);
+            settled = median(next) >= 0.95 * median(best);
             if (median(next) < median(best)) best = next;
-            if (settled || (System.nanoTime() - begin) / 1e9 >= MAX_WARMUP_SECONDS) {
-                return new Timing(Math.max(1e-6, median(best)), spread(best, best.length), best.length);
-            }
+            if ((System.nanoTime() - begin) / 1e9 >= MAX_WARMUP_SECONDS) break;
         }
+        return new Timing(Math.max(1e-6, median(best)), spread(best, best.length), best.length);
     }
 
     /** One window of timed runs: at least {@code minRuns} and {@code minSeconds}, until the spread is small or the budget is spent. */

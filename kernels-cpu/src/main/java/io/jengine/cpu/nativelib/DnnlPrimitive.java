@@ -3,6 +3,7 @@ package io.jengine.cpu.nativelib;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
+import io.jengine.tensor.UninitializedMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
@@ -409,7 +410,7 @@ final class DnnlPrimitive implements AutoCloseable {
                                        MemorySegment userMd, MemorySegment weightsMd, MemorySegment weightsData,
                                        float[] weights, String context) {
         // every byte is copied over at once: no need to zero it first (the primitive's own, padded layout is zeroed)
-        MemorySegment userData = io.jengine.tensor.UninitializedMemory.allocate(4L * weights.length, 64, tempArena);
+        MemorySegment userData = UninitializedMemory.allocate(4L * weights.length, 64, tempArena);
         MemorySegment.copy(weights, 0, userData, JAVA_FLOAT, 0, weights.length);
         Stage reorder = stage(temp, tempArena, engine, userMd, weightsMd, true, context);
         MemorySegment pad = tempArena.allocate(Math.max(1, reorder.scratchpad().bytes()), 64);

@@ -24,11 +24,6 @@ final class WinogradF23 {
 
     static final double[][] G = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
 
-    /** U = G g G^T of one 3x3 kernel {@code g} (row-major at {@code off}) into {@code u[i * 4 + j]}, in double. */
-    static void weight(float[] g, int off, double[] u) {
-        WinogradF43.weight(G, g, off, u);
-    }
-
     /** B^T d for the four vectors of {@code in} at offsets o0..o3, stored at {@code out[off + i * stride]}. */
     static void inputPass(float[] in, int o0, int o1, int o2, int o3, float[] out, int off, int stride) {
         FloatVector d0 = FloatVector.fromArray(S, in, o0), d1 = FloatVector.fromArray(S, in, o1);

@@ -48,27 +48,6 @@ final class WinogradF43 {
             {1, 0, 0}, {1 / 3.0, 1 / 3.0, 1 / 3.0}, {-1 / 3.0, 1 / 3.0, -1 / 3.0},
             {-16 / 15.0, -8 / 15.0, -4 / 15.0}, {1 / 15.0, -2 / 15.0, 4 / 15.0}, {0, 0, 1}};
 
-    /** U = G g G^T of one 3x3 kernel {@code g} (row-major at {@code off}) into {@code u[i * 6 + j]}, in double. */
-    static void weight(float[] g, int off, double[] u) {
-        weight(G, g, off, u);
-    }
-
-    /** U = G g G^T for any variant's G (alpha x 3) into {@code u[i * alpha + j]}, in double. */
-    static void weight(double[][] gm, float[] g, int off, double[] u) {
-        int alpha = gm.length;
-        double[] gt = new double[18]; // alpha <= 6: a constant size the JIT can keep off the heap
-        for (int i = 0; i < alpha; i++) {
-            for (int b = 0; b < 3; b++) {
-                gt[i * 3 + b] = gm[i][0] * g[off + b] + gm[i][1] * g[off + 3 + b] + gm[i][2] * g[off + 6 + b];
-            }
-        }
-        for (int i = 0; i < alpha; i++) {
-            for (int j = 0; j < alpha; j++) {
-                u[i * alpha + j] = gt[i * 3] * gm[j][0] + gt[i * 3 + 1] * gm[j][1] + gt[i * 3 + 2] * gm[j][2];
-            }
-        }
-    }
-
     /**
      * B^T d for the six vectors of {@code in} at offsets o0..o5, stored at {@code out[off + i * stride]}, i = 0..5
      * (16 operations, not 26). Arrays in and out, not vectors, for the reason given at the constants.

@@ -28,9 +28,4 @@ public enum WinogradVariant {
 
     /** G, alpha x 3. */
     double[][] g() { return this == F2X2 ? WinogradF23.G : WinogradF43.G; }
-
-    /** U = G g G^T of one 3x3 kernel into {@code u[i * alpha + j]}. */
-    void weight(float[] g, int off, double[] u) {
-        if (this == F2X2) WinogradF23.weight(g, off, u); else WinogradF43.weight(g, off, u);
-    }
 }

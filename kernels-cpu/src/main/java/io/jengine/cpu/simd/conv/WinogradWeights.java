@@ -2,9 +2,9 @@ package io.jengine.cpu.simd.conv;
 
 /**
  * The weight transform of a whole Winograd layer, {@code U = G g G^T} for every (output, input) channel pair, in
- * double and rounded once, as {@link WinogradVariant#weight} computes one kernel, with the same operations in the same
- * order (so bit for bit the same floats), but each step as a loop over the output channels, which the JIT compiles
- * early and vectorizes. It runs at every plan build and every plan load: one kernel at a time it took 0.25-0.5 s of
+ * double and rounded once, with the operations of the one-kernel transform in its order (the test holds that one:
+ * bit for bit the same floats), but each step as a loop over the output channels, which the JIT compiles early and
+ * vectorizes. It runs at every plan build and every plan load: one kernel at a time it took 0.25-0.5 s of
  * loading ResNet-50. Plain loops, not the Vector API: this runs once, mostly before C2 has compiled anything, and
  * Vector API code not yet compiled by C2 is many times slower than scalar code.
  */
