@@ -17,18 +17,20 @@ public final class Measurer {
     private final double targetSpreadPercent;
 
     /**
-     * @param warmupSeconds untimed runs go on at least this long (and at least two runs)
+     * @param warmupSeconds untimed runs go on at least this long (and at least three runs, and until a run is no
+     *                      longer much faster than the ones before)
      * @param minSeconds    timed runs go on at least this long (and at least {@code minRuns})
      * @param maxSeconds    and stop at this long or {@code maxRuns}, whichever comes first, even if the spread is wide
      */
     public Measurer(double warmupSeconds, double minSeconds, double maxSeconds, int minRuns, int maxRuns,
                     double targetSpreadPercent) {
-        this(warmupSeconds, minSeconds, maxSeconds, minRuns, maxRuns, targetSpreadPercent, null);
+        this(warmupSeconds, minSeconds, maxSeconds, minRuns, maxRuns, targetSpreadPercent, null, Double.NaN);
     }
 
     private Measurer(double warmupSeconds, double minSeconds, double maxSeconds, int minRuns, int maxRuns,
-                     double targetSpreadPercent, float[] evict) {
+                     double targetSpreadPercent, float[] evict, double reachedMs) {
         this.evict = evict;
+        this.reachedMs = reachedMs;
         this.warmupSeconds = warmupSeconds;
         this.minSeconds = minSeconds;
         this.maxSeconds = maxSeconds;
@@ -39,8 +41,17 @@ public final class Measurer {
 
     /** The same measurement after at least {@code seconds} of untimed runs. */
     public Measurer withWarmup(double seconds) {
+        return withWarmup(seconds, Double.NaN);
+    }
+
+    /**
+     * The same measurement after {@code seconds} of untimed runs, or fewer once {@value #REACHED_RUNS} runs in a row
+     * took under {@code reachedMs}: a kernel waiting for the JIT compiler is warm once it runs at the speed expected
+     * of it, and the compiler is often done well before the time allowed.
+     */
+    public Measurer withWarmup(double seconds, double reachedMs) {
         return new Measurer(Math.max(seconds, warmupSeconds), minSeconds, maxSeconds, minRuns, maxRuns,
-                targetSpreadPercent, evict);
+                targetSpreadPercent, evict, reachedMs);
     }
 
     /**
@@ -51,7 +62,7 @@ public final class Measurer {
      */
     public Measurer evicting(long bytes) {
         float[] e = new float[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(0, bytes / 4))];
-        return new Measurer(warmupSeconds, minSeconds, maxSeconds, minRuns, maxRuns, targetSpreadPercent, e);
+        return new Measurer(warmupSeconds, minSeconds, maxSeconds, minRuns, maxRuns, targetSpreadPercent, e, reachedMs);
     }
 
     /**
@@ -70,14 +81,25 @@ public final class Measurer {
     }
 
     private final float[] evict;
+    /** A warm-up may end early once runs take less than this (NaN: no such target). */
+    private final double reachedMs;
     /** Keeps the eviction accesses from being optimized away. */
     @SuppressWarnings("unused")
     private static volatile float evictSink;
 
     /** Short enough that a model's layers are tuned in seconds, long enough for a stable median on a quiet core. */
-    public static Measurer standard() { return new Measurer(0.03, 0.01, 0.08, 5, 200, 3); }
+    public static Measurer standard() { return new Measurer(0.02, 0.01, 0.05, 5, 200, 3); }
 
     public Timing time(KernelTrial trial, Kernel kernel) {
+        return time(trial, kernel, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #time(KernelTrial, Kernel)}, racing a rival that took {@code rivalMs}: a kernel whose first window
+     * is over {@link #RACE} times that slow cannot win, so its first window is its figure. Later windows only ever
+     * took a few percent off a warmed-up kernel, and each costs a tenth of a second.
+     */
+    public Timing time(KernelTrial trial, Kernel kernel, double rivalMs) {
         warmUp(trial, kernel);
         // Windows of timed runs until one is no faster than the best before it: a Java kernel that is still being
         // compiled (tiered compilation leaves quiet gaps between its C1 and C2 versions) keeps getting faster. The
@@ -85,7 +107,7 @@ public final class Measurer {
         long begin = System.nanoTime();
         double[] best = window(trial, kernel);
         // Native code does not speed up as it runs: one window is its figure.
-        boolean settled = !kernel.compiledByJit();
+        boolean settled = !kernel.compiledByJit() || median(best) > RACE * rivalMs;
         while (!settled) {
             double[] next = window(trial, kernel);
             settled = median(next) >= 0.95 * median(best);
@@ -134,10 +156,19 @@ public final class Measurer {
         boolean jit = kernel.compiledByJit();
         long start = System.nanoTime();
         int runs = 0;
+        double fastestBefore = Double.POSITIVE_INFINITY;
+        int underTarget = 0;
         while (true) {
+            long before = System.nanoTime();
             trial.run(kernel);
             runs++;
             long now = System.nanoTime();
+            // Still getting faster: even a native kernel has some Java around it (an activation, a reorder) that
+            // runs interpreted in a young JVM: ResNet-50's first convolution took 13 ms in its first window, 0.6 after.
+            double last = (now - before) / 1e6;
+            boolean speedingUp = last < STEADY * fastestBefore;
+            fastestBefore = Math.min(fastestBefore, last);
+            underTarget = last < reachedMs ? underTarget + 1 : 0;
             long compiled = compileMillis();
             if (compiled != lastCompileMillis) {
                 lastCompileMillis = compiled;
@@ -145,12 +176,19 @@ public final class Measurer {
             }
             double elapsed = (now - start) / 1e9;
             boolean quiet = !jit || compiled < 0 || (now - lastCompileChange) / 1e9 >= QUIET_SECONDS;
-            if (runs >= 2 && elapsed >= warmupSeconds && quiet) return;
+            if (runs >= 3 && elapsed >= warmupSeconds && quiet && !speedingUp) return;
+            if (underTarget >= REACHED_RUNS) return;
             if (elapsed >= MAX_WARMUP_SECONDS) return;
         }
     }
 
     private static final double QUIET_SECONDS = 0.1, MAX_WARMUP_SECONDS = 5;
+    /** How many times a rival's time a first window must take to end the measurement there. */
+    static final double RACE = 1.3;
+    /** A warm-up run under this fraction of the fastest before it shows the kernel still speeding up. */
+    private static final double STEADY = 0.9;
+    /** Runs in a row at the expected speed that end a long warm-up. */
+    private static final int REACHED_RUNS = 5;
     private static final java.lang.management.CompilationMXBean JIT =
             java.lang.management.ManagementFactory.getCompilationMXBean();
     /** The compiler's total time when last seen to change, and when; shared by every measurement of the process. */
