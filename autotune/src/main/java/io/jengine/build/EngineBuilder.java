@@ -1,5 +1,7 @@
 package io.jengine.build;
 
+import io.jengine.calib.Int8Calibration;
+import io.jengine.calib.Int8Options;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.onnx.OnnxImporter;
@@ -7,6 +9,8 @@ import io.jengine.opt.GraphOptimizer;
 import io.jengine.opt.InputShapes;
 import io.jengine.opt.OptimizationReport;
 import io.jengine.opt.OptimizerOptions;
+import io.jengine.opt.quant.ActivationRange;
+import io.jengine.opt.quant.QdqPlacement;
 import io.jengine.runtime.Backends;
 import io.jengine.runtime.Engine;
 import io.jengine.runtime.EngineOptions;
@@ -50,6 +54,8 @@ public final class EngineBuilder {
     private EngineOptions options = EngineOptions.defaults();
     private Backends backends;
     private OptimizationReport report = new OptimizationReport();
+    private Int8Options int8;
+    private Model quantized;
     private TuneOptions tuning;
     private Path timingCache;
     private PrintStream progress = System.err;
@@ -217,10 +223,34 @@ public final class EngineBuilder {
                 InputShapes.apply(model.graph(), shapes), model.metadata());
     }
 
-    /** The model as it will be planned: shapes fixed and optimized. */
-    public Model optimizedModel() {
-        return GraphOptimizer.optimize(shapedModel(), optimizerOptions(), report);
+    /**
+     * Quantizes the model to INT8 where it can: calibrated on {@code options}' batches (or from its cache), its
+     * convolutions and matrix products get quantized activations and per-channel weights; the rest stays float.
+     */
+    public EngineBuilder int8(Int8Options options) {
+        if (loaded != null) throw new IllegalArgumentException(loaded.file() + " is a plan: --int8 applies to ONNX models");
+        this.int8 = options;
+        this.quantized = null;
+        return this;
     }
+
+    /** The model as it will be planned: shapes fixed and optimized (and quantized, with {@link #int8}). */
+    public Model optimizedModel() {
+        if (int8 == null) return GraphOptimizer.optimize(shapedModel(), optimizerOptions(), report);
+        if (quantized == null) {
+            // Calibrated where the layers that will run in INT8 are whole: batch norms folded, activations fused,
+            // so that a range is measured on what the integer layer reads.
+            OptimizerOptions fusedOnly = optimizerOptions().atMost(FUSED_LEVEL);
+            Model fused = GraphOptimizer.optimize(shapedModel(), fusedOnly, new OptimizationReport());
+            Map<String, ActivationRange> ranges = Int8Calibration.ranges(fused, int8, backends(), options,
+                    g -> GraphOptimizer.optimize(g, fusedOnly, new OptimizationReport()), progress);
+            quantized = GraphOptimizer.optimize(QdqPlacement.apply(fused, ranges), optimizerOptions(), report);
+        }
+        return quantized;
+    }
+
+    /** The optimization level at which calibration runs: fusion, before any layout change. */
+    private static final int FUSED_LEVEL = 2;
 
     /** The optimizer's options: the level and passes asked for, and the channel block the backends run on. */
     private OptimizerOptions optimizerOptions() {

@@ -33,7 +33,7 @@ public final class MseCalibrator implements Calibrator {
 
     @Override
     public double threshold(TensorRange range, TensorHistogram histogram) {
-        if (histogram.total() == 0 || histogram.binWidth() == 0) return 0;
+        if (histogram.total() == histogram.zeros() || histogram.binWidth() == 0) return 0;
         long[] counts = histogram.counts();
         int best = counts.length;
         double bestError = Double.POSITIVE_INFINITY;

@@ -50,9 +50,10 @@ public final class PercentileCalibrator implements Calibrator {
         if (total == 0) return 0;
         long[] counts = histogram.counts();
         double target = percentile / 100 * total;
-        long below = 0;
+        long below = histogram.zeros(); // the zeros sit below every bin
         int bin = 0;
         // The first bin whose top reaches the target; bins before it hold fewer than target values together.
+        if (below >= target) return Math.min(histogram.binWidth(), range.amax()); // mostly zeros: the smallest step
         while (bin < counts.length - 1 && below + counts[bin] < target) below += counts[bin++];
         double within = counts[bin] == 0 ? 1 : Math.min(1, (target - below) / counts[bin]);
         return Math.min((bin + within) * histogram.binWidth(), range.amax());

@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>The range is fixed at construction, normally to the {@link TensorRange#amax()} of the first pass over the same
  * data, as TensorRT does: a histogram that grew its range as batches came would have to merge bins, blurring the
  * distribution it is kept for. A value above the range (data the first pass did not see) goes into the last bin; a
- * range of 0 (a tensor that was all zeros) puts every value in bin 0. NaN and infinite values are not counted, as in
+ * range of 0 (a tensor that was all zeros) puts every non-zero value in bin 0. NaN and infinite values are not counted, as in
  * {@link TensorRange}. Not thread-safe.
  */
 public final class TensorHistogram {
@@ -22,6 +22,7 @@ public final class TensorHistogram {
     private final double binsPerUnit;
     private final long[] counts = new long[BINS];
     private long total;
+    private long zeros;
 
     /**
      * An empty histogram over {@code [0, range]}.
@@ -42,7 +43,10 @@ public final class TensorHistogram {
         long added = 0;
         for (int i = from; i < to; i++) {
             float a = Math.abs(values[i]);
-            if (a < Float.POSITIVE_INFINITY) { // neither NaN nor infinite
+            if (a == 0) {
+                zeros++;
+                added++;
+            } else if (a < Float.POSITIVE_INFINITY) { // neither NaN nor infinite
                 int bin = (int) (a * binsPerUnit);
                 counts[Math.min(bin, BINS - 1)]++;
                 added++;
@@ -61,7 +65,10 @@ public final class TensorHistogram {
         SegmentFloats.forEach(floats, count, (chunk, n) -> add(chunk, 0, n));
     }
 
-    /** A copy of the {@value #BINS} bin counts; bin {@code i} holds {@code [i, i + 1) * binWidth()}. */
+    /**
+     * A copy of the {@value #BINS} bin counts; bin {@code i} holds {@code [i, i + 1) * binWidth()}, exact zeros left
+     * out (see {@link #zeros()}).
+     */
     public long[] counts() { return counts.clone(); }
 
     /** The width of one bin, {@code range / BINS}; 0 for a range of 0. */
@@ -70,6 +77,14 @@ public final class TensorHistogram {
     /** The upper end of the last bin, as given at construction. */
     public double range() { return range; }
 
-    /** How many values were counted: all finite values added. */
+    /**
+     * How many values were exactly zero. They are kept out of the bins: zero is exact at every threshold (the zero
+     * point is 0), so it has no say in which threshold loses least, and a Relu's output, often half zeros, piled
+     * into bin 0 made the entropy calibrator clip its tensors at a sixteenth of their range (digits_cnn's top-1
+     * fell from 0.996 to 0.25).
+     */
+    public long zeros() { return zeros; }
+
+    /** How many values were counted: all finite values added, zeros included. */
     public long total() { return total; }
 }

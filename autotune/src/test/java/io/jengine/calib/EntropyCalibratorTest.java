@@ -30,6 +30,37 @@ class EntropyCalibratorTest {
         assertTrue(t > 3.75 && t < 6, "threshold " + t + " for N(0, 1) with outliers at 50-60");
     }
 
+    /**
+     * A Relu's output: half exact zeros, half |N(0, 1)|. Zeros are exact at any threshold, so they must not pull the
+     * threshold down: it stays where the non-zero half alone puts it. Piled into bin 0, they had it at ~1/16 of the
+     * range, the 128-bin minimum.
+     */
+    @Test
+    void theZerosOfARectifiedTensorDoNotPullTheThresholdDown() {
+        float[] half = Samples.gaussian(7, 500_000);
+        float[] rectified = new float[1_000_000];
+        for (int i = 0; i < half.length; i++) rectified[2 * i] = Math.abs(half[i]);
+        float[] positive = new float[half.length];
+        for (int i = 0; i < half.length; i++) positive[i] = Math.abs(half[i]);
+        double withZeros = Samples.threshold(entropy, rectified), without = Samples.threshold(entropy, positive);
+        assertEquals(without, withZeros, 1e-9, "zeros changed the threshold");
+        assertTrue(withZeros > 3, "threshold " + withZeros + " for |N(0, 1)|");
+        assertTrue(Samples.threshold(new MseCalibrator(), rectified) > 3);
+        assertTrue(Samples.threshold(new PercentileCalibrator(99.99), rectified) > 3);
+    }
+
+    /**
+     * Discrete data, as an image of 17 grey levels: a cut right above the first level reproduces the cut histogram
+     * exactly (everything above it piles into one bin), a divergence of 0, but clips nearly everything.
+     */
+    @Test
+    void discreteLevelsAreNotClippedAway() {
+        Random r = new Random(5);
+        float[] pixels = new float[200_000];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = r.nextInt(17) / 16f;
+        assertEquals(1.0, Samples.threshold(entropy, pixels), 1.0 / 2048, "the brightest level is kept");
+    }
+
     /** Without outliers it is the same threshold: the outliers change the bins, not the distribution. */
     @Test
     void theThresholdDoesNotFollowTheOutliers() {

@@ -26,6 +26,11 @@ public record OptimizerOptions(int level, Set<String> disabled, boolean verify, 
 
     public OptimizerOptions verifying() { return new OptimizerOptions(level, disabled, true, channelBlock, channelsLast); }
 
+    /** The same passes up to level {@code max} at most. */
+    public OptimizerOptions atMost(int max) {
+        return new OptimizerOptions(Math.min(level, max), disabled, verify, channelBlock, channelsLast);
+    }
+
     public OptimizerOptions withChannelBlock(int block, boolean channelsLastToo) {
         return new OptimizerOptions(level, disabled, verify, block, channelsLastToo);
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The options that shape how a model is built before it runs: optimization level, disabled passes, fixed shapes,
- * threads and forced tactics. Every command builds through {@link EngineBuilder} with them.
+ * threads, forced tactics and INT8 quantization. Every command builds through {@link EngineBuilder} with them.
  */
 final class BuildOptions {
     @Option(names = "--level", paramLabel = "N", description = "Optimization level: 0 none, 1 clean-up, 2 fusion, 3 layout and backend-specific (default).")
@@ -30,21 +30,48 @@ final class BuildOptions {
             description = "Force a tactic for a layer name or an op type (repeatable), e.g. FusedConv=conv.im2col.")
     List<String> tactics = new ArrayList<>();
 
+    @Option(names = "--int8", description = "Quantize convolutions and matrix products to INT8, calibrated on --calib"
+            + " batches (or a --calib-cache).")
+    boolean int8;
+
+    @Option(names = "--calib", paramLabel = "DIR", description = "Calibration batches: one .npy per batch (several"
+            + " inputs: NAME/ sub-folders or NAME_*.npy files).")
+    java.nio.file.Path calib;
+
+    @Option(names = "--calibrator", paramLabel = "NAME", description = "minmax, entropy (default), percentile or mse.")
+    String calibrator = io.jengine.calib.Int8Options.DEFAULT_CALIBRATOR;
+
+    @Option(names = "--percentile", paramLabel = "P", description = "The percentile calibrator's percentile"
+            + " (default 99.99).")
+    double percentile = io.jengine.calib.Int8Options.DEFAULT_PERCENTILE;
+
+    @Option(names = "--calib-batches", paramLabel = "N", description = "Calibrate on the first N batches (default: all).")
+    int calibBatches;
+
+    @Option(names = "--calib-cache", paramLabel = "FILE", description = "Calibration cache in TensorRT's format: read"
+            + " when it exists (no batch is run), else written after calibrating.")
+    java.nio.file.Path calibCache;
+
     /** A builder for {@code model} with these options applied. */
     EngineBuilder builder(Model model, OptimizationReport report) {
         EngineBuilder b = EngineBuilder.forModel(model).level(level).threads(threads).report(report);
         disabled.forEach(b::disablePass);
         if (shapes != null) b.shapes(shapes);
         tactics.forEach(b::tactic);
+        if (int8) {
+            b.int8(new io.jengine.calib.Int8Options(calib, calibrator, percentile, calibBatches, calibCache));
+        } else if (calib != null || calibCache != null) {
+            throw new IllegalArgumentException("--calib and --calib-cache apply with --int8");
+        }
         return b;
     }
 
     /** A builder for the ONNX file, or for a plan file ({@code engine build}'s output) with these options on top. */
     EngineBuilder builder(java.nio.file.Path file, OptimizationReport report) {
         if (!io.jengine.plan.PlanFile.isPlan(file)) return builder(OnnxImporter.load(file), report);
-        if (shapes != null || !disabled.isEmpty() || level != OptimizerOptions.DEFAULT_LEVEL) {
+        if (shapes != null || !disabled.isEmpty() || level != OptimizerOptions.DEFAULT_LEVEL || int8) {
             throw new IllegalArgumentException(file + " is a plan, built with its shapes, passes and level fixed:"
-                    + " --shapes, --disable-pass and --level apply to ONNX models");
+                    + " --shapes, --disable-pass, --level and --int8 apply to ONNX models");
         }
         EngineBuilder b = EngineBuilder.forPlan(file);
         if (threads != 0) b.threads(threads);

@@ -1,0 +1,30 @@
+package io.jengine.calib;
+
+import java.nio.file.Path;
+
+/**
+ * What {@code --int8} was given: calibration batches, the calibrator, and a calibration cache. With a cache file that
+ * exists, its ranges are used and no batch is run (as TensorRT's calibrators do); with one that does not exist yet,
+ * calibration writes it.
+ *
+ * @param data        the calibration folder (null only when {@code cache} exists)
+ * @param calibrator  minmax, entropy, percentile or mse
+ * @param percentile  the percentile calibrator's percentile (0, 100]
+ * @param maxBatches  the most batches to run (0: all)
+ * @param cache       a calibration cache in TensorRT's format, or null
+ */
+public record Int8Options(Path data, String calibrator, double percentile, int maxBatches, Path cache) {
+    public static final String DEFAULT_CALIBRATOR = "entropy";
+    public static final double DEFAULT_PERCENTILE = 99.99;
+
+    public Int8Options {
+        if (calibrator == null) calibrator = DEFAULT_CALIBRATOR;
+        Calibrator.named(calibrator, percentile); // a bad name or percentile fails here, before any work
+        if (maxBatches < 0) throw new IllegalArgumentException("--calib-batches must be at least 1, got " + maxBatches);
+        if (data == null && (cache == null || !java.nio.file.Files.isRegularFile(cache))) {
+            throw new IllegalArgumentException("--int8 needs calibration data (--calib DIR)"
+                    + (cache == null ? " or an existing --calib-cache" : "; the calibration cache " + cache
+                    + " does not exist yet"));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.jengine.opt.quant;
+
+import io.jengine.ir.Attribute;
+import io.jengine.ir.Graph;
+import io.jengine.ir.Model;
+import io.jengine.ir.Node;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes calibrated ranges into a graph as explicit quantization, the form ONNX Runtime's static quantization and
+ * TensorRT's explicit-precision networks use: each calibrated activation a {@link QuantizationSite} reads goes through
+ * QuantizeLinear then DequantizeLinear (one pair per tensor, shared by all its readers), each site's weights become an
+ * int8 initializer with per-channel scales and a DequantizeLinear. The result computes what INT8 kernels compute (to
+ * float rounding), even where it still runs in float; the kernels that run it as integers find the same pattern
+ * whether a tool or this engine's calibration put it there.
+ *
+ * <p>Sites whose activation has no range (not calibrated, or all zeros) stay in float, as TensorRT leaves a layer
+ * without dynamic range in higher precision.
+ */
+public final class QdqPlacement {
+    /** DequantizeLinear takes a per-axis scale from opset 13; before it, weights get one scale per tensor. */
+    private static final int PER_AXIS_OPSET = 13;
+
+    private QdqPlacement() {}
+
+    /** {@code model} with every site whose activation is in {@code ranges} quantized. */
+    public static Model apply(Model model, Map<String, ActivationRange> ranges) {
+        Graph g = model.graph();
+        List<QuantizationSite> sites = QuantizationSite.find(g).stream()
+                .filter(s -> ranges.containsKey(s.activation())).toList();
+        if (sites.isEmpty()) return model;
+        boolean perAxis = g.opset("") >= PER_AXIS_OPSET;
+        Graph.Builder b = g.toBuilder();
+        Map<Node, Node> rewritten = new HashMap<>();
+        Map<Node, List<Node>> before = new HashMap<>(); // nodes to insert right before a site
+        Set<String> activationsDone = new HashSet<>(), weightsDone = new HashSet<>();
+        for (QuantizationSite s : sites) {
+            List<Node> inserted = before.computeIfAbsent(s.node(), x -> new ArrayList<>());
+            String x = s.activation(), w = s.weight();
+            if (activationsDone.add(x)) inserted.addAll(activationPair(b, x, ranges.get(x)));
+            if (weightsDone.add(w)) inserted.add(weightDequantize(b, w, g.initializers().get(w), s.weightAxis(), perAxis));
+            List<String> inputs = new ArrayList<>(s.node().inputs());
+            inputs.set(0, dequantized(x));
+            inputs.set(1, dequantized(w));
+            rewritten.put(s.node(), s.node().toBuilder().inputs(inputs).build());
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            nodes.addAll(before.getOrDefault(n, List.of()));
+            nodes.add(rewritten.getOrDefault(n, n));
+        }
+        b.nodes(nodes);
+        // A weight read only by the sites now lives on as its int8 codes.
+        Set<String> stillRead = new HashSet<>();
+        for (Node n : nodes) stillRead.addAll(n.inputs());
+        for (var o : g.outputs()) stillRead.add(o.name());
+        for (String w : weightsDone) if (!stillRead.contains(w)) b.removeInitializer(w);
+        return new Model(model.irVersion(), model.producerName(), model.producerVersion(), b.build(), model.metadata());
+    }
+
+    /** The value a site reads in place of {@code name}. */
+    public static String dequantized(String name) { return name + "/dequantized"; }
+
+    private static List<Node> activationPair(Graph.Builder b, String x, ActivationRange r) {
+        String scale = x + "/scale", zero = x + "/zero_point", q = x + "/quantized";
+        b.initializer(scale, Tensor.ofFloats(new long[0], r.scale()));
+        b.initializer(zero, Tensor.allocate(r.nonNegative() ? DType.UINT8 : DType.INT8)); // a scalar 0
+        Node quantize = Node.builder("QuantizeLinear").name(x + "/QuantizeLinear")
+                .inputs(x, scale, zero).outputs(q).build();
+        Node dequantize = Node.builder("DequantizeLinear").name(x + "/DequantizeLinear")
+                .inputs(q, scale, zero).outputs(dequantized(x)).build();
+        return List.of(quantize, dequantize);
+    }
+
+    private static Node weightDequantize(Graph.Builder b, String w, Tensor weights, int axis, boolean perAxis) {
+        WeightQuantizer.Quantized q = perAxis ? WeightQuantizer.perChannel(weights, axis)
+                : WeightQuantizer.perTensor(weights);
+        String codes = w + "/int8", scales = w + "/scales", zeros = w + "/zero_points";
+        b.initializer(codes, q.codes());
+        long[] dims = perAxis ? new long[] {q.scales().length} : new long[0];
+        b.initializer(scales, Tensor.ofFloats(dims, q.scales()));
+        b.initializer(zeros, Tensor.allocate(DType.INT8, dims));
+        Node.Builder dq = Node.builder("DequantizeLinear").name(w + "/DequantizeLinear")
+                .inputs(codes, scales, zeros).outputs(dequantized(w));
+        if (perAxis) dq.attr(Attribute.of("axis", (long) axis));
+        return dq.build();
+    }
+}

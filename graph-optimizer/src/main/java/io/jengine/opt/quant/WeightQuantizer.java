@@ -1,0 +1,52 @@
+package io.jengine.opt.quant;
+
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+
+/**
+ * Symmetric int8 quantization of a float32 weight tensor, one scale per index of one axis (per output channel), as
+ * TensorRT and ONNX Runtime quantize weights: scale = max |w| / 127 over the channel, codes in [-127, 127] (the
+ * symmetric range; -128 is never used), rounded half to even as ONNX's QuantizeLinear rounds. A channel of zeros
+ * gets scale 1 so that its dequantized weights stay exactly zero and no scale is 0.
+ */
+public final class WeightQuantizer {
+    private WeightQuantizer() {}
+
+    /** The int8 codes (same shape) and the scales (one per index of {@code axis}). */
+    public record Quantized(Tensor codes, float[] scales) {}
+
+    /** One scale for the whole tensor (for opsets whose DequantizeLinear takes no axis). */
+    public static Quantized perTensor(Tensor w) {
+        long[] flat = {1, w.size()};
+        Quantized q = perChannel(Tensor.wrap(w.dtype(), flat, w.data()), 0);
+        return new Quantized(Tensor.wrap(DType.INT8, w.shape(), q.codes().data()), q.scales());
+    }
+
+    public static Quantized perChannel(Tensor w, int axis) {
+        if (w.dtype() != DType.FLOAT32) throw new IllegalArgumentException("weights must be float32, got " + w.dtype());
+        long[] shape = w.shape();
+        if (axis < 0 || axis >= shape.length) {
+            throw new IllegalArgumentException("axis " + axis + " out of range for weights of rank " + shape.length);
+        }
+        int channels = Math.toIntExact(shape[axis]);
+        long inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
+        long size = w.size();
+        float[] amax = new float[channels];
+        for (long e = 0; e < size; e++) {
+            int c = (int) ((e / inner) % channels);
+            float v = w.getFloat(e);
+            if (!Float.isFinite(v)) throw new IllegalArgumentException("weights hold " + v + " at element " + e);
+            amax[c] = Math.max(amax[c], Math.abs(v));
+        }
+        float[] scales = new float[channels];
+        for (int c = 0; c < channels; c++) scales[c] = amax[c] > 0 ? amax[c] / 127f : 1f;
+        Tensor codes = Tensor.allocate(DType.INT8, shape);
+        for (long e = 0; e < size; e++) {
+            int c = (int) ((e / inner) % channels);
+            double q = Math.rint(w.getFloat(e) / scales[c]);
+            codes.setLong(e, (long) Math.max(-127, Math.min(127, q)));
+        }
+        return new Quantized(codes, scales);
+    }
+}
