@@ -57,7 +57,9 @@ public final class Int8Calibration {
                     cache.algorithm(), missing == 0 ? "" : "; " + missing + " tensors it does not name stay in float");
             return out;
         }
-        CalibrationData data = CalibrationData.open(options.data(), g.runtimeInputs(), options.maxBatches());
+        CalibrationData data = CalibrationData.open(options.data(), g.runtimeInputs(), options.maxBatches(),
+                options.preprocess());
+        progress.println("calibrate: " + data.describe());
         RangeObserver observer = new RangeObserver(wanted);
         long start = System.nanoTime();
         try (Engine engine = Engine.of(fused, backends, engineOptions, specializer)) {
@@ -106,8 +108,8 @@ public final class Int8Calibration {
             }
             long now = System.nanoTime();
             if (now - lastReport > 1_000_000_000L || f == data.fileCount() - 1 || ran >= limit) {
-                progress.printf("calibrate [pass %d/%d, %s] %d batches (%d of %d files)%n", pass, passes, what, ran,
-                        f + 1, data.fileCount());
+                progress.printf("calibrate [pass %d/%d, %s] %d batches (%s)%n", pass, passes, what, ran,
+                        data.progress(f + 1));
                 lastReport = now;
             }
         }

@@ -12,8 +12,11 @@ import java.nio.file.Path;
  * @param percentile  the percentile calibrator's percentile (0, 100]
  * @param maxBatches  the most batches to run (0: all)
  * @param cache       a calibration cache in TensorRT's format, or null
+ * @param preprocess  how the images of a calibration folder of images become tensors ({@code --preprocess}), or null
+ *                    for a folder of {@code .npy} batches
  */
-public record Int8Options(Path data, String calibrator, double percentile, int maxBatches, Path cache) {
+public record Int8Options(Path data, String calibrator, double percentile, int maxBatches, Path cache,
+                          ImagePreprocessing preprocess) {
     public static final String DEFAULT_CALIBRATOR = "entropy";
     public static final double DEFAULT_PERCENTILE = 99.99;
 
@@ -26,5 +29,13 @@ public record Int8Options(Path data, String calibrator, double percentile, int m
                     + (cache == null ? " or an existing --calib-cache" : "; the calibration cache " + cache
                     + " does not exist yet"));
         }
+        if (preprocess != null && data == null) {
+            throw new IllegalArgumentException("--preprocess applies to a calibration folder of images (--calib DIR)");
+        }
+    }
+
+    /** Options for a folder of {@code .npy} batches (or a cache alone): no image preprocessing. */
+    public Int8Options(Path data, String calibrator, double percentile, int maxBatches, Path cache) {
+        this(data, calibrator, percentile, maxBatches, cache, null);
     }
 }

@@ -108,4 +108,28 @@ public class Int8BuildTest {
         e = assertThrows(IllegalArgumentException.class, () -> new Int8Options(dir, "kl", 99.99, 0, null));
         assertTrue(e.getMessage().contains("kl"), e.getMessage());
     }
+    @Test
+    void imagesCalibrateThroughPreprocessing(@TempDir Path dir) throws Exception {
+        Path calib = Files.createDirectories(dir.resolve("images"));
+        Random r = new Random(5);
+        for (int k = 0; k < 9; k++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(12, 10,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 10; y++) for (int x = 0; x < 12; x++) img.setRGB(x, y, r.nextInt(1 << 24));
+            javax.imageio.ImageIO.write(img, k % 2 == 0 ? "png" : "jpeg", calib.resolve("img" + k + (k % 2 == 0 ? ".png" : ".jpg")).toFile());
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        EngineBuilder b = EngineBuilder.forModel(network()).progress(new PrintStream(log, true))
+                .int8(new Int8Options(calib, "minmax", 99.9, 0, null,
+                        ImagePreprocessing.parse("resize=8x8;mean=0.5;std=0.25")));
+        long quantizers = b.optimizedModel().graph().nodes().stream()
+                .filter(n -> n.opType().equals("QuantizeLinear")).count();
+        assertTrue(quantizers == 3, "x, h1 and flat quantized, got " + quantizers);
+        String out = log.toString();
+        assertTrue(out.contains("9 images in " + calib) && out.contains("2 batches of 4, 1 left over")
+                && out.contains("2 batches (8 of 9 images)"), out);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Int8Options(null, "minmax",
+                99.9, 0, dir.resolve("x.cache"), ImagePreprocessing.parse("resize=8x8")));
+        assertTrue(e.getMessage().contains("--calib"), e.getMessage());
+    }
 }

@@ -35,7 +35,7 @@ final class BuildOptions {
     boolean int8;
 
     @Option(names = "--calib", paramLabel = "DIR", description = "Calibration batches: one .npy per batch (several"
-            + " inputs: NAME/ sub-folders or NAME_*.npy files).")
+            + " inputs: NAME/ sub-folders or NAME_*.npy files), or PNG/JPEG images with --preprocess.")
     java.nio.file.Path calib;
 
     @Option(names = "--calibrator", paramLabel = "NAME", description = "minmax, entropy (default), percentile or mse.")
@@ -52,6 +52,11 @@ final class BuildOptions {
             + " when it exists (no batch is run), else written after calibrating.")
     java.nio.file.Path calibCache;
 
+    @Option(names = "--preprocess", paramLabel = "SPEC", description = "How --calib images become the input, e.g."
+            + " \"resize=224x224;mean=0.485,0.456,0.406;std=0.229,0.224,0.225;layout=NCHW;channels=RGB\" (also"
+            + " scale=S, the divisor of 0..255 pixels, default 255; channels=RGB|BGR|GRAY; layout=NCHW|NHWC).")
+    String preprocess;
+
     /** A builder for {@code model} with these options applied. */
     EngineBuilder builder(Model model, OptimizationReport report) {
         EngineBuilder b = EngineBuilder.forModel(model).level(level).threads(threads).report(report);
@@ -59,9 +64,13 @@ final class BuildOptions {
         if (shapes != null) b.shapes(shapes);
         tactics.forEach(b::tactic);
         if (int8) {
-            b.int8(new io.jengine.calib.Int8Options(calib, calibrator, percentile, calibBatches, calibCache));
-        } else if (calib != null || calibCache != null) {
-            throw new IllegalArgumentException("--calib and --calib-cache apply with --int8");
+            if (preprocess != null && calib == null) {
+                throw new IllegalArgumentException("--preprocess applies to a calibration folder of images: --calib DIR");
+            }
+            b.int8(new io.jengine.calib.Int8Options(calib, calibrator, percentile, calibBatches, calibCache,
+                    preprocess == null ? null : io.jengine.calib.ImagePreprocessing.parse(preprocess)));
+        } else if (calib != null || calibCache != null || preprocess != null) {
+            throw new IllegalArgumentException("--calib, --calib-cache and --preprocess apply with --int8");
         }
         return b;
     }
