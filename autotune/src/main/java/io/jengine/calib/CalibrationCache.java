@@ -1,25 +1,19 @@
 package io.jengine.calib;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -202,34 +196,7 @@ public final class CalibrationCache {
             text.append(e.getKey()).append(SEPARATOR)
                     .append(HexFormat.of().toHexDigits(Float.floatToRawIntBits(e.getValue()))).append('\n');
         }
-        replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void replace(Path file, byte[] content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // Hidden and unique: CREATE_NEW fails rather than share a name with another writer's temporary file.
-        String unique = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Path temp = dir.resolve("." + file.getFileName() + "." + unique + ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(temp, CREATE_NEW, WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) out.write(buffer);
-                // On disk before the move: otherwise a crash can leave the new name pointing at an empty file.
-                out.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // Only a leftover temporary file; the failure that matters, if any, is already on its way up.
-            }
-        }
+        io.jengine.io.AtomicFile.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** What is wrong with a scale, or null if it is a positive finite float. */

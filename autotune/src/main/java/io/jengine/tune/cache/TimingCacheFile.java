@@ -1,20 +1,15 @@
 package io.jengine.tune.cache;
 
 import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -66,34 +61,9 @@ final class TimingCacheFile {
         try (FileChannel channel = FileChannel.open(lockFile, CREATE, WRITE)) {
             channel.lock(); // held until the channel closes
             Map<TimingKey, Timing> merged = merge.apply(read());
-            if (merged != null) replace(dir, TimingCacheFormat.encode(merged));
+            if (merged != null) io.jengine.io.AtomicFile.replace(file, TimingCacheFormat.encode(merged));
         } finally {
             inProcess.unlock();
-        }
-    }
-
-    private void replace(Path dir, byte[] content) throws IOException {
-        // Hidden and unique: CREATE_NEW fails rather than share a name with another writer's temporary file.
-        String unique = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Path temp = dir.resolve("." + file.getFileName() + "." + unique + ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(temp, CREATE_NEW, WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) out.write(buffer);
-                // On disk before the move: otherwise a crash can leave the new name pointing at an empty file.
-                out.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // Only a leftover temporary file; the failure that matters, if any, is already on its way up.
-            }
         }
     }
 }
