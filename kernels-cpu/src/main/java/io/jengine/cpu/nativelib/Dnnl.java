@@ -29,6 +29,9 @@ public final class Dnnl {
 
     // dnnl_data_type_t
     public static final int dnnl_f32 = 3;
+    public static final int dnnl_s32 = 4;
+    public static final int dnnl_s8 = 5;
+    public static final int dnnl_u8 = 6;
     // dnnl_format_tag_t (dnnl_nchw, dnnl_oihw == dnnl_abcd; dnnl_goihw == dnnl_abcde)
     public static final int dnnl_format_tag_undef = 0;
     public static final int dnnl_format_tag_any = 1;
@@ -88,6 +91,8 @@ public final class Dnnl {
     public static final int DNNL_ARG_WEIGHTS = 33;
     public static final int DNNL_ARG_BIAS = 41;
     public static final int DNNL_ARG_SCRATCHPAD = 80;
+    /** Added to an argument id: that argument's scales, or its zero points (oneDNN's quantization attributes). */
+    public static final int DNNL_ARG_ATTR_SCALES = 4096, DNNL_ARG_ATTR_ZERO_POINTS = 8192;
 
     public static final int DNNL_MAX_NDIMS = 12;
     /** {@code DNNL_MEMORY_NONE}: create a memory object without a buffer (set later with set_data_handle). */
@@ -159,6 +164,10 @@ public final class Dnnl {
             status(ADDRESS, ADDRESS));
     private static final MethodHandle ATTR_SET_SCRATCHPAD_MODE = handle("dnnl_primitive_attr_set_scratchpad_mode",
             status(ADDRESS, JAVA_INT));
+    private static final MethodHandle ATTR_SET_SCALES_MASK = handle("dnnl_primitive_attr_set_scales_mask",
+            status(ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ATTR_SET_ZERO_POINTS_MASK = handle("dnnl_primitive_attr_set_zero_points_mask",
+            status(ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle POST_OPS_CREATE = handle("dnnl_post_ops_create", status(ADDRESS));
     private static final MethodHandle POST_OPS_DESTROY = handle("dnnl_post_ops_destroy", status(ADDRESS));
     private static final MethodHandle POST_OPS_APPEND_ELTWISE = handle("dnnl_post_ops_append_eltwise",
@@ -308,6 +317,24 @@ public final class Dnnl {
     public static int dnnl_primitive_attr_set_scratchpad_mode(MemorySegment attr, int mode) {
         try {
             return (int) ATTR_SET_SCRATCHPAD_MODE.invokeExact(attr, mode);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** Scales for argument {@code arg} given at execution: one ({@code mask} 0) or one per index of the masked dims. */
+    public static int dnnl_primitive_attr_set_scales_mask(MemorySegment attr, int arg, int mask) {
+        try {
+            return (int) ATTR_SET_SCALES_MASK.invokeExact(attr, arg, mask);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** Zero points (s32) for argument {@code arg} given at execution, as for scales. */
+    public static int dnnl_primitive_attr_set_zero_points_mask(MemorySegment attr, int arg, int mask) {
+        try {
+            return (int) ATTR_SET_ZERO_POINTS_MASK.invokeExact(attr, arg, mask);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

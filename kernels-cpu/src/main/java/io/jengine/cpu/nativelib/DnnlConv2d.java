@@ -91,12 +91,34 @@ public final class DnnlConv2d implements AutoCloseable {
         return block == 0 ? Dnnl.dnnl_acdb : block == 8 ? Dnnl.dnnl_aBcd8b : Dnnl.dnnl_aBcd16b;
     }
 
+    /**
+     * An integer convolution on plain NCHW memory (oneDNN computing on the layout it prefers, reordered per run):
+     * {@code q} gives the element types, the int8 weights in ONNX's order and the quantization parameters (see
+     * {@link DnnlQuantization}); {@code bias} is in float, {@code m} values or null.
+     *
+     * @throws UnsupportedOperationException where oneDNN has only GEMM-driven or reference kernels for it
+     */
+    static DnnlConv2d prepareQuantized(ConvParams p, DnnlQuantization q, float[] bias, int threads) {
+        if (q == null) throw new IllegalArgumentException("quantization is null");
+        return prepare(p, null, q, bias, List.of(), threads, Dnnl.dnnl_abcd, Dnnl.dnnl_abcd, Dnnl.dnnl_format_tag_any);
+    }
+
     private static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
                                       int threads, int srcTag, int dstTag, int computeTag) {
+        return prepare(p, weights, null, bias, postOps, threads, srcTag, dstTag, computeTag);
+    }
+
+    private static DnnlConv2d prepare(ConvParams p, float[] weights, DnnlQuantization q, float[] bias,
+                                      List<DnnlPostOp> postOps, int threads, int srcTag, int dstTag, int computeTag) {
         if (p == null) throw new IllegalArgumentException("conv params are null");
-        if (weights == null || weights.length != p.weightElements()) {
+        long given = q != null ? q.weights().length : weights == null ? -1 : weights.length;
+        if (given != p.weightElements()) {
             throw new IllegalArgumentException("weights must hold m * c/groups * kH * kW = " + p.weightElements()
-                    + " floats, got " + (weights == null ? "null" : weights.length));
+                    + (q != null ? " int8 values" : " floats") + ", got " + (given < 0 ? "null" : given));
+        }
+        if (q != null && q.weightScales().length != 1 && q.weightScales().length != p.m()) {
+            throw new IllegalArgumentException("weight scales must be 1 or m = " + p.m() + ", got "
+                    + q.weightScales().length);
         }
         if (bias != null && bias.length != p.m()) {
             throw new IllegalArgumentException("bias must hold m = " + p.m() + " floats, got " + bias.length);
@@ -117,7 +139,8 @@ public final class DnnlConv2d implements AutoCloseable {
                 new long[] {p.n(), p.m(), p.outH(), p.outW()}, dstTag,
                 weightsDims, g == 1 ? Dnnl.dnnl_abcd : Dnnl.dnnl_abcde, weights,
                 bias == null ? null : new long[] {p.m()}, bias,
-                List.copyOf(postOps == null ? List.of() : postOps), threads, "convolution " + p, computeTag);
+                List.copyOf(postOps == null ? List.of() : postOps), threads, (q == null ? "" : "int8 ")
+                + "convolution " + p, computeTag, q);
         return new DnnlConv2d(p, DnnlPrimitive.prepare(spec));
     }
 

@@ -59,8 +59,22 @@ final class DnnlPrimitive implements AutoCloseable {
      */
     record Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
                 long[] weightsDims, int userWeightsTag, float[] weights, long[] biasDims, float[] bias,
-                List<DnnlPostOp> postOps, int threads, String context, int computeTag) {
+                List<DnnlPostOp> postOps, int threads, String context, int computeTag, DnnlQuantization quantization) {
+        /** A float32 primitive. */
+        Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
+             long[] weightsDims, int userWeightsTag, float[] weights, long[] biasDims, float[] bias,
+             List<DnnlPostOp> postOps, int threads, String context, int computeTag) {
+            this(createCall, factory, srcDims, srcTag, dstDims, dstTag, weightsDims, userWeightsTag, weights, biasDims,
+                    bias, postOps, threads, context, computeTag, null);
+        }
+
         boolean staged() { return computeTag != Dnnl.dnnl_format_tag_undef; }
+
+        int srcType() { return quantization == null ? Dnnl.dnnl_f32 : quantization.srcType(); }
+
+        int dstType() { return quantization == null ? Dnnl.dnnl_f32 : quantization.dstType(); }
+
+        int weightsType() { return quantization == null ? Dnnl.dnnl_f32 : Dnnl.dnnl_s8; }
     }
 
     /** A reorder run per call between the caller's plain layout and the primitive's own. */
@@ -110,6 +124,7 @@ final class DnnlPrimitive implements AutoCloseable {
     private final boolean hasSum;
     private final long srcElements;
     private final long dstElements;
+    private final int srcBytesPer, dstBytesPer;
     private final String context;
     private final String implementation;
     private final DnnlHandles handles;
@@ -131,6 +146,8 @@ final class DnnlPrimitive implements AutoCloseable {
         this.hasSum = spec.postOps().stream().anyMatch(o -> o instanceof DnnlPostOp.Sum);
         this.srcElements = product(spec.srcDims());
         this.dstElements = product(spec.dstDims());
+        this.srcBytesPer = DnnlQuantization.bytes(spec.srcType());
+        this.dstBytesPer = DnnlQuantization.bytes(spec.dstType());
         this.context = spec.context();
         this.implementation = implementation;
         this.handles = handles;
@@ -149,24 +166,31 @@ final class DnnlPrimitive implements AutoCloseable {
     static DnnlPrimitive prepare(Spec spec) {
         long sums = spec.postOps().stream().filter(o -> o instanceof DnnlPostOp.Sum).count();
         if (sums > 1) throw new IllegalArgumentException("at most one sum post-op, got " + sums);
+        if (sums > 0 && spec.quantization() != null) {
+            throw new IllegalArgumentException("a sum post-op on an integer primitive is not supported");
+        }
         SegmentChecks.positive("threads", spec.threads());
         String context = spec.context();
         DnnlHandles owned = new DnnlHandles();
         Arena arena = Arena.ofShared();
         try (DnnlHandles temp = new DnnlHandles(); Arena tempArena = Arena.ofConfined()) {
             MemorySegment engine = DnnlEngine.cpu();
-            MemorySegment userSrcMd = desc(temp, tempArena, spec.srcDims(), spec.srcTag(), context);
-            MemorySegment userDstMd = desc(temp, tempArena, spec.dstDims(), spec.dstTag(), context);
+            int srcType = spec.srcType(), dstType = spec.dstType(), weightsType = spec.weightsType();
+            MemorySegment userSrcMd = desc(temp, tempArena, spec.srcDims(), srcType, spec.srcTag(), context);
+            MemorySegment userDstMd = desc(temp, tempArena, spec.dstDims(), dstType, spec.dstTag(), context);
             MemorySegment askSrcMd = spec.staged()
-                    ? desc(temp, tempArena, spec.srcDims(), spec.computeTag(), context) : userSrcMd;
+                    ? desc(temp, tempArena, spec.srcDims(), srcType, spec.computeTag(), context) : userSrcMd;
             MemorySegment askDstMd = spec.staged()
-                    ? desc(temp, tempArena, spec.dstDims(), spec.computeTag(), context) : userDstMd;
-            MemorySegment anyWeightsMd = desc(temp, tempArena, spec.weightsDims(), Dnnl.dnnl_format_tag_any, context);
-            MemorySegment userWeightsMd = desc(temp, tempArena, spec.weightsDims(), spec.userWeightsTag(), context);
+                    ? desc(temp, tempArena, spec.dstDims(), dstType, spec.computeTag(), context) : userDstMd;
+            MemorySegment anyWeightsMd = desc(temp, tempArena, spec.weightsDims(), weightsType,
+                    Dnnl.dnnl_format_tag_any, context);
+            MemorySegment userWeightsMd = desc(temp, tempArena, spec.weightsDims(), weightsType, spec.userWeightsTag(),
+                    context);
             MemorySegment biasMd = spec.bias() == null ? MemorySegment.NULL
-                    : desc(temp, tempArena, spec.biasDims(), spec.biasDims().length == 1 ? Dnnl.dnnl_a : Dnnl.dnnl_ab,
-                            context);
+                    : desc(temp, tempArena, spec.biasDims(), Dnnl.dnnl_f32,
+                            spec.biasDims().length == 1 ? Dnnl.dnnl_a : Dnnl.dnnl_ab, context);
             MemorySegment attr = attributes(temp, spec.postOps(), context);
+            if (spec.quantization() != null) quantizationMasks(attr, spec.quantization(), context);
 
             Gomp.omp_set_num_threads(spec.threads());
             MemorySegment pd = temp.create(spec.createCall(),
@@ -182,7 +206,10 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment weightsMd = Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_weights_md, 0);
             MemorySegment weightsData = arena.allocate(Dnnl.dnnl_memory_desc_get_size(weightsMd), 64);
             MemorySegment weightsMemory = memory(owned, weightsMd, engine, weightsData, context);
-            reorderWeights(temp, tempArena, engine, stream, userWeightsMd, weightsMd, weightsData, spec.weights(),
+            MemorySegment userWeights = spec.quantization() != null
+                    ? nativeCopy(tempArena, MemorySegment.ofArray(spec.quantization().weights()))
+                    : nativeCopy(tempArena, MemorySegment.ofArray(spec.weights()));
+            reorderWeights(temp, tempArena, engine, stream, userWeightsMd, weightsMd, weightsData, userWeights,
                     context);
 
             // descriptors the primitive descriptor owns: memory objects and reorders made from them keep copies
@@ -201,7 +228,7 @@ final class DnnlPrimitive implements AutoCloseable {
                     stageDst ? stage(owned, arena, engine, userDstMd, dstMd, false, context) : null,
                     stageSrc ? Dnnl.dnnl_memory_desc_get_size(srcMd) : 0,
                     stageDst ? Dnnl.dnnl_memory_desc_get_size(dstMd) : 0);
-            MemorySegment args = arena.allocate(Dnnl.dnnl_exec_arg_t, 5);
+            MemorySegment args = arena.allocate(Dnnl.dnnl_exec_arg_t, 10);
             Dnnl.setExecArg(args, 0, Dnnl.DNNL_ARG_SRC, srcMemory);
             Dnnl.setExecArg(args, 1, Dnnl.DNNL_ARG_WEIGHTS, weightsMemory);
             Dnnl.setExecArg(args, 2, Dnnl.DNNL_ARG_DST, dstMemory);
@@ -211,6 +238,9 @@ final class DnnlPrimitive implements AutoCloseable {
                 MemorySegment biasData = arena.allocate(JAVA_FLOAT, bias.length);
                 MemorySegment.copy(bias, 0, biasData, JAVA_FLOAT, 0, bias.length);
                 Dnnl.setExecArg(args, nargs++, Dnnl.DNNL_ARG_BIAS, memory(owned, biasMd, engine, biasData, context));
+            }
+            if (spec.quantization() != null) {
+                nargs = quantizationArgs(owned, arena, engine, args, nargs, spec.quantization(), context);
             }
             Scratchpad scratchpad = scratchpad(owned, pd, engine, context);
             if (scratchpad.memory() != null) {
@@ -234,8 +264,8 @@ final class DnnlPrimitive implements AutoCloseable {
                           MemorySegment residual) {
         if (closed) throw new IllegalStateException("this " + context + " primitive is closed");
         // checked without slicing: a steady stream of runs allocates nothing here
-        long srcBytes = SegmentChecks.floatBytes(srcName, src, srcElements);
-        long dstBytes = SegmentChecks.floatBytes(dstName, dst, dstElements);
+        long srcBytes = SegmentChecks.bytes(srcName, src, srcElements, srcBytesPer);
+        long dstBytes = SegmentChecks.bytes(dstName, dst, dstElements, dstBytesPer);
         if (SegmentChecks.overlap(src, srcBytes, dst, dstBytes)) {
             throw new IllegalArgumentException(srcName + " and " + dstName + " overlap");
         }
@@ -372,11 +402,77 @@ final class DnnlPrimitive implements AutoCloseable {
         return p;
     }
 
-    private static MemorySegment desc(DnnlHandles h, Arena arena, long[] dims, int tag, String context) {
+    private static MemorySegment desc(DnnlHandles h, Arena arena, long[] dims, int type, int tag, String context) {
         MemorySegment d = Dnnl.dims(arena, dims);
         return h.create("dnnl_memory_desc_create_with_tag",
-                out -> Dnnl.dnnl_memory_desc_create_with_tag(out, dims.length, d, Dnnl.dnnl_f32, tag),
+                out -> Dnnl.dnnl_memory_desc_create_with_tag(out, dims.length, d, type, tag),
                 Dnnl::dnnl_memory_desc_destroy, "dnnl_memory_desc_destroy", context);
+    }
+
+    /** Which scales and zero points the integer primitive takes at execution: one per tensor, per channel for weights. */
+    private static void quantizationMasks(MemorySegment attr, DnnlQuantization q, String context) {
+        DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_scales_mask(attr, Dnnl.DNNL_ARG_SRC, 0),
+                "dnnl_primitive_attr_set_scales_mask", context);
+        // weights [oc, ic, kh, kw] (or [g, oc/g, ...]): per output channel is mask bit 0 (bits 0 and 1 with groups)
+        int weightsMask = q.weightScales().length == 1 ? 0 : q.weightsMask();
+        DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_scales_mask(attr, Dnnl.DNNL_ARG_WEIGHTS, weightsMask),
+                "dnnl_primitive_attr_set_scales_mask", context);
+        if (q.srcZero() != 0) {
+            DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_zero_points_mask(attr, Dnnl.DNNL_ARG_SRC, 0),
+                    "dnnl_primitive_attr_set_zero_points_mask", context);
+        }
+        if (q.quantizedDst()) {
+            DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_scales_mask(attr, Dnnl.DNNL_ARG_DST, 0),
+                    "dnnl_primitive_attr_set_scales_mask", context);
+            if (q.dstZero() != 0) {
+                DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_zero_points_mask(attr, Dnnl.DNNL_ARG_DST, 0),
+                        "dnnl_primitive_attr_set_zero_points_mask", context);
+            }
+        }
+    }
+
+    /** The constant scale (f32) and zero point (s32) memories the masks announced, as execution arguments. */
+    private static int quantizationArgs(DnnlHandles owned, Arena arena, MemorySegment engine, MemorySegment args,
+                                        int nargs, DnnlQuantization q, String context) {
+        nargs = constantArg(owned, arena, engine, args, nargs, Dnnl.DNNL_ARG_ATTR_SCALES | Dnnl.DNNL_ARG_SRC,
+                new float[] {q.srcScale()}, null, context);
+        nargs = constantArg(owned, arena, engine, args, nargs, Dnnl.DNNL_ARG_ATTR_SCALES | Dnnl.DNNL_ARG_WEIGHTS,
+                q.weightScales(), null, context);
+        if (q.srcZero() != 0) {
+            nargs = constantArg(owned, arena, engine, args, nargs, Dnnl.DNNL_ARG_ATTR_ZERO_POINTS | Dnnl.DNNL_ARG_SRC,
+                    null, new int[] {q.srcZero()}, context);
+        }
+        if (q.quantizedDst()) {
+            nargs = constantArg(owned, arena, engine, args, nargs, Dnnl.DNNL_ARG_ATTR_SCALES | Dnnl.DNNL_ARG_DST,
+                    new float[] {q.dstScale()}, null, context);
+            if (q.dstZero() != 0) {
+                nargs = constantArg(owned, arena, engine, args, nargs,
+                        Dnnl.DNNL_ARG_ATTR_ZERO_POINTS | Dnnl.DNNL_ARG_DST, null, new int[] {q.dstZero()}, context);
+            }
+        }
+        return nargs;
+    }
+
+    /** A 1-D f32 (or s32) memory holding {@code floats} (or {@code ints}), added to {@code args} as {@code arg}. */
+    private static int constantArg(DnnlHandles owned, Arena arena, MemorySegment engine, MemorySegment args, int nargs,
+                                   int arg, float[] floats, int[] ints, String context) {
+        int n = floats != null ? floats.length : ints.length;
+        MemorySegment data = arena.allocate(4L * n, 64);
+        if (floats != null) MemorySegment.copy(floats, 0, data, JAVA_FLOAT, 0, n);
+        else MemorySegment.copy(ints, 0, data, java.lang.foreign.ValueLayout.JAVA_INT, 0, n);
+        try (DnnlHandles temp = new DnnlHandles(); Arena dims = Arena.ofConfined()) {
+            MemorySegment md = desc(temp, dims, new long[] {n}, floats != null ? Dnnl.dnnl_f32 : Dnnl.dnnl_s32,
+                    Dnnl.dnnl_a, context);
+            Dnnl.setExecArg(args, nargs, arg, memory(owned, md, engine, data, context));
+        }
+        return nargs + 1;
+    }
+
+    /** {@code data} copied into native memory of {@code arena} (no zeroing first: every byte is written). */
+    private static MemorySegment nativeCopy(Arena arena, MemorySegment data) {
+        MemorySegment out = UninitializedMemory.allocate(data.byteSize(), 64, arena);
+        MemorySegment.copy(data, 0, out, 0, data.byteSize());
+        return out;
     }
 
     private static MemorySegment memory(DnnlHandles h, MemorySegment md, MemorySegment engine, MemorySegment data,
@@ -405,13 +501,10 @@ final class DnnlPrimitive implements AutoCloseable {
         return attr;
     }
 
-    /** Copies the caller's weights into native memory and reorders them, once, into the primitive's layout. */
+    /** Reorders the caller's weights (in native memory), once, into the primitive's layout. */
     private static void reorderWeights(DnnlHandles temp, Arena tempArena, MemorySegment engine, MemorySegment stream,
                                        MemorySegment userMd, MemorySegment weightsMd, MemorySegment weightsData,
-                                       float[] weights, String context) {
-        // every byte is copied over at once: no need to zero it first (the primitive's own, padded layout is zeroed)
-        MemorySegment userData = UninitializedMemory.allocate(4L * weights.length, 64, tempArena);
-        MemorySegment.copy(weights, 0, userData, JAVA_FLOAT, 0, weights.length);
+                                       MemorySegment userData, String context) {
         Stage reorder = stage(temp, tempArena, engine, userMd, weightsMd, true, context);
         MemorySegment pad = tempArena.allocate(Math.max(1, reorder.scratchpad().bytes()), 64);
         reorder.run(userData, weightsData, pad, stream, "weights", context);

@@ -64,6 +64,9 @@ public final class NativeBackend implements Backend {
                     .withWorkload(new Workload(flops, bytes)));
         }
         String op = ctx.node().opType();
+        if (op.equals("QLinearConv") && ctx.node().domain().isEmpty()) {
+            return NativeLibraries.dnnl().isPresent() ? qlinearConvTactics(ctx) : List.of();
+        }
         if (op.equals("ConvTranspose") || FusedOpSpec.is(ctx.node(), FusedOpSpec.FUSED_CONV_TRANSPOSE)) {
             return NativeLibraries.dnnl().isPresent() ? deconvTactics(ctx) : List.of();
         }
@@ -303,6 +306,35 @@ public final class NativeBackend implements Backend {
             activate(act, params, y, ctx.threads());
         });
         CLEANER.register(k, d::close);
+        return k;
+    }
+
+    /** QLinearConv on oneDNN's integer convolution (int8 weights without zero points), where it can run it. */
+    private static List<Tactic> qlinearConvTactics(NodeContext ctx) {
+        QLinearConvNode q = QLinearConvNode.of(ctx);
+        if (q == null) return List.of();
+        int threads = ctx.threads();
+        ConvParams p = q.params();
+        double macs = (double) p.n() * p.m() * p.outH() * p.outW() * (p.c() / p.groups()) * p.kernelH() * p.kernelW();
+        double bytes = (double) p.n() * p.c() * p.h() * p.w() + (double) p.n() * p.m() * p.outH() * p.outW()
+                + q.quant().weights().length;
+        return List.of(new Tactic(NAME, "dnnl.qlinear-conv", () -> qlinearConv(q, threads), true)
+                .withWorkload(new Workload(2 * macs, bytes)));
+    }
+
+    private static Kernel qlinearConv(QLinearConvNode q, int threads) {
+        DnnlConv2d conv;
+        try {
+            conv = DnnlConv2d.prepareQuantized(q.params(), q.quant(), q.bias(), threads);
+        } catch (UnsupportedOperationException | NativeCallException noIntegerKernel) {
+            throw new TacticDeclinedException(noIntegerKernel.getMessage());
+        }
+        DType in = q.quant().srcType() == Dnnl.dnnl_u8 ? DType.UINT8 : DType.INT8;
+        Kernel k = nativeKernel(ctx -> {
+            Tensor y = ctx.output(0, q.outType(), q.outDims());
+            conv.run(PlannedShapes.input(ctx, 0, in, q.inDims()).data(), y.data(), null);
+        });
+        CLEANER.register(k, conv::close);
         return k;
     }
 

@@ -24,6 +24,23 @@ final class SegmentChecks {
         return elements * Float.BYTES;
     }
 
+    /** As {@link #floatBytes} for elements of {@code elementBytes} bytes each; returns their bytes. */
+    static long bytes(String what, MemorySegment segment, long elements, int elementBytes) {
+        if (elementBytes == Float.BYTES) return floatBytes(what, segment, elements);
+        if (segment == null) throw new IllegalArgumentException(what + " is null");
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException(what + " must be a native (off-heap) segment, got a heap segment of "
+                    + segment.byteSize() + " bytes");
+        }
+        if (elements < 0) throw new IllegalArgumentException(what + " extent must be >= 0, got " + elements);
+        long needed = Math.multiplyExact(elements, (long) elementBytes);
+        if (segment.byteSize() < needed) {
+            throw new IllegalArgumentException(what + " needs " + needed + " bytes (" + elements + " elements of "
+                    + elementBytes + " bytes), the segment has " + segment.byteSize());
+        }
+        return needed;
+    }
+
     private static void check(String what, MemorySegment segment, long offset, long elements) {
         if (segment == null) throw new IllegalArgumentException(what + " is null");
         if (!segment.isNative()) {

@@ -45,7 +45,7 @@ public final class FastVsReference {
     }
 
     /** A graph of one node whose runtime inputs are {@code feeds} (static shapes) and constants {@code weights}. */
-    static Graph graph(Node node, Map<String, Tensor> feeds, Map<String, Tensor> weights) {
+    public static Graph graph(Node node, Map<String, Tensor> feeds, Map<String, Tensor> weights) {
         Graph.Builder b = Graph.builder("one").opset("", 21).opset("jengine", 1).addNode(node);
         feeds.forEach((name, t) -> b.addInput(new ValueInfo(name, ValueType.tensor(t.dtype(), t.shape()))));
         weights.forEach(b::initializer);
@@ -54,7 +54,7 @@ public final class FastVsReference {
     }
 
     /** Runs {@code g}: with every backend ({@code fast}, checking the tactic key when given) or the reference alone. */
-    static Tensor run(Graph g, Map<String, Tensor> feeds, boolean fast, String expectKey) {
+    public static Tensor run(Graph g, Map<String, Tensor> feeds, boolean fast, String expectKey) {
         Model m = new Model(8, "test", "", g, Map.of());
         Backends backends = fast ? Backends.discover() : Backends.discover().only(List.of("cpu-reference"));
         EngineOptions options = EngineOptions.defaults();

@@ -1,0 +1,46 @@
+package io.jengine.cpu.nativelib;
+
+/**
+ * The integer form of a {@link DnnlPrimitive}: element types, constant int8 weights, and the quantization parameters
+ * in oneDNN's model {@code x_f32 = scale_x * (x_q - zp_x)} for source, weights and destination. The primitive then
+ * computes {@code dst_q = saturate(round(dst_f32 / scale_dst) + zp_dst)} with {@code dst_f32 = scale_src *
+ * scale_wei[oc] * sum((src_q - zp_src) * wei_q) + bias_f32}: ONNX's QLinearConv, with its int32 bias given here in
+ * float as {@code B * x_scale * w_scale[oc]}. oneDNN takes no weight zero point: weights are symmetric.
+ *
+ * @param srcType      {@link Dnnl#dnnl_u8} or {@link Dnnl#dnnl_s8}
+ * @param dstType      {@link Dnnl#dnnl_u8}, {@link Dnnl#dnnl_s8} or {@link Dnnl#dnnl_f32} (no destination scale or zero
+ *                     point then)
+ * @param weights      the int8 weights, in the layout the spec's user weights tag names
+ * @param srcScale     the source's scale
+ * @param weightScales one scale, or one per output channel
+ * @param weightsMask  the weight dims the scales vary along, as oneDNN's mask: 1 (output channels), 3 with groups
+ * @param dstScale     the destination's scale (ignored for a float destination)
+ * @param srcZero      the source's zero point
+ * @param dstZero      the destination's zero point (ignored for a float destination)
+ */
+record DnnlQuantization(int srcType, int dstType, byte[] weights, float srcScale, float[] weightScales,
+                        int weightsMask, float dstScale, int srcZero, int dstZero) {
+    DnnlQuantization {
+        if (srcType != Dnnl.dnnl_u8 && srcType != Dnnl.dnnl_s8) throw new IllegalArgumentException("source must be u8 or s8");
+        if (dstType != Dnnl.dnnl_u8 && dstType != Dnnl.dnnl_s8 && dstType != Dnnl.dnnl_f32) {
+            throw new IllegalArgumentException("destination must be u8, s8 or f32");
+        }
+        if (weights == null || weightScales == null || weightScales.length == 0) {
+            throw new IllegalArgumentException("int8 weights and their scales are required");
+        }
+        check("source scale", srcScale);
+        for (float s : weightScales) check("weight scale", s);
+        if (dstType != Dnnl.dnnl_f32) check("destination scale", dstScale);
+    }
+
+    private static void check(String what, float scale) {
+        if (!(scale > 0) || Float.isInfinite(scale)) {
+            throw new IllegalArgumentException(what + " must be positive and finite, got " + scale);
+        }
+    }
+
+    boolean quantizedDst() { return dstType != Dnnl.dnnl_f32; }
+
+    /** Bytes per element of a tensor of {@code type}. */
+    static int bytes(int type) { return type == Dnnl.dnnl_f32 || type == Dnnl.dnnl_s32 ? 4 : 1; }
+}

@@ -1,0 +1,38 @@
+package io.jengine.cpu.nativelib;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Which int8 convolutions oneDNN computes exactly on this CPU. With VNNI ({@code vpdpbusd}: u8 x s8 products summed
+ * straight into int32) every one. Without it (AVX2, AVX-512 before Cascade Lake) oneDNN sums pairs of u8 x s8 products
+ * in int16 with saturation ({@code vpmaddubsw}) and shifts s8 sources into u8: measured here against the reference
+ * QLinearConv, 8-bit weights put outputs 3 to 15 steps off and s8 sources 2 steps off even with 7-bit weights, while u8
+ * sources with weights within +-63 (a pair then sums to at most 32130) were exact to one step of float rounding. The
+ * same reason has ONNX Runtime's quantizer offer reduced-range (7-bit) weights for such CPUs.
+ */
+final class Int8Dot {
+    private Int8Dot() {}
+
+    /** Whether this CPU has VNNI (AVX512-VNNI or AVX-VNNI), read once from {@code /proc/cpuinfo}; false if unreadable. */
+    static final boolean VNNI = vnni();
+
+    /** The largest weight magnitude a u8-source convolution computes exactly without VNNI. */
+    static final int SEVEN_BIT = 63;
+
+    /** Whether oneDNN computes a convolution of these operands exactly here. */
+    static boolean exact(boolean unsignedSource, int maxAbsWeight) {
+        return VNNI || unsignedSource && maxAbsWeight <= SEVEN_BIT;
+    }
+
+    private static boolean vnni() {
+        try {
+            String info = Files.readString(Path.of("/proc/cpuinfo"));
+            return Pattern.compile("\\b(avx512_vnni|avx_vnni)\\b").matcher(info).find();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+}
