@@ -78,7 +78,8 @@ public final class Int8Calibration {
                         Map.of(t, calibrator.threshold(r, h))).amax(t);
                 if (!(amax > 0) || Double.isInfinite(amax)) continue;
                 thresholds.put(t, amax);
-                out.put(t, new ActivationRange(amax, structural.contains(t) || r.nonNegative()));
+                // the sign from the graph, not the data: a cache records none, and a replay must build the same model
+                out.put(t, new ActivationRange(amax, structural.contains(t)));
             }
             progress.printf("calibrate: %s thresholds of %d tensors from %d batches in %.1f s%n", calibrator.name(),
                     out.size(), batches, (System.nanoTime() - start) / 1e9);

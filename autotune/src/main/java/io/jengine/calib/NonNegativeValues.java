@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * The values a graph guarantees non-negative by construction: the outputs of Relu, Sigmoid, HardSigmoid, a Clip or
  * a fused activation whose lower bound is at least 0, and of the ops that only move or pool values (pooling,
- * reshapes, concatenation) when all their inputs are. Such a tensor quantizes to uint8 whatever calibration saw,
- * which matters when the ranges come from a calibration cache, which records no sign.
+ * reshapes, concatenation) when all their inputs are. Such a tensor quantizes to uint8, any other to int8, whatever
+ * calibration saw: a calibration cache records no sign, and a build replayed from it must be the same model.
  */
 final class NonNegativeValues {
     private NonNegativeValues() {}

@@ -100,6 +100,27 @@ public class Int8BuildTest {
         }
     }
 
+    /**
+     * Data that happens to be non-negative (an image in [0, 1]) is still quantized as the graph types it: the cache
+     * records no sign, and the replayed build must be the same model, not one with int8 where the first had uint8.
+     */
+    @Test
+    void nonNegativeDataReplaysTheSameModelFromTheCache(@TempDir Path dir) throws Exception {
+        Path calib = Files.createDirectories(dir.resolve("calib"));
+        Random r = new Random(23);
+        for (int b = 0; b < 2; b++) Npy.write(calib.resolve("batch_" + b + ".npy"), abs(gaussian(r, 1, 8, 3, 8, 8)));
+        Tensor x = abs(gaussian(new Random(98), 1, 4, 3, 8, 8));
+        Path cache = dir.resolve("minmax.cache");
+        float[] calibrated = run(EngineBuilder.forModel(network()).int8(new Int8Options(calib, "minmax", 99.9, 0, cache)), x);
+        float[] replayed = run(EngineBuilder.forModel(network()).int8(new Int8Options(null, "minmax", 99.9, 0, cache)), x);
+        assertArrayEquals(calibrated, replayed);
+    }
+
+    private static Tensor abs(Tensor t) {
+        for (long i = 0; i < t.size(); i++) t.setFloat(i, Math.abs(t.getFloat(i)));
+        return t;
+    }
+
     @Test
     void int8WithoutDataOrCacheIsRefusedBeforeAnyWork(@TempDir Path dir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -1,12 +1,12 @@
 package io.jengine.opt.quant;
 
 /**
- * What calibration found for one activation tensor: the clipping threshold its calibrator chose, and whether every
- * value seen was non-negative. A non-negative tensor (the output of a Relu) is quantized to uint8, twice the
+ * What calibration found for one activation tensor: the clipping threshold its calibrator chose, and whether the
+ * graph guarantees it non-negative. A non-negative tensor (the output of a Relu) is quantized to uint8, twice the
  * resolution of int8 over the same range; any other to int8. Both are symmetric: zero point 0.
  *
  * @param amax        the threshold: values beyond +-amax saturate
- * @param nonNegative no negative value was seen
+ * @param nonNegative no value can be negative
  */
 public record ActivationRange(double amax, boolean nonNegative) {
     public ActivationRange {
