@@ -55,6 +55,7 @@ public final class EngineBuilder {
     private Backends backends;
     private OptimizationReport report = new OptimizationReport();
     private Int8Options int8;
+    private boolean fp16;
     private Model quantized;
     private TuneOptions tuning;
     private Path timingCache;
@@ -234,6 +235,15 @@ public final class EngineBuilder {
         return this;
     }
 
+    /**
+     * Stores the plan's convolution and matrix-product weights in half precision ({@link io.jengine.plan.HalfWeights}):
+     * half the file; they are rounded to float16 values and computed in float32.
+     */
+    public EngineBuilder fp16(boolean on) {
+        this.fp16 = on;
+        return this;
+    }
+
     /** The model as it will be planned: shapes fixed and optimized (and quantized, with {@link #int8}). */
     public Model optimizedModel() {
         if (int8 == null) return GraphOptimizer.optimize(shapedModel(), optimizerOptions(), report);
@@ -279,12 +289,14 @@ public final class EngineBuilder {
     public Engine buildPlan(Path planFile) {
         long start = System.nanoTime();
         Model optimized = loaded != null ? loaded.model() : optimizedModel();
+        java.util.Set<String> half = fp16 ? WeightTensors.of(optimized.graph()) : java.util.Set.of();
+        if (!half.isEmpty()) optimized = io.jengine.plan.HalfWeights.round(optimized, half);
         long optimizedAt = System.nanoTime();
         Engine engine = plan(optimized);
         long plannedAt = System.nanoTime();
         try {
             written = PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
-                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles);
+                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles, half);
         } catch (RuntimeException e) {
             engine.close();
             throw e;

@@ -30,7 +30,8 @@ final class PlanWriter {
 
     /** Writes the plan; returns the header it wrote. */
     static PlanHeader write(Path file, Model optimized, Engine engine, TuningReport tuning, DeviceDescription device,
-                      int threads, int level, int tuneLevel, double buildSeconds, Map<String, long[][]> profiles) {
+                      int threads, int level, int tuneLevel, double buildSeconds, Map<String, long[][]> profiles,
+                      java.util.Set<String> halfWeights) {
         PlanHeader.Builder h = PlanHeader.newBuilder()
                 .setEngineVersion(EngineVersion.VERSION)
                 .setDeviceFingerprint(device.fingerprint())
@@ -62,7 +63,7 @@ final class PlanWriter {
         Engine.MemoryReport mem = engine.memoryReport();
         h.setArenaBytes(mem.arenaBytes()).setPeakLiveBytes(mem.peakLiveBytes());
         PlanHeader header = h.build();
-        PlanFile.write(file, header, optimized);
+        PlanFile.write(file, header, io.jengine.plan.HalfWeights.store(optimized, halfWeights));
         return header;
     }
 

@@ -2,6 +2,7 @@ package io.jengine.build;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,43 @@ class PlanFileTest {
             assertEquals(want.length, got.length);
             // The same tactics on the same inputs: bit for bit where the tuned choices agree.
             if (original.tacticsByLayer().equals(loaded.tacticsByLayer())) assertArrayEquals(want, got);
+        }
+    }
+
+    /**
+     * --fp16: the weights take half the bytes in the file, the engine the build returns computes what the loaded plan
+     * computes (both on float16-rounded weights), within float16's rounding of the float plan.
+     */
+    @Test
+    void halfPrecisionWeightsHalveThePlanAndLoadToWhatTheBuildRan() throws IOException {
+        Path full = dir.resolve("full.plan"), half = dir.resolve("half.plan");
+        try (Engine e = EngineBuilder.forModel(model()).threads(1).progress(QUIET).buildPlan(full)) {
+            assertTrue(PlanFile.isPlan(full));
+        }
+        float[] built;
+        try (Engine e = EngineBuilder.forModel(model()).threads(1).progress(QUIET).fp16(true).buildPlan(half)) {
+            built = ((Tensor) e.run(feeds()).get("y")).toFloatArray();
+        }
+        long weightBytes = 4L * 64 * (64 + 64 + 40);
+        long saved = Files.size(full) - Files.size(half);
+        assertTrue(saved >= weightBytes / 2 - 64 * 3, "saved " + saved + " of " + weightBytes + " weight bytes");
+        LoadedPlan p = PlanFile.read(half);
+        assertFalse(p.model().metadata().containsKey(io.jengine.plan.HalfWeights.METADATA_KEY), "restored on read");
+        assertEquals(io.jengine.tensor.DType.FLOAT32, p.model().graph().initializers().get("w0").dtype());
+        try (Engine loaded = EngineBuilder.forPlan(half).progress(QUIET).build();
+             Engine fp32 = EngineBuilder.forPlan(full).progress(QUIET).build()) {
+            float[] got = ((Tensor) loaded.run(feeds()).get("y")).toFloatArray();
+            float[] want = ((Tensor) fp32.run(feeds()).get("y")).toFloatArray();
+            assertArrayEquals(built, got, "the build's engine and the loaded plan");
+            double err = 0, norm = 0;
+            boolean differs = false;
+            for (int i = 0; i < want.length; i++) {
+                err += Math.pow(got[i] - want[i], 2);
+                norm += Math.pow(want[i], 2);
+                differs |= got[i] != want[i];
+            }
+            assertTrue(differs, "the weights were rounded");
+            assertTrue(Math.sqrt(err / norm) < 1e-2, "norm-relative error " + Math.sqrt(err / norm));
         }
     }
 

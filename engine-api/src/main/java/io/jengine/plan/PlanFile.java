@@ -189,8 +189,8 @@ public final class PlanFile {
             } catch (EngineException e) {
                 throw new PlanFormatException(file + ": unreadable graph: " + e.getMessage(), e);
             }
-            Model model = OnnxImporter.load(selfReferenced(proto, file.getFileName().toString()),
-                    file.toAbsolutePath().getParent());
+            Model model = HalfWeights.restore(OnnxImporter.load(selfReferenced(proto, file.getFileName().toString()),
+                    file.toAbsolutePath().getParent()));
             return new LoadedPlan(file, header, model);
         } catch (IOException e) {
             throw new PlanFormatException("cannot read plan " + file + ": " + e.getMessage(), e);

@@ -34,6 +34,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-tune", description = "Write the default tactics without tuning.")
     boolean noTune;
 
+    @Option(names = "--fp16", description = "Store convolution and matrix-product weights in half precision (half"
+            + " the plan; computed in float32).")
+    boolean fp16;
+
     @Option(names = "--profile", paramLabel = "NAME:MIN..OPT..MAX",
             description = "Accept shapes of input NAME from MIN to MAX, tuned at OPT (repeatable), e.g. "
                     + "input:1x3x224x224..8x3x224x224..32x3x224x224.")
@@ -49,6 +53,7 @@ final class BuildCommand implements Callable<Integer> {
         long start = System.nanoTime();
         EngineBuilder builder = build.builder(model, new OptimizationReport());
         profiles.forEach(builder::profile);
+        builder.fp16(fp16);
         if (!noTune) {
             builder.tune(tuning.options(TuneOptions.DEFAULT_LEVEL)).timingCache(tuning.timingCache);
         }
