@@ -55,18 +55,25 @@ public final class Int8Calibration {
             }
             progress.printf("calibrate: ranges of %d tensors from %s (%s)%s%n", out.size(), options.cache(),
                     cache.algorithm(), missing == 0 ? "" : "; " + missing + " tensors it does not name stay in float");
-            return out;
+            if (!options.budgeted()) return out;
+            CalibrationData data = CalibrationData.open(options.data(), g.runtimeInputs(), 0, options.preprocess());
+            return budgeted(fused, out, data, data.fileCount() - heldOutFiles(data), options, backends,
+                    engineOptions, specializer, progress);
         }
         CalibrationData data = CalibrationData.open(options.data(), g.runtimeInputs(), options.maxBatches(),
                 options.preprocess());
         progress.println("calibrate: " + data.describe());
+        // with a budget, the last quarter of the files (at least one) is held out to measure it on
+        int calibrated = options.budgeted() && data.fileCount() > 1 ? data.fileCount() - heldOutFiles(data)
+                : data.fileCount();
         RangeObserver observer = new RangeObserver(wanted);
         long start = System.nanoTime();
         try (Engine engine = Engine.of(fused, backends, engineOptions, specializer)) {
-            int batches = pass(engine, data, observer, "ranges", calibrator.needsHistogram() ? 2 : 1, progress);
+            int batches = pass(engine, data, calibrated, observer, "ranges", calibrator.needsHistogram() ? 2 : 1,
+                    progress);
             if (calibrator.needsHistogram()) {
                 observer.startHistograms();
-                pass(engine, data, observer, "histograms", 2, progress);
+                pass(engine, data, calibrated, observer, "histograms", 2, progress);
             }
             Map<String, Double> thresholds = new LinkedHashMap<>();
             for (String t : wanted) {
@@ -92,23 +99,43 @@ public final class Int8Calibration {
                 progress.println("calibrate: wrote " + options.cache());
             }
         }
-        return out;
+        if (!options.budgeted()) return out;
+        return budgeted(fused, out, data, calibrated < data.fileCount() ? calibrated : 0, options, backends,
+                engineOptions, specializer, progress);
+    }
+
+    /** A quarter of the files, at least one: held out of calibration to measure an accuracy budget on. */
+    private static int heldOutFiles(CalibrationData data) { return Math.max(1, data.fileCount() / 4); }
+
+    /** {@code ranges} cut down to {@code options}' accuracy budget, measured on files from {@code firstHeldOut} on. */
+    private static Map<String, ActivationRange> budgeted(Model fused, Map<String, ActivationRange> ranges,
+                                                         CalibrationData data, int firstHeldOut, Int8Options options,
+                                                         Backends backends, EngineOptions engineOptions,
+                                                         ShapeSpecializer specializer, PrintStream progress) {
+        java.util.List<Map<String, Tensor>> heldOut = new java.util.ArrayList<>();
+        for (int f = firstHeldOut; f < data.fileCount(); f++) heldOut.addAll(data.read(f, Integer.MAX_VALUE));
+        progress.printf("accuracy budget: measured on %d batches (%s)%n", heldOut.size(), firstHeldOut == 0
+                ? "the calibration batches themselves: one file cannot be split"
+                : "held out: the last " + (data.fileCount() - firstHeldOut) + " of " + data.fileCount() + " in the folder");
+        return MixedPrecision.withinBudget(fused, ranges, heldOut, options.accuracyBudget(), m -> Engine.of(
+                new Model(m.irVersion(), m.producerName(), m.producerVersion(), specializer.specialize(m.graph()),
+                        m.metadata()), backends, engineOptions, specializer), progress);
     }
 
     /** One pass over the batches; returns how many batches ran. */
-    private static int pass(Engine engine, CalibrationData data, RangeObserver observer, String what, int passes,
-                            PrintStream progress) {
+    private static int pass(Engine engine, CalibrationData data, int files, RangeObserver observer, String what,
+                            int passes, PrintStream progress) {
         int ran = 0, limit = data.limit() == 0 ? Integer.MAX_VALUE : data.limit();
         int pass = what.equals("ranges") ? 1 : 2;
         long lastReport = 0;
-        for (int f = 0; f < data.fileCount() && ran < limit; f++) {
+        for (int f = 0; f < files && ran < limit; f++) {
             for (Map<String, Tensor> feed : data.read(f, limit - ran)) {
                 feed.forEach(observer::fed);
                 engine.run(feed, observer);
                 ran++;
             }
             long now = System.nanoTime();
-            if (now - lastReport > 1_000_000_000L || f == data.fileCount() - 1 || ran >= limit) {
+            if (now - lastReport > 1_000_000_000L || f == files - 1 || ran >= limit) {
                 progress.printf("calibrate [pass %d/%d, %s] %d batches (%s)%n", pass, passes, what, ran,
                         data.progress(f + 1));
                 lastReport = now;

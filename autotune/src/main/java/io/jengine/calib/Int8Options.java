@@ -14,9 +14,12 @@ import java.nio.file.Path;
  * @param cache       a calibration cache in TensorRT's format, or null
  * @param preprocess  how the images of a calibration folder of images become tensors ({@code --preprocess}), or null
  *                    for a folder of {@code .npy} batches
+ * @param accuracyBudget the least cosine similarity between the quantized and the float model's outputs on held-out
+ *                    calibration batches ({@code --accuracy-budget}); the most sensitive layers stay in float until it
+ *                    holds. NaN: none
  */
 public record Int8Options(Path data, String calibrator, double percentile, int maxBatches, Path cache,
-                          ImagePreprocessing preprocess) {
+                          ImagePreprocessing preprocess, double accuracyBudget) {
     public static final String DEFAULT_CALIBRATOR = "entropy";
     public static final double DEFAULT_PERCENTILE = 99.99;
 
@@ -32,7 +35,23 @@ public record Int8Options(Path data, String calibrator, double percentile, int m
         if (preprocess != null && data == null) {
             throw new IllegalArgumentException("--preprocess applies to a calibration folder of images (--calib DIR)");
         }
+        if (!Double.isNaN(accuracyBudget) && !(accuracyBudget > 0 && accuracyBudget <= 1)) {
+            throw new IllegalArgumentException("--accuracy-budget is the least output cosine similarity to keep, in"
+                    + " (0, 1], got " + accuracyBudget);
+        }
+        if (!Double.isNaN(accuracyBudget) && data == null) {
+            throw new IllegalArgumentException("--accuracy-budget measures on calibration batches: it needs --calib DIR");
+        }
     }
+
+    /** Without an accuracy budget: every layer that can be quantized is. */
+    public Int8Options(Path data, String calibrator, double percentile, int maxBatches, Path cache,
+                       ImagePreprocessing preprocess) {
+        this(data, calibrator, percentile, maxBatches, cache, preprocess, Double.NaN);
+    }
+
+    /** Whether {@link #accuracyBudget} was given. */
+    public boolean budgeted() { return !Double.isNaN(accuracyBudget); }
 
     /** Options for a folder of {@code .npy} batches (or a cache alone): no image preprocessing. */
     public Int8Options(Path data, String calibrator, double percentile, int maxBatches, Path cache) {

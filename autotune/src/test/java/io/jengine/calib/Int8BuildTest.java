@@ -1,6 +1,7 @@
 package io.jengine.calib;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,33 @@ public class Int8BuildTest {
         float[] calibrated = run(EngineBuilder.forModel(network()).int8(new Int8Options(calib, "minmax", 99.9, 0, cache)), x);
         float[] replayed = run(EngineBuilder.forModel(network()).int8(new Int8Options(null, "minmax", 99.9, 0, cache)), x);
         assertArrayEquals(calibrated, replayed);
+    }
+
+    /**
+     * --accuracy-budget: a budget the fully quantized model meets keeps every layer in INT8; one it cannot meet (the
+     * float model's own outputs, cosine 1 to nine places) sends layers back to float until it holds, the most
+     * sensitive first, measured on the held-out last file.
+     */
+    @Test
+    void anAccuracyBudgetKeepsTheMostSensitiveLayersInFloat(@TempDir Path dir) throws Exception {
+        Path calib = calibration(dir);
+        long lenient = quantizers(new Int8Options(calib, "minmax", 99.9, 0, null, null, 0.5));
+        assertEquals(3, lenient, "a budget INT8 meets keeps every layer quantized");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        EngineBuilder strict = EngineBuilder.forModel(network()).threads(1).progress(new PrintStream(log))
+                .int8(new Int8Options(calib, "minmax", 99.9, 0, null, null, 0.999999999));
+        long kept = strict.optimizedModel().graph().nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).count();
+        assertTrue(kept < 3, "a budget only float meets sends layers back to float, kept " + kept);
+        String out = log.toString();
+        assertTrue(out.contains("held out: the last 1 of 3"), out);
+        assertTrue(out.contains("kept in float: "), out);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Int8Options(calib, "minmax", 99.9, 0, null, null, 1.5));
+    }
+
+    private static long quantizers(Int8Options o) {
+        EngineBuilder b = EngineBuilder.forModel(network()).threads(1).progress(QUIET).int8(o);
+        return b.optimizedModel().graph().nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).count();
     }
 
     private static Tensor abs(Tensor t) {

@@ -48,6 +48,11 @@ final class BuildOptions {
     @Option(names = "--calib-batches", paramLabel = "N", description = "Calibrate on the first N batches (default: all).")
     int calibBatches;
 
+    @Option(names = "--accuracy-budget", paramLabel = "COS", description = "Keep the layers most sensitive to"
+            + " quantization in float until the outputs' cosine similarity to the float model's, on held-out"
+            + " calibration batches (the last quarter), is at least COS (e.g. 0.999).")
+    Double accuracyBudget;
+
     @Option(names = "--calib-cache", paramLabel = "FILE", description = "Calibration cache in TensorRT's format: read"
             + " when it exists (no batch is run), else written after calibrating.")
     java.nio.file.Path calibCache;
@@ -68,9 +73,11 @@ final class BuildOptions {
                 throw new IllegalArgumentException("--preprocess applies to a calibration folder of images: --calib DIR");
             }
             b.int8(new io.jengine.calib.Int8Options(calib, calibrator, percentile, calibBatches, calibCache,
-                    preprocess == null ? null : io.jengine.calib.ImagePreprocessing.parse(preprocess)));
-        } else if (calib != null || calibCache != null || preprocess != null) {
-            throw new IllegalArgumentException("--calib, --calib-cache and --preprocess apply with --int8");
+                    preprocess == null ? null : io.jengine.calib.ImagePreprocessing.parse(preprocess),
+                    accuracyBudget == null ? Double.NaN : accuracyBudget));
+        } else if (calib != null || calibCache != null || preprocess != null || accuracyBudget != null) {
+            throw new IllegalArgumentException("--calib, --calib-cache, --preprocess and --accuracy-budget apply with"
+                    + " --int8");
         }
         return b;
     }
