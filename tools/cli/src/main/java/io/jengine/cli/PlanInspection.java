@@ -43,11 +43,13 @@ final class PlanInspection {
                 h.getPeakLiveBytes() / 1048576.0);
         Map<String, LayerRecord> tuned = new LinkedHashMap<>();
         for (LayerRecord r : h.getLayersList()) tuned.put(r.getLayer(), r);
+        LayerPrecision precision = new LayerPrecision(plan.model().graph());
         out.printf("layers (%d, %d tuned):%n", h.getTacticsCount(), tuned.size());
-        out.printf("  %-56s %-50s %9s %9s %8s%n", "layer", "tactic", "pred ms", "meas ms", "vs dflt");
+        out.printf("  %-56s %-9s %-50s %9s %9s %8s%n", "layer", "precision", "tactic", "pred ms", "meas ms", "vs dflt");
         for (var e : h.getTacticsMap().entrySet()) {
             LayerRecord r = tuned.get(e.getKey());
-            out.printf("  %-56s %-50s %9s %9s %8s%n", cut(e.getKey(), 56), cut(e.getValue(), 50),
+            out.printf("  %-56s %-9s %-50s %9s %9s %8s%n", cut(e.getKey(), 56), precision.of(e.getKey()),
+                    cut(e.getValue(), 50),
                     r == null ? "-" : ms(r.getPredictedMs()), r == null ? "-" : ms(r.getMeasuredMs()),
                     r == null || Double.isNaN(r.getDefaultMs() / r.getMeasuredMs()) ? "-"
                             : String.format(Locale.ROOT, "%.2fx", r.getDefaultMs() / r.getMeasuredMs()));

@@ -42,6 +42,23 @@ class Int8EvalTest {
         assertEquals(top1, top1(replay.out()), "replayed from the cache");
     }
 
+    /** An INT8 plan shows each layer's precision: the quantized convolutions, the Q/DQ boundaries, the float rest. */
+    @org.junit.jupiter.api.Test
+    void inspectShowsEachLayersPrecision() {
+        Path plan = tmp.resolve("digits-int8.plan");
+        TinyModels.Output built = TinyModels.cli("build", CliErrorsTest.DIGITS.toString(), "--shapes", "image:8x1x8x8",
+                "--int8", "--calib", CALIB.toString(), "--calibrator", "minmax", "--no-tune", "-o", plan.toString());
+        assertEquals(0, built.code(), built.toString());
+        TinyModels.Output r = TinyModels.cli("inspect", plan.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("precision"), r.out());
+        long sim = r.out().lines().filter(l -> l.contains(" int8 sim ")).count();
+        long qdq = r.out().lines().filter(l -> l.contains(" q/dq ")).count();
+        long fp32 = r.out().lines().filter(l -> l.contains(" fp32 ")).count();
+        assertEquals(4, sim, "three convolutions and the classifier read quantized inputs\n" + r.out());
+        assertTrue(qdq >= 8 && fp32 >= 1, r.out());
+    }
+
     private static double top1(String out) {
         Matcher m = Pattern.compile("top-1: ([0-9.]+)").matcher(out);
         assertTrue(m.find(), out);
