@@ -29,6 +29,7 @@ final class TacticSources {
         LayoutTactics.register(m);
         ReduceTactics.register(m);
         LogicalTactics.register(m);
+        QuantizeTactics.register(m);
         return Map.copyOf(m);
     }
 }
