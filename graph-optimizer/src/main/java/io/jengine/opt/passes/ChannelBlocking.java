@@ -36,7 +36,8 @@ import java.util.Set;
  *       plain);</li>
  *   <li>once a blocked value exists, its readers: unary elementwise ops; binary elementwise ops and elementwise
  *       chains whose other operands have the same channels (broadcast along N, H, W), are per-channel constants
- *       (reshaped alike) or single values; MaxPool and AveragePool (the window gets a trailing 1); Concat along channels; the global
+ *       (reshaped alike) or single values; per-tensor QuantizeLinear and DequantizeLinear; MaxPool and AveragePool (the
+ *       window gets a trailing 1); Concat along channels; the global
  *       pools, as ReduceMean / ReduceMax over axes 2 and 3; nearest Resize over H and W.</li>
  * </ul>
  * Every value keeps its name and meaning: a blocked copy has its own name, and the plain value is recomputed from it
@@ -151,6 +152,7 @@ public final class ChannelBlocking {
         if (FusedOpSpec.is(n, FusedOpSpec.ELEMENTWISE_CHAIN) || BINARY.contains(op)) return elementwise(n);
         if (UNARY.contains(op)) return unary(n);
         return switch (op) {
+            case "QuantizeLinear", "DequantizeLinear" -> quantization(n);
             case "MaxPool", "AveragePool" -> pool(n);
             case "GlobalAveragePool", "GlobalMaxPool" -> globalPool(n);
             case "Concat" -> concat(n);
@@ -183,6 +185,33 @@ public final class ChannelBlocking {
                 .outputs(blockedName(n.outputs().getFirst())).attr(Attribute.of(FusedOpSpec.BLOCK, (long) block));
         if (!n.hasAttr(FusedOpSpec.ACTIVATION)) b.attr(Attribute.of(FusedOpSpec.ACTIVATION, FusedOpSpec.NO_ACTIVATION));
         return b.build();
+    }
+
+    /**
+     * QuantizeLinear and DequantizeLinear with one scale and zero point for the whole tensor are elementwise, so they
+     * follow a blocked value (its uint8 or int8 form too): a quantized model's convolutions then stay blocked across
+     * the Q/DQ pairs at their inputs instead of being reordered around each.
+     */
+    private Node quantization(Node n) {
+        String x = n.inputs().getFirst();
+        if (!blocked.containsKey(x) || n.attrInt("block_size", 0) != 0) return null;
+        if (!n.hasInput(1) || !isSingleValue(n.inputs().get(1))) return null;
+        if (n.hasInput(2) && !isSingleValue(n.inputs().get(2))) return null;
+        boolean quantize = n.opType().equals("QuantizeLinear");
+        if (quantize ? dims(x) == null : quantizedDims(x) == null) return null;
+        List<String> ins = new ArrayList<>(n.inputs());
+        ins.set(0, blocked.get(x));
+        return n.toBuilder().inputs(ins).outputs(blockedName(n.outputs().getFirst())).build();
+    }
+
+    /** A 4-D uint8 or int8 value's dims with channels a known multiple of the block, else null. */
+    private long[] quantizedDims(String name) {
+        if (!(index.type(name) instanceof ValueType.TensorType t)) return null;
+        if (t.elementType() != DType.UINT8 && t.elementType() != DType.INT8) return null;
+        Shape s = t.shape();
+        if (s == null || s.rank() != 4 || !s.dim(1).isKnown()) return null;
+        long[] d = s.toArray();
+        return d[1] > 0 && (channelsLast || d[1] % block == 0) ? d : null;
     }
 
     private Node unary(Node n) {

@@ -80,6 +80,30 @@ class ChannelBlockingTest {
         assertReferenceEquivalent(g, after, 2);
     }
 
+    /** A quantized model's Q/DQ pair between two convolutions stays blocked: no reorder around it. */
+    @Test
+    void perTensorQuantizeAndDequantizeFollowTheBlockedLayout() {
+        Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 2, 8, 9, 9));
+        weights(b, "w1", 16, 8, 3);
+        weights(b, "w2", 8, 16, 1);
+        Tensor zero = Tensor.allocate(DType.UINT8);
+        Graph g = b.initializer("s", Tensor.ofFloats(new long[0], 0.02f)).initializer("z", zero)
+                .addNode(conv("conv1", "x", "w1", "c1", 1))
+                .addNode(Node.builder("Relu").name("relu").inputs("c1").outputs("r").build())
+                .addNode(Node.builder("QuantizeLinear").name("q").inputs("r", "s", "z").outputs("rq").build())
+                .addNode(Node.builder("DequantizeLinear").name("dq").inputs("rq", "s", "z").outputs("rd").build())
+                .addNode(conv("conv2", "rd", "w2", "y", 0))
+                .addOutput(f32("y", 2, 8, 9, 9)).build();
+        Graph after = ChannelBlocking.apply(g, 8);
+        GraphChecker.check(after, ChannelBlocking.NAME);
+        assertEquals(Map.of("jengine.BlockedConv", 2, "jengine.ToChannelBlocked", 1, "jengine.FromChannelBlocked", 1,
+                "Relu", 1, "QuantizeLinear", 1, "DequantizeLinear", 1), ops(after));
+        Node dq = after.nodes().stream().filter(n -> n.opType().equals("DequantizeLinear")).findFirst().orElseThrow();
+        assertTrue(dq.inputs().getFirst().contains("@nchw8c"), "the DequantizeLinear reads the blocked uint8 value");
+        assertEquivalent(g, after, 3);
+        assertReferenceEquivalent(g, after, 4);
+    }
+
     @Test
     void graphsOfMostlyDenseConvolutionsGoChannelsLast() {
         for (long c : new long[] {8, 3}) {
