@@ -198,7 +198,7 @@ public final class Tuner {
             if (options.level() < 3 && r.tactic().tunable() != null) {
                 // the model's few best tilings of one kernel stand for it: timing more of them cost ResNet-50's
                 // build a third of a second each, and the kernel's rank among the tactics does not change
-                int tilings = tilingsTimed.merge(kernelOf(r.tactic()), 1, Integer::sum);
+                int tilings = tilingsTimed.merge(CostModel.kindOf(r.tactic()), 1, Integer::sum);
                 inReach &= tilings <= TILINGS_PER_KERNEL;
             }
             timed[i] = i < toTime && inReach || options.level() > 0 && r.tactic().key().equals(byDefault.key());
@@ -265,13 +265,6 @@ public final class Tuner {
         }
         return new LayerTuning(n.name(), n.opType(), sig, best.key(), byDefault.key(), best.predictedMs(),
                 best.measuredMs(), def == null ? Double.NaN : def.measuredMs(), List.copyOf(results.values()), null);
-    }
-
-    /** The kernel a tiling belongs to: its tactic's key without the tiling. */
-    private static String kernelOf(Tactic t) {
-        String key = t.key();
-        int at = key.indexOf('@');
-        return at < 0 ? key : key.substring(0, at);
     }
 
     /** Tunable tactics become one candidate per constructed tiling; keys stay unique. */

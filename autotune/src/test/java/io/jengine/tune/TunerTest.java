@@ -76,8 +76,8 @@ public class TunerTest {
             java.util.Set<String> expectTimed = new java.util.HashSet<>();
             java.util.Map<String, Integer> tilings = new java.util.HashMap<>();
             for (Candidate c : ranked.subList(0, 3)) {
-                boolean tiling = c.key().contains("@");
-                if (tiling && tilings.merge(c.key().substring(0, c.key().indexOf('@')), 1, Integer::sum)
+                boolean tiling = c.key().indexOf(io.jengine.spi.Tactic.TILING) >= 0;
+                if (tiling && tilings.merge(c.key().substring(0, c.key().indexOf(io.jengine.spi.Tactic.TILING)), 1, Integer::sum)
                         > Tuner.TILINGS_PER_KERNEL) continue;
                 if (c.predictedMs() <= Tuner.OUT_OF_REACH * bestPredicted) expectTimed.add(c.key());
             }
@@ -88,7 +88,7 @@ public class TunerTest {
             // a tiling predicted beyond the time measured before it is left untimed
             double fastest = l.candidates().stream().filter(Candidate::timed).mapToDouble(Candidate::measuredMs)
                     .min().orElse(Double.POSITIVE_INFINITY);
-            expectTimed.removeIf(k -> !timed.contains(k) && k.contains("@") && l.candidates().stream()
+            expectTimed.removeIf(k -> !timed.contains(k) && k.indexOf(io.jengine.spi.Tactic.TILING) >= 0 && l.candidates().stream()
                     .anyMatch(c -> c.key().equals(k) && c.predictedMs() > Tuner.BEYOND_MEASURED * fastest));
             assertEquals(expectTimed, timed, l.layer());
             assertTrue(l.candidates().size() >= 30, l.layer() + " has " + l.candidates().size() + " candidates");

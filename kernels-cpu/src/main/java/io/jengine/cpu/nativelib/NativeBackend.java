@@ -359,7 +359,7 @@ public final class NativeBackend implements Backend {
         if (act != UnaryOp.NONE) UnaryActivations.applyParallel(act, params, y.data(), 0, y.data(), 0, y.size(), threads);
     }
 
-    private static ConvParams params(ConvShape s) {
+    static ConvParams params(ConvShape s) {
         return new ConvParams(s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), s.strideH(),
                 s.strideW(), s.dilH(), s.dilW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), s.group());
     }

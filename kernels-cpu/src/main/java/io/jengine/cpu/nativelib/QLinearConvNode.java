@@ -1,6 +1,7 @@
 package io.jengine.cpu.nativelib;
 
-import io.jengine.cpu.ref.ConvGeometry;
+import io.jengine.cpu.simd.ConvNode;
+import io.jengine.cpu.simd.ConvShape;
 import io.jengine.ir.Node;
 import io.jengine.spi.NodeContext;
 import io.jengine.tensor.DType;
@@ -48,22 +49,10 @@ record QLinearConvNode(ConvParams params, DnnlQuantization quant, float[] bias, 
             for (long i = 0; i < wZero.size(); i++) if (wZero.getLong(i) != 0) return null;
         }
         if (n.hasInput(B) && (b == null || b.dtype() != DType.INT32 || b.size() != m)) return null;
-        long group = n.attrInt("group", 1);
-        long[] ws = w.shape();
-        if (group <= 0 || x[1] != ws[1] * group || m % group != 0) return null;
-        ConvGeometry g;
-        try {
-            ConvGeometry.checkAttributes(n);
-            long[] kernel = n.attrInts("kernel_shape", new long[] {ws[2], ws[3]});
-            if (kernel.length != 2 || kernel[0] != ws[2] || kernel[1] != ws[3]) return null;
-            g = ConvGeometry.forward(n, new long[] {x[2], x[3]}, kernel, false);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        ConvParams p = new ConvParams(Math.toIntExact(x[0]), Math.toIntExact(x[1]), Math.toIntExact(x[2]),
-                Math.toIntExact(x[3]), Math.toIntExact(m), (int) ws[2], (int) ws[3], (int) g.strides()[0],
-                (int) g.strides()[1], (int) g.dilations()[0], (int) g.dilations()[1], (int) g.padBegin()[0],
-                (int) g.padBegin()[1], (int) g.padEnd()[0], (int) g.padEnd()[1], (int) group);
+        ConvShape shape = ConvNode.shape(n, x, w.shape());
+        if (shape == null) return null;
+        ConvParams p = NativeBackend.params(shape);
+        long group = shape.group();
         float sx = xScale.getFloat(0);
         float[] sw = new float[Math.toIntExact(wScale.size())];
         for (int i = 0; i < sw.length; i++) sw[i] = wScale.getFloat(i);

@@ -26,22 +26,15 @@ final class SegmentChecks {
 
     /** As {@link #floatBytes} for elements of {@code elementBytes} bytes each; returns their bytes. */
     static long bytes(String what, MemorySegment segment, long elements, int elementBytes) {
-        if (elementBytes == Float.BYTES) return floatBytes(what, segment, elements);
-        if (segment == null) throw new IllegalArgumentException(what + " is null");
-        if (!segment.isNative()) {
-            throw new IllegalArgumentException(what + " must be a native (off-heap) segment, got a heap segment of "
-                    + segment.byteSize() + " bytes");
-        }
-        if (elements < 0) throw new IllegalArgumentException(what + " extent must be >= 0, got " + elements);
-        long needed = Math.multiplyExact(elements, (long) elementBytes);
-        if (segment.byteSize() < needed) {
-            throw new IllegalArgumentException(what + " needs " + needed + " bytes (" + elements + " elements of "
-                    + elementBytes + " bytes), the segment has " + segment.byteSize());
-        }
-        return needed;
+        check(what, segment, 0, elements, elementBytes);
+        return elements * elementBytes;
     }
 
     private static void check(String what, MemorySegment segment, long offset, long elements) {
+        check(what, segment, offset, elements, Float.BYTES);
+    }
+
+    private static void check(String what, MemorySegment segment, long offset, long elements, int elementBytes) {
         if (segment == null) throw new IllegalArgumentException(what + " is null");
         if (!segment.isNative()) {
             throw new IllegalArgumentException(what + " must be a native (off-heap) segment, got a heap segment of "
@@ -49,10 +42,12 @@ final class SegmentChecks {
         }
         if (offset < 0) throw new IllegalArgumentException(what + " offset must be >= 0, got " + offset);
         if (elements < 0) throw new IllegalArgumentException(what + " extent must be >= 0, got " + elements);
-        long needed = Math.multiplyExact(Math.addExact(offset, elements), (long) Float.BYTES);
+        long needed = Math.multiplyExact(Math.addExact(offset, elements), (long) elementBytes);
         if (segment.byteSize() < needed) {
+            String unit = elementBytes == Float.BYTES ? " floats" : elementBytes == 1 ? " bytes"
+                    : " elements of " + elementBytes + " bytes";
             throw new IllegalArgumentException(what + " needs " + needed + " bytes (offset " + offset + " + "
-                    + elements + " floats), the segment has " + segment.byteSize());
+                    + elements + unit + "), the segment has " + segment.byteSize());
         }
     }
 

@@ -46,22 +46,9 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
         if (!(ctx.inputType(0) instanceof ValueType.TensorType t) || t.elementType() != DType.FLOAT32) return null;
         if (n.hasInput(2) && (b == null || b.dtype() != DType.FLOAT32 || b.size() != w.dim(0))) return null;
         boolean residual = fused && n.hasInput(FusedOpSpec.CONV_RESIDUAL);
-        long group = n.attrInt("group", 1);
+        ConvShape s = shape(n, x, w.shape());
+        if (s == null) return null;
         long[] ws = w.shape();
-        if (group <= 0 || x[1] != ws[1] * group || ws[0] % group != 0) return null;
-        ConvGeometry g;
-        try {
-            ConvGeometry.checkAttributes(n);
-            long[] kernel = n.attrInts("kernel_shape", new long[] {ws[2], ws[3]});
-            if (kernel.length != 2 || kernel[0] != ws[2] || kernel[1] != ws[3]) return null;
-            g = ConvGeometry.forward(n, new long[] {x[2], x[3]}, kernel, false);
-        } catch (IllegalArgumentException e) {
-            return null; // the reference kernel reports the bad attribute with its own message
-        }
-        ConvShape s = new ConvShape(Math.toIntExact(x[0]), Math.toIntExact(x[1]), Math.toIntExact(x[2]),
-                Math.toIntExact(x[3]), Math.toIntExact(ws[0]), (int) ws[2], (int) ws[3],
-                (int) g.strides()[0], (int) g.strides()[1], (int) g.padBegin()[0], (int) g.padBegin()[1],
-                (int) g.padEnd()[0], (int) g.padEnd()[1], (int) g.dilations()[0], (int) g.dilations()[1], (int) group);
         long[] out = {x[0], ws[0], s.outH(), s.outW()};
         if (residual) {
             long[] r = blocked ? plainDims(ctx.inputDims(FusedOpSpec.CONV_RESIDUAL), block)
@@ -76,6 +63,30 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
             return null;
         }
         return new ConvNode(s, w, b, residual, a, act, out);
+    }
+
+    /**
+     * The 2-D convolution geometry of {@code n} (Conv's attributes: group, kernel_shape, strides, pads, dilations,
+     * auto_pad) over an input of dims {@code x} ({@code [N, C, H, W]}) with weights of dims {@code ws}
+     * ({@code [M, C/group, kH, kW]}); null where they do not fit together or an attribute is bad (the reference kernel
+     * reports it with its own message). Shared by every backend's convolution, QLinearConv's included.
+     */
+    public static ConvShape shape(Node n, long[] x, long[] ws) {
+        long group = n.attrInt("group", 1);
+        if (group <= 0 || x[1] != ws[1] * group || ws[0] % group != 0) return null;
+        ConvGeometry g;
+        try {
+            ConvGeometry.checkAttributes(n);
+            long[] kernel = n.attrInts("kernel_shape", new long[] {ws[2], ws[3]});
+            if (kernel.length != 2 || kernel[0] != ws[2] || kernel[1] != ws[3]) return null;
+            g = ConvGeometry.forward(n, new long[] {x[2], x[3]}, kernel, false);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new ConvShape(Math.toIntExact(x[0]), Math.toIntExact(x[1]), Math.toIntExact(x[2]),
+                Math.toIntExact(x[3]), Math.toIntExact(ws[0]), (int) ws[2], (int) ws[3],
+                (int) g.strides()[0], (int) g.strides()[1], (int) g.padBegin()[0], (int) g.padBegin()[1],
+                (int) g.padEnd()[0], (int) g.padEnd()[1], (int) g.dilations()[0], (int) g.dilations()[1], (int) group);
     }
 
     /**
