@@ -56,6 +56,28 @@ final class FusedOpInference {
             }
             return java.util.List.of(InferenceContext.tensor(t.elementType(), blocked(t.shape(), b)));
         });
+        // A quantized convolution is typed as Conv on X's and W's plain shapes; its output is y_zero_point's type
+        // (float32 without one), blocked as X is when the node has a block.
+        r.add(DOMAIN, FusedOpSpec.QUANTIZED_CONV, 1, c -> {
+            io.jengine.tensor.Shape x = c.shape(FusedOpSpec.QC_X);
+            boolean blocked = c.node().hasAttr(FusedOpSpec.BLOCK);
+            long b = blocked ? block(c) : -1;
+            io.jengine.tensor.DType outType = c.hasInput(FusedOpSpec.QC_Y_ZERO) ? c.elemType(FusedOpSpec.QC_Y_ZERO)
+                    : io.jengine.tensor.DType.FLOAT32;
+            if (x == null || (x.rank() != 4 && !(blocked && x.rank() == 5))) {
+                return java.util.Arrays.asList(InferenceContext.tensor(outType, null));
+            }
+            InferenceContext conv = new InferenceContext(c.node(), c.opset(),
+                    java.util.Arrays.asList(InferenceContext.tensor(c.elemType(FusedOpSpec.QC_X),
+                            x.rank() == 5 ? plain(x, b) : x), c.type(FusedOpSpec.QC_W)),
+                    java.util.Arrays.asList(null, c.constant(FusedOpSpec.QC_W)));
+            java.util.List<io.jengine.tensor.ValueType> out = r.find("", "Conv", Integer.MAX_VALUE).infer(conv);
+            if (out == null || out.isEmpty() || !(out.get(0) instanceof io.jengine.tensor.ValueType.TensorType t)
+                    || t.shape() == null || t.shape().rank() != 4) {
+                return java.util.Arrays.asList(InferenceContext.tensor(outType, null));
+            }
+            return java.util.List.of(InferenceContext.tensor(outType, blocked ? blocked(t.shape(), b) : t.shape()));
+        });
         for (String base : new String[] {"Conv", "ConvTranspose", "Gemm", "MatMul"}) {
             r.add(DOMAIN, "Fused" + base, 1, c -> {
                 OpInference rule = r.find("", base, Integer.MAX_VALUE);

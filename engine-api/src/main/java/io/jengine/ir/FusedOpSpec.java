@@ -24,6 +24,16 @@ import java.util.Set;
  *       or plain 4-D where its channels are not a multiple of the block, and writing Y (and reading the residual)
  *       blocked. Ops whose meaning survives the extra axis (elementwise, pools with a window of 1 along it, Concat on
  *       axis 1, ReduceMean over axes 2 and 3) run on blocked tensors as they are.</li>
+ *   <li>{@value #QUANTIZED_CONV}: a convolution between dequantized operands, what a QDQ graph's
+ *       {@code DequantizeLinear → Conv (← DequantizeLinear of int8 weights) → QuantizeLinear} means, as one layer an
+ *       integer kernel runs. Inputs (see the {@code QC_} indices): X (uint8 or int8), x_scale (one float32), x_zero_point
+ *       (one value of X's type), W (int8, Conv's {@code [M, C/group, kH, kW]}), w_scale (float32, one or {@code [M]};
+ *       weights have no zero point), optional B (float32 {@code [M]}), optional residual Z (float32, the output's
+ *       shape), optional y_scale and y_zero_point (given together). Attributes: Conv's, the activation, and optionally
+ *       {@value #BLOCK}, which puts X, Z and Y on the channel-blocked layout as for {@value #BLOCKED_CONV} (X read
+ *       plain where its channels are not a multiple of the block). It computes {@code Yf = act(conv((X - x_zp) ·
+ *       x_scale, W · w_scale) + B + Z)}, and then {@code Y = saturate(round_half_even(Yf / y_scale) + y_zp)} in
+ *       y_zero_point's type when y_scale is given (QuantizeLinear's rule), else {@code Y = Yf} in float32.</li>
  * </ul>
  */
 public final class FusedOpSpec {
@@ -40,6 +50,10 @@ public final class FusedOpSpec {
     public static final String BLOCKED_CONV = "BlockedConv";
     public static final String TO_BLOCKED = "ToChannelBlocked";
     public static final String FROM_BLOCKED = "FromChannelBlocked";
+    public static final String QUANTIZED_CONV = "QuantizedConv";
+    /** QuantizedConv's inputs. */
+    public static final int QC_X = 0, QC_X_SCALE = 1, QC_X_ZERO = 2, QC_W = 3, QC_W_SCALE = 4, QC_B = 5, QC_RESIDUAL = 6,
+            QC_Y_SCALE = 7, QC_Y_ZERO = 8;
     /** The channel block of the blocked layout's ops. */
     public static final String BLOCK = "block";
 

@@ -36,6 +36,12 @@ public interface Backend {
     default boolean channelsLast() { return false; }
 
     /**
+     * The integer convolutions ({@code jengine::QuantizedConv}) this backend runs exactly on this machine; null (the
+     * default) when it runs none with integer arithmetic.
+     */
+    default IntegerConvolution integerConvolution() { return null; }
+
+    /**
      * The native libraries this backend loaded, each as "name version" (e.g. "dnnl 3.8.1"): part of the device
      * fingerprint that timing caches and plans are keyed by, since a tactic's speed changes with the library.
      */

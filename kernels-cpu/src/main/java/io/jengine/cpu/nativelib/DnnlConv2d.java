@@ -103,6 +103,24 @@ public final class DnnlConv2d implements AutoCloseable {
         return prepare(p, null, q, bias, List.of(), threads, Dnnl.dnnl_abcd, Dnnl.dnnl_abcd, Dnnl.dnnl_format_tag_any);
     }
 
+    /**
+     * An integer convolution on the channel-blocked layout {@code block} (0: channels-last), as
+     * {@link #prepareBlocked(ConvParams, float[], float[], List, int, int, boolean)} does for float: the caller's
+     * source ({@code q.srcType()}) and destination ({@code q.dstType()}, float with a residual sum) in that layout,
+     * the primitive computing on it directly where oneDNN has a kernel for it, else staged through the one it prefers.
+     */
+    static DnnlConv2d prepareQuantizedBlocked(ConvParams p, DnnlQuantization q, float[] bias, List<DnnlPostOp> postOps,
+                                              int threads, int block, boolean blockedSource) {
+        if (q == null) throw new IllegalArgumentException("quantization is null");
+        int tag = layoutTag(p, block, blockedSource);
+        int srcTag = blockedSource ? tag : Dnnl.dnnl_abcd;
+        try {
+            return prepare(p, null, q, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_undef);
+        } catch (UnsupportedOperationException noDirectKernelHere) {
+            return prepare(p, null, q, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_any);
+        }
+    }
+
     private static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
                                       int threads, int srcTag, int dstTag, int computeTag) {
         return prepare(p, weights, null, bias, postOps, threads, srcTag, dstTag, computeTag);

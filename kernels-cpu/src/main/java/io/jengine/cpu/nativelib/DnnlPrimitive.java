@@ -166,8 +166,8 @@ final class DnnlPrimitive implements AutoCloseable {
     static DnnlPrimitive prepare(Spec spec) {
         long sums = spec.postOps().stream().filter(o -> o instanceof DnnlPostOp.Sum).count();
         if (sums > 1) throw new IllegalArgumentException("at most one sum post-op, got " + sums);
-        if (sums > 0 && spec.quantization() != null) {
-            throw new IllegalArgumentException("a sum post-op on an integer primitive is not supported");
+        if (sums > 0 && spec.quantization() != null && spec.quantization().quantizedDst()) {
+            throw new IllegalArgumentException("a sum post-op needs a float destination, got an integer one");
         }
         SegmentChecks.positive("threads", spec.threads());
         String context = spec.context();

@@ -65,6 +65,7 @@ final class FusedKernels {
             });
             return (ctx, in) -> new Value[] {ChannelBlocking.block((Tensor) plain.run(ctx, in)[0], b)};
         });
+        r.add(DOMAIN, FusedOpSpec.QUANTIZED_CONV, 1, Set.of(), n -> QuantizedConvKernel.create(n.node()));
         r.add(DOMAIN, FusedOpSpec.FUSED_CONV_TRANSPOSE, 1, Set.of(), n -> fused(n.node(), in ->
                 ConvKernels.convTranspose(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2))));
         r.add(DOMAIN, FusedOpSpec.FUSED_GEMM, 1, Set.of(), n -> {
@@ -99,7 +100,7 @@ final class FusedKernels {
         });
     }
 
-    private static int block(Node node) {
+    static int block(Node node) {
         if (!node.hasAttr(FusedOpSpec.BLOCK)) throw new IllegalArgumentException("attribute " + FusedOpSpec.BLOCK + " is missing");
         long b = node.attrInt(FusedOpSpec.BLOCK, 0);
         if (b < 0 || b > 1024) {
