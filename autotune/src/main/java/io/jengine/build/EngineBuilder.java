@@ -254,7 +254,8 @@ public final class EngineBuilder {
             Model fused = GraphOptimizer.optimize(shapedModel(), fusedOnly, new OptimizationReport());
             Map<String, ActivationRange> ranges = Int8Calibration.ranges(fused, int8, backends(), options,
                     g -> GraphOptimizer.optimize(g, fusedOnly, new OptimizationReport()), progress);
-            quantized = GraphOptimizer.optimize(QdqPlacement.apply(fused, ranges), optimizerOptions(), report);
+            quantized = GraphOptimizer.optimize(QdqPlacement.apply(fused, ranges, backends().integerConvolution()),
+                    optimizerOptions(), report);
         }
         return quantized;
     }
@@ -270,7 +271,8 @@ public final class EngineBuilder {
             block = Math.max(block, b.channelBlock());
             channelsLast |= b.channelBlock() > 0 && b.channelsLast();
         }
-        return new OptimizerOptions(level, Set.copyOf(disabledPasses), false, block, channelsLast);
+        return new OptimizerOptions(level, Set.copyOf(disabledPasses), false, block, channelsLast,
+                backends().integerConvolution());
     }
 
     private Backends backends() {

@@ -117,7 +117,8 @@ public final class Int8Calibration {
         progress.printf("accuracy budget: measured on %d batches (%s)%n", heldOut.size(), firstHeldOut == 0
                 ? "the calibration batches themselves: one file cannot be split"
                 : "held out: the last " + (data.fileCount() - firstHeldOut) + " of " + data.fileCount() + " in the folder");
-        return MixedPrecision.withinBudget(fused, ranges, heldOut, options.accuracyBudget(), m -> Engine.of(
+        return MixedPrecision.withinBudget(fused, ranges, backends.integerConvolution(), heldOut,
+                options.accuracyBudget(), m -> Engine.of(
                 new Model(m.irVersion(), m.producerName(), m.producerVersion(), specializer.specialize(m.graph()),
                         m.metadata()), backends, engineOptions, specializer), progress);
     }

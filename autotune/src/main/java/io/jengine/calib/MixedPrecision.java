@@ -4,6 +4,7 @@ import io.jengine.ir.Model;
 import io.jengine.opt.quant.ActivationRange;
 import io.jengine.opt.quant.QdqPlacement;
 import io.jengine.runtime.Engine;
+import io.jengine.spi.IntegerConvolution;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.io.PrintStream;
@@ -26,12 +27,13 @@ final class MixedPrecision {
 
     /** The ranges to quantize with: all of {@code ranges} if they meet {@code budget}, else fewer. */
     static Map<String, ActivationRange> withinBudget(Model fused, Map<String, ActivationRange> ranges,
-                                                     List<Map<String, Tensor>> heldOut, double budget,
+                                                     IntegerConvolution target, List<Map<String, Tensor>> heldOut,
+                                                     double budget,
                                                      Function<Model, Engine> engines, PrintStream progress) {
         long start = System.nanoTime();
         List<Map<String, Tensor>> reference = run(engines.apply(fused), heldOut);
         Function<Map<String, ActivationRange>, Double> score =
-                subset -> worstCosine(reference, run(engines.apply(QdqPlacement.apply(fused, subset)), heldOut));
+                subset -> worstCosine(reference, run(engines.apply(QdqPlacement.apply(fused, subset, target)), heldOut));
         double all = score.apply(ranges);
         progress.printf("accuracy budget: cosine %.6f with all %d quantized layers' inputs in INT8 (budget %s)%n", all,
                 ranges.size(), budget);

@@ -46,6 +46,18 @@ public final class Backends {
     /** Backends in the order nodes are offered to them. */
     public List<Backend> ordered() { return ordered; }
 
+    /**
+     * The integer convolutions of the highest-priority backend that runs any ({@link Backend#integerConvolution}),
+     * the kernels a quantized graph's convolutions will run on; null when none does.
+     */
+    public io.jengine.spi.IntegerConvolution integerConvolution() {
+        for (Backend b : ordered) {
+            io.jengine.spi.IntegerConvolution c = b.integerConvolution();
+            if (c != null) return c;
+        }
+        return null;
+    }
+
     /** Only the named backends (plus nothing else), keeping their order; unknown names are an error. */
     public Backends only(List<String> names) {
         List<Backend> l = new ArrayList<>();

@@ -53,7 +53,7 @@ public final class GraphOptimizer {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             report.round();
             boolean changed = false;
-            for (Pipeline.Stage stage : Pipeline.stages()) {
+            for (Pipeline.Stage stage : Pipeline.stages(options.integerConvolution())) {
                 if (stage.level() > options.level() || options.disabled().contains(stage.pass().name())) continue;
                 Graph before = g;
                 g = runPass(g, stage.pass(), options, report);

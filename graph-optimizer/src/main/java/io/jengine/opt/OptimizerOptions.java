@@ -1,5 +1,6 @@
 package io.jengine.opt;
 
+import io.jengine.spi.IntegerConvolution;
 import java.util.Set;
 
 /**
@@ -7,9 +8,12 @@ import java.util.Set;
  * the passes named in {@code disabled}; {@code verify} checks the graph's consistency after every pass (tests, debugging).
  * {@code channelBlock} is the channel block of the blocked activation layout level 3 moves convolutions to (the
  * backends' choice: 8 or 16), 0 where no backend runs blocked convolutions; {@code channelsLast}, whether they also
- * run channels-last, which level 3 then picks for graphs of mostly dense k×k convolutions.
+ * run channels-last, which level 3 then picks for graphs of mostly dense k×k convolutions; {@code integerConvolution},
+ * the integer convolutions a backend computes exactly, into which level 2 fuses a quantized graph's convolutions
+ * (null: none, quantized graphs run in float).
  */
-public record OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast) {
+public record OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast,
+                               IntegerConvolution integerConvolution) {
     public static final int DEFAULT_LEVEL = 3;
 
     public OptimizerOptions {
@@ -20,18 +24,29 @@ public record OptimizerOptions(int level, Set<String> disabled, boolean verify, 
         disabled = Set.copyOf(disabled);
     }
 
+    public OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast) {
+        this(level, disabled, verify, channelBlock, channelsLast, null);
+    }
+
     public OptimizerOptions(int level, Set<String> disabled, boolean verify) { this(level, disabled, verify, 0, false); }
 
     public static OptimizerOptions level(int level) { return new OptimizerOptions(level, Set.of(), false); }
 
-    public OptimizerOptions verifying() { return new OptimizerOptions(level, disabled, true, channelBlock, channelsLast); }
+    public OptimizerOptions verifying() {
+        return new OptimizerOptions(level, disabled, true, channelBlock, channelsLast, integerConvolution);
+    }
 
     /** The same passes up to level {@code max} at most. */
     public OptimizerOptions atMost(int max) {
-        return new OptimizerOptions(Math.min(level, max), disabled, verify, channelBlock, channelsLast);
+        return new OptimizerOptions(Math.min(level, max), disabled, verify, channelBlock, channelsLast,
+                integerConvolution);
     }
 
     public OptimizerOptions withChannelBlock(int block, boolean channelsLastToo) {
-        return new OptimizerOptions(level, disabled, verify, block, channelsLastToo);
+        return new OptimizerOptions(level, disabled, verify, block, channelsLastToo, integerConvolution);
+    }
+
+    public OptimizerOptions withIntegerConvolution(IntegerConvolution target) {
+        return new OptimizerOptions(level, disabled, verify, channelBlock, channelsLast, target);
     }
 }

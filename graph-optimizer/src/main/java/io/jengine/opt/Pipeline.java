@@ -17,8 +17,10 @@ import io.jengine.opt.passes.LayerNormRecognition;
 import io.jengine.opt.passes.IdentityElimination;
 import io.jengine.opt.passes.LoneBatchNormToScaleBias;
 import io.jengine.opt.passes.NoOpElimination;
+import io.jengine.opt.passes.QuantizedConvFusion;
 import io.jengine.opt.passes.ShapeFolding;
 import io.jengine.opt.passes.TransposeReshapeMerging;
+import io.jengine.spi.IntegerConvolution;
 import java.util.List;
 
 /**
@@ -57,12 +59,28 @@ public final class Pipeline {
             // HardSwish written out as x * Clip(x + 3, 0, 6) / 6 becomes one activation (of its producer, if it can).
             new Stage(2, new HardSwishRecognition()),
             new Stage(2, new FuseActivation()),
+            // Once the float fusions have settled each convolution's bias, residual and activation, a quantized
+            // graph's convolutions become integer layers (where the options name integer kernels: see stages(target)).
+            new Stage(2, new QuantizedConvFusion(null)),
             // Last: what is left of elementwise work after the fusions into compute ops merges into chains.
             new Stage(2, new ElementwiseChainFusion()));
 
     private Pipeline() {}
 
     public static List<Stage> stages() { return STAGES; }
+
+    /**
+     * The stages for a machine whose integer convolutions are {@code target}: constant folding keeps the int8 weights
+     * that {@link QuantizedConvFusion} will run as integers, and that pass fuses them. Null: {@link #stages()}.
+     */
+    public static List<Stage> stages(IntegerConvolution target) {
+        if (target == null) return STAGES;
+        return STAGES.stream().map(s -> switch (s.pass()) {
+            case ConstantFolding c -> new Stage(s.level(), new ConstantFolding(target));
+            case QuantizedConvFusion q -> new Stage(s.level(), new QuantizedConvFusion(target));
+            default -> s;
+        }).toList();
+    }
 
     /** How passes name the op types they target: "Conv" for ONNX ops, "domain::Op" for others. */
     public static String key(Node n) { return n.domain().isEmpty() ? n.opType() : n.domain() + "::" + n.opType(); }

@@ -33,7 +33,8 @@ import java.util.Set;
  * <ul>
  *   <li>Conv and FusedConv, dense or depthwise, undilated, with constant weights: to BlockedConv (a dense
  *       convolution whose input channels are not a multiple of the block, such as an image's 3, reads its input
- *       plain);</li>
+ *       plain); QuantizedConv likewise, its uint8 / int8 input and output blocked (a {@value FusedOpSpec#BLOCK}
+ *       attribute on the same op);</li>
  *   <li>once a blocked value exists, its readers: unary elementwise ops; binary elementwise ops and elementwise
  *       chains whose other operands have the same channels (broadcast along N, H, W), are per-channel constants
  *       (reshaped alike) or single values; per-tensor QuantizeLinear and DequantizeLinear; MaxPool and AveragePool (the
@@ -108,9 +109,12 @@ public final class ChannelBlocking {
     static double denseShare(Graph g, GraphIndex index) {
         double dense = 0, all = 0;
         for (Node n : g.nodes()) {
-            boolean conv = n.domain().isEmpty() && n.opType().equals("Conv") || FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV);
-            if (!conv || n.inputs().size() < 2) continue;
-            Tensor w = index.constant(n.inputs().get(1));
+            boolean quantized = FusedOpSpec.is(n, FusedOpSpec.QUANTIZED_CONV);
+            boolean conv = n.domain().isEmpty() && n.opType().equals("Conv") || FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV)
+                    || quantized;
+            int wAt = quantized ? FusedOpSpec.QC_W : 1;
+            if (!conv || n.inputs().size() <= wAt) continue;
+            Tensor w = index.constant(n.inputs().get(wAt));
             if (w == null || w.rank() != 4 || !(index.type(n.outputs().getFirst()) instanceof ValueType.TensorType t)
                     || t.shape() == null || t.shape().rank() != 4) {
                 continue;
@@ -146,6 +150,7 @@ public final class ChannelBlocking {
     private Node convert(Node n) {
         boolean onnx = n.domain().isEmpty();
         if ((onnx && n.opType().equals("Conv")) || FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV)) return conv(n);
+        if (FusedOpSpec.is(n, FusedOpSpec.QUANTIZED_CONV)) return quantizedConv(n);
         if (!onnx && !FusedOpSpec.is(n, FusedOpSpec.ELEMENTWISE_CHAIN) && !FusedOpSpec.is(n, "Gelu")) return null;
         if (n.outputs().size() != 1) return null;
         String op = n.opType();
@@ -164,8 +169,37 @@ public final class ChannelBlocking {
     private Node conv(Node n) {
         long[] x = float32Dims(n.inputs().getFirst());
         Tensor w = index.constant(n.inputs().get(1));
-        if (x == null || x[1] < 1 || w == null || w.rank() != 4) return null;
         if (n.hasInput(2) && index.constant(n.inputs().get(2)) == null) return null;
+        List<String> ins = blockedInputs(n, x, w, 0, FusedOpSpec.CONV_RESIDUAL);
+        if (ins == null) return null;
+        Node.Builder b = n.toBuilder().domain(FusedOpSpec.DOMAIN).opType(FusedOpSpec.BLOCKED_CONV).inputs(ins)
+                .outputs(blockedName(n.outputs().getFirst())).attr(Attribute.of(FusedOpSpec.BLOCK, (long) block));
+        if (!n.hasAttr(FusedOpSpec.ACTIVATION)) b.attr(Attribute.of(FusedOpSpec.ACTIVATION, FusedOpSpec.NO_ACTIVATION));
+        return b.build();
+    }
+
+    /**
+     * An integer convolution takes the layout as a float one does, its uint8 or int8 input and output blocked alike
+     * (the same op, with a {@value FusedOpSpec#BLOCK} attribute), so that integers flow from one blocked layer to the
+     * next.
+     */
+    private Node quantizedConv(Node n) {
+        if (n.hasAttr(FusedOpSpec.BLOCK)) return null;
+        long[] x = integerDims(n.inputs().get(FusedOpSpec.QC_X));
+        List<String> ins = blockedInputs(n, x, index.constant(n.inputs().get(FusedOpSpec.QC_W)), FusedOpSpec.QC_X,
+                FusedOpSpec.QC_RESIDUAL);
+        if (ins == null) return null;
+        return n.toBuilder().inputs(ins).outputs(blockedName(n.outputs().getFirst()))
+                .attr(Attribute.of(FusedOpSpec.BLOCK, (long) block)).build();
+    }
+
+    /**
+     * A convolution's inputs with X (at {@code xAt}, dims {@code x}) and the residual (at {@code residualAt}) blocked,
+     * or null where the layout does not fit it: 2-D, undilated, dense or depthwise, output channels a multiple of the
+     * block; X stays plain where its channels are not (a first convolution over 3), for dense convolutions.
+     */
+    private List<String> blockedInputs(Node n, long[] x, Tensor w, int xAt, int residualAt) {
+        if (x == null || x[1] < 1 || w == null || w.rank() != 4) return null;
         if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET") && !n.attrString("auto_pad", "").equals("VALID")) return null;
         for (long d : n.attrInts("dilations", new long[] {1, 1})) if (d != 1) return null;
         long c = x[1], m = w.dim(0), group = n.attrInt("group", 1);
@@ -175,16 +209,21 @@ public final class ChannelBlocking {
         boolean blockedInput = channelsLast || c % block == 0;
         if (!blockedInput && group != 1) return null;
         List<String> ins = new ArrayList<>(n.inputs());
-        ins.set(0, blockedInput ? blocked(ins.getFirst()) : ins.getFirst());
-        if (ins.size() > FusedOpSpec.CONV_RESIDUAL && !ins.get(FusedOpSpec.CONV_RESIDUAL).isEmpty()) {
-            long[] r = dims(ins.get(FusedOpSpec.CONV_RESIDUAL));
+        ins.set(xAt, blockedInput ? blocked(ins.get(xAt)) : ins.get(xAt));
+        if (ins.size() > residualAt && !ins.get(residualAt).isEmpty()) {
+            long[] r = dims(ins.get(residualAt));
             if (r == null || r[1] != m) return null;
-            ins.set(FusedOpSpec.CONV_RESIDUAL, blocked(ins.get(FusedOpSpec.CONV_RESIDUAL)));
+            ins.set(residualAt, blocked(ins.get(residualAt)));
         }
-        Node.Builder b = n.toBuilder().domain(FusedOpSpec.DOMAIN).opType(FusedOpSpec.BLOCKED_CONV).inputs(ins)
-                .outputs(blockedName(n.outputs().getFirst())).attr(Attribute.of(FusedOpSpec.BLOCK, (long) block));
-        if (!n.hasAttr(FusedOpSpec.ACTIVATION)) b.attr(Attribute.of(FusedOpSpec.ACTIVATION, FusedOpSpec.NO_ACTIVATION));
-        return b.build();
+        return ins;
+    }
+
+    /** A 4-D uint8 or int8 value's dims with known channels (others may be unknown, -1), else null. */
+    private long[] integerDims(String name) {
+        if (!(index.type(name) instanceof ValueType.TensorType t)) return null;
+        if (t.elementType() != DType.UINT8 && t.elementType() != DType.INT8) return null;
+        Shape s = t.shape();
+        return s == null || s.rank() != 4 || !s.dim(1).isKnown() ? null : s.toArray();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.jengine.tensor.ValueType;
 import io.jengine.opt.GraphIndex;
 import io.jengine.opt.GraphPass;
 import io.jengine.opt.Patch;
+import io.jengine.spi.IntegerConvolution;
 import io.jengine.tensor.Value;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
@@ -20,6 +21,18 @@ import java.util.Set;
 public final class ConstantFolding implements GraphPass {
     /** Results above this many elements are only folded when they are no larger than their inputs. */
     static final long SMALL_RESULT = 1 << 16;
+
+    private final IntegerConvolution integerConvolution;
+
+    public ConstantFolding() { this(null); }
+
+    /**
+     * Folding that leaves alone the DequantizeLinear of a convolution's int8 weights where {@link QuantizedConvFusion}
+     * will make that convolution an integer layer for {@code integerConvolution} (null: fold everything).
+     */
+    public ConstantFolding(IntegerConvolution integerConvolution) {
+        this.integerConvolution = integerConvolution;
+    }
 
     @Override
     public String name() { return "constant-folding"; }
@@ -37,6 +50,7 @@ public final class ConstantFolding implements GraphPass {
             return Optional.of(new Patch().remove(node).initializer(node.outputs().getFirst(), t));
         }
         if (node.inputs().stream().allMatch(String::isEmpty)) return Optional.empty();
+        if (integerConvolution != null && feedsIntegerConvolutions(node, g)) return Optional.empty();
         Value[] in = new Value[node.inputs().size()];
         long inputElements = 0;
         for (int i = 0; i < in.length; i++) {
@@ -65,6 +79,20 @@ public final class ConstantFolding implements GraphPass {
             p.initializer(name, t);
         }
         return tooLarge(produced, inputElements) ? Optional.empty() : Optional.of(p);
+    }
+
+    /** A DequantizeLinear whose every reader takes it as weights of a convolution that will run on integers. */
+    private boolean feedsIntegerConvolutions(Node node, GraphIndex g) {
+        if (!node.domain().isEmpty() || !node.opType().equals("DequantizeLinear") || node.outputs().size() != 1) {
+            return false;
+        }
+        String w = node.outputs().getFirst();
+        if (g.isGraphOutput(w) || g.consumers(w).isEmpty()) return false;
+        for (Node c : g.consumers(w)) {
+            if (c.inputs().indexOf(w) != 1 || c.inputs().lastIndexOf(w) != 1) return false;
+            if (!QuantizedConvFusion.fusible(c, g, integerConvolution)) return false;
+        }
+        return true;
     }
 
     private static boolean tooLarge(long outputElements, long inputElements) {

@@ -4,6 +4,7 @@ import io.jengine.ir.Attribute;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.Node;
+import io.jengine.spi.IntegerConvolution;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
@@ -30,8 +31,21 @@ public final class QdqPlacement {
 
     private QdqPlacement() {}
 
-    /** {@code model} with every site whose activation is in {@code ranges} quantized. */
+    /** {@code model} with every site whose activation is in {@code ranges} quantized, for any integer kernel. */
     public static Model apply(Model model, Map<String, ActivationRange> ranges) {
+        return apply(model, ranges, null);
+    }
+
+    /**
+     * {@code model} with every site whose activation is in {@code ranges} quantized into what {@code target}'s
+     * integer convolutions compute exactly (null: the full int8 range, signed activations as int8): weights within
+     * its largest exact code (7 bits without VNNI), and, where it takes only unsigned sources, signed activations as
+     * uint8 around a zero point of 128 (the same symmetric steps, amax / 127, shifted), as ONNX Runtime's quantizer
+     * makes them for such CPUs.
+     */
+    public static Model apply(Model model, Map<String, ActivationRange> ranges, IntegerConvolution target) {
+        int maxCode = target == null ? WeightQuantizer.FULL_RANGE : target.maxWeight();
+        boolean unsignedOnly = target != null && !target.signedSource();
         Graph g = model.graph();
         List<QuantizationSite> sites = QuantizationSite.find(g).stream()
                 .filter(s -> ranges.containsKey(s.activation())).toList();
@@ -44,8 +58,10 @@ public final class QdqPlacement {
         for (QuantizationSite s : sites) {
             List<Node> inserted = before.computeIfAbsent(s.node(), x -> new ArrayList<>());
             String x = s.activation(), w = s.weight();
-            if (activationsDone.add(x)) inserted.addAll(activationPair(b, x, ranges.get(x)));
-            if (weightsDone.add(w)) inserted.add(weightDequantize(b, w, g.initializers().get(w), s.weightAxis(), perAxis));
+            if (activationsDone.add(x)) inserted.addAll(activationPair(b, x, ranges.get(x), unsignedOnly));
+            if (weightsDone.add(w)) {
+                inserted.add(weightDequantize(b, w, g.initializers().get(w), s.weightAxis(), perAxis, maxCode));
+            }
             List<String> inputs = new ArrayList<>(s.node().inputs());
             inputs.set(0, dequantized(x));
             inputs.set(1, dequantized(w));
@@ -68,10 +84,19 @@ public final class QdqPlacement {
     /** The value a site reads in place of {@code name}. */
     public static String dequantized(String name) { return name + "/dequantized"; }
 
-    private static List<Node> activationPair(Graph.Builder b, String x, ActivationRange r) {
+    /** The zero point that carries a signed tensor's symmetric int8 steps in uint8. */
+    static final int UNSIGNED_CENTRE = 128;
+
+    private static List<Node> activationPair(Graph.Builder b, String x, ActivationRange r, boolean unsignedOnly) {
         String scale = x + "/scale", zero = x + "/zero_point", q = x + "/quantized";
         b.initializer(scale, Tensor.ofFloats(new long[0], r.scale()));
-        b.initializer(zero, Tensor.allocate(r.nonNegative() ? DType.UINT8 : DType.INT8)); // a scalar 0
+        if (r.nonNegative()) {
+            b.initializer(zero, Tensor.allocate(DType.UINT8)); // a scalar 0
+        } else if (unsignedOnly) {
+            b.initializer(zero, Tensor.fromLongs(DType.UINT8, new long[0], new long[] {UNSIGNED_CENTRE}));
+        } else {
+            b.initializer(zero, Tensor.allocate(DType.INT8));
+        }
         Node quantize = Node.builder("QuantizeLinear").name(x + "/QuantizeLinear")
                 .inputs(x, scale, zero).outputs(q).build();
         Node dequantize = Node.builder("DequantizeLinear").name(x + "/DequantizeLinear")
@@ -79,9 +104,10 @@ public final class QdqPlacement {
         return List.of(quantize, dequantize);
     }
 
-    private static Node weightDequantize(Graph.Builder b, String w, Tensor weights, int axis, boolean perAxis) {
-        WeightQuantizer.Quantized q = perAxis ? WeightQuantizer.perChannel(weights, axis)
-                : WeightQuantizer.perTensor(weights);
+    private static Node weightDequantize(Graph.Builder b, String w, Tensor weights, int axis, boolean perAxis,
+                                         int maxCode) {
+        WeightQuantizer.Quantized q = perAxis ? WeightQuantizer.perChannel(weights, axis, maxCode)
+                : WeightQuantizer.perTensor(weights, maxCode);
         String codes = w + "/int8", scales = w + "/scales", zeros = w + "/zero_points";
         b.initializer(codes, q.codes());
         long[] dims = perAxis ? new long[] {q.scales().length} : new long[0];

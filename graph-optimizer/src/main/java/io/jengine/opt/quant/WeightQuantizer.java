@@ -6,8 +6,9 @@ import io.jengine.tensor.Tensor;
 /**
  * Symmetric int8 quantization of a float32 weight tensor, one scale per index of one axis (per output channel), as
  * TensorRT and ONNX Runtime quantize weights: scale = max |w| / 127 over the channel, codes in [-127, 127] (the
- * symmetric range; -128 is never used), rounded half to even as ONNX's QuantizeLinear rounds. A channel of zeros
- * gets scale 1 so that its dequantized weights stay exactly zero and no scale is 0.
+ * symmetric range; -128 is never used), rounded half to even as ONNX's QuantizeLinear rounds. A smaller largest code
+ * (63: 7-bit weights, for integer kernels without VNNI) narrows both alike. A channel of zeros gets scale 1 so that
+ * its dequantized weights stay exactly zero and no scale is 0.
  */
 public final class WeightQuantizer {
     private WeightQuantizer() {}
@@ -15,14 +16,26 @@ public final class WeightQuantizer {
     /** The int8 codes (same shape) and the scales (one per index of {@code axis}). */
     public record Quantized(Tensor codes, float[] scales) {}
 
+    /** The largest code of the full symmetric int8 range. */
+    public static final int FULL_RANGE = 127;
+
     /** One scale for the whole tensor (for opsets whose DequantizeLinear takes no axis). */
-    public static Quantized perTensor(Tensor w) {
+    public static Quantized perTensor(Tensor w) { return perTensor(w, FULL_RANGE); }
+
+    /** As {@link #perTensor(Tensor)}, codes in [-maxCode, maxCode]. */
+    public static Quantized perTensor(Tensor w, int maxCode) {
         long[] flat = {1, w.size()};
-        Quantized q = perChannel(Tensor.wrap(w.dtype(), flat, w.data()), 0);
+        Quantized q = perChannel(Tensor.wrap(w.dtype(), flat, w.data()), 0, maxCode);
         return new Quantized(Tensor.wrap(DType.INT8, w.shape(), q.codes().data()), q.scales());
     }
 
-    public static Quantized perChannel(Tensor w, int axis) {
+    public static Quantized perChannel(Tensor w, int axis) { return perChannel(w, axis, FULL_RANGE); }
+
+    /** As {@link #perChannel(Tensor, int)}, codes in [-maxCode, maxCode]. */
+    public static Quantized perChannel(Tensor w, int axis, int maxCode) {
+        if (maxCode < 1 || maxCode > FULL_RANGE) {
+            throw new IllegalArgumentException("the largest code must be 1 to " + FULL_RANGE + ", got " + maxCode);
+        }
         if (w.dtype() != DType.FLOAT32) throw new IllegalArgumentException("weights must be float32, got " + w.dtype());
         long[] shape = w.shape();
         if (axis < 0 || axis >= shape.length) {
@@ -40,12 +53,12 @@ public final class WeightQuantizer {
             amax[c] = Math.max(amax[c], Math.abs(v));
         }
         float[] scales = new float[channels];
-        for (int c = 0; c < channels; c++) scales[c] = amax[c] > 0 ? amax[c] / 127f : 1f;
+        for (int c = 0; c < channels; c++) scales[c] = amax[c] > 0 ? amax[c] / maxCode : 1f;
         Tensor codes = Tensor.allocate(DType.INT8, shape);
         for (long e = 0; e < size; e++) {
             int c = (int) ((e / inner) % channels);
             double q = Math.rint(w.getFloat(e) / scales[c]);
-            codes.setLong(e, (long) Math.max(-127, Math.min(127, q)));
+            codes.setLong(e, (long) Math.max(-maxCode, Math.min(maxCode, q)));
         }
         return new Quantized(codes, scales);
     }

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The precision a layer of a plan computes in, as {@code inspect} shows it: {@code int8} for the integer ops
- * (QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger), {@code int8 sim} for a convolution or matrix product
+ * (QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger, the engine's QuantizedConv), {@code int8 sim} for a convolution or matrix product
  * that reads a dequantized activation (quantized, still computed in float until an integer kernel takes it),
  * {@code q/dq} for the QuantizeLinear and DequantizeLinear at precision boundaries, {@code fp32} otherwise.
  */
@@ -36,7 +36,7 @@ final class LayerPrecision {
         Node n = byName.get(layer);
         if (n == null) return "-";
         boolean onnx = n.domain().isEmpty();
-        if (onnx && INTEGER.contains(n.opType())) return "int8";
+        if (onnx && INTEGER.contains(n.opType()) || FusedOpSpec.is(n, FusedOpSpec.QUANTIZED_CONV)) return "int8";
         if (onnx && (n.opType().equals("QuantizeLinear") || n.opType().equals("DequantizeLinear"))) return "q/dq";
         if (COMPUTE.contains(n.opType()) && n.hasInput(0) && dequantized(n.inputs().get(0), 4)) return "int8 sim";
         return "fp32";

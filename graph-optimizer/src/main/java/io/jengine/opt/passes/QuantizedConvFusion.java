@@ -1,0 +1,189 @@
+package io.jengine.opt.passes;
+
+import io.jengine.ir.Attribute;
+import io.jengine.ir.FusedOpSpec;
+import io.jengine.ir.Node;
+import io.jengine.opt.GraphIndex;
+import io.jengine.opt.GraphPass;
+import io.jengine.opt.Patch;
+import io.jengine.spi.IntegerConvolution;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.ValueType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A quantized graph's convolutions as integer layers, the way TensorRT and ONNX Runtime read explicit quantization: a
+ * Conv or FusedConv whose input comes from a per-tensor DequantizeLinear of uint8 or int8 values and whose weights are
+ * a DequantizeLinear of constant int8 codes (symmetric: zero points 0, one scale or one per output channel) becomes
+ * {@code jengine::QuantizedConv} over the codes themselves; a QuantizeLinear that is the convolution's only reader
+ * joins it, so that the layer writes the next layer's integers directly. The bias, residual and activation the float
+ * fusions gave the convolution stay with it.
+ *
+ * <p>It fuses only what the machine's integer kernels compute exactly ({@link IntegerConvolution}: without VNNI,
+ * uint8 sources and 7-bit weights), and nothing without one: there a DequantizeLinear of weights folds into float
+ * weights as any constant does. To keep those codes in sight, {@link ConstantFolding} leaves a weight's
+ * DequantizeLinear alone exactly where {@link #fusible} says this pass will take it.
+ */
+public final class QuantizedConvFusion implements GraphPass {
+    private final IntegerConvolution target;
+
+    /** {@code target}: what the integer kernels compute exactly; null when there are none (the pass then does nothing). */
+    public QuantizedConvFusion(IntegerConvolution target) {
+        this.target = target;
+    }
+
+    @Override
+    public String name() { return "quantized-conv-fusion"; }
+
+    @Override
+    public Set<String> targets() { return Set.of("Conv", FusedOps.DOMAIN + "::" + FusedOpSpec.FUSED_CONV); }
+
+    /** The quantized operands of a convolution this pass can fuse. */
+    private record Operands(Node xDequantize, Node wDequantize, DType xType, Tensor wCodes, Tensor wScale) {}
+
+    @Override
+    public Optional<Patch> apply(Node conv, GraphIndex g) {
+        Operands o = operands(conv, g, target);
+        if (o == null) return Optional.empty();
+        boolean residual = conv.hasInput(FusedOpSpec.CONV_RESIDUAL);
+        Patch p = new Patch().remove(conv).opset(FusedOps.DOMAIN, FusedOps.VERSION);
+        Node dx = o.xDequantize();
+        String xZero = zeroPoint(dx, o.xType(), p);
+        List<String> in = new ArrayList<>(Collections.nCopies(FusedOpSpec.QC_Y_ZERO + 1, ""));
+        in.set(FusedOpSpec.QC_X, dx.inputs().getFirst());
+        in.set(FusedOpSpec.QC_X_SCALE, dx.inputs().get(1));
+        in.set(FusedOpSpec.QC_X_ZERO, xZero);
+        in.set(FusedOpSpec.QC_W, o.wDequantize().inputs().getFirst());
+        in.set(FusedOpSpec.QC_W_SCALE, o.wDequantize().inputs().get(1));
+        if (conv.hasInput(2)) in.set(FusedOpSpec.QC_B, conv.inputs().get(2));
+        if (residual) in.set(FusedOpSpec.QC_RESIDUAL, conv.inputs().get(FusedOpSpec.CONV_RESIDUAL));
+        String out = conv.outputs().getFirst();
+        Node q = residual ? null : requantize(out, g);
+        String name = FusedOps.joinNames(g, conv);
+        if (q != null) {
+            DType yType = quantizedType(q, g);
+            in.set(FusedOpSpec.QC_Y_SCALE, q.inputs().get(1));
+            in.set(FusedOpSpec.QC_Y_ZERO, zeroPoint(q, yType, p));
+            out = q.outputs().getFirst();
+            name = FusedOps.joinNames(g, conv, q);
+            p.remove(q);
+        }
+        Node.Builder b = conv.toBuilder().domain(FusedOps.DOMAIN).opType(FusedOpSpec.QUANTIZED_CONV).name(name)
+                .inputs(trimmed(in)).outputs(out);
+        if (!conv.hasAttr(FusedOpSpec.ACTIVATION)) b.attr(Attribute.of(FusedOpSpec.ACTIVATION, FusedOpSpec.NO_ACTIVATION));
+        return Optional.of(p.add(b.build()));
+    }
+
+    /**
+     * Whether this pass will make {@code conv} (a Conv or FusedConv) an integer layer: its input and weights are
+     * dequantized as described above, into what {@code target} computes exactly. What {@link ConstantFolding} asks
+     * before folding a weight's DequantizeLinear.
+     */
+    public static boolean fusible(Node conv, GraphIndex g, IntegerConvolution target) {
+        return operands(conv, g, target) != null;
+    }
+
+    private static Operands operands(Node conv, GraphIndex g, IntegerConvolution target) {
+        if (target == null || conv.outputs().size() != 1 || conv.inputs().size() < 2) return null;
+        boolean onnx = conv.domain().isEmpty() && conv.opType().equals("Conv");
+        if (!onnx && !FusedOpSpec.is(conv, FusedOpSpec.FUSED_CONV)) return null;
+        Node dx = g.producer(conv.inputs().getFirst()), dw = g.producer(conv.inputs().get(1));
+        if (!isDequantize(dx) || !isDequantize(dw) || dx.outputs().size() != 1 || dw.outputs().size() != 1) return null;
+        // the source: integer codes with one scale and zero point for the whole tensor
+        if (!(g.type(dx.inputs().getFirst()) instanceof ValueType.TensorType xt)) return null;
+        DType xType = xt.elementType();
+        if (xt.shape() == null || xt.shape().rank() != 4) return null;
+        if (!isScalar(g.constant(dx.inputs().get(1))) || !isFloat32(g.constant(dx.inputs().get(1)))) return null;
+        if (!positiveFinite(g.constant(dx.inputs().get(1)))) return null;
+        if (dx.hasInput(2)) {
+            Tensor z = g.constant(dx.inputs().get(2));
+            if (!isScalar(z) || z.dtype() != xType) return null;
+        }
+        // the weights: constant int8 codes, symmetric, scaled per output channel (axis 0) or per tensor
+        Tensor w = g.constant(dw.inputs().getFirst());
+        Tensor ws = dw.hasInput(1) ? g.constant(dw.inputs().get(1)) : null;
+        if (w == null || w.dtype() != DType.INT8 || w.rank() != 4 || !isFloat32(ws) || !positiveFinite(ws)) return null;
+        if (dw.attrInt("block_size", 0) != 0) return null;
+        if (ws.size() != 1) {
+            long axis = dw.attrInt("axis", 1);
+            if (ws.rank() != 1 || ws.size() != w.dim(0) || (axis != 0 && axis != -4)) return null;
+        }
+        if (dw.hasInput(2)) {
+            Tensor wz = g.constant(dw.inputs().get(2));
+            if (wz == null) return null;
+            for (long i = 0; i < wz.size(); i++) if (wz.getLong(i) != 0) return null;
+        }
+        if (conv.hasInput(2) && !isFloat32(g.constant(conv.inputs().get(2)))) return null;
+        if (!target.exact(xType, maxAbs(w))) return null;
+        return new Operands(dx, dw, xType, w, ws);
+    }
+
+    /** The convolution's only reader when it is a per-tensor QuantizeLinear to uint8 or int8, else null. */
+    private static Node requantize(String out, GraphIndex g) {
+        if (!g.hasSingleUse(out)) return null;
+        Node q = g.consumers(out).getFirst();
+        if (!q.domain().isEmpty() || !q.opType().equals("QuantizeLinear") || q.outputs().size() != 1) return null;
+        if (q.attrInt("block_size", 0) != 0 || q.attrInt("saturate", 1) != 1) return null;
+        if (!q.inputs().getFirst().equals(out) || !q.hasInput(1)) return null;
+        Tensor s = g.constant(q.inputs().get(1));
+        if (!isScalar(s) || !isFloat32(s) || !positiveFinite(s)) return null;
+        DType t = quantizedType(q, g);
+        if (t != DType.UINT8 && t != DType.INT8) return null;
+        if (q.hasInput(2)) {
+            Tensor z = g.constant(q.inputs().get(2));
+            if (!isScalar(z) || z.dtype() != t) return null;
+        }
+        return q;
+    }
+
+    /** What a QuantizeLinear writes: its zero point's type, else output_dtype, else uint8 (ONNX's rule). */
+    private static DType quantizedType(Node q, GraphIndex g) {
+        if (q.hasInput(2)) {
+            Tensor z = g.constant(q.inputs().get(2));
+            return z == null ? null : z.dtype();
+        }
+        long attr = q.attrInt("output_dtype", 0);
+        return attr == 0 ? DType.UINT8 : DType.fromOnnx((int) attr);
+    }
+
+    /** The node's zero point input, or a new zero of {@code type} where it has none (ONNX's default). */
+    private static String zeroPoint(Node n, DType type, Patch p) {
+        if (n.hasInput(2)) return n.inputs().get(2);
+        String name = n.inputs().getFirst() + "/zero_point";
+        p.initializer(name, Tensor.allocate(type));
+        return name;
+    }
+
+    private static List<String> trimmed(List<String> in) {
+        int end = in.size();
+        while (end > 0 && in.get(end - 1).isEmpty()) end--;
+        return in.subList(0, end);
+    }
+
+    private static boolean isDequantize(Node n) {
+        return n != null && n.domain().isEmpty() && n.opType().equals("DequantizeLinear") && n.hasInput(1);
+    }
+
+    private static boolean isScalar(Tensor t) { return t != null && t.size() == 1; }
+
+    private static boolean isFloat32(Tensor t) { return t != null && t.dtype() == DType.FLOAT32; }
+
+    private static boolean positiveFinite(Tensor t) {
+        for (long i = 0; i < t.size(); i++) {
+            float v = t.getFloat(i);
+            if (!(v > 0) || Float.isInfinite(v)) return false;
+        }
+        return true;
+    }
+
+    private static int maxAbs(Tensor codes) {
+        int m = 0;
+        for (long i = 0; i < codes.size(); i++) m = Math.max(m, (int) Math.abs(codes.getLong(i)));
+        return m;
+    }
+}
