@@ -99,8 +99,17 @@ public final class DnnlConv2d implements AutoCloseable {
      * @throws UnsupportedOperationException where oneDNN has only GEMM-driven or reference kernels for it
      */
     static DnnlConv2d prepareQuantized(ConvParams p, DnnlQuantization q, float[] bias, int threads) {
+        return prepareQuantized(p, q, bias, List.of(), threads);
+    }
+
+    /**
+     * As {@link #prepareQuantized(ConvParams, DnnlQuantization, float[], int)} with post-ops: eltwise ones, and with a
+     * float destination ({@code q.dstType()} f32) a sum that adds the residual.
+     */
+    static DnnlConv2d prepareQuantized(ConvParams p, DnnlQuantization q, float[] bias, List<DnnlPostOp> postOps,
+                                       int threads) {
         if (q == null) throw new IllegalArgumentException("quantization is null");
-        return prepare(p, null, q, bias, List.of(), threads, Dnnl.dnnl_abcd, Dnnl.dnnl_abcd, Dnnl.dnnl_format_tag_any);
+        return prepare(p, null, q, bias, postOps, threads, Dnnl.dnnl_abcd, Dnnl.dnnl_abcd, Dnnl.dnnl_format_tag_any);
     }
 
     /**

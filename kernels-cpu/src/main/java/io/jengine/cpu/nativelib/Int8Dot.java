@@ -1,5 +1,7 @@
 package io.jengine.cpu.nativelib;
 
+import io.jengine.spi.IntegerConvolution;
+import io.jengine.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +24,15 @@ final class Int8Dot {
     /** The largest weight magnitude a u8-source convolution computes exactly without VNNI. */
     static final int SEVEN_BIT = 63;
 
-    /** Whether oneDNN computes a convolution of these operands exactly here. */
+    /**
+     * What oneDNN computes exactly here, as the backend announces it ({@code NativeBackend.integerConvolution()}), so
+     * that the optimizer's fusions and the tactics' checks follow one rule.
+     */
+    static final IntegerConvolution EXACT = new IntegerConvolution(VNNI, VNNI ? 127 : SEVEN_BIT);
+
+    /** Whether oneDNN computes a convolution of these operands exactly here ({@link #EXACT}). */
     static boolean exact(boolean unsignedSource, int maxAbsWeight) {
-        return VNNI || unsignedSource && maxAbsWeight <= SEVEN_BIT;
+        return EXACT.exact(unsignedSource ? DType.UINT8 : DType.INT8, maxAbsWeight);
     }
 
     private static boolean vnni() {

@@ -12,6 +12,7 @@ import io.jengine.cpu.simd.ops.UnaryActivations;
 import io.jengine.cpu.simd.ops.UnaryOp;
 import io.jengine.ir.FusedOpSpec;
 import io.jengine.spi.Backend;
+import io.jengine.spi.IntegerConvolution;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.NodeContext;
 import io.jengine.spi.Tactic;
@@ -67,6 +68,9 @@ public final class NativeBackend implements Backend {
         if (op.equals("QLinearConv") && ctx.node().domain().isEmpty()) {
             return NativeLibraries.dnnl().isPresent() ? qlinearConvTactics(ctx) : List.of();
         }
+        if (FusedOpSpec.is(ctx.node(), FusedOpSpec.QUANTIZED_CONV)) {
+            return NativeLibraries.dnnl().isPresent() ? quantizedConvTactics(ctx) : List.of();
+        }
         if (op.equals("ConvTranspose") || FusedOpSpec.is(ctx.node(), FusedOpSpec.FUSED_CONV_TRANSPOSE)) {
             return NativeLibraries.dnnl().isPresent() ? deconvTactics(ctx) : List.of();
         }
@@ -90,6 +94,12 @@ public final class NativeBackend implements Backend {
         if (NativeLibraries.dnnl().isEmpty()) return 0;
         int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
         return lanes >= 16 ? 16 : lanes == 8 ? 8 : 0;
+    }
+
+    /** oneDNN's int8 convolutions, as far as this CPU computes them exactly ({@link Int8Dot}); none without oneDNN. */
+    @Override
+    public IntegerConvolution integerConvolution() {
+        return NativeLibraries.dnnl().isPresent() ? Int8Dot.EXACT : null;
     }
 
     @Override
@@ -334,6 +344,52 @@ public final class NativeBackend implements Backend {
             Tensor y = ctx.output(0, q.outType(), q.outDims());
             conv.run(PlannedShapes.input(ctx, 0, in, q.inDims()).data(), y.data(), null);
         });
+        CLEANER.register(k, conv::close);
+        return k;
+    }
+
+    /**
+     * jengine::QuantizedConv on oneDNN's integer convolution, where it computes the node exactly ({@link
+     * QuantizedConvNode}). Channels-last runs directly; on AVX2 oneDNN's int8 kernels ({@code jit_uni_int8},
+     * {@code jit_uni_int8_1x1}) read no channel-blocked layout, so nChw8c and plain NCHW operands are reordered
+     * through channels-last per run.
+     */
+    private static List<Tactic> quantizedConvTactics(NodeContext ctx) {
+        QuantizedConvNode q = QuantizedConvNode.of(ctx);
+        if (q == null) return List.of();
+        int threads = ctx.threads();
+        return List.of(new Tactic(NAME, "dnnl.quantized-conv", () -> quantizedConv(q, threads), true)
+                .withWorkload(new Workload(q.params().flops(), q.bytes())));
+    }
+
+    private static Kernel quantizedConv(QuantizedConvNode q, int threads) {
+        QuantizedConvActivation act = q.activation();
+        DnnlConv2d conv;
+        try {
+            conv = q.block() < 0 ? DnnlConv2d.prepareQuantized(q.params(), q.quant(), q.bias(), act.postOps(), threads)
+                    : DnnlConv2d.prepareQuantizedBlocked(q.params(), q.quant(), q.bias(), act.postOps(), threads,
+                            q.block(), q.blockedSource());
+        } catch (UnsupportedOperationException | NativeCallException noIntegerKernel) {
+            throw new TacticDeclinedException(noIntegerKernel.getMessage());
+        }
+        DType in = q.inType(), out = q.outType();
+        Kernel k = new Kernel() {
+            @Override
+            public void run(io.jengine.spi.KernelContext ctx) {
+                Tensor y = ctx.output(0, out, q.outDims());
+                MemorySegment residual = q.residual()
+                        ? PlannedShapes.input(ctx, FusedOpSpec.QC_RESIDUAL, DType.FLOAT32, q.outDims()).data() : null;
+                conv.run(PlannedShapes.input(ctx, FusedOpSpec.QC_X, in, q.inDims()).data(), y.data(), residual);
+                activate(act.after(), act.params(), y, ctx.threads());
+            }
+
+            /** oneDNN's sum post-op accumulates onto the destination, which may as well be the residual's memory. */
+            @Override
+            public int inPlaceInput() { return q.residual() ? FusedOpSpec.QC_RESIDUAL : -1; }
+
+            @Override
+            public boolean compiledByJit() { return false; }
+        };
         CLEANER.register(k, conv::close);
         return k;
     }
