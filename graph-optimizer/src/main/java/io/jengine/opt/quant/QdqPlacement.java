@@ -60,7 +60,9 @@ public final class QdqPlacement {
             String x = s.activation(), w = s.weight();
             if (activationsDone.add(x)) inserted.addAll(activationPair(b, x, ranges.get(x), unsignedOnly));
             if (weightsDone.add(w)) {
-                inserted.add(weightDequantize(b, w, g.initializers().get(w), s.weightAxis(), perAxis, maxCode));
+                // only convolutions have integer kernels to fit; matrix products keep the full range
+                int codes = isConv(s.node()) ? maxCode : WeightQuantizer.FULL_RANGE;
+                inserted.add(weightDequantize(b, w, g.initializers().get(w), s.weightAxis(), perAxis, codes));
             }
             List<String> inputs = new ArrayList<>(s.node().inputs());
             inputs.set(0, dequantized(x));
@@ -79,6 +81,11 @@ public final class QdqPlacement {
         for (var o : g.outputs()) stillRead.add(o.name());
         for (String w : weightsDone) if (!stillRead.contains(w)) b.removeInitializer(w);
         return new Model(model.irVersion(), model.producerName(), model.producerVersion(), b.build(), model.metadata());
+    }
+
+    private static boolean isConv(Node n) {
+        return n.domain().isEmpty() ? n.opType().equals("Conv")
+                : io.jengine.ir.FusedOpSpec.is(n, io.jengine.ir.FusedOpSpec.FUSED_CONV);
     }
 
     /** The value a site reads in place of {@code name}. */
