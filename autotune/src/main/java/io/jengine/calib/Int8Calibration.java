@@ -34,7 +34,10 @@ public final class Int8Calibration {
                                                       PrintStream progress) {
         Graph g = fused.graph();
         Set<String> wanted = new LinkedHashSet<>();
-        for (QuantizationSite s : QuantizationSite.find(g)) wanted.add(s.activation());
+        for (QuantizationSite s : QuantizationSite.find(g)) {
+            wanted.add(s.activation());
+            if (s.residual() != null) wanted.add(s.residual());
+        }
         Set<String> structural = NonNegativeValues.of(g);
         Calibrator calibrator = Calibrator.named(options.calibrator(), options.percentile());
         Map<String, ActivationRange> out = new LinkedHashMap<>();

@@ -69,6 +69,16 @@ public class Int8BuildTest {
         }
     }
 
+    /**
+     * The tensors the build quantizes: each QuantizeLinear's, and each integer convolution's output where it writes
+     * integers itself (the QuantizeLinear it absorbed).
+     */
+    private static long quantized(io.jengine.ir.Graph g) {
+        return g.nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")
+                || io.jengine.ir.FusedOpSpec.is(n, io.jengine.ir.FusedOpSpec.QUANTIZED_CONV)
+                && n.hasInput(io.jengine.ir.FusedOpSpec.QC_Y_SCALE)).count();
+    }
+
     private static double cosine(float[] a, float[] b) {
         double ab = 0, aa = 0, bb = 0;
         for (int i = 0; i < a.length; i++) {
@@ -89,8 +99,7 @@ public class Int8BuildTest {
             EngineBuilder b = EngineBuilder.forModel(network())
                     .int8(new Int8Options(calib, calibrator, 99.9, 0, cache));
             float[] int8 = run(b, x);
-            long quantizers = b.optimizedModel().graph().nodes().stream()
-                    .filter(n -> n.opType().equals("QuantizeLinear")).count();
+            long quantizers = quantized(b.optimizedModel().graph());
             assertTrue(quantizers == 3, calibrator + ": x, h1 and flat quantized, got " + quantizers);
             double cos = cosine(fp32, int8);
             assertTrue(cos > 0.995 && cos < 1, calibrator + ": cosine to float " + cos);
@@ -130,7 +139,7 @@ public class Int8BuildTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         EngineBuilder strict = EngineBuilder.forModel(network()).threads(1).progress(new PrintStream(log))
                 .int8(new Int8Options(calib, "minmax", 99.9, 0, null, null, 0.999999999));
-        long kept = strict.optimizedModel().graph().nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).count();
+        long kept = quantized(strict.optimizedModel().graph());
         assertTrue(kept < 3, "a budget only float meets sends layers back to float, kept " + kept);
         String out = log.toString();
         assertTrue(out.contains("held out: the last 1 of 3"), out);
@@ -141,7 +150,7 @@ public class Int8BuildTest {
 
     private static long quantizers(Int8Options o) {
         EngineBuilder b = EngineBuilder.forModel(network()).threads(1).progress(QUIET).int8(o);
-        return b.optimizedModel().graph().nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).count();
+        return quantized(b.optimizedModel().graph());
     }
 
     private static Tensor abs(Tensor t) {
@@ -171,8 +180,7 @@ public class Int8BuildTest {
         EngineBuilder b = EngineBuilder.forModel(network()).progress(new PrintStream(log, true))
                 .int8(new Int8Options(calib, "minmax", 99.9, 0, null,
                         ImagePreprocessing.parse("resize=8x8;mean=0.5;std=0.25")));
-        long quantizers = b.optimizedModel().graph().nodes().stream()
-                .filter(n -> n.opType().equals("QuantizeLinear")).count();
+        long quantizers = quantized(b.optimizedModel().graph());
         assertTrue(quantizers == 3, "x, h1 and flat quantized, got " + quantizers);
         String out = log.toString();
         assertTrue(out.contains("9 images in " + calib) && out.contains("2 batches of 4, 1 left over")

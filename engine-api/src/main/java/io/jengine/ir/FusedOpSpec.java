@@ -28,8 +28,9 @@ import java.util.Set;
  *       {@code DequantizeLinear → Conv (← DequantizeLinear of int8 weights) → QuantizeLinear} means, as one layer an
  *       integer kernel runs. Inputs (see the {@code QC_} indices): X (uint8 or int8), x_scale (one float32), x_zero_point
  *       (one value of X's type), W (int8, Conv's {@code [M, C/group, kH, kW]}), w_scale (float32, one or {@code [M]};
- *       weights have no zero point), optional B (float32 {@code [M]}), optional residual Z (float32, the output's
- *       shape), optional y_scale and y_zero_point (given together). Attributes: Conv's, the activation, and optionally
+ *       weights have no zero point), optional B (float32 {@code [M]}), optional residual Z (the output's shape: float32,
+ *       or uint8 / int8 codes with z_scale and z_zero_point, dequantized as DequantizeLinear does), optional y_scale
+ *       and y_zero_point (given together). Attributes: Conv's, the activation, and optionally
  *       {@value #BLOCK}, which puts X, Z and Y on the channel-blocked layout as for {@value #BLOCKED_CONV} (X read
  *       plain where its channels are not a multiple of the block). It computes {@code Yf = act(conv((X - x_zp) ·
  *       x_scale, W · w_scale) + B + Z)}, and then {@code Y = saturate(round_half_even(Yf / y_scale) + y_zp)} in
@@ -53,7 +54,7 @@ public final class FusedOpSpec {
     public static final String QUANTIZED_CONV = "QuantizedConv";
     /** QuantizedConv's inputs. */
     public static final int QC_X = 0, QC_X_SCALE = 1, QC_X_ZERO = 2, QC_W = 3, QC_W_SCALE = 4, QC_B = 5, QC_RESIDUAL = 6,
-            QC_Y_SCALE = 7, QC_Y_ZERO = 8;
+            QC_Y_SCALE = 7, QC_Y_ZERO = 8, QC_Z_SCALE = 9, QC_Z_ZERO = 10;
     /** The channel block of the blocked layout's ops. */
     public static final String BLOCK = "block";
 

@@ -225,13 +225,22 @@ public final class ChannelBlocking {
         if (group != 1 && !depthwise) return null;
         if (!channelsLast && m % block != 0) return null;
         boolean blockedInput = channelsLast || c % block == 0;
+        // integer codes not yet blocked (a quantized graph input) are read plain by a dense convolution, which
+        // stages them itself, rather than converted on their own
+        String xName = n.inputs().get(xAt);
+        if (integerDims(xName) != null && !blocked.containsKey(xName) && group == 1) blockedInput = false;
         if (!blockedInput && group != 1) return null;
         List<String> ins = new ArrayList<>(n.inputs());
         ins.set(xAt, blockedInput ? blocked(ins.get(xAt)) : ins.get(xAt));
         if (ins.size() > residualAt && !ins.get(residualAt).isEmpty()) {
-            long[] r = dims(ins.get(residualAt));
+            String z = ins.get(residualAt);
+            long[] r = dims(z);
+            if (r == null) {
+                r = integerDims(z);
+                if (r != null && !channelsLast && r[1] % block != 0) r = null;
+            }
             if (r == null || r[1] != m) return null;
-            ins.set(residualAt, blocked(ins.get(residualAt)));
+            ins.set(residualAt, blocked(z));
         }
         return ins;
     }

@@ -22,7 +22,9 @@ import java.util.Set;
  * a DequantizeLinear of constant int8 codes (symmetric: zero points 0, one scale or one per output channel) becomes
  * {@code jengine::QuantizedConv} over the codes themselves; a QuantizeLinear that is the convolution's only reader
  * joins it, so that the layer writes the next layer's integers directly. The bias, residual and activation the float
- * fusions gave the convolution stay with it.
+ * fusions gave the convolution stay with it; a residual that is itself a DequantizeLinear of codes is added as those
+ * codes (with its scale and zero point), which lets a residual block's output stay in integers as well, as TensorRT
+ * runs a ResNet; a float residual keeps the output float.
  *
  * <p>It fuses only what the machine's integer kernels compute exactly ({@link IntegerConvolution}: without VNNI,
  * uint8 sources and 7-bit weights), and nothing without one: there a DequantizeLinear of weights folds into float
@@ -51,19 +53,30 @@ public final class QuantizedConvFusion implements GraphPass {
         Operands o = operands(conv, g, target);
         if (o == null) return Optional.empty();
         boolean residual = conv.hasInput(FusedOpSpec.CONV_RESIDUAL);
+        String z = residual ? conv.inputs().get(FusedOpSpec.CONV_RESIDUAL) : null;
         Patch p = new Patch().remove(conv).opset(FusedOps.DOMAIN, FusedOps.VERSION);
         Node dx = o.xDequantize();
         String xZero = zeroPoint(dx, o.xType(), p);
-        List<String> in = new ArrayList<>(Collections.nCopies(FusedOpSpec.QC_Y_ZERO + 1, ""));
+        List<String> in = new ArrayList<>(Collections.nCopies(FusedOpSpec.QC_Z_ZERO + 1, ""));
         in.set(FusedOpSpec.QC_X, dx.inputs().getFirst());
         in.set(FusedOpSpec.QC_X_SCALE, dx.inputs().get(1));
         in.set(FusedOpSpec.QC_X_ZERO, xZero);
         in.set(FusedOpSpec.QC_W, o.wDequantize().inputs().getFirst());
         in.set(FusedOpSpec.QC_W_SCALE, o.wDequantize().inputs().get(1));
         if (conv.hasInput(2)) in.set(FusedOpSpec.QC_B, conv.inputs().get(2));
-        if (residual) in.set(FusedOpSpec.QC_RESIDUAL, conv.inputs().get(FusedOpSpec.CONV_RESIDUAL));
         String out = conv.outputs().getFirst();
-        Node q = residual ? null : requantize(out, g);
+        Node q = requantize(out, g);
+        // A residual joins an integer output only as integers too (the sum then runs on the codes, in the
+        // destination's bytes); a float residual keeps the output float.
+        Node dz = q != null && residual ? integerResidual(z, g) : null;
+        if (residual && dz == null) q = null;
+        if (dz != null) {
+            in.set(FusedOpSpec.QC_RESIDUAL, dz.inputs().getFirst());
+            in.set(FusedOpSpec.QC_Z_SCALE, dz.inputs().get(1));
+            in.set(FusedOpSpec.QC_Z_ZERO, zeroPoint(dz, quantizedSource(dz, g), p));
+        } else if (residual) {
+            in.set(FusedOpSpec.QC_RESIDUAL, z);
+        }
         String name = FusedOps.joinNames(g, conv);
         if (q != null) {
             DType yType = quantizedType(q, g);
@@ -121,6 +134,26 @@ public final class QuantizedConvFusion implements GraphPass {
         if (conv.hasInput(2) && !isFloat32(g.constant(conv.inputs().get(2)))) return null;
         if (!target.exact(xType, maxAbs(w))) return null;
         return new Operands(dx, dw, xType, w, ws);
+    }
+
+    /** The DequantizeLinear that makes {@code z} from per-tensor uint8 or int8 codes, else null. */
+    private static Node integerResidual(String z, GraphIndex g) {
+        Node dz = g.producer(z);
+        if (!isDequantize(dz) || dz.outputs().size() != 1) return null;
+        DType t = quantizedSource(dz, g);
+        if (t != DType.UINT8 && t != DType.INT8) return null;
+        Tensor s = g.constant(dz.inputs().get(1));
+        if (!isScalar(s) || !isFloat32(s) || !positiveFinite(s)) return null;
+        if (dz.hasInput(2)) {
+            Tensor zp = g.constant(dz.inputs().get(2));
+            if (!isScalar(zp) || zp.dtype() != t) return null;
+        }
+        return dz;
+    }
+
+    /** The element type a DequantizeLinear reads, or null where unknown. */
+    private static DType quantizedSource(Node dq, GraphIndex g) {
+        return g.type(dq.inputs().getFirst()) instanceof ValueType.TensorType t ? t.elementType() : null;
     }
 
     /** The convolution's only reader when it is a per-tensor QuantizeLinear to uint8 or int8, else null. */

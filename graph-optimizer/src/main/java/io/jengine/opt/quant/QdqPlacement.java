@@ -1,6 +1,7 @@
 package io.jengine.opt.quant;
 
 import io.jengine.ir.Attribute;
+import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.Node;
@@ -46,6 +47,8 @@ public final class QdqPlacement {
     public static Model apply(Model model, Map<String, ActivationRange> ranges, IntegerConvolution target) {
         int maxCode = target == null ? WeightQuantizer.FULL_RANGE : target.maxWeight();
         boolean unsignedOnly = target != null && !target.signedSource();
+        // only integer layers gain from a quantized residual (their output then stays in integers)
+        boolean quantizeResiduals = target != null;
         Graph g = model.graph();
         List<QuantizationSite> sites = QuantizationSite.find(g).stream()
                 .filter(s -> ranges.containsKey(s.activation())).toList();
@@ -67,6 +70,11 @@ public final class QdqPlacement {
             List<String> inputs = new ArrayList<>(s.node().inputs());
             inputs.set(0, dequantized(x));
             inputs.set(1, dequantized(w));
+            String z = s.residual();
+            if (quantizeResiduals && z != null && ranges.containsKey(z)) {
+                if (activationsDone.add(z)) inserted.addAll(activationPair(b, z, ranges.get(z), unsignedOnly));
+                inputs.set(FusedOpSpec.CONV_RESIDUAL, dequantized(z));
+            }
             rewritten.put(s.node(), s.node().toBuilder().inputs(inputs).build());
         }
         List<Node> nodes = new ArrayList<>();
@@ -84,8 +92,7 @@ public final class QdqPlacement {
     }
 
     private static boolean isConv(Node n) {
-        return n.domain().isEmpty() ? n.opType().equals("Conv")
-                : io.jengine.ir.FusedOpSpec.is(n, io.jengine.ir.FusedOpSpec.FUSED_CONV);
+        return n.domain().isEmpty() ? n.opType().equals("Conv") : FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV);
     }
 
     /** The value a site reads in place of {@code name}. */

@@ -34,6 +34,16 @@ public record QuantizationSite(Node node, String activation, String weight, int 
         return sites;
     }
 
+    /**
+     * The residual a site adds ({@code FusedConv}'s input {@link FusedOpSpec#CONV_RESIDUAL}), or null: quantized too
+     * where integer kernels run the site, so that the sum happens on the integer layer and its output can stay in
+     * integers (TensorRT's int8 residual add).
+     */
+    public String residual() {
+        return FusedOpSpec.is(node, FusedOpSpec.FUSED_CONV) && node.hasInput(FusedOpSpec.CONV_RESIDUAL)
+                ? node.inputs().get(FusedOpSpec.CONV_RESIDUAL) : null;
+    }
+
     /** The output-channel axis of the node's weights, or -1 where the node is no site. */
     private static int weightAxis(Node n) {
         boolean ours = FusedOpSpec.DOMAIN.equals(n.domain());

@@ -109,15 +109,17 @@ class QuantizedConvFusionTest {
         Model m = quantized(8, SEVEN_BIT_UNSIGNED);
         Graph g = optimized(m, 2, 0, SEVEN_BIT_UNSIGNED);
         // x quantized once (uint8 around 128: the target takes no int8 source); c1 writes h's uint8 codes itself,
-        // which c2 and c3 read; c2 keeps the residual and Relu and writes float
-        assertEquals(Map.of("QuantizeLinear", 1, "jengine.QuantizedConv", 3), ops(g), g.nodes().toString());
+        // which c2 and c3 read; c2 keeps the residual and Relu and writes float, since y leaves the graph: its
+        // residual is then x's codes dequantized, in float
+        assertEquals(Map.of("QuantizeLinear", 1, "DequantizeLinear", 1, "jengine.QuantizedConv", 3), ops(g),
+                g.nodes().toString());
         Node c1 = g.nodes().stream().filter(n -> n.name().startsWith("c1")).findFirst().orElseThrow();
         assertEquals("h/quantized", c1.outputs().getFirst());
         assertEquals("Relu", c1.attrString(FusedOpSpec.ACTIVATION, ""));
         assertEquals(DType.UINT8, g.initializers().get("x/zero_point").dtype());
         assertEquals(128, g.initializers().get("x/zero_point").getLong(0));
         Node c2 = g.nodes().stream().filter(n -> n.name().startsWith("c2")).findFirst().orElseThrow();
-        assertEquals("x", c2.inputs().get(FusedOpSpec.QC_RESIDUAL), "the residual is the float input itself");
+        assertEquals("x/dequantized", c2.inputs().get(FusedOpSpec.QC_RESIDUAL), "a float residual");
         assertEquals(FusedOpSpec.QC_RESIDUAL + 1, c2.inputs().size(), "no requantization after a residual");
         Tensor codes = g.initializers().get(c2.inputs().get(FusedOpSpec.QC_W));
         int max = 0;
@@ -162,6 +164,51 @@ class QuantizedConvFusionTest {
         assertTrue(hq instanceof ValueType.TensorType t && t.elementType() == DType.UINT8 && t.shape().rank() == 5,
                 "h's codes blocked: " + hq);
         assertSameResults(g, optimized(m, 2, 0, null));
+    }
+
+    @Test
+    void anIntegerResidualKeepsTheBlockOutputInIntegers() {
+        // y read by a quantized convolution: c2's output is requantized, so its residual joins as x's codes
+        Model m = quantized(8, SEVEN_BIT_UNSIGNED);
+        Graph.Builder b = m.graph().toBuilder()
+                .initializer("y/scale", Tensor.ofFloats(new long[0], 0.05f))
+                .initializer("y/zero_point", Tensor.allocate(DType.UINT8))
+                .initializer("w4/int8", codes(new Random(4), 8, 8, 1, 1)).initializer("w4/scales", scales(8))
+                .addNode(Node.builder("QuantizeLinear").name("qy").inputs("y", "y/scale", "y/zero_point").outputs("yq").build())
+                .addNode(Node.builder("DequantizeLinear").name("dqy").inputs("yq", "y/scale", "y/zero_point").outputs("yd").build())
+                .addNode(Node.builder("DequantizeLinear").name("dqw4").inputs("w4/int8", "w4/scales")
+                        .outputs("w4d").attr(Attribute.of("axis", 0L)).build())
+                .addNode(Node.builder("Conv").name("c4").inputs("yd", "w4d").outputs("v").build());
+        Graph g0 = b.build();
+        Graph g = optimized(new Model(8, "test", "", withOutputs(g0, "v", "z"), Map.of()), 2, 0, SEVEN_BIT_UNSIGNED);
+        Node c2 = g.nodes().stream().filter(n -> n.name().startsWith("c2")).findFirst().orElseThrow();
+        assertEquals("x/quantized", c2.inputs().get(FusedOpSpec.QC_RESIDUAL), "x's codes");
+        assertEquals("x/scale", c2.inputs().get(FusedOpSpec.QC_Z_SCALE));
+        assertEquals("yq", c2.outputs().getFirst(), "the block's output stays in integers");
+        assertFalse(ops(g).containsKey("DequantizeLinear"), ops(g).toString());
+        Graph inFloat = optimized(new Model(8, "test", "", withOutputs(g0, "v", "z"), Map.of()), 2, 0, null);
+        Tensor x = random(new Random(5), 1, 8, 7, 7);
+        Map<String, Value> want = run(inFloat, x), got = run(g, x);
+        Tensor w = (Tensor) want.get("v"), v = (Tensor) got.get("v");
+        for (long i = 0; i < w.size(); i++) assertEquals(w.getDouble(i), v.getDouble(i), 1e-4, "v[" + i + "]");
+    }
+
+    private static Graph withOutputs(Graph g, String... names) {
+        java.util.List<ValueInfo> outs = new java.util.ArrayList<>();
+        for (String n : names) outs.add(new ValueInfo(n, null));
+        return g.toBuilder().outputs(outs).build();
+    }
+
+    private static Tensor codes(Random r, long... shape) {
+        Tensor t = Tensor.allocate(DType.INT8, shape);
+        for (long i = 0; i < t.size(); i++) t.setLong(i, r.nextInt(127) - 63);
+        return t;
+    }
+
+    private static Tensor scales(int n) {
+        Tensor t = Tensor.allocate(DType.FLOAT32, n);
+        for (int i = 0; i < n; i++) t.setFloat(i, 0.01f + 0.001f * i);
+        return t;
     }
 
     @Test

@@ -6,8 +6,17 @@ package io.jengine.cpu.nativelib;
  */
 public sealed interface DnnlPostOp {
 
-    /** {@code dst := result + scale * dst_before}. */
-    record Sum(float scale) implements DnnlPostOp {}
+    /**
+     * {@code dst := result + scale * (dst_before - zeroPoint)}, {@code dst_before} read as {@code dataType} (one of
+     * oneDNN's types, of the destination's size): a float residual, or integer residual codes in an integer
+     * destination's bytes, dequantized by the scale and zero point.
+     */
+    record Sum(float scale, int zeroPoint, int dataType) implements DnnlPostOp {
+        public Sum(float scale) { this(scale, 0, Dnnl.dnnl_f32); }
+
+        /** Whether the residual is integer codes (one byte each) rather than floats. */
+        boolean integer() { return dataType == Dnnl.dnnl_u8 || dataType == Dnnl.dnnl_s8; }
+    }
 
     /** {@code dst := kind(result; alpha, beta)}. */
     record Eltwise(DnnlEltwise kind, float alpha, float beta) implements DnnlPostOp {

@@ -166,8 +166,13 @@ final class DnnlPrimitive implements AutoCloseable {
     static DnnlPrimitive prepare(Spec spec) {
         long sums = spec.postOps().stream().filter(o -> o instanceof DnnlPostOp.Sum).count();
         if (sums > 1) throw new IllegalArgumentException("at most one sum post-op, got " + sums);
-        if (sums > 0 && spec.quantization() != null && spec.quantization().quantizedDst()) {
-            throw new IllegalArgumentException("a sum post-op needs a float destination, got an integer one");
+        for (DnnlPostOp o : spec.postOps()) {
+            if (!(o instanceof DnnlPostOp.Sum sum)) continue;
+            boolean integerDst = spec.quantization() != null && spec.quantization().quantizedDst();
+            if (sum.integer() != integerDst) {
+                throw new IllegalArgumentException("a sum post-op reads the destination's bytes: integer residual codes"
+                        + " need an integer destination and a float residual a float one");
+            }
         }
         SegmentChecks.positive("threads", spec.threads());
         String context = spec.context();
@@ -271,7 +276,7 @@ final class DnnlPrimitive implements AutoCloseable {
         }
         if (hasSum) {
             if (residual == null) throw new IllegalArgumentException("the sum post-op needs a residual, got null");
-            SegmentChecks.floatBytes("residual", residual, dstElements);
+            SegmentChecks.bytes("residual", residual, dstElements, dstBytesPer);
             if (residual.address() != dst.address() && SegmentChecks.overlap(residual, dstBytes, dst, dstBytes)) {
                 throw new IllegalArgumentException("residual must be " + dstName + " itself or not overlap it");
             }
@@ -491,8 +496,8 @@ final class DnnlPrimitive implements AutoCloseable {
                 "dnnl_post_ops_destroy", context);
         for (DnnlPostOp op : ops) {
             switch (op) {
-                case DnnlPostOp.Sum s -> DnnlStatus.check(Dnnl.dnnl_post_ops_append_sum(po, s.scale(), 0,
-                        Dnnl.dnnl_f32), "dnnl_post_ops_append_sum", context);
+                case DnnlPostOp.Sum s -> DnnlStatus.check(Dnnl.dnnl_post_ops_append_sum(po, s.scale(), s.zeroPoint(),
+                        s.dataType()), "dnnl_post_ops_append_sum", context);
                 case DnnlPostOp.Eltwise e -> DnnlStatus.check(Dnnl.dnnl_post_ops_append_eltwise(po, e.kind().algKind,
                         e.alpha(), e.beta()), "dnnl_post_ops_append_eltwise", context + ", " + e);
             }

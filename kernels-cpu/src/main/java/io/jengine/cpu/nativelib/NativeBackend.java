@@ -377,15 +377,19 @@ public final class NativeBackend implements Backend {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
                 Tensor y = ctx.output(0, out, q.outDims());
-                MemorySegment residual = q.residual()
-                        ? PlannedShapes.input(ctx, FusedOpSpec.QC_RESIDUAL, DType.FLOAT32, q.outDims()).data() : null;
+                MemorySegment residual = q.residual() != null
+                        ? PlannedShapes.input(ctx, FusedOpSpec.QC_RESIDUAL, q.residual(), q.outDims()).data() : null;
                 conv.run(PlannedShapes.input(ctx, FusedOpSpec.QC_X, in, q.inDims()).data(), y.data(), residual);
                 activate(act.after(), act.params(), y, ctx.threads());
             }
 
-            /** oneDNN's sum post-op accumulates onto the destination, which may as well be the residual's memory. */
+            /**
+             * oneDNN's sum post-op accumulates onto the destination, which may as well be the residual's memory when
+             * they are of one type (integer codes of the other signedness are read in the destination's bytes too,
+             * but the plan keeps them apart).
+             */
             @Override
-            public int inPlaceInput() { return q.residual() ? FusedOpSpec.QC_RESIDUAL : -1; }
+            public int inPlaceInput() { return q.residual() == out ? FusedOpSpec.QC_RESIDUAL : -1; }
 
             @Override
             public boolean compiledByJit() { return false; }

@@ -23,25 +23,28 @@ import java.util.List;
 record QuantizedConvActivation(List<DnnlPostOp> postOps, UnaryOp after, float[] params) {
 
     /**
-     * The plan for activation {@code a}; null where oneDNN cannot apply it exactly (an unknown activation, missing
-     * parameters, or a residual with a quantized destination, which oneDNN's sum would have to read in the
-     * destination's integer type).
+     * The plan for activation {@code a} after the residual {@code sum} (null: none); null where oneDNN cannot apply it
+     * exactly (an unknown activation, missing parameters, or a residual whose kind does not match the destination:
+     * oneDNN's sum reads the residual in the destination's bytes).
      */
-    static QuantizedConvActivation of(FusedOpSpec.Activation a, boolean residual, boolean quantizedDst) {
+    static QuantizedConvActivation of(FusedOpSpec.Activation a, DnnlPostOp.Sum sum, boolean quantizedDst) {
+        boolean residual = sum != null;
         try {
             Activation.of(a.name(), a.params()); // the parameter checks the float kernels make
         } catch (IllegalArgumentException unknownOrIncomplete) {
             return null;
         }
         List<DnnlPostOp> ops = new ArrayList<>();
+        if (residual && sum.integer() != quantizedDst) return null;
         if (quantizedDst) {
-            if (residual) return null;
+            // integer residual codes hold no NaN: every activation can be oneDNN's
+            if (residual) ops.add(sum);
             DnnlPostOp.Eltwise e = integerEltwise(a);
             if (e == null && !a.isNone()) return null;
             if (e != null) ops.add(e);
             return new QuantizedConvActivation(List.copyOf(ops), UnaryOp.NONE, a.params());
         }
-        if (residual) ops.add(DnnlPostOp.sum());
+        if (residual) ops.add(sum);
         DnnlPostOp.Eltwise smooth = NativeBackend.eltwise(a);
         if (smooth != null) ops.add(smooth);
         UnaryOp after;

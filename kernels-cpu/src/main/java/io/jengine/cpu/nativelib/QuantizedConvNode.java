@@ -9,6 +9,8 @@ import static io.jengine.ir.FusedOpSpec.QC_X_SCALE;
 import static io.jengine.ir.FusedOpSpec.QC_X_ZERO;
 import static io.jengine.ir.FusedOpSpec.QC_Y_SCALE;
 import static io.jengine.ir.FusedOpSpec.QC_Y_ZERO;
+import static io.jengine.ir.FusedOpSpec.QC_Z_SCALE;
+import static io.jengine.ir.FusedOpSpec.QC_Z_ZERO;
 
 import io.jengine.cpu.simd.ConvNode;
 import io.jengine.cpu.simd.ConvShape;
@@ -25,20 +27,21 @@ import java.util.Arrays;
  * quantization parameter, the weights and the bias constant, a u8 or s8 source with its zero point, int8 weights
  * this CPU multiplies exactly ({@link Int8Dot}), finite positive scales, and an activation oneDNN can apply without
  * changing the result ({@link QuantizedConvActivation}). The contract's bias is already float, added after scaling
- * as oneDNN's f32 bias is; the residual is a sum post-op onto a float destination.
+ * as oneDNN's f32 bias is; the residual is a sum post-op: float onto a float destination, or integer codes (with
+ * their scale and zero point) onto an integer destination, whose bytes the sum reads them from.
  *
  * @param params        the convolution's geometry, on the plain NCHW view
  * @param quant         types, int8 weights and quantization parameters, as the primitive takes them
  * @param bias          the float bias, or null
  * @param activation    the post-ops and what runs after the primitive
- * @param residual      whether the node adds its residual input ({@link FusedOpSpec#QC_RESIDUAL})
+ * @param residual      the element type of the residual input ({@link FusedOpSpec#QC_RESIDUAL}), null without one
  * @param block         the channel block of X, Z and Y (0: channels-last), or -1 for plain NCHW
  * @param blockedSource whether X is on the blocked layout (a blocked node's X may be plain, see FusedOpSpec)
  * @param inDims        X's dims
  * @param outDims       the output's dims (blocked as the node is), also the residual's
  */
 record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias, QuantizedConvActivation activation,
-                         boolean residual, int block, boolean blockedSource, long[] inDims, long[] outDims) {
+                         DType residual, int block, boolean blockedSource, long[] inDims, long[] outDims) {
 
     /** The node as oneDNN runs it exactly, or null where it cannot (the reference kernel then runs it). */
     static QuantizedConvNode of(NodeContext ctx) {
@@ -71,12 +74,18 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
         ConvParams p = NativeBackend.params(shape);
         long[] plainOut = {plainX[0], m, p.outH(), p.outW()};
         long[] out = block < 0 ? plainOut : blockedDims(plainOut, block);
-        boolean residual = n.hasInput(QC_RESIDUAL);
-        if (residual && !(ctx.inputTensorType(QC_RESIDUAL) instanceof ValueType.TensorType zt
-                && zt.elementType() == DType.FLOAT32 && Arrays.equals(ctx.inputDims(QC_RESIDUAL), out))) {
-            return null;
+        DType residual = null;
+        DnnlPostOp.Sum sum = null;
+        if (n.hasInput(QC_RESIDUAL)) {
+            if (!(ctx.inputTensorType(QC_RESIDUAL) instanceof ValueType.TensorType zt)
+                    || !Arrays.equals(ctx.inputDims(QC_RESIDUAL), out)) {
+                return null;
+            }
+            residual = zt.elementType();
+            sum = residualSum(ctx, residual);
+            if (sum == null) return null;
         }
-        QuantizedConvActivation act = QuantizedConvActivation.of(FusedOpSpec.Activation.of(n), residual, quantizedDst);
+        QuantizedConvActivation act = QuantizedConvActivation.of(FusedOpSpec.Activation.of(n), sum, quantizedDst);
         if (act == null) return null;
 
         byte[] codes = new byte[Math.toIntExact(w.size())];
@@ -108,6 +117,20 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
         return new QuantizedConvNode(p, q, bias, act, residual, block, blockedSource, x, out);
     }
 
+    /**
+     * The sum post-op that adds a residual of {@code type}: a float one as it is, integer codes dequantized by the
+     * node's constant z_scale and z_zero_point; null where it cannot be computed exactly.
+     */
+    private static DnnlPostOp.Sum residualSum(NodeContext ctx, DType type) {
+        if (type == DType.FLOAT32) return new DnnlPostOp.Sum(1f);
+        int t = type(type);
+        Tensor zScale = ctx.constant(QC_Z_SCALE), zZero = ctx.constant(QC_Z_ZERO);
+        if (t < 0 || !scalar(zScale, DType.FLOAT32) || !scalar(zZero, type)) return null;
+        float s = zScale.getFloat(0);
+        if (!(s >= Float.MIN_NORMAL) || Float.isInfinite(s)) return null;
+        return new DnnlPostOp.Sum(s, (int) zZero.getLong(0), t);
+    }
+
     /** {@code [N, C, H, W]} on the blocked layout {@code block}: {@code [N, C/b, H, W, b]}, or {@code [N, 1, H, W, C]}. */
     private static long[] blockedDims(long[] d, int block) {
         return block == 0 ? new long[] {d[0], 1, d[2], d[3], d[1]} : new long[] {d[0], d[1] / block, d[2], d[3], block};
@@ -134,6 +157,7 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
     double bytes() {
         double outElements = (double) params.dstElements();
         return (double) params.srcElements() + quant.weights().length
-                + outElements * DnnlQuantization.bytes(quant.dstType()) + (residual ? 4 * outElements : 0);
+                + outElements * DnnlQuantization.bytes(quant.dstType())
+                + (residual == null ? 0 : outElements * residual.byteSize());
     }
 }

@@ -11,6 +11,8 @@ import static io.jengine.ir.FusedOpSpec.QC_X_SCALE;
 import static io.jengine.ir.FusedOpSpec.QC_X_ZERO;
 import static io.jengine.ir.FusedOpSpec.QC_Y_SCALE;
 import static io.jengine.ir.FusedOpSpec.QC_Y_ZERO;
+import static io.jengine.ir.FusedOpSpec.QC_Z_SCALE;
+import static io.jengine.ir.FusedOpSpec.QC_Z_ZERO;
 
 import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Node;
@@ -73,6 +75,10 @@ final class QuantizedConvKernel {
             }
             if (z != null) {
                 if (blocked) z = ChannelBlocking.unblock(z, block);
+                if (z.dtype() == DType.UINT8 || z.dtype() == DType.INT8) z = dequantized(z, in);
+                else if (z.dtype() != DType.FLOAT32) {
+                    throw new IllegalArgumentException("residual Z must be float32, uint8 or int8, got " + z.describe());
+                }
                 if (!Arrays.equals(z.shape(), shape)) {
                     throw new IllegalArgumentException("residual Z has shape " + Shapes.format(z.shape())
                             + ", the convolution produces " + Shapes.format(shape));
@@ -99,6 +105,24 @@ final class QuantizedConvKernel {
             }
             return new Value[] {blocked ? ChannelBlocking.block(out, block) : out};
         };
+    }
+
+    /** Integer residual codes in real units, with the node's z_scale and z_zero_point. */
+    private static Tensor dequantized(Tensor z, Value[] in) {
+        Tensor zs = optionalTensor(in, QC_Z_SCALE), zz = optionalTensor(in, QC_Z_ZERO);
+        if (zs == null || zz == null) {
+            throw new IllegalArgumentException("an integer residual Z needs z_scale and z_zero_point");
+        }
+        scalar(zs, "z_scale");
+        scalar(zz, "z_zero_point");
+        if (zz.dtype() != z.dtype()) {
+            throw new IllegalArgumentException("z_zero_point " + zz.describe() + " must have Z's type " + z.dtype());
+        }
+        // float32, as DequantizeLinear with a float32 scale gives it
+        Tensor out = Tensor.allocate(DType.FLOAT32, z.shape());
+        double s = zs.getDouble(0), zp = zz.getDouble(0);
+        for (long i = 0; i < z.size(); i++) out.setDouble(i, (z.getDouble(i) - zp) * s);
+        return out;
     }
 
     private static void scalar(Tensor t, String what) {
