@@ -48,11 +48,13 @@ class QuantizedConvFusionTest {
     }
 
     /**
-     * x → Conv 3×3 → Relu → h → Conv 1×1 → Add(h2 + x) (a residual) → Relu → y; and h → Conv 1×1 (a second reader) →
+     * in → Neg → x → Conv 3×3 → Relu → h → Conv 1×1 → Add(h2 + x) (a residual) → Relu → y; and h → Conv 1×1 (a second reader) →
      * z. {@code c} channels throughout.
      */
     private static Model model(long c, Random r) {
-        Graph g = Graph.builder("q").opset("", 17).addInput(f32("x", 1, c, 7, 7))
+        // x is computed (not the graph input itself, whose first convolution placement may keep in float)
+        Graph g = Graph.builder("q").opset("", 17).addInput(f32("in", 1, c, 7, 7))
+                .addNode(Node.builder("Neg").name("neg").inputs("in").outputs("x").build())
                 .initializer("w1", random(r, c, c, 3, 3)).initializer("w1_b", random(r, c))
                 .initializer("w2", random(r, c, c, 1, 1)).initializer("w2_b", random(r, c))
                 .initializer("w3", random(r, c, c, 1, 1)).initializer("w3_b", random(r, c))
@@ -81,7 +83,7 @@ class QuantizedConvFusionTest {
 
     private static Map<String, Value> run(Graph g, Tensor x) {
         try (Engine e = Engine.of(new Model(8, "test", "", g, Map.of()))) {
-            return e.run(Map.of("x", x));
+            return e.run(Map.of("in", x));
         }
     }
 
@@ -111,7 +113,7 @@ class QuantizedConvFusionTest {
         // x quantized once (uint8 around 128: the target takes no int8 source); c1 writes h's uint8 codes itself,
         // which c2 and c3 read; c2 keeps the residual and Relu and writes float, since y leaves the graph: its
         // residual is then x's codes dequantized, in float
-        assertEquals(Map.of("QuantizeLinear", 1, "DequantizeLinear", 1, "jengine.QuantizedConv", 3), ops(g),
+        assertEquals(Map.of("Neg", 1, "QuantizeLinear", 1, "DequantizeLinear", 1, "jengine.QuantizedConv", 3), ops(g),
                 g.nodes().toString());
         Node c1 = g.nodes().stream().filter(n -> n.name().startsWith("c1")).findFirst().orElseThrow();
         assertEquals("h/quantized", c1.outputs().getFirst());
