@@ -3,8 +3,11 @@
 # inputs stored in $ENGINE_ZOO) with JSON output, and turns the JSON into docs/benchmarks/latency.md (table: model,
 # threads, engine ms, ORT ms, ratio, with errors) and docs/benchmarks/latency.png.
 #
-#   tools/benchmarks/run-jmh.sh [--quick] [--overhead] [--out DIR] [JMH OPTIONS...]
+#   tools/benchmarks/run-jmh.sh [--quick] [--overhead] [--no-int8] [--out DIR] [JMH OPTIONS...]
 #
+# After the float rows it measures INT8 rows (precision=int8: the engine's calibrated INT8 build of digits_cnn,
+# mobilenet_v2, resnet18 and resnet50, against ONNX Runtime's own u8 QDQ models where the zoo has them); --no-int8
+# skips them.
 # --overhead: runs NodeOverheadBenchmark instead (a 100-node chain of kernels that do nothing: the engine's fixed cost
 # per node is the time per run / 100) and prints JMH's table; no report is written.
 # --quick: digits_cnn on one thread with short iterations, to check the pipeline in a minute or two (its figures are
@@ -18,14 +21,16 @@ source "$root/.ci/java-home.sh"
 
 quick=0
 overhead=0
+int8=1
 out="$root/docs/benchmarks"
 jmh_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --overhead) overhead=1 ;;
+    --no-int8) int8=0 ;;
     --out) out=${2:?--out needs a directory}; shift ;;
-    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) jmh_args+=("$1") ;;
   esac
   shift
@@ -62,4 +67,19 @@ if [ "$quick" = 1 ]; then
 fi
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main ZooModelBenchmark \
   -rf json -rff "$results" "${jmh_args[@]}"
-"$JAVA_HOME/bin/java" -cp "$cp" io.jengine.benchmarks.LatencyReport "$results" "$out" "$title"
+all="$results"
+if [ "$int8" = 1 ]; then
+  # INT8 rows: the engine's calibrated INT8 build of the models it has calibration data for, and ONNX Runtime's own
+  # quantized models where the zoo has one (each an invocation of its own, since their model lists differ)
+  # (--quick already names digits_cnn)
+  models=(-p model=digits_cnn,mobilenet_v2,resnet18,resnet50)
+  ort_models=(-p model=digits_cnn,mobilenet_v2,resnet18)
+  if [ "$quick" = 1 ]; then models=(); ort_models=(); fi
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'ZooModelBenchmark\.engine$' \
+    -rf json -rff "$target/jmh/results-int8.json" "${jmh_args[@]}" -p precision=int8 "${models[@]}"
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main \
+    'ZooModelBenchmark\.onnxRuntime$' -rf json -rff "$target/jmh/results-int8-ort.json" "${jmh_args[@]}" \
+    -p precision=int8 "${ort_models[@]}"
+  all="$all,$target/jmh/results-int8.json,$target/jmh/results-int8-ort.json"
+fi
+"$JAVA_HOME/bin/java" -cp "$cp" io.jengine.benchmarks.LatencyReport "$all" "$out" "$title"

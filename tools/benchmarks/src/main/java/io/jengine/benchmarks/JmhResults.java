@@ -17,8 +17,11 @@ public final class JmhResults {
     /** One measured score; {@code error} is NaN when JMH had too few iterations to give one. */
     public record Score(double ms, double error) {}
 
-    /** One model at one thread count; either score may be null when that benchmark was not run. */
-    public record Row(String model, int threads, Score engine, Score onnxRuntime) {
+    /**
+     * One model at one thread count and precision ("fp32", or "int8": quantized models); either score may be null
+     * when that benchmark was not run.
+     */
+    public record Row(String model, int threads, String precision, Score engine, Score onnxRuntime) {
         /** Engine over ONNX Runtime, with the error of a quotient of independent measurements. */
         public Score ratio() {
             if (engine == null || onnxRuntime == null) return null;
@@ -40,7 +43,10 @@ public final class JmhResults {
             String bench = r.path("benchmark").asText();
             boolean isEngine = bench.endsWith(".engine");
             if (!isEngine && !bench.endsWith(".onnxRuntime")) continue;
-            String key = r.path("params").path("model").asText() + "\t" + r.path("params").path("threads").asText();
+            // results from before the precision parameter are float
+            String precision = r.path("params").path("precision").asText("fp32");
+            String key = r.path("params").path("model").asText() + "\t" + r.path("params").path("threads").asText()
+                    + "\t" + precision;
             JsonNode m = r.path("primaryMetric");
             double toMs = millisPer(m.path("scoreUnit").asText());
             Score s = new Score(number(m.path("score")) * toMs, number(m.path("scoreError")) * toMs);
@@ -49,7 +55,7 @@ public final class JmhResults {
         List<Row> rows = new ArrayList<>();
         byKey.forEach((k, v) -> {
             String[] parts = k.split("\t");
-            rows.add(new Row(parts[0], Integer.parseInt(parts[1]), v[0], v[1]));
+            rows.add(new Row(parts[0], Integer.parseInt(parts[1]), parts[2], v[0], v[1]));
         });
         return rows;
     }

@@ -12,9 +12,9 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
 /**
- * Turns a JMH JSON result of {@link ZooModelBenchmark} into {@code latency.md} (model, threads, engine ms, ONNX
- * Runtime ms, ratio, each with its error) and {@code latency.png} (both engines per model on a log axis).
- * Usage: {@code LatencyReport RESULTS.json OUT_DIR [TITLE]}.
+ * Turns JMH JSON results of {@link ZooModelBenchmark} into {@code latency.md} (model, precision, threads, engine ms,
+ * ONNX Runtime ms, ratio, each with its error) and {@code latency.png} (both engines per model on a log axis).
+ * Usage: {@code LatencyReport RESULTS.json[,MORE.json...] OUT_DIR [TITLE]}.
  */
 public final class LatencyReport {
     private LatencyReport() {}
@@ -24,7 +24,9 @@ public final class LatencyReport {
             System.err.println("usage: LatencyReport RESULTS.json OUT_DIR [TITLE]");
             System.exit(2);
         }
-        var json = JmhResults.read(Path.of(args[0]));
+        // several result files (comma-separated: the float and the INT8 runs) make one report
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+        for (String f : args[0].split(",")) json.addAll((com.fasterxml.jackson.databind.node.ArrayNode) JmhResults.read(Path.of(f)));
         List<JmhResults.Row> rows = JmhResults.rows(json);
         if (rows.isEmpty()) throw new IllegalArgumentException(args[0] + " holds no ZooModelBenchmark result");
         Path out = Files.createDirectories(Path.of(args[1]));
@@ -38,12 +40,14 @@ public final class LatencyReport {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(title).append("\n\n");
         b.append(String.format(Locale.ROOT, "JMH average time per inference (ms), %d warm-up x %s, %d measured x %s, %d fork(s); "
-                        + "error = JMH's 99.9%% confidence half-width. %s %s, %d cores. Ratio above 1: the engine is slower.%n%n",
+                        + "error = JMH's 99.9%% confidence half-width. %s %s, %d cores. Ratio above 1: the engine is slower. "
+                + "int8: the engine's calibrated INT8 build against ONNX Runtime's own quantized (u8 QDQ) model.%n%n",
                 setup.warmupIterations(), setup.warmupTime(), setup.measurementIterations(), setup.measurementTime(),
                 setup.forks(), setup.vm(), setup.jdk(), Runtime.getRuntime().availableProcessors()));
-        b.append("| model | threads | engine ms | ORT ms | engine / ORT |\n|---|---:|---:|---:|---:|\n");
+        b.append("| model | precision | threads | engine ms | ORT ms | engine / ORT |\n|---|---|---:|---:|---:|---:|\n");
         for (JmhResults.Row r : rows) {
-            b.append("| ").append(r.model()).append(" | ").append(r.threads()).append(" | ").append(cell(r.engine()))
+            b.append("| ").append(r.model()).append(" | ").append(r.precision()).append(" | ").append(r.threads())
+                    .append(" | ").append(cell(r.engine()))
                     .append(" | ").append(cell(r.onnxRuntime())).append(" | ").append(cell(r.ratio())).append(" |\n");
         }
         return b.toString();
@@ -76,7 +80,7 @@ public final class LatencyReport {
         List<String> labels = new ArrayList<>();
         List<Double> engine = new ArrayList<>(), ort = new ArrayList<>();
         for (JmhResults.Row r : shown) {
-            labels.add(r.model() + " (" + r.threads() + "t)");
+            labels.add(r.model() + (r.precision().equals("fp32") ? "" : " " + r.precision()) + " (" + r.threads() + "t)");
             if (r.engine() != null) engine.add(r.engine().ms());
             if (r.onnxRuntime() != null) ort.add(r.onnxRuntime().ms());
         }

@@ -36,6 +36,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * engine (optimized at level 2, as {@code engine run} builds it) and by ONNX Runtime, measured in the same JMH run so
  * that the report's ratios compare the two on the same machine. JMH gives each method its own fork, so each fork loads
  * only the target it measures; for two engines interleaved in one process, use {@code engine bench --compare-ort}.
+ *
+ * <p>{@code precision=int8} measures quantized models instead: the engine's INT8 build of the float model (calibrated
+ * with the default calibrator on the digits' calibration batches, or on the shared images with ImageNet
+ * preprocessing), and ONNX Runtime's own quantized model of the zoo ({@code MODEL_u8_qdq.onnx}), for the models that
+ * have them ({@link #INT8_MODELS}; ONNX Runtime's QDQ models exist for digits_cnn, mobilenet_v2 and resnet18).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +58,15 @@ public class ZooModelBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** fp32: the zoo's float models; int8: quantized models (see the class comment). */
+    @Param({"fp32"})
+    public String precision;
+
+    /** The models an INT8 build has calibration data for. */
+    static final java.util.Set<String> INT8_MODELS = java.util.Set.of("digits_cnn", "mobilenet_v2", "resnet18",
+            "resnet50", "squeezenet1_1", "efficientnet_b0");
+    private static final String IMAGENET = "resize=224x224;mean=0.485,0.456,0.406;std=0.229,0.224,0.225";
+
     private Map<String, Tensor> inputs;
     private Engine engine;
     private OrtTarget ort;
@@ -65,10 +79,22 @@ public class ZooModelBenchmark {
             throw new IllegalStateException("model " + file + " not found: unpack every zoo archive (shared/models/unpack.sh)");
         }
         inputs = storedInputs(zoo.resolve(model + "_io"));
+        boolean int8 = switch (precision) {
+            case "fp32" -> false;
+            case "int8" -> true;
+            default -> throw new IllegalArgumentException("precision must be fp32 or int8, got " + precision);
+        };
         if (params.getBenchmark().endsWith(".engine")) {
-            engine = BenchTarget.engine(EngineBuilder.forModel(OnnxImporter.load(file)).threads(threads));
+            EngineBuilder b = EngineBuilder.forModel(OnnxImporter.load(file)).threads(threads);
+            if (int8) b.int8(int8Options(zoo));
+            engine = BenchTarget.engine(b);
         } else {
-            ort = OrtTarget.open(file, threads);
+            Path quantized = zoo.resolve(model + "_u8_qdq.onnx");
+            if (int8 && !Files.isRegularFile(quantized)) {
+                throw new IllegalStateException("ONNX Runtime has no quantized " + model + " in the zoo (" + quantized
+                        + "); its INT8 row has the engine only");
+            }
+            ort = OrtTarget.open(int8 ? quantized : file, threads);
             ort.feed(inputs);
         }
     }
@@ -87,6 +113,21 @@ public class ZooModelBenchmark {
     public void tearDown() {
         if (engine != null) engine.close();
         if (ort != null) ort.close();
+    }
+
+    /** Calibration for this model's INT8 build: the digits' own batches, or the shared images as ImageNet input. */
+    private io.jengine.calib.Int8Options int8Options(Path zoo) {
+        if (!INT8_MODELS.contains(model)) {
+            throw new IllegalStateException("no INT8 calibration data for " + model + "; INT8 runs " + INT8_MODELS);
+        }
+        if (model.equals("digits_cnn")) {
+            return new io.jengine.calib.Int8Options(zoo.resolve("digits_data/calib"), null,
+                    io.jengine.calib.Int8Options.DEFAULT_PERCENTILE, 0, null);
+        }
+        Path images = SharedData.root().map(r -> r.resolve("images"))
+                .orElseThrow(() -> new IllegalStateException(SharedData.missingMessage("shared images")));
+        return new io.jengine.calib.Int8Options(images, null, io.jengine.calib.Int8Options.DEFAULT_PERCENTILE, 0, null,
+                io.jengine.calib.ImagePreprocessing.parse(IMAGENET));
     }
 
     /** input_NAME.npy files of a model, keyed by NAME. */

@@ -54,9 +54,9 @@ class LatencyReportTest {
     void markdownHasOneRowPerPair() throws IOException {
         JsonNode json = new ObjectMapper().readTree(RESULTS);
         String md = LatencyReport.markdown("T", JmhResults.setup(json), JmhResults.rows(json));
-        assertTrue(md.contains("| model | threads | engine ms | ORT ms | engine / ORT |"), md);
-        assertTrue(md.contains("| digits_cnn | 1 | 12.5 ± 0.500 | 0.250 ± 0.0100 | 50.0 ± 2.83 |"), md);
-        assertTrue(md.contains("| resnet18 | 2 | – | 30.0 | – |"), md);
+        assertTrue(md.contains("| model | precision | threads | engine ms | ORT ms | engine / ORT |"), md);
+        assertTrue(md.contains("| digits_cnn | fp32 | 1 | 12.5 ± 0.500 | 0.250 ± 0.0100 | 50.0 ± 2.83 |"), md);
+        assertTrue(md.contains("| resnet18 | fp32 | 2 | – | 30.0 | – |"), md);
         assertTrue(md.contains("3 warm-up x 2 s, 5 measured x 2 s, 1 fork(s)") && md.contains("25.0.1"), md);
     }
 
@@ -67,6 +67,19 @@ class LatencyReportTest {
         assertTrue(Files.readString(tmp.resolve("out/latency.md")).contains("digits_cnn"));
         byte[] png = Files.readAllBytes(tmp.resolve("out/latency.png"));
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+    }
+
+    /** INT8 results (the precision parameter) are rows of their own, and several result files make one report. */
+    @Test
+    void int8ResultsFromAnotherFileAreRowsOfTheirOwn(@TempDir Path tmp) throws IOException {
+        Path fp32 = Files.writeString(tmp.resolve("fp32.json"), RESULTS);
+        String int8 = "[" + result("engine", "resnet18", "2", "20.0", "1.0", "ms/op")
+                .replace("\"threads\":\"2\"}", "\"threads\":\"2\",\"precision\":\"int8\"}") + "]";
+        Path q = Files.writeString(tmp.resolve("int8.json"), int8);
+        LatencyReport.main(new String[] {fp32 + "," + q, tmp.resolve("out").toString()});
+        String md = Files.readString(tmp.resolve("out/latency.md"));
+        assertTrue(md.contains("| resnet18 | fp32 | 2 | – | 30.0 | – |"), md);
+        assertTrue(md.contains("| resnet18 | int8 | 2 | 20.0 ± 1.00 | – | – |"), md);
     }
 
     @Test
