@@ -21,8 +21,8 @@ import java.util.Set;
  *       Runtime's NCHWc), {@code b} in attribute {@value #BLOCK}; {@code b} = 0 stands for channels-last, the block being
  *       the tensor's own channel count: {@code [N, 1, H, W, C]} (NHWC). {@value #TO_BLOCKED} and {@value #FROM_BLOCKED}
  *       convert; {@value #BLOCKED_CONV} is FusedConv (same inputs, attributes and activation) reading X blocked,
- *       or plain 4-D where its channels are not a multiple of the block, and writing Y (and reading the residual)
- *       blocked. Ops whose meaning survives the extra axis (elementwise, pools with a window of 1 along it, Concat on
+ *       or plain 4-D (an image's few channels: not a multiple of the block, or fewer than 8 for channels-last), and
+ *       writing Y (and reading the residual) blocked. Ops whose meaning survives the extra axis (elementwise, pools with a window of 1 along it, Concat on
  *       axis 1, ReduceMean over axes 2 and 3) run on blocked tensors as they are.</li>
  *   <li>{@value #QUANTIZED_CONV}: a convolution between dequantized operands, what a QDQ graph's
  *       {@code DequantizeLinear → Conv (← DequantizeLinear of int8 weights) → QuantizeLinear} means, as one layer an
