@@ -8,6 +8,7 @@ import io.jengine.opt.passes.ConvAffineFolding;
 import io.jengine.opt.passes.ConstantFolding;
 import io.jengine.opt.passes.DeadNodeElimination;
 import io.jengine.opt.passes.ElementwiseChainFusion;
+import io.jengine.opt.passes.FakeQuantizeRecognition;
 import io.jengine.opt.passes.FuseActivation;
 import io.jengine.opt.passes.FuseBiasAdd;
 import io.jengine.opt.passes.FuseResidualAdd;
@@ -62,6 +63,8 @@ public final class Pipeline {
             // Once the float fusions have settled each convolution's bias, residual and activation, a quantized
             // graph's convolutions become integer layers (where the options name integer kernels: see stages(target)).
             new Stage(2, new QuantizedConvFusion(null)),
+            // What integer layers did not take of a Q/DQ pair is fake quantization in float: one elementwise step.
+            new Stage(2, new FakeQuantizeRecognition()),
             // Last: what is left of elementwise work after the fusions into compute ops merges into chains.
             new Stage(2, new ElementwiseChainFusion()));
 

@@ -1,5 +1,6 @@
 package io.jengine.cpu.ref;
 
+import io.jengine.tensor.DType;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -8,6 +9,16 @@ import java.util.function.DoubleUnaryOperator;
  */
 final class Activation {
     private Activation() {}
+
+    /**
+     * QuantizeLinear then DequantizeLinear of a float32 value, as those kernels compute them (the quotient in float32,
+     * half to even, saturated, NaN to code 0; the dequantized value rounded to float32).
+     */
+    private static double fakeQuantize(double x, float scale, float zero, DType type) {
+        double q = QuantizationKernels.saturate(Math.rint(QuantizationKernels.quotient((float) x, scale, DType.FLOAT32))
+                + zero, type);
+        return (float) ((q - zero) * scale);
+    }
 
     static DoubleUnaryOperator of(String name, float[] p) {
         return switch (name) {
@@ -28,6 +39,8 @@ final class Activation {
             case "Reciprocal" -> x -> 1 / x;
             case "Erf" -> UnaryMath::erf;
             case "Softplus" -> UnaryMath::softplus;
+            case "FakeQuantizeU8" -> x -> fakeQuantize(x, p[0], p[1], DType.UINT8);
+            case "FakeQuantizeS8" -> x -> fakeQuantize(x, p[0], p[1], DType.INT8);
             case "None", "" -> x -> x;
             default -> throw new IllegalArgumentException("unknown activation '" + name + "'");
         };

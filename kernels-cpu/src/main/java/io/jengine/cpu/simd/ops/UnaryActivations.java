@@ -84,7 +84,19 @@ public final class UnaryActivations {
             case RECIPROCAL -> reciprocal(src, srcOff, dst, dstOff, count);
             case ERF -> erf(src, srcOff, dst, dstOff, count);
             case SOFTPLUS -> softplus(src, srcOff, dst, dstOff, count);
+            case FAKE_QUANTIZE_U8 -> fakeQuantize(op, src, srcOff, dst, dstOff, count, p0, (int) p1, 0, 255);
+            case FAKE_QUANTIZE_S8 -> fakeQuantize(op, src, srcOff, dst, dstOff, count, p0, (int) p1, -128, 127);
         }
+    }
+
+    private static void fakeQuantize(UnaryOp op, MemorySegment s, long so, MemorySegment d, long dO, long n,
+                                     float scale, int zero, int lo, int hi) {
+        long i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            FakeQuantize.vector(FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE), scale, zero, lo, hi)
+                    .intoMemorySegment(d, dO + 4 * i, NATIVE);
+        }
+        if (i < n) tail(op, scale, zero, s, so, d, dO, i, n);
     }
 
     /**

@@ -38,6 +38,14 @@ final class UnaryArrays {
             case RECIPROCAL -> reciprocal(s, d, n);
             case ERF -> erf(s, d, n);
             case SOFTPLUS -> softplus(s, d, n);
+            case FAKE_QUANTIZE_U8 -> fakeQuantize(s, d, n, p0, (int) p1, 0, 255);
+            case FAKE_QUANTIZE_S8 -> fakeQuantize(s, d, n, p0, (int) p1, -128, 127);
+        }
+    }
+
+    private static void fakeQuantize(float[] s, float[] d, int n, float scale, int zero, int lo, int hi) {
+        for (int i = 0; i < n; i += F.length()) {
+            FakeQuantize.vector(FloatVector.fromArray(F, s, i), scale, zero, lo, hi).intoArray(d, i);
         }
     }
 

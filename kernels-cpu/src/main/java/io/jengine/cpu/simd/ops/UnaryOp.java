@@ -30,7 +30,14 @@ public enum UnaryOp {
     SQRT("Sqrt", 0),
     RECIPROCAL("Reciprocal", 0),
     ERF("Erf", 0),
-    SOFTPLUS("Softplus", 0);
+    SOFTPLUS("Softplus", 0),
+    /**
+     * A QuantizeLinear then DequantizeLinear to uint8 with one scale and zero point (params: scale, zero point):
+     * {@code (saturate(rint(x / scale) + zp) - zp) * scale}, NaN quantizing to code 0 as QuantizeLinear's does.
+     */
+    FAKE_QUANTIZE_U8("FakeQuantizeU8", 2),
+    /** As {@link #FAKE_QUANTIZE_U8}, to int8. */
+    FAKE_QUANTIZE_S8("FakeQuantizeS8", 2);
 
     private final String onnxName;
     private final int params;

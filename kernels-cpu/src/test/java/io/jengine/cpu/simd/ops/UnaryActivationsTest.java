@@ -26,6 +26,9 @@ class UnaryActivationsTest {
             case CLIP -> new float[] {-0.75f, 1.25f};
             case LEAKY_RELU -> new float[] {0.1f};
             case HARD_SIGMOID -> new float[] {0.2f, 0.5f};
+            // steps of 0.05 around code 128 and 0.03 around -3: [-8, 8] reaches both ends of the codes
+            case FAKE_QUANTIZE_U8 -> new float[] {0.05f, 128f};
+            case FAKE_QUANTIZE_S8 -> new float[] {0.03f, -3f};
             default -> new float[0];
         };
     }
