@@ -81,11 +81,15 @@ public class Int8BuildTest {
     }
 
     /**
-     * The tensors the build quantizes: each QuantizeLinear's, and each integer convolution's output where it writes
-     * integers itself (the QuantizeLinear it absorbed).
+     * The tensors the build quantizes: each QuantizeLinear's, each integer convolution's output where it writes
+     * integers itself (the QuantizeLinear it absorbed), and each fake-quantize step of an elementwise chain (a
+     * QuantizeLinear / DequantizeLinear pair computed in float).
      */
     private static long quantized(io.jengine.ir.Graph g) {
-        return g.nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")
+        long fakeQuantized = g.nodes().stream().filter(n -> io.jengine.ir.FusedOpSpec.is(n, "ElementwiseChain"))
+                .flatMap(n -> n.attrStrings("ops", java.util.List.of()).stream())
+                .filter(op -> op.startsWith("FakeQuantize")).count();
+        return fakeQuantized + g.nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")
                 || io.jengine.ir.FusedOpSpec.is(n, io.jengine.ir.FusedOpSpec.QUANTIZED_CONV)
                 && n.hasInput(io.jengine.ir.FusedOpSpec.QC_Y_SCALE)).count();
     }
