@@ -35,6 +35,20 @@ final class Int8Dot {
         return EXACT.exact(unsignedSource ? DType.UINT8 : DType.INT8, maxAbsWeight);
     }
 
+    /**
+     * The int8 weight codes of {@code w} as the primitive takes them, or null where this CPU would not multiply them
+     * exactly with a source of that signedness (see the class comment: wrong results, not slow ones).
+     */
+    static byte[] exactCodes(io.jengine.tensor.Tensor w, boolean unsignedSource) {
+        byte[] codes = new byte[Math.toIntExact(w.size())];
+        int maxAbs = 0;
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) w.getLong(i);
+            maxAbs = Math.max(maxAbs, Math.abs(codes[i]));
+        }
+        return exact(unsignedSource, maxAbs) ? codes : null;
+    }
+
     private static boolean vnni() {
         try {
             String info = Files.readString(Path.of("/proc/cpuinfo"));

@@ -88,13 +88,8 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
         QuantizedConvActivation act = QuantizedConvActivation.of(FusedOpSpec.Activation.of(n), sum, quantizedDst);
         if (act == null) return null;
 
-        byte[] codes = new byte[Math.toIntExact(w.size())];
-        int maxAbs = 0;
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = (byte) w.getLong(i);
-            maxAbs = Math.max(maxAbs, Math.abs(codes[i]));
-        }
-        if (!Int8Dot.exact(srcType == Dnnl.dnnl_u8, maxAbs)) return null; // see Int8Dot: wrong results, not slow ones
+        byte[] codes = Int8Dot.exactCodes(w, srcType == Dnnl.dnnl_u8);
+        if (codes == null) return null; // see Int8Dot: wrong results, not slow ones
         float sx = xScale.getFloat(0);
         float[] sw = new float[Math.toIntExact(wScale.size())];
         for (int i = 0; i < sw.length; i++) {
