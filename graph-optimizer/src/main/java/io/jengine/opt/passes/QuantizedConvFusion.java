@@ -56,7 +56,7 @@ public final class QuantizedConvFusion implements GraphPass {
         String z = residual ? conv.inputs().get(FusedOpSpec.CONV_RESIDUAL) : null;
         Patch p = new Patch().remove(conv).opset(FusedOps.DOMAIN, FusedOps.VERSION);
         Node dx = o.xDequantize();
-        String xZero = zeroPoint(dx, o.xType(), p);
+        String xZero = zeroPoint(dx, o.xType(), p, g);
         List<String> in = new ArrayList<>(Collections.nCopies(FusedOpSpec.QC_Z_ZERO + 1, ""));
         in.set(FusedOpSpec.QC_X, dx.inputs().getFirst());
         in.set(FusedOpSpec.QC_X_SCALE, dx.inputs().get(1));
@@ -73,7 +73,7 @@ public final class QuantizedConvFusion implements GraphPass {
         if (dz != null) {
             in.set(FusedOpSpec.QC_RESIDUAL, dz.inputs().getFirst());
             in.set(FusedOpSpec.QC_Z_SCALE, dz.inputs().get(1));
-            in.set(FusedOpSpec.QC_Z_ZERO, zeroPoint(dz, quantizedSource(dz, g), p));
+            in.set(FusedOpSpec.QC_Z_ZERO, zeroPoint(dz, quantizedSource(dz, g), p, g));
         } else if (residual) {
             in.set(FusedOpSpec.QC_RESIDUAL, z);
         }
@@ -81,7 +81,7 @@ public final class QuantizedConvFusion implements GraphPass {
         if (q != null) {
             DType yType = quantizedType(q, g);
             in.set(FusedOpSpec.QC_Y_SCALE, q.inputs().get(1));
-            in.set(FusedOpSpec.QC_Y_ZERO, zeroPoint(q, yType, p));
+            in.set(FusedOpSpec.QC_Y_ZERO, zeroPoint(q, yType, p, g));
             out = q.outputs().getFirst();
             name = FusedOps.joinNames(g, conv, q);
             p.remove(q);
@@ -184,10 +184,17 @@ public final class QuantizedConvFusion implements GraphPass {
         return attr == 0 ? DType.UINT8 : DType.fromOnnx((int) attr);
     }
 
-    /** The node's zero point input, or a new zero of {@code type} where it has none (ONNX's default). */
-    private static String zeroPoint(Node n, DType type, Patch p) {
+    /**
+     * The node's zero point input, or a new zero of {@code type} where it has none (ONNX's default), under a name no
+     * other value of the graph has.
+     */
+    private static String zeroPoint(Node n, DType type, Patch p, GraphIndex g) {
         if (n.hasInput(2)) return n.inputs().get(2);
-        String name = n.inputs().getFirst() + "/zero_point";
+        String base = n.inputs().getFirst() + "/zero_point", name = base;
+        for (int i = 1; g.graph().initializers().containsKey(name) || g.producer(name) != null
+                || g.graph().typeOf(name) != null; i++) {
+            name = base + "_" + i;
+        }
         p.initializer(name, Tensor.allocate(type));
         return name;
     }

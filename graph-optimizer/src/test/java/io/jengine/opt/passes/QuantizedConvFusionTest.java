@@ -213,6 +213,30 @@ class QuantizedConvFusionTest {
         return t;
     }
 
+    /** ONNX's default zero point (uint8 0) made explicit under a name that takes nothing of the graph's. */
+    @Test
+    void anOmittedZeroPointBecomesANewUint8Zero() {
+        Graph g = Graph.builder("z").opset("", 21).addInput(f32("in", 1, 8, 5, 5))
+                .initializer("s", Tensor.ofFloats(new long[0], 0.02f))
+                .addInput(f32("q/zero_point", 1))
+                .initializer("w", codes(new java.util.Random(2), 8, 8, 1, 1)).initializer("ws", scales(8))
+                .addNode(Node.builder("Relu").name("relu").inputs("in").outputs("r").build())
+                .addNode(Node.builder("QuantizeLinear").name("qx").inputs("r", "s").outputs("q").build())
+                .addNode(Node.builder("DequantizeLinear").name("dqx").inputs("q", "s").outputs("xd").build())
+                .addNode(Node.builder("DequantizeLinear").name("dqw").inputs("w", "ws").outputs("wd")
+                        .attr(Attribute.of("axis", 0L)).build())
+                .addNode(Node.builder("Conv").name("c").inputs("xd", "wd").outputs("y").build())
+                .addNode(Node.builder("Abs").name("keep").inputs("q/zero_point").outputs("k").build())
+                .addOutput(new ValueInfo("y", null)).addOutput(new ValueInfo("k", null)).build();
+        Graph opt = optimized(new Model(8, "test", "", g, Map.of()), 2, 0, SEVEN_BIT_UNSIGNED);
+        Node c = only(opt, FusedOpSpec.QUANTIZED_CONV);
+        String zero = c.inputs().get(FusedOpSpec.QC_X_ZERO);
+        assertFalse(zero.equals("q/zero_point"), zero);
+        assertEquals(DType.UINT8, opt.initializers().get(zero).dtype());
+        assertEquals(0, opt.initializers().get(zero).getLong(0));
+        assertFalse(opt.initializers().containsKey("q/zero_point"), "the graph input keeps its name");
+    }
+
     @Test
     void aSharedRequantizationIsNotAbsorbed() {
         // h's QuantizeLinear is read by c2 and c3's DequantizeLinear: c1 can absorb it only when it is c1's only reader
