@@ -30,6 +30,7 @@ final class TacticSources {
         ReduceTactics.register(m);
         LogicalTactics.register(m);
         QuantizeTactics.register(m);
+        QuantizedConvTactics.register(m);
         return Map.copyOf(m);
     }
 }
