@@ -319,6 +319,14 @@ public final class EngineBuilder {
                 progress.println("warning: " + loaded.file() + " was tuned on another machine (" + loaded.header()
                         .getDeviceIdentity() + "); its tactics may not be the fastest here: tune again with --retune");
             }
+            int inexact = IntegerLayerCheck.inexact(io.jengine.infer.ShapeInference.infer(optimized.graph()),
+                    backends().integerConvolution());
+            if (inexact > 0) {
+                progress.println("warning: " + loaded.file() + " holds " + inexact + " integer convolutions this CPU"
+                        + " cannot compute exactly as integers (quantized for VNNI: 8-bit weights or int8 sources);"
+                        + " they run in float here, slower: build from the ONNX model on this machine to quantize"
+                        + " for it");
+            }
             // The stored tactics are preferences: a layer whose backends do not offer its tactic here (oneDNN
             // missing, another shape) takes the default rule's; the caller's own --tactic choices are forced.
             if (tuning == null) planned = planned.withPreferred(loaded.header().getTacticsMap());

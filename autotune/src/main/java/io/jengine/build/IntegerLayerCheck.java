@@ -1,0 +1,31 @@
+package io.jengine.build;
+
+import io.jengine.ir.FusedOpSpec;
+import io.jengine.ir.Graph;
+import io.jengine.ir.Node;
+import io.jengine.spi.IntegerConvolution;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.ValueType;
+
+/**
+ * The integer layers of a stored plan that this machine's integer kernels cannot compute exactly: a plan quantized
+ * on a CPU with VNNI (8-bit weights, int8 sources) loaded on one without. They still compute the right values (in
+ * float), only slower; the remedy is a build from the ONNX model on this machine, which quantizes for it.
+ */
+final class IntegerLayerCheck {
+    private IntegerLayerCheck() {}
+
+    /** How many of {@code g}'s QuantizedConv layers {@code kernels} (null: none) does not compute exactly. */
+    static int inexact(Graph g, IntegerConvolution kernels) {
+        int n = 0;
+        for (Node node : g.nodes()) {
+            if (!FusedOpSpec.is(node, FusedOpSpec.QUANTIZED_CONV) || !node.hasInput(FusedOpSpec.QC_W)) continue;
+            Tensor w = g.initializers().get(node.inputs().get(FusedOpSpec.QC_W));
+            if (w == null || !(g.typeOf(node.inputs().get(FusedOpSpec.QC_X)) instanceof ValueType.TensorType x)) continue;
+            int max = 0;
+            for (long i = 0; i < w.size(); i++) max = Math.max(max, (int) Math.abs(w.getLong(i)));
+            if (kernels == null || !kernels.exact(x.elementType(), max)) n++;
+        }
+        return n;
+    }
+}
