@@ -56,6 +56,7 @@ public final class EngineBuilder {
     private OptimizationReport report = new OptimizationReport();
     private Int8Options int8;
     private boolean fp16;
+    private boolean bf16;
     private Model quantized;
     private TuneOptions tuning;
     private Path timingCache;
@@ -244,8 +245,31 @@ public final class EngineBuilder {
         return this;
     }
 
+    /**
+     * Allows the float convolutions and matrix products bfloat16 arithmetic (oneDNN's, on CPUs with AVX512-BF16 or
+     * AMX); with {@link #int8}, the layers left in float. Refused on a CPU without it.
+     *
+     * @throws IllegalArgumentException naming what this CPU lacks
+     */
+    public EngineBuilder bf16(boolean on) {
+        if (on) {
+            String why = Bf16Layers.unsupportedReason();
+            if (why != null) {
+                throw new IllegalArgumentException("--bf16 needs bfloat16 arithmetic, and " + why
+                        + ": build in float32 (or with --fp16, which halves the plan's weights and computes in float32)");
+            }
+        }
+        this.bf16 = on;
+        return this;
+    }
+
     /** The model as it will be planned: shapes fixed and optimized (and quantized, with {@link #int8}). */
     public Model optimizedModel() {
+        Model m = optimizedUnmarked();
+        return bf16 ? Bf16Layers.mark(m) : m;
+    }
+
+    private Model optimizedUnmarked() {
         if (int8 == null) return GraphOptimizer.optimize(shapedModel(), optimizerOptions(), report);
         if (quantized == null) {
             // Calibrated where the layers that will run in INT8 are whole: batch norms folded, activations fused,

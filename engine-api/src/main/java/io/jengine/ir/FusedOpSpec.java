@@ -55,6 +55,14 @@ public final class FusedOpSpec {
     /** QuantizedConv's inputs. */
     public static final int QC_X = 0, QC_X_SCALE = 1, QC_X_ZERO = 2, QC_W = 3, QC_W_SCALE = 4, QC_B = 5, QC_RESIDUAL = 6,
             QC_Y_SCALE = 7, QC_Y_ZERO = 8, QC_Z_SCALE = 9, QC_Z_ZERO = 10;
+    /**
+     * Optional on the engine's float convolutions and matrix products ({@value #FUSED_CONV}, {@value #BLOCKED_CONV},
+     * {@value #FUSED_MATMUL}, {@value #FUSED_GEMM}): the float arithmetic a kernel may use. {@value #BF16} allows
+     * products in bfloat16 with float32 accumulation ({@code --bf16}); absent, float32. A kernel may always compute
+     * more precisely than allowed.
+     */
+    public static final String FPMATH = "fpmath";
+    public static final String BF16 = "bf16";
     /** The channel block of the blocked layout's ops. */
     public static final String BLOCK = "block";
 

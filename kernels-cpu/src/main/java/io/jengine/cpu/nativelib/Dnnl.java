@@ -164,6 +164,8 @@ public final class Dnnl {
             status(ADDRESS, ADDRESS));
     private static final MethodHandle ATTR_SET_SCRATCHPAD_MODE = handle("dnnl_primitive_attr_set_scratchpad_mode",
             status(ADDRESS, JAVA_INT));
+    private static final MethodHandle ATTR_SET_FPMATH_MODE = handle("dnnl_primitive_attr_set_fpmath_mode",
+            status(ADDRESS, JAVA_INT));
     private static final MethodHandle ATTR_SET_SCALES_MASK = handle("dnnl_primitive_attr_set_scales_mask",
             status(ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle ATTR_SET_ZERO_POINTS_MASK = handle("dnnl_primitive_attr_set_zero_points_mask",
@@ -323,6 +325,18 @@ public final class Dnnl {
     }
 
     /** Scales for argument {@code arg} given at execution: one ({@code mask} 0) or one per index of the masked dims. */
+    /** oneDNN's dnnl_fpmath_mode_t: strict float32 arithmetic, or products allowed in bfloat16. */
+    public static final int dnnl_fpmath_mode_strict = 0, dnnl_fpmath_mode_bf16 = 1;
+
+    /** The floating-point arithmetic the primitive may use ({@code dnnl_fpmath_mode_*}). */
+    public static int dnnl_primitive_attr_set_fpmath_mode(MemorySegment attr, int mode) {
+        try {
+            return (int) ATTR_SET_FPMATH_MODE.invokeExact(attr, mode);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
     public static int dnnl_primitive_attr_set_scales_mask(MemorySegment attr, int arg, int mask) {
         try {
             return (int) ATTR_SET_SCALES_MASK.invokeExact(attr, arg, mask);

@@ -196,6 +196,10 @@ final class DnnlPrimitive implements AutoCloseable {
                             spec.biasDims().length == 1 ? Dnnl.dnnl_a : Dnnl.dnnl_ab, context);
             MemorySegment attr = attributes(temp, spec.postOps(), context);
             if (spec.quantization() != null) quantizationMasks(attr, spec.quantization(), context);
+            else if (DnnlMath.bf16()) {
+                DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_fpmath_mode(attr, Dnnl.dnnl_fpmath_mode_bf16),
+                        "dnnl_primitive_attr_set_fpmath_mode", context);
+            }
 
             Gomp.omp_set_num_threads(spec.threads());
             MemorySegment pd = temp.create(spec.createCall(),

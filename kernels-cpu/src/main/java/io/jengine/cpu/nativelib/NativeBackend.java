@@ -61,7 +61,7 @@ public final class NativeBackend implements Backend {
             int threads = ctx.threads();
             double flops = 2.0 * mm.m() * mm.k() * mm.n();
             double bytes = 4.0 * ((double) mm.m() * mm.k() + (double) mm.k() * mm.n() + (double) mm.m() * mm.n());
-            return List.of(new Tactic(NAME, "dnnl.matmul", () -> dnnlMatMul(mm, threads), true)
+            return List.of(new Tactic(NAME, "dnnl.matmul", math(ctx, () -> dnnlMatMul(mm, threads)), true)
                     .withWorkload(new Workload(flops, bytes)));
         }
         String op = ctx.node().opType();
@@ -81,8 +81,18 @@ public final class NativeBackend implements Backend {
         if (c == null) return List.of();
         int threads = ctx.threads();
         if (blocked) return blockedTactics(ctx, c, threads);
-        return List.of(new Tactic(NAME, "dnnl.conv", () -> dnnlConv(c, threads), recommends(c.shape()))
+        return List.of(new Tactic(NAME, "dnnl.conv", math(ctx, () -> dnnlConv(c, threads)), recommends(c.shape()))
                 .withWorkload(ConvWorkloads.direct(c.shape())));
+    }
+
+    /**
+     * {@code prepare} with bfloat16 arithmetic allowed where the layer asks for it ({@link FusedOpSpec#FPMATH}, what
+     * {@code --bf16} marks): oneDNN then computes the products in bfloat16 on CPUs that have it.
+     */
+    private static java.util.function.Supplier<Kernel> math(NodeContext ctx,
+                                                            java.util.function.Supplier<Kernel> prepare) {
+        boolean bf16 = FusedOpSpec.BF16.equals(ctx.node().attrString(FusedOpSpec.FPMATH, ""));
+        return () -> DnnlMath.allowingBf16(bf16, prepare);
     }
 
     /**
@@ -119,13 +129,14 @@ public final class NativeBackend implements Backend {
         if (block != 0 && block != 8 && block != 16 || block != 0 && c.shape().outC() % block != 0) return List.of();
         if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
         long[] out = c.blockedOutShape(block);
-        java.util.function.Supplier<Kernel> direct = () -> blockedConv(c, threads, block, blockedSource, x, out, block);
+        java.util.function.Supplier<Kernel> direct = math(ctx,
+                () -> blockedConv(c, threads, block, blockedSource, x, out, block));
         boolean viaLast = block != 0 && blockedSource && c.shape().group() == 1;
         boolean lastPays = viaLast && channelsLastPays(c.shape());
         Tactic directTactic = new Tactic(NAME, "dnnl.conv-blocked", direct, !lastPays)
                 .withWorkload(ConvWorkloads.direct(c.shape()));
         List<Tactic> directs = !viaLast ? List.of(directTactic) : List.of(directTactic, new Tactic(NAME,
-                "dnnl.conv-blocked-via-nhwc", () -> blockedConv(c, threads, block, true, x, out, 0), lastPays)
+                "dnnl.conv-blocked-via-nhwc", math(ctx, () -> blockedConv(c, threads, block, true, x, out, 0)), lastPays)
                 .withWorkload(ConvWorkloads.direct(c.shape())));
         if (lastPays) directs = directs.reversed();
         io.jengine.cpu.simd.conv.ConvParams p = c.params();
@@ -133,10 +144,10 @@ public final class NativeBackend implements Backend {
         WinogradVariant best = p.outH() * p.outW() <= SMALL_PLANE ? WinogradVariant.F2X2 : WinogradVariant.F4X4;
         WinogradVariant other = best == WinogradVariant.F4X4 ? WinogradVariant.F2X2 : WinogradVariant.F4X4;
         boolean pays = winogradPays(p, best);
-        Tactic first = new Tactic(NAME, winogradName(best), () -> winogradBlocked(c, threads, block, x, out, best,
-                direct), pays).withWorkload(ConvWorkloads.winograd(c.shape(), best.tile));
-        Tactic second = Tactic.onRequest(NAME, winogradName(other), () -> winogradBlocked(c, threads, block, x, out,
-                other, direct)).withWorkload(ConvWorkloads.winograd(c.shape(), other.tile));
+        Tactic first = new Tactic(NAME, winogradName(best), math(ctx, () -> winogradBlocked(c, threads, block, x, out,
+                best, direct)), pays).withWorkload(ConvWorkloads.winograd(c.shape(), best.tile));
+        Tactic second = Tactic.onRequest(NAME, winogradName(other), math(ctx, () -> winogradBlocked(c, threads, block,
+                x, out, other, direct))).withWorkload(ConvWorkloads.winograd(c.shape(), other.tile));
         List<Tactic> all = new java.util.ArrayList<>(directs);
         all.add(pays ? 0 : all.size(), first);
         all.add(second);

@@ -30,6 +30,10 @@ final class BuildOptions {
             description = "Force a tactic for a layer name or an op type (repeatable), e.g. FusedConv=conv.im2col.")
     List<String> tactics = new ArrayList<>();
 
+    @Option(names = "--bf16", description = "Let float convolutions and matrix products compute in bfloat16 (CPUs"
+            + " with AVX512-BF16 or AMX; refused elsewhere); with --int8, the layers left in float.")
+    boolean bf16;
+
     @Option(names = "--int8", description = "Quantize convolutions and matrix products to INT8, calibrated on --calib"
             + " batches (or a --calib-cache).")
     boolean int8;
@@ -68,6 +72,7 @@ final class BuildOptions {
         disabled.forEach(b::disablePass);
         if (shapes != null) b.shapes(shapes);
         tactics.forEach(b::tactic);
+        if (bf16) b.bf16(true);
         if (int8) {
             if (preprocess != null && calib == null) {
                 throw new IllegalArgumentException("--preprocess applies to a calibration folder of images: --calib DIR");
@@ -85,9 +90,9 @@ final class BuildOptions {
     /** A builder for the ONNX file, or for a plan file ({@code engine build}'s output) with these options on top. */
     EngineBuilder builder(java.nio.file.Path file, OptimizationReport report) {
         if (!io.jengine.plan.PlanFile.isPlan(file)) return builder(OnnxImporter.load(file), report);
-        if (shapes != null || !disabled.isEmpty() || level != OptimizerOptions.DEFAULT_LEVEL || int8) {
-            throw new IllegalArgumentException(file + " is a plan, built with its shapes, passes and level fixed:"
-                    + " --shapes, --disable-pass, --level and --int8 apply to ONNX models");
+        if (shapes != null || !disabled.isEmpty() || level != OptimizerOptions.DEFAULT_LEVEL || int8 || bf16) {
+            throw new IllegalArgumentException(file + " is a plan, built with its shapes, passes, level and precision"
+                    + " fixed: --shapes, --disable-pass, --level, --int8 and --bf16 apply to ONNX models");
         }
         EngineBuilder b = EngineBuilder.forPlan(file);
         if (threads != 0) b.threads(threads);
