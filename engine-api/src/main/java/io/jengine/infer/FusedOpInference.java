@@ -78,6 +78,20 @@ final class FusedOpInference {
             }
             return java.util.List.of(InferenceContext.tensor(outType, blocked ? blocked(t.shape(), b) : t.shape()));
         });
+        // A quantized matrix product is typed as MatMul on A's and B's shapes; its output is y_zero_point's type
+        // (float32 without one).
+        r.add(DOMAIN, FusedOpSpec.QUANTIZED_MATMUL, 1, c -> {
+            io.jengine.tensor.DType outType = c.hasInput(FusedOpSpec.QM_Y_ZERO) ? c.elemType(FusedOpSpec.QM_Y_ZERO)
+                    : io.jengine.tensor.DType.FLOAT32;
+            InferenceContext mm = new InferenceContext(c.node(), c.opset(),
+                    java.util.Arrays.asList(c.type(FusedOpSpec.QM_A), c.type(FusedOpSpec.QM_B)),
+                    java.util.Arrays.asList(null, c.constant(FusedOpSpec.QM_B)));
+            java.util.List<io.jengine.tensor.ValueType> out = r.find("", "MatMul", Integer.MAX_VALUE).infer(mm);
+            if (out == null || out.isEmpty() || !(out.get(0) instanceof io.jengine.tensor.ValueType.TensorType t)) {
+                return java.util.Arrays.asList(InferenceContext.tensor(outType, null));
+            }
+            return java.util.List.of(InferenceContext.tensor(outType, t.shape()));
+        });
         for (String base : new String[] {"Conv", "ConvTranspose", "Gemm", "MatMul"}) {
             r.add(DOMAIN, "Fused" + base, 1, c -> {
                 OpInference rule = r.find("", base, Integer.MAX_VALUE);

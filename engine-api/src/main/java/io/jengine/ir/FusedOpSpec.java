@@ -35,6 +35,15 @@ import java.util.Set;
  *       plain where its channels are not a multiple of the block). It computes {@code Yf = act(conv((X - x_zp) ·
  *       x_scale, W · w_scale) + B + Z)}, and then {@code Y = saturate(round_half_even(Yf / y_scale) + y_zp)} in
  *       y_zero_point's type when y_scale is given (QuantizeLinear's rule), else {@code Y = Yf} in float32.</li>
+ *   <li>{@value #QUANTIZED_MATMUL}: a matrix product between dequantized operands, what a QDQ graph's
+ *       {@code DequantizeLinear → MatMul (← DequantizeLinear of constant int8 weights) → QuantizeLinear} means, as one
+ *       layer an integer kernel runs. Inputs (see the {@code QM_} indices): A (uint8 or int8 {@code [..., M, K]}),
+ *       a_scale (one float32), a_zero_point (one value of A's type), B (constant int8 {@code [K, N]}, no zero point),
+ *       b_scale (float32, one or one per column {@code [N]}), optional bias (float32 {@code [N]}), optional y_scale
+ *       and y_zero_point (given together). Attributes: the activation, as {@value #FUSED_MATMUL}. It computes
+ *       {@code Yf = act((A - a_zp) · a_scale @ B · b_scale + bias)} rounded to float32 ({@code [..., M, N]}), then
+ *       {@code Y = saturate(round_half_even(Yf / y_scale) + y_zp)} in y_zero_point's type when y_scale is given
+ *       (QuantizeLinear's rule), else {@code Y = Yf} in float32.</li>
  * </ul>
  */
 public final class FusedOpSpec {
@@ -55,6 +64,10 @@ public final class FusedOpSpec {
     /** QuantizedConv's inputs. */
     public static final int QC_X = 0, QC_X_SCALE = 1, QC_X_ZERO = 2, QC_W = 3, QC_W_SCALE = 4, QC_B = 5, QC_RESIDUAL = 6,
             QC_Y_SCALE = 7, QC_Y_ZERO = 8, QC_Z_SCALE = 9, QC_Z_ZERO = 10;
+    public static final String QUANTIZED_MATMUL = "QuantizedMatMul";
+    /** QuantizedMatMul's inputs. */
+    public static final int QM_A = 0, QM_A_SCALE = 1, QM_A_ZERO = 2, QM_B = 3, QM_B_SCALE = 4, QM_BIAS = 5,
+            QM_Y_SCALE = 6, QM_Y_ZERO = 7;
     /**
      * Optional on the engine's float convolutions and matrix products ({@value #FUSED_CONV}, {@value #BLOCKED_CONV},
      * {@value #FUSED_MATMUL}, {@value #FUSED_GEMM}): the float arithmetic a kernel may use. {@value #BF16} allows

@@ -66,6 +66,7 @@ final class FusedKernels {
             return (ctx, in) -> new Value[] {ChannelBlocking.block((Tensor) plain.run(ctx, in)[0], b)};
         });
         r.add(DOMAIN, FusedOpSpec.QUANTIZED_CONV, 1, Set.of(), n -> QuantizedConvKernel.create(n.node()));
+        r.add(DOMAIN, FusedOpSpec.QUANTIZED_MATMUL, 1, Set.of(), n -> QuantizedMatMulKernel.create(n.node()));
         r.add(DOMAIN, FusedOpSpec.FUSED_CONV_TRANSPOSE, 1, Set.of(), n -> fused(n.node(), in ->
                 ConvKernels.convTranspose(n.node(), tensor(in, 0), tensor(in, 1), optionalTensor(in, 2))));
         r.add(DOMAIN, FusedOpSpec.FUSED_GEMM, 1, Set.of(), n -> {
