@@ -60,6 +60,43 @@ public final class DnnlMatMul implements AutoCloseable {
     }
 
     /**
+     * An integer product {@code c = postOps(a * weights + bias)} on row-major memory: {@code q} gives the element
+     * types of a and c, the int8 weights {@code [k, n]} row-major and the quantization parameters (see
+     * {@link DnnlQuantization}; per-column weight scales are mask 2, the weights' second dim); {@code bias} is in
+     * float, {@code n} values or null.
+     *
+     * @throws IllegalArgumentException for sizes below 1, weights or scales of the wrong length, or threads below 1
+     * @throws NativeCallException where oneDNN refuses the product
+     * @throws UnsupportedOperationException where oneDNN has only GEMM-driven or reference kernels for it
+     */
+    static DnnlMatMul prepareQuantized(int m, int k, int n, DnnlQuantization q, float[] bias, List<DnnlPostOp> postOps,
+                                       int threads) {
+        SegmentChecks.positive("m", m);
+        SegmentChecks.positive("k", k);
+        SegmentChecks.positive("n", n);
+        if (q == null) throw new IllegalArgumentException("quantization is null");
+        long elements = Math.multiplyExact((long) k, n);
+        if (q.weights().length != elements) {
+            throw new IllegalArgumentException("weights must hold k * n = " + elements + " int8 values, got "
+                    + q.weights().length);
+        }
+        if (q.weightScales().length != 1 && q.weightScales().length != n) {
+            throw new IllegalArgumentException("weight scales must be 1 or n = " + n + ", got " + q.weightScales().length);
+        }
+        if (bias != null && bias.length != n) {
+            throw new IllegalArgumentException("bias must hold n = " + n + " floats, got " + bias.length);
+        }
+        DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
+                (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_matmul_primitive_desc_create(out, engine, src,
+                        w, b, dst, attr),
+                new long[] {m, k}, Dnnl.dnnl_ab, new long[] {m, n}, Dnnl.dnnl_ab,
+                new long[] {k, n}, Dnnl.dnnl_ab, null, bias == null ? null : new long[] {1, n}, bias,
+                List.copyOf(postOps == null ? List.of() : postOps), threads,
+                "int8 matmul m=" + m + " k=" + k + " n=" + n, Dnnl.dnnl_format_tag_undef, q);
+        return new DnnlMatMul(m, k, n, DnnlPrimitive.prepare(spec));
+    }
+
+    /**
      * A batch of independent products with constant weights, {@code c[i] = a[i] * weights[i]} for i < batch: a
      * {@code [batch, m, k]}, weights {@code [batch, k, n]}, c {@code [batch, m, n]}, all row-major (the products of
      * a Winograd convolution, one per transform position). No bias and no post-ops.

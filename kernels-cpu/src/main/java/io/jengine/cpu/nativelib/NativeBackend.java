@@ -68,6 +68,9 @@ public final class NativeBackend implements Backend {
         if (op.equals("QLinearConv") && ctx.node().domain().isEmpty()) {
             return NativeLibraries.dnnl().isPresent() ? qlinearConvTactics(ctx) : List.of();
         }
+        if (FusedOpSpec.is(ctx.node(), FusedOpSpec.QUANTIZED_MATMUL)) {
+            return NativeLibraries.dnnl().isPresent() ? quantizedMatMulTactics(ctx) : List.of();
+        }
         if (FusedOpSpec.is(ctx.node(), FusedOpSpec.QUANTIZED_CONV)) {
             return NativeLibraries.dnnl().isPresent() ? quantizedConvTactics(ctx) : List.of();
         }
@@ -406,6 +409,37 @@ public final class NativeBackend implements Backend {
             public boolean compiledByJit() { return false; }
         };
         CLEANER.register(k, conv::close);
+        return k;
+    }
+
+    /**
+     * jengine::QuantizedMatMul on oneDNN's integer matmul, where it computes the node exactly ({@link
+     * QuantizedMatMulNode}) and has a direct kernel ({@link DnnlIntegerMatMul}): A's leading axes folded into rows, the activation a post-op for an integer output and
+     * for a float one the smooth activations, the piecewise-linear ones running after it in our vector code.
+     */
+    private static List<Tactic> quantizedMatMulTactics(NodeContext ctx) {
+        QuantizedMatMulNode q = QuantizedMatMulNode.of(ctx);
+        if (q == null) return List.of();
+        int threads = ctx.threads();
+        return List.of(new Tactic(NAME, "dnnl.quantized-matmul", () -> quantizedMatMul(q, threads), true)
+                .withWorkload(new Workload(q.flops(), q.bytes())));
+    }
+
+    private static Kernel quantizedMatMul(QuantizedMatMulNode q, int threads) {
+        QuantizedConvActivation act = q.activation();
+        DnnlIntegerMatMul prim;
+        try {
+            prim = DnnlIntegerMatMul.prepare(q.m(), q.k(), q.n(), q.quant(), q.bias(), act.postOps(), threads);
+        } catch (UnsupportedOperationException | NativeCallException noIntegerKernel) {
+            throw new TacticDeclinedException(noIntegerKernel.getMessage());
+        }
+        DType in = q.inType(), out = q.outType();
+        Kernel k = nativeKernel(ctx -> {
+            Tensor y = ctx.output(0, out, q.outDims());
+            prim.run(PlannedShapes.input(ctx, FusedOpSpec.QM_A, in, q.aDims()).data(), y.data());
+            activate(act.after(), act.params(), y, ctx.threads());
+        });
+        CLEANER.register(k, prim::close);
         return k;
     }
 

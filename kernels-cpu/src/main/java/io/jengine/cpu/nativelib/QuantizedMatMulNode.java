@@ -1,0 +1,113 @@
+package io.jengine.cpu.nativelib;
+
+import static io.jengine.ir.FusedOpSpec.QM_A;
+import static io.jengine.ir.FusedOpSpec.QM_A_SCALE;
+import static io.jengine.ir.FusedOpSpec.QM_A_ZERO;
+import static io.jengine.ir.FusedOpSpec.QM_B;
+import static io.jengine.ir.FusedOpSpec.QM_BIAS;
+import static io.jengine.ir.FusedOpSpec.QM_B_SCALE;
+import static io.jengine.ir.FusedOpSpec.QM_Y_SCALE;
+import static io.jengine.ir.FusedOpSpec.QM_Y_ZERO;
+
+import io.jengine.ir.FusedOpSpec;
+import io.jengine.ir.Node;
+import io.jengine.spi.NodeContext;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Shapes;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.ValueType;
+
+/**
+ * A {@code jengine::QuantizedMatMul} node as oneDNN's integer matmul runs it exactly: concrete shapes, every
+ * quantization parameter, B and the bias constant, a u8 or s8 A with its zero point, int8 B this CPU multiplies
+ * exactly ({@link Int8Dot}), finite positive scales, and an activation oneDNN can apply without changing the result
+ * ({@link QuantizedConvActivation}, whose rules are the same for a product without residual). A's leading axes are
+ * rows: the product is {@code [m, k] x [k, n]}.
+ *
+ * @param aDims      A's dims
+ * @param outDims    the output's dims
+ * @param quant      types, int8 B and quantization parameters, as the primitive takes them (weights mask 2: one
+ *                   scale per column of {@code [k, n]})
+ * @param bias       the float bias, or null
+ * @param activation the post-ops and what runs after the primitive
+ */
+record QuantizedMatMulNode(long[] aDims, long[] outDims, int m, int k, int n, DnnlQuantization quant, float[] bias,
+                           QuantizedConvActivation activation) {
+
+    /** The node as oneDNN runs it exactly, or null where it cannot (the reference kernel then runs it). */
+    static QuantizedMatMulNode of(NodeContext ctx) {
+        Node node = ctx.node();
+        if (!FusedOpSpec.is(node, FusedOpSpec.QUANTIZED_MATMUL)) return null;
+        long[] a = ctx.inputDims(QM_A);
+        if (!(ctx.inputType(QM_A) instanceof ValueType.TensorType at)) return null;
+        int srcType = type(at.elementType());
+        Tensor aScale = ctx.constant(QM_A_SCALE), aZero = ctx.constant(QM_A_ZERO), b = ctx.constant(QM_B);
+        Tensor bScale = ctx.constant(QM_B_SCALE);
+        if (a == null || a.length < 1 || srcType < 0 || b == null || b.rank() != 2 || b.dtype() != DType.INT8
+                || !scalar(aScale, DType.FLOAT32) || !scalar(aZero, at.elementType()) || bScale == null
+                || bScale.dtype() != DType.FLOAT32) {
+            return null;
+        }
+        long k = b.dim(0), n = b.dim(1);
+        if (a[a.length - 1] != k || bScale.size() != 1 && bScale.size() != n) return null;
+        long m = k == 0 ? 0 : Shapes.size(a) / k;
+        if (k < 1 || n < 1 || m < 1 || m > Integer.MAX_VALUE || k > Integer.MAX_VALUE || n > Integer.MAX_VALUE) return null;
+        boolean quantizedDst = node.hasInput(QM_Y_SCALE) || node.hasInput(QM_Y_ZERO);
+        Tensor yScale = ctx.constant(QM_Y_SCALE), yZero = ctx.constant(QM_Y_ZERO);
+        int dstType = quantizedDst ? (yZero == null ? -1 : type(yZero.dtype())) : Dnnl.dnnl_f32;
+        if (dstType < 0 || quantizedDst && (!scalar(yScale, DType.FLOAT32) || yZero.size() != 1)) return null;
+        Tensor bias = ctx.constant(QM_BIAS);
+        if (node.hasInput(QM_BIAS) && (bias == null || bias.dtype() != DType.FLOAT32 || bias.size() != n)) return null;
+        QuantizedConvActivation act = QuantizedConvActivation.of(FusedOpSpec.Activation.of(node), null, quantizedDst);
+        if (act == null) return null;
+
+        byte[] codes = Int8Dot.exactCodes(b, srcType == Dnnl.dnnl_u8);
+        if (codes == null) return null; // see Int8Dot: wrong results, not slow ones
+        float sa = aScale.getFloat(0);
+        float[] sb = new float[Math.toIntExact(bScale.size())];
+        for (int i = 0; i < sb.length; i++) {
+            sb[i] = bScale.getFloat(i);
+            // oneDNN multiplies the two scales in float32, where the reference keeps their product in double
+            float product = sa * sb[i];
+            if (!(product >= Float.MIN_NORMAL) || Float.isInfinite(product)) return null;
+        }
+        float[] biasValues = bias == null ? null : bias.toFloatArray();
+        // a NaN or infinite bias would meet oneDNN's relu and clip, which lose NaN, before the output is rounded
+        if (quantizedDst && biasValues != null) for (float v : biasValues) if (!Float.isFinite(v)) return null;
+        DnnlQuantization q;
+        try {
+            q = new DnnlQuantization(srcType, dstType, codes, sa, sb, 2, quantizedDst ? yScale.getFloat(0) : 1f,
+                    (int) aZero.getLong(0), quantizedDst ? (int) yZero.getLong(0) : 0);
+        } catch (IllegalArgumentException badScale) {
+            return null; // a zero or non-finite scale: the reference reports what it makes of it
+        }
+        long[] out = a.clone();
+        out[out.length - 1] = n;
+        return new QuantizedMatMulNode(a, out, (int) m, (int) k, (int) n, q, biasValues, act);
+    }
+
+    private static boolean scalar(Tensor t, DType type) {
+        return t != null && t.dtype() == type && t.size() == 1;
+    }
+
+    private static int type(DType d) {
+        return d == DType.UINT8 ? Dnnl.dnnl_u8 : d == DType.INT8 ? Dnnl.dnnl_s8 : -1;
+    }
+
+    /** A's element type. */
+    DType inType() { return quant.srcType() == Dnnl.dnnl_u8 ? DType.UINT8 : DType.INT8; }
+
+    /** The output's element type. */
+    DType outType() {
+        return quant.dstType() == Dnnl.dnnl_u8 ? DType.UINT8 : quant.dstType() == Dnnl.dnnl_s8 ? DType.INT8
+                : DType.FLOAT32;
+    }
+
+    /** Multiply-adds times two. */
+    double flops() { return 2.0 * m * k * n; }
+
+    /** Bytes a run moves: A, B and the output. */
+    double bytes() {
+        return (double) m * k + (double) k * n + (double) m * n * DnnlQuantization.bytes(quant.dstType());
+    }
+}
