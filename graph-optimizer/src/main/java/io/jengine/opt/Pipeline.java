@@ -19,6 +19,7 @@ import io.jengine.opt.passes.IdentityElimination;
 import io.jengine.opt.passes.LoneBatchNormToScaleBias;
 import io.jengine.opt.passes.NoOpElimination;
 import io.jengine.opt.passes.QuantizedConvFusion;
+import io.jengine.opt.passes.QuantizedMatMulFusion;
 import io.jengine.opt.passes.ShapeFolding;
 import io.jengine.opt.passes.TransposeReshapeMerging;
 import io.jengine.spi.IntegerConvolution;
@@ -63,6 +64,8 @@ public final class Pipeline {
             // Once the float fusions have settled each convolution's bias, residual and activation, a quantized
             // graph's convolutions become integer layers (where the options name integer kernels: see stages(target)).
             new Stage(2, new QuantizedConvFusion(null)),
+            // and so do its matrix products, on the same integer products
+            new Stage(2, new QuantizedMatMulFusion(null)),
             // What integer layers did not take of a Q/DQ pair is fake quantization in float: one elementwise step.
             new Stage(2, new FakeQuantizeRecognition()),
             // Last: what is left of elementwise work after the fusions into compute ops merges into chains.
@@ -74,13 +77,15 @@ public final class Pipeline {
 
     /**
      * The stages for a machine whose integer convolutions are {@code target}: constant folding keeps the int8 weights
-     * that {@link QuantizedConvFusion} will run as integers, and that pass fuses them. Null: {@link #stages()}.
+     * that {@link QuantizedConvFusion} and {@link QuantizedMatMulFusion} will run as integers, and those passes fuse
+     * them. Null: {@link #stages()}.
      */
     public static List<Stage> stages(IntegerConvolution target) {
         if (target == null) return STAGES;
         return STAGES.stream().map(s -> switch (s.pass()) {
             case ConstantFolding c -> new Stage(s.level(), new ConstantFolding(target));
             case QuantizedConvFusion q -> new Stage(s.level(), new QuantizedConvFusion(target));
+            case QuantizedMatMulFusion q -> new Stage(s.level(), new QuantizedMatMulFusion(target));
             default -> s;
         }).toList();
     }

@@ -27,8 +27,9 @@ public final class ConstantFolding implements GraphPass {
     public ConstantFolding() { this(null); }
 
     /**
-     * Folding that leaves alone the DequantizeLinear of a convolution's int8 weights where {@link QuantizedConvFusion}
-     * will make that convolution an integer layer for {@code integerConvolution} (null: fold everything).
+     * Folding that leaves alone the DequantizeLinear of a convolution's or matrix product's int8 weights where
+     * {@link QuantizedConvFusion} or {@link QuantizedMatMulFusion} will make that product an integer layer for
+     * {@code integerConvolution} (null: fold everything).
      */
     public ConstantFolding(IntegerConvolution integerConvolution) {
         this.integerConvolution = integerConvolution;
@@ -50,7 +51,7 @@ public final class ConstantFolding implements GraphPass {
             return Optional.of(new Patch().remove(node).initializer(node.outputs().getFirst(), t));
         }
         if (node.inputs().stream().allMatch(String::isEmpty)) return Optional.empty();
-        if (integerConvolution != null && feedsIntegerConvolutions(node, g)) return Optional.empty();
+        if (integerConvolution != null && feedsIntegerProducts(node, g)) return Optional.empty();
         Value[] in = new Value[node.inputs().size()];
         long inputElements = 0;
         for (int i = 0; i < in.length; i++) {
@@ -81,8 +82,11 @@ public final class ConstantFolding implements GraphPass {
         return tooLarge(produced, inputElements) ? Optional.empty() : Optional.of(p);
     }
 
-    /** A DequantizeLinear whose every reader takes it as weights of a convolution that will run on integers. */
-    private boolean feedsIntegerConvolutions(Node node, GraphIndex g) {
+    /**
+     * A DequantizeLinear whose every reader takes it as the weights of a convolution or matrix product that will run
+     * on integers.
+     */
+    private boolean feedsIntegerProducts(Node node, GraphIndex g) {
         if (!node.domain().isEmpty() || !node.opType().equals("DequantizeLinear") || node.outputs().size() != 1) {
             return false;
         }
@@ -90,7 +94,10 @@ public final class ConstantFolding implements GraphPass {
         if (g.isGraphOutput(w) || g.consumers(w).isEmpty()) return false;
         for (Node c : g.consumers(w)) {
             if (c.inputs().indexOf(w) != 1 || c.inputs().lastIndexOf(w) != 1) return false;
-            if (!QuantizedConvFusion.fusible(c, g, integerConvolution)) return false;
+            if (!QuantizedConvFusion.fusible(c, g, integerConvolution)
+                    && !QuantizedMatMulFusion.fusible(c, g, integerConvolution)) {
+                return false;
+            }
         }
         return true;
     }
