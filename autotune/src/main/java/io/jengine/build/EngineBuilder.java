@@ -346,9 +346,9 @@ public final class EngineBuilder {
             int inexact = IntegerLayerCheck.inexact(io.jengine.infer.ShapeInference.infer(optimized.graph()),
                     backends().integerConvolution());
             if (inexact > 0) {
-                progress.println("warning: " + loaded.file() + " holds " + inexact + " integer convolutions this CPU"
+                progress.println("warning: " + loaded.file() + " holds " + inexact + " integer layers this CPU"
                         + " cannot compute exactly as integers (quantized for VNNI: 8-bit weights or int8 sources);"
-                        + " they run in float here, slower: build from the ONNX model on this machine to quantize"
+                        + " they run in float or on the reference kernels here, slower: build from the ONNX model on this machine to quantize"
                         + " for it");
             }
             // The stored tactics are preferences: a layer whose backends do not offer its tactic here (oneDNN

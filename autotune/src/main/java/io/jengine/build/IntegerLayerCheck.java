@@ -10,16 +10,22 @@ import io.jengine.tensor.ValueType;
 /**
  * The integer layers of a stored plan that this machine's integer kernels cannot compute exactly: a plan quantized
  * on a CPU with VNNI (8-bit weights, int8 sources) loaded on one without. They still compute the right values (in
- * float), only slower; the remedy is a build from the ONNX model on this machine, which quantizes for it.
+ * float, or on the reference kernels), only slower; the remedy is a build from the ONNX model on this machine, which
+ * quantizes for it.
  */
 final class IntegerLayerCheck {
     private IntegerLayerCheck() {}
 
-    /** How many of {@code g}'s QuantizedConv layers {@code kernels} (null: none) does not compute exactly. */
+    /**
+     * How many of {@code g}'s QuantizedConv and QuantizedMatMul layers {@code kernels} (null: none) does not compute
+     * exactly. Both ops have their source at input 0 and their int8 weights at input 3.
+     */
     static int inexact(Graph g, IntegerConvolution kernels) {
         int n = 0;
         for (Node node : g.nodes()) {
-            if (!FusedOpSpec.is(node, FusedOpSpec.QUANTIZED_CONV) || !node.hasInput(FusedOpSpec.QC_W)) continue;
+            boolean integer = FusedOpSpec.is(node, FusedOpSpec.QUANTIZED_CONV)
+                    || FusedOpSpec.is(node, FusedOpSpec.QUANTIZED_MATMUL);
+            if (!integer || !node.hasInput(FusedOpSpec.QC_W)) continue;
             Tensor w = g.initializers().get(node.inputs().get(FusedOpSpec.QC_W));
             if (w == null || !(g.typeOf(node.inputs().get(FusedOpSpec.QC_X)) instanceof ValueType.TensorType x)) continue;
             int max = 0;

@@ -35,4 +35,21 @@ class IntegerLayerCheckTest {
         assertEquals(0, IntegerLayerCheck.inexact(graph(DType.INT8, 127), vnni));
         assertEquals(1, IntegerLayerCheck.inexact(graph(DType.UINT8, 1), null), "no integer kernels at all");
     }
+
+    @Test
+    void countsMatrixProductsToo() {
+        IntegerConvolution avx2 = new IntegerConvolution(false, 63);
+        for (int max : new int[] {63, 100}) {
+            Tensor b = Tensor.allocate(DType.INT8, 8, 4);
+            b.setLong(5, max);
+            Graph g = Graph.builder("g").opset("", 21).opset(FusedOpSpec.DOMAIN, FusedOpSpec.VERSION)
+                    .addInput(new ValueInfo("a", ValueType.tensor(DType.UINT8, 3, 8)))
+                    .initializer("as", Tensor.ofFloats(new long[0], 0.1f)).initializer("az", Tensor.allocate(DType.UINT8))
+                    .initializer("b", b).initializer("bs", Tensor.ofFloats(new long[0], 0.01f))
+                    .addNode(Node.builder(FusedOpSpec.QUANTIZED_MATMUL).domain(FusedOpSpec.DOMAIN)
+                            .inputs("a", "as", "az", "b", "bs").outputs("y").build())
+                    .addOutput(new ValueInfo("y", null)).build();
+            assertEquals(max > 63 ? 1 : 0, IntegerLayerCheck.inexact(g, avx2), "|b| = " + max);
+        }
+    }
 }

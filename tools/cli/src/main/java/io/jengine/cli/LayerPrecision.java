@@ -37,7 +37,10 @@ final class LayerPrecision {
         Node n = byName.get(layer);
         if (n == null) return "-";
         boolean onnx = n.domain().isEmpty();
-        if (onnx && INTEGER.contains(n.opType()) || FusedOpSpec.is(n, FusedOpSpec.QUANTIZED_CONV)) return "int8";
+        if (onnx && INTEGER.contains(n.opType()) || FusedOpSpec.is(n, FusedOpSpec.QUANTIZED_CONV)
+                || FusedOpSpec.is(n, FusedOpSpec.QUANTIZED_MATMUL)) {
+            return "int8";
+        }
         if (onnx && (n.opType().equals("QuantizeLinear") || n.opType().equals("DequantizeLinear"))) return "q/dq";
         if (fakeQuantizes(n)) return "q/dq";
         if (COMPUTE.contains(n.opType()) && n.hasInput(0) && dequantized(n.inputs().get(0), 4)) return "int8 sim";
