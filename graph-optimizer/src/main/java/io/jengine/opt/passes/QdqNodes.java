@@ -15,7 +15,10 @@ import java.util.List;
 final class QdqNodes {
     private QdqNodes() {}
 
-    /** The product's only reader (a convolution's or a matrix product's) when it is a per-tensor QuantizeLinear to uint8 or int8, else null. */
+    /**
+     * The only reader of a product's output {@code out} (a convolution's or a matrix product's) when it is a
+     * per-tensor QuantizeLinear to uint8 or int8, else null.
+     */
     static Node requantize(String out, GraphIndex g) {
         if (!g.hasSingleUse(out)) return null;
         Node q = g.consumers(out).getFirst();
@@ -49,12 +52,18 @@ final class QdqNodes {
      */
     static String zeroPoint(Node n, DType type, Patch p, GraphIndex g) {
         if (n.hasInput(2)) return n.inputs().get(2);
-        String base = n.inputs().getFirst() + "/zero_point", name = base;
+        String name = freshName(n.inputs().getFirst() + "/zero_point", g);
+        p.initializer(name, Tensor.allocate(type));
+        return name;
+    }
+
+    /** {@code base}, or {@code base_i}: a name no value of the graph has. */
+    static String freshName(String base, GraphIndex g) {
+        String name = base;
         for (int i = 1; g.graph().initializers().containsKey(name) || g.producer(name) != null
                 || g.graph().typeOf(name) != null; i++) {
             name = base + "_" + i;
         }
-        p.initializer(name, Tensor.allocate(type));
         return name;
     }
 

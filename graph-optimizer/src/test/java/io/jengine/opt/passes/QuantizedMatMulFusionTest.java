@@ -129,6 +129,57 @@ class QuantizedMatMulFusionTest {
         assertSameResults(g, optimized(m, null), 0.03 + 1e-6);
     }
 
+    /**
+     * A fully connected layer as Gemm: transB's [N, K] codes scaled per row (axis 0), C one value with beta 0.5; B's
+     * codes become [K, N] and beta * C a bias per column.
+     */
+    @Test
+    void aGemmWithTransposedWeightsIsTheSameProduct() {
+        Random r = new Random(8);
+        Tensor b = Tensor.allocate(DType.INT8, N, K);
+        for (long i = 0; i < b.size(); i++) b.setLong(i, r.nextInt(127) - 63);
+        Tensor bs = Tensor.allocate(DType.FLOAT32, N);
+        for (long i = 0; i < N; i++) bs.setFloat(i, 0.004f + 0.001f * i);
+        Graph g = Graph.builder("fc").opset("", 21).addInput(f32("in", 6, K))
+                .initializer("as", Tensor.ofFloats(new long[0], 0.02f))
+                .initializer("az", Tensor.fromLongs(DType.UINT8, new long[0], new long[] {128}))
+                .initializer("b", b).initializer("bs", bs).initializer("c", Tensor.ofFloats(new long[0], 0.3f))
+                .addNode(Node.builder("Relu").name("relu0").inputs("in").outputs("r").build())
+                .addNode(Node.builder("QuantizeLinear").name("qa").inputs("r", "as", "az").outputs("aq").build())
+                .addNode(Node.builder("DequantizeLinear").name("dqa").inputs("aq", "as", "az").outputs("ad").build())
+                .addNode(Node.builder("DequantizeLinear").name("dqb").inputs("b", "bs").outputs("bd")
+                        .attr(Attribute.of("axis", 0L)).build())
+                .addNode(Node.builder("Gemm").name("fc").inputs("ad", "bd", "c").outputs("y")
+                        .attr(Attribute.of("transB", 1L)).attr(Attribute.of("beta", 0.5f)).build())
+                .addOutput(new ValueInfo("y", null)).build();
+        Model m = new Model(8, "test", "", g, Map.of());
+        Graph fused = optimized(m, SEVEN_BIT_UNSIGNED);
+        assertEquals(Map.of("Relu", 1, "QuantizeLinear", 1, "jengine.QuantizedMatMul", 1), ops(fused),
+                fused.nodes().toString());
+        Node q = only(fused);
+        Tensor codes = fused.initializers().get(q.inputs().get(FusedOpSpec.QM_B));
+        assertEquals(java.util.List.of((long) K, (long) N), java.util.Arrays.stream(codes.shape()).boxed().toList());
+        assertEquals(b.getLong(2 * K + 5), codes.getLong(5 * N + 2), "B transposed");
+        Tensor bias = fused.initializers().get(q.inputs().get(FusedOpSpec.QM_BIAS));
+        assertEquals(N, bias.size());
+        assertEquals(0.15f, bias.getFloat(N - 1), 1e-7f);
+        Random x = new Random(5);
+        Tensor in = Tensor.allocate(DType.FLOAT32, 6, K);
+        for (long i = 0; i < in.size(); i++) in.setFloat(i, (float) (x.nextGaussian() * 1.5));
+        Tensor want, got;
+        try (Engine e = Engine.of(new Model(8, "test", "", optimized(m, null), Map.of()))) {
+            want = (Tensor) e.run(Map.of("in", in)).get("y");
+        }
+        try (Engine e = Engine.of(new Model(8, "test", "", fused, Map.of()))) {
+            got = (Tensor) e.run(Map.of("in", in)).get("y");
+        }
+        double maxAbs = 0;
+        for (long i = 0; i < want.size(); i++) maxAbs = Math.max(maxAbs, Math.abs(want.getDouble(i)));
+        for (long i = 0; i < want.size(); i++) {
+            assertEquals(want.getDouble(i), got.getDouble(i), 1e-5 * Math.max(1, maxAbs), "y[" + i + "]");
+        }
+    }
+
     @Test
     void onlyWhatTheIntegerKernelsComputeExactlyFuses() {
         // 8-bit B, or int8 A, without VNNI: B folds to float weights as any constant does
