@@ -33,6 +33,37 @@ record DnnlQuantization(int srcType, int dstType, byte[] weights, float srcScale
         if (dstType != Dnnl.dnnl_f32) check("destination scale", dstScale);
     }
 
+    /**
+     * The quantization of an integer layer whose weights are {@code w} (int8 codes) scaled by {@code wScales}, as
+     * oneDNN computes it exactly here, or null where it would not: codes this CPU does not multiply exactly
+     * ({@link Int8Dot}), a product of scales that float32 cannot hold (oneDNN multiplies them in float32, the
+     * reference in double), a non-finite bias before an integer output (oneDNN's relu and clip would lose its NaN), or
+     * a zero or non-finite scale (the reference reports what it makes of those).
+     *
+     * @param dstScale the output's scale, or null for a float output
+     * @param dstZero  the output's zero point, or null for a float output
+     */
+    static DnnlQuantization exact(int srcType, int dstType, io.jengine.tensor.Tensor w, float srcScale,
+                                  io.jengine.tensor.Tensor wScales, int weightsMask, io.jengine.tensor.Tensor dstScale,
+                                  io.jengine.tensor.Tensor dstZero, int srcZero, float[] bias) {
+        byte[] codes = Int8Dot.exactCodes(w, srcType == Dnnl.dnnl_u8);
+        if (codes == null) return null; // see Int8Dot: wrong results, not slow ones
+        float[] sw = new float[Math.toIntExact(wScales.size())];
+        for (int i = 0; i < sw.length; i++) {
+            sw[i] = wScales.getFloat(i);
+            float product = srcScale * sw[i];
+            if (!(product >= Float.MIN_NORMAL) || Float.isInfinite(product)) return null;
+        }
+        boolean quantizedDst = dstType != Dnnl.dnnl_f32;
+        if (quantizedDst && bias != null) for (float v : bias) if (!Float.isFinite(v)) return null;
+        try {
+            return new DnnlQuantization(srcType, dstType, codes, srcScale, sw, weightsMask,
+                    quantizedDst ? dstScale.getFloat(0) : 1f, srcZero, quantizedDst ? (int) dstZero.getLong(0) : 0);
+        } catch (IllegalArgumentException badScale) {
+            return null;
+        }
+    }
+
     private static void check(String what, float scale) {
         if (!(scale > 0) || Float.isInfinite(scale)) {
             throw new IllegalArgumentException(what + " must be positive and finite, got " + scale);

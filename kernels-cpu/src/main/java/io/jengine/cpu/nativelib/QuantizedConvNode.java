@@ -88,27 +88,10 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
         QuantizedConvActivation act = QuantizedConvActivation.of(FusedOpSpec.Activation.of(n), sum, quantizedDst);
         if (act == null) return null;
 
-        byte[] codes = Int8Dot.exactCodes(w, srcType == Dnnl.dnnl_u8);
-        if (codes == null) return null; // see Int8Dot: wrong results, not slow ones
-        float sx = xScale.getFloat(0);
-        float[] sw = new float[Math.toIntExact(wScale.size())];
-        for (int i = 0; i < sw.length; i++) {
-            sw[i] = wScale.getFloat(i);
-            // oneDNN multiplies the two scales in float32, where the reference keeps their product in double
-            float product = sx * sw[i];
-            if (!(product >= Float.MIN_NORMAL) || Float.isInfinite(product)) return null;
-        }
         float[] bias = b == null ? null : b.toFloatArray();
-        // a NaN or infinite bias would meet oneDNN's relu and clip, which lose NaN, before the output is rounded
-        if (quantizedDst && bias != null) for (float v : bias) if (!Float.isFinite(v)) return null;
-        DnnlQuantization q;
-        try {
-            q = new DnnlQuantization(srcType, dstType, codes, sx, sw, shape.group() == 1 ? 1 : 3,
-                    quantizedDst ? yScale.getFloat(0) : 1f, (int) xZero.getLong(0),
-                    quantizedDst ? (int) yZero.getLong(0) : 0);
-        } catch (IllegalArgumentException badScale) {
-            return null; // a zero or non-finite scale: the reference reports what it makes of it
-        }
+        DnnlQuantization q = DnnlQuantization.exact(srcType, dstType, w, xScale.getFloat(0), wScale,
+                shape.group() == 1 ? 1 : 3, yScale, yZero, (int) xZero.getLong(0), bias);
+        if (q == null) return null;
         return new QuantizedConvNode(p, q, bias, act, residual, block, blockedSource, x, out);
     }
 

@@ -61,26 +61,10 @@ record QuantizedMatMulNode(long[] aDims, long[] outDims, int m, int k, int n, Dn
         QuantizedConvActivation act = QuantizedConvActivation.of(FusedOpSpec.Activation.of(node), null, quantizedDst);
         if (act == null) return null;
 
-        byte[] codes = Int8Dot.exactCodes(b, srcType == Dnnl.dnnl_u8);
-        if (codes == null) return null; // see Int8Dot: wrong results, not slow ones
-        float sa = aScale.getFloat(0);
-        float[] sb = new float[Math.toIntExact(bScale.size())];
-        for (int i = 0; i < sb.length; i++) {
-            sb[i] = bScale.getFloat(i);
-            // oneDNN multiplies the two scales in float32, where the reference keeps their product in double
-            float product = sa * sb[i];
-            if (!(product >= Float.MIN_NORMAL) || Float.isInfinite(product)) return null;
-        }
         float[] biasValues = bias == null ? null : bias.toFloatArray();
-        // a NaN or infinite bias would meet oneDNN's relu and clip, which lose NaN, before the output is rounded
-        if (quantizedDst && biasValues != null) for (float v : biasValues) if (!Float.isFinite(v)) return null;
-        DnnlQuantization q;
-        try {
-            q = new DnnlQuantization(srcType, dstType, codes, sa, sb, 2, quantizedDst ? yScale.getFloat(0) : 1f,
-                    (int) aZero.getLong(0), quantizedDst ? (int) yZero.getLong(0) : 0);
-        } catch (IllegalArgumentException badScale) {
-            return null; // a zero or non-finite scale: the reference reports what it makes of it
-        }
+        DnnlQuantization q = DnnlQuantization.exact(srcType, dstType, b, aScale.getFloat(0), bScale, 2, yScale, yZero,
+                (int) aZero.getLong(0), biasValues);
+        if (q == null) return null;
         long[] out = a.clone();
         out[out.length - 1] = n;
         return new QuantizedMatMulNode(a, out, (int) m, (int) k, (int) n, q, biasValues, act);

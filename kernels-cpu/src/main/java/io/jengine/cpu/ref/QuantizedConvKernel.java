@@ -43,22 +43,9 @@ final class QuantizedConvKernel {
             Tensor w = tensor(in, QC_W), wScale = tensor(in, QC_W_SCALE);
             Tensor b = optionalTensor(in, QC_B), z = optionalTensor(in, QC_RESIDUAL);
             Tensor yScale = optionalTensor(in, QC_Y_SCALE), yZero = optionalTensor(in, QC_Y_ZERO);
-            if (x.dtype() != DType.UINT8 && x.dtype() != DType.INT8) {
-                throw new IllegalArgumentException("X must be uint8 or int8, got " + x.describe());
-            }
+            QuantizedOperands.source("X", x, xScale, xZero);
             if (w.dtype() != DType.INT8) throw new IllegalArgumentException("W must be int8, got " + w.describe());
-            scalar(xScale, "x_scale");
-            scalar(xZero, "x_zero_point");
-            if (xZero.dtype() != x.dtype()) {
-                throw new IllegalArgumentException("x_zero_point " + xZero.describe() + " must have X's type " + x.dtype());
-            }
-            if ((yScale == null) != (yZero == null)) {
-                throw new IllegalArgumentException("y_scale and y_zero_point must be given together");
-            }
-            if (yScale != null) {
-                scalar(yScale, "y_scale");
-                scalar(yZero, "y_zero_point");
-            }
+            QuantizedOperands.output(yScale, yZero);
             if (blocked && x.rank() == 5) x = ChannelBlocking.unblock(x, block);
             long[] ws = w.shape();
             long m = ws.length == 0 ? 0 : ws[0];
@@ -98,9 +85,7 @@ final class QuantizedConvKernel {
                 if (yScale == null) {
                     out.setDouble(i, y);
                 } else {
-                    double q = Math.rint(QuantizationKernels.quotient(y, yScale.getDouble(0), DType.FLOAT32))
-                            + yZero.getDouble(0);
-                    out.setLong(i, QuantizationKernels.saturate(q, yZero.dtype()));
+                    out.setLong(i, QuantizedOperands.requantize(y, yScale, yZero));
                 }
             }
             return new Value[] {blocked ? ChannelBlocking.block(out, block) : out};
@@ -113,8 +98,8 @@ final class QuantizedConvKernel {
         if (zs == null || zz == null) {
             throw new IllegalArgumentException("an integer residual Z needs z_scale and z_zero_point");
         }
-        scalar(zs, "z_scale");
-        scalar(zz, "z_zero_point");
+        QuantizedOperands.scalar(zs, "z_scale");
+        QuantizedOperands.scalar(zz, "z_zero_point");
         if (zz.dtype() != z.dtype()) {
             throw new IllegalArgumentException("z_zero_point " + zz.describe() + " must have Z's type " + z.dtype());
         }
@@ -123,9 +108,5 @@ final class QuantizedConvKernel {
         double s = zs.getDouble(0), zp = zz.getDouble(0);
         for (long i = 0; i < z.size(); i++) out.setDouble(i, (z.getDouble(i) - zp) * s);
         return out;
-    }
-
-    private static void scalar(Tensor t, String what) {
-        if (t.size() != 1) throw new IllegalArgumentException(what + " must be a single value, got " + t.describe());
     }
 }

@@ -36,24 +36,11 @@ final class QuantizedMatMulKernel {
             Tensor a = tensor(in, QM_A), aScale = tensor(in, QM_A_SCALE), aZero = tensor(in, QM_A_ZERO);
             Tensor b = tensor(in, QM_B), bScale = tensor(in, QM_B_SCALE), bias = optionalTensor(in, QM_BIAS);
             Tensor yScale = optionalTensor(in, QM_Y_SCALE), yZero = optionalTensor(in, QM_Y_ZERO);
-            if (a.dtype() != DType.UINT8 && a.dtype() != DType.INT8) {
-                throw new IllegalArgumentException("A must be uint8 or int8, got " + a.describe());
-            }
+            QuantizedOperands.source("A", a, aScale, aZero);
             if (b.dtype() != DType.INT8 || b.rank() != 2) {
                 throw new IllegalArgumentException("B must be a 2-D int8 tensor, got " + b.describe());
             }
-            scalar(aScale, "a_scale");
-            scalar(aZero, "a_zero_point");
-            if (aZero.dtype() != a.dtype()) {
-                throw new IllegalArgumentException("a_zero_point " + aZero.describe() + " must have A's type " + a.dtype());
-            }
-            if ((yScale == null) != (yZero == null)) {
-                throw new IllegalArgumentException("y_scale and y_zero_point must be given together");
-            }
-            if (yScale != null) {
-                scalar(yScale, "y_scale");
-                scalar(yZero, "y_zero_point");
-            }
+            QuantizedOperands.output(yScale, yZero);
             if (a.rank() < 1) throw new IllegalArgumentException("A must not be a scalar");
             int k = (int) b.dim(0), n = (int) b.dim(1);
             if (a.dim(a.rank() - 1) != k) {
@@ -84,9 +71,7 @@ final class QuantizedMatMulKernel {
                     if (yScale == null) {
                         out.setDouble(i, y);
                     } else {
-                        double q = Math.rint(QuantizationKernels.quotient(y, yScale.getDouble(0), DType.FLOAT32))
-                                + yZero.getDouble(0);
-                        out.setLong(i, QuantizationKernels.saturate(q, yZero.dtype()));
+                        out.setLong(i, QuantizedOperands.requantize(y, yScale, yZero));
                     }
                 }
             }
@@ -94,7 +79,4 @@ final class QuantizedMatMulKernel {
         };
     }
 
-    private static void scalar(Tensor t, String what) {
-        if (t.size() != 1) throw new IllegalArgumentException(what + " must be a single value, got " + t.describe());
-    }
 }
