@@ -36,27 +36,14 @@ public final class DnnlMatMul implements AutoCloseable {
      */
     public static DnnlMatMul prepare(int m, int k, int n, float[] weights, boolean weightsTransposed, float[] bias,
                                      List<DnnlPostOp> postOps, int threads) {
-        SegmentChecks.positive("m", m);
-        SegmentChecks.positive("k", k);
-        SegmentChecks.positive("n", n);
-        long elements = Math.multiplyExact((long) k, n);
+        long elements = checkSizes(m, k, n, bias);
         if (weights == null || weights.length != elements) {
             throw new IllegalArgumentException("weights must hold k * n = " + elements + " floats, got "
                     + (weights == null ? "null" : weights.length));
         }
-        if (bias != null && bias.length != n) {
-            throw new IllegalArgumentException("bias must hold n = " + n + " floats, got " + bias.length);
-        }
-        DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
-                (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_matmul_primitive_desc_create(out, engine, src,
-                        w, b, dst, attr),
-                new long[] {m, k}, Dnnl.dnnl_ab, new long[] {m, n}, Dnnl.dnnl_ab,
-                // logical dims stay [k, n]; tag ba says the bytes are laid out n-major, i.e. [n, k]
-                new long[] {k, n}, weightsTransposed ? Dnnl.dnnl_ba : Dnnl.dnnl_ab, weights,
-                bias == null ? null : new long[] {1, n}, bias,
-                List.copyOf(postOps == null ? List.of() : postOps), threads,
-                "matmul m=" + m + " k=" + k + " n=" + n + (weightsTransposed ? " (weights [n, k])" : ""), Dnnl.dnnl_format_tag_undef);
-        return new DnnlMatMul(m, k, n, DnnlPrimitive.prepare(spec));
+        // logical dims stay [k, n]; tag ba says the bytes are laid out n-major, i.e. [n, k]
+        return prepare(m, k, n, weightsTransposed ? Dnnl.dnnl_ba : Dnnl.dnnl_ab, weights, null, bias, postOps, threads,
+                "matmul m=" + m + " k=" + k + " n=" + n + (weightsTransposed ? " (weights [n, k])" : ""));
     }
 
     /**
@@ -71,11 +58,8 @@ public final class DnnlMatMul implements AutoCloseable {
      */
     static DnnlMatMul prepareQuantized(int m, int k, int n, DnnlQuantization q, float[] bias, List<DnnlPostOp> postOps,
                                        int threads) {
-        SegmentChecks.positive("m", m);
-        SegmentChecks.positive("k", k);
-        SegmentChecks.positive("n", n);
         if (q == null) throw new IllegalArgumentException("quantization is null");
-        long elements = Math.multiplyExact((long) k, n);
+        long elements = checkSizes(m, k, n, bias);
         if (q.weights().length != elements) {
             throw new IllegalArgumentException("weights must hold k * n = " + elements + " int8 values, got "
                     + q.weights().length);
@@ -83,16 +67,30 @@ public final class DnnlMatMul implements AutoCloseable {
         if (q.weightScales().length != 1 && q.weightScales().length != n) {
             throw new IllegalArgumentException("weight scales must be 1 or n = " + n + ", got " + q.weightScales().length);
         }
+        return prepare(m, k, n, Dnnl.dnnl_ab, null, q, bias, postOps, threads,
+                "int8 matmul m=" + m + " k=" + k + " n=" + n);
+    }
+
+    /** Checks the sizes and the bias, both kinds of product alike; returns the weights' element count. */
+    private static long checkSizes(int m, int k, int n, float[] bias) {
+        SegmentChecks.positive("m", m);
+        SegmentChecks.positive("k", k);
+        SegmentChecks.positive("n", n);
         if (bias != null && bias.length != n) {
             throw new IllegalArgumentException("bias must hold n = " + n + " floats, got " + bias.length);
         }
+        return Math.multiplyExact((long) k, n);
+    }
+
+    /** The primitive of {@code [m, k] x [k, n]}: float weights, or {@code q}'s int8 ones (then weights is null). */
+    private static DnnlMatMul prepare(int m, int k, int n, int weightsTag, float[] weights, DnnlQuantization q,
+                                      float[] bias, List<DnnlPostOp> postOps, int threads, String context) {
         DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
                 (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_matmul_primitive_desc_create(out, engine, src,
                         w, b, dst, attr),
                 new long[] {m, k}, Dnnl.dnnl_ab, new long[] {m, n}, Dnnl.dnnl_ab,
-                new long[] {k, n}, Dnnl.dnnl_ab, null, bias == null ? null : new long[] {1, n}, bias,
-                List.copyOf(postOps == null ? List.of() : postOps), threads,
-                "int8 matmul m=" + m + " k=" + k + " n=" + n, Dnnl.dnnl_format_tag_undef, q);
+                new long[] {k, n}, weightsTag, weights, bias == null ? null : new long[] {1, n}, bias,
+                List.copyOf(postOps == null ? List.of() : postOps), threads, context, Dnnl.dnnl_format_tag_undef, q);
         return new DnnlMatMul(m, k, n, DnnlPrimitive.prepare(spec));
     }
 

@@ -72,6 +72,28 @@ record DnnlQuantization(int srcType, int dstType, byte[] weights, float srcScale
 
     boolean quantizedDst() { return dstType != Dnnl.dnnl_f32; }
 
+    /** oneDNN's type for uint8 or int8 codes; -1 for any other element type. */
+    static int codeType(io.jengine.tensor.DType d) {
+        return d == io.jengine.tensor.DType.UINT8 ? Dnnl.dnnl_u8 : d == io.jengine.tensor.DType.INT8 ? Dnnl.dnnl_s8 : -1;
+    }
+
+    /** The engine's element type of oneDNN's {@code type} (u8, s8 or f32). */
+    static io.jengine.tensor.DType elementType(int type) {
+        return type == Dnnl.dnnl_u8 ? io.jengine.tensor.DType.UINT8
+                : type == Dnnl.dnnl_s8 ? io.jengine.tensor.DType.INT8 : io.jengine.tensor.DType.FLOAT32;
+    }
+
+    /** The source's element type. */
+    io.jengine.tensor.DType srcElementType() { return elementType(srcType); }
+
+    /** The destination's element type. */
+    io.jengine.tensor.DType dstElementType() { return elementType(dstType); }
+
+    /** Whether {@code t} is a constant holding one value of {@code type} (a scale or a zero point). */
+    static boolean single(io.jengine.tensor.Tensor t, io.jengine.tensor.DType type) {
+        return t != null && t.dtype() == type && t.size() == 1;
+    }
+
     /** Bytes per element of a tensor of {@code type}. */
     static int bytes(int type) { return type == Dnnl.dnnl_f32 || type == Dnnl.dnnl_s32 ? 4 : 1; }
 }

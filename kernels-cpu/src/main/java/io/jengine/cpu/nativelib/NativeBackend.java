@@ -353,9 +353,9 @@ public final class NativeBackend implements Backend {
         } catch (UnsupportedOperationException | NativeCallException noIntegerKernel) {
             throw new TacticDeclinedException(noIntegerKernel.getMessage());
         }
-        DType in = q.quant().srcType() == Dnnl.dnnl_u8 ? DType.UINT8 : DType.INT8;
+        DType in = q.quant().srcElementType();
         Kernel k = nativeKernel(ctx -> {
-            Tensor y = ctx.output(0, q.outType(), q.outDims());
+            Tensor y = ctx.output(0, q.quant().dstElementType(), q.outDims());
             conv.run(PlannedShapes.input(ctx, 0, in, q.inDims()).data(), y.data(), null);
         });
         CLEANER.register(k, conv::close);
@@ -386,7 +386,7 @@ public final class NativeBackend implements Backend {
         } catch (UnsupportedOperationException | NativeCallException noIntegerKernel) {
             throw new TacticDeclinedException(noIntegerKernel.getMessage());
         }
-        DType in = q.inType(), out = q.outType();
+        DType in = q.quant().srcElementType(), out = q.quant().dstElementType();
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
@@ -433,7 +433,7 @@ public final class NativeBackend implements Backend {
         } catch (UnsupportedOperationException | NativeCallException noIntegerKernel) {
             throw new TacticDeclinedException(noIntegerKernel.getMessage());
         }
-        DType in = q.inType(), out = q.outType();
+        DType in = q.quant().srcElementType(), out = q.quant().dstElementType();
         Kernel k = nativeKernel(ctx -> {
             Tensor y = ctx.output(0, out, q.outDims());
             prim.run(PlannedShapes.input(ctx, FusedOpSpec.QM_A, in, q.aDims()).data(), y.data());

@@ -1,5 +1,7 @@
 package io.jengine.cpu.nativelib;
 
+import static io.jengine.cpu.nativelib.DnnlQuantization.codeType;
+
 import io.jengine.cpu.simd.ConvNode;
 import io.jengine.cpu.simd.ConvShape;
 import io.jengine.ir.Node;
@@ -37,8 +39,8 @@ record QLinearConvNode(ConvParams params, DnnlQuantization quant, float[] bias, 
         if (x == null || x.length != 4 || w == null || w.rank() != 4 || w.dtype() != DType.INT8) return null;
         if (xScale == null || xScale.size() != 1 || yScale == null || yScale.size() != 1 || wScale == null) return null;
         if (!(ctx.inputType(X) instanceof ValueType.TensorType xt)) return null;
-        int srcType = type(xt.elementType());
-        int dstType = yZero == null ? -1 : type(yZero.dtype());
+        int srcType = codeType(xt.elementType());
+        int dstType = yZero == null ? -1 : codeType(yZero.dtype());
         if (srcType < 0 || dstType < 0 || xZero == null || xZero.dtype() != xt.elementType() || xZero.size() != 1
                 || yZero.size() != 1) {
             return null;
@@ -74,10 +76,4 @@ record QLinearConvNode(ConvParams params, DnnlQuantization quant, float[] bias, 
         return new QLinearConvNode(p, q, bias, x, new long[] {x[0], m, p.outH(), p.outW()});
     }
 
-    private static int type(DType d) {
-        return d == DType.UINT8 ? Dnnl.dnnl_u8 : d == DType.INT8 ? Dnnl.dnnl_s8 : -1;
-    }
-
-    /** The output's element type. */
-    DType outType() { return quant.dstType() == Dnnl.dnnl_u8 ? DType.UINT8 : DType.INT8; }
 }

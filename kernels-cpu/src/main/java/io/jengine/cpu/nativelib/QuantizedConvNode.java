@@ -1,5 +1,7 @@
 package io.jengine.cpu.nativelib;
 
+import static io.jengine.cpu.nativelib.DnnlQuantization.codeType;
+import static io.jengine.cpu.nativelib.DnnlQuantization.single;
 import static io.jengine.ir.FusedOpSpec.QC_B;
 import static io.jengine.ir.FusedOpSpec.QC_RESIDUAL;
 import static io.jengine.ir.FusedOpSpec.QC_W;
@@ -53,11 +55,11 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
         boolean blockedSource = block >= 0 && x != null && x.length == 5;
         long[] plainX = block >= 0 ? ConvNode.plainDims(x, block) : x;
         if (!(ctx.inputType(QC_X) instanceof ValueType.TensorType xt)) return null;
-        int srcType = type(xt.elementType());
+        int srcType = codeType(xt.elementType());
         Tensor xScale = ctx.constant(QC_X_SCALE), xZero = ctx.constant(QC_X_ZERO), w = ctx.constant(QC_W);
         Tensor wScale = ctx.constant(QC_W_SCALE);
         if (plainX == null || plainX.length != 4 || srcType < 0 || w == null || w.rank() != 4
-                || w.dtype() != DType.INT8 || !scalar(xScale, DType.FLOAT32) || !scalar(xZero, xt.elementType())
+                || w.dtype() != DType.INT8 || !single(xScale, DType.FLOAT32) || !single(xZero, xt.elementType())
                 || wScale == null || wScale.dtype() != DType.FLOAT32) {
             return null;
         }
@@ -65,8 +67,8 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
         if (wScale.size() != 1 && wScale.size() != m) return null;
         boolean quantizedDst = n.hasInput(QC_Y_SCALE) || n.hasInput(QC_Y_ZERO);
         Tensor yScale = ctx.constant(QC_Y_SCALE), yZero = ctx.constant(QC_Y_ZERO);
-        int dstType = quantizedDst ? (yZero == null ? -1 : type(yZero.dtype())) : Dnnl.dnnl_f32;
-        if (dstType < 0 || quantizedDst && (!scalar(yScale, DType.FLOAT32) || yZero.size() != 1)) return null;
+        int dstType = quantizedDst ? (yZero == null ? -1 : codeType(yZero.dtype())) : Dnnl.dnnl_f32;
+        if (dstType < 0 || quantizedDst && (!single(yScale, DType.FLOAT32) || yZero.size() != 1)) return null;
         Tensor b = ctx.constant(QC_B);
         if (n.hasInput(QC_B) && (b == null || b.dtype() != DType.FLOAT32 || b.rank() != 1 || b.size() != m)) return null;
         ConvShape shape = ConvNode.shape(n, plainX, w.shape());
@@ -101,9 +103,9 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
      */
     private static DnnlPostOp.Sum residualSum(NodeContext ctx, DType type) {
         if (type == DType.FLOAT32) return new DnnlPostOp.Sum(1f);
-        int t = type(type);
+        int t = codeType(type);
         Tensor zScale = ctx.constant(QC_Z_SCALE), zZero = ctx.constant(QC_Z_ZERO);
-        if (t < 0 || !scalar(zScale, DType.FLOAT32) || !scalar(zZero, type)) return null;
+        if (t < 0 || !single(zScale, DType.FLOAT32) || !single(zZero, type)) return null;
         float s = zScale.getFloat(0);
         if (!(s >= Float.MIN_NORMAL) || Float.isInfinite(s)) return null;
         return new DnnlPostOp.Sum(s, (int) zZero.getLong(0), t);
@@ -112,23 +114,6 @@ record QuantizedConvNode(ConvParams params, DnnlQuantization quant, float[] bias
     /** {@code [N, C, H, W]} on the blocked layout {@code block}: {@code [N, C/b, H, W, b]}, or {@code [N, 1, H, W, C]}. */
     private static long[] blockedDims(long[] d, int block) {
         return block == 0 ? new long[] {d[0], 1, d[2], d[3], d[1]} : new long[] {d[0], d[1] / block, d[2], d[3], block};
-    }
-
-    private static boolean scalar(Tensor t, DType type) {
-        return t != null && t.dtype() == type && t.size() == 1;
-    }
-
-    private static int type(DType d) {
-        return d == DType.UINT8 ? Dnnl.dnnl_u8 : d == DType.INT8 ? Dnnl.dnnl_s8 : -1;
-    }
-
-    /** X's element type. */
-    DType inType() { return quant.srcType() == Dnnl.dnnl_u8 ? DType.UINT8 : DType.INT8; }
-
-    /** The output's element type. */
-    DType outType() {
-        return quant.dstType() == Dnnl.dnnl_u8 ? DType.UINT8 : quant.dstType() == Dnnl.dnnl_s8 ? DType.INT8
-                : DType.FLOAT32;
     }
 
     /** Bytes a run moves: X, the weights, the output and the residual it reads. */

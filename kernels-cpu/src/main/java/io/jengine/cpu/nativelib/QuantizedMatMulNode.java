@@ -1,5 +1,7 @@
 package io.jengine.cpu.nativelib;
 
+import static io.jengine.cpu.nativelib.DnnlQuantization.codeType;
+import static io.jengine.cpu.nativelib.DnnlQuantization.single;
 import static io.jengine.ir.FusedOpSpec.QM_A;
 import static io.jengine.ir.FusedOpSpec.QM_A_SCALE;
 import static io.jengine.ir.FusedOpSpec.QM_A_ZERO;
@@ -40,11 +42,11 @@ record QuantizedMatMulNode(long[] aDims, long[] outDims, int m, int k, int n, Dn
         if (!FusedOpSpec.is(node, FusedOpSpec.QUANTIZED_MATMUL)) return null;
         long[] a = ctx.inputDims(QM_A);
         if (!(ctx.inputType(QM_A) instanceof ValueType.TensorType at)) return null;
-        int srcType = type(at.elementType());
+        int srcType = codeType(at.elementType());
         Tensor aScale = ctx.constant(QM_A_SCALE), aZero = ctx.constant(QM_A_ZERO), b = ctx.constant(QM_B);
         Tensor bScale = ctx.constant(QM_B_SCALE);
         if (a == null || a.length < 1 || srcType < 0 || b == null || b.rank() != 2 || b.dtype() != DType.INT8
-                || !scalar(aScale, DType.FLOAT32) || !scalar(aZero, at.elementType()) || bScale == null
+                || !single(aScale, DType.FLOAT32) || !single(aZero, at.elementType()) || bScale == null
                 || bScale.dtype() != DType.FLOAT32) {
             return null;
         }
@@ -54,8 +56,8 @@ record QuantizedMatMulNode(long[] aDims, long[] outDims, int m, int k, int n, Dn
         if (k < 1 || n < 1 || m < 1 || m > Integer.MAX_VALUE || k > Integer.MAX_VALUE || n > Integer.MAX_VALUE) return null;
         boolean quantizedDst = node.hasInput(QM_Y_SCALE) || node.hasInput(QM_Y_ZERO);
         Tensor yScale = ctx.constant(QM_Y_SCALE), yZero = ctx.constant(QM_Y_ZERO);
-        int dstType = quantizedDst ? (yZero == null ? -1 : type(yZero.dtype())) : Dnnl.dnnl_f32;
-        if (dstType < 0 || quantizedDst && (!scalar(yScale, DType.FLOAT32) || yZero.size() != 1)) return null;
+        int dstType = quantizedDst ? (yZero == null ? -1 : codeType(yZero.dtype())) : Dnnl.dnnl_f32;
+        if (dstType < 0 || quantizedDst && (!single(yScale, DType.FLOAT32) || yZero.size() != 1)) return null;
         Tensor bias = ctx.constant(QM_BIAS);
         if (node.hasInput(QM_BIAS) && (bias == null || bias.dtype() != DType.FLOAT32 || bias.size() != n)) return null;
         QuantizedConvActivation act = QuantizedConvActivation.of(FusedOpSpec.Activation.of(node), null, quantizedDst);
@@ -68,23 +70,6 @@ record QuantizedMatMulNode(long[] aDims, long[] outDims, int m, int k, int n, Dn
         long[] out = a.clone();
         out[out.length - 1] = n;
         return new QuantizedMatMulNode(a, out, (int) m, (int) k, (int) n, q, biasValues, act);
-    }
-
-    private static boolean scalar(Tensor t, DType type) {
-        return t != null && t.dtype() == type && t.size() == 1;
-    }
-
-    private static int type(DType d) {
-        return d == DType.UINT8 ? Dnnl.dnnl_u8 : d == DType.INT8 ? Dnnl.dnnl_s8 : -1;
-    }
-
-    /** A's element type. */
-    DType inType() { return quant.srcType() == Dnnl.dnnl_u8 ? DType.UINT8 : DType.INT8; }
-
-    /** The output's element type. */
-    DType outType() {
-        return quant.dstType() == Dnnl.dnnl_u8 ? DType.UINT8 : quant.dstType() == Dnnl.dnnl_s8 ? DType.INT8
-                : DType.FLOAT32;
     }
 
     /** Multiply-adds times two. */
