@@ -2,6 +2,7 @@ package io.jengine.opt.quant;
 
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Symmetric int8 quantization of a float32 weight tensor, one scale per index of one axis (per output channel), as
@@ -44,24 +45,25 @@ public final class WeightQuantizer {
         int channels = Math.toIntExact(shape[axis]);
         long inner = 1;
         for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
-        long size = w.size();
+        // read once into an array: the passes below touch every weight several times
+        float[] values = w.toFloatArray();
         float[] amax = new float[channels];
-        for (long e = 0; e < size; e++) {
+        for (int e = 0; e < values.length; e++) {
             int c = (int) ((e / inner) % channels);
-            float v = w.getFloat(e);
+            float v = values[e];
             if (!Float.isFinite(v)) throw new IllegalArgumentException("weights hold " + v + " at element " + e);
             amax[c] = Math.max(amax[c], Math.abs(v));
         }
         float[] scales = new float[channels];
         for (int c = 0; c < channels; c++) scales[c] = amax[c] > 0 ? amax[c] / maxCode : 1f;
-        if (maxCode < FULL_RANGE) clipForLeastError(w, channels, inner, amax, maxCode, scales);
-        Tensor codes = Tensor.allocate(DType.INT8, shape);
-        for (long e = 0; e < size; e++) {
+        if (maxCode < FULL_RANGE) clipForLeastError(values, channels, inner, amax, maxCode, scales);
+        byte[] codes = new byte[values.length];
+        for (int e = 0; e < values.length; e++) {
             int c = (int) ((e / inner) % channels);
-            double q = Math.rint(w.getFloat(e) / scales[c]);
-            codes.setLong(e, (long) Math.max(-maxCode, Math.min(maxCode, q)));
+            double q = Math.rint(values[e] / scales[c]);
+            codes[e] = (byte) Math.max(-maxCode, Math.min(maxCode, q));
         }
-        return new Quantized(codes, scales);
+        return new Quantized(Tensor.fromBytes(DType.INT8, shape, MemorySegment.ofArray(codes)), scales);
     }
 
     /** The clipping ratios of a channel's max |w| tried by {@link #clipForLeastError}, from no clipping down. */
@@ -73,15 +75,14 @@ public final class WeightQuantizer {
      * each channel's scale becomes the one, among clipping its range to 100%, 98%, ... 52% of max |w|, whose
      * quantized weights are nearest the float ones in squared error (max |w| itself when nothing does better).
      */
-    private static void clipForLeastError(Tensor w, int channels, long inner, float[] amax, int maxCode,
+    private static void clipForLeastError(float[] w, int channels, long inner, float[] amax, int maxCode,
                                           float[] scales) {
-        long size = w.size();
-        int per = Math.toIntExact(size / channels);
+        int per = w.length / channels;
         float[][] values = new float[channels][per];
         int[] filled = new int[channels];
-        for (long e = 0; e < size; e++) {
+        for (int e = 0; e < w.length; e++) {
             int c = (int) ((e / inner) % channels);
-            values[c][filled[c]++] = w.getFloat(e);
+            values[c][filled[c]++] = w[e];
         }
         for (int c = 0; c < channels; c++) {
             if (!(amax[c] > 0)) continue;
