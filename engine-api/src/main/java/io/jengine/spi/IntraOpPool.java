@@ -1,7 +1,7 @@
 package io.jengine.spi;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -15,20 +15,30 @@ import java.util.function.IntConsumer;
  * <p>A kernel cuts its output into a fixed number of tasks (tiles) that depend only on the shapes and the thread
  * count it was given, never on timing; any participant may take any task, and each task writes its own part of the
  * output with a fixed summation order, so results are identical from run to run whichever thread ran what.
+ *
+ * <p>A call allocates nothing once warm: each calling thread keeps its job record and reuses it when no helper still
+ * holds it, and helpers are handed the record through a bounded queue (no queue nodes), so a steady-state run of a
+ * model stays within its small heap budget at any thread count.
  */
 public final class IntraOpPool {
     private static final IntraOpPool SHARED = new IntraOpPool(Runtime.getRuntime().availableProcessors());
+    /** Room for every helper of many concurrent calls; a full queue only means fewer helpers for that call. */
+    private static final int QUEUE_CAPACITY = 4096;
 
     private final int cores;
-    private final ExecutorService workers;
+    private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** How many job records a calling thread keeps: a helper that woke late may still hold the last one or two. */
+    private static final int SPARES = 4;
+    /** The calling thread's job records, each reused once no helper of an earlier call still holds it. */
+    private final ThreadLocal<Job[]> spares = ThreadLocal.withInitial(() -> new Job[SPARES]);
 
     private IntraOpPool(int cores) {
         this.cores = Math.max(1, cores);
-        this.workers = Executors.newFixedThreadPool(Math.max(1, this.cores - 1), r -> {
-            Thread t = new Thread(r, "jengine-intra-op");
+        for (int i = 0; i < Math.max(1, this.cores - 1); i++) {
+            Thread t = new Thread(this::serve, "jengine-intra-op-" + i);
             t.setDaemon(true);
-            return t;
-        });
+            t.start();
+        }
     }
 
     /** The one pool of the process. */
@@ -48,38 +58,83 @@ public final class IntraOpPool {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }
-        Job job = new Job(tasks, body);
-        for (int i = 0; i < helpers; i++) workers.execute(job::work);
+        Job job = idleJob();
+        job.start(tasks, body, helpers);
+        for (int i = 0; i < helpers; i++) {
+            if (!queue.offer(job)) job.leave();
+        }
         job.work();
-        job.awaitTasks();
+        try {
+            job.awaitTasks();
+        } finally {
+            // Helpers that never started have nothing left to do: take them back so the record is free at once.
+            while (!job.idle() && queue.remove(job)) job.leave();
+        }
+    }
+
+    private Job idleJob() {
+        Job[] jobs = spares.get();
+        for (int i = 0; i < jobs.length; i++) {
+            if (jobs[i] == null) return jobs[i] = new Job();
+            if (jobs[i].idle()) return jobs[i];
+        }
+        // Every record is still held by a helper that woke late: replace one (it is collected once released).
+        return jobs[0] = new Job();
+    }
+
+    private void serve() {
+        while (true) {
+            Job job;
+            try {
+                job = queue.take();
+            } catch (InterruptedException e) {
+                continue; // daemon workers live as long as the process
+            }
+            job.work();
+            job.leave();
+        }
     }
 
     /**
      * One parallelFor call: a shared task counter and a count of finished tasks. The caller waits for tasks, not for
-     * helpers, so a helper queued behind another session's work and started late finds nothing left and costs nothing.
+     * helpers, so a helper queued behind another session's work and started late finds nothing left and costs nothing;
+     * the record is reused only after every helper it was handed to has left it.
      */
     private static final class Job {
-        private final int tasks;
-        private final IntConsumer body;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger finished = new AtomicInteger();
+        private final AtomicInteger helpersHolding = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread caller = Thread.currentThread();
+        private volatile int tasks;
+        private volatile IntConsumer body;
 
-        Job(int tasks, IntConsumer body) {
-            this.tasks = tasks;
+        boolean idle() { return helpersHolding.get() == 0; }
+
+        void start(int tasks, IntConsumer body, int helpers) {
             this.body = body;
+            failure.set(null);
+            finished.set(0);
+            helpersHolding.set(helpers);
+            this.tasks = tasks;
+            next.set(0); // last: a helper can claim no task before the call's fields are set
+        }
+
+        void leave() {
+            helpersHolding.decrementAndGet();
         }
 
         void work() {
-            for (int t; (t = next.getAndIncrement()) < tasks; ) {
+            int n = tasks;
+            IntConsumer b = body;
+            for (int t; (t = next.getAndIncrement()) < n; ) {
                 try {
                     // After a failure the remaining tasks are still claimed and counted, but skipped.
-                    if (failure.get() == null) body.accept(t);
+                    if (failure.get() == null) b.accept(t);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 } finally {
-                    if (finished.incrementAndGet() == tasks && Thread.currentThread() != caller) LockSupport.unpark(caller);
+                    if (finished.incrementAndGet() == n && Thread.currentThread() != caller) LockSupport.unpark(caller);
                 }
             }
         }
@@ -90,6 +145,7 @@ public final class IntraOpPool {
                 if (spin < 2000) Thread.onSpinWait(); else LockSupport.parkNanos(this, 50_000);
             }
             Throwable e = failure.get();
+            body = null; // the kernel's closure is not kept alive between calls
             if (e instanceof RuntimeException r) throw r;
             if (e instanceof Error err) throw err;
             if (e != null) throw new IllegalStateException(e);

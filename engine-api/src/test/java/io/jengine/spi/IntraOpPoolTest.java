@@ -54,6 +54,20 @@ class IntraOpPoolTest {
     }
 
     @Test
+    void aWarmCallAllocatesNothingOnTheCallingThread() {
+        var threadBean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] sink = new long[8];
+        java.util.function.IntConsumer body = t -> sink[t] += t;
+        for (int i = 0; i < 20_000; i++) IntraOpPool.shared().parallelFor(2, 8, body); // warm: JIT and the job record
+        long before = threadBean.getCurrentThreadAllocatedBytes();
+        int calls = 2000;
+        for (int i = 0; i < calls; i++) IntraOpPool.shared().parallelFor(2, 8, body);
+        long perCall = (threadBean.getCurrentThreadAllocatedBytes() - before) / calls;
+        // A lock queue node now and then under contention is allowed; a record per call (over 100 bytes) is not.
+        assertTrue(perCall < 16, perCall + " bytes per call");
+    }
+
+    @Test
     void concurrentCallersShareThePool() throws Exception {
         try (ExecutorService callers = Executors.newFixedThreadPool(4)) {
             List<Future<Long>> sums = new ArrayList<>();
