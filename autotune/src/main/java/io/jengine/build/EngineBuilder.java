@@ -53,6 +53,8 @@ public final class EngineBuilder {
     private final Map<String, long[][]> profiles = new LinkedHashMap<>();
     private EngineOptions options = EngineOptions.defaults();
     private Backends backends;
+    /** Backend discovery started while a file is read (loading native libraries overlaps the reading); or null. */
+    private java.util.concurrent.Future<Backends> discovering;
     private OptimizationReport report = new OptimizationReport();
     private Int8Options int8;
     private boolean fp16;
@@ -70,7 +72,12 @@ public final class EngineBuilder {
     private EngineBuilder(Model model) { this.model = model; }
 
     /** Starts from an ONNX file (external data beside it). */
-    public static EngineBuilder forModel(Path onnxFile) { return new EngineBuilder(OnnxImporter.load(onnxFile)); }
+    public static EngineBuilder forModel(Path onnxFile) {
+        var discovery = BackendDiscovery.start();
+        EngineBuilder b = new EngineBuilder(OnnxImporter.load(onnxFile));
+        b.discovering = discovery;
+        return b;
+    }
 
     /** Starts from a model already imported. */
     public static EngineBuilder forModel(Model model) { return new EngineBuilder(model); }
@@ -82,12 +89,14 @@ public final class EngineBuilder {
      * another device loads with a warning on {@link #progress}, since its tactics were the fastest there.
      */
     public static EngineBuilder forPlan(Path planFile) {
+        var discovery = BackendDiscovery.start();
         LoadedPlan plan = PlanFile.read(planFile);
         if (!plan.header().getEngineVersion().equals(EngineVersion.VERSION)) {
             throw new PlanFormatException(planFile + " was built by engine " + plan.header().getEngineVersion()
                     + ", this is " + EngineVersion.VERSION + ": build it again from the ONNX model");
         }
         EngineBuilder b = new EngineBuilder(plan.model());
+        b.discovering = discovery;
         b.loaded = plan;
         b.level = plan.header().getOptimizationLevel();
         b.options = b.options.withThreads(plan.header().getThreads());
@@ -300,7 +309,8 @@ public final class EngineBuilder {
     }
 
     private Backends backends() {
-        if (backends == null) backends = Backends.discover();
+        if (backends == null) backends = discovering != null ? BackendDiscovery.join(discovering) : Backends.discover();
+        discovering = null;
         return backends;
     }
 
@@ -339,7 +349,8 @@ public final class EngineBuilder {
         OptimizerOptions opt = optimizerOptions();
         EngineOptions planned = options;
         if (loaded != null) {
-            if (!loaded.header().getDeviceFingerprint().equals(device().fingerprint())) {
+            if (!loaded.header().getDeviceFingerprint().equals(device != null ? device.fingerprint()
+                    : DeviceDescription.hostFingerprint(libraries()))) {
                 progress.println("warning: " + loaded.file() + " was tuned on another machine (" + loaded.header()
                         .getDeviceIdentity() + "); its tactics may not be the fastest here: tune again with --retune");
             }
@@ -379,11 +390,13 @@ public final class EngineBuilder {
 
     /** This machine as the tuner and plan files know it (measured once, then cached). */
     private DeviceDescription device() {
-        if (device == null) {
-            List<String> libraries = backends().ordered().stream().flatMap(b -> b.libraries().stream()).toList();
-            device = DeviceDescription.host(libraries, progress);
-        }
+        if (device == null) device = DeviceDescription.host(libraries(), progress);
         return device;
+    }
+
+    /** The native libraries the backends loaded, each "name version": part of the device fingerprint. */
+    private List<String> libraries() {
+        return backends().ordered().stream().flatMap(b -> b.libraries().stream()).toList();
     }
 
     private Tuner tuner() {

@@ -87,6 +87,16 @@ public record DeviceDescription(
     }
 
     /**
+     * This machine's fingerprint alone, as {@link #host} would describe it, without reading or measuring the
+     * description: what loading a plan compares with the one it was tuned on.
+     *
+     * @param libraries the native libraries the backends loaded, each "name version"
+     */
+    public static String hostFingerprint(List<String> libraries) {
+        return Fingerprint.of(hostIdentity(libraries));
+    }
+
+    /**
      * Measures this machine anew and rewrites its cache file, as {@link #host} does when there is none.
      *
      * @param libraries the native libraries the backends loaded, each "name version" (part of the fingerprint)
