@@ -170,9 +170,7 @@ final class GraphPlan {
 
     private static Kernel prepare(Node node, Tactic t) {
         try {
-            long tt0 = System.nanoTime();
             Kernel k = t.prepare().get();
-            if (System.getProperty("dbg.prep") != null) System.err.printf("PREP %s %.2f%n", t.key(), (System.nanoTime() - tt0) / 1e6);
             if (k == null) throw new IllegalStateException("tactic " + t.key() + " prepared no kernel");
             return k;
         } catch (EngineException | UnsupportedDTypeException | TacticDeclinedException e) {
