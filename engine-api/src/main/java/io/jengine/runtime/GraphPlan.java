@@ -94,31 +94,19 @@ final class GraphPlan {
         Set<String> keep = new HashSet<>();
         graph.outputs().forEach(v -> keep.add(v.name()));
 
-        List<Node> nodes = new ArrayList<>(order.size());
-        List<Tactic> tactics = new ArrayList<>(order.size());
-        List<Kernel> kernels = new ArrayList<>(order.size());
+        List<Node> nodes = List.copyOf(order);
+        List<List<Tactic>> candidates = new ArrayList<>(order.size());
         for (Node node : order) {
             for (Attribute a : node.attributes().values()) {
                 for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends, options, concrete));
             }
-            List<Tactic> ranked = choose(node, graph, backends, options, concrete);
-            Kernel kernel = null;
-            Tactic t = null;
-            for (int i = 0; kernel == null; i++) {
-                t = ranked.get(i);
-                try {
-                    kernel = prepare(node, t);
-                } catch (TacticDeclinedException declined) {
-                    if (i + 1 == ranked.size()) {
-                        throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): "
-                                + declined.getMessage());
-                    }
-                }
-            }
-            nodes.add(node);
-            tactics.add(t);
-            kernels.add(kernel);
+            candidates.add(choose(node, graph, backends, options, concrete));
         }
+        Tactic[] chosen = new Tactic[nodes.size()];
+        Kernel[] prepared = new Kernel[nodes.size()];
+        prepareAll(nodes, candidates, chosen, prepared, options.effectiveThreads());
+        List<Tactic> tactics = List.of(chosen);
+        List<Kernel> kernels = List.of(prepared);
         MemoryLayout layout = outer.isEmpty() ? MemoryLayout.plan(graph, nodes, kernels, slots, lastUse, keep) : null;
 
         List<PlanStep> steps = new ArrayList<>(order.size());
@@ -166,6 +154,44 @@ final class GraphPlan {
         }
         if (ranked.isEmpty()) throw new UnsupportedOperatorException(node, opset);
         return ranked;
+    }
+
+    /**
+     * Prepares every node's kernel: its first candidate that does not decline. Nodes are independent here (each
+     * prepares from its own node and constants), and preparing is most of a plan's load time (weight reorders and
+     * transforms, oneDNN's code generation), so they are prepared on the engine's threads; the error reported is the
+     * first failing node's in execution order, whichever thread met it.
+     */
+    private static void prepareAll(List<Node> nodes, List<List<Tactic>> candidates, Tactic[] chosen, Kernel[] prepared,
+                                   int threads) {
+        RuntimeException[] failures = new RuntimeException[nodes.size()];
+        Error[] errors = new Error[nodes.size()];
+        io.jengine.spi.IntraOpPool.shared().parallelFor(threads, nodes.size(), i -> {
+            try {
+                Node node = nodes.get(i);
+                List<Tactic> ranked = candidates.get(i);
+                for (int c = 0; prepared[i] == null; c++) {
+                    Tactic t = ranked.get(c);
+                    try {
+                        prepared[i] = prepare(node, t);
+                        chosen[i] = t;
+                    } catch (TacticDeclinedException declined) {
+                        if (c + 1 == ranked.size()) {
+                            throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): "
+                                    + declined.getMessage());
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            } catch (Error e) {
+                errors[i] = e;
+            }
+        });
+        for (int i = 0; i < nodes.size(); i++) {
+            if (errors[i] != null) throw errors[i];
+            if (failures[i] != null) throw failures[i];
+        }
     }
 
     private static Kernel prepare(Node node, Tactic t) {

@@ -2,7 +2,6 @@ package io.jengine.cli;
 
 import io.jengine.build.EngineBuilder;
 import io.jengine.ir.Model;
-import io.jengine.onnx.OnnxImporter;
 import io.jengine.opt.OptimizationReport;
 import io.jengine.opt.OptimizerOptions;
 import java.util.ArrayList;
@@ -68,7 +67,11 @@ final class BuildOptions {
 
     /** A builder for {@code model} with these options applied. */
     EngineBuilder builder(Model model, OptimizationReport report) {
-        EngineBuilder b = EngineBuilder.forModel(model).level(level).threads(threads).report(report);
+        return configure(EngineBuilder.forModel(model), report);
+    }
+
+    private EngineBuilder configure(EngineBuilder builder, OptimizationReport report) {
+        EngineBuilder b = builder.level(level).threads(threads).report(report);
         disabled.forEach(b::disablePass);
         if (shapes != null) b.shapes(shapes);
         tactics.forEach(b::tactic);
@@ -89,7 +92,7 @@ final class BuildOptions {
 
     /** A builder for the ONNX file, or for a plan file ({@code engine build}'s output) with these options on top. */
     EngineBuilder builder(java.nio.file.Path file, OptimizationReport report) {
-        if (!io.jengine.plan.PlanFile.isPlan(file)) return builder(OnnxImporter.load(file), report);
+        if (!io.jengine.plan.PlanFile.isPlan(file)) return configure(EngineBuilder.forModel(file), report);
         if (shapes != null || !disabled.isEmpty() || level != OptimizerOptions.DEFAULT_LEVEL || int8 || bf16) {
             throw new IllegalArgumentException(file + " is a plan, built with its shapes, passes, level and precision"
                     + " fixed: --shapes, --disable-pass, --level, --int8 and --bf16 apply to ONNX models");
