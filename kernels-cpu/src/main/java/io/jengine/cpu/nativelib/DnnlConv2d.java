@@ -39,11 +39,21 @@ public final class DnnlConv2d implements AutoCloseable {
      */
     public static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
                                      int threads) {
+        return prepare(p, segment(weights), bias, postOps, threads);
+    }
+
+    /**
+     * As {@link #prepare(ConvParams, float[], float[], List, int)} with the weights as a segment of exactly
+     * {@code m * c/groups * kH * kW} floats, only read while preparing (a read-only mapping will do); native memory
+     * is reordered into the primitive's layout as it lies, without a copy.
+     */
+    public static DnnlConv2d prepare(ConvParams p, MemorySegment weights, float[] bias, List<DnnlPostOp> postOps,
+                                     int threads) {
         return prepare(p, weights, bias, postOps, threads, Dnnl.dnnl_abcd, Dnnl.dnnl_abcd, Dnnl.dnnl_format_tag_any);
     }
 
     /**
-     * As {@link #prepare(ConvParams, float[], float[], List, int)}, on the channel-blocked layout
+     * As {@link #prepare(ConvParams, MemorySegment, float[], List, int)}, on the channel-blocked layout
      * {@code [n, c/block, h, w, block]} (oneDNN's nChw8c or nChw16c; block 0: channels-last, nhwc) for the destination and residual, and for the
      * source too when {@code blockedSource} (else the source is plain NCHW, as for a first convolution over an
      * image's 3 channels). The primitive runs on these layouts directly where oneDNN has a direct kernel for them;
@@ -51,8 +61,8 @@ public final class DnnlConv2d implements AutoCloseable {
      *
      * @throws IllegalArgumentException for a block other than 8 or 16, or channels that are not a multiple of it
      */
-    public static DnnlConv2d prepareBlocked(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
-                                            int threads, int block, boolean blockedSource) {
+    public static DnnlConv2d prepareBlocked(ConvParams p, MemorySegment weights, float[] bias,
+                                            List<DnnlPostOp> postOps, int threads, int block, boolean blockedSource) {
         int tag = layoutTag(p, block, blockedSource);
         int srcTag = blockedSource ? tag : Dnnl.dnnl_abcd;
         try {
@@ -62,21 +72,33 @@ public final class DnnlConv2d implements AutoCloseable {
         }
     }
 
+    /** {@link #prepareBlocked(ConvParams, MemorySegment, float[], List, int, int, boolean)} on an array. */
+    public static DnnlConv2d prepareBlocked(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
+                                            int threads, int block, boolean blockedSource) {
+        return prepareBlocked(p, segment(weights), bias, postOps, threads, block, blockedSource);
+    }
+
     /**
-     * As {@link #prepareBlocked(ConvParams, float[], float[], List, int, int, boolean)}, the caller's memory on layout
-     * {@code block}, but the primitive computing on layout {@code computeBlock} (same encoding), each run reordering
-     * the source and residual into it and the destination back. On AVX2 oneDNN's brgemm convolution reads only
-     * channels-last and beats its direct nChw8c kernel on some layers (a stride-2 3x3 512-channel convolution on
+     * As {@link #prepareBlocked(ConvParams, MemorySegment, float[], List, int, int, boolean)}, the caller's memory on
+     * layout {@code block}, but the primitive computing on layout {@code computeBlock} (same encoding), each run
+     * reordering the source and residual into it and the destination back. On AVX2 oneDNN's brgemm convolution reads
+     * only channels-last and beats its direct nChw8c kernel on some layers (a stride-2 3x3 512-channel convolution on
      * 14x14: 3.3 against 5.4 ms), by more than the reorders of those small activations cost.
      *
      * @throws UnsupportedOperationException where oneDNN has no direct kernel on {@code computeBlock}
      */
-    public static DnnlConv2d prepareBlocked(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
-                                            int threads, int block, boolean blockedSource, int computeBlock) {
+    public static DnnlConv2d prepareBlocked(ConvParams p, MemorySegment weights, float[] bias,
+                                            List<DnnlPostOp> postOps, int threads, int block, boolean blockedSource,
+                                            int computeBlock) {
         int tag = layoutTag(p, block, blockedSource);
         int computeTag = layoutTag(p, computeBlock, blockedSource);
         if (computeTag == tag) return prepareBlocked(p, weights, bias, postOps, threads, block, blockedSource);
         return prepare(p, weights, bias, postOps, threads, blockedSource ? tag : Dnnl.dnnl_abcd, tag, computeTag);
+    }
+
+    /** The array's floats as a (heap) segment; null stays null, for the size check to name. */
+    static MemorySegment segment(float[] weights) {
+        return weights == null ? null : MemorySegment.ofArray(weights);
     }
 
     /** oneDNN's tag for the channel-blocked layout {@code block} (0: channels-last), after checking the channels. */
@@ -114,7 +136,7 @@ public final class DnnlConv2d implements AutoCloseable {
 
     /**
      * An integer convolution on the channel-blocked layout {@code block} (0: channels-last), as
-     * {@link #prepareBlocked(ConvParams, float[], float[], List, int, int, boolean)} does for float: the caller's
+     * {@link #prepareBlocked(ConvParams, MemorySegment, float[], List, int, int, boolean)} does for float: the caller's
      * source ({@code q.srcType()}) and destination ({@code q.dstType()}, float with a residual sum) in that layout,
      * the primitive computing on it directly where oneDNN has a kernel for it, else staged through the one it prefers.
      */
@@ -130,18 +152,20 @@ public final class DnnlConv2d implements AutoCloseable {
         }
     }
 
-    private static DnnlConv2d prepare(ConvParams p, float[] weights, float[] bias, List<DnnlPostOp> postOps,
+    private static DnnlConv2d prepare(ConvParams p, MemorySegment weights, float[] bias, List<DnnlPostOp> postOps,
                                       int threads, int srcTag, int dstTag, int computeTag) {
         return prepare(p, weights, null, bias, postOps, threads, srcTag, dstTag, computeTag);
     }
 
-    private static DnnlConv2d prepare(ConvParams p, float[] weights, DnnlQuantization q, float[] bias,
+    private static DnnlConv2d prepare(ConvParams p, MemorySegment weights, DnnlQuantization q, float[] bias,
                                       List<DnnlPostOp> postOps, int threads, int srcTag, int dstTag, int computeTag) {
         if (p == null) throw new IllegalArgumentException("conv params are null");
-        long given = q != null ? q.weights().length : weights == null ? -1 : weights.length;
-        if (given != p.weightElements()) {
-            throw new IllegalArgumentException("weights must hold m * c/groups * kH * kW = " + p.weightElements()
-                    + (q != null ? " int8 values" : " floats") + ", got " + (given < 0 ? "null" : given));
+        String count = "m * c/groups * kH * kW";
+        if (q == null) {
+            SegmentChecks.exactFloats("weights", count, weights, p.weightElements());
+        } else if (q.weights().length != p.weightElements()) {
+            throw new IllegalArgumentException("weights must hold " + count + " = " + p.weightElements()
+                    + " int8 values, got " + q.weights().length);
         }
         if (q != null && q.weightScales().length != 1 && q.weightScales().length != p.m()) {
             throw new IllegalArgumentException("weight scales must be 1 or m = " + p.m() + ", got "

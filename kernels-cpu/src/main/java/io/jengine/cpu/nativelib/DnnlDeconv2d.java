@@ -26,21 +26,19 @@ public final class DnnlDeconv2d implements AutoCloseable {
     }
 
     /**
-     * Creates the primitive. {@code weights} in ONNX's {@code [inC, outC / group, kH, kW]} order; {@code bias} has
-     * {@code outC} values or is null.
+     * Creates the primitive. {@code weights} are {@code inC * outC/group * kH * kW} floats in ONNX's
+     * {@code [inC, outC / group, kH, kW]} order, only read while preparing (a read-only mapping will do; native memory
+     * is reordered as it lies, a heap segment copied first); {@code bias} has {@code outC} values or is null.
      *
-     * @throws IllegalArgumentException for arrays of the wrong length or threads below 1
+     * @throws IllegalArgumentException for weights or bias of the wrong size or threads below 1
      * @throws UnsupportedOperationException where the geometry needs a negative pad, or oneDNN has only GEMM-driven
      *                                       or reference kernels for it
      * @throws NativeCallException where oneDNN refuses it
      */
-    public static DnnlDeconv2d prepare(ConvTransposeShape s, float[] weights, float[] bias, int threads) {
+    public static DnnlDeconv2d prepare(ConvTransposeShape s, MemorySegment weights, float[] bias, int threads) {
         if (s == null) throw new IllegalArgumentException("geometry is null");
         long weightElements = (long) s.inC() * s.outCPerGroup() * s.taps();
-        if (weights == null || weights.length != weightElements) {
-            throw new IllegalArgumentException("weights must hold inC * outC/group * kH * kW = " + weightElements
-                    + " floats, got " + (weights == null ? "null" : weights.length));
-        }
+        SegmentChecks.exactFloats("weights", "inC * outC/group * kH * kW", weights, weightElements);
         if (bias != null && bias.length != s.outC()) {
             throw new IllegalArgumentException("bias must hold outC = " + s.outC() + " floats, got " + bias.length);
         }

@@ -36,11 +36,18 @@ public final class DnnlMatMul implements AutoCloseable {
      */
     public static DnnlMatMul prepare(int m, int k, int n, float[] weights, boolean weightsTransposed, float[] bias,
                                      List<DnnlPostOp> postOps, int threads) {
+        return prepare(m, k, n, DnnlConv2d.segment(weights), weightsTransposed, bias, postOps, threads);
+    }
+
+    /**
+     * As {@link #prepare(int, int, int, float[], boolean, float[], List, int)} with the weights as a segment of exactly
+     * {@code k * n} floats, only read while preparing (a read-only mapping will do); native memory is reordered into
+     * the primitive's layout as it lies, without a copy.
+     */
+    public static DnnlMatMul prepare(int m, int k, int n, MemorySegment weights, boolean weightsTransposed,
+                                     float[] bias, List<DnnlPostOp> postOps, int threads) {
         long elements = checkSizes(m, k, n, bias);
-        if (weights == null || weights.length != elements) {
-            throw new IllegalArgumentException("weights must hold k * n = " + elements + " floats, got "
-                    + (weights == null ? "null" : weights.length));
-        }
+        SegmentChecks.exactFloats("weights", "k * n", weights, elements);
         // logical dims stay [k, n]; tag ba says the bytes are laid out n-major, i.e. [n, k]
         return prepare(m, k, n, weightsTransposed ? Dnnl.dnnl_ba : Dnnl.dnnl_ab, weights, null, bias, postOps, threads,
                 "matmul m=" + m + " k=" + k + " n=" + n + (weightsTransposed ? " (weights [n, k])" : ""));
@@ -83,7 +90,7 @@ public final class DnnlMatMul implements AutoCloseable {
     }
 
     /** The primitive of {@code [m, k] x [k, n]}: float weights, or {@code q}'s int8 ones (then weights is null). */
-    private static DnnlMatMul prepare(int m, int k, int n, int weightsTag, float[] weights, DnnlQuantization q,
+    private static DnnlMatMul prepare(int m, int k, int n, int weightsTag, MemorySegment weights, DnnlQuantization q,
                                       float[] bias, List<DnnlPostOp> postOps, int threads, String context) {
         DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
                 (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_matmul_primitive_desc_create(out, engine, src,
@@ -105,15 +112,20 @@ public final class DnnlMatMul implements AutoCloseable {
      * @throws IllegalStateException where oneDNN did not load
      */
     public static DnnlMatMul prepareBatched(int batch, int m, int k, int n, float[] weights, int threads) {
+        return prepareBatched(batch, m, k, n, DnnlConv2d.segment(weights), threads);
+    }
+
+    /**
+     * As {@link #prepareBatched(int, int, int, int, float[], int)} with the weights as a segment of exactly
+     * {@code batch * k * n} floats, only read while preparing: native memory is reordered as it lies, without a copy.
+     */
+    public static DnnlMatMul prepareBatched(int batch, int m, int k, int n, MemorySegment weights, int threads) {
         SegmentChecks.positive("batch", batch);
         SegmentChecks.positive("m", m);
         SegmentChecks.positive("k", k);
         SegmentChecks.positive("n", n);
         long elements = Math.multiplyExact(Math.multiplyExact((long) batch, k), n);
-        if (weights == null || weights.length != elements) {
-            throw new IllegalArgumentException("weights must hold batch * k * n = " + elements + " floats, got "
-                    + (weights == null ? "null" : weights.length));
-        }
+        SegmentChecks.exactFloats("weights", "batch * k * n", weights, elements);
         DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
                 (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_matmul_primitive_desc_create(out, engine, src,
                         w, b, dst, attr),

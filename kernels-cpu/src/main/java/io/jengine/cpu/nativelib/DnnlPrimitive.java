@@ -52,17 +52,18 @@ final class DnnlPrimitive implements AutoCloseable {
 
     /**
      * What to build. Dims are oneDNN's logical dims; {@code userWeightsTag} is the layout of {@code weights} as
-     * given; {@code bias} may be null, else it is plain with {@code biasDims} (1-D for a convolution, {@code [1, N]}
-     * for a matmul, as each primitive wants). {@code computeTag} is the layout the primitive computes on:
-     * {@link Dnnl#dnnl_format_tag_undef} for the caller's own, {@link Dnnl#dnnl_format_tag_any} for oneDNN's choice,
-     * or a tag.
+     * given, float32 values that are only ever read (a read-only mapping of a plan file will do): native memory is
+     * reordered from where it lies, a heap segment is copied to native memory first; {@code bias} may be null, else
+     * it is plain with {@code biasDims} (1-D for a convolution, {@code [1, N]} for a matmul, as each primitive wants).
+     * {@code computeTag} is the layout the primitive computes on: {@link Dnnl#dnnl_format_tag_undef} for the caller's
+     * own, {@link Dnnl#dnnl_format_tag_any} for oneDNN's choice, or a tag.
      */
     record Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
-                long[] weightsDims, int userWeightsTag, float[] weights, long[] biasDims, float[] bias,
+                long[] weightsDims, int userWeightsTag, MemorySegment weights, long[] biasDims, float[] bias,
                 List<DnnlPostOp> postOps, int threads, String context, int computeTag, DnnlQuantization quantization) {
         /** A float32 primitive. */
         Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
-             long[] weightsDims, int userWeightsTag, float[] weights, long[] biasDims, float[] bias,
+             long[] weightsDims, int userWeightsTag, MemorySegment weights, long[] biasDims, float[] bias,
              List<DnnlPostOp> postOps, int threads, String context, int computeTag) {
             this(createCall, factory, srcDims, srcTag, dstDims, dstTag, weightsDims, userWeightsTag, weights, biasDims,
                     bias, postOps, threads, context, computeTag, null);
@@ -162,8 +163,12 @@ final class DnnlPrimitive implements AutoCloseable {
         this.scratchpad = scratchpad;
     }
 
-    /** Checks what only this class knows about (post-ops, threads) and builds; the caller checked the sizes. */
+    /**
+     * Checks what only this class knows about (post-ops, threads) and the weights' size, and builds; the caller checked
+     * the other sizes.
+     */
     static DnnlPrimitive prepare(Spec spec) {
+        checkWeights(spec);
         long sums = spec.postOps().stream().filter(o -> o instanceof DnnlPostOp.Sum).count();
         if (sums > 1) throw new IllegalArgumentException("at most one sum post-op, got " + sums);
         for (DnnlPostOp o : spec.postOps()) {
@@ -217,7 +222,7 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment weightsMemory = memory(owned, weightsMd, engine, weightsData, context);
             MemorySegment userWeights = spec.quantization() != null
                     ? nativeCopy(tempArena, MemorySegment.ofArray(spec.quantization().weights()))
-                    : nativeCopy(tempArena, MemorySegment.ofArray(spec.weights()));
+                    : readable(tempArena, spec.weights());
             reorderWeights(temp, tempArena, engine, stream, userWeightsMd, weightsMd, weightsData, userWeights,
                     context);
 
@@ -477,6 +482,35 @@ final class DnnlPrimitive implements AutoCloseable {
         return nargs + 1;
     }
 
+    /**
+     * The weights as oneDNN can read them: native float-aligned memory as it lies (a plan's weights are reordered
+     * straight from the loaded tensor, no copy), anything else copied into native memory of {@code arena}.
+     */
+    static MemorySegment readable(Arena arena, MemorySegment weights) {
+        return weights.isNative() && weights.address() % Float.BYTES == 0 ? weights : nativeCopy(arena, weights);
+    }
+
+    /**
+     * The weights hold exactly what their dims say, checked before any native call: the reorder reads them through a
+     * raw pointer by the dims alone, and past a segment's end it would read unmapped memory and kill the process.
+     */
+    private static void checkWeights(Spec spec) {
+        long elements = product(spec.weightsDims());
+        if (spec.quantization() != null) {
+            long given = spec.quantization().weights().length;
+            if (given != elements) {
+                throw new IllegalArgumentException(spec.context() + ": weights must hold " + elements
+                        + " int8 values, got " + given);
+            }
+            return;
+        }
+        MemorySegment w = spec.weights();
+        if (w == null || w.byteSize() != Math.multiplyExact(elements, (long) Float.BYTES)) {
+            throw new IllegalArgumentException(spec.context() + ": weights must be " + elements + " floats ("
+                    + elements * Float.BYTES + " bytes), got " + (w == null ? "null" : w.byteSize() + " bytes"));
+        }
+    }
+
     /** {@code data} copied into native memory of {@code arena} (no zeroing first: every byte is written). */
     private static MemorySegment nativeCopy(Arena arena, MemorySegment data) {
         MemorySegment out = UninitializedMemory.allocate(data.byteSize(), 64, arena);
@@ -518,6 +552,8 @@ final class DnnlPrimitive implements AutoCloseable {
         MemorySegment pad = tempArena.allocate(Math.max(1, reorder.scratchpad().bytes()), 64);
         reorder.run(userData, weightsData, pad, stream, "weights", context);
         DnnlStatus.check(Dnnl.dnnl_stream_wait(stream), "dnnl_stream_wait", "weights reorder of " + context);
+        // the reorder read them through a raw pointer: memory of an automatic arena must not be freed before it ran
+        Reference.reachabilityFence(userData);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.jengine.cpu.nativelib;
 
 import io.jengine.cpu.simd.conv.BlockedWinograd;
 import io.jengine.spi.IntraOpPool;
+import io.jengine.tensor.UninitializedMemory;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -42,25 +44,36 @@ final class DnnlWinogradConv implements AutoCloseable {
         this.mBytes = 4L * transforms.positions() * rows * transforms.params().outC();
     }
 
+    /** {@link #prepare(BlockedWinograd, MemorySegment, int)} on an array. */
+    static DnnlWinogradConv prepare(BlockedWinograd t, float[] weights, int threads) {
+        return prepare(t, DnnlConv2d.segment(weights), threads);
+    }
+
     /**
-     * Transforms the weights ({@code [outC, inC, 3, 3]}) and creates the matmuls, one batch of positions per thread.
+     * Transforms the weights ({@code [outC, inC, 3, 3]}, only read: a read-only mapping will do) and creates the
+     * matmuls, one batch of positions per thread.
+     *
+     * <p>The transform goes to native memory, each matmul reordering its positions straight from a slice of it; it is
+     * freed once they are prepared, since each reorder copies into its primitive's own memory.
      *
      * @throws UnsupportedOperationException where oneDNN has only its GEMM-driven matmul for the products
      */
-    static DnnlWinogradConv prepare(BlockedWinograd t, float[] weights, int threads) {
+    static DnnlWinogradConv prepare(BlockedWinograd t, MemorySegment weights, int threads) {
         SegmentChecks.positive("threads", threads);
         int rows = chunkRows(t), pos = t.positions(), parts = Math.min(threads, pos);
         int inC = t.params().inC(), outC = t.params().outC();
-        float[] u = t.transformWeights(weights);
+        long positionBytes = (long) Float.BYTES * inC * outC;
         DnnlMatMul[] products = new DnnlMatMul[parts];
         int[] first = new int[parts + 1];
-        try {
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment u = UninitializedMemory.allocate(t.transformedWeightBytes(), 64, temp);
+            t.transformWeights(weights, u);
             for (int i = 0; i < parts; i++) {
                 first[i] = pos * i / parts;
                 first[i + 1] = pos * (i + 1) / parts;
-                float[] slice = parts == 1 ? u : java.util.Arrays.copyOfRange(u, first[i] * inC * outC,
-                        first[i + 1] * inC * outC);
-                products[i] = DnnlMatMul.prepareBatched(first[i + 1] - first[i], rows, inC, outC, slice, 1);
+                int n = first[i + 1] - first[i];
+                products[i] = DnnlMatMul.prepareBatched(n, rows, inC, outC,
+                        u.asSlice(first[i] * positionBytes, n * positionBytes), 1);
             }
         } catch (RuntimeException e) {
             for (DnnlMatMul p : products) if (p != null) p.close();

@@ -7,6 +7,7 @@ import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.ValueType;
+import java.lang.foreign.MemorySegment;
 
 /**
  * A MatMul, FusedMatMul, Gemm or FusedGemm as one product {@code [m, k] x [k, n]} against constant float32 weights,
@@ -28,7 +29,8 @@ record MatMulNode(long[] aDims, long[] outDims, int m, int k, int n, Tensor weig
                 || FusedOpSpec.is(node, FusedOpSpec.FUSED_MATMUL) || FusedOpSpec.is(node, FusedOpSpec.FUSED_GEMM);
     }
 
-    float[] weights() { return weightsTensor.toFloatArray(); }
+    /** B's floats as {@link NativeBackend#weights} hands them over: the tensor's own memory, not a copy. */
+    MemorySegment weights() { return NativeBackend.weights(weightsTensor); }
 
     static MatMulNode of(NodeContext ctx) {
         Node node = ctx.node();

@@ -205,7 +205,7 @@ public final class NativeBackend implements Backend {
                 FusedActivation.of(c.fused().name(), c.fused().params()));
         DnnlWinogradConv w;
         try {
-            w = DnnlWinogradConv.prepare(t, c.weights(), threads);
+            w = DnnlWinogradConv.prepare(t, weights(c.weightTensor()), threads);
         } catch (UnsupportedOperationException noBrgemm) {
             throw new TacticDeclinedException(noBrgemm.getMessage());
         }
@@ -248,7 +248,7 @@ public final class NativeBackend implements Backend {
                                       long[] outDims, int computeBlock) {
         DnnlConv2d conv;
         try {
-            conv = DnnlConv2d.prepareBlocked(params(c.shape()), c.weights(), c.bias(),
+            conv = DnnlConv2d.prepareBlocked(params(c.shape()), weights(c.weightTensor()), c.bias(),
                     postOps(c), threads, block, blockedSource, computeBlock);
         } catch (UnsupportedOperationException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
@@ -319,7 +319,7 @@ public final class NativeBackend implements Backend {
     private static Kernel deconv(ConvTransposeNode c, UnaryOp act, int threads) {
         DnnlDeconv2d d;
         try {
-            d = DnnlDeconv2d.prepare(c.shape(), c.weights(), c.bias(), threads);
+            d = DnnlDeconv2d.prepare(c.shape(), weights(c.weightTensor()), c.bias(), threads);
         } catch (UnsupportedOperationException | NativeCallException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }
@@ -454,6 +454,16 @@ public final class NativeBackend implements Backend {
         };
     }
 
+    /**
+     * A constant's floats for a primitive to reorder its weights from: the tensor's own memory where it holds exactly
+     * its float32 elements (a plan's weights, loaded or mapped: no copy on the heap and none in native memory), else
+     * its values converted into an array.
+     */
+    static MemorySegment weights(Tensor t) {
+        if (t.dtype() == DType.FLOAT32 && t.data().byteSize() == t.size() * Float.BYTES) return t.data();
+        return MemorySegment.ofArray(t.toFloatArray());
+    }
+
     /** Input 0, checked to be what the plan was made for. */
     private static Tensor input(io.jengine.spi.KernelContext ctx, long[] dims) {
         return PlannedShapes.input(ctx, 0, DType.FLOAT32, dims);
@@ -473,7 +483,7 @@ public final class NativeBackend implements Backend {
         ConvShape s = c.shape();
         DnnlConv2d conv;
         try {
-            conv = DnnlConv2d.prepare(params(s), c.weights(), c.bias(), postOps(c), threads);
+            conv = DnnlConv2d.prepare(params(s), weights(c.weightTensor()), c.bias(), postOps(c), threads);
         } catch (UnsupportedOperationException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }

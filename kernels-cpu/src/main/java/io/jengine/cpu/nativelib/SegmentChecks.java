@@ -51,6 +51,20 @@ final class SegmentChecks {
         }
     }
 
+    /**
+     * Fails unless {@code weights} holds exactly {@code elements} floats ({@code count} says how they are counted, as
+     * in {@code "k * n"}): oneDNN reads constant weights by their dims alone, and a shorter segment would have it
+     * read past its end.
+     */
+    static void exactFloats(String what, String count, MemorySegment weights, long elements) {
+        long bytes = weights == null ? -1 : weights.byteSize();
+        if (bytes != Math.multiplyExact(elements, (long) Float.BYTES)) {
+            throw new IllegalArgumentException(what + " must hold " + count + " = " + elements + " floats, got "
+                    + (weights == null ? "null" : bytes % Float.BYTES == 0 ? bytes / Float.BYTES
+                    : bytes + " bytes"));
+        }
+    }
+
     /** Whether the first {@code aBytes} of {@code a} and the first {@code bBytes} of {@code b} share a byte. */
     static boolean overlap(MemorySegment a, long aBytes, MemorySegment b, long bBytes) {
         return aBytes > 0 && bBytes > 0 && a.address() < b.address() + bBytes && b.address() < a.address() + aBytes;

@@ -3,22 +3,27 @@ package io.jengine.cpu.nativelib;
 import static io.jengine.cpu.nativelib.NativeSgemmTest.assertMessage;
 import static io.jengine.cpu.nativelib.NativeSgemmTest.floats;
 import static io.jengine.cpu.nativelib.NativeSgemmTest.random;
+import static io.jengine.cpu.nativelib.NativeSgemmTest.readOnlyFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jengine.verify.Tolerance;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -132,6 +137,54 @@ class DnnlConv2dTest {
             plain.close();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> plain.run(x, y, null));
             assertTrue(e.getMessage().contains("closed"));
+        }
+    }
+
+    /**
+     * Weights in native memory, and in a read-only mapped file (a plan's), are reordered from where they lie and give
+     * what the same weights from an array give, bit for bit: the same reorder into the same primitive.
+     */
+    @Test
+    void nativeAndReadOnlyWeightsGiveTheArraysOutputs(@TempDir Path dir) throws IOException {
+        ConvParams p = ConvParams.square(2, 16, 10, 24, 3, 1, 1, 1, 1);
+        Random r = new Random(17);
+        float[] x = random(r, (int) p.srcElements()), w = random(r, (int) p.weightElements()), b = random(r, p.m());
+        List<DnnlPostOp> ops = List.of(DnnlPostOp.leakyRelu(0.1f));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment xs = floats(arena, x), nativeW = floats(arena, w), mappedW = readOnlyFile(dir, w, arena);
+            assertSame(nativeW, DnnlPrimitive.readable(arena, nativeW), "native weights are read where they lie");
+            assertTrue(DnnlPrimitive.readable(arena, MemorySegment.ofArray(w)).isNative(), "heap weights are copied");
+            for (int block : new int[] {-1, 8}) {
+                MemorySegment want = null;
+                for (MemorySegment weights : List.of(MemorySegment.ofArray(w), nativeW, mappedW)) {
+                    MemorySegment y = arena.allocate(p.dstElements() * 4, 64);
+                    try (DnnlConv2d conv = block < 0 ? DnnlConv2d.prepare(p, weights, b, ops, 1)
+                            : DnnlConv2d.prepareBlocked(p, weights, b, ops, 1, block, true)) {
+                        // the blocked layout's memory is as large as NCHW's: the same x serves as input
+                        conv.run(xs, y, null);
+                    }
+                    if (want == null) want = y;
+                    else assertEquals(-1, want.mismatch(y), "block " + block + ", weights " + weights);
+                }
+                assertTrue(want.getAtIndex(ValueLayout.JAVA_FLOAT, 7) != 0f, "an output was computed");
+            }
+            assertEquals(-1, nativeW.mismatch(MemorySegment.ofArray(w)), "the weights were only read");
+        }
+    }
+
+    /** A weights segment of the wrong size is refused with a message, before oneDNN could read past its end. */
+    @Test
+    void wrongSizedWeightSegmentsThrowBeforeAnyNativeCall() {
+        ConvParams p = ConvParams.square(1, 2, 4, 3, 3, 1, 1, 1, 1); // 54 weights
+        try (Arena arena = Arena.ofConfined()) {
+            assertMessage(() -> DnnlConv2d.prepare(p, arena.allocate(53 * 4), null, List.of(), 1),
+                    "weights must hold m * c/groups * kH * kW = 54 floats, got 53");
+            assertMessage(() -> DnnlConv2d.prepare(p, arena.allocate(55 * 4).asReadOnly(), null, List.of(), 1),
+                    "weights must hold m * c/groups * kH * kW = 54 floats, got 55");
+            assertMessage(() -> DnnlConv2d.prepareBlocked(p, arena.allocate(54 * 4 - 2), null, List.of(), 1, 0, true),
+                    "weights must hold m * c/groups * kH * kW = 54 floats, got 214 bytes");
+            assertMessage(() -> DnnlConv2d.prepare(p, (MemorySegment) null, null, List.of(), 1),
+                    "weights must hold m * c/groups * kH * kW = 54 floats, got null");
         }
     }
 

@@ -3,18 +3,24 @@ package io.jengine.cpu.nativelib;
 import static io.jengine.cpu.nativelib.NativeSgemmTest.assertMessage;
 import static io.jengine.cpu.nativelib.NativeSgemmTest.floats;
 import static io.jengine.cpu.nativelib.NativeSgemmTest.random;
+import static io.jengine.cpu.nativelib.NativeSgemmTest.readOnlyFile;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jengine.verify.Tolerance;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -131,6 +137,68 @@ class DnnlMatMulTest {
         }
         assertMessage(() -> DnnlMatMul.prepareBatched(2, 3, 4, 5, new float[39], 1),
                 "weights must hold batch * k * n = 40 floats, got 39");
+    }
+
+    /**
+     * Weights in native memory, and in a read-only mapped file (a plan's), give what the same weights from an array
+     * give, bit for bit, for a product and a batch of them (the latter as slices of a larger segment, as Winograd's
+     * positions are handed over).
+     */
+    @Test
+    void nativeAndReadOnlyWeightsGiveTheArraysOutputs(@TempDir Path dir) throws IOException {
+        int m = 9, k = 40, n = 24, batch = 3;
+        Random r = new Random(41);
+        float[] a = random(r, batch * m * k), w = random(r, batch * k * n), bias = random(r, n);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment as = floats(arena, a), nativeW = floats(arena, w), mappedW = readOnlyFile(dir, w, arena);
+            for (boolean transposed : new boolean[] {false, true}) {
+                MemorySegment want = null;
+                for (MemorySegment weights : List.of(MemorySegment.ofArray(w), nativeW, mappedW)) {
+                    MemorySegment c = arena.allocate(4L * m * n, 64);
+                    try (DnnlMatMul mm = DnnlMatMul.prepare(m, k, n, weights.asSlice(0, 4L * k * n), transposed, bias,
+                            List.of(DnnlPostOp.relu()), 1)) {
+                        mm.run(as.asSlice(0, 4L * m * k), c, null);
+                    }
+                    if (want == null) want = c;
+                    else assertEquals(-1, want.mismatch(c), "transposed " + transposed + ", weights " + weights);
+                }
+            }
+            MemorySegment want = null;
+            for (MemorySegment weights : List.of(MemorySegment.ofArray(w), nativeW, mappedW)) {
+                MemorySegment c = arena.allocate(4L * (batch - 1) * m * n, 64);
+                // positions 1 and 2 of 3: a slice that starts inside the segment
+                try (DnnlMatMul mm = DnnlMatMul.prepareBatched(batch - 1, m, k, n, weights.asSlice(4L * k * n), 2)) {
+                    mm.run(as.asSlice(4L * m * k), c, null);
+                }
+                if (want == null) want = c;
+                else assertEquals(-1, want.mismatch(c), "batched, weights " + weights);
+            }
+            assertTrue(want.getAtIndex(ValueLayout.JAVA_FLOAT, 3) != 0f, "an output was computed");
+        }
+    }
+
+    /** A weights segment of the wrong size is refused with a message, before oneDNN could read past its end. */
+    @Test
+    void wrongSizedWeightSegmentsThrowBeforeAnyNativeCall() {
+        try (Arena arena = Arena.ofConfined()) {
+            assertMessage(() -> DnnlMatMul.prepare(2, 3, 4, arena.allocate(44), false, null, List.of(), 1),
+                    "weights must hold k * n = 12 floats, got 11");
+            assertMessage(() -> DnnlMatMul.prepare(2, 3, 4, arena.allocate(50).asReadOnly(), true, null, List.of(), 1),
+                    "weights must hold k * n = 12 floats, got 50 bytes");
+            assertMessage(() -> DnnlMatMul.prepareBatched(2, 3, 4, 5, arena.allocate(41 * 4), 1),
+                    "weights must hold batch * k * n = 40 floats, got 41");
+            assertMessage(() -> DnnlMatMul.prepareBatched(2, 3, 4, 5, (MemorySegment) null, 1),
+                    "weights must hold batch * k * n = 40 floats, got null");
+            // the primitive checks for itself too: its descriptor factory must never be reached
+            DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
+                    (out, engine, src, w, b, dst, attr, a) -> {
+                        throw new AssertionError("a native call was made");
+                    },
+                    new long[] {2, 3}, Dnnl.dnnl_ab, new long[] {2, 4}, Dnnl.dnnl_ab, new long[] {3, 4}, Dnnl.dnnl_ab,
+                    arena.allocate(11 * 4), null, null, List.of(), 1, "matmul 2x3x4", Dnnl.dnnl_format_tag_undef);
+            assertMessage(() -> DnnlPrimitive.prepare(spec),
+                    "matmul 2x3x4: weights must be 12 floats (48 bytes), got 44 bytes");
+        }
     }
 
     @Test

@@ -199,4 +199,20 @@ class NativeSgemmTest {
         MemorySegment.copy(v, 0, s, ValueLayout.JAVA_FLOAT, 0, v.length);
         return s;
     }
+
+    /**
+     * {@code v} in a file of {@code dir}, mapped read-only into {@code arena}: as a plan's weights may be, pages a
+     * native write would fault on.
+     */
+    static MemorySegment readOnlyFile(java.nio.file.Path dir, float[] v, Arena arena) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile(dir, "weights", ".bin");
+        MemorySegment bytes = MemorySegment.ofArray(new byte[v.length * Float.BYTES]);
+        MemorySegment.copy(v, 0, bytes, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, v.length);
+        java.nio.file.Files.write(file, bytes.toArray(ValueLayout.JAVA_BYTE));
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            MemorySegment mapped = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, bytes.byteSize(), arena);
+            assertTrue(mapped.isReadOnly() && mapped.isNative());
+            return mapped;
+        }
+    }
 }

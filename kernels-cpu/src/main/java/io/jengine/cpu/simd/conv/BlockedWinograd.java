@@ -116,6 +116,21 @@ public final class BlockedWinograd {
         return WinogradWeights.transform(variant, weights, outC, inC);
     }
 
+    /** Bytes of the transformed weights: {@code alpha^2 * inC * outC} floats. */
+    public long transformedWeightBytes() { return (long) Float.BYTES * pos * p.inC() * p.outC(); }
+
+    /**
+     * As {@link #transformWeights(float[])}, from {@code weights} in any memory (only read: it may be a read-only
+     * mapping) into {@code u}, which must hold exactly {@link #transformedWeightBytes} bytes and is written whole.
+     */
+    public void transformWeights(MemorySegment weights, MemorySegment u) {
+        if (weights == null || weights.byteSize() != Float.BYTES * p.weightSize()) {
+            throw new IllegalArgumentException("weights must hold " + p.weightSize() + " floats, got "
+                    + (weights == null ? "null" : weights.byteSize() + " bytes"));
+        }
+        WinogradWeights.transform(variant, weights, u, p.outC(), p.inC());
+    }
+
     /**
      * Whether every input is finite and at most {@link #INPUT_LIMIT} in magnitude, so that no transformed value can
      * overflow: where not, the caller computes the run another way. One pass over {@code x}, on up to
