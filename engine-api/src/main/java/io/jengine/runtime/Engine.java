@@ -49,6 +49,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, GraphPlan> byShape;
     private final ConcurrentLinkedQueue<Session> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Engine(Model model, Backends backends, EngineOptions options, ShapeSpecializer specializer) {
         // Static types let backends decide per node (element types, ranks) and catch inconsistent graphs at load time.
@@ -201,10 +203,42 @@ public final class Engine implements AutoCloseable {
         if (closed) throw new IllegalStateException("engine is closed");
     }
 
-    /** Frees the pooled sessions' memory and refuses further runs. */
+    /**
+     * Marks a run in flight: the kernels it may use stay alive until it {@link #leave}s. The counter goes up before
+     * {@code closed} is read, and {@link #close} sets {@code closed} before reading the counter, so that either the
+     * run sees the engine closed or the close sees the run, and whichever comes last frees the kernels.
+     */
+    void enter() {
+        inFlight.incrementAndGet();
+        if (closed) {
+            leave();
+            throw new IllegalStateException("engine is closed");
+        }
+    }
+
+    void leave() {
+        if (inFlight.decrementAndGet() == 0 && closed) releaseKernels();
+    }
+
+    /**
+     * Refuses further runs, frees the pooled sessions' memory, and frees the kernels' native resources (oneDNN
+     * primitives, reordered weights) as soon as no run is in flight: at once when none is, else when the last one ends.
+     */
     @Override
     public void close() {
         closed = true;
         for (Session s; (s = idle.poll()) != null; ) s.close();
+        if (inFlight.get() == 0) releaseKernels();
+    }
+
+    private void releaseKernels() {
+        if (!released.compareAndSet(false, true)) return;
+        List<GraphPlan> plans = new ArrayList<>();
+        plans.add(declared);
+        synchronized (byShape) {
+            for (GraphPlan p : byShape.values()) if (p != declared) plans.add(p);
+            byShape.clear();
+        }
+        for (GraphPlan p : plans) p.close();
     }
 }

@@ -55,6 +55,29 @@ final class GraphPlan {
 
     List<PlanStep> steps() { return steps; }
 
+    /**
+     * Frees every kernel's native resources, sub-graphs' too ({@link Kernel#close}); only when no run can use the plan
+     * any more. A kernel that fails to close does not keep the others from closing; the first failure is rethrown.
+     */
+    void close() {
+        RuntimeException first = null;
+        for (PlanStep s : steps) {
+            try {
+                s.kernel().close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            }
+        }
+        for (GraphPlan sub : subplans.values()) {
+            try {
+                sub.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) throw first;
+    }
+
     int slotCount() { return slots.size(); }
 
     Integer slotOf(String name) { return slots.get(name); }

@@ -40,7 +40,16 @@ public final class Session implements AutoCloseable {
     public Map<String, Value> run(Map<String, ? extends Value> inputs, Map<String, Tensor> outputs,
                                   RunObserver observer) {
         if (closed) throw new IllegalStateException("session is closed");
-        engine.checkOpen();
+        engine.enter();
+        try {
+            return runEntered(inputs, outputs, observer);
+        } finally {
+            engine.leave();
+        }
+    }
+
+    private Map<String, Value> runEntered(Map<String, ? extends Value> inputs, Map<String, Tensor> outputs,
+                                          RunObserver observer) {
         Value[] bound = engine.binder().bind(inputs);
         if (plan == null || !sameShapes(bound)) replan(bound);
         frame.clear();

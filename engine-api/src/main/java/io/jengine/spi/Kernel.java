@@ -34,4 +34,11 @@ public interface Kernel {
      * compiler to go quiet first). A kernel whose work is a native library's returns false.
      */
     default boolean compiledByJit() { return true; }
+
+    /**
+     * Frees what the kernel holds outside the Java heap (native primitives, reordered weights) at once, instead of
+     * whenever the garbage collector finds the kernel unreachable: the engine calls it once, when it closes and no
+     * run is in flight, so that unloading a model returns its memory. The kernel is never run afterwards.
+     */
+    default void close() {}
 }

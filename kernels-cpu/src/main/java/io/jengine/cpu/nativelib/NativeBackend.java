@@ -21,7 +21,6 @@ import io.jengine.spi.Workload;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Cleaner;
 import java.util.List;
 
 /**
@@ -45,7 +44,6 @@ import java.util.List;
  */
 public final class NativeBackend implements Backend {
     public static final String NAME = "cpu-native";
-    private static final Cleaner CLEANER = Cleaner.create();
 
     @Override
     public String name() { return NAME; }
@@ -239,8 +237,7 @@ public final class NativeBackend implements Backend {
             @Override
             public int inPlaceInput() { return c.residual() ? FusedOpSpec.CONV_RESIDUAL : -1; }
         };
-        CLEANER.register(k, w::close);
-        return k;
+        return ReleasableKernel.of(k, w::close);
     }
 
     /** oneDNN's convolution on layout {@code block}, computing on {@code computeBlock} (the same: no staging). */
@@ -293,8 +290,7 @@ public final class NativeBackend implements Backend {
             prim.run(input(ctx, mm.aDims()).data(), y.data(), null);
             activate(act, params, y, ctx.threads());
         });
-        CLEANER.register(k, prim::close);
-        return k;
+        return ReleasableKernel.of(k, prim::close);
     }
 
     /**
@@ -329,8 +325,7 @@ public final class NativeBackend implements Backend {
             d.run(input(ctx, c.inDims()).data(), y.data());
             activate(act, params, y, ctx.threads());
         });
-        CLEANER.register(k, d::close);
-        return k;
+        return ReleasableKernel.of(k, d::close);
     }
 
     /** QLinearConv on oneDNN's integer convolution (int8 weights without zero points), where it can run it. */
@@ -358,8 +353,7 @@ public final class NativeBackend implements Backend {
             Tensor y = ctx.output(0, q.quant().dstElementType(), q.outDims());
             conv.run(PlannedShapes.input(ctx, 0, in, q.inDims()).data(), y.data(), null);
         });
-        CLEANER.register(k, conv::close);
-        return k;
+        return ReleasableKernel.of(k, conv::close);
     }
 
     /**
@@ -408,8 +402,7 @@ public final class NativeBackend implements Backend {
             @Override
             public boolean compiledByJit() { return false; }
         };
-        CLEANER.register(k, conv::close);
-        return k;
+        return ReleasableKernel.of(k, conv::close);
     }
 
     /**
@@ -439,8 +432,7 @@ public final class NativeBackend implements Backend {
             prim.run(PlannedShapes.input(ctx, FusedOpSpec.QM_A, in, q.aDims()).data(), y.data());
             activate(act.after(), act.params(), y, ctx.threads());
         });
-        CLEANER.register(k, prim::close);
-        return k;
+        return ReleasableKernel.of(k, prim::close);
     }
 
     /** {@code body} as a kernel whose work is oneDNN's ({@link Kernel#compiledByJit()} false). */
@@ -542,7 +534,6 @@ public final class NativeBackend implements Backend {
             @Override
             public boolean compiledByJit() { return false; }
         };
-        CLEANER.register(k, conv::close);
-        return k;
+        return ReleasableKernel.of(k, conv::close);
     }
 }

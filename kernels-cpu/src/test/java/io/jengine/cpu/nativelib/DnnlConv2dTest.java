@@ -88,6 +88,45 @@ class DnnlConv2dTest {
     }
 
     @Test
+    void aClosedConvolutionRefusesToRunInsteadOfTouchingFreedMemory() {
+        ConvParams p = ConvParams.square(1, 4, 6, 8, 3, 1, 1, 1, 1);
+        Random r = new Random(3);
+        DnnlConv2d conv = DnnlConv2d.prepare(p, random(r, (int) p.weightElements()), null, List.of(), 1);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment x = a.allocate(4 * p.srcElements(), 64), y = a.allocate(4 * p.dstElements(), 64);
+            conv.run(x, y, null);
+            conv.close();
+            conv.close(); // a second close (the engine's, then the garbage collector's) frees nothing twice
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> conv.run(x, y, null));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aReleasableKernelReleasesOnceAndRunsItsKernel() {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger(),
+                releases = new java.util.concurrent.atomic.AtomicInteger();
+        io.jengine.spi.Kernel k = ReleasableKernel.of(new io.jengine.spi.Kernel() {
+            @Override
+            public void run(io.jengine.spi.KernelContext ctx) { runs.incrementAndGet(); }
+
+            @Override
+            public int inPlaceInput() { return 3; }
+
+            @Override
+            public boolean compiledByJit() { return false; }
+        }, releases::incrementAndGet);
+        k.run(null);
+        assertEquals(1, runs.get());
+        assertEquals(3, k.inPlaceInput());
+        assertEquals(-1, k.viewOf());
+        assertFalse(k.compiledByJit());
+        k.close();
+        k.close();
+        assertEquals(1, releases.get());
+    }
+
+    @Test
     void runsADirectKernelNeverAGemmDrivenOne() {
         for (ConvParams p : List.of(ConvParams.square(1, 16, 12, 16, 3, 1, 1, 1, 1), ConvParams.of(1, 64, 7, 7, 32, 1, 1),
                 ConvParams.square(1, 24, 9, 24, 3, 2, 1, 1, 24))) {
