@@ -294,6 +294,9 @@ public final class Tuner {
             return new Candidate(t.key(), predictedMs, Double.NaN, "prepare: " + e.getMessage());
         }
         Timing timing;
+        // A timed kernel is dropped after its timing (the plan prepares the winner for itself): free its native
+        // primitives and reordered weights now, not whenever a collection finds it, so that tuning a large model
+        // does not hold every candidate's copy of the weights at once.
         try {
             timing = measurer.time(trial, k, fastestMs);
             if (timing.medianMs() > SUSPICIOUS * predictedMs) {
@@ -306,6 +309,8 @@ public final class Tuner {
             }
         } catch (RuntimeException e) {
             return new Candidate(t.key(), predictedMs, Double.NaN, "run: " + e.getMessage());
+        } finally {
+            k.close();
         }
         cache.put(sig, t.key(), timing);
         observe(t, threads, timing.medianMs());
