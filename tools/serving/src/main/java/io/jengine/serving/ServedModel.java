@@ -1,0 +1,139 @@
+package io.jengine.serving;
+
+import io.jengine.runtime.Session;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/**
+ * One loaded version of a model while it serves: its engine, the validator and queue in front of it, and one worker
+ * thread per instance, each with a session of its own. Retiring it closes the queue; the workers run what it holds,
+ * and the last one out closes the engine, so that no request accepted here is lost to a reload or an unload.
+ */
+final class ServedModel {
+    final String name;
+    final int version;
+    final LoadedModel loaded;
+    final ModelConfig config;
+    /** Whether requests are stacked into batches: asked for by the config, and possible for the model. */
+    final boolean batching;
+    private final String label;
+    private final ModelMetrics metrics;
+    private final RequestValidator validator;
+    private final RequestQueue queue;
+    private final BatchRunner runner;
+    private final ScheduledExecutorService deadlines;
+    private final AtomicInteger liveWorkers;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean retired;
+
+    private ServedModel(String name, int version, LoadedModel loaded, ModelConfig config, ModelMetrics metrics,
+                        ScheduledExecutorService deadlines) {
+        this.name = name;
+        this.version = version;
+        this.loaded = loaded;
+        this.config = config;
+        this.batching = config.maxBatchSize() > 0 && loaded.signature().batchable();
+        this.label = label(name, version);
+        this.metrics = metrics;
+        this.deadlines = deadlines;
+        this.validator = new RequestValidator(label, loaded.signature(), batching, config);
+        BatchPolicy policy = batching ? new BatchPolicy(config.maxBatchSize(), config.preferredBatchSizes(),
+                TimeUnit.MICROSECONDS.toNanos(config.maxQueueDelayMicros())) : BatchPolicy.unbatched();
+        this.queue = new RequestQueue(config.maxQueueSize(), policy, metrics.queueDepth);
+        this.runner = new BatchRunner(name, version, loaded.signature(), metrics);
+        this.liveWorkers = new AtomicInteger(config.instanceCount());
+    }
+
+    /** Starts serving {@code loaded} as this version: its workers start, and it takes requests at once. */
+    static ServedModel start(String name, int version, LoadedModel loaded, ModelConfig config, ModelMetrics metrics,
+                             ScheduledExecutorService deadlines) {
+        ServedModel m = new ServedModel(name, version, loaded, config, metrics, deadlines);
+        metrics.loaded(loaded.loadNanos());
+        List<Thread> workers = IntStream.range(0, config.instanceCount())
+                .mapToObj(i -> Thread.ofPlatform().name("jengine-serving-" + name + "-v" + version + "-" + i)
+                        .daemon(true).unstarted(m::work)).toList();
+        workers.forEach(Thread::start);
+        return m;
+    }
+
+    /** {@code 'digits' (version 1)}: how messages name a model version. */
+    static String label(String name, int version) { return "'" + name + "' (version " + version + ")"; }
+
+    /**
+     * Validates and queues the request. Errors come back in the future, never thrown; null when this version no
+     * longer takes requests (retired by a reload or an unload), so that the caller looks the model up again.
+     */
+    CompletableFuture<InferenceResponse> submit(InferenceRequest request) {
+        RequestShape shape;
+        try {
+            shape = validator.check(request);
+        } catch (InvalidRequestException e) {
+            metrics.count(ModelMetrics.Outcome.FAILURE);
+            return CompletableFuture.failedFuture(e);
+        }
+        long timeout = (request.timeout() != null ? request.timeout() : config.defaultTimeout()).toNanos();
+        PendingRequest p = new PendingRequest(request, shape, System.nanoTime(), timeout);
+        try {
+            if (timeout > 0) {
+                p.timer(deadlines.schedule(() -> p.drop(p.timeoutError(label)), timeout, TimeUnit.NANOSECONDS));
+            }
+        } catch (RejectedExecutionException e) {
+            return null; // the server is closing: the caller finds that out when it looks again
+        }
+        p.future.whenComplete((response, error) -> {
+            p.cancelTimer();
+            if (!p.started()) queue.remove(p);
+            metrics.answered(p, error, System.nanoTime());
+        });
+        switch (queue.offer(p)) {
+            case ACCEPTED -> { }
+            case FULL -> p.drop(new ServerBusyException("model " + label + " has " + config.maxQueueSize()
+                    + " requests queued (its maxQueueSize); try again later"));
+            case CLOSED -> {
+                p.cancelTimer();
+                return null;
+            }
+        }
+        return p.future;
+    }
+
+    private void work() {
+        try (Session session = loaded.engine().newSession()) {
+            for (List<PendingRequest> batch; (batch = queue.nextBatch()) != null; ) runner.run(session, batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // nothing here interrupts workers: whoever did wants the thread back
+        } finally {
+            if (liveWorkers.decrementAndGet() == 0) {
+                // Normally the queue is closed and empty by now; an interrupted last worker leaves requests behind.
+                queue.abandon(new ModelUnavailableException("model " + label + " stopped before the request ran"));
+                loaded.engine().close();
+                terminated.complete(null);
+            }
+        }
+    }
+
+    /**
+     * Takes no more requests; those queued still run. The future completes once the last of them is answered and
+     * the engine is closed.
+     */
+    CompletableFuture<Void> retire() {
+        retired = true;
+        queue.close();
+        return terminated;
+    }
+
+    /** Answers every request still queued with {@code error}: a shutdown that ran out of time. */
+    void abandon(ServingException error) { queue.abandon(error); }
+
+    /** Taking requests: not retired, and its workers running (they stop early only when interrupted). */
+    boolean isReady() { return !retired && !terminated.isDone(); }
+
+    boolean isTerminated() { return terminated.isDone(); }
+
+    String label() { return label; }
+}
