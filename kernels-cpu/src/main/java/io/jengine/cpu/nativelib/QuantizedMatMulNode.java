@@ -36,7 +36,10 @@ import io.jengine.tensor.ValueType;
 record QuantizedMatMulNode(long[] aDims, long[] outDims, int m, int k, int n, DnnlQuantization quant, float[] bias,
                            QuantizedConvActivation activation) {
 
-    /** The node as oneDNN runs it exactly, or null where it cannot (the reference kernel then runs it). */
+    /**
+     * The node as oneDNN runs it exactly, or null where it cannot (cpu-simd's {@code quantized-matmul.float} then
+     * computes it in float, or the reference kernel runs it).
+     */
     static QuantizedMatMulNode of(NodeContext ctx) {
         Node node = ctx.node();
         if (!FusedOpSpec.is(node, FusedOpSpec.QUANTIZED_MATMUL)) return null;

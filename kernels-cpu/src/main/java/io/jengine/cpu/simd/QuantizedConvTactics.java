@@ -21,7 +21,6 @@ import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.ValueType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +39,13 @@ final class QuantizedConvTactics {
         m.put(FusedOpSpec.QUANTIZED_CONV, QuantizedConvTactics::tactics);
     }
 
-    /** A quantized operand: its element type, scale and zero point. */
-    private record Codes(DType type, float scale, int zero) {
-        boolean unsigned() { return type == DType.UINT8; }
-    }
-
     private static List<Tactic> tactics(NodeContext ctx, String backend) {
         Node n = ctx.node();
         if (!FusedOpSpec.is(n, FusedOpSpec.QUANTIZED_CONV) || !n.hasAttr(FusedOpSpec.BLOCK)) return List.of();
         int block = (int) n.attrInt(FusedOpSpec.BLOCK, -1);
         long[] x = ctx.inputDims(QC_X);
         if (x == null || x.length != 5 || !(ctx.inputType(QC_X) instanceof ValueType.TensorType xt)) return List.of();
-        Codes xc = codes(xt.elementType(), ctx.constant(QC_X_SCALE), ctx.constant(QC_X_ZERO));
+        QuantizedCodes xc = QuantizedCodes.of(xt.elementType(), ctx.constant(QC_X_SCALE), ctx.constant(QC_X_ZERO));
         Tensor w = ctx.constant(QC_W), ws = ctx.constant(QC_W_SCALE), b = ctx.constant(QC_B);
         if (xc == null || w == null || w.dtype() != DType.INT8 || w.rank() != 4 || ws == null
                 || ws.dtype() != DType.FLOAT32 || ws.size() != 1 && ws.size() != w.dim(0)) {
@@ -60,19 +54,19 @@ final class QuantizedConvTactics {
         if (n.hasInput(QC_B) && (b == null || b.dtype() != DType.FLOAT32 || b.size() != w.dim(0))) return List.of();
         ConvShape s = ConvNode.shape(n, ConvNode.plainDims(x, block), w.shape());
         if (s == null || BlockedGemmConv.unsupportedReason(s, block) != null) return List.of();
-        Codes yc = null;
+        QuantizedCodes yc = null;
         if (n.hasInput(QC_Y_SCALE)) {
             Tensor yz = ctx.constant(QC_Y_ZERO);
-            yc = yz == null ? null : codes(yz.dtype(), ctx.constant(QC_Y_SCALE), yz);
+            yc = yz == null ? null : QuantizedCodes.of(yz.dtype(), ctx.constant(QC_Y_SCALE), yz);
             if (yc == null) return List.of();
         }
         DType zType = null;
-        Codes zc = null;
+        QuantizedCodes zc = null;
         if (n.hasInput(QC_RESIDUAL)) {
             if (!(ctx.inputType(QC_RESIDUAL) instanceof ValueType.TensorType zt)) return List.of();
             zType = zt.elementType();
             if (zType != DType.FLOAT32) {
-                zc = codes(zType, ctx.constant(QC_Z_SCALE), ctx.constant(QC_Z_ZERO));
+                zc = QuantizedCodes.of(zType, ctx.constant(QC_Z_SCALE), ctx.constant(QC_Z_ZERO));
                 if (zc == null) return List.of();
             }
         }
@@ -89,43 +83,30 @@ final class QuantizedConvTactics {
         float[] bias = b == null ? null : b.toFloatArray();
         DType outType = yc == null ? DType.FLOAT32 : yc.type();
         DType residualType = zType;
-        Codes zCodes = zc, yCodes = yc;
+        QuantizedCodes zCodes = zc, yCodes = yc;
         long inSize = Shapes.size(x), outSize = Shapes.size(out);
         // cpu-native's integer kernel, where it can run the layer, comes first by its backend's priority
         return List.of(new Tactic(backend, "quantized-conv.float", () -> {
             BlockedGemmConv conv = BlockedGemmConv.prepare(s, block, weights, bias, act, Blocking.host());
             return kc -> {
                 MemorySegment codesIn = PlannedShapes.input(kc, QC_X, xc.type(), x).data();
-                Scratch scratch = Scratch.mine(inSize, outSize);
-                LinearQuantize.dequantize(codesIn, scratch.in, inSize, xc.scale(), xc.zero(), xc.unsigned(), kc.threads());
+                MemorySegment in = QuantizedScratch.source(inSize);
+                xc.dequantize(codesIn, in, inSize, kc.threads());
                 MemorySegment residual = null;
                 if (residualType != null) {
                     residual = PlannedShapes.input(kc, QC_RESIDUAL, residualType, out).data();
                     if (zCodes != null) {
-                        LinearQuantize.dequantize(residual, scratch.residual, outSize, zCodes.scale(), zCodes.zero(),
-                                zCodes.unsigned(), kc.threads());
-                        residual = scratch.residual;
+                        MemorySegment dequantized = QuantizedScratch.residual(outSize);
+                        zCodes.dequantize(residual, dequantized, outSize, kc.threads());
+                        residual = dequantized;
                     }
                 }
                 Tensor y = kc.output(0, outType, out);
-                conv.run(scratch.in, yCodes == null ? y.data() : scratch.out, residual, kc.threads());
-                if (yCodes != null) {
-                    LinearQuantize.quantize(scratch.out, y.data(), outSize, yCodes.scale(), yCodes.zero(),
-                            yCodes.unsigned(), kc.threads());
-                }
+                MemorySegment result = yCodes == null ? y.data() : QuantizedScratch.result(outSize);
+                conv.run(in, result, residual, kc.threads());
+                if (yCodes != null) yCodes.quantize(result, y.data(), outSize, kc.threads());
             };
         }, true).withWorkload(ConvWorkloads.direct(s)));
-    }
-
-    /** The operand's codes, or null where they are not per-tensor uint8 / int8 with a positive finite scale. */
-    private static Codes codes(DType type, Tensor scale, Tensor zero) {
-        if (type != DType.UINT8 && type != DType.INT8) return null;
-        if (scale == null || scale.size() != 1 || scale.dtype() != DType.FLOAT32 || zero == null || zero.size() != 1
-                || zero.dtype() != type) {
-            return null;
-        }
-        float s = scale.getFloat(0);
-        return s > 0 && Float.isFinite(s) ? new Codes(type, s, (int) zero.getLong(0)) : null;
     }
 
     /** {@code w[oc, ...] * scale[oc]} in float32, as DequantizeLinear along axis 0 gives it. */
@@ -136,25 +117,5 @@ final class QuantizedConvTactics {
             out[i] = w.getLong(i) * scales.getFloat(scales.size() == 1 ? 0 : (int) (i / per));
         }
         return out;
-    }
-
-    /**
-     * The calling thread's float buffers for the dequantized input, the residual and the output: a kernel may run
-     * on several sessions' threads at once, and each needs its own.
-     */
-    private record Scratch(MemorySegment in, MemorySegment residual, MemorySegment out) {
-        private static final ThreadLocal<Scratch> MINE = new ThreadLocal<>();
-
-        static Scratch mine(long inFloats, long outFloats) {
-            Scratch s = MINE.get();
-            if (s == null || s.in.byteSize() < 4 * inFloats || s.out.byteSize() < 4 * outFloats) {
-                Arena arena = Arena.ofAuto();
-                long in = Math.max(4 * inFloats, s == null ? 0 : s.in.byteSize());
-                long out = Math.max(4 * outFloats, s == null ? 0 : s.out.byteSize());
-                s = new Scratch(arena.allocate(in, 64), arena.allocate(out, 64), arena.allocate(out, 64));
-                MINE.set(s);
-            }
-            return s;
-        }
     }
 }

@@ -31,6 +31,7 @@ final class TacticSources {
         LogicalTactics.register(m);
         QuantizeTactics.register(m);
         QuantizedConvTactics.register(m);
+        QuantizedMatMulTactics.register(m);
         return Map.copyOf(m);
     }
 }
