@@ -380,12 +380,19 @@ public final class EngineBuilder {
                 profiles.forEach((name, p) -> optimal.put(name, p[1]));
                 g = InputShapes.apply(g, optimal);
             }
-            tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(g), options);
-            planned = planned.withPreferred(tuningReport.choices());
+            // The winners' kernels, timed already, go to the plan instead of being prepared a second time.
+            try (io.jengine.tune.TunedKernels tuned = new io.jengine.tune.TunedKernels()) {
+                tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(g), options, tuned);
+                planned = planned.withPreferred(tuningReport.choices()).withPrepared(tuned);
+                return specializing(optimized, planned, opt);
+            }
         }
-        // Once a run's shapes are known, shape arithmetic folds and more fuses: optimize again for them.
-        return Engine.of(optimized, backends(), planned,
-                g -> GraphOptimizer.optimize(g, opt, new OptimizationReport()));
+        return specializing(optimized, planned, opt);
+    }
+
+    /** The engine; once a run's shapes are known, shape arithmetic folds and more fuses: optimize again for them. */
+    private Engine specializing(Model optimized, EngineOptions planned, OptimizerOptions opt) {
+        return Engine.of(optimized, backends(), planned, g -> GraphOptimizer.optimize(g, opt, new OptimizationReport()));
     }
 
     /** This machine as the tuner and plan files know it (measured once, then cached). */

@@ -118,7 +118,13 @@ public final class Tuner {
     }
 
     /** Tunes the main graph's layers for {@code engine}'s thread count and forced tactics. */
-    public TuningReport tune(Graph graph, EngineOptions engine) {
+    public TuningReport tune(Graph graph, EngineOptions engine) { return tune(graph, engine, null); }
+
+    /**
+     * As {@link #tune(Graph, EngineOptions)}, keeping in {@code keep} (when not null) the kernel of each layer's chosen
+     * tactic where it was timed here, for the plan to take over instead of preparing it again.
+     */
+    public TuningReport tune(Graph graph, EngineOptions engine, TunedKernels keep) {
         long start = System.nanoTime();
         int threads = engine.effectiveThreads();
         List<Node> order = GraphOrder.sort(graph, Set.of());
@@ -156,7 +162,7 @@ public final class Tuner {
             }
             NodeContext ctx = new NodeContext(n, graph.opset(n.domain()), graph, threads);
             long layerStart = System.nanoTime();
-            LayerTuning t = tuneLayer(n, graph, ctx, sig, threads, counts, active);
+            LayerTuning t = tuneLayer(n, graph, ctx, sig, threads, counts, active, keep);
             if (t == null) {
                 single.add(sig);
                 continue;
@@ -172,7 +178,7 @@ public final class Tuner {
 
     /** The layer's choice, or null when it offers fewer than two candidates. */
     private LayerTuning tuneLayer(Node n, Graph graph, NodeContext ctx, String sig, int threads, int[] counts,
-                                  Measurer measurer) {
+                                  Measurer measurer, TunedKernels keep) {
         List<Tactic> offered = TacticChooser.candidates(ctx, backends);
         if (offered.stream().anyMatch(t -> !t.backend().equals(REFERENCE))) {
             offered = offered.stream().filter(t -> !t.backend().equals(REFERENCE)).toList();
@@ -217,6 +223,10 @@ public final class Tuner {
             else order.add(i);
         }
         double fastest = Double.POSITIVE_INFINITY;
+        // The chosen tactic is the fastest timed, or the default where the fastest wins by too little: only those two
+        // kernels can be the plan's, every other one is freed as soon as it is timed.
+        Kernel defaultKernel = null, fastestKernel = null;
+        String fastestKey = null;
         for (int i : order) {
             Ranked r = ranked.get(i);
             Tactic t = r.tactic();
@@ -238,10 +248,24 @@ public final class Tuner {
                 continue;
             }
             if (trial == null) trial = new KernelTrial(n, TrialInputs.of(n, graph), threads);
-            Candidate c = measure(t, r.predictedMs(), trial, sig, threads, measurer, fastest);
+            Measured m = measure(t, r.predictedMs(), trial, sig, threads, measurer, fastest);
+            Candidate c = m.candidate();
+            Kernel k = keep == null ? null : m.kernel();
+            if (k == null && m.kernel() != null) m.kernel().close();
             if (c.timed()) {
                 counts[0]++;
+                if (t.key().equals(byDefault.key())) {
+                    defaultKernel = k;
+                } else if (c.measuredMs() < fastest) {
+                    if (fastestKernel != null) fastestKernel.close();
+                    fastestKernel = k;
+                    fastestKey = t.key();
+                } else if (k != null) {
+                    k.close();
+                }
                 fastest = Math.min(fastest, c.measuredMs());
+            } else if (k != null) {
+                k.close();
             }
             results.put(t.key(), c);
         }
@@ -263,6 +287,11 @@ public final class Tuner {
             // A win smaller than what isolated timing can vouch for is no reason to leave the recommended tactic.
             best = def;
         }
+        Kernel chosen = best.key().equals(byDefault.key()) ? defaultKernel
+                : best.key().equals(fastestKey) ? fastestKernel : null;
+        if (defaultKernel != null && defaultKernel != chosen) defaultKernel.close();
+        if (fastestKernel != null && fastestKernel != chosen) fastestKernel.close();
+        if (chosen != null) keep.keep(n, graph, threads, best.key(), chosen);
         return new LayerTuning(n.name(), n.opType(), sig, best.key(), byDefault.key(), best.predictedMs(),
                 best.measuredMs(), def == null ? Double.NaN : def.measuredMs(), List.copyOf(results.values()), null);
     }
@@ -285,18 +314,18 @@ public final class Tuner {
         return new ArrayList<>(out.values());
     }
 
-    private Candidate measure(Tactic t, double predictedMs, KernelTrial trial, String sig, int threads,
-                              Measurer measurer, double fastestMs) {
+    /** A candidate's timing, with its kernel when it ran (the caller keeps it or frees it). */
+    private record Measured(Candidate candidate, Kernel kernel) {}
+
+    private Measured measure(Tactic t, double predictedMs, KernelTrial trial, String sig, int threads,
+                             Measurer measurer, double fastestMs) {
         Kernel k;
         try {
             k = t.prepare().get();
         } catch (RuntimeException e) {
-            return new Candidate(t.key(), predictedMs, Double.NaN, "prepare: " + e.getMessage());
+            return new Measured(new Candidate(t.key(), predictedMs, Double.NaN, "prepare: " + e.getMessage()), null);
         }
         Timing timing;
-        // A timed kernel is dropped after its timing (the plan prepares the winner for itself): free its native
-        // primitives and reordered weights now, not whenever a collection finds it, so that tuning a large model
-        // does not hold every candidate's copy of the weights at once.
         try {
             timing = measurer.time(trial, k, fastestMs);
             if (timing.medianMs() > SUSPICIOUS * predictedMs) {
@@ -308,13 +337,13 @@ public final class Tuner {
                         SUSPICIOUS * predictedMs).time(trial, k);
             }
         } catch (RuntimeException e) {
-            return new Candidate(t.key(), predictedMs, Double.NaN, "run: " + e.getMessage());
-        } finally {
+            // A kernel that failed is no one's: free its native primitives and weights now, not at a collection.
             k.close();
+            return new Measured(new Candidate(t.key(), predictedMs, Double.NaN, "run: " + e.getMessage()), null);
         }
         cache.put(sig, t.key(), timing);
         observe(t, threads, timing.medianMs());
-        return new Candidate(t.key(), predictedMs, timing.medianMs(), null);
+        return new Measured(new Candidate(t.key(), predictedMs, timing.medianMs(), null), k);
     }
 
     /** Feeds a kernel's measured time to the calibration of its kind. */

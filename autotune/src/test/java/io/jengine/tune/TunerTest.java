@@ -137,6 +137,56 @@ public class TunerTest {
     }
 
     @Test
+    void theChosenKernelsGoToThePlanInsteadOfBeingPreparedAgain() {
+        java.util.concurrent.atomic.AtomicInteger prepares = new java.util.concurrent.atomic.AtomicInteger(),
+                closes = new java.util.concurrent.atomic.AtomicInteger();
+        io.jengine.spi.Backend counted = new io.jengine.spi.Backend() {
+            @Override public String name() { return "spread"; }
+            @Override public int priority() { return 100; }
+            @Override public java.util.List<io.jengine.spi.Tactic> tactics(io.jengine.spi.NodeContext node) {
+                if (!node.node().opType().equals("MatMul")) return java.util.List.of();
+                return java.util.List.of(counting("best", 1e9, true, prepares, closes),
+                        counting("near", 1.2e9, false, prepares, closes));
+            }
+        };
+        Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(2, 3), Backends.of(counted),
+                new PrintStream(new ByteArrayOutputStream()), QUICK);
+        Graph g = projections();
+        EngineOptions options = EngineOptions.defaults().withThreads(1);
+        try (TunedKernels kept = new TunedKernels()) {
+            TuningReport r = t.tune(g, options, kept);
+            // proj0 and proj2 were timed (proj1 shares proj0's signature): one kernel kept for each, the rest freed
+            assertEquals(2, kept.size());
+            int byTuner = prepares.get();
+            assertEquals(byTuner - 2, closes.get(), "every timed kernel but the two kept is freed at once");
+            var model = new io.jengine.ir.Model(8, "t", "", g, java.util.Map.of());
+            try (var engine = io.jengine.runtime.Engine.of(model, Backends.of(counted),
+                    options.withPreferred(r.choices()).withPrepared(kept))) {
+                assertEquals(0, kept.size(), "the plan took both");
+                assertEquals(byTuner + 1, prepares.get(), "only proj1 is prepared by the plan");
+                assertEquals(3, engine.placement().size());
+            }
+        }
+    }
+
+    private static io.jengine.spi.Tactic counting(String name, double flops, boolean byDefault,
+                                                  java.util.concurrent.atomic.AtomicInteger prepares,
+                                                  java.util.concurrent.atomic.AtomicInteger closes) {
+        return new io.jengine.spi.Tactic("spread", name, () -> {
+            prepares.incrementAndGet();
+            return new io.jengine.spi.Kernel() {
+                @Override
+                public void run(io.jengine.spi.KernelContext ctx) {
+                    ctx.output(0, DType.FLOAT32, ctx.tensor(0).dim(0), ctx.tensor(1).dim(1));
+                }
+
+                @Override
+                public void close() { closes.incrementAndGet(); }
+            };
+        }, byDefault).withWorkload(new io.jengine.spi.Workload(flops, 1e3));
+    }
+
+    @Test
     void candidatesOutOfTheModelsReachAreTimedOnlyAtLevelThree() {
         for (int level : new int[] {2, 3}) {
             Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(level, 3), Backends.of(spread()),

@@ -14,15 +14,26 @@ import java.util.Map;
  *                ("cpu-simd:conv.winograd-f4x4"); a layer name wins over its op type
  */
 public record EngineOptions(int threads, Map<String, String> tactics, Map<String, String> preferred,
-                            Map<String, InputRange> inputRanges) {
+                            Map<String, InputRange> inputRanges, PreparedKernels prepared) {
     public EngineOptions {
         if (threads < 0) throw new EngineException("threads must be 0 (all cores) or more, got " + threads);
         tactics = Map.copyOf(tactics);
         preferred = Map.copyOf(preferred);
         inputRanges = Map.copyOf(inputRanges);
+        if (prepared == null) prepared = PreparedKernels.NONE;
+    }
+
+    public EngineOptions(int threads, Map<String, String> tactics, Map<String, String> preferred,
+                         Map<String, InputRange> inputRanges) {
+        this(threads, tactics, preferred, inputRanges, PreparedKernels.NONE);
     }
 
     public EngineOptions(int threads, Map<String, String> tactics) { this(threads, tactics, Map.of(), Map.of()); }
+
+    /** These options with kernels prepared already (the tuner's winners) for the plan to take over. */
+    public EngineOptions withPrepared(PreparedKernels kernels) {
+        return new EngineOptions(threads, tactics, preferred, inputRanges, kernels);
+    }
 
     public static EngineOptions defaults() { return new EngineOptions(0, Map.of()); }
 
@@ -32,12 +43,12 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
      * without oneDNN, a shape the tactic cannot run), whereas a forced tactic that is not offered is an error.
      */
     public EngineOptions withPreferred(Map<String, String> byLayer) {
-        return new EngineOptions(threads, tactics, byLayer, inputRanges);
+        return new EngineOptions(threads, tactics, byLayer, inputRanges, prepared);
     }
 
     /** These options with the shapes each named input may take (a plan's optimization profile). */
     public EngineOptions withInputRanges(Map<String, InputRange> ranges) {
-        return new EngineOptions(threads, tactics, preferred, ranges);
+        return new EngineOptions(threads, tactics, preferred, ranges, prepared);
     }
 
     /** The dimensions an input may take, inclusive, one pair per axis. */
@@ -74,13 +85,13 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
     /** The thread count runs use: {@link #threads()}, or the machine's cores when that is 0. */
     public int effectiveThreads() { return threads == 0 ? IntraOpPool.shared().cores() : threads; }
 
-    public EngineOptions withThreads(int n) { return new EngineOptions(n, tactics, preferred, inputRanges); }
+    public EngineOptions withThreads(int n) { return new EngineOptions(n, tactics, preferred, inputRanges, prepared); }
 
     /** These options plus one forced tactic. */
     public EngineOptions withTactic(String layerOrOp, String tactic) {
         Map<String, String> m = new LinkedHashMap<>(tactics);
         m.put(layerOrOp, tactic);
-        return new EngineOptions(threads, m, preferred, inputRanges);
+        return new EngineOptions(threads, m, preferred, inputRanges, prepared);
     }
 
     /**

@@ -127,7 +127,7 @@ final class GraphPlan {
         }
         Tactic[] chosen = new Tactic[nodes.size()];
         Kernel[] prepared = new Kernel[nodes.size()];
-        prepareAll(nodes, candidates, chosen, prepared, options.effectiveThreads());
+        prepareAll(graph, nodes, candidates, chosen, prepared, options);
         List<Tactic> tactics = List.of(chosen);
         List<Kernel> kernels = List.of(prepared);
         MemoryLayout layout = outer.isEmpty() ? MemoryLayout.plan(graph, nodes, kernels, slots, lastUse, keep) : null;
@@ -185,10 +185,11 @@ final class GraphPlan {
      * transforms, oneDNN's code generation), so they are prepared on the engine's threads; the error reported is the
      * first failing node's in execution order, whichever thread met it.
      */
-    private static void prepareAll(List<Node> nodes, List<List<Tactic>> candidates, Tactic[] chosen, Kernel[] prepared,
-                                   int threads) {
+    private static void prepareAll(Graph graph, List<Node> nodes, List<List<Tactic>> candidates, Tactic[] chosen,
+                                   Kernel[] prepared, EngineOptions options) {
         RuntimeException[] failures = new RuntimeException[nodes.size()];
         Error[] errors = new Error[nodes.size()];
+        int threads = options.effectiveThreads();
         io.jengine.spi.IntraOpPool.shared().parallelFor(threads, nodes.size(), i -> {
             try {
                 Node node = nodes.get(i);
@@ -196,7 +197,8 @@ final class GraphPlan {
                 for (int c = 0; prepared[i] == null; c++) {
                     Tactic t = ranked.get(c);
                     try {
-                        prepared[i] = prepare(node, t);
+                        Kernel ready = c == 0 ? options.prepared().take(node, graph, t, threads) : null;
+                        prepared[i] = ready != null ? ready : prepare(node, t);
                         chosen[i] = t;
                     } catch (TacticDeclinedException declined) {
                         if (c + 1 == ranked.size()) {
