@@ -196,7 +196,8 @@ public final class InferenceServer implements AutoCloseable {
         return m;
     }
 
-    List<Integer> versions(String name) { return table.versions(name); }
+    /** The versions of {@code name} loaded now, ascending; empty when none is. */
+    public List<Integer> versions(String name) { return table.versions(name); }
 
     private ModelHandle handle(String name, int version) {
         resolve(name, version);
@@ -244,8 +245,14 @@ public final class InferenceServer implements AutoCloseable {
         m.retire().whenComplete((v, e) -> draining.remove(m));
     }
 
+    /**
+     * Whether {@code name} can name a model: letters, digits, '_', '.' or '-', starting with a letter or digit. Such
+     * a name is one URL path segment and one file name as it is, never a path ({@code ..}, {@code /}, {@code \}).
+     */
+    public static boolean isValidModelName(String name) { return name != null && NAME.matcher(name).matches(); }
+
     private static void checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!isValidModelName(name)) {
             throw new IllegalArgumentException("model name '" + name + "' must be letters, digits, '_', '.' or '-', "
                     + "starting with a letter or digit");
         }

@@ -13,8 +13,8 @@ import java.util.Map;
  * The shipped digits classifier (input {@code image} float32 [N,1,8,8], output {@code logits} [N,10]) with its 500
  * test images, and each image's logits from a plain engine run on that image alone: what serving must reproduce.
  */
-final class Digits {
-    static final Path MODEL = Path.of("../../examples/digits/digits_cnn.onnx");
+public final class Digits {
+    public static final Path MODEL = Path.of("../../examples/digits/digits_cnn.onnx");
     static final Path IMAGES = Path.of("../../examples/digits/test_images.npy");
     static final Path LABELS = Path.of("../../examples/digits/test_labels.npy");
     static final int COUNT = 500;
@@ -22,9 +22,9 @@ final class Digits {
     final Tensor images = Npy.read(IMAGES);
     final long[] labels = Npy.read(LABELS).toLongArray();
     /** Per image, its logits from a run on [1,1,8,8] alone: the unbatched reference. */
-    final float[][] alone = new float[COUNT][];
+    public final float[][] alone = new float[COUNT][];
 
-    Digits() {
+    public Digits() {
         try (Engine engine = EngineBuilder.forModel(MODEL).build(); Session session = engine.newSession()) {
             for (int i = 0; i < COUNT; i++) {
                 Tensor logits = (Tensor) session.run(Map.of("image", image(i))).get("logits");
@@ -34,12 +34,12 @@ final class Digits {
     }
 
     /** Images {@code first .. first+n-1} as one [n,1,8,8] tensor of their own. */
-    Tensor images(int first, int n) {
+    public Tensor images(int first, int n) {
         return Tensor.fromBytes(DType.FLOAT32, new long[] {n, 1, 8, 8},
                 images.data().asSlice(first * 64L * Float.BYTES, n * 64L * Float.BYTES));
     }
 
-    Tensor image(int i) { return images(i, 1); }
+    public Tensor image(int i) { return images(i, 1); }
 
     InferenceRequest request(int i) { return InferenceRequest.builder().id("image-" + i).input("image", image(i)).build(); }
 

@@ -1,0 +1,31 @@
+package io.jengine.serving.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+
+/** Reads a request's body whole, refusing one over the limit with 413 before or while it arrives. */
+final class RequestBody {
+    private RequestBody() {}
+
+    static byte[] read(Request request, long maxBytes) {
+        long declared = request.getLength();
+        if (declared > maxBytes) throw tooLarge(declared + " bytes", maxBytes);
+        // Blocking is what a virtual thread is for: the wait parks it and frees its carrier.
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            // Reads at most one byte past the limit, growing as data arrives: a chunked body without a length
+            // cannot make the server hold more than the limit.
+            byte[] body = in.readNBytes(Math.toIntExact(maxBytes + 1));
+            if (body.length > maxBytes) throw tooLarge("more than " + maxBytes + " bytes", maxBytes);
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static HttpError tooLarge(String size, long maxBytes) {
+        return new HttpError(413, "the request body has " + size + ", above the limit of " + maxBytes + " bytes");
+    }
+}
