@@ -62,7 +62,8 @@ final class InferRequestDecoder {
         for (JsonNode output : Json.array(root, "outputs", "request")) {
             String name = Json.text(output, "name", "each requested output");
             request.output(name);
-            if (flag(Json.object(output, "parameters", "output '" + name + "'"), "binary_data")) binaryOutputs.add(name);
+            JsonNode parameters = Json.object(output, "parameters", "output '" + name + "'");
+            if (flag(parameters, "binary_data")) binaryOutputs.add(name);
         }
         boolean allBinary = flag(Json.object(root, "parameters", "request"), "binary_data_output");
         return new Decoded(request.build(), binaryOutputs, allBinary);
@@ -81,7 +82,8 @@ final class InferRequestDecoder {
         if (size != null) {
             if (input.has("data")) throw TensorJson.invalid(name, "has both 'data' and parameters.binary_data_size");
             if (!size.canConvertToLong() || size.longValue() != t.byteSize()) {
-                throw TensorJson.invalid(name, "has binary_data_size " + size + "; " + V2Datatype.of(dtype).orElseThrow()
+                throw TensorJson.invalid(name, "has binary_data_size " + size + "; "
+                        + V2Datatype.of(dtype).orElseThrow()
                         + " " + Arrays.toString(shape) + " takes " + t.byteSize() + " bytes");
             }
             binary.copyInto(name, t);

@@ -34,7 +34,8 @@ final class Json {
             throw new UncheckedIOException(e); // reading from memory does no I/O
         }
         if (root instanceof ObjectNode o) return o;
-        throw HttpError.badRequest("the body must be a JSON object, got " + (root == null ? "nothing" : root.getNodeType()));
+        throw HttpError.badRequest("the body must be a JSON object, got "
+                + (root == null ? "nothing" : root.getNodeType()));
     }
 
     static ObjectNode object() { return MAPPER.createObjectNode(); }

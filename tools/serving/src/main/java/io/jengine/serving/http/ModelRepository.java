@@ -86,20 +86,22 @@ public final class ModelRepository {
         }
         Set<Integer> loaded = Set.copyOf(server.versions(name));
         for (int v : loaded) if (!files.containsKey(v)) server.unload(name, v);
-        List<String> errors = new ArrayList<>();
+        List<ModelLoadException> errors = new ArrayList<>();
         files.forEach((v, file) -> {
             try {
                 if (loaded.contains(v)) server.reload(name, v, file, config);
                 else server.load(name, v, file, config);
             } catch (ModelLoadException e) {
-                errors.add(e.getMessage());
+                errors.add(e);
             }
         });
         if (errors.isEmpty()) {
             unavailable.remove(name);
             return;
         }
-        throw failed(name, new ModelLoadException(name, folder, String.join("; ", errors)));
+        if (errors.size() == 1) throw failed(name, errors.getFirst());
+        throw failed(name, new ModelLoadException(name, folder, errors.size() + " versions failed: "
+                + String.join("; ", errors.stream().map(ModelLoadException::getMessage).toList())));
     }
 
     /** Takes every version of the model out of service (each answers what it accepted first). */

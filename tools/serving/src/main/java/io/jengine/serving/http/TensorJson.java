@@ -109,7 +109,7 @@ final class TensorJson {
             return v.booleanValue();
         }
 
-        /** The value in range of the element type, as the low bits of a long (unsigned 64-bit: its two's complement). */
+        /** The value, in range of the element type, as the low bits of a long (UINT64: its two's complement). */
         private long integer(JsonNode v, long i) {
             if (!v.isIntegralNumber()) throw element(i, v, "an integer");
             BigInteger b = v.bigIntegerValue();
@@ -126,7 +126,8 @@ final class TensorJson {
 
         /** The number as a double or float takes it, rounded once from the JSON's exact decimal. */
         private Number real(JsonNode v, long i) {
-            // BigDecimal's floatValue and doubleValue each round once: a float reached through a double could round twice.
+            // BigDecimal's floatValue and doubleValue each round once; a float reached through a double could
+            // round twice.
             if (v.isBigDecimal()) return v.decimalValue();
             if (v.isNumber()) return v.numberValue(); // integers, and NaN/Infinity where the parser allowed them
             if (v.isTextual()) {

@@ -1,0 +1,113 @@
+package io.jengine.serving.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every client mistake is its 4xx with {@code {"error": ...}}, never a 500, and the server goes on serving. */
+class BadRequestsTest {
+    @TempDir
+    static Path dir;
+    static TestServer http;
+
+    @BeforeAll
+    static void start() throws Exception { http = new TestServer(dir); }
+
+    @AfterAll
+    static void stop() { http.close(); }
+
+    /** A digits request with the given datatype, shape and data (JSON text). */
+    static String request(String datatype, String shape, String data) {
+        return "{\"inputs\":[{\"name\":\"image\",\"datatype\":\"" + datatype + "\",\"shape\":" + shape
+                + ",\"data\":" + data + "}]}";
+    }
+
+    static String zeros(int n) { return "[" + String.join(",", Collections.nCopies(n, "0.5")) + "]"; }
+
+    static void assertError(int status, String mentions, TestServer.Answer a) {
+        assertEquals(status, a.status(), a.text());
+        String error = a.json().get("error").asText();
+        assertTrue(error.contains(mentions), "'" + error + "' should mention '" + mentions + "'");
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        assertError(400, "malformed JSON", http.post("/v2/models/digits/infer", "{\"inputs\": [ {\"name\": "));
+        assertError(400, "JSON object", http.post("/v2/models/digits/infer", "[1, 2]"));
+        assertError(400, "inputs", http.post("/v2/models/digits/infer", "{}"));
+    }
+
+    @Test
+    void wrongShapeIs400() {
+        assertError(400, "shape", http.post("/v2/models/digits/infer", request("FP32", "[1,1,8,7]", zeros(56))));
+    }
+
+    @Test
+    void wrongDatatypeIs400() {
+        assertError(400, "FP32", http.post("/v2/models/digits/infer", request("INT32", "[1,1,8,8]",
+                "[" + String.join(",", Collections.nCopies(64, "1")) + "]")));
+        assertError(400, "unknown datatype", http.post("/v2/models/digits/infer", request("FLOAT", "[1,1,8,8]",
+                zeros(64))));
+        assertError(400, "not a number", http.post("/v2/models/digits/infer", request("FP32", "[1,1,8,8]",
+                "[" + String.join(",", Collections.nCopies(64, "\"x\"")) + "]")));
+    }
+
+    @Test
+    void elementCountMismatchIs400() {
+        assertError(400, "64", http.post("/v2/models/digits/infer", request("FP32", "[1,1,8,8]", zeros(63))));
+        assertError(400, "more elements", http.post("/v2/models/digits/infer", request("FP32", "[1,1,8,8]",
+                zeros(65))));
+    }
+
+    @Test
+    void hugeDeclaredShapeIs400BeforeAnyAllocation() {
+        assertError(400, "limit", http.post("/v2/models/digits/infer",
+                request("FP32", "[1000000000,1,8,8]", zeros(64))));
+        // A product that overflows a long must not wrap around into a small, accepted count.
+        assertError(400, "limit", http.post("/v2/models/digits/infer",
+                request("FP32", "[4294967296,4294967296,1,1]", zeros(1))));
+    }
+
+    @Test
+    void bodyOverTheLimitIs413() {
+        String big = request("FP32", "[1,1,8,8]", zeros((int) (TestServer.MAX_BODY / 3)));
+        assertError(413, "limit", http.post("/v2/models/digits/infer", big));
+    }
+
+    @Test
+    void unknownModelOrVersionIs404() {
+        assertError(404, "no model 'nope'", http.post("/v2/models/nope/infer", request("FP32", "[1,1,8,8]",
+                zeros(64))));
+        assertError(404, "version 7", http.get("/v2/models/digits/versions/7"));
+        assertError(400, "positive integer", http.get("/v2/models/digits/versions/x1"));
+        assertError(404, "endpoint", http.get("/v2/nothing/here"));
+        assertError(405, "POST", http.get("/v2/models/digits/infer"));
+    }
+
+    @Test
+    void pathTricksInAModelNameAre400() {
+        assertError(400, "model name", http.get("/v2/models/..outside"));
+        assertError(400, "model name", http.post("/v2/repository/models/.hidden/load", ""));
+        assertError(400, "model name", http.post("/v2/repository/models/..outside/unload", ""));
+        // Encoded separators and dots are refused by Jetty before any handler sees them, in the same JSON form.
+        for (String name : java.util.List.of("..%2Foutside", "..%5Coutside", "%2E%2E", "%2e%2e%2Foutside")) {
+            TestServer.Answer a = http.post("/v2/repository/models/" + name + "/load", "");
+            assertEquals(400, a.status(), name + ": " + a.text());
+            assertTrue(a.json().has("error"), a.text());
+        }
+        assertEquals(java.util.List.of(), http.server.inferenceServer().versions("outside"));
+        assertTrue(http.server.repository().index().stream().noneMatch(e -> e.name().equals("outside")));
+    }
+
+    @Test
+    void theServerStillAnswersAfterBadRequests() {
+        malformedJsonIs400();
+        assertEquals(200, http.post("/v2/models/digits/infer", request("FP32", "[1,1,8,8]", zeros(64))).status());
+    }
+}
