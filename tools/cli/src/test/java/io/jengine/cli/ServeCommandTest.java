@@ -1,0 +1,75 @@
+package io.jengine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aMissingRepositoryIsOneLineError() {
+        String err = CliErrorsTest.failWith("serve", "--model-repository", tmp.resolve("missing").toString());
+        assertTrue(err.contains("not a folder"), err);
+    }
+
+    @Test
+    void aPortOutOfRangeIsOneLineError() {
+        String err = CliErrorsTest.failWith("serve", "--model-repository", tmp.toString(), "--port", "70000");
+        assertTrue(err.contains("port"), err);
+    }
+
+    @Test
+    void servesOnAFreePortAndStopsWhenInterrupted() throws Exception {
+        Path version = Files.createDirectories(tmp.resolve("digits/1"));
+        Files.copy(CliErrorsTest.DIGITS, version.resolve("model.onnx"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread serve;
+        String address;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            serve = Thread.ofPlatform().start(() -> code.set(EngineCli.execute("serve", "--model-repository",
+                    tmp.toString(), "--port", "0", "--threads", "1")));
+            address = awaitAddress(out, serve);
+        } finally {
+            System.setOut(old);
+        }
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(address + "/v2/models/digits"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("\"name\":\"digits\""), r.body());
+        }
+        serve.interrupt();
+        serve.join();
+        assertEquals(0, code.get());
+    }
+
+    /** Waits for the line that names the bound address (the command prints it once it listens). */
+    private static String awaitAddress(ByteArrayOutputStream out, Thread serve) throws InterruptedException {
+        Pattern at = Pattern.compile("at (http://\\S+) ");
+        while (serve.isAlive()) {
+            Matcher m = at.matcher(out.toString(StandardCharsets.UTF_8));
+            if (m.find()) return m.group(1);
+            Thread.sleep(20);
+        }
+        throw new AssertionError("engine serve ended before listening: " + out.toString(StandardCharsets.UTF_8));
+    }
+}
