@@ -1,7 +1,5 @@
 package io.jengine.spi;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -16,27 +14,30 @@ import java.util.function.IntConsumer;
  * count it was given, never on timing; any participant may take any task, and each task writes its own part of the
  * output with a fixed summation order, so results are identical from run to run whichever thread ran what.
  *
- * <p>A call allocates nothing once warm: each calling thread keeps its job record and reuses it when no helper still
- * holds it, and helpers are handed the record through a bounded queue (no queue nodes), so a steady-state run of a
- * model stays within its small heap budget at any thread count.
+ * <p>A call allocates nothing and takes no lock once warm: each calling thread keeps a few job records and reuses one
+ * that no helper still holds, and hands it to idle workers through each worker's own mailbox (a compare-and-set, then
+ * an unpark). A worker that is busy (another session's job) is simply not asked: the caller does the work it would
+ * have done. So a steady-state run stays within its small heap budget at any thread count, and a caller never waits
+ * on a lock a waking worker holds.
  */
 public final class IntraOpPool {
     private static final IntraOpPool SHARED = new IntraOpPool(Runtime.getRuntime().availableProcessors());
-    /** Room for every helper of many concurrent calls; a full queue only means fewer helpers for that call. */
-    private static final int QUEUE_CAPACITY = 4096;
-
-    private final int cores;
-    private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     /** How many job records a calling thread keeps: a helper that woke late may still hold the last one or two. */
     private static final int SPARES = 4;
+
+    private final int cores;
+    private final Worker[] workers;
     /** The calling thread's job records, each reused once no helper of an earlier call still holds it. */
     private final ThreadLocal<Job[]> spares = ThreadLocal.withInitial(() -> new Job[SPARES]);
 
     private IntraOpPool(int cores) {
         this.cores = Math.max(1, cores);
-        for (int i = 0; i < Math.max(1, this.cores - 1); i++) {
-            Thread t = new Thread(this::serve, "jengine-intra-op-" + i);
+        workers = new Worker[Math.max(1, this.cores - 1)];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+            Thread t = new Thread(workers[i], "jengine-intra-op-" + i);
             t.setDaemon(true);
+            workers[i].thread = t;
             t.start();
         }
     }
@@ -60,16 +61,14 @@ public final class IntraOpPool {
         }
         Job job = idleJob();
         job.start(tasks, body, helpers);
-        for (int i = 0; i < helpers; i++) {
-            if (!queue.offer(job)) job.leave();
+        int asked = 0;
+        for (Worker w : workers) {
+            if (asked == helpers) break;
+            if (w.offer(job)) asked++;
         }
+        for (int i = asked; i < helpers; i++) job.leave(); // no idle worker for these: the caller covers their share
         job.work();
-        try {
-            job.awaitTasks();
-        } finally {
-            // Helpers that never started have nothing left to do: take them back so the record is free at once.
-            while (!job.idle() && queue.remove(job)) job.leave();
-        }
+        job.awaitTasks();
     }
 
     private Job idleJob() {
@@ -82,22 +81,36 @@ public final class IntraOpPool {
         return jobs[0] = new Job();
     }
 
-    private void serve() {
-        while (true) {
-            Job job;
-            try {
-                job = queue.take();
-            } catch (InterruptedException e) {
-                continue; // daemon workers live as long as the process
+    /** A worker thread and its mailbox: the job it is asked to help with, or null while it is free. */
+    private static final class Worker implements Runnable {
+        private final AtomicReference<Job> mailbox = new AtomicReference<>();
+        private volatile Thread thread;
+
+        /** Asks this worker to help with {@code job}; false when it is busy with another. */
+        boolean offer(Job job) {
+            if (!mailbox.compareAndSet(null, job)) return false;
+            LockSupport.unpark(thread);
+            return true;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Job job = mailbox.get();
+                if (job == null) {
+                    LockSupport.park(this); // woken by offer; a spurious return just looks again
+                    continue;
+                }
+                job.work();
+                mailbox.set(null);
+                job.leave();
             }
-            job.work();
-            job.leave();
         }
     }
 
     /**
      * One parallelFor call: a shared task counter and a count of finished tasks. The caller waits for tasks, not for
-     * helpers, so a helper queued behind another session's work and started late finds nothing left and costs nothing;
+     * helpers, so a helper that wakes late finds nothing left and costs nothing;
      * the record is reused only after every helper it was handed to has left it.
      */
     private static final class Job {
