@@ -180,42 +180,29 @@ final class GraphPlan {
     }
 
     /**
-     * Prepares every node's kernel: its first candidate that does not decline. Nodes are independent here (each
-     * prepares from its own node and constants), and preparing is most of a plan's load time (weight reorders and
-     * transforms, oneDNN's code generation), so they are prepared on the engine's threads; the error reported is the
-     * first failing node's in execution order, whichever thread met it.
+     * Prepares every node's kernel: its first candidate that does not decline, in execution order. Not on the pool's
+     * threads: that took a quarter to a third off a fresh JVM's ResNet-50 plan load, but runs of the plan were slower
+     * in 5 of 8 interleaved rounds at 2 threads (medians 63.5 against 59.0 ms), which a one-time gain does not buy.
      */
     private static void prepareAll(Graph graph, List<Node> nodes, List<List<Tactic>> candidates, Tactic[] chosen,
                                    Kernel[] prepared, EngineOptions options) {
-        RuntimeException[] failures = new RuntimeException[nodes.size()];
-        Error[] errors = new Error[nodes.size()];
         int threads = options.effectiveThreads();
-        io.jengine.spi.IntraOpPool.shared().parallelFor(threads, nodes.size(), i -> {
-            try {
-                Node node = nodes.get(i);
-                List<Tactic> ranked = candidates.get(i);
-                for (int c = 0; prepared[i] == null; c++) {
-                    Tactic t = ranked.get(c);
-                    try {
-                        Kernel ready = c == 0 ? options.prepared().take(node, graph, t, threads) : null;
-                        prepared[i] = ready != null ? ready : prepare(node, t);
-                        chosen[i] = t;
-                    } catch (TacticDeclinedException declined) {
-                        if (c + 1 == ranked.size()) {
-                            throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): "
-                                    + declined.getMessage());
-                        }
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            List<Tactic> ranked = candidates.get(i);
+            for (int c = 0; prepared[i] == null; c++) {
+                Tactic t = ranked.get(c);
+                try {
+                    Kernel ready = c == 0 ? options.prepared().take(node, graph, t, threads) : null;
+                    prepared[i] = ready != null ? ready : prepare(node, t);
+                    chosen[i] = t;
+                } catch (TacticDeclinedException declined) {
+                    if (c + 1 == ranked.size()) {
+                        throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): "
+                                + declined.getMessage());
                     }
                 }
-            } catch (RuntimeException e) {
-                failures[i] = e;
-            } catch (Error e) {
-                errors[i] = e;
             }
-        });
-        for (int i = 0; i < nodes.size(); i++) {
-            if (errors[i] != null) throw errors[i];
-            if (failures[i] != null) throw failures[i];
         }
     }
 

@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Kernels are prepared on the engine's threads: each node once, with the same outcome as one at a time. */
-class ParallelPreparationTest {
+/** Every node is prepared once, declining tactics hand over to the next, and the first failing node is the error. */
+class KernelPreparationTest {
     private static final int NODES = 12;
 
     /** A chain of Relu nodes r0 .. r11 from x to y. */
