@@ -63,7 +63,7 @@ class ServeCommandTest {
     }
 
     /** Waits for the line that names the bound address (the command prints it once it listens). */
-    private static String awaitAddress(ByteArrayOutputStream out, Thread serve) throws InterruptedException {
+    static String awaitAddress(ByteArrayOutputStream out, Thread serve) throws InterruptedException {
         Pattern at = Pattern.compile("at (http://\\S+) ");
         while (serve.isAlive()) {
             Matcher m = at.matcher(out.toString(StandardCharsets.UTF_8));
