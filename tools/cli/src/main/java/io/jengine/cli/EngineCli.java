@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "engine", mixinStandardHelpOptions = true, version = "jengine 0.1.0",
         description = "An ONNX inference engine for the JVM.",
         subcommands = {RunCommand.class, BuildCommand.class, InspectCommand.class, BenchCommand.class, EvalCommand.class,
-                CompareCommand.class, ConformanceCommand.class, ServeCommand.class})
+                CompareCommand.class, ConformanceCommand.class, ServeCommand.class,
+                LoadgenCommand.class})
 public final class EngineCli {
     /** Exit code of every user error (bad model, bad input, bad flag). */
     static final int USER_ERROR = 2;

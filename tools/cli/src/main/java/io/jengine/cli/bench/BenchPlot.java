@@ -27,7 +27,8 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * axis) above a bar chart of the engine's slowest layers. PNG or SVG by the file's extension.
  */
 public final class BenchPlot {
-    private static final int WIDTH = 1000, LATENCY_HEIGHT = 420, LAYERS_HEIGHT = 560;
+    public static final int WIDTH = 1000, LATENCY_HEIGHT = 420;
+    private static final int LAYERS_HEIGHT = 560;
 
     private BenchPlot() {}
 
@@ -48,12 +49,22 @@ public final class BenchPlot {
         checkExtension(file);
         List<Chart<?, ?>> charts = new ArrayList<>();
         List<Integer> heights = new ArrayList<>();
-        charts.add(latencyChart(title, latenciesMs));
+        charts.add(latencyChart(title + ": latency per inference", latenciesMs));
         heights.add(LATENCY_HEIGHT);
         if (!layers.isEmpty()) {
             charts.add(layerChart(layers));
             heights.add(LAYERS_HEIGHT);
         }
+        writeStacked(file, charts, heights);
+    }
+
+    /**
+     * Paints {@code charts} one above the other, each {@link #WIDTH} wide and as tall as its entry in
+     * {@code heights}, into {@code file}: PNG or SVG by its extension.
+     */
+    public static void writeStacked(Path file, List<? extends Chart<?, ?>> charts, List<Integer> heights)
+            throws IOException {
+        checkExtension(file);
         int total = heights.stream().mapToInt(Integer::intValue).sum();
         boolean svg = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg");
         // Charts of different heights, stacked: xchart's own grid encoder would give them equal cells.
@@ -75,8 +86,9 @@ public final class BenchPlot {
         }
     }
 
-    private static BoxChart latencyChart(String title, Map<String, double[]> latenciesMs) {
-        BoxChart chart = new BoxChartBuilder().width(WIDTH).height(LATENCY_HEIGHT).title(title + ": latency per inference")
+    /** Box plots of latency distributions on one axis, logarithmic when they are an order of magnitude apart. */
+    public static BoxChart latencyChart(String title, Map<String, double[]> latenciesMs) {
+        BoxChart chart = new BoxChartBuilder().width(WIDTH).height(LATENCY_HEIGHT).title(title)
                 .yAxisTitle("ms").build();
         chart.getStyler().setLegendVisible(false);
         double lo = Double.POSITIVE_INFINITY, hi = 0;
