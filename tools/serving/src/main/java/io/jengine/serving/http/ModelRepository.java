@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * A folder of models laid out as Triton's model repository, served through an {@link InferenceServer}:
  *
  * <pre>
- * DIR/NAME/config.json           optional: {@link ModelConfigFile}
+ * DIR/NAME/config.pbtxt          optional: Triton's model configuration ({@link TritonConfigFile}), or
+ * DIR/NAME/config.json           ours ({@link ModelConfigFile})
  * DIR/NAME/VERSION/model.plan    a plan (preferred: built and tuned ahead), or
  * DIR/NAME/VERSION/model.onnx    an ONNX model; VERSION is a number from 1, every version is served
  * </pre>
@@ -79,10 +80,16 @@ public final class ModelRepository {
             throw failed(name, e);
         }
         ModelConfig config;
+        Path json = folder.resolve(ModelConfigFile.NAME), pbtxt = folder.resolve(TritonConfigFile.NAME);
+        Path configFile = Files.isRegularFile(pbtxt) ? pbtxt : json;
         try {
-            config = ModelConfigFile.read(folder.resolve(ModelConfigFile.NAME), defaults);
+            if (Files.isRegularFile(pbtxt) && Files.isRegularFile(json)) {
+                throw new IllegalArgumentException("the folder holds both " + TritonConfigFile.NAME + " and "
+                        + ModelConfigFile.NAME + ": keep one");
+            }
+            config = configFile == pbtxt ? TritonConfigFile.read(pbtxt, defaults) : ModelConfigFile.read(json, defaults);
         } catch (IOException | IllegalArgumentException e) {
-            throw failed(name, new ModelLoadException(name, folder.resolve(ModelConfigFile.NAME), e.getMessage(), e));
+            throw failed(name, new ModelLoadException(name, configFile, e.getMessage(), e));
         }
         Set<Integer> loaded = Set.copyOf(server.versions(name));
         for (int v : loaded) if (!files.containsKey(v)) server.unload(name, v);

@@ -44,6 +44,27 @@ class RepositoryHttpTest {
     }
 
     @Test
+    void aTritonConfigServesAndTwoConfigsAreRefused() throws Exception {
+        Path triton = java.nio.file.Files.createDirectories(dir.resolve("models/triton/1"));
+        java.nio.file.Files.copy(io.jengine.serving.Digits.MODEL, triton.resolve("model.onnx"));
+        java.nio.file.Files.writeString(dir.resolve("models/triton/config.pbtxt"), """
+                name: "triton"
+                platform: "onnxruntime_onnx"
+                max_batch_size: 8
+                input [ { name: "image" data_type: TYPE_FP32 dims: [ 1, 8, 8 ] } ]
+                dynamic_batching { max_queue_delay_microseconds: 200 }
+                """);
+        assertEquals(200, http.post("/v2/repository/models/triton/load", "").status());
+        assertEquals(200, http.post("/v2/models/triton/infer", infer()).status());
+
+        Path both = java.nio.file.Files.createDirectories(dir.resolve("models/both/1"));
+        java.nio.file.Files.copy(io.jengine.serving.Digits.MODEL, both.resolve("model.onnx"));
+        java.nio.file.Files.writeString(dir.resolve("models/both/config.pbtxt"), "max_batch_size: 8\n");
+        java.nio.file.Files.writeString(dir.resolve("models/both/config.json"), "{\"max_batch_size\": 8}");
+        BadRequestsTest.assertError(400, "keep one", http.post("/v2/repository/models/both/load", ""));
+    }
+
+    @Test
     void theIndexCanListOnlyReadyModels() {
         TestServer.Answer a = http.post("/v2/repository/index", "{\"ready\": true}");
         assertEquals(200, a.status(), a.text());
