@@ -117,19 +117,36 @@ final class GraphPlan {
         Set<String> keep = new HashSet<>();
         graph.outputs().forEach(v -> keep.add(v.name()));
 
-        List<Node> nodes = List.copyOf(order);
-        List<List<Tactic>> candidates = new ArrayList<>(order.size());
+        List<Node> nodes = new ArrayList<>(order.size());
+        List<Tactic> tactics = new ArrayList<>(order.size());
+        List<Kernel> kernels = new ArrayList<>(order.size());
+        // On the calling thread: preparing on the pool's threads took a quarter to a third off a fresh JVM's ResNet-50
+        // plan load, but runs of the plan were slower in 5 of 8 interleaved rounds at 2 threads (medians 63.5 against
+        // 59.0 ms), which a one-time gain does not buy.
         for (Node node : order) {
             for (Attribute a : node.attributes().values()) {
                 for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends, options, concrete));
             }
-            candidates.add(choose(node, graph, backends, options, concrete));
+            List<Tactic> ranked = choose(node, graph, backends, options, concrete);
+            Kernel kernel = null;
+            Tactic t = null;
+            for (int i = 0; kernel == null; i++) {
+                t = ranked.get(i);
+                try {
+                    // the tuner's kernel for its choice, where it timed one, else a new one
+                    Kernel ready = i == 0 ? options.prepared().take(node, graph, t, options.effectiveThreads()) : null;
+                    kernel = ready != null ? ready : prepare(node, t);
+                } catch (TacticDeclinedException declined) {
+                    if (i + 1 == ranked.size()) {
+                        throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): "
+                                + declined.getMessage());
+                    }
+                }
+            }
+            nodes.add(node);
+            tactics.add(t);
+            kernels.add(kernel);
         }
-        Tactic[] chosen = new Tactic[nodes.size()];
-        Kernel[] prepared = new Kernel[nodes.size()];
-        prepareAll(graph, nodes, candidates, chosen, prepared, options);
-        List<Tactic> tactics = List.of(chosen);
-        List<Kernel> kernels = List.of(prepared);
         MemoryLayout layout = outer.isEmpty() ? MemoryLayout.plan(graph, nodes, kernels, slots, lastUse, keep) : null;
 
         List<PlanStep> steps = new ArrayList<>(order.size());
@@ -177,33 +194,6 @@ final class GraphPlan {
         }
         if (ranked.isEmpty()) throw new UnsupportedOperatorException(node, opset);
         return ranked;
-    }
-
-    /**
-     * Prepares every node's kernel: its first candidate that does not decline, in execution order. Not on the pool's
-     * threads: that took a quarter to a third off a fresh JVM's ResNet-50 plan load, but runs of the plan were slower
-     * in 5 of 8 interleaved rounds at 2 threads (medians 63.5 against 59.0 ms), which a one-time gain does not buy.
-     */
-    private static void prepareAll(Graph graph, List<Node> nodes, List<List<Tactic>> candidates, Tactic[] chosen,
-                                   Kernel[] prepared, EngineOptions options) {
-        int threads = options.effectiveThreads();
-        for (int i = 0; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
-            List<Tactic> ranked = candidates.get(i);
-            for (int c = 0; prepared[i] == null; c++) {
-                Tactic t = ranked.get(c);
-                try {
-                    Kernel ready = c == 0 ? options.prepared().take(node, graph, t, threads) : null;
-                    prepared[i] = ready != null ? ready : prepare(node, t);
-                    chosen[i] = t;
-                } catch (TacticDeclinedException declined) {
-                    if (c + 1 == ranked.size()) {
-                        throw new GraphValidationException("node " + node.label() + " (" + t.key() + "): "
-                                + declined.getMessage());
-                    }
-                }
-            }
-        }
     }
 
     private static Kernel prepare(Node node, Tactic t) {
