@@ -77,6 +77,21 @@ public final class FastVsReference {
      * {@code key} forced and on the reference, and requires NaN and infinities exactly where the reference has them
      * and every finite element within {@code relative} times the largest finite magnitude of the reference's output.
      */
+    /**
+     * How many of {@code got}'s integer codes differ from {@code want}'s, after requiring every one within one step:
+     * an integer layer requantizing in float32 where the reference does it in double (or the other way round) may land
+     * one step off, never more. The caller bounds the count.
+     */
+    public static long oneStepOff(Tensor want, Tensor got) {
+        long off = 0;
+        for (long i = 0; i < want.size(); i++) {
+            long a = want.getLong(i), b = got.getLong(i);
+            assertTrue(Math.abs(a - b) <= 1, "element " + i + ": " + b + ", reference " + a);
+            if (a != b) off++;
+        }
+        return off;
+    }
+
     public static void checkKeyRelative(Node node, Map<String, Tensor> feeds, Map<String, Tensor> weights, String key,
                                         double relative) {
         Graph g = graph(node, feeds, weights);

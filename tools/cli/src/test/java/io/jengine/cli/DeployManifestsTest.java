@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -56,20 +52,9 @@ class DeployManifestsTest {
         local.set(local.indexOf("--model-repository") + 1, tmp.toString());
         local.set(local.indexOf("--host") + 1, "127.0.0.1");
         local.set(local.indexOf("--port") + 1, "0");
-        Path version = Files.createDirectories(tmp.resolve("digits/1"));
-        Files.copy(CliErrorsTest.DIGITS, version.resolve("model.onnx"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        AtomicInteger code = new AtomicInteger(-1);
-        Thread serve;
-        String address;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            serve = Thread.ofPlatform().start(() -> code.set(EngineCli.execute(local.toArray(String[]::new))));
-            address = ServeCommandTest.awaitAddress(out, serve);
-        } finally {
-            System.setOut(old);
-        }
+        ServeCommandTest.digitsRepository(tmp);
+        ServeCommandTest.Served served = ServeCommandTest.serve(local.toArray(String[]::new));
+        String address = served.address();
         try (HttpClient client = HttpClient.newHttpClient()) {
             for (String path : List.of(c.path("readinessProbe").path("httpGet").path("path").asText(),
                     c.path("livenessProbe").path("httpGet").path("path").asText(),
@@ -79,9 +64,7 @@ class DeployManifestsTest {
                 assertEquals(200, r.statusCode(), path + ": " + r.body());
             }
         }
-        serve.interrupt();
-        serve.join();
-        assertEquals(0, code.get());
+        assertEquals(0, served.stop());
     }
 
     @Test

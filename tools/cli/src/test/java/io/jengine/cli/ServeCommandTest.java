@@ -36,34 +36,49 @@ class ServeCommandTest {
 
     @Test
     void servesOnAFreePortAndStopsWhenInterrupted() throws Exception {
-        Path version = Files.createDirectories(tmp.resolve("digits/1"));
-        Files.copy(CliErrorsTest.DIGITS, version.resolve("model.onnx"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        AtomicInteger code = new AtomicInteger(-1);
-        Thread serve;
-        String address;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            serve = Thread.ofPlatform().start(() -> code.set(EngineCli.execute("serve", "--model-repository",
-                    tmp.toString(), "--port", "0", "--threads", "1")));
-            address = awaitAddress(out, serve);
-        } finally {
-            System.setOut(old);
-        }
+        digitsRepository(tmp);
+        Served served = serve("serve", "--model-repository", tmp.toString(), "--port", "0", "--threads", "1");
         try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(address + "/v2/models/digits"))
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(served.address() + "/v2/models/digits"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains("\"name\":\"digits\""), r.body());
         }
-        serve.interrupt();
-        serve.join();
-        assertEquals(0, code.get());
+        assertEquals(0, served.stop());
+    }
+
+    /** A repository in {@code dir} serving the digits example as model {@code digits}, version 1. */
+    static void digitsRepository(Path dir) throws java.io.IOException {
+        Path version = Files.createDirectories(dir.resolve("digits/1"));
+        Files.copy(CliErrorsTest.DIGITS, version.resolve("model.onnx"));
+    }
+
+    /** A running {@code engine serve}: the address it printed, and its thread to stop. */
+    record Served(String address, Thread thread, AtomicInteger code) {
+        /** Interrupts the command (it drains and returns, as on Ctrl-C) and gives its exit code. */
+        int stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
+            return code.get();
+        }
+    }
+
+    /** Runs the CLI with {@code args} (a serve command) on a thread of its own, once it listens. */
+    static Served serve(String... args) throws InterruptedException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        AtomicInteger code = new AtomicInteger(-1);
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            Thread serve = Thread.ofPlatform().start(() -> code.set(EngineCli.execute(args)));
+            return new Served(awaitAddress(out, serve), serve, code);
+        } finally {
+            System.setOut(old);
+        }
     }
 
     /** Waits for the line that names the bound address (the command prints it once it listens). */
-    static String awaitAddress(ByteArrayOutputStream out, Thread serve) throws InterruptedException {
+    private static String awaitAddress(ByteArrayOutputStream out, Thread serve) throws InterruptedException {
         Pattern at = Pattern.compile("at (http://\\S+) ");
         while (serve.isAlive()) {
             Matcher m = at.matcher(out.toString(StandardCharsets.UTF_8));
