@@ -1,16 +1,24 @@
 package io.jengine.serving.http;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jengine.serving.InferenceRequest;
 import io.jengine.serving.InvalidRequestException;
 import io.jengine.serving.V2Datatype;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -43,16 +51,19 @@ final class InferRequestDecoder {
                     + body.length + " bytes");
         }
         int headerEnd = jsonLength < 0 ? body.length : jsonLength;
-        ObjectNode root = Json.object(body, 0, headerEnd);
+        Envelope envelope = read(body, headerEnd);
+        ObjectNode root = envelope.root;
         InferenceRequest.Builder request = InferenceRequest.builder().id(Json.optionalText(root, "id", "request"));
         BinaryCursor binary = new BinaryCursor(body, headerEnd);
         JsonNode inputs = Json.array(root, "inputs", "request");
         if (inputs.isEmpty()) throw HttpError.badRequest("request needs a non-empty 'inputs' array");
         Set<String> seen = new LinkedHashSet<>();
-        for (JsonNode input : inputs) {
+        for (int i = 0; i < inputs.size(); i++) {
+            JsonNode input = inputs.get(i);
             String name = Json.text(input, "name", "each input");
             if (!seen.add(name)) throw new InvalidRequestException("input '" + name + "' is given twice");
-            request.input(name, tensor(name, input, binary));
+            InputData data = i < envelope.data.size() ? envelope.data.get(i) : InputData.NONE;
+            request.input(name, tensor(name, input, data, body, binary));
         }
         if (binary.remaining() > 0) {
             throw HttpError.badRequest(binary.remaining() + " bytes of binary data follow the JSON that no input's "
@@ -69,30 +80,129 @@ final class InferRequestDecoder {
         return new Decoded(request.build(), binaryOutputs, allBinary);
     }
 
-    private Tensor tensor(String name, JsonNode input, BinaryCursor binary) {
-        DType dtype = V2Datatype.parse(Json.text(input, "datatype", "input '" + name + "'"));
-        long[] shape = shape(name, input);
+    private Tensor tensor(String name, JsonNode input, InputData data, byte[] body, BinaryCursor binary) {
         JsonNode size = Json.object(input, "parameters", "input '" + name + "'").get("binary_data_size");
+        if (size != null) {
+            if (data.present()) throw TensorJson.invalid(name, "has both 'data' and parameters.binary_data_size");
+            Tensor t = allocate(name, input, true);
+            if (!size.canConvertToLong() || size.longValue() != t.byteSize()) {
+                throw TensorJson.invalid(name, "has binary_data_size " + size + "; "
+                        + V2Datatype.of(t.dtype()).orElseThrow()
+                        + " " + Arrays.toString(t.shape()) + " takes " + t.byteSize() + " bytes");
+            }
+            binary.copyInto(name, t);
+            return t;
+        }
+        if (!data.present()) {
+            allocateCheck(name, input, false);
+            throw TensorJson.invalid(name, "has neither 'data' nor parameters.binary_data_size");
+        }
+        if (data.tensor() != null) return data.tensor();
+        Tensor t = allocate(name, input, false);
+        // The envelope's pass checked this JSON's syntax, so a failure here can only be the elements' own.
+        try (JsonParser p = Json.MAPPER.createParser(body, (int) data.at(), (int) (data.end() - data.at()))) {
+            TensorJson.read(name, p, t);
+        } catch (JsonProcessingException e) {
+            throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading from memory does no I/O
+        }
+        return t;
+    }
+
+    /** The input's tensor, allocated for its declared type and shape once both are checked. */
+    private Tensor allocate(String name, JsonNode input, boolean binary) {
+        allocateCheck(name, input, binary);
+        return Tensor.allocate(V2Datatype.parse(input.get("datatype").textValue()), shape(name, input));
+    }
+
+    /** Checks what {@link #allocate} needs: a datatype this transport carries, and a shape within the limit. */
+    private void allocateCheck(String name, JsonNode input, boolean binary) {
+        DType dtype = V2Datatype.parse(Json.text(input, "datatype", "input '" + name + "'"));
+        shape(name, input);
         // Strings (BYTES) have no fixed width to lay out in binary, nor a JSON form here yet.
-        if (dtype == DType.STRING || (size == null && !TensorJson.supports(dtype))) {
+        if (dtype == DType.STRING || (!binary && !TensorJson.supports(dtype))) {
             throw new InvalidRequestException("input '" + name + "': datatype " + V2Datatype.of(dtype).orElseThrow()
                     + " is not supported over HTTP");
         }
-        Tensor t = Tensor.allocate(dtype, shape);
-        if (size != null) {
-            if (input.has("data")) throw TensorJson.invalid(name, "has both 'data' and parameters.binary_data_size");
-            if (!size.canConvertToLong() || size.longValue() != t.byteSize()) {
-                throw TensorJson.invalid(name, "has binary_data_size " + size + "; "
-                        + V2Datatype.of(dtype).orElseThrow()
-                        + " " + Arrays.toString(shape) + " takes " + t.byteSize() + " bytes");
+    }
+
+    /**
+     * An input's {@code data}: its tensor, where the name, datatype and shape came before it (as clients write them)
+     * and the elements went straight into it; else where its value lies in the body, read once the input's other
+     * fields are known.
+     */
+    private record InputData(Tensor tensor, long at, long end) {
+        static final InputData NONE = new InputData(null, -1, -1);
+
+        boolean present() { return tensor != null || at >= 0; }
+    }
+
+    /** The request's JSON as trees, except the inputs' elements ({@link InputData}). */
+    private record Envelope(ObjectNode root, List<InputData> data) {}
+
+    /**
+     * Reads the request's JSON in one pass: every field as a tree, except each input's {@code data}, whose elements
+     * go from their text straight into the tensor ({@link TensorJson#read}); a tree of decimal numbers took longer to
+     * build than a small model takes to run. Where an input's data comes before its type and shape, the tokenizer
+     * skips it (checking its syntax) and {@link #tensor} reads it from where it lies.
+     */
+    private Envelope read(byte[] body, int length) {
+        try (JsonParser p = Json.MAPPER.createParser(body, 0, length)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw HttpError.badRequest("the body must be a JSON object, got "
+                        + (first == null ? "nothing" : Json.MAPPER.<JsonNode>readTree(p).getNodeType()));
             }
-            binary.copyInto(name, t);
-        } else {
-            JsonNode data = input.get("data");
-            if (data == null) throw TensorJson.invalid(name, "has neither 'data' nor parameters.binary_data_size");
-            TensorJson.read(name, data, t);
+            ObjectNode root = Json.object();
+            List<InputData> data = new ArrayList<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() != JsonToken.START_ARRAY || !field.equals("inputs")) {
+                    root.set(field, Json.MAPPER.<JsonNode>readTree(p));
+                    continue;
+                }
+                ArrayNode inputs = root.putArray("inputs");
+                data.clear();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (p.currentToken() != JsonToken.START_OBJECT) {
+                        inputs.add(Json.MAPPER.<JsonNode>readTree(p)); // not an input: refused when its name is asked for
+                        data.add(InputData.NONE);
+                        continue;
+                    }
+                    data.add(readInput(p, inputs.addObject()));
+                }
+            }
+            if (p.nextToken() != null) throw HttpError.badRequest("malformed JSON: content after the object");
+            return new Envelope(root, data);
+        } catch (JsonProcessingException e) {
+            throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading from memory does no I/O
         }
-        return t;
+    }
+
+    /** One input object's fields into {@code fields}, its data as {@link InputData} says. */
+    private InputData readInput(JsonParser p, ObjectNode fields) throws IOException {
+        InputData data = InputData.NONE;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if (!name.equals("data")) {
+                fields.set(name, Json.MAPPER.<JsonNode>readTree(p));
+            } else if (fields.path("name").isTextual() && fields.has("datatype") && fields.has("shape")) {
+                String input = fields.get("name").textValue();
+                Tensor t = allocate(input, fields, false);
+                // the value's first token is current: the reader starts from the token before it
+                TensorJson.read(input, p, t, true);
+                data = new InputData(t, -1, -1);
+            } else {
+                long at = p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                data = new InputData(null, at, p.currentLocation().getByteOffset());
+            }
+        }
+        return data;
     }
 
     /** The declared shape, checked against the element limit without overflowing. */

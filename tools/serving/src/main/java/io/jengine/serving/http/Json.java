@@ -1,6 +1,7 @@
 package io.jengine.serving.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,12 +14,14 @@ import java.io.UncheckedIOException;
 /** The one JSON mapper of the HTTP layer, and the field access every body shares. */
 final class Json {
     /**
-     * Floats are kept as the exact decimal written, so that each tensor element rounds once to its own type;
+     * Tensor elements are read from the token stream ({@link TensorJson#read}), each float converted once from its
+     * text by the fast, correctly rounding parser; the other fields are small trees, whose decimals are kept exact.
      * NaN and infinities are accepted as bare tokens too, as Python's json module writes them.
      */
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     private Json() {}

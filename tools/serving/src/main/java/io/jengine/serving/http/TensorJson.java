@@ -1,7 +1,8 @@
 package io.jengine.serving.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.jengine.serving.InvalidRequestException;
 import io.jengine.serving.V2Datatype;
 import io.jengine.tensor.DType;
@@ -17,7 +18,7 @@ import java.math.BigInteger;
  * strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}, which JSON numbers cannot be).
  *
  * <p>Floats are written as the shortest decimal that reads back as the same float ({@link Float#toString}), and read
- * from the exact decimal the JSON holds (the parser keeps it as a {@code BigDecimal}), correctly rounded once: an
+ * from the decimal the JSON holds, correctly rounded once (straight from the token's text to the element type): an
  * output read back is bit-identical to the tensor written.
  */
 final class TensorJson {
@@ -34,11 +35,18 @@ final class TensorJson {
     }
 
     /**
-     * Fills {@code into} (allocated for the declared shape) from {@code data}; the element count must match exactly.
+     * Fills {@code into} (allocated for the declared shape) from the JSON value that starts at the parser's next
+     * token, read as a stream: no tree of the elements is built, and each number is converted once from its text.
+     * The element count must match exactly.
      */
-    static void read(String input, JsonNode data, Tensor into) {
-        Filler f = new Filler(input, into);
-        f.walk(data);
+    static void read(String input, JsonParser p, Tensor into) throws IOException {
+        read(input, p, into, false);
+    }
+
+    /** As {@link #read(String, JsonParser, Tensor)}; {@code atValue}: the value's first token is the current one. */
+    static void read(String input, JsonParser p, Tensor into, boolean atValue) throws IOException {
+        Filler f = new Filler(input, p, into);
+        f.walk(atValue);
         if (f.next != into.size()) {
             throw invalid(input, "holds " + f.next + " elements, its shape needs " + into.size());
         }
@@ -70,82 +78,124 @@ final class TensorJson {
     /** Walks nested arrays depth-first, storing each leaf at the next row-major index. */
     private static final class Filler {
         private final String input;
+        private final JsonParser p;
         private final Tensor into;
         private final MemorySegment m;
+        private final DType type;
+        /** The integer type's range, as signed longs (UINT64 is checked apart: its range does not fit). */
+        private final long min, max;
         long next;
 
-        Filler(String input, Tensor into) {
+        Filler(String input, JsonParser p, Tensor into) {
             this.input = input;
+            this.p = p;
             this.into = into;
             this.m = into.data();
+            this.type = into.dtype();
+            int bits = type.byteSize() * 8;
+            boolean integral = switch (type) {
+                case INT8, UINT8, INT16, UINT16, INT32, UINT32, INT64 -> true;
+                default -> false;
+            };
+            this.min = !integral ? 0 : type.isUnsigned() ? 0 : bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1));
+            this.max = !integral ? 0 : type.isUnsigned() ? (1L << bits) - 1 : bits == 64 ? Long.MAX_VALUE
+                    : (1L << (bits - 1)) - 1;
         }
 
-        void walk(JsonNode node) {
-            if (node.isArray()) {
-                for (JsonNode child : node) walk(child);
-                return;
+        void walk(boolean atValue) throws IOException {
+            int depth = 0;
+            boolean first = atValue;
+            do {
+                JsonToken t = first ? p.currentToken() : p.nextToken();
+                first = false;
+                if (t == null) throw invalid(input, "has 'data' that ends early");
+                if (t == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (t == JsonToken.END_ARRAY) {
+                    depth--;
+                } else {
+                    // Checked before storing, so that more data than the shape holds never writes past the tensor.
+                    if (next >= into.size()) throw invalid(input, "holds more elements than its shape's " + into.size());
+                    store(next++, t);
+                }
+            } while (depth > 0);
+        }
+
+        private void store(long i, JsonToken t) throws IOException {
+            switch (type) {
+                case BOOL -> m.set(ValueLayout.JAVA_BYTE, i, (byte) (bool(t, i) ? 1 : 0));
+                case INT8, UINT8 -> m.set(ValueLayout.JAVA_BYTE, i, (byte) integer(t, i));
+                case INT16, UINT16 -> m.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) integer(t, i));
+                case INT32, UINT32 -> m.setAtIndex(ValueLayout.JAVA_INT, i, (int) integer(t, i));
+                case INT64, UINT64 -> m.setAtIndex(ValueLayout.JAVA_LONG, i, integer(t, i));
+                case FLOAT16 -> m.setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16(real(t, i)));
+                case FLOAT32 -> m.setAtIndex(ValueLayout.JAVA_FLOAT, i, real(t, i));
+                case FLOAT64 -> m.setAtIndex(ValueLayout.JAVA_DOUBLE, i, wide(t, i));
+                default -> throw new IllegalStateException("no JSON form for " + type);
             }
-            // Checked before storing, so that more data than the shape holds never writes past the tensor.
-            if (next >= into.size()) throw invalid(input, "holds more elements than its shape's " + into.size());
-            store(next++, node);
         }
 
-        private void store(long i, JsonNode v) {
-            switch (into.dtype()) {
-                case BOOL -> m.set(ValueLayout.JAVA_BYTE, i, (byte) (bool(v) ? 1 : 0));
-                case INT8, UINT8 -> m.set(ValueLayout.JAVA_BYTE, i, (byte) integer(v, i));
-                case INT16, UINT16 -> m.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) integer(v, i));
-                case INT32, UINT32 -> m.setAtIndex(ValueLayout.JAVA_INT, i, (int) integer(v, i));
-                case INT64, UINT64 -> m.setAtIndex(ValueLayout.JAVA_LONG, i, integer(v, i));
-                case FLOAT16 -> m.setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16(real(v, i).floatValue()));
-                case FLOAT32 -> m.setAtIndex(ValueLayout.JAVA_FLOAT, i, real(v, i).floatValue());
-                case FLOAT64 -> m.setAtIndex(ValueLayout.JAVA_DOUBLE, i, real(v, i).doubleValue());
-                default -> throw new IllegalStateException("no JSON form for " + into.dtype());
-            }
-        }
-
-        private boolean bool(JsonNode v) {
-            if (!v.isBoolean()) throw element(next - 1, v, "true or false");
-            return v.booleanValue();
+        private boolean bool(JsonToken t, long i) throws IOException {
+            if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) throw element(i, t, "true or false");
+            return t == JsonToken.VALUE_TRUE;
         }
 
         /** The value, in range of the element type, as the low bits of a long (UINT64: its two's complement). */
-        private long integer(JsonNode v, long i) {
-            if (!v.isIntegralNumber()) throw element(i, v, "an integer");
-            BigInteger b = v.bigIntegerValue();
-            DType t = into.dtype();
-            BigInteger min = t.isUnsigned() ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(t.byteSize() * 8 - 1).negate();
-            BigInteger max = t == DType.UINT64 ? UINT64_MAX
-                    : t.isUnsigned() ? BigInteger.ONE.shiftLeft(t.byteSize() * 8).subtract(BigInteger.ONE)
-                    : BigInteger.ONE.shiftLeft(t.byteSize() * 8 - 1).subtract(BigInteger.ONE);
-            if (b.compareTo(min) < 0 || b.compareTo(max) > 0) {
-                throw element(i, v, "an integer in " + min + ".." + max + " (" + V2Datatype.of(t).orElseThrow() + ")");
+        private long integer(JsonToken t, long i) throws IOException {
+            if (t != JsonToken.VALUE_NUMBER_INT) throw element(i, t, "an integer");
+            if (type == DType.UINT64) {
+                BigInteger b = p.getBigIntegerValue();
+                if (b.signum() < 0 || b.compareTo(UINT64_MAX) > 0) throw range(i, t, BigInteger.ZERO, UINT64_MAX);
+                return b.longValue();
             }
-            return b.longValue();
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                throw range(i, t, BigInteger.valueOf(min), BigInteger.valueOf(max));
+            }
+            long v = p.getLongValue();
+            if (v < min || v > max) throw range(i, t, BigInteger.valueOf(min), BigInteger.valueOf(max));
+            return v;
         }
 
-        /** The number as a double or float takes it, rounded once from the JSON's exact decimal. */
-        private Number real(JsonNode v, long i) {
-            // BigDecimal's floatValue and doubleValue each round once; a float reached through a double could
-            // round twice.
-            if (v.isBigDecimal()) return v.decimalValue();
-            if (v.isNumber()) return v.numberValue(); // integers, and NaN/Infinity where the parser allowed them
-            if (v.isTextual()) {
-                switch (v.textValue()) {
+        /**
+         * The number as a float, rounded once from the decimal written: the parser converts the token's text
+         * straight to a float (read as a double first, some decimals would round twice).
+         */
+        private float real(JsonToken t, long i) throws IOException {
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) return p.getFloatValue();
+            return (float) special(t, i);
+        }
+
+        private double wide(JsonToken t, long i) throws IOException {
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) return p.getDoubleValue();
+            return special(t, i);
+        }
+
+        /** NaN and the infinities, which JSON numbers cannot be, as strings. */
+        private double special(JsonToken t, long i) throws IOException {
+            if (t == JsonToken.VALUE_STRING) {
+                switch (p.getText()) {
                     case "NaN": return Double.NaN;
                     case "Infinity", "+Infinity": return Double.POSITIVE_INFINITY;
                     case "-Infinity": return Double.NEGATIVE_INFINITY;
                     default: break;
                 }
             }
-            throw element(i, v, "a number");
+            throw element(i, t, "a number");
         }
 
-        private InvalidRequestException element(long i, JsonNode v, String want) {
-            String shown = v.toString();
+        private InvalidRequestException range(long i, JsonToken t, BigInteger lo, BigInteger hi) throws IOException {
+            return element(i, t, "an integer in " + lo + ".." + hi + " (" + V2Datatype.of(type).orElseThrow() + ")");
+        }
+
+        private InvalidRequestException element(long i, JsonToken t, String want) throws IOException {
+            String shown = switch (t) {
+                case START_OBJECT -> "an object";
+                case VALUE_STRING -> "\"" + p.getText() + "\"";
+                default -> p.getText();
+            };
             if (shown.length() > 40) shown = shown.substring(0, 40) + "...";
             return invalid(input, "element " + i + " is " + shown + ", not " + want + " as "
-                    + V2Datatype.of(into.dtype()).orElseThrow() + " needs");
+                    + V2Datatype.of(type).orElseThrow() + " needs");
         }
     }
 
