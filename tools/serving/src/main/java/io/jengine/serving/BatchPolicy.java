@@ -22,6 +22,14 @@ record BatchPolicy(int maxBatchSize, List<Integer> preferred, long maxDelayNanos
     static BatchPolicy unbatched() { return new BatchPolicy(0, List.of(), 0); }
 
     /**
+     * Whether a request of {@code rows} would be sent on its own at once when nothing else is queued: nothing is
+     * worth waiting for (no batching, or no queue delay), or it fills a batch or a preferred size by itself.
+     */
+    boolean sendsAlone(long rows) {
+        return maxBatchSize == 0 || maxDelayNanos == 0 || rows >= maxBatchSize || preferred.contains((int) rows);
+    }
+
+    /**
      * @param closed whether the queue takes no more requests: then nothing more can join, so nothing waits
      */
     Selection select(Iterable<PendingRequest> queued, long now, boolean closed) {

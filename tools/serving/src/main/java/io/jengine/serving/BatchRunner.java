@@ -92,7 +92,7 @@ final class BatchRunner {
         return answers;
     }
 
-    private void fail(List<PendingRequest> batch, Throwable t) {
+    void fail(List<PendingRequest> batch, Throwable t) {
         ServingException error = t instanceof InferenceFailedException f ? f
                 : new InferenceFailedException("model " + label() + " failed on a batch of " + batch.size()
                         + " request(s): " + (t.getMessage() == null ? t.toString() : t.getMessage()), t);

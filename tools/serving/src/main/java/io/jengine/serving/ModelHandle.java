@@ -54,6 +54,11 @@ public final class ModelHandle {
      * fires timeouts. A slow one holds up that worker's next batch: hand long work to an executor ({@code *Async}).
      */
     public CompletableFuture<InferenceResponse> inferAsync(InferenceRequest request) {
+        return submit(request, false);
+    }
+
+    /** @param callerWaits whether the caller waits for the answer, so that it may run a lone request itself */
+    private CompletableFuture<InferenceResponse> submit(InferenceRequest request, boolean callerWaits) {
         Objects.requireNonNull(request, "request");
         ServedModel refused = null;
         for (;;) {
@@ -67,7 +72,7 @@ public final class ModelHandle {
                 return CompletableFuture.failedFuture(new ModelUnavailableException("model " + m.label()
                         + " takes no requests: its workers stopped"));
             }
-            CompletableFuture<InferenceResponse> f = m.submit(request);
+            CompletableFuture<InferenceResponse> f = m.submit(request, callerWaits);
             if (f != null) return f;
             // m was retired between the lookup and the submit: a reload's successor (or the absence an unload or
             // shutdown leaves) is what the next lookup finds. Finding m again means it stopped without a successor.
@@ -76,12 +81,14 @@ public final class ModelHandle {
     }
 
     /**
-     * Runs the request and waits for its response; the errors of {@link #inferAsync} are thrown as they are. An
+     * Runs the request and waits for its response; the errors of {@link #inferAsync} are thrown as they are. A
+     * request that would go out alone at once (nothing queued, no batch worth waiting for) runs on the calling thread,
+     * saving the hand-offs to a worker and back. An
      * interrupt while waiting cancels the request (it is not run if it has not started) and throws
      * {@link CancellationException} with the thread's interrupt flag set.
      */
     public InferenceResponse infer(InferenceRequest request) {
-        CompletableFuture<InferenceResponse> f = inferAsync(request);
+        CompletableFuture<InferenceResponse> f = submit(request, true);
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -53,6 +53,19 @@ final class RequestQueue {
         }
     }
 
+    /**
+     * Whether a request of {@code rows} would go out alone at once: the queue is open, nothing waits in it, and the
+     * policy would not hold the request back for batch-mates. Its caller may then run it itself.
+     */
+    boolean idleFor(long rows) {
+        lock.lock();
+        try {
+            return !closed && waiting.isEmpty() && policy.sendsAlone(rows);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Forgets a request answered while queued (cancelled, timed out): its place is free for another. */
     void remove(PendingRequest p) {
         lock.lock();
