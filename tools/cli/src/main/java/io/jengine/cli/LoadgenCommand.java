@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
 final class LoadgenCommand implements Callable<Integer> {
     /** How long a run lasts when neither --requests nor --duration bounds it. */
     static final double DEFAULT_SECONDS = 10;
+    /** The untimed warm-up: a young JVM's first second runs code still being compiled, in client and server. */
+    static final double DEFAULT_WARMUP = 1;
 
     @Option(names = "--url", required = true, paramLabel = "URL",
             description = "The server, e.g. http://127.0.0.1:8000; only loopback hosts are accepted.")
@@ -53,6 +55,10 @@ final class LoadgenCommand implements Callable<Integer> {
             description = "Stop after S seconds (default: " + DEFAULT_SECONDS + " unless --requests is given).")
     Double duration;
 
+    @Option(names = "--warmup", paramLabel = "S",
+            description = "Untimed load of the same kind first, for S seconds (default: " + DEFAULT_WARMUP + ").")
+    double warmup = DEFAULT_WARMUP;
+
     @Option(names = "--batch", paramLabel = "B",
             description = "Rows per request: taken cyclically from each input file, or the open leading dimension "
                     + "of generated inputs (default: the file's rows, or 1).")
@@ -78,11 +84,13 @@ final class LoadgenCommand implements Callable<Integer> {
         if (requests != null && requests < 1) throw new IllegalArgumentException("--requests must be >= 1");
         if (duration != null && !(duration > 0)) throw new IllegalArgumentException("--duration must be above 0");
         if (batch < 0) throw new IllegalArgumentException("--batch must be >= 1");
+        if (!(warmup >= 0)) throw new IllegalArgumentException("--warmup must be 0 or more seconds");
         if (plot != null) BenchPlot.checkExtension(plot);
         Duration limit = duration != null ? Duration.ofNanos(Math.round(duration * 1e9))
                 : requests == null ? Duration.ofNanos(Math.round(DEFAULT_SECONDS * 1e9)) : null;
         var settings = new LoadGenerator.Settings(url, model, rate == null ? (concurrency == null ? 1 : concurrency) : 0,
-                rate == null ? 0 : rate, requests == null ? 0 : requests, limit);
+                rate == null ? 0 : rate, requests == null ? 0 : requests, limit,
+                Duration.ofNanos(Math.round(warmup * 1e9)));
         try (LoadGenerator generator = new LoadGenerator(settings, System.err)) {
             var metadata = generator.metadata();
             InferBody body;

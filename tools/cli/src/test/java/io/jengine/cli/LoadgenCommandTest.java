@@ -51,6 +51,7 @@ class LoadgenCommandTest {
         assertEquals(0, r.get("failed").asLong());
         assertEquals(40, r.path("status").path("200").asLong());
         assertEquals("closed", r.get("mode").asText());
+        assertEquals(LoadgenCommand.DEFAULT_WARMUP, r.get("warmup_s").asDouble(), "untimed, so not among the 40");
         for (String f : new String[] {"min", "mean", "p50", "p90", "p95", "p99", "max"}) {
             assertTrue(r.path("latency_ms").has(f), f);
         }
@@ -64,9 +65,10 @@ class LoadgenCommandTest {
         Path plot = tmp.resolve("open.png");
         assertEquals(0, EngineCli.execute("loadgen", "--url", server.address().toString(), "--model", "digits",
                 "--input", "image=" + CliErrorsTest.IMAGES, "--batch", "3", "--binary", "--rate", "50",
-                "--requests", "20", "--json", json.toString(), "--plot", plot.toString()));
+                "--requests", "20", "--warmup", "0", "--json", json.toString(), "--plot", plot.toString()));
         JsonNode r = report(json);
         assertEquals("open", r.get("mode").asText());
+        assertEquals(0, r.get("warmup_s").asDouble());
         assertEquals(20, r.get("succeeded").asLong());
         assertEquals(3, r.get("batch").asLong());
         assertEquals(3 * r.get("requests_per_s").asDouble(), r.get("inferences_per_s").asDouble(), 1e-6);

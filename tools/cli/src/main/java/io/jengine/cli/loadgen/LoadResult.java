@@ -64,8 +64,9 @@ public record LoadResult(LoadGenerator.Settings settings, long batch, boolean bi
     /** The report for people. */
     public String text() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "model %s at %s: %s, batch %d, %s%n", settings.model(), settings.url(),
-                mode(), batch, binary ? "binary tensors" : "JSON tensors"));
+        b.append(String.format(Locale.ROOT, "model %s at %s: %s, batch %d, %s, after a %s s warm-up%n",
+                settings.model(), settings.url(), mode(), batch, binary ? "binary tensors" : "JSON tensors",
+                trim(settings.warmup().toNanos() / 1e9)));
         b.append(String.format(Locale.ROOT, "requests:   %d sent, %d succeeded, %d failed in %.2f s%n", requests(),
                 succeeded(), requests() - succeeded(), seconds()));
         b.append(String.format(Locale.ROOT, "throughput: %.1f requests/s, %.1f inferences/s%n", requestsPerSecond(),
@@ -91,6 +92,7 @@ public record LoadResult(LoadGenerator.Settings settings, long batch, boolean bi
         m.put("mode", settings.openLoop() ? "open" : "closed");
         m.put("concurrency", settings.concurrency());
         m.put("rate", settings.rate());
+        m.put("warmup_s", settings.warmup().toNanos() / 1e9);
         m.put("batch", batch);
         m.put("binary", binary);
         m.put("duration_s", seconds());
