@@ -234,7 +234,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (!(ValueFileReader.read(file, in.type()) instanceof Tensor tensor)) {
                     throw new IllegalArgumentException("input '" + in.name() + "' from " + file + " is not a tensor");
                 }
-                t = tensor;
+                t = BenchInputs.batched(in, tensor, batch);
                 source = file.toString();
             } else {
                 long[] shape = BenchInputs.concreteShape(in, batch);

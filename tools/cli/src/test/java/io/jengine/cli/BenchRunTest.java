@@ -49,6 +49,17 @@ class BenchRunTest {
     }
 
     @Test
+    void aFilesRowsAreTakenCyclicallyToTheBatch() throws IOException {
+        Path json = tmp.resolve("batched.json");
+        Path images = tmp.resolve("two.npy");
+        Npy.write(images, Tensor.ofFloats(new long[] {2, 1, 8, 8}, Arrays.copyOf(Npy.read(IMAGES).toFloatArray(), 128)));
+        bench("--input", "image=" + images, "--batch", "3", "--json", json.toString());
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals(3, doc.get("batch").asInt());
+        assertEquals(3, doc.at("/inputs/0/shape/0").asInt(), "the batch timed is the batch reported: " + doc);
+    }
+
+    @Test
     void benchAgainstOnnxRuntime() throws IOException {
         Path json = tmp.resolve("both.json");
         Path plot = tmp.resolve("both.png");

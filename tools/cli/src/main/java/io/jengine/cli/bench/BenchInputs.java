@@ -51,6 +51,36 @@ public final class BenchInputs {
         return out;
     }
 
+    /**
+     * An input read from a file, brought to {@code --batch} rows where the model's leading dimension is dynamic:
+     * the file's rows taken cyclically along axis 0 (as {@code engine loadgen} takes them), so that the batch timed
+     * is the batch reported. A file for a fixed leading dimension is used as it is (the model decides its batch).
+     */
+    public static Tensor batched(ValueInfo in, Tensor fromFile, Integer batch) {
+        if (batch == null || !(in.type() instanceof ValueType.TensorType t) || t.shape() == null
+                || t.shape().rank() == 0 || t.shape().dim(0).isKnown()) {
+            return fromFile;
+        }
+        return fromFile.rank() > 0 && fromFile.dim(0) == batch ? fromFile : rows(in.name(), fromFile, batch);
+    }
+
+    /** {@code batch} rows of {@code t} along axis 0, taken cyclically. */
+    public static Tensor rows(String name, Tensor t, int batch) {
+        if (t.rank() == 0 || t.dim(0) == 0) {
+            throw new IllegalArgumentException("input '" + name + "': --batch needs a leading dimension to take rows "
+                    + "from, the file's shape is " + java.util.Arrays.toString(t.shape()));
+        }
+        long[] shape = t.shape();
+        long have = shape[0];
+        long rowBytes = t.byteSize() / have;
+        shape[0] = batch;
+        Tensor out = Tensor.allocate(t.dtype(), shape);
+        for (int r = 0; r < batch; r++) {
+            out.data().asSlice(r * rowBytes, rowBytes).copyFrom(t.data().asSlice((r % have) * rowBytes, rowBytes));
+        }
+        return out;
+    }
+
     /** The declared shape of {@code in} with every dimension known; {@code batch} (may be null) fills a dynamic first one. */
     public static long[] concreteShape(ValueInfo in, Integer batch) {
         if (!(in.type() instanceof ValueType.TensorType t)) {

@@ -35,7 +35,7 @@ public record InferBody(byte[] body, int jsonLength, long batch) {
     public static InferBody of(Map<String, Tensor> inputs, int batch, boolean binary) {
         if (inputs.isEmpty()) throw new IllegalArgumentException("no inputs to send");
         Map<String, Tensor> rows = new LinkedHashMap<>();
-        inputs.forEach((name, t) -> rows.put(name, batch > 0 ? rows(name, t, batch) : t));
+        inputs.forEach((name, t) -> rows.put(name, batch > 0 ? io.jengine.cli.bench.BenchInputs.rows(name, t, batch) : t));
         try {
             ByteArrayOutputStream json = new ByteArrayOutputStream();
             List<byte[]> binaries = new ArrayList<>();
@@ -115,23 +115,6 @@ public record InferBody(byte[] body, int jsonLength, long batch) {
             generated.put(name, t);
         }
         return of(generated, 0, binary);
-    }
-
-    /** {@code batch} rows of {@code t} along axis 0, taken cyclically. */
-    private static Tensor rows(String name, Tensor t, int batch) {
-        if (t.rank() == 0 || t.dim(0) == 0) {
-            throw new IllegalArgumentException("input '" + name + "': --batch needs a leading dimension to take rows "
-                    + "from, the file's shape is " + java.util.Arrays.toString(t.shape()));
-        }
-        long[] shape = t.shape();
-        long have = shape[0];
-        long rowBytes = t.byteSize() / have;
-        shape[0] = batch;
-        Tensor out = Tensor.allocate(t.dtype(), shape);
-        for (int r = 0; r < batch; r++) {
-            out.data().asSlice(r * rowBytes, rowBytes).copyFrom(t.data().asSlice((r % have) * rowBytes, rowBytes));
-        }
-        return out;
     }
 
     private static byte[] littleEndianBytes(Tensor t) {
