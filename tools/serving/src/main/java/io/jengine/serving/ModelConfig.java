@@ -20,10 +20,14 @@ import java.util.TreeSet;
  * @param engineThreads        intra-op threads of each run; 0 keeps the engine's default (every core, or a plan's own)
  * @param maxElementsPerTensor the most elements one input tensor of a request may have, which bounds what one request
  *                             can make the server allocate
+ * @param warmupRuns           runs on generated inputs at each batch size the server may send (1, the preferred sizes
+ *                             and the maximum) before the model takes requests, as Triton's {@code model_warmup}: a
+ *                             young JVM runs kernels the JIT compiler has not finished, and the first requests would
+ *                             pay for it; 0 (the default) loads without warming
  */
 public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, long maxQueueDelayMicros,
                           int maxQueueSize, int instanceCount, Duration defaultTimeout, int engineThreads,
-                          long maxElementsPerTensor) {
+                          long maxElementsPerTensor, int warmupRuns) {
     /** 16 M elements: 64 MiB of float32, well above an image batch of 32 × 3 × 224 × 224 (4.8 M). */
     public static final long DEFAULT_MAX_ELEMENTS = 1L << 24;
     public static final int DEFAULT_MAX_QUEUE_SIZE = 1024;
@@ -49,7 +53,12 @@ public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, l
         require(!defaultTimeout.isNegative(), "defaultTimeout must be zero (none) or positive, got " + defaultTimeout);
         require(engineThreads >= 0, "engineThreads must be 0 (the engine's default) or positive, got " + engineThreads);
         require(maxElementsPerTensor >= 1, "maxElementsPerTensor must be positive, got " + maxElementsPerTensor);
+        require(warmupRuns >= 0 && warmupRuns <= MAX_WARMUP_RUNS, "warmupRuns must be 0.." + MAX_WARMUP_RUNS
+                + ", got " + warmupRuns);
     }
+
+    /** Warm-up runs per batch size at most: a load must end. */
+    public static final int MAX_WARMUP_RUNS = 10_000;
 
     /** No batching, one instance, a queue of {@value #DEFAULT_MAX_QUEUE_SIZE}, no timeout. */
     public static ModelConfig defaults() { return builder().build(); }
@@ -59,7 +68,8 @@ public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, l
     public Builder toBuilder() {
         return new Builder().maxBatchSize(maxBatchSize).preferredBatchSizes(preferredBatchSizes)
                 .maxQueueDelayMicros(maxQueueDelayMicros).maxQueueSize(maxQueueSize).instanceCount(instanceCount)
-                .defaultTimeout(defaultTimeout).engineThreads(engineThreads).maxElementsPerTensor(maxElementsPerTensor);
+                .defaultTimeout(defaultTimeout).engineThreads(engineThreads).maxElementsPerTensor(maxElementsPerTensor)
+                .warmupRuns(warmupRuns);
     }
 
     private static void require(boolean ok, String message) {
@@ -76,6 +86,7 @@ public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, l
         private Duration defaultTimeout = Duration.ZERO;
         private int engineThreads;
         private long maxElementsPerTensor = DEFAULT_MAX_ELEMENTS;
+        private int warmupRuns;
 
         private Builder() {}
 
@@ -97,9 +108,11 @@ public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, l
 
         public Builder maxElementsPerTensor(long n) { maxElementsPerTensor = n; return this; }
 
+        public Builder warmupRuns(int n) { warmupRuns = n; return this; }
+
         public ModelConfig build() {
             return new ModelConfig(maxBatchSize, preferredBatchSizes, maxQueueDelayMicros, maxQueueSize,
-                    instanceCount, defaultTimeout, engineThreads, maxElementsPerTensor);
+                    instanceCount, defaultTimeout, engineThreads, maxElementsPerTensor, warmupRuns);
         }
     }
 }

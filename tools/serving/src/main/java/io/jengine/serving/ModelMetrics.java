@@ -38,6 +38,7 @@ final class ModelMetrics {
     static final String BATCH = "jengine.inference.batch.size";
     static final String DEPTH = "jengine.inference.queue.depth";
     static final String LOAD = "jengine.model.load.duration";
+    static final String WARMUP = "jengine.model.warmup.duration";
 
     enum Outcome {
         SUCCESS, FAILURE, REJECTED, TIMEOUT, CANCELLED;
@@ -52,6 +53,7 @@ final class ModelMetrics {
     private final Timer total;
     private final DistributionSummary batchSize;
     private final Timer load;
+    private final Timer warmup;
 
     ModelMetrics(MeterRegistry registry, String model, int version) {
         Tags tags = Tags.of("model", model, "version", Integer.toString(version));
@@ -68,6 +70,8 @@ final class ModelMetrics {
                 .strongReference(true).register(registry);
         load = Timer.builder(LOAD).description("Time to build the model's engine from its file").tags(tags)
                 .register(registry);
+        warmup = Timer.builder(WARMUP).description("Time the model's warm-up runs took before it took requests")
+                .tags(tags).register(registry);
     }
 
     private static Timer timer(String name, String description, Tags tags, MeterRegistry registry) {
@@ -99,4 +103,6 @@ final class ModelMetrics {
     }
 
     void loaded(long nanos) { load.record(nanos, TimeUnit.NANOSECONDS); }
+
+    void warmedUp(long nanos) { warmup.record(nanos, TimeUnit.NANOSECONDS); }
 }

@@ -64,6 +64,7 @@ final class ServedModel {
         ServedModel m = new ServedModel(name, version, loaded, config, metrics, deadlines);
         for (int i = 0; i < config.instanceCount(); i++) m.freeSessions.add(loaded.engine().newSession());
         metrics.loaded(loaded.loadNanos());
+        if (loaded.warmupNanos() >= 0) metrics.warmedUp(loaded.warmupNanos());
         List<Thread> workers = IntStream.range(0, config.instanceCount())
                 .mapToObj(i -> Thread.ofPlatform().name("jengine-serving-" + name + "-v" + version + "-" + i)
                         .daemon(true).unstarted(m::work)).toList();

@@ -23,6 +23,7 @@ class ModelConfigTest {
         assertEquals(Duration.ZERO, c.defaultTimeout());
         assertEquals(0, c.engineThreads());
         assertEquals(ModelConfig.DEFAULT_MAX_ELEMENTS, c.maxElementsPerTensor());
+        assertEquals(0, c.warmupRuns(), "Triton warms no model unless asked");
         assertEquals(c, c.toBuilder().build());
     }
 
@@ -45,5 +46,6 @@ class ModelConfigTest {
                 "defaultTimeout must be zero (none) or positive, got PT-0.001S");
         refused(ModelConfig.builder().engineThreads(-2), "engineThreads must be 0 (the engine's default) or positive, got -2");
         refused(ModelConfig.builder().maxElementsPerTensor(0), "maxElementsPerTensor must be positive, got 0");
+        refused(ModelConfig.builder().warmupRuns(-1), "warmupRuns must be 0..10000, got -1");
     }
 }

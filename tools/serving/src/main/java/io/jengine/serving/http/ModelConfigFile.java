@@ -17,7 +17,7 @@ import java.util.Map;
  * <pre>{@code
  * {"max_batch_size": 32, "preferred_batch_size": [8, 16], "max_queue_delay_microseconds": 500,
  *  "max_queue_size": 1024, "instance_count": 2, "default_timeout_microseconds": 5000000,
- *  "engine_threads": 1, "max_elements_per_tensor": 1048576}
+ *  "engine_threads": 1, "max_elements_per_tensor": 1048576, "warmup_runs": 20}
  * }</pre>
  *
  * Fields left out keep the server's defaults; an unknown field is an error, so that a misspelt setting is not
@@ -46,10 +46,11 @@ final class ModelConfigFile {
                         Math.multiplyExact(number(field), 1000L)));
                 case "engine_threads" -> b.engineThreads(integer(field));
                 case "max_elements_per_tensor" -> b.maxElementsPerTensor(number(field));
+                case "warmup_runs" -> b.warmupRuns(integer(field));
                 default -> throw new IllegalArgumentException(file + ": unknown field '" + field.getKey() + "'; "
                         + "the fields are max_batch_size, preferred_batch_size, max_queue_delay_microseconds, "
                         + "max_queue_size, instance_count, default_timeout_microseconds, engine_threads, "
-                        + "max_elements_per_tensor");
+                        + "max_elements_per_tensor, warmup_runs");
             }
         }
         return b.build();

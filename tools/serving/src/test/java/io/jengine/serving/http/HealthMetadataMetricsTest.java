@@ -62,6 +62,8 @@ class HealthMetadataMetricsTest {
         assertTrue(before.contains("jvm_memory_used_bytes"), "JVM meters");
         assertTrue(before.contains("process_uptime_seconds"), "uptime");
         assertTrue(before.contains("system_cpu_count"), "processor");
+        assertTrue(Pattern.compile("(?m)^jengine_model_warmup_duration_seconds_count\\{[^}]*model=\"digits\"[^}]*\\} 1")
+                .matcher(before).find(), "digits' config asks for a warm-up: " + before);
         double success = count(before, "success"), failure = count(before, "failure");
 
         assertEquals(200, http.post("/v2/models/digits/infer", RepositoryHttpTest.infer()).status());

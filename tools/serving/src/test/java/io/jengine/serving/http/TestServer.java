@@ -14,7 +14,7 @@ import java.nio.file.Path;
 
 /**
  * A {@link V2HttpServer} on a free loopback port over a temporary model repository: {@code digits} (the shipped
- * digits model, batching up to 8, from config.json), {@code digits2} (a copy to load and unload), {@code broken} (a
+ * digits model, batching up to 8 and warmed at load, from config.json), {@code digits2} (a copy to load and unload), {@code broken} (a
  * file of garbage) and, outside the repository, {@code outside} (a good model no request may reach).
  */
 final class TestServer implements AutoCloseable {
@@ -45,7 +45,7 @@ final class TestServer implements AutoCloseable {
         repository = Files.createDirectories(root.resolve("models"));
         model("digits", 1);
         Files.writeString(repository.resolve("digits/config.json"),
-                "{\"max_batch_size\": 8, \"max_queue_delay_microseconds\": 0}");
+                "{\"max_batch_size\": 8, \"max_queue_delay_microseconds\": 0, \"warmup_runs\": 2}");
         model("digits2", 1);
         Files.createDirectories(repository.resolve("broken/1"));
         Files.writeString(repository.resolve("broken/1/model.onnx"), "this is not an ONNX model");
