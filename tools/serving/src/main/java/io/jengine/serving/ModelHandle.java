@@ -81,9 +81,9 @@ public final class ModelHandle {
     }
 
     /**
-     * Runs the request and waits for its response; the errors of {@link #inferAsync} are thrown as they are. A
-     * request that would go out alone at once (nothing queued, no batch worth waiting for) runs on the calling thread,
-     * saving the hand-offs to a worker and back. An
+     * Runs the request and waits for its response; the errors of {@link #inferAsync} are thrown as they are. On a
+     * platform thread, a request that would go out alone at once (nothing queued, no batch worth waiting for) runs on
+     * the calling thread, saving the hand-offs to a worker and back. An
      * interrupt while waiting cancels the request (it is not run if it has not started) and throws
      * {@link CancellationException} with the thread's interrupt flag set.
      */
