@@ -13,7 +13,6 @@ final class RequestBody {
     static byte[] read(Request request, long maxBytes) {
         long declared = request.getLength();
         if (declared > maxBytes) throw tooLarge(declared + " bytes", maxBytes);
-        // Blocking is what a virtual thread is for: the wait parks it and frees its carrier.
         try (InputStream in = Content.Source.asInputStream(request)) {
             // Reads at most one byte past the limit, growing as data arrives: a chunked body without a length
             // cannot make the server hold more than the limit.

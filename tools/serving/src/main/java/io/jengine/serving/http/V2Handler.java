@@ -9,8 +9,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's entry point: runs {@link V2Routes} and writes its reply, or the error's status with {@code {"error": ...}}.
- * Declared blocking (Jetty's default for a handler), so that Jetty runs it on a virtual thread: waiting for the
- * body and for the batcher's answer parks that thread and holds no platform thread.
+ * Declared blocking (Jetty's default for a handler): Jetty runs it on a thread of its pool, which waits for the body
+ * and for the batcher's answer, or runs a lone request itself ({@code ModelHandle.infer}).
  */
 final class V2Handler extends Handler.Abstract {
     private static final System.Logger LOG = System.getLogger(V2Handler.class.getName());
