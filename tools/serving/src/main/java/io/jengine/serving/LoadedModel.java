@@ -46,8 +46,7 @@ record LoadedModel(Path file, Engine engine, ModelSignature signature, String pl
         long start = System.nanoTime();
         String skipped;
         try (var session = engine.newSession()) {
-            skipped = ModelWarmup.run("'" + name + "'", signature, config,
-                    config.maxBatchSize() > 0 && signature.batchable(), session);
+            skipped = ModelWarmup.run(signature, config, signature.batchedBy(config), session);
         } catch (RuntimeException e) {
             throw new ModelLoadException(name, file, e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }

@@ -50,6 +50,9 @@ final class ModelSignature {
                 && outputs.stream().allMatch(ModelSignature::openLeadingDim);
     }
 
+    /** Whether requests are stacked into batches: asked for by {@code config}, and possible for the model. */
+    boolean batchedBy(ModelConfig config) { return config.maxBatchSize() > 0 && batchable(); }
+
     private static boolean openLeadingDim(TensorMetadata t) { return !t.shape().isEmpty() && !t.fixed(0); }
 
     TensorMetadata input(String name) {

@@ -32,11 +32,10 @@ final class ModelWarmup {
     }
 
     /**
-     * Runs the warm-up on {@code session}; returns null when done (or nothing was asked), else why the model could
-     * not be warmed. A run that fails fails the load, as a request would.
+     * Runs {@link ModelConfig#warmupRuns} runs per batch size on {@code session}; returns null when done, else why
+     * the model could not be warmed. A run that fails fails the load, as a request would.
      */
-    static String run(String label, ModelSignature signature, ModelConfig config, boolean batching, Session session) {
-        if (config.warmupRuns() == 0) return null;
+    static String run(ModelSignature signature, ModelConfig config, boolean batching, Session session) {
         for (TensorMetadata in : signature.inputs) {
             if (in.dtype() == DType.STRING) return "input '" + in.name() + "' holds strings, which are not generated";
             // the leading dimension, open, is the batch; any other open one has no size to generate
@@ -54,8 +53,7 @@ final class ModelWarmup {
                 try {
                     session.run(inputs);
                 } catch (RuntimeException e) {
-                    throw new IllegalStateException("model " + label + ": warm-up run at batch " + batch + " failed: "
-                            + e.getMessage(), e);
+                    throw new IllegalStateException("warm-up run at batch " + batch + " failed: " + e.getMessage(), e);
                 }
             }
         }

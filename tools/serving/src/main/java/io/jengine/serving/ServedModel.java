@@ -16,9 +16,9 @@ import java.util.stream.IntStream;
  * instance and one worker thread per instance, which takes a free session for each batch. A caller that waits for its
  * answer, on a platform thread, runs its request itself on a free session when the request would go out alone at once
  * anyway (nothing queued, nothing to wait for): the hand-offs to a worker and back cost a lone small request a third
- * of its time on the server (digits_cnn: 150-235 us in the model against 115-130 run by the caller). Retiring it closes the queue;
- * the workers run what it holds, and the last one out waits for every session to come back and closes the engine, so
- * that no request accepted here is lost to a reload or an unload.
+ * of its time on the server (digits_cnn: 150-235 us in the model against 115-130 run by the caller). Retiring it
+ * closes the queue; the workers run what it holds, and the last one out waits for every session to come back and
+ * closes the engine, so that no request accepted here is lost to a reload or an unload.
  */
 final class ServedModel {
     final String name;
@@ -45,7 +45,7 @@ final class ServedModel {
         this.version = version;
         this.loaded = loaded;
         this.config = config;
-        this.batching = config.maxBatchSize() > 0 && loaded.signature().batchable();
+        this.batching = loaded.signature().batchedBy(config);
         this.label = label(name, version);
         this.metrics = metrics;
         this.deadlines = deadlines;

@@ -3,6 +3,7 @@ package io.jengine.cli.loadgen;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jengine.cli.bench.BenchInputs;
 import io.jengine.serving.V2Datatype;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
@@ -35,7 +36,7 @@ public record InferBody(byte[] body, int jsonLength, long batch) {
     public static InferBody of(Map<String, Tensor> inputs, int batch, boolean binary) {
         if (inputs.isEmpty()) throw new IllegalArgumentException("no inputs to send");
         Map<String, Tensor> rows = new LinkedHashMap<>();
-        inputs.forEach((name, t) -> rows.put(name, batch > 0 ? io.jengine.cli.bench.BenchInputs.rows(name, t, batch) : t));
+        inputs.forEach((name, t) -> rows.put(name, batch > 0 ? BenchInputs.rows(name, t, batch) : t));
         try {
             ByteArrayOutputStream json = new ByteArrayOutputStream();
             List<byte[]> binaries = new ArrayList<>();

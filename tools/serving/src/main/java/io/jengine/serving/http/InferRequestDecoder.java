@@ -84,7 +84,7 @@ final class InferRequestDecoder {
         JsonNode size = Json.object(input, "parameters", "input '" + name + "'").get("binary_data_size");
         if (size != null) {
             if (data.present()) throw TensorJson.invalid(name, "has both 'data' and parameters.binary_data_size");
-            Tensor t = allocate(name, input, true);
+            Tensor t = declared(name, input, true).allocate();
             if (!size.canConvertToLong() || size.longValue() != t.byteSize()) {
                 throw TensorJson.invalid(name, "has binary_data_size " + size + "; "
                         + V2Datatype.of(t.dtype()).orElseThrow()
@@ -93,14 +93,13 @@ final class InferRequestDecoder {
             binary.copyInto(name, t);
             return t;
         }
-        if (!data.present()) {
-            allocateCheck(name, input, false);
-            throw TensorJson.invalid(name, "has neither 'data' nor parameters.binary_data_size");
-        }
+        Declared declared = declared(name, input, false);
+        if (!data.present()) throw TensorJson.invalid(name, "has neither 'data' nor parameters.binary_data_size");
         if (data.tensor() != null) return data.tensor();
-        Tensor t = allocate(name, input, false);
+        Tensor t = declared.allocate();
         // The envelope's pass checked this JSON's syntax, so a failure here can only be the elements' own.
         try (JsonParser p = Json.MAPPER.createParser(body, (int) data.at(), (int) (data.end() - data.at()))) {
+            p.nextToken();
             TensorJson.read(name, p, t);
         } catch (JsonProcessingException e) {
             throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage());
@@ -110,21 +109,21 @@ final class InferRequestDecoder {
         return t;
     }
 
-    /** The input's tensor, allocated for its declared type and shape once both are checked. */
-    private Tensor allocate(String name, JsonNode input, boolean binary) {
-        allocateCheck(name, input, binary);
-        return Tensor.allocate(V2Datatype.parse(input.get("datatype").textValue()), shape(name, input));
+    /** An input's declared element type and shape, checked: what its tensor is allocated for. */
+    private record Declared(DType dtype, long[] shape) {
+        Tensor allocate() { return Tensor.allocate(dtype, shape); }
     }
 
-    /** Checks what {@link #allocate} needs: a datatype this transport carries, and a shape within the limit. */
-    private void allocateCheck(String name, JsonNode input, boolean binary) {
+    /** The input's datatype, one this transport carries ({@code binary}: as raw bytes), and its shape in the limit. */
+    private Declared declared(String name, JsonNode input, boolean binary) {
         DType dtype = V2Datatype.parse(Json.text(input, "datatype", "input '" + name + "'"));
-        shape(name, input);
+        long[] shape = shape(name, input);
         // Strings (BYTES) have no fixed width to lay out in binary, nor a JSON form here yet.
         if (dtype == DType.STRING || (!binary && !TensorJson.supports(dtype))) {
             throw new InvalidRequestException("input '" + name + "': datatype " + V2Datatype.of(dtype).orElseThrow()
                     + " is not supported over HTTP");
         }
+        return new Declared(dtype, shape);
     }
 
     /**
@@ -166,7 +165,8 @@ final class InferRequestDecoder {
                 data.clear();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     if (p.currentToken() != JsonToken.START_OBJECT) {
-                        inputs.add(Json.MAPPER.<JsonNode>readTree(p)); // not an input: refused when its name is asked for
+                        // not an input object: refused when its name is asked for
+                        inputs.add(Json.MAPPER.<JsonNode>readTree(p));
                         data.add(InputData.NONE);
                         continue;
                     }
@@ -192,9 +192,8 @@ final class InferRequestDecoder {
                 fields.set(name, Json.MAPPER.<JsonNode>readTree(p));
             } else if (fields.path("name").isTextual() && fields.has("datatype") && fields.has("shape")) {
                 String input = fields.get("name").textValue();
-                Tensor t = allocate(input, fields, false);
-                // the value's first token is current: the reader starts from the token before it
-                TensorJson.read(input, p, t, true);
+                Tensor t = declared(input, fields, false).allocate();
+                TensorJson.read(input, p, t);
                 data = new InputData(t, -1, -1);
             } else {
                 long at = p.currentTokenLocation().getByteOffset();

@@ -35,18 +35,13 @@ final class TensorJson {
     }
 
     /**
-     * Fills {@code into} (allocated for the declared shape) from the JSON value that starts at the parser's next
-     * token, read as a stream: no tree of the elements is built, and each number is converted once from its text.
-     * The element count must match exactly.
+     * Fills {@code into} (allocated for the declared shape) from the JSON value whose first token is the parser's
+     * current one, read as a stream: no tree of the elements is built, and each number is converted once from its
+     * text. The element count must match exactly.
      */
     static void read(String input, JsonParser p, Tensor into) throws IOException {
-        read(input, p, into, false);
-    }
-
-    /** As {@link #read(String, JsonParser, Tensor)}; {@code atValue}: the value's first token is the current one. */
-    static void read(String input, JsonParser p, Tensor into, boolean atValue) throws IOException {
         Filler f = new Filler(input, p, into);
-        f.walk(atValue);
+        f.walk();
         if (f.next != into.size()) {
             throw invalid(input, "holds " + f.next + " elements, its shape needs " + into.size());
         }
@@ -102,12 +97,9 @@ final class TensorJson {
                     : (1L << (bits - 1)) - 1;
         }
 
-        void walk(boolean atValue) throws IOException {
+        void walk() throws IOException {
             int depth = 0;
-            boolean first = atValue;
-            do {
-                JsonToken t = first ? p.currentToken() : p.nextToken();
-                first = false;
+            for (JsonToken t = p.currentToken(); ; t = p.nextToken()) {
                 if (t == null) throw invalid(input, "has 'data' that ends early");
                 if (t == JsonToken.START_ARRAY) {
                     depth++;
@@ -115,10 +107,13 @@ final class TensorJson {
                     depth--;
                 } else {
                     // Checked before storing, so that more data than the shape holds never writes past the tensor.
-                    if (next >= into.size()) throw invalid(input, "holds more elements than its shape's " + into.size());
+                    if (next >= into.size()) {
+                        throw invalid(input, "holds more elements than its shape's " + into.size());
+                    }
                     store(next++, t);
                 }
-            } while (depth > 0);
+                if (depth == 0) return;
+            }
         }
 
         private void store(long i, JsonToken t) throws IOException {
