@@ -53,6 +53,7 @@ public final class EngineBuilder {
     private final Map<String, long[][]> profiles = new LinkedHashMap<>();
     private EngineOptions options = EngineOptions.defaults();
     private Backends backends;
+    private String runOn = Backends.HOST;
     /** Backend discovery started while a file is read (loading native libraries overlaps the reading); or null. */
     private java.util.concurrent.Future<Backends> discovering;
     private OptimizationReport report = new OptimizationReport();
@@ -150,6 +151,15 @@ public final class EngineBuilder {
     /** Plans onto these backends instead of every backend on the class path. */
     public EngineBuilder backends(Backends b) {
         this.backends = b;
+        return this;
+    }
+
+    /**
+     * Runs on {@code device} ({@code "cpu"}, the default, or a device such as {@code "opencl:0"} that
+     * {@code engine devices} lists): its backend takes every node it can, the host's backends the rest.
+     */
+    public EngineBuilder device(String device) {
+        this.runOn = device;
         return this;
     }
 
@@ -301,6 +311,8 @@ public final class EngineBuilder {
         int block = 0;
         boolean channelsLast = false;
         for (Backend b : backends().ordered()) {
+            // the layout is for the device the plan runs on; the host's backends only take what it declines
+            if (b.device() != backends().device()) continue;
             block = Math.max(block, b.channelBlock());
             channelsLast |= b.channelBlock() > 0 && b.channelsLast();
         }
@@ -309,7 +321,9 @@ public final class EngineBuilder {
     }
 
     private Backends backends() {
-        if (backends == null) backends = discovering != null ? BackendDiscovery.join(discovering) : Backends.discover();
+        if (backends == null) {
+            backends = (discovering != null ? BackendDiscovery.join(discovering) : Backends.discover()).forDevice(runOn);
+        }
         discovering = null;
         return backends;
     }

@@ -27,6 +27,9 @@ public final class Backends {
         this.ordered = List.copyOf(l);
     }
 
+    /** Backends in the given order. */
+    private Backends(List<Backend> inOrder, boolean keepOrder) { this.ordered = List.copyOf(inOrder); }
+
     /** Everything on the class path. Fails when no backend at all is found (kernels-cpu missing). */
     public static Backends discover() {
         List<BackendModule> modules = new ArrayList<>();
@@ -42,6 +45,46 @@ public final class Backends {
 
     /** A fixed set, for tests and embedders that choose their backends explicitly. */
     public static Backends of(Backend... backends) { return new Backends(List.of(backends)); }
+
+    /** The host's name among devices: what {@code --device} takes for running on the CPU alone. */
+    public static final String HOST = "cpu";
+
+    /**
+     * The devices of every backend with memory of its own ({@link Backend#devices()}), in backend order; the host
+     * ({@value #HOST}) is not listed.
+     */
+    public List<io.jengine.spi.Device> devices() {
+        List<io.jengine.spi.Device> l = new ArrayList<>();
+        for (Backend b : ordered) l.addAll(b.devices());
+        return l;
+    }
+
+    /**
+     * The backends for running on {@code device}: for {@value #HOST}, these (a backend of another device offers
+     * nothing until bound); for a device such as "opencl:0", its backend bound to it, first, with the host backends
+     * behind it for the nodes it declines. An unknown device is an error listing the known ones.
+     */
+    public Backends forDevice(String device) {
+        if (device == null || device.equals(HOST)) return this;
+        List<Backend> l = new ArrayList<>();
+        for (Backend b : ordered) {
+            for (io.jengine.spi.Device d : b.devices()) if (d.name().equals(device)) l.add(b.forDevice(d));
+        }
+        if (l.isEmpty()) {
+            List<String> known = new ArrayList<>(List.of(HOST));
+            devices().forEach(d -> known.add(d.name()));
+            throw new EngineException("unknown device '" + device + "'; available: " + known);
+        }
+        for (Backend b : ordered) if (b.devices().isEmpty() && b.device() == null) l.add(b);
+        List<Backend> sorted = new Backends(l).ordered;
+        // The device's backend goes first whatever its priority: the user asked for that device.
+        List<Backend> first = new ArrayList<>(sorted.stream().filter(b -> b.device() != null).toList());
+        sorted.stream().filter(b -> b.device() == null).forEach(first::add);
+        return new Backends(first, true);
+    }
+
+    /** The device the first backend runs on (the one a plan was asked for); null for the host. */
+    public io.jengine.spi.Device device() { return ordered.isEmpty() ? null : ordered.get(0).device(); }
 
     /** Backends in the order nodes are offered to them. */
     public List<Backend> ordered() { return ordered; }

@@ -136,6 +136,32 @@ public final class Engine implements AutoCloseable {
         return l == null ? new MemoryReport(0, 0, 0) : new MemoryReport(l.arenaBytes(), l.peakLiveBytes(), l.placedCount());
     }
 
+    /**
+     * Where the plan for the declared shapes runs each node (a device name, {@value Backends#HOST} for the host) and
+     * the copies it makes between host and devices, in order: what {@code inspect} shows as partitions.
+     */
+    public DevicePlan devicePlan() {
+        List<DevicePlan.Step> steps = new java.util.ArrayList<>();
+        for (PlanStep s : declared.steps()) {
+            steps.add(new DevicePlan.Step(s.node(), s.device() == null ? Backends.HOST : s.device().name()));
+        }
+        List<DevicePlan.Copy> copies = new java.util.ArrayList<>();
+        for (Transfer t : declared.transfers()) {
+            String name = declared.nameOf(t.slot());
+            copies.add(t.toDevice() ? new DevicePlan.Copy(name, Backends.HOST, t.device().name(), t.constant())
+                    : new DevicePlan.Copy(name, t.device().name(), Backends.HOST, false));
+        }
+        return new DevicePlan(List.copyOf(steps), List.copyOf(copies));
+    }
+
+    /** The nodes of a plan with the device each runs on, and the copies of values between host and devices. */
+    public record DevicePlan(List<Step> steps, List<Copy> copies) {
+        public record Step(io.jengine.ir.Node node, String device) {}
+
+        /** {@code once}: a constant, copied on a session's first run only. */
+        public record Copy(String value, String from, String to, boolean once) {}
+    }
+
     /** What a memory plan takes: the arena, the peak of bytes live at once, and the number of values placed. */
     public record MemoryReport(long arenaBytes, long peakLiveBytes, int placedValues) {}
 

@@ -18,8 +18,11 @@ final class Frame {
     final Tensor[] planned;
     Tensor[] callerOutputs;
     final int threads;
+    /** The session's memory on devices; shared with sub-graph frames. */
+    final SessionDevices devices;
 
-    Frame(GraphPlan plan, Frame parent, RunObserver observer, Tensor[] planned, int threads) {
+    Frame(GraphPlan plan, Frame parent, RunObserver observer, Tensor[] planned, int threads, SessionDevices devices) {
+        this.devices = devices;
         this.plan = plan;
         this.parent = parent;
         this.observer = observer;

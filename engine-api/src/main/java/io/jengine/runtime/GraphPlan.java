@@ -7,6 +7,8 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.GraphOrder;
 import io.jengine.ir.Node;
 import io.jengine.ir.ValueInfo;
+import io.jengine.spi.Backend;
+import io.jengine.spi.Device;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.NodeContext;
 import io.jengine.spi.Tactic;
@@ -37,10 +39,15 @@ final class GraphPlan {
     private final int[] outputSlots;
     private final Value[] constants;
     private final MemoryLayout layout;
+    private final Transfer[] atEnd;
+    private final String[] names;
 
     private GraphPlan(Graph graph, Map<String, Integer> slots, List<PlanStep> steps, Map<Graph, GraphPlan> subplans,
-                      MemoryLayout layout) {
+                      MemoryLayout layout, Transfer[] atEnd) {
         this.graph = graph;
+        this.atEnd = atEnd;
+        this.names = new String[slots.size()];
+        slots.forEach((n, i) -> names[i] = n);
         this.slots = slots;
         this.steps = steps;
         this.subplans = subplans;
@@ -81,6 +88,9 @@ final class GraphPlan {
     int slotCount() { return slots.size(); }
 
     Integer slotOf(String name) { return slots.get(name); }
+
+    /** The value name of {@code slot}. */
+    String nameOf(int slot) { return names[slot]; }
 
     /** Where the main graph's intermediates live; null for sub-graphs, whose values are allocated as they come. */
     MemoryLayout layout() { return layout; }
@@ -155,15 +165,34 @@ final class GraphPlan {
         lastUse.forEach((name, idx) -> {
             if (!keep.contains(name) && slots.containsKey(name)) dropsAt.get(idx).add(slots.get(name));
         });
+        Set<Integer> constantSlots = new HashSet<>();
+        graph.initializers().keySet().forEach(n -> constantSlots.add(slots.get(n)));
+        Residency residency = new Residency(slots, constantSlots);
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             int[] in = node.inputs().stream().mapToInt(n -> n.isEmpty() ? -1 : slots.get(n)).toArray();
             int[] out = node.outputs().stream().mapToInt(n -> n.isEmpty() ? -1 : slots.get(n)).toArray();
             boolean elided = layout != null && out.length > 0 && out[0] >= 0 && layout.isPreparedView(out[0]);
+            Device device = deviceOf(tactics.get(i), backends);
+            Transfer[] before = residency.step(node, kernels.get(i), device, out, elided);
             steps.add(new PlanStep(node, tactics.get(i), kernels.get(i), in, out,
-                    dropsAt.get(i).stream().mapToInt(Integer::intValue).toArray(), elided));
+                    dropsAt.get(i).stream().mapToInt(Integer::intValue).toArray(), elided, device, before));
         }
-        return new GraphPlan(graph, Map.copyOf(slots), List.copyOf(steps), subplans, layout);
+        Transfer[] atEnd = residency.toHost(graph.outputs().stream().map(ValueInfo::name).toList());
+        return new GraphPlan(graph, Map.copyOf(slots), List.copyOf(steps), subplans, layout, atEnd);
+    }
+
+    private static Device deviceOf(Tactic t, Backends backends) {
+        for (Backend b : backends.ordered()) if (b.name().equals(t.backend())) return b.device();
+        return null;
+    }
+
+    /** The copies this plan makes between host and devices, in order (for {@code inspect}). */
+    List<Transfer> transfers() {
+        List<Transfer> l = new ArrayList<>();
+        for (PlanStep s : steps) l.addAll(List.of(s.before()));
+        l.addAll(List.of(atEnd));
+        return l;
     }
 
     private static Map<String, Integer> lastUses(List<Node> order) {
@@ -209,8 +238,8 @@ final class GraphPlan {
     }
 
     /** A fresh frame for the main graph, its constants bound. */
-    Frame newFrame(RunObserver observer, Tensor[] planned, int threads) {
-        Frame f = new Frame(this, null, observer, planned, threads);
+    Frame newFrame(RunObserver observer, Tensor[] planned, int threads, SessionDevices devices) {
+        Frame f = new Frame(this, null, observer, planned, threads, devices);
         bindConstants(f);
         return f;
     }
@@ -230,6 +259,7 @@ final class GraphPlan {
     void execute(Frame frame) {
         StepContext ctx = new StepContext(frame, subplans);
         for (PlanStep step : steps) ctx.run(step);
+        ctx.transfer(atEnd);
     }
 
     /** Runs this (sub-)graph with its formal inputs bound in order, reading outer names through {@code parent}. */
@@ -238,7 +268,7 @@ final class GraphPlan {
             throw new IllegalArgumentException("sub-graph '" + graph.name() + "' takes " + graph.inputs().size()
                     + " inputs, got " + inputs.size());
         }
-        Frame frame = new Frame(this, parent, parent.observer, null, parent.threads);
+        Frame frame = new Frame(this, parent, parent.observer, null, parent.threads, parent.devices);
         bindConstants(frame);
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i) != null) frame.values[inputSlots[i]] = inputs.get(i);

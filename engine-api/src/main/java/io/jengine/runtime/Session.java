@@ -20,6 +20,7 @@ public final class Session implements AutoCloseable {
     private Frame frame;
     private long[][] shapes;
     private boolean closed;
+    private final SessionDevices devices = new SessionDevices();
 
     Session(Engine engine) { this.engine = engine; }
 
@@ -66,6 +67,7 @@ public final class Session implements AutoCloseable {
             frame.clear();
             frame.observer = null;
             frame.callerOutputs = null;
+            devices.endRun();
         }
     }
 
@@ -112,12 +114,14 @@ public final class Session implements AutoCloseable {
         plan = next;
         MemoryLayout layout = plan.layout();
         Tensor[] planned = null;
+        MemorySegment memory = null;
         if (layout != null && layout.arenaBytes() > 0) {
             arena = Arena.ofShared();
-            MemorySegment memory = arena.allocate(layout.arenaBytes(), MemoryPlan.ALIGNMENT);
+            memory = arena.allocate(layout.arenaBytes(), MemoryPlan.ALIGNMENT);
             planned = layout.materialize(memory);
         }
-        frame = plan.newFrame(null, planned, engine.options().effectiveThreads());
+        devices.attachArena(memory);
+        frame = plan.newFrame(null, planned, engine.options().effectiveThreads(), devices);
     }
 
     /** Planned bytes of the arena this session holds now (0 before the first run). */
@@ -139,6 +143,7 @@ public final class Session implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        devices.close();
         releaseArena();
         frame = null;
         plan = null;

@@ -36,6 +36,7 @@ final class StepContext implements KernelContext {
                         + "' has no value (an optional graph input that was not fed?)");
             }
         }
+        transfer(s.before());
         RunObserver observer = frame.observer;
         long t0 = observer == null ? 0 : System.nanoTime();
         if (s.elided()) {
@@ -44,8 +45,16 @@ final class StepContext implements KernelContext {
             invoke(s);
         }
         if (observer != null) {
+            // a device queues its work: the layer's time is until it has finished
+            if (s.device() != null) frame.devices.memory(s.device()).finish();
             observer.nodeFinished(node, s.tactic().key(), System.nanoTime() - t0);
-            if (observer.wantsValues()) observer.valuesProduced(node, outputsOf(s));
+            if (observer.wantsValues()) {
+                Value[] produced = outputsOf(s);
+                if (s.device() != null) {
+                    for (Value v : produced) if (v instanceof Tensor t) frame.devices.memory(s.device()).toHost(t);
+                }
+                observer.valuesProduced(node, produced);
+            }
         }
         for (int i = 0; i < s.outputs().length; i++) {
             if (s.outputs()[i] >= 0 && frame.values[s.outputs()[i]] == null) {
@@ -54,6 +63,23 @@ final class StepContext implements KernelContext {
             }
         }
         for (int d : s.lastUses()) frame.values[d] = null;
+    }
+
+    /** Makes the copies between host and devices the plan put here. */
+    void transfer(Transfer[] copies) {
+        for (Transfer c : copies) {
+            Value v = frame.values[c.slot()];
+            if (v == null && frame.parent != null) v = frame.parent.lookup(frame.plan.nameOf(c.slot()));
+            if (!(v instanceof Tensor t)) continue; // an omitted optional value, or not a tensor: nothing to move
+            if (c.constant()) frame.devices.memory(c.device()).constantToDevice(t);
+            else if (c.toDevice()) frame.devices.memory(c.device()).toDevice(t);
+            else frame.devices.memory(c.device()).toHost(t);
+        }
+    }
+
+    @Override
+    public io.jengine.spi.DeviceMemory deviceMemory() {
+        return step.device() == null ? null : frame.devices.memory(step.device());
     }
 
     private Value[] outputsOf(PlanStep s) {

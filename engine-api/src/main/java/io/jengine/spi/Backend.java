@@ -46,4 +46,21 @@ public interface Backend {
      * fingerprint that timing caches and plans are keyed by, since a tactic's speed changes with the library.
      */
     default java.util.List<String> libraries() { return java.util.List.of(); }
+
+    /**
+     * The devices this backend can run on, for a backend of a device with memory of its own (OpenCL); empty (the
+     * default) for a backend that runs on the host. Such a backend offers tactics only once bound to one of them.
+     */
+    default java.util.List<Device> devices() { return java.util.List.of(); }
+
+    /** Why a backend of devices found none on this machine (no driver, no platform), or null. */
+    default String devicesMissing() { return null; }
+
+    /** This backend bound to one of its {@link #devices()}: its kernels run there. */
+    default Backend forDevice(Device device) {
+        throw new UnsupportedOperationException(name() + " runs on the host, not on " + device.name());
+    }
+
+    /** The device this backend's kernels run on; null (the default) for the host. */
+    default Device device() { return null; }
 }

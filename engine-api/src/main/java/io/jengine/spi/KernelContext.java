@@ -36,6 +36,12 @@ public interface KernelContext extends ExecutionContext {
      */
     void setOutput(int i, Value value);
 
+    /**
+     * The session's memory on the device of the running kernel's backend ({@link Backend#device()}), where the
+     * device copies of its inputs are current and its outputs are to be written; null for a kernel on the host.
+     */
+    default DeviceMemory deviceMemory() { return null; }
+
     /** How many threads the kernel may use (the engine's intra-op setting), through {@link IntraOpPool#shared()}. */
     int threads();
 }

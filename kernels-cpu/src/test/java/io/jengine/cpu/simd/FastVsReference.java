@@ -55,8 +55,12 @@ public final class FastVsReference {
 
     /** Runs {@code g}: with every backend ({@code fast}, checking the tactic key when given) or the reference alone. */
     public static Tensor run(Graph g, Map<String, Tensor> feeds, boolean fast, String expectKey) {
+        return run(g, feeds, fast ? Backends.discover() : Backends.discover().only(List.of("cpu-reference")), expectKey);
+    }
+
+    /** Runs {@code g} on {@code backends}, checking the tactic key when given. */
+    public static Tensor run(Graph g, Map<String, Tensor> feeds, Backends backends, String expectKey) {
         Model m = new Model(8, "test", "", g, Map.of());
-        Backends backends = fast ? Backends.discover() : Backends.discover().only(List.of("cpu-reference"));
         EngineOptions options = EngineOptions.defaults();
         // A key names its backend: force it, so that backends below cpu-simd's priority are tested too.
         if (expectKey != null) options = options.withTactic(g.nodes().getFirst().opType(), expectKey);
@@ -125,8 +129,14 @@ public final class FastVsReference {
     /** As {@link #check} for a tactic of any backend, named by its key ("cpu-native:dnnl.conv"). */
     public static void checkKey(Node node, Node magnitudeNode, Map<String, Tensor> feeds, Map<String, Tensor> weights,
                                 long terms, String key) {
+        checkKey(Backends.discover(), node, magnitudeNode, feeds, weights, terms, key);
+    }
+
+    /** As {@link #checkKey(Node, Node, Map, Map, long, String)}, the tactic running on {@code fast}'s backends. */
+    public static void checkKey(Backends fast, Node node, Node magnitudeNode, Map<String, Tensor> feeds,
+                                Map<String, Tensor> weights, long terms, String key) {
         Graph g = graph(node, feeds, weights);
-        Tensor want = run(g, feeds, false, null), got = run(g, feeds, true, key);
+        Tensor want = run(g, feeds, false, null), got = run(g, feeds, fast, key);
         Map<String, Tensor> absFeeds = new LinkedHashMap<>(), absWeights = new LinkedHashMap<>();
         feeds.forEach((k, v) -> absFeeds.put(k, abs(v)));
         weights.forEach((k, v) -> absWeights.put(k, v.dtype() == DType.FLOAT32 ? abs(v) : v));

@@ -1,0 +1,18 @@
+package io.jengine.spi;
+
+/**
+ * A compute device with memory of its own (a GPU through OpenCL, an FPGA), named {@code KIND:INDEX} ("opencl:0").
+ * The kernels of a backend bound to a device ({@link Backend#device()}) read and write device-resident copies of
+ * their tensors; the plan moves bytes between host and device only where a value crosses from one to the other (a
+ * partition boundary), through each session's {@link DeviceMemory}.
+ */
+public interface Device {
+    /** {@code KIND:INDEX}, as {@code --device} and plans name it. */
+    String name();
+
+    /** What the device is, for {@code engine devices} and errors: model, platform, driver. */
+    String description();
+
+    /** A session's memory on this device; the session closes it. */
+    DeviceMemory openMemory();
+}

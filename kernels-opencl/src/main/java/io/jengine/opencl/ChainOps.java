@@ -1,0 +1,133 @@
+package io.jengine.opencl;
+
+import io.jengine.ir.Node;
+import io.jengine.spi.KernelContext;
+import io.jengine.spi.NodeContext;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Shapes;
+import io.jengine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code jengine::ElementwiseChain} compiled into one OpenCL kernel per distinct program: each step becomes a line of
+ * C over registers, each (broadcast) input is read once per output element, and the result is stored once. The
+ * program format is the optimizer's (ops, two operand references per step, two parameters per step).
+ */
+final class ChainOps {
+    private ChainOps() {}
+
+    static ClOp chain(NodeContext ctx, Io io, OpenClDevice device) {
+        Node node = ctx.node();
+        List<String> ops = node.attrStrings("ops", List.of());
+        long[] refs = node.attrInts("args", new long[0]);
+        float[] params = node.attrFloats("params", new float[0]);
+        int k = node.inputs().size();
+        long[] out = io.out()[0];
+        if (ops.isEmpty() || refs.length != 2 * ops.size() || params.length != 2 * ops.size() || !io.allFloat32()
+                || io.namedOutputs() != 1 || out == null) {
+            return null;
+        }
+        String source = source(ops, refs, params, k);
+        if (source == null) return null;
+        int r = out.length;
+        long[] meta = new long[Math.max(1, r * (k + 1))];
+        for (int d = 0; d < r; d++) meta[d] = out[d];
+        for (int i = 0; i < k; i++) {
+            long[] in = io.in()[i];
+            if (in == null || !Arrays.equals(Shapes.broadcast(in, out), out)) return null;
+            long[] s = Shapes.broadcastStrides(in, out);
+            System.arraycopy(s, 0, meta, r * (i + 1), r);
+        }
+        long n = Shapes.size(out);
+        return new ClOp(device) {
+            private final org.jocl.cl_mem metaMem = longs(meta);
+            private final ClKernel kernel = device.generatedKernel("chain", source);
+
+            @Override
+            void run(KernelContext c, OpenClMemory mem) {
+                List<Object> args = new ArrayList<>();
+                for (int i = 0; i < k; i++) tensor(args, mem, c.tensor(i));
+                tensor(args, mem, c.output(0, DType.FLOAT32, out));
+                args.add(n);
+                args.add(metaMem);
+                args.add(r);
+                kernel.launch(new long[] {n}, new long[] {64}, args.toArray());
+            }
+        };
+    }
+
+    /** The kernel's C source, or null when a step is not one it knows. */
+    static String source(List<String> ops, long[] refs, float[] params, int inputs) {
+        StringBuilder sb = new StringBuilder("__kernel void chain(");
+        for (int i = 0; i < inputs; i++) sb.append("__global const float* x").append(i).append(", ulong o").append(i).append(", ");
+        sb.append("__global float* y, ulong yo, ulong n, __constant const long* meta, int rank) {\n");
+        sb.append("    ulong i = get_global_id(0);\n    if (i >= n) return;\n");
+        for (int i = 0; i < inputs; i++) sb.append("    long j").append(i).append(" = 0;\n");
+        sb.append("    long rem = (long) i;\n    for (int d = rank - 1; d >= 0; d--) {\n");
+        sb.append("        long c = rem % meta[d];\n        rem /= meta[d];\n");
+        for (int i = 0; i < inputs; i++) {
+            sb.append("        j").append(i).append(" += c * meta[rank * ").append(i + 1).append(" + d];\n");
+        }
+        sb.append("    }\n");
+        for (int i = 0; i < inputs; i++) {
+            sb.append("    const float in").append(i).append(" = x").append(i).append("[o").append(i).append(" + j")
+                    .append(i).append("];\n");
+        }
+        for (int s = 0; s < ops.size(); s++) {
+            String a = operand(refs[2 * s], inputs, s), b = operand(refs[2 * s + 1], inputs, s);
+            if (a == null) return null;
+            String expr = switch (ops.get(s)) {
+                case "Add" -> b == null ? null : a + " + " + b;
+                case "Sub" -> b == null ? null : a + " - " + b;
+                case "Mul" -> b == null ? null : a + " * " + b;
+                case "Div" -> b == null ? null : a + " / " + b;
+                case "Pow" -> b == null ? null : "pow(" + a + ", " + b + ")";
+                default -> unary(ops.get(s), a, params[2 * s], params[2 * s + 1]);
+            };
+            if (expr == null) return null;
+            sb.append("    const float r").append(s).append(" = ").append(expr).append(";\n");
+        }
+        sb.append("    y[yo + i] = r").append(ops.size() - 1).append(";\n}\n");
+        return sb.toString();
+    }
+
+    private static String operand(long ref, int inputs, int step) {
+        if (ref >= 0) return ref < inputs ? "in" + ref : null;
+        long s = -ref - 1;
+        return s < step ? "r" + s : null;
+    }
+
+    private static String unary(String op, String x, float p0, float p1) {
+        int id = switch (op) {
+            case "Relu" -> 1;
+            case "Clip" -> 2;
+            case "LeakyRelu" -> 3;
+            case "Sigmoid" -> 4;
+            case "HardSigmoid" -> 5;
+            case "HardSwish" -> 6;
+            case "Tanh" -> 7;
+            case "Gelu" -> 9;
+            case "Exp" -> 10;
+            case "Log" -> 11;
+            case "Neg" -> 12;
+            case "Abs" -> 13;
+            case "Sqrt" -> 14;
+            case "Reciprocal" -> 15;
+            case "Erf" -> 16;
+            case "Softplus" -> 17;
+            default -> -1;
+        };
+        if (id < 0) return null;
+        return "activate(" + x + ", " + id + ", " + literal(p0) + ", " + literal(p1) + ")";
+    }
+
+    /** A float literal that C reads back to the same value, infinities included. */
+    private static String literal(float v) {
+        if (Float.isNaN(v)) return "NAN";
+        if (Float.isInfinite(v)) return v > 0 ? "INFINITY" : "-INFINITY";
+        return String.format(Locale.ROOT, "%a", v).replace("0x1.0p", "0x1p") + "f";
+    }
+}

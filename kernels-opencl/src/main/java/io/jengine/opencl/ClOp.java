@@ -1,0 +1,78 @@
+package io.jengine.opencl;
+
+import io.jengine.spi.Kernel;
+import io.jengine.spi.KernelContext;
+import io.jengine.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.jocl.cl_mem;
+
+/**
+ * The base of the OpenCL backend's kernels: each runs on the device memory of the session that runs it, enqueues its
+ * work and returns (the queue is in order; the plan's transfers wait for it). Metadata a kernel needs on the device
+ * (broadcast strides, convolution geometry) is uploaded once when the kernel is prepared and freed when it closes.
+ */
+abstract class ClOp implements Kernel {
+    final OpenClDevice device;
+    private final List<cl_mem> owned = new ArrayList<>();
+
+    ClOp(OpenClDevice device) { this.device = device; }
+
+    @Override
+    public final void run(KernelContext ctx) {
+        if (!(ctx.deviceMemory() instanceof OpenClMemory mem) || mem.device() != device) {
+            throw new IllegalStateException("an OpenCL kernel for " + device.name() + " ran without that device's memory");
+        }
+        run(ctx, mem);
+    }
+
+    abstract void run(KernelContext ctx, OpenClMemory mem);
+
+    /** A device-side copy of {@code values}, kept until the kernel closes. */
+    final cl_mem longs(long... values) {
+        ByteBuffer b = ByteBuffer.allocate(Math.max(8, values.length * 8)).order(ByteOrder.nativeOrder());
+        for (long v : values) b.putLong(v);
+        return own(device.constant(b.array()));
+    }
+
+    final cl_mem ints(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(Math.max(4, values.length * 4)).order(ByteOrder.nativeOrder());
+        for (int v : values) b.putInt(v);
+        return own(device.constant(b.array()));
+    }
+
+    /** A 4-byte device flag that kernels may set (e.g. an index out of range), kept until the kernel closes. */
+    final cl_mem flag() { return own(device.writable(new byte[4])); }
+
+    /** The float32 values of a constant tensor on the device (weights), kept until the kernel closes. */
+    final cl_mem floats(Tensor t) {
+        return own(device.constant(t.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+    }
+
+    private cl_mem own(cl_mem m) {
+        synchronized (owned) {
+            owned.add(m);
+        }
+        return m;
+    }
+
+    /** Appends {@code t}'s device buffer and element offset, the way every kernel takes a tensor. */
+    static void tensor(List<Object> args, OpenClMemory mem, Tensor t) {
+        OpenClMemory.Located at = mem.locate(t);
+        args.add(at.mem());
+        args.add(at.byteOffset() / Math.max(1, t.dtype().byteSize()));
+    }
+
+    @Override
+    public boolean compiledByJit() { return false; }
+
+    @Override
+    public void close() {
+        synchronized (owned) {
+            owned.forEach(OpenClDevice::release);
+            owned.clear();
+        }
+    }
+}

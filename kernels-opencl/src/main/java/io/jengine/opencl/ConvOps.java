@@ -1,0 +1,98 @@
+package io.jengine.opencl;
+
+import io.jengine.ir.FusedOpSpec;
+import io.jengine.ir.Node;
+import io.jengine.spi.KernelContext;
+import io.jengine.spi.NodeContext;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import org.jocl.cl_mem;
+
+/**
+ * 2-D Conv and FusedConv (bias, residual, activation in the store) on float32 NCHW: an implicit GEMM per group for
+ * dense and grouped convolutions, a direct kernel for depthwise ones. Constant weights are uploaded once when the
+ * kernel is prepared.
+ */
+final class ConvOps {
+    private ConvOps() {}
+
+    /** Geometry in {@code gemm.cl}'s order: N, C, H, W, OC, OH, OW, KH, KW, strides, pads (top, left), dilations, groups. */
+    static int[] geometry(Node node, long[] x, long[] w, long[] y) {
+        if (x.length != 4 || w.length != 4 || y.length != 4) return null;
+        long[] strides = node.attrInts("strides", new long[] {1, 1});
+        long[] dil = node.attrInts("dilations", new long[] {1, 1});
+        if (strides.length != 2 || dil.length != 2) return null;
+        long[] pads = Pads.of(node, new long[] {x[2], x[3]}, new long[] {w[2], w[3]}, strides, dil, new long[] {y[2], y[3]});
+        if (pads == null) return null;
+        long group = node.attrInt("group", 1);
+        if (group <= 0 || x[1] % group != 0 || w[0] % group != 0 || w[1] * group != x[1] || y[1] != w[0]) return null;
+        long[] g = {x[0], x[1], x[2], x[3], y[1], y[2], y[3], w[2], w[3], strides[0], strides[1], pads[0], pads[1],
+                dil[0], dil[1], group};
+        int[] r = new int[g.length];
+        for (int i = 0; i < g.length; i++) {
+            if (g[i] > Integer.MAX_VALUE) return null;
+            r[i] = (int) g[i];
+        }
+        return r;
+    }
+
+    static ClOp conv(NodeContext ctx, Io io, OpenClDevice device) {
+        Node node = ctx.node();
+        boolean fused = FusedOpSpec.is(node, FusedOpSpec.FUSED_CONV);
+        if (!io.allFloat32() || io.namedOutputs() != 1 || io.in()[0] == null || io.in()[1] == null) return null;
+        ClActivation act = fused ? ClActivation.ofFused(node) : ClActivation.NONE;
+        if (act == null) return null;
+        int[] geo = geometry(node, io.in()[0], io.in()[1], io.out()[0]);
+        if (geo == null) return null;
+        int residual = fused && node.hasInput(FusedOpSpec.CONV_RESIDUAL) ? FusedOpSpec.CONV_RESIDUAL : -1;
+        if (residual >= 0 && !java.util.Arrays.equals(io.in()[residual], io.out()[0])) return null;
+        boolean depthwise = geo[15] == geo[1] && io.in()[1][1] == 1;
+        if (!depthwise && !MatrixOps.fits(device)) return null;
+        long[] out = io.out()[0];
+        Tensor weights = ctx.constant(1), bias = node.hasInput(2) ? ctx.constant(2) : null;
+        boolean hasBias = node.hasInput(2);
+        return new ClOp(device) {
+            private final cl_mem geoMem = ints(geo);
+            private final cl_mem w = weights == null ? null : floats(weights);
+            private final cl_mem b = bias == null ? null : floats(bias);
+            private final ClKernel kernel = device.kernel(depthwise ? "depthwise2d" : "conv2d", "gemm.cl");
+
+            @Override
+            void run(KernelContext c, OpenClMemory mem) {
+                Tensor x = c.tensor(0);
+                Tensor y = c.output(0, DType.FLOAT32, out);
+                List<Object> args = new ArrayList<>();
+                tensor(args, mem, x);
+                if (w != null) {
+                    args.add(w);
+                    args.add(0L);
+                } else {
+                    tensor(args, mem, c.tensor(1));
+                }
+                tensor(args, mem, y);
+                if (b != null) {
+                    args.add(b);
+                    args.add(0L);
+                } else {
+                    tensor(args, mem, hasBias ? c.tensor(2) : y);
+                }
+                args.add(hasBias ? 1 : 0);
+                tensor(args, mem, residual >= 0 ? c.tensor(residual) : y);
+                args.add(residual >= 0 ? 1 : 0);
+                args.add(geoMem);
+                args.addAll(List.of(act.id(), act.p0(), act.p1()));
+                if (depthwise) {
+                    kernel.launch(new long[] {(long) geo[0] * geo[4] * geo[5] * geo[6]}, new long[] {64}, args.toArray());
+                } else {
+                    int groups = geo[15];
+                    long cols = (long) geo[0] * geo[5] * geo[6];
+                    long rows = geo[4] / groups;
+                    kernel.launch(new long[] {(cols + 63) / 64 * 16, (rows + 63) / 64 * 16, groups}, MatrixOps.LOCAL,
+                            args.toArray());
+                }
+            }
+        };
+    }
+}

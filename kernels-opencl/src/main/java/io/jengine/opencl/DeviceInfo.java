@@ -1,0 +1,18 @@
+package io.jengine.opencl;
+
+import java.util.Set;
+
+/**
+ * What an OpenCL device reports about itself, read once at discovery: enough to name it, key caches by it, and size
+ * work to it.
+ */
+record DeviceInfo(String name, String vendor, String platform, String version, String driver, String type,
+                  Set<String> extensions, int computeUnits, long maxWorkGroupSize, long localMemBytes,
+                  long globalMemBytes, long maxAllocBytes) {
+    boolean hasFp16() { return extensions.contains("cl_khr_fp16"); }
+
+    boolean hasIntegerDotProduct() { return extensions.contains("cl_khr_integer_dot_product"); }
+
+    /** Device, platform and driver: what compiled programs and timings depend on. */
+    String fingerprint() { return name + " | " + platform + " | " + version + " | " + driver; }
+}

@@ -1,0 +1,136 @@
+package io.jengine.opencl;
+
+import static org.jocl.CL.*;
+
+import io.jengine.spi.Device;
+import io.jengine.spi.DeviceMemory;
+import java.util.HashMap;
+import java.util.Map;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_mem;
+import org.jocl.cl_platform_id;
+
+/**
+ * One OpenCL device: its context and in-order command queue (made on first use and kept for the process), the
+ * programs compiled for it ({@link ProgramCache}) and their kernels. Sessions' memories and every plan's kernels on
+ * the device share them; enqueueing is thread-safe, and each kernel object serialises the setting of its arguments
+ * with its launch.
+ */
+final class OpenClDevice implements Device {
+    private final int index;
+    private final cl_platform_id platform;
+    private final cl_device_id id;
+    private final DeviceInfo info;
+    private cl_context context;
+    private cl_command_queue queue;
+    private ProgramCache programs;
+    private final Map<String, ClKernel> kernels = new HashMap<>();
+
+    OpenClDevice(int index, cl_platform_id platform, cl_device_id id, DeviceInfo info) {
+        this.index = index;
+        this.platform = platform;
+        this.id = id;
+        this.info = info;
+    }
+
+    @Override
+    public String name() { return "opencl:" + index; }
+
+    @Override
+    public String description() {
+        return info.name() + " (" + info.type() + "; " + info.platform() + ", " + info.version() + ", driver "
+                + info.driver() + "; " + info.computeUnits() + " compute units, " + (info.globalMemBytes() >> 20)
+                + " MiB" + (info.hasFp16() ? ", fp16" : "") + ")";
+    }
+
+    DeviceInfo info() { return info; }
+
+    cl_device_id id() { return id; }
+
+    @Override
+    public DeviceMemory openMemory() { return new OpenClMemory(this); }
+
+    synchronized cl_context context() {
+        if (context == null) {
+            try {
+                cl_context_properties props = new cl_context_properties();
+                props.addProperty(CL_CONTEXT_PLATFORM, platform);
+                context = clCreateContext(props, 1, new cl_device_id[] {id}, null, null, null);
+                queue = clCreateCommandQueue(context, id, 0, null);
+            } catch (CLException e) {
+                throw new OpenClException(name() + " (" + info.name() + "): could not create a context and queue: "
+                        + e.getMessage(), e);
+            }
+        }
+        return context;
+    }
+
+    synchronized cl_command_queue queue() {
+        context();
+        return queue;
+    }
+
+    /** The kernel {@code function} of the program built from {@code sources} (resource names), built on first use. */
+    synchronized ClKernel kernel(String function, String... sources) {
+        String key = String.join(",", sources) + "#" + function;
+        ClKernel k = kernels.get(key);
+        if (k == null) {
+            if (programs == null) programs = new ProgramCache(this);
+            k = new ClKernel(this, function, programs.program(sources));
+            kernels.put(key, k);
+        }
+        return k;
+    }
+
+    /** The kernel {@code function} of a program generated at plan time, built once per distinct source. */
+    synchronized ClKernel generatedKernel(String function, String source) {
+        String key = "generated:" + source.hashCode() + ":" + source.length() + "#" + function;
+        ClKernel k = kernels.get(key);
+        if (k == null) {
+            if (programs == null) programs = new ProgramCache(this);
+            k = new ClKernel(this, function, programs.generated(key, source));
+            kernels.put(key, k);
+        }
+        return k;
+    }
+
+    /** A read-only device buffer holding {@code bytes} (kernel metadata, packed weights), freed with {@link #release}. */
+    cl_mem constant(byte[] bytes) {
+        try {
+            return clCreateBuffer(context(), CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, Math.max(1, bytes.length),
+                    Pointer.to(bytes.length == 0 ? new byte[1] : bytes), null);
+        } catch (CLException e) {
+            throw OpenClMemory.allocationError(this, bytes.length, e);
+        }
+    }
+
+    /** A device buffer that kernels may write, initialised with {@code bytes}, freed with {@link #release}. */
+    cl_mem writable(byte[] bytes) {
+        try {
+            return clCreateBuffer(context(), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, bytes.length, Pointer.to(bytes), null);
+        } catch (CLException e) {
+            throw OpenClMemory.allocationError(this, bytes.length, e);
+        }
+    }
+
+    static void release(cl_mem m) {
+        if (m != null) clReleaseMemObject(m);
+    }
+
+    /** Waits for everything queued on the device. */
+    void finish() {
+        try {
+            clFinish(queue());
+        } catch (CLException e) {
+            throw new OpenClException(name() + ": a queued kernel failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() { return name(); }
+}

@@ -1,0 +1,157 @@
+package io.jengine.opencl;
+
+import static org.jocl.CL.*;
+
+import io.jengine.spi.DeviceMemory;
+import io.jengine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.cl_mem;
+
+/**
+ * A session's memory on an OpenCL device. The session's arena has one device buffer of its size, so an intermediate
+ * lives at its memory plan's offset there as on the host; a tensor outside the arena (an input, an output, a value of
+ * data-dependent size) gets a buffer of its own, found again by its host address (a view shares it) and released
+ * when the run ends. Transfers block until done: the host bytes may be reused by the next step.
+ */
+final class OpenClMemory implements DeviceMemory {
+    /** Largest single transfer: a {@code ByteBuffer} view of host memory holds at most 2 GiB. */
+    private static final long CHUNK = 1L << 30;
+
+    private final OpenClDevice device;
+    private long arenaStart;
+    private long arenaEnd;
+    private cl_mem arena;
+    private final TreeMap<Long, Region> transients = new TreeMap<>();
+    /** Constants' copies, kept for the session's life (the engine keeps their host bytes, so addresses stay). */
+    private final TreeMap<Long, Region> constants = new TreeMap<>();
+
+    private record Region(long start, long end, cl_mem mem) {}
+
+    /** Where a tensor's device copy is: a buffer and the byte offset of the tensor's first element in it. */
+    record Located(cl_mem mem, long byteOffset) {}
+
+    OpenClMemory(OpenClDevice device) { this.device = device; }
+
+    OpenClDevice device() { return device; }
+
+    @Override
+    public void attachArena(MemorySegment memory) {
+        OpenClDevice.release(arena);
+        arena = null;
+        arenaStart = arenaEnd = 0;
+        if (memory == null || memory.byteSize() == 0) return;
+        arena = allocate(memory.byteSize(), "the session's arena");
+        arenaStart = memory.address();
+        arenaEnd = arenaStart + memory.byteSize();
+    }
+
+    /** The device copy of {@code t}, made (uninitialised) on first sight of its host bytes. */
+    Located locate(Tensor t) {
+        long addr = t.data().address();
+        long end = addr + Math.max(1, t.byteSize());
+        if (arena != null && addr >= arenaStart && end <= arenaEnd) return new Located(arena, addr - arenaStart);
+        Map.Entry<Long, Region> k = constants.floorEntry(addr);
+        if (k != null && end <= k.getValue().end()) return new Located(k.getValue().mem(), addr - k.getKey());
+        Map.Entry<Long, Region> e = transients.floorEntry(addr);
+        if (e != null && end <= e.getValue().end()) return new Located(e.getValue().mem(), addr - e.getKey());
+        // host memory reused for a larger value (an earlier one was freed): its old device buffers go
+        while (true) {
+            Map.Entry<Long, Region> overlap = transients.lowerEntry(end);
+            if (overlap == null || overlap.getValue().end() <= addr) break;
+            OpenClDevice.release(overlap.getValue().mem());
+            transients.remove(overlap.getKey());
+        }
+        cl_mem mem = allocate(end - addr, t.describe());
+        transients.put(addr, new Region(addr, end, mem));
+        return new Located(mem, 0);
+    }
+
+    @Override
+    public void toDevice(Tensor t) {
+        long bytes = t.byteSize();
+        if (bytes == 0) return;
+        Located at = locate(t);
+        MemorySegment host = t.data();
+        try {
+            for (long off = 0; off < bytes; off += CHUNK) {
+                long n = Math.min(CHUNK, bytes - off);
+                clEnqueueWriteBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n,
+                        Pointer.to(host.asSlice(off, n).asByteBuffer()), 0, null, null);
+            }
+        } catch (CLException e) {
+            throw new OpenClException(device.name() + ": copying " + t.describe() + " (" + bytes
+                    + " bytes) to the device failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void constantToDevice(Tensor t) {
+        long bytes = t.byteSize();
+        if (bytes == 0) return;
+        long addr = t.data().address();
+        Map.Entry<Long, Region> k = constants.floorEntry(addr);
+        if (k != null && addr + bytes <= k.getValue().end()) return;
+        cl_mem mem = allocate(bytes, "constant " + t.describe());
+        constants.put(addr, new Region(addr, addr + bytes, mem));
+        toDevice(t);
+    }
+
+    @Override
+    public void toHost(Tensor t) {
+        long bytes = t.byteSize();
+        if (bytes == 0) return;
+        Located at = locate(t);
+        MemorySegment host = t.data();
+        try {
+            for (long off = 0; off < bytes; off += CHUNK) {
+                long n = Math.min(CHUNK, bytes - off);
+                clEnqueueReadBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n,
+                        Pointer.to(host.asSlice(off, n).asByteBuffer()), 0, null, null);
+            }
+        } catch (CLException e) {
+            throw new OpenClException(device.name() + ": copying " + t.describe() + " (" + bytes
+                    + " bytes) from the device failed (an earlier kernel may have failed): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void finish() { device.finish(); }
+
+    @Override
+    public void endRun() {
+        for (Region r : transients.values()) OpenClDevice.release(r.mem());
+        transients.clear();
+    }
+
+    @Override
+    public void close() {
+        endRun();
+        for (Region r : constants.values()) OpenClDevice.release(r.mem());
+        constants.clear();
+        OpenClDevice.release(arena);
+        arena = null;
+    }
+
+    private cl_mem allocate(long bytes, String what) {
+        if (bytes > device.info().maxAllocBytes()) {
+            throw new OpenClException(device.name() + " (" + device.info().name() + "): " + what + " needs " + bytes
+                    + " bytes, more than the device's largest allocation (" + device.info().maxAllocBytes()
+                    + " bytes)");
+        }
+        try {
+            return clCreateBuffer(device.context(), CL_MEM_READ_WRITE, bytes, null, null);
+        } catch (CLException e) {
+            throw allocationError(device, bytes, e);
+        }
+    }
+
+    static OpenClException allocationError(OpenClDevice device, long bytes, CLException e) {
+        return new OpenClException(device.name() + " (" + device.info().name() + ") is out of memory: allocating "
+                + bytes + " bytes failed (" + e.getMessage() + "; the device has " + device.info().globalMemBytes()
+                + " bytes)", e);
+    }
+}

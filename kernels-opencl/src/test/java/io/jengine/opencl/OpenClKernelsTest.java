@@ -1,0 +1,287 @@
+package io.jengine.opencl;
+
+import static io.jengine.cpu.simd.FastVsReference.checkKey;
+import static io.jengine.cpu.simd.FastVsReference.random;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jengine.cpu.simd.FastVsReference;
+import io.jengine.ir.Attribute;
+import io.jengine.ir.FusedOpSpec;
+import io.jengine.ir.Graph;
+import io.jengine.ir.Node;
+import io.jengine.runtime.Backends;
+import io.jengine.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every OpenCL kernel against the reference kernel of the same node, on seeded non-zero values and shapes that are
+ * not multiples of the tile (17 x 19 images, 22 channels ...), under the float32 tolerance policy; NaN and infinity
+ * where the inputs hold them.
+ */
+class OpenClKernelsTest {
+    private static Backends cl;
+
+    @BeforeAll
+    static void device() { cl = OpenClTestDevice.backends(); }
+
+    private static void check(Node node, Map<String, Tensor> feeds, Map<String, Tensor> weights, long terms, String key) {
+        checkKey(cl, node, null, feeds, weights, terms, "opencl:" + key);
+    }
+
+    @ParameterizedTest(name = "n{0} c{1} {2}x{3} m{4} k{5} s{6} p{7} d{8} g{9} {10}")
+    @CsvSource(delimiter = ';', value = {
+        "1; 3; 17; 19; 8; 3; 1; 1,1,1,1; 1; 1; NOTSET",
+        "2; 16; 13; 11; 70; 3; 1; 1,1,1,1; 1; 1; NOTSET",
+        "1; 17; 7; 9; 18; 3; 1; 0,1,1,0; 1; 1; NOTSET",
+        "2; 16; 10; 11; 24; 1; 2; 0,0,0,0; 1; 1; NOTSET",
+        "1; 8; 15; 15; 8; 3; 2; 1,1,1,1; 1; 8; NOTSET",
+        "1; 12; 14; 13; 24; 5; 1; 2,2,2,2; 1; 12; NOTSET",
+        "1; 3; 23; 23; 16; 7; 2; 3,3,3,3; 1; 1; NOTSET",
+        "1; 16; 12; 12; 32; 3; 1; 0,1,1,0; 2; 4; NOTSET",
+        "1; 6; 11; 10; 9; 3; 2; 0,0,0,0; 1; 1; SAME_UPPER",
+        "2; 5; 9; 8; 7; 2; 1; 0,0,0,0; 1; 1; SAME_LOWER",
+    })
+    void convMatchesTheReference(int n, int c, int h, int w, int m, int k, int stride, String pads, int dilation,
+                                 int group, String autoPad) {
+        Random r = new Random(31L * c + h);
+        Node.Builder b = Node.builder("Conv").name("conv").inputs("x", "w", "b").outputs("y")
+                .attr(Attribute.of("strides", new long[] {stride, stride}))
+                .attr(Attribute.of("dilations", new long[] {dilation, dilation}))
+                .attr(Attribute.of("group", (long) group));
+        if (autoPad.equals("NOTSET")) {
+            String[] p = pads.split(",");
+            b.attr(Attribute.of("pads", new long[] {Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]),
+                    Long.parseLong(p[3])}));
+        } else {
+            b.attr(Attribute.of("auto_pad", autoPad));
+        }
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, m, c / group, k, k));
+        weights.put("b", random(r, m));
+        check(b.build(), Map.of("x", random(r, n, c, h, w)), weights, (long) (c / group) * k * k + 1, "conv");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Relu", "Clip", "LeakyRelu", "HardSigmoid", "HardSwish", "Sigmoid", "Tanh", "SiLU", "Gelu"})
+    void fusedConvWithResidualAndActivationMatchesTheReference(String activation) {
+        Random r = new Random(activation.hashCode());
+        for (int group : new int[] {1, 6}) {
+            Node node = Node.builder(FusedOpSpec.FUSED_CONV).domain(FusedOpSpec.DOMAIN).name("fc")
+                    .inputs("x", "w", "b", "z").outputs("y")
+                    .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).attr(Attribute.of("group", (long) group))
+                    .attr(Attribute.of(FusedOpSpec.ACTIVATION, activation))
+                    .attr(Attribute.of(FusedOpSpec.ACTIVATION_PARAMS, new float[] {-0.5f, 0.6f})).build();
+            Map<String, Tensor> weights = new LinkedHashMap<>();
+            weights.put("w", random(r, 6, 6 / group, 3, 3));
+            weights.put("b", random(r, 6));
+            Map<String, Tensor> feeds = new LinkedHashMap<>();
+            feeds.put("x", random(r, 1, 6, 9, 7));
+            feeds.put("z", random(r, 1, 6, 9, 7));
+            check(node, feeds, weights, 6L / group * 9 + 2, "conv");
+        }
+    }
+
+    @ParameterizedTest(name = "transA {0} transB {1} C {2}")
+    @CsvSource({"0, 0, 70", "1, 0, 70", "0, 1, 1", "1, 1, 33x1", "0, 1, 33x70", "0, 0, none"})
+    void gemmMatchesTheReference(int ta, int tb, String c) {
+        Random r = new Random(ta * 7L + tb + c.hashCode());
+        int m = 33, k = 45, n = 70;
+        List<String> inputs = c.equals("none") ? List.of("a", "b") : List.of("a", "b", "c");
+        Node node = Node.builder("Gemm").name("g").inputs(inputs.toArray(String[]::new)).outputs("y")
+                .attr(Attribute.of("transA", (long) ta)).attr(Attribute.of("transB", (long) tb))
+                .attr(Attribute.of("alpha", 0.7f)).attr(Attribute.of("beta", 1.3f)).build();
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("a", ta == 1 ? random(r, k, m) : random(r, m, k));
+        feeds.put("b", tb == 1 ? random(r, n, k) : random(r, k, n));
+        if (!c.equals("none")) {
+            long[] shape = java.util.Arrays.stream(c.split("x")).mapToLong(Long::parseLong).toArray();
+            feeds.put("c", random(r, shape));
+        }
+        check(node, feeds, Map.of(), k + 1, "gemm");
+    }
+
+    @ParameterizedTest(name = "{0} @ {1}")
+    @CsvSource({"5x17x30, 30x9", "2x1x5x17x30, 3x1x30x9", "30, 3x30x9", "4x17x30, 30", "17x30, 4x30x65"})
+    void matMulMatchesTheReference(String a, String b) {
+        Random r = new Random(a.hashCode() * 31L + b.hashCode());
+        long[] as = java.util.Arrays.stream(a.split("x")).mapToLong(Long::parseLong).toArray();
+        long[] bs = java.util.Arrays.stream(b.split("x")).mapToLong(Long::parseLong).toArray();
+        Node node = Node.builder("MatMul").name("mm").inputs("a", "b").outputs("y").build();
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("a", random(r, as));
+        feeds.put("b", random(r, bs));
+        check(node, feeds, Map.of(), 31, "gemm");
+    }
+
+    @Test
+    void fusedMatMulAddsBiasAndActivation() {
+        Random r = new Random(5);
+        Node node = Node.builder(FusedOpSpec.FUSED_MATMUL).domain(FusedOpSpec.DOMAIN).name("fm").inputs("a", "b", "bias")
+                .outputs("y").attr(Attribute.of(FusedOpSpec.ACTIVATION, "Gelu")).build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("b", random(r, 40, 24));
+        weights.put("bias", random(r, 24));
+        check(node, Map.of("a", random(r, 2, 7, 40)), weights, 41, "gemm");
+    }
+
+    @ParameterizedTest(name = "{0} k{1} s{2} p{3} ceil {4} incl {5} d{6}")
+    @CsvSource(delimiter = ';', value = {
+        "MaxPool; 3; 2; 1,1,1,1; 0; 0; 1", "MaxPool; 2; 2; 0,0,0,0; 1; 0; 1", "MaxPool; 3; 1; 1,1,1,1; 0; 0; 2",
+        "AveragePool; 3; 2; 1,1,1,1; 0; 0; 1", "AveragePool; 3; 2; 1,1,1,1; 0; 1; 1",
+        "AveragePool; 2; 2; 0,0,1,1; 1; 1; 1", "AveragePool; 5; 3; 0,0,0,0; 1; 0; 1"})
+    void poolsMatchTheReference(String op, int k, int s, String pads, int ceil, int include, int dil) {
+        Random r = new Random(op.hashCode() + k * 7L + s);
+        String[] p = pads.split(",");
+        Node.Builder b = Node.builder(op).name("p").inputs("x").outputs("y")
+                .attr(Attribute.of("kernel_shape", new long[] {k, k})).attr(Attribute.of("strides", new long[] {s, s}))
+                .attr(Attribute.of("pads", new long[] {Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]),
+                        Long.parseLong(p[3])}))
+                .attr(Attribute.of("ceil_mode", (long) ceil));
+        if (op.equals("AveragePool")) b.attr(Attribute.of("count_include_pad", (long) include));
+        if (dil > 1) b.attr(Attribute.of("dilations", new long[] {dil, dil}));
+        check(b.build(), Map.of("x", random(r, 2, 5, 13, 14)), Map.of(), (long) k * k, "pool");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GlobalAveragePool", "GlobalMaxPool"})
+    void globalPoolsMatchTheReference(String op) {
+        Node node = Node.builder(op).name("gp").inputs("x").outputs("y").build();
+        Tensor x = withSpecials(random(new Random(3), 2, 7, 9, 11));
+        check(node, Map.of("x", x), Map.of(), 99, "pool.global");
+    }
+
+    @ParameterizedTest(name = "{0} axis {1}")
+    @CsvSource({"Softmax, -1", "Softmax, 1", "LogSoftmax, -1", "LogSoftmax, 0"})
+    void softmaxMatchesTheReference(String op, int axis) {
+        Node node = Node.builder(op).name("s").inputs("x").outputs("y").attr(Attribute.of("axis", (long) axis)).build();
+        check(node, Map.of("x", random(new Random(axis + 9), 3, 37, 5)), Map.of(), 37, "softmax");
+    }
+
+    @Test
+    void layerNormalizationMatchesTheReference() {
+        Random r = new Random(12);
+        Node node = Node.builder("LayerNormalization").name("ln").inputs("x", "s", "b").outputs("y")
+                .attr(Attribute.of("axis", -1L)).attr(Attribute.of("epsilon", 1e-5f)).build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("s", random(r, 300));
+        weights.put("b", random(r, 300));
+        check(node, Map.of("x", random(r, 2, 3, 300)), weights, 300, "layernorm");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Relu", "Sigmoid", "Tanh", "Exp", "Neg", "Abs", "Sqrt", "Log", "Reciprocal", "Erf",
+            "Softplus", "Floor", "Ceil", "Round", "Sin", "Cos", "Elu", "Selu", "LeakyRelu", "HardSigmoid", "HardSwish",
+            "Sign", "Gelu"})
+    void unaryOpsMatchTheReferenceWithNaNAndInfinities(String op) {
+        Node node = Node.builder(op).name("u").inputs("x").outputs("y").build();
+        check(node, Map.of("x", withSpecials(scaled(random(new Random(op.hashCode()), 3, 41), 3))), Map.of(), 1,
+                "elementwise");
+    }
+
+    @Test
+    void clipTakesItsBoundsFromConstants() {
+        Node node = Node.builder("Clip").name("c").inputs("x", "lo", "hi").outputs("y").build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("lo", Tensor.ofFloats(new long[0], -0.3f));
+        weights.put("hi", Tensor.ofFloats(new long[0], 0.4f));
+        check(node, Map.of("x", withSpecials(random(new Random(2), 50))), weights, 1, "elementwise");
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"Add, 3x4x5, 3x4x5", "Sub, 3x4x5, 5", "Mul, 3x1x5, 4x1", "Div, 1, 3x4x5", "Pow, 2x3, 2x3",
+            "Max, 3x4x5, 4x5", "Min, 4x1, 3x1x5", "PRelu, 2x3x4x5, 3x1x1"})
+    void binaryOpsBroadcastLikeTheReference(String op, String a, String b) {
+        Random r = new Random(op.hashCode());
+        long[] as = java.util.Arrays.stream(a.split("x")).mapToLong(Long::parseLong).toArray();
+        long[] bs = java.util.Arrays.stream(b.split("x")).mapToLong(Long::parseLong).toArray();
+        Tensor x = op.equals("Pow") ? abs(random(r, as)) : withSpecials(random(r, as));
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("a", x);
+        feeds.put("b", random(r, bs));
+        check(Node.builder(op).name("bin").inputs("a", "b").outputs("y").build(), feeds, Map.of(), 1,
+                "elementwise.binary");
+    }
+
+    @Test
+    void elementwiseChainCompilesItsProgram() {
+        Random r = new Random(8);
+        // ((x + y) * 0.5-ish via Mul with z) then Clip then Sigmoid
+        Node node = Node.builder(FusedOpSpec.ELEMENTWISE_CHAIN).domain(FusedOpSpec.DOMAIN).name("chain")
+                .inputs("x", "y", "z").outputs("out")
+                .attr(Attribute.ofStrings("ops", List.of("Add", "Mul", "Clip", "Sigmoid", "Sub")))
+                .attr(Attribute.of("args", new long[] {0, 1, -1, 2, -2, 0, -3, 0, -4, 0}))
+                .attr(Attribute.of("params", new float[] {0, 0, 0, 0, -0.25f, Float.POSITIVE_INFINITY, 0, 0, 0, 0}))
+                .build();
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("x", withSpecials(random(r, 2, 3, 17)));
+        feeds.put("y", random(r, 3, 1));
+        feeds.put("z", random(r, 17));
+        check(node, feeds, Map.of(), 3, "elementwise-chain");
+    }
+
+    @Test
+    void dataMovementMatchesTheReference() {
+        Random r = new Random(4);
+        Node t = Node.builder("Transpose").name("t").inputs("x").outputs("y")
+                .attr(Attribute.of("perm", new long[] {2, 0, 3, 1})).build();
+        check(t, Map.of("x", random(r, 3, 4, 5, 6)), Map.of(), 1, "transpose");
+        Node s = Node.builder("Slice").name("s").inputs("x", "st", "en", "ax", "sp").outputs("y").build();
+        Map<String, Tensor> sw = new LinkedHashMap<>();
+        sw.put("st", Tensor.ofLongs(new long[] {2}, -1, 1));
+        sw.put("en", Tensor.ofLongs(new long[] {2}, -100, 6));
+        sw.put("ax", Tensor.ofLongs(new long[] {2}, 2, 1));
+        sw.put("sp", Tensor.ofLongs(new long[] {2}, -2, 2));
+        check(s, Map.of("x", random(r, 3, 7, 9)), sw, 1, "slice");
+        Node c = Node.builder("Concat").name("c").inputs("a", "b", "d").outputs("y").attr(Attribute.of("axis", 1L)).build();
+        Map<String, Tensor> cf = new LinkedHashMap<>();
+        cf.put("a", random(r, 2, 3, 4));
+        cf.put("b", random(r, 2, 1, 4));
+        cf.put("d", random(r, 2, 5, 4));
+        check(c, cf, Map.of(), 1, "concat");
+        Node g = Node.builder("Gather").name("g").inputs("x", "i").outputs("y").attr(Attribute.of("axis", 1L)).build();
+        check(g, Map.of("x", random(r, 3, 10, 4)), Map.of("i", Tensor.ofLongs(new long[] {2, 3}, 0, -1, 4, 9, 2, -10)),
+                1, "gather");
+    }
+
+    @Test
+    void gatherOutOfRangeIsAnErrorNamingTheNode() {
+        Node g = Node.builder("Gather").name("lookup").inputs("x", "i").outputs("y").build();
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("x", random(new Random(1), 10, 4));
+        feeds.put("i", Tensor.ofLongs(new long[] {2}, 3, 10));
+        Graph graph = FastVsReference.graph(g, feeds, Map.of());
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> FastVsReference.run(graph, feeds, cl, "opencl:gather"));
+        assertTrue(e.getMessage().contains("lookup") && e.getMessage().contains("out of range"), e.getMessage());
+    }
+
+    /** {@code t} with NaN, +Inf and -Inf in its first elements. */
+    static Tensor withSpecials(Tensor t) {
+        float[] v = t.toFloatArray();
+        v[0] = Float.NaN;
+        if (v.length > 2) v[2] = Float.POSITIVE_INFINITY;
+        if (v.length > 5) v[5] = Float.NEGATIVE_INFINITY;
+        return Tensor.ofFloats(t.shape(), v);
+    }
+
+    static Tensor scaled(Tensor t, float s) {
+        float[] v = t.toFloatArray();
+        for (int i = 0; i < v.length; i++) v[i] *= s;
+        return Tensor.ofFloats(t.shape(), v);
+    }
+
+    static Tensor abs(Tensor t) {
+        float[] v = t.toFloatArray();
+        for (int i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
+        return Tensor.ofFloats(t.shape(), v);
+    }
+}
