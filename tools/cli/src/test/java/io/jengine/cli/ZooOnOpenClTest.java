@@ -1,0 +1,81 @@
+package io.jengine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jengine.build.EngineBuilder;
+import io.jengine.io.Npy;
+import io.jengine.runtime.Backends;
+import io.jengine.runtime.Engine;
+import io.jengine.spi.Device;
+import io.jengine.tensor.Value;
+import io.jengine.verify.Comparison;
+import io.jengine.verify.SharedData;
+import io.jengine.verify.Tolerance;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every FP32 zoo model on the first OpenCL device (PoCL in CI), built as {@code engine run --device opencl:0} builds
+ * it: the outputs match ONNX Runtime's (rtol 1e-3, atol 1e-4), and what stays on the host is only what the backend
+ * does not claim yet, so that a claimed op falling back to the CPU (a declined shape, a new fusion) fails here.
+ */
+class ZooOnOpenClTest {
+    /** Ops the OpenCL backend does not run yet: the only ones allowed on the host. */
+    private static final Set<String> NOT_YET_ON_DEVICE = Set.of("ScaledDotProductAttention", "Where", "And", "Cast",
+            "ConvTranspose", "Resize");
+
+    static String device() {
+        List<Device> devices = Backends.discover().devices();
+        if (devices.isEmpty()) {
+            String why = "no OpenCL device (install pocl-opencl-icd and ocl-icd-opencl-dev)";
+            if (SharedData.isCi()) fail(why);
+            Assumptions.abort(why);
+        }
+        return devices.getFirst().name();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"digits_cnn", "squeezenet1_1", "mobilenet_v2", "efficientnet_b0", "resnet18", "resnet50",
+            "bert_l4_h256", "ch_PP-OCRv4_det_infer", "ch_ppocr_mobile_v2.0_cls_infer"})
+    void matchesOnnxRuntimeOnTheDevice(String model) throws IOException {
+        Path zoo = ZooModelsTest.zoo();
+        String device = device();
+        Map<String, Path> inputs = ZooModelsTest.ioFiles(zoo, model, "input_");
+        Map<String, Path> outputs = ZooModelsTest.ioFiles(zoo, model, "output_");
+        Map<String, Value> feeds = new LinkedHashMap<>();
+        StringBuilder shapes = new StringBuilder();
+        for (var e : inputs.entrySet()) {
+            io.jengine.tensor.Tensor t = Npy.read(e.getValue());
+            feeds.put(e.getKey(), t);
+            shapes.append(shapes.isEmpty() ? "" : ",").append(e.getKey()).append(':');
+            long[] d = t.shape();
+            for (int i = 0; i < d.length; i++) shapes.append(i > 0 ? "x" : "").append(d[i]);
+        }
+        try (Engine engine = EngineBuilder.forModel(zoo.resolve(model + ".onnx")).device(device)
+                .shapes(shapes.toString()).build()) {
+            DevicePartitions parts = DevicePartitions.of(engine.devicePlan(), engine.graph());
+            Set<String> unexpected = new java.util.TreeSet<>(parts.hostOps().keySet());
+            unexpected.removeAll(NOT_YET_ON_DEVICE);
+            assertTrue(unexpected.isEmpty(), model + ": claimed ops ran on the host: " + unexpected + " ("
+                    + parts.lines(device) + ")");
+            if (parts.hostOps().isEmpty()) {
+                assertTrue(parts.share(device) >= 0.95, model + ": " + parts.lines(device));
+            }
+            for (int run = 0; run < 2; run++) {
+                Map<String, Value> got = engine.run(feeds);
+                for (var e : outputs.entrySet()) {
+                    Comparison c = Comparison.of(Npy.read(e.getValue()), got.get(e.getKey()), Tolerance.MODEL);
+                    assertTrue(c.matches(), model + " output " + e.getKey() + " on " + device + ": " + c.mismatch());
+                }
+            }
+        }
+    }
+}
