@@ -43,6 +43,9 @@ abstract class ClOp implements Kernel {
         return own(device.constant(b.array()));
     }
 
+    /** A read-only device copy of {@code bytes}, kept until the kernel closes. */
+    final cl_mem constantBytes(byte[] bytes) { return own(device.constant(bytes)); }
+
     /** A 4-byte device flag that kernels may set (e.g. an index out of range), kept until the kernel closes. */
     final cl_mem flag() { return own(device.writable(new byte[4])); }
 

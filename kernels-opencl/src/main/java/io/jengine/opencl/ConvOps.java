@@ -95,4 +95,70 @@ final class ConvOps {
             }
         };
     }
+
+    /**
+     * ConvTranspose and FusedConvTranspose (2-D, float32), with explicit pads and output_padding; the output size
+     * must be what those give (an {@code output_shape} attribute or auto_pad other than VALID is left to the host).
+     */
+    static ClOp convTranspose(NodeContext ctx, Io io, OpenClDevice device) {
+        Node node = ctx.node();
+        long[] x = io.in()[0], w = io.in()[1], y = io.out()[0];
+        if (!io.allFloat32() || io.namedOutputs() != 1 || x == null || w == null || y == null || x.length != 4
+                || w.length != 4 || y.length != 4 || node.hasAttr("output_shape") || !MatrixOps.fits(device)) {
+            return null;
+        }
+        String auto = node.attrString("auto_pad", "NOTSET");
+        if (!auto.equals("NOTSET") && !auto.equals("VALID")) return null;
+        ClActivation act = FusedOpSpec.is(node, FusedOpSpec.FUSED_CONV_TRANSPOSE) ? ClActivation.ofFused(node)
+                : ClActivation.NONE;
+        if (act == null) return null;
+        long[] s = node.attrInts("strides", new long[] {1, 1}), d = node.attrInts("dilations", new long[] {1, 1});
+        long[] pads = auto.equals("VALID") ? new long[4] : node.attrInts("pads", new long[4]);
+        long[] op = node.attrInts("output_padding", new long[2]);
+        long group = node.attrInt("group", 1);
+        if (s.length != 2 || d.length != 2 || pads.length != 4 || op.length != 2 || group <= 0 || x[1] != w[0]
+                || x[1] % group != 0 || y[1] != w[1] * group) {
+            return null;
+        }
+        for (int i = 0; i < 2; i++) {
+            long expect = s[i] * (x[2 + i] - 1) + op[i] + (w[2 + i] - 1) * d[i] + 1 - pads[i] - pads[i + 2];
+            if (expect != y[2 + i]) return null;
+        }
+        int[] geo = {(int) x[0], (int) x[1], (int) x[2], (int) x[3], (int) y[1], (int) y[2], (int) y[3], (int) w[2],
+                (int) w[3], (int) s[0], (int) s[1], (int) pads[0], (int) pads[1], (int) d[0], (int) d[1], (int) group};
+        Tensor weights = ctx.constant(1), bias = node.hasInput(2) ? ctx.constant(2) : null;
+        boolean hasBias = node.hasInput(2);
+        return new ClOp(device) {
+            private final cl_mem geoMem = ints(geo);
+            private final cl_mem wMem = weights == null ? null : floats(weights);
+            private final cl_mem bMem = bias == null ? null : floats(bias);
+            private final ClKernel kernel = device.kernel("conv_transpose2d", "gemm.cl");
+
+            @Override
+            void run(KernelContext c, OpenClMemory mem) {
+                Tensor out = c.output(0, DType.FLOAT32, y);
+                List<Object> args = new ArrayList<>();
+                tensor(args, mem, c.tensor(0));
+                if (wMem != null) {
+                    args.add(wMem);
+                    args.add(0L);
+                } else {
+                    tensor(args, mem, c.tensor(1));
+                }
+                tensor(args, mem, out);
+                if (bMem != null) {
+                    args.add(bMem);
+                    args.add(0L);
+                } else {
+                    tensor(args, mem, hasBias ? c.tensor(2) : out);
+                }
+                args.add(hasBias ? 1 : 0);
+                args.add(geoMem);
+                args.addAll(List.of(act.id(), act.p0(), act.p1()));
+                long cols = (long) geo[0] * geo[5] * geo[6], rows = geo[4] / geo[15];
+                kernel.launch(new long[] {(cols + 63) / 64 * 16, (rows + 63) / 64 * 16, geo[15]}, MatrixOps.LOCAL,
+                        args.toArray());
+            }
+        };
+    }
 }

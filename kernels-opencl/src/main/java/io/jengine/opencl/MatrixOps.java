@@ -26,7 +26,7 @@ final class MatrixOps {
     static boolean fits(OpenClDevice d) { return d.info().maxWorkGroupSize() >= 256 && d.info().localMemBytes() >= 8192; }
 
     /** One GEMM launch's fixed geometry: C = act(alpha A.B + beta bias (+ R)), batched over {@code batch}. */
-    private record Geometry(int m, int n, int k, long sam, long sak, long sbk, long sbn, long scm, long scn,
+    record Geometry(int m, int n, int k, long sam, long sak, long sbk, long sbn, long scm, long scn,
                             float alpha, float beta, long sbiasM, long sbiasN, long[] batch, long batchCount) {}
 
     static ClOp matmul(NodeContext ctx, Io io, OpenClDevice device) {
@@ -115,28 +115,48 @@ final class MatrixOps {
 
         @Override
         void run(KernelContext c, OpenClMemory mem) {
-            Tensor a = c.tensor(0), b = c.tensor(1);
             Tensor y = c.output(0, DType.FLOAT32, out);
-            List<Object> args = new ArrayList<>();
-            tensor(args, mem, a);
-            args.add(g.sam());
-            args.add(g.sak());
-            tensor(args, mem, b);
-            args.add(g.sbk());
-            args.add(g.sbn());
-            tensor(args, mem, y);
-            args.add(g.scm());
-            args.add(g.scn());
-            args.addAll(List.of(g.m(), g.n(), g.k(), g.alpha()));
-            tensor(args, mem, biasInput >= 0 ? c.tensor(biasInput) : y);
-            args.addAll(List.of(g.sbiasM(), g.sbiasN(), biasInput >= 0 ? 1 : 0, g.beta()));
-            tensor(args, mem, y);
-            args.add(0);
-            args.add(meta);
-            args.add(g.batch().length / 5);
-            args.addAll(List.of(act.id(), act.p0(), act.p1()));
-            long gx = (g.n() + TILE - 1) / TILE * 16, gy = (g.m() + TILE - 1) / TILE * 16;
-            kernel.launch(new long[] {gx, gy, g.batchCount()}, LOCAL, args.toArray());
+            List<Object> ya = new ArrayList<>();
+            tensor(ya, mem, y);
+            List<Object> bias = null;
+            if (biasInput >= 0) {
+                bias = new ArrayList<>();
+                tensor(bias, mem, c.tensor(biasInput));
+            }
+            enqueue(kernel, g, meta, operand(mem, c.tensor(0)), operand(mem, c.tensor(1)), ya, bias, act);
         }
+    }
+
+    static List<Object> operand(OpenClMemory mem, Tensor t) {
+        List<Object> l = new ArrayList<>();
+        ClOp.tensor(l, mem, t);
+        return l;
+    }
+
+    /**
+     * Enqueues one batched GEMM: {@code a}, {@code b}, {@code c} and {@code bias} (null: none) each as
+     * (buffer, element offset).
+     */
+    static void enqueue(ClKernel kernel, Geometry g, cl_mem meta, List<Object> a, List<Object> b, List<Object> c,
+                        List<Object> bias, ClActivation act) {
+        List<Object> args = new ArrayList<>(a);
+        args.add(g.sam());
+        args.add(g.sak());
+        args.addAll(b);
+        args.add(g.sbk());
+        args.add(g.sbn());
+        args.addAll(c);
+        args.add(g.scm());
+        args.add(g.scn());
+        args.addAll(List.of(g.m(), g.n(), g.k(), g.alpha()));
+        args.addAll(bias != null ? bias : c);
+        args.addAll(List.of(g.sbiasM(), g.sbiasN(), bias != null ? 1 : 0, g.beta()));
+        args.addAll(c);
+        args.add(0);
+        args.add(meta);
+        args.add(g.batch().length / 5);
+        args.addAll(List.of(act.id(), act.p0(), act.p1()));
+        long gx = (g.n() + TILE - 1) / TILE * 16, gy = (g.m() + TILE - 1) / TILE * 16;
+        kernel.launch(new long[] {gx, gy, g.batchCount()}, LOCAL, args.toArray());
     }
 }

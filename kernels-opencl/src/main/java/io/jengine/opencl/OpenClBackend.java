@@ -67,9 +67,11 @@ public final class OpenClBackend implements Backend {
         if (own) {
             switch (op) {
                 case FusedOpSpec.FUSED_CONV -> { name = "conv"; kernel = ConvOps.conv(ctx, io, device); }
+                case FusedOpSpec.FUSED_CONV_TRANSPOSE -> { name = "conv-transpose"; kernel = ConvOps.convTranspose(ctx, io, device); }
                 case FusedOpSpec.FUSED_GEMM -> { name = "gemm"; kernel = MatrixOps.gemm(ctx, io, device); }
                 case FusedOpSpec.FUSED_MATMUL -> { name = "gemm"; kernel = MatrixOps.matmul(ctx, io, device); }
                 case "Gelu" -> { name = "elementwise"; kernel = ElementwiseOps.unary(ctx, io, device); }
+                case FusedOpSpec.ATTENTION -> { name = "attention"; kernel = AttentionOps.attention(ctx, io, device); }
                 case FusedOpSpec.ELEMENTWISE_CHAIN -> { name = "elementwise-chain"; kernel = ChainOps.chain(ctx, io, device); }
                 case "LayerNormalization" -> { name = "layernorm"; kernel = RowOps.layerNorm(ctx, io, device); }
                 default -> { return List.of(); }
@@ -77,6 +79,7 @@ public final class OpenClBackend implements Backend {
         } else if (onnx) {
             switch (op) {
                 case "Conv" -> { name = "conv"; kernel = ConvOps.conv(ctx, io, device); }
+                case "ConvTranspose" -> { name = "conv-transpose"; kernel = ConvOps.convTranspose(ctx, io, device); }
                 case "Gemm" -> { name = "gemm"; kernel = MatrixOps.gemm(ctx, io, device); }
                 case "MatMul" -> { name = "gemm"; kernel = MatrixOps.matmul(ctx, io, device); }
                 case "MaxPool", "AveragePool" -> { name = "pool"; kernel = PoolOps.pool(ctx, io, device); }
@@ -84,6 +87,10 @@ public final class OpenClBackend implements Backend {
                 case "Softmax", "LogSoftmax" -> { name = "softmax"; kernel = RowOps.softmax(ctx, io, device); }
                 case "LayerNormalization" -> { name = "layernorm"; kernel = RowOps.layerNorm(ctx, io, device); }
                 case "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity" -> { name = "view"; kernel = DataOps.view(ctx, io, device); }
+                case "Where" -> { name = "where"; kernel = SelectOps.where(ctx, io, device); }
+                case "And", "Or", "Xor" -> { name = "logical"; kernel = SelectOps.logical(ctx, io, device); }
+                case "Cast" -> { name = "cast"; kernel = SelectOps.cast(ctx, io, device); }
+                case "Resize" -> { name = "resize"; kernel = ResizeOps.resize(ctx, io, device); }
                 case "Transpose" -> { name = "transpose"; kernel = DataOps.transpose(ctx, io, device); }
                 case "Slice" -> { name = "slice"; kernel = DataOps.slice(ctx, io, device); }
                 case "Concat" -> { name = "concat"; kernel = DataOps.concat(ctx, io, device); }

@@ -25,6 +25,8 @@ final class OpenClMemory implements DeviceMemory {
     private long arenaStart;
     private long arenaEnd;
     private cl_mem arena;
+    private cl_mem scratch;
+    private long scratchBytes;
     private final TreeMap<Long, Region> transients = new TreeMap<>();
     /** Constants' copies, kept for the session's life (the engine keeps their host bytes, so addresses stay). */
     private final TreeMap<Long, Region> constants = new TreeMap<>();
@@ -118,6 +120,20 @@ final class OpenClMemory implements DeviceMemory {
         }
     }
 
+    /**
+     * A device buffer of at least {@code bytes} for a kernel's intermediate (attention's scores), kept for the session
+     * and shared by its kernels one after another (the queue runs them in order).
+     */
+    cl_mem scratch(long bytes) {
+        if (scratch == null || scratchBytes < bytes) {
+            OpenClDevice.release(scratch);
+            scratch = null;
+            scratch = allocate(Math.max(4, bytes), "scratch");
+            scratchBytes = bytes;
+        }
+        return scratch;
+    }
+
     @Override
     public void finish() { device.finish(); }
 
@@ -134,6 +150,8 @@ final class OpenClMemory implements DeviceMemory {
         constants.clear();
         OpenClDevice.release(arena);
         arena = null;
+        OpenClDevice.release(scratch);
+        scratch = null;
     }
 
     private cl_mem allocate(long bytes, String what) {

@@ -51,7 +51,7 @@ final class RowOps {
                 List<Object> args = new ArrayList<>();
                 tensor(args, mem, c.tensor(0));
                 tensor(args, mem, c.output(0, DType.FLOAT32, x));
-                args.addAll(List.of((int) nn, (int) in, log));
+                args.addAll(List.of((int) nn, (int) in, log, 0, 0f));
                 kernel.launch(new long[] {rows * local}, new long[] {local}, args.toArray());
             }
         };

@@ -171,3 +171,76 @@ __kernel void depthwise2d(__global const float* X, ulong xo, __global const floa
     if (has_res) acc += R[ro + y];
     Y[yo + y] = activate(acc, act, p0, p1);
 }
+
+// A 2-D transposed convolution as an implicit GEMM per group: M = output channels of the group, N = batch x output
+// pixels, K = input channels of the group x kernel window; an input pixel contributes to output (oh, ow) through
+// tap (kh, kw) when oh + pad_top - kh * dil_h is a multiple of the stride. W is [C, OC / G, KH, KW].
+// geo: N, C, H, W, OC, OH, OW, KH, KW, stride h/w, pad top/left, dilation h/w, groups.
+__kernel __attribute__((reqd_work_group_size(16, 16, 1)))
+void conv_transpose2d(__global const float* X, ulong xo, __global const float* Wt, ulong wo,
+                      __global float* Y, ulong yo, __global const float* bias, ulong bo, int has_bias,
+                      __constant const int* geo, int act, float p0, float p1) {
+    __local float As[TK][TM];
+    __local float Bs[TK][TN];
+    const int C = geo[1], H = geo[2], W = geo[3], OC = geo[4], OH = geo[5], OW = geo[6];
+    const int KH = geo[7], KW = geo[8], SH = geo[9], SW = geo[10], PT = geo[11], PL = geo[12];
+    const int DH = geo[13], DW = geo[14], G = geo[15];
+    const int ICG = C / G, OCG = OC / G;
+    const int M = OCG, K = ICG * KH * KW, P = OH * OW, NP = geo[0] * P;
+    const int KK = KH * KW;
+    const int g = get_global_id(2);
+    const int tx = get_local_id(0), ty = get_local_id(1);
+    const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM;
+    const int l = ty * 16 + tx;
+    float acc[4][4];
+    for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
+    for (int k0 = 0; k0 < K; k0 += TK) {
+        for (int e = 0; e < 4; e++) {
+            int idx = l + 256 * e;
+            int mm = idx / TK, kk = idx % TK;
+            int m = m0 + mm, k = k0 + kk;
+            float a = 0.0f;
+            if (m < M && k < K) {
+                int ic = k / KK, r = k % KK;
+                a = Wt[wo + ((long) (g * ICG + ic) * OCG + m) * KK + r];
+            }
+            As[kk][mm] = a;
+            int kb = idx / TN, nn = idx % TN;
+            int col = n0 + nn, k2 = k0 + kb;
+            float v = 0.0f;
+            if (col < NP && k2 < K) {
+                int b = col / P, p = col % P;
+                int oh = p / OW, ow = p % OW;
+                int ic = k2 / KK, r = k2 % KK;
+                int kh = r / KW, kw = r % KW;
+                int th = oh + PT - kh * DH, tw = ow + PL - kw * DW;
+                if (th >= 0 && tw >= 0 && th % SH == 0 && tw % SW == 0) {
+                    int ih = th / SH, iw = tw / SW;
+                    if (ih < H && iw < W) v = X[xo + (((long) b * C + g * ICG + ic) * H + ih) * W + iw];
+                }
+            }
+            Bs[kb][nn] = v;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int kk = 0; kk < TK; kk++) {
+            float a[4], b[4];
+            for (int i = 0; i < 4; i++) a[i] = As[kk][ty + 16 * i];
+            for (int j = 0; j < 4; j++) b[j] = Bs[kk][tx + 16 * j];
+            for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    for (int i = 0; i < 4; i++) {
+        int m = m0 + ty + 16 * i;
+        if (m >= M) continue;
+        int oc = g * OCG + m;
+        for (int j = 0; j < 4; j++) {
+            int col = n0 + tx + 16 * j;
+            if (col >= NP) continue;
+            int b = col / P, p = col % P;
+            float v = acc[i][j];
+            if (has_bias) v += bias[bo + oc];
+            Y[yo + ((long) b * OC + oc) * P + p] = activate(v, act, p0, p1);
+        }
+    }
+}

@@ -71,3 +71,25 @@ __kernel void global_pool(__global const float* X, ulong xo, __global float* Y, 
     }
     if (t == 0) Y[yo + plane] = op == 0 ? part[0] / (float) size : part[0];
 }
+
+// Separable 2-D resampling of [planes, H, W] to [planes, OH, OW] with two taps per axis, whose input indices (already
+// clamped) and weights were computed on the host: nearest has weight 0 on its second tap.
+__kernel void resize2d(__global const float* X, ulong xo, __global float* Y, ulong yo, long planes, int H, int W,
+                       int OH, int OW, __constant const int* hi, __constant const float* hw,
+                       __constant const int* wi, __constant const float* ww) {
+    const long y = get_global_id(0);
+    if (y >= planes * OH * OW) return;
+    const int ow = y % OW, oh = (y / OW) % OH;
+    const long p = y / ((long) OW * OH);
+    __global const float* x = X + xo + p * H * W;
+    const int h0 = hi[2 * oh], h1 = hi[2 * oh + 1], w0 = wi[2 * ow], w1 = wi[2 * ow + 1];
+    float top = ww[2 * ow] * x[h0 * W + w0];
+    if (ww[2 * ow + 1] != 0.0f) top += ww[2 * ow + 1] * x[h0 * W + w1];
+    float v = hw[2 * oh] * top;
+    if (hw[2 * oh + 1] != 0.0f) {
+        float bottom = ww[2 * ow] * x[h1 * W + w0];
+        if (ww[2 * ow + 1] != 0.0f) bottom += ww[2 * ow + 1] * x[h1 * W + w1];
+        v += hw[2 * oh + 1] * bottom;
+    }
+    Y[yo + y] = v;
+}

@@ -30,8 +30,10 @@ inline float group_max(__local float* part, float v) {
     return r;
 }
 
-// Softmax (log = 0) or LogSoftmax (log = 1) along the middle axis of [outer, n, inner].
-__kernel void softmax(__global const float* X, ulong xo, __global float* Y, ulong yo, int n, int inner, int log_) {
+// Softmax (log = 0) or LogSoftmax (log = 1) along the middle axis of [outer, n, inner]; with has_nan, a NaN result
+// becomes nan_value (attention's fully masked rows). In place is allowed: each item rewrites only what it read.
+__kernel void softmax(__global const float* X, ulong xo, __global float* Y, ulong yo, int n, int inner, int log_,
+                      int has_nan, float nan_value) {
     __local float part[256];
     const long row = get_group_id(0);
     const long base = (row / inner) * (long) n * inner + row % inner;
@@ -48,7 +50,8 @@ __kernel void softmax(__global const float* X, ulong xo, __global float* Y, ulon
     s = group_sum(part, s);
     for (int i = t; i < n; i += nt) {
         float d = X[xo + base + (long) i * inner] - m;
-        Y[yo + base + (long) i * inner] = log_ ? d - log(s) : exp(d) / s;
+        float p = log_ ? d - log(s) : exp(d) / s;
+        Y[yo + base + (long) i * inner] = (has_nan && p != p) ? nan_value : p;
     }
 }
 

@@ -37,6 +37,16 @@ class OpenClKernelsTest {
         checkKey(cl, node, null, feeds, weights, terms, "opencl:" + key);
     }
 
+    /** For ops that compute no sums (selection, logic, casts): the element type's own tolerance, NaN and Inf alike. */
+    private static void checkSame(Node node, Map<String, Tensor> feeds, String key) {
+        Graph g = FastVsReference.graph(node, feeds, Map.of());
+        Tensor want = FastVsReference.run(g, feeds, Backends.discover().only(List.of("cpu-reference")), null);
+        Tensor got = FastVsReference.run(g, feeds, cl, "opencl:" + key);
+        io.jengine.verify.Comparison c = io.jengine.verify.Comparison.of(want, got,
+                io.jengine.verify.Tolerance.forDType(want.dtype()));
+        assertTrue(c.matches(), node.opType() + ": " + c.mismatch());
+    }
+
     @ParameterizedTest(name = "n{0} c{1} {2}x{3} m{4} k{5} s{6} p{7} d{8} g{9} {10}")
     @CsvSource(delimiter = ';', value = {
         "1; 3; 17; 19; 8; 3; 1; 1,1,1,1; 1; 1; NOTSET",
@@ -88,6 +98,24 @@ class OpenClKernelsTest {
             feeds.put("z", random(r, 1, 6, 9, 7));
             check(node, feeds, weights, 6L / group * 9 + 2, "conv");
         }
+    }
+
+    @ParameterizedTest(name = "c{0} m{1} k{2} s{3} p{4} op{5} d{6} g{7}")
+    @CsvSource(delimiter = ';', value = {"4; 6; 2; 2; 0,0,0,0; 0; 1; 1", "6; 4; 3; 2; 1,1,1,1; 1; 1; 2",
+            "5; 7; 3; 1; 1,0,0,1; 0; 2; 1", "8; 8; 4; 2; 1,1,1,1; 0; 1; 1"})
+    void convTransposeMatchesTheReference(int c, int m, int k, int s, String pads, int outPad, int d, int g) {
+        Random r = new Random(c * 31L + m + k);
+        String[] p = pads.split(",");
+        Node node = Node.builder("ConvTranspose").name("ct").inputs("x", "w", "b").outputs("y")
+                .attr(Attribute.of("strides", new long[] {s, s})).attr(Attribute.of("dilations", new long[] {d, d}))
+                .attr(Attribute.of("pads", new long[] {Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]),
+                        Long.parseLong(p[3])}))
+                .attr(Attribute.of("output_padding", new long[] {outPad, outPad})).attr(Attribute.of("group", (long) g))
+                .build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, c, m / g, k, k));
+        weights.put("b", random(r, m));
+        check(node, Map.of("x", random(r, 2, c, 5, 7)), weights, (long) c / g * k * k + 1, "conv-transpose");
     }
 
     @ParameterizedTest(name = "transA {0} transB {1} C {2}")
@@ -211,6 +239,51 @@ class OpenClKernelsTest {
                 "elementwise.binary");
     }
 
+    @ParameterizedTest(name = "mask {0}")
+    @ValueSource(booleans = {false, true})
+    void attentionMatchesTheReference(boolean masked) {
+        Random r = new Random(masked ? 3 : 4);
+        Node.Builder b = Node.builder(FusedOpSpec.ATTENTION).domain(FusedOpSpec.DOMAIN).name("att")
+                .outputs("y").attr(Attribute.of("q_scale", 0.5f)).attr(Attribute.of("k_scale", 0.7f));
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("q", random(r, 2, 3, 7, 8));
+        feeds.put("k", random(r, 2, 1, 8, 9));
+        feeds.put("v", random(r, 2, 3, 9, 5));
+        if (masked) {
+            // a fully masked row gives NaN probabilities, which nan_value replaces
+            float[] m = random(r, 2, 1, 1, 9).toFloatArray();
+            for (int j = 0; j < 9; j++) m[j] = Float.NEGATIVE_INFINITY;
+            m[12] = Float.NEGATIVE_INFINITY;
+            feeds.put("mask", Tensor.ofFloats(new long[] {2, 1, 1, 9}, m));
+            b.inputs("q", "k", "v", "mask").attr(Attribute.of("nan_value", 0f));
+        } else {
+            b.inputs("q", "k", "v");
+        }
+        check(b.build(), feeds, Map.of(), 9 * 8, "attention");
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @CsvSource({"nearest, asymmetric, floor, 2x2", "nearest, half_pixel, round_prefer_floor, 1.5x0.75",
+            "nearest, align_corners, round_prefer_ceil, sizes 9x20", "linear, half_pixel, floor, 2x2",
+            "linear, pytorch_half_pixel, floor, 0.5x0.6", "linear, align_corners, floor, sizes 11x4",
+            "linear, asymmetric, floor, 3x1"})
+    void resizeMatchesTheReference(String mode, String coord, String rounding, String scales) {
+        Random r = new Random(mode.hashCode() + coord.hashCode());
+        Node.Builder b = Node.builder("Resize").name("rs").outputs("y").attr(Attribute.of("mode", mode))
+                .attr(Attribute.of("coordinate_transformation_mode", coord)).attr(Attribute.of("nearest_mode", rounding));
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        if (scales.startsWith("sizes ")) {
+            String[] hw = scales.substring(6).split("x");
+            weights.put("sizes", Tensor.ofLongs(new long[] {4}, 2, 3, Long.parseLong(hw[0]), Long.parseLong(hw[1])));
+            b.inputs("x", "", "", "sizes");
+        } else {
+            String[] hw = scales.split("x");
+            weights.put("scales", Tensor.ofFloats(new long[] {4}, 1, 1, Float.parseFloat(hw[0]), Float.parseFloat(hw[1])));
+            b.inputs("x", "", "scales");
+        }
+        check(b.build(), Map.of("x", random(r, 2, 3, 7, 10)), weights, 4, "resize");
+    }
+
     @Test
     void elementwiseChainCompilesItsProgram() {
         Random r = new Random(8);
@@ -250,6 +323,37 @@ class OpenClKernelsTest {
         Node g = Node.builder("Gather").name("g").inputs("x", "i").outputs("y").attr(Attribute.of("axis", 1L)).build();
         check(g, Map.of("x", random(r, 3, 10, 4)), Map.of("i", Tensor.ofLongs(new long[] {2, 3}, 0, -1, 4, 9, 2, -10)),
                 1, "gather");
+    }
+
+    @Test
+    void maskOpsMatchTheReference() {
+        Random r = new Random(21);
+        Tensor cond = bools(r, 3, 1, 5);
+        Map<String, Tensor> wf = new LinkedHashMap<>();
+        wf.put("c", cond);
+        wf.put("x", withSpecials(random(r, 4, 5)));
+        wf.put("y", random(r, 3, 4, 1));
+        checkSame(Node.builder("Where").name("w").inputs("c", "x", "y").outputs("z").build(), wf, "where");
+        for (String op : List.of("And", "Or", "Xor")) {
+            Map<String, Tensor> lf = new LinkedHashMap<>();
+            lf.put("a", bools(r, 2, 3, 4));
+            lf.put("b", bools(r, 3, 1));
+            checkSame(Node.builder(op).name("l").inputs("a", "b").outputs("z").build(), lf, "logical");
+        }
+        Tensor longs = Tensor.ofLongs(new long[] {6}, -3, 0, 1, 7, 1L << 40, -1L << 35);
+        for (long to : new long[] {1, 6, 7, 9}) { // float32, int32, int64, bool
+            Node cast = Node.builder("Cast").name("cast").inputs("x").outputs("y").attr(Attribute.of("to", to)).build();
+            if (to != 7) checkSame(cast, Map.of("x", longs), "cast");
+            if (to != 1) checkSame(cast, Map.of("x", scaled(random(r, 9), 40)), "cast");
+        }
+    }
+
+    static Tensor bools(Random r, long... shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        boolean[] v = new boolean[(int) n];
+        for (int i = 0; i < v.length; i++) v[i] = r.nextBoolean();
+        return Tensor.ofBools(shape, v);
     }
 
     @Test
