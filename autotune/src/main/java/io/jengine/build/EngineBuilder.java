@@ -101,6 +101,7 @@ public final class EngineBuilder {
         b.loaded = plan;
         b.level = plan.header().getOptimizationLevel();
         b.options = b.options.withThreads(plan.header().getThreads());
+        if (!plan.header().getRunDevice().isEmpty()) b.runOn = plan.header().getRunDevice();
         for (var p : plan.header().getProfilesList()) {
             b.profile(p.getName(), p.getMinList().stream().mapToLong(Long::longValue).toArray(),
                     p.getOptList().stream().mapToLong(Long::longValue).toArray(),
@@ -346,7 +347,7 @@ public final class EngineBuilder {
         long plannedAt = System.nanoTime();
         try {
             written = PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
-                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles, half);
+                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles, half, runOn);
         } catch (RuntimeException e) {
             engine.close();
             throw e;

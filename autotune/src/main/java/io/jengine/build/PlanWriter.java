@@ -31,8 +31,9 @@ final class PlanWriter {
     /** Writes the plan; returns the header it wrote. */
     static PlanHeader write(Path file, Model optimized, Engine engine, TuningReport tuning, DeviceDescription device,
                       int threads, int level, int tuneLevel, double buildSeconds, Map<String, long[][]> profiles,
-                      java.util.Set<String> halfWeights) {
+                      java.util.Set<String> halfWeights, String runDevice) {
         PlanHeader.Builder h = PlanHeader.newBuilder()
+                .setRunDevice(runDevice)
                 .setEngineVersion(EngineVersion.VERSION)
                 .setDeviceFingerprint(device.fingerprint())
                 .setDeviceIdentity(device.identity())

@@ -17,8 +17,20 @@ import java.util.List;
 public final class TacticChooser {
     private TacticChooser() {}
 
-    /** Every tactic every backend offers for the node, backends in priority order. */
+    /**
+     * The tactics the plan chooses among for the node, backends in priority order: every backend's, except that on a
+     * device ({@link Backends#device()}) a node its backend runs is the device's alone, the host's backends taking
+     * only the nodes it declines (a partition is not split by timing one layer against another).
+     */
     public static List<Tactic> candidates(NodeContext ctx, Backends backends) {
+        List<Tactic> all = everything(ctx, backends);
+        if (backends.device() == null) return all;
+        List<Tactic> onDevice = all.stream().filter(t -> t.backend().equals(backends.ordered().getFirst().name()))
+                .toList();
+        return onDevice.isEmpty() ? all : onDevice;
+    }
+
+    private static List<Tactic> everything(NodeContext ctx, Backends backends) {
         List<Tactic> all = new ArrayList<>();
         for (Backend b : backends.ordered()) all.addAll(b.tactics(ctx));
         return all;
@@ -44,7 +56,8 @@ public final class TacticChooser {
         String forced = options.tactics().get(ctx.node().name());
         if (forced == null) forced = options.tactics().get(ctx.node().opType());
         if (forced != null) {
-            Tactic t = forced(all, forced, ctx);
+            // a forced tactic may take a node off the device
+            Tactic t = forced(everything(ctx, backends), forced, ctx);
             if (t != null) return List.of(t);
             if (concrete) {
                 throw new EngineException("tactic '" + forced + "' was asked for node " + ctx.node().label()

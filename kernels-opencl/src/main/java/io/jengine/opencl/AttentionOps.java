@@ -9,6 +9,7 @@ import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jocl.cl_mem;
 
 /**
@@ -19,7 +20,7 @@ import org.jocl.cl_mem;
 final class AttentionOps {
     private AttentionOps() {}
 
-    static ClOp attention(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> attention(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         long[] q = io.in()[0], kt = io.in()[1], v = io.in()[2], out = io.out()[0];
         if (!io.allFloat32() || !MatrixOps.fits(device) || q == null || kt == null || v == null || out == null
@@ -71,7 +72,7 @@ final class AttentionOps {
                 Shapes.size(ob));
         long scoreCount = Shapes.size(scores);
         long local = RowOps.groupSize(device, skv);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final cl_mem meta1 = longs(m1), meta2 = longs(m2);
             private final ClKernel gemm = device.kernel("gemm", "gemm.cl");
             private final ClKernel softmax = device.kernel("softmax", "rows.cl");

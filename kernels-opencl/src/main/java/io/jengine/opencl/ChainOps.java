@@ -9,6 +9,7 @@ import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Locale;
 
 /**
@@ -19,7 +20,7 @@ import java.util.Locale;
 final class ChainOps {
     private ChainOps() {}
 
-    static ClOp chain(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> chain(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         List<String> ops = node.attrStrings("ops", List.of());
         long[] refs = node.attrInts("args", new long[0]);
@@ -42,7 +43,7 @@ final class ChainOps {
             System.arraycopy(s, 0, meta, r * (i + 1), r);
         }
         long n = Shapes.size(out);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final org.jocl.cl_mem metaMem = longs(meta);
             private final ClKernel kernel = device.generatedKernel("chain", source);
 

@@ -8,6 +8,7 @@ import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jocl.cl_mem;
 
 /**
@@ -38,7 +39,7 @@ final class ConvOps {
         return r;
     }
 
-    static ClOp conv(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> conv(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         boolean fused = FusedOpSpec.is(node, FusedOpSpec.FUSED_CONV);
         if (!io.allFloat32() || io.namedOutputs() != 1 || io.in()[0] == null || io.in()[1] == null) return null;
@@ -53,7 +54,7 @@ final class ConvOps {
         long[] out = io.out()[0];
         Tensor weights = ctx.constant(1), bias = node.hasInput(2) ? ctx.constant(2) : null;
         boolean hasBias = node.hasInput(2);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final cl_mem geoMem = ints(geo);
             private final cl_mem w = weights == null ? null : floats(weights);
             private final cl_mem b = bias == null ? null : floats(bias);
@@ -100,7 +101,7 @@ final class ConvOps {
      * ConvTranspose and FusedConvTranspose (2-D, float32), with explicit pads and output_padding; the output size
      * must be what those give (an {@code output_shape} attribute or auto_pad other than VALID is left to the host).
      */
-    static ClOp convTranspose(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> convTranspose(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         long[] x = io.in()[0], w = io.in()[1], y = io.out()[0];
         if (!io.allFloat32() || io.namedOutputs() != 1 || x == null || w == null || y == null || x.length != 4
@@ -128,7 +129,7 @@ final class ConvOps {
                 (int) w[3], (int) s[0], (int) s[1], (int) pads[0], (int) pads[1], (int) d[0], (int) d[1], (int) group};
         Tensor weights = ctx.constant(1), bias = node.hasInput(2) ? ctx.constant(2) : null;
         boolean hasBias = node.hasInput(2);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final cl_mem geoMem = ints(geo);
             private final cl_mem wMem = weights == null ? null : floats(weights);
             private final cl_mem bMem = bias == null ? null : floats(bias);

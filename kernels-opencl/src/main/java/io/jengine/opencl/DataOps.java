@@ -11,6 +11,7 @@ import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jocl.CLException;
 
 /**
@@ -27,11 +28,11 @@ final class DataOps {
     private static String word(DType t) { return "_b" + t.byteSize(); }
 
     /** Reshape, Flatten, Squeeze, Unsqueeze, Identity: the input's bytes under the output's shape. */
-    static ClOp view(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> view(NodeContext ctx, Io io, OpenClDevice device) {
         long[] x = io.in()[0], y = io.out()[0];
         DType t = io.outTypes()[0];
         if (x == null || y == null || !movable(t) || io.inTypes()[0] != t || Shapes.size(x) != Shapes.size(y)) return null;
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             @Override
             void run(KernelContext c, OpenClMemory mem) {
                 Tensor in = c.tensor(0);
@@ -78,7 +79,7 @@ final class DataOps {
         };
     }
 
-    static ClOp transpose(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> transpose(NodeContext ctx, Io io, OpenClDevice device) {
         long[] x = io.in()[0], y = io.out()[0];
         DType t = io.outTypes()[0];
         if (x == null || y == null || !movable(t)) return null;
@@ -94,11 +95,11 @@ final class DataOps {
             if (perm[d] < 0 || perm[d] >= r || y[d] != x[(int) perm[d]]) return null;
             s[d] = xs[(int) perm[d]];
         }
-        return strided(device, t, y, s, 0);
+        return () -> strided(device, t, y, s, 0);
     }
 
     /** Slice with constant starts, ends, axes and steps (attributes before opset 10). */
-    static ClOp slice(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> slice(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         long[] x = io.in()[0], y = io.out()[0];
         DType t = io.outTypes()[0];
@@ -139,7 +140,8 @@ final class DataOps {
             s[d] = xs[d] * step[d];
             if (y[d] > 0) start += begin[d] * xs[d];
         }
-        return strided(device, t, y, s, start);
+        long from = start;
+        return () -> strided(device, t, y, s, from);
     }
 
     private static long[] constantLongs(NodeContext ctx, int i) {
@@ -147,7 +149,7 @@ final class DataOps {
         return c == null ? null : c.toLongArray();
     }
 
-    static ClOp concat(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> concat(NodeContext ctx, Io io, OpenClDevice device) {
         long[] y = io.out()[0];
         DType t = io.outTypes()[0];
         if (y == null || !movable(t) || y.length == 0) return null;
@@ -169,7 +171,7 @@ final class DataOps {
             pos += inner[i];
         }
         if (pos != stride) return null;
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final ClKernel kernel = device.kernel("block" + word(t), "data.cl");
 
             @Override
@@ -189,7 +191,7 @@ final class DataOps {
     }
 
     /** Gather with int64 indices; an index out of range is an error after the run's kernels (read back at once). */
-    static ClOp gather(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> gather(NodeContext ctx, Io io, OpenClDevice device) {
         long[] x = io.in()[0], idx = io.in()[1], y = io.out()[0];
         DType t = io.outTypes()[0];
         if (x == null || idx == null || y == null || !movable(t) || io.inTypes()[1] != DType.INT64 || x.length == 0) {
@@ -203,7 +205,7 @@ final class DataOps {
         long outer = Shapes.size(Arrays.copyOf(x, ax)), inner = Shapes.size(Arrays.copyOfRange(x, ax + 1, r));
         long m = Shapes.size(idx), n = Shapes.size(y), dim = x[ax];
         if (outer * m * inner != n) return null;
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final org.jocl.cl_mem flag = flag();
             private final ClKernel kernel = device.kernel("gather" + word(t), "data.cl");
 

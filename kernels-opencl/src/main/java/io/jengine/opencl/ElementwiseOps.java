@@ -8,6 +8,7 @@ import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 
 /** Unary ops (and Clip) and broadcasting binary ops on float32, one work-item per output element. */
@@ -21,7 +22,7 @@ final class ElementwiseOps {
     static boolean isBinary(String op) { return BINARY.containsKey(op); }
 
     /** A unary op's kernel, or null when the op or its operands are not ones it runs. */
-    static ClOp unary(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> unary(NodeContext ctx, Io io, OpenClDevice device) {
         if (!io.allFloat32() || io.out()[0] == null || io.namedOutputs() != 1) return null;
         ClActivation act;
         if (ctx.node().opType().equals("Clip")) {
@@ -33,8 +34,9 @@ final class ElementwiseOps {
         if (act == null) return null;
         long n = Shapes.size(io.out()[0]);
         long[] shape = io.out()[0];
-        ClKernel k = device.kernel("unary", "elementwise.cl");
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
+            private final ClKernel k = device.kernel("unary", "elementwise.cl");
+
             @Override
             void run(KernelContext c, OpenClMemory mem) {
                 Tensor x = c.tensor(0);
@@ -68,7 +70,7 @@ final class ElementwiseOps {
     }
 
     /** A two-operand op with numpy broadcasting, or null. */
-    static ClOp binary(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> binary(NodeContext ctx, Io io, OpenClDevice device) {
         Integer op = BINARY.get(ctx.node().opType());
         if (op == null || ctx.node().inputs().size() != 2 || io.in()[0] == null || io.in()[1] == null
                 || !io.allFloat32() || io.namedOutputs() != 1) {
@@ -78,9 +80,10 @@ final class ElementwiseOps {
         if (!Arrays.equals(Shapes.broadcast(a, b), out)) return null;
         long n = Shapes.size(out);
         boolean same = Arrays.equals(a, out) && Arrays.equals(b, out);
-        ClKernel k = device.kernel(same ? "binary_same" : "binary", "elementwise.cl");
         int rank = out.length;
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
+            private final ClKernel k = device.kernel(same ? "binary_same" : "binary", "elementwise.cl");
+
             private final org.jocl.cl_mem meta = same ? null : metaOf(rank, a, b, out);
 
             private org.jocl.cl_mem metaOf(int r, long[] x, long[] w, long[] o) {

@@ -10,6 +10,7 @@ import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jocl.cl_mem;
 
 /**
@@ -29,7 +30,7 @@ final class MatrixOps {
     record Geometry(int m, int n, int k, long sam, long sak, long sbk, long sbn, long scm, long scn,
                             float alpha, float beta, long sbiasM, long sbiasN, long[] batch, long batchCount) {}
 
-    static ClOp matmul(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> matmul(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         boolean fused = FusedOpSpec.is(node, FusedOpSpec.FUSED_MATMUL);
         if (!io.allFloat32() || !fits(device) || io.namedOutputs() != 1 || io.in()[0] == null || io.in()[1] == null) {
@@ -64,10 +65,10 @@ final class MatrixOps {
         boolean hasBias = fused && node.hasInput(FusedOpSpec.MATMUL_BIAS);
         if (hasBias && Shapes.size(io.in()[FusedOpSpec.MATMUL_BIAS]) != n) return null;
         Geometry g = new Geometry(m, n, k, k, 1, n, 1, n, 1, 1f, 1f, 0, 1, meta, Shapes.size(batch));
-        return new GemmKernel(device, g, out, hasBias ? FusedOpSpec.MATMUL_BIAS : -1, act);
+        return () -> new GemmKernel(device, g, out, hasBias ? FusedOpSpec.MATMUL_BIAS : -1, act);
     }
 
-    static ClOp gemm(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> gemm(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         boolean fused = FusedOpSpec.is(node, FusedOpSpec.FUSED_GEMM);
         if (!io.allFloat32() || !fits(device) || io.namedOutputs() != 1) return null;
@@ -92,7 +93,7 @@ final class MatrixOps {
         }
         Geometry g = new Geometry(m, n, k, ta ? 1 : k, ta ? m : 1, tb ? 1 : n, tb ? k : 1, n, 1, alpha, beta,
                 sbm, sbn, new long[0], 1);
-        return new GemmKernel(device, g, out, biasInput, act);
+        return () -> new GemmKernel(device, g, out, biasInput, act);
     }
 
     private static final class GemmKernel extends ClOp {

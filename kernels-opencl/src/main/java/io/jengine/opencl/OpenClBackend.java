@@ -63,7 +63,7 @@ public final class OpenClBackend implements Backend {
         boolean onnx = n.domain().isEmpty() || n.domain().equals("ai.onnx");
         boolean own = n.domain().equals(FusedOpSpec.DOMAIN);
         String name;
-        ClOp kernel;
+        Supplier<ClOp> kernel;
         if (own) {
             switch (op) {
                 case FusedOpSpec.FUSED_CONV -> { name = "conv"; kernel = ConvOps.conv(ctx, io, device); }
@@ -109,8 +109,7 @@ public final class OpenClBackend implements Backend {
             return List.of();
         }
         if (kernel == null) return List.of();
-        ClOp prepared = kernel;
-        Supplier<Kernel> prepare = () -> prepared;
-        return List.of(new Tactic(NAME, name, prepare));
+        Supplier<ClOp> make = kernel;
+        return List.of(new Tactic(NAME, name, make::get));
     }
 }

@@ -8,12 +8,13 @@ import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** 2-D MaxPool and AveragePool on NCHW, and the global pools over any spatial rank, on float32. */
 final class PoolOps {
     private PoolOps() {}
 
-    static ClOp pool(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> pool(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         boolean max = node.opType().equals("MaxPool");
         // MaxPool's optional Indices output, and storage order, stay on the host
@@ -32,7 +33,7 @@ final class PoolOps {
                 (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1], (int) dil[0], (int) dil[1],
                 includePad, (int) pads[2], (int) pads[3]};
         long n = Shapes.size(y);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final org.jocl.cl_mem geoMem = ints(geo);
             private final ClKernel kernel = device.kernel(max ? "maxpool2d" : "avgpool2d", "pool.cl");
 
@@ -47,14 +48,14 @@ final class PoolOps {
         };
     }
 
-    static ClOp global(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> global(NodeContext ctx, Io io, OpenClDevice device) {
         boolean max = ctx.node().opType().equals("GlobalMaxPool");
         long[] x = io.in()[0], y = io.out()[0];
         if (!io.allFloat32() || x == null || x.length < 3 || y == null) return null;
         long planes = x[0] * x[1], size = Shapes.size(x) / Math.max(1, planes);
         if (planes == 0 || size == 0 || size > Integer.MAX_VALUE) return null;
         long local = Math.min(256, Integer.highestOneBit((int) Math.min(size, device.info().maxWorkGroupSize())));
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final ClKernel kernel = device.kernel("global_pool", "pool.cl");
 
             @Override

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jocl.cl_mem;
 
 /**
@@ -20,7 +21,7 @@ import org.jocl.cl_mem;
 final class ResizeOps {
     private ResizeOps() {}
 
-    static ClOp resize(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> resize(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         long[] x = io.in()[0], y = io.out()[0];
         if (ctx.opsetVersion() < 11 || io.inTypes()[0] != DType.FLOAT32 || io.outTypes()[0] != DType.FLOAT32 || x == null || y == null || x.length != 4 || y.length != 4
@@ -45,7 +46,7 @@ final class ResizeOps {
         Taps w = taps(coord, rounding, linear, scale[1], x[3], y[3]);
         if (h == null || w == null) return null;
         long planes = x[0] * x[1], n = Shapes.size(y);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final cl_mem hi = ints(h.index()), hwMem = floatsOf(h.weight());
             private final cl_mem wi = ints(w.index()), wwMem = floatsOf(w.weight());
             private final ClKernel kernel = device.kernel("resize2d", "pool.cl");

@@ -8,6 +8,7 @@ import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Softmax, LogSoftmax and LayerNormalization on float32: a work-group per row, reducing in local memory. */
 final class RowOps {
@@ -20,7 +21,7 @@ final class RowOps {
         return g;
     }
 
-    static ClOp softmax(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> softmax(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         long[] x = io.in()[0];
         if (!io.allFloat32() || x == null || x.length == 0 || io.namedOutputs() != 1) return null;
@@ -43,7 +44,7 @@ final class RowOps {
         long local = groupSize(device, n);
         int log = node.opType().equals("LogSoftmax") ? 1 : 0;
         long nn = n, in = inner;
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final ClKernel kernel = device.kernel("softmax", "rows.cl");
 
             @Override
@@ -57,7 +58,7 @@ final class RowOps {
         };
     }
 
-    static ClOp layerNorm(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> layerNorm(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         long[] x = io.in()[0];
         if (!io.allFloat32() || x == null || x.length == 0 || io.namedOutputs() != 1 || !node.hasOutput(0)) return null;
@@ -72,7 +73,7 @@ final class RowOps {
         long rows = Shapes.size(x) / n;
         long local = groupSize(device, n);
         float eps = node.attrFloat("epsilon", 1e-5f);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final ClKernel kernel = device.kernel("layernorm", "rows.cl");
 
             @Override

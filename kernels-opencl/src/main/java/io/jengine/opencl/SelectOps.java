@@ -8,6 +8,7 @@ import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 
 /**
@@ -37,7 +38,7 @@ final class SelectOps {
         return true;
     }
 
-    static ClOp where(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> where(NodeContext ctx, Io io, OpenClDevice device) {
         long[] c = io.in()[0], x = io.in()[1], y = io.in()[2], out = io.out()[0];
         DType t = io.outTypes()[0];
         if (out == null || io.inTypes()[0] != DType.BOOL || t == null || t.byteSize() != 4 || t == DType.STRING
@@ -46,7 +47,7 @@ final class SelectOps {
         }
         long[] meta = meta(out, c, x, y);
         long n = Shapes.size(out);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final org.jocl.cl_mem metaMem = longs(meta);
             private final ClKernel kernel = device.kernel("where_b4", "elementwise.cl");
 
@@ -61,7 +62,7 @@ final class SelectOps {
         };
     }
 
-    static ClOp logical(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> logical(NodeContext ctx, Io io, OpenClDevice device) {
         int op = List.of("And", "Or", "Xor").indexOf(ctx.node().opType());
         long[] a = io.in()[0], b = io.in()[1], out = io.out()[0];
         if (op < 0 || out == null || io.inTypes()[0] != DType.BOOL || io.inTypes()[1] != DType.BOOL
@@ -70,7 +71,7 @@ final class SelectOps {
         }
         long[] meta = meta(out, a, b);
         long n = Shapes.size(out);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final org.jocl.cl_mem metaMem = longs(meta);
             private final ClKernel kernel = device.kernel("logical", "elementwise.cl");
 
@@ -86,13 +87,13 @@ final class SelectOps {
         };
     }
 
-    static ClOp cast(NodeContext ctx, Io io, OpenClDevice device) {
+    static Supplier<ClOp> cast(NodeContext ctx, Io io, OpenClDevice device) {
         DType from = io.inTypes()[0], to = io.outTypes()[0];
         long[] out = io.out()[0];
         if (out == null || !CASTABLE.containsKey(from) || !CASTABLE.containsKey(to) || from == to) return null;
         long n = Shapes.size(out);
         String fn = "cast_" + CASTABLE.get(from) + "_" + CASTABLE.get(to);
-        return new ClOp(device) {
+        return () -> new ClOp(device) {
             private final ClKernel kernel = device.kernel(fn, "elementwise.cl");
 
             @Override

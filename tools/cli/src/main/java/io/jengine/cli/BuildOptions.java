@@ -25,9 +25,12 @@ final class BuildOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads per run (default: all cores).")
     int threads = 0;
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "Where to run: cpu (default) or a device"
-            + " `engine devices` lists, e.g. opencl:0 (the nodes it declines run on the CPU).")
-    String device = io.jengine.runtime.Backends.HOST;
+    @Option(names = "--device", paramLabel = "DEVICE", description = "Where to run: cpu (default; a plan: where it"
+            + " was built for) or a device `engine devices` lists, e.g. opencl:0 (the nodes it declines run on the CPU).")
+    String device;
+
+    /** The device asked for, else the host. */
+    String device() { return device != null ? device : io.jengine.runtime.Backends.HOST; }
 
     @Option(names = "--tactic", paramLabel = "LAYER_OR_OP=NAME",
             description = "Force a tactic for a layer name or an op type (repeatable), e.g. FusedConv=conv.im2col.")
@@ -75,7 +78,7 @@ final class BuildOptions {
     }
 
     private EngineBuilder configure(EngineBuilder builder, OptimizationReport report) {
-        EngineBuilder b = builder.level(level).threads(threads).device(device).report(report);
+        EngineBuilder b = builder.level(level).threads(threads).device(device()).report(report);
         disabled.forEach(b::disablePass);
         if (shapes != null) b.shapes(shapes);
         tactics.forEach(b::tactic);
@@ -101,7 +104,8 @@ final class BuildOptions {
             throw new IllegalArgumentException(file + " is a plan, built with its shapes, passes, level and precision"
                     + " fixed: --shapes, --disable-pass, --level, --int8 and --bf16 apply to ONNX models");
         }
-        EngineBuilder b = EngineBuilder.forPlan(file).device(device);
+        EngineBuilder b = EngineBuilder.forPlan(file);
+        if (device != null) b.device(device);
         if (threads != 0) b.threads(threads);
         tactics.forEach(b::tactic);
         return b;

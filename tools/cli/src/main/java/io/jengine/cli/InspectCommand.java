@@ -101,8 +101,8 @@ final class InspectCommand implements Callable<Integer> {
             placement = engine.placement();
             partitions = DevicePartitions.of(engine.devicePlan(), typed);
         }
-        boolean onDevice = !build.device.equals(io.jengine.runtime.Backends.HOST);
-        if (onDevice) partitions.lines(build.device).forEach(System.out::println);
+        boolean onDevice = !build.device().equals(io.jengine.runtime.Backends.HOST);
+        if (onDevice) partitions.lines(build.device()).forEach(System.out::println);
         System.out.printf("memory plan: %.2f MiB arena for %d intermediates; peak of bytes live at once %.2f MiB%s%n",
                 memory.arenaBytes() / 1048576.0, memory.placedValues(), memory.peakLiveBytes() / 1048576.0,
                 memory.placedValues() == 0 ? " (dynamic shapes: planned per input shape at run time; use --shapes)" : "");
@@ -124,7 +124,7 @@ final class InspectCommand implements Callable<Integer> {
             doc.put("memory", Map.of("arena_bytes", memory.arenaBytes(), "peak_live_bytes", memory.peakLiveBytes(),
                     "placed_values", memory.placedValues()));
             doc.put("tactics", placement);
-            if (onDevice) doc.put("partitions", partitions.json(build.device));
+            if (onDevice) doc.put("partitions", partitions.json(build.device()));
             doc.put("machine", Map.of("peak_gflops", roof.peakGflops(), "peak_gbps", roof.peakGBps(), "ridge", roof.ridge()));
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
         }
