@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The OpenCL backend's figures on an NVIDIA GPU, in one run (issue: SGEMM 4096^3, resnet50 at batch 1 and 32,
+# bert_l4_h256 at batch 32, outputs against the CPU, PyTorch as the peer). Two steps:
+#   tools/gpu/measure.sh prepare     here: builds, and packs a JRE, the jars and the model archives into .gpu/
+#   tools/gpu/measure.sh run         on the GPU machine (the `device` tool, carrying .gpu): measures, prints a table
+# ../shared/GPU.md says how the lent machine is used; everything carried stays under 64 MiB.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+case "${1:-}" in
+prepare)
+  source .ci/java-home.sh
+  ./mvnw -q -DskipTests package
+  grep -qx '/.gpu/' .git/info/exclude || echo /.gpu/ >> .git/info/exclude
+  rm -rf .gpu /tmp/jre25 && mkdir -p .gpu/lib
+  "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.net.http,jdk.incubator.vector,jdk.unsupported,java.sql,java.xml,jdk.management,jdk.zipfs \
+    --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output /tmp/jre25
+  tar cJf .gpu/jre25.tar.xz -C /tmp jre25
+  cp tools/cli/target/cli-0.1.0-SNAPSHOT.jar .gpu/lib/
+  # everything the CLI needs except ONNX Runtime (the GPU peer is PyTorch) and the CPU-native libraries' big jars
+  for j in tools/cli/target/lib/*.jar; do
+    case "$(basename "$j")" in onnxruntime-*|dnnl-*|openblas-*) ;; *) cp "$j" .gpu/lib/ ;; esac
+  done
+  shared=${ENGINE_SHARED:-$root/../shared}
+  cp "$shared"/models/resnet50.tar.xz .gpu/                      # 18 MB
+  zoo=$("$shared"/models/unpack.sh)                                # bert alone, repacked: 4 MB
+  tar cJf .gpu/bert.tar.xz -C "$zoo" bert_l4_h256.onnx bert_l4_h256_io
+  du -sh .gpu
+  ;;
+run)
+  mkdir -p /tmp/j && tar xJf .gpu/jre25.tar.xz -C /tmp/j
+  mkdir -p /etc/OpenCL/vendors && echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd
+  java=(/tmp/j/jre25/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp ".gpu/lib/*")
+  engine() { "${java[@]}" io.jengine.cli.EngineCli "$@"; }
+  mkdir -p /tmp/zoo && for a in .gpu/*.tar.xz; do tar xJf "$a" -C /tmp/zoo; done
+  engine devices
+  dev=$(engine devices | awk -F'\t' '/NVIDIA/ {print $1; exit}')
+  [ -n "$dev" ] || { echo "no NVIDIA OpenCL device" >&2; exit 1; }
+  out=${OUT:-/tmp/out}; mkdir -p "$out"
+  "${java[@]}" io.jengine.opencl.GemmBenchmark NVIDIA 4096 30 | tee "$out/sgemm.txt"
+  for m in resnet50 bert_l4_h256; do
+    args=(); for f in /tmp/zoo/${m}_io/input_*.npy; do n=$(basename "$f" .npy); args+=(-i "${n#input_}=$f"); done
+    engine run /tmp/zoo/$m.onnx "${args[@]}" --device "$dev" -o "$out/$m-gpu"
+    engine run /tmp/zoo/$m.onnx "${args[@]}" --device cpu -o "$out/$m-cpu"
+  done
+  engine bench /tmp/zoo/resnet50.onnx --device "$dev" --shapes input:1x3x224x224 --json "$out/resnet50-b1.json"
+  engine bench /tmp/zoo/resnet50.onnx --device "$dev" --shapes input:32x3x224x224 --batch 32 --json "$out/resnet50-b32.json"
+  engine bench /tmp/zoo/bert_l4_h256.onnx --device "$dev" --shapes input_ids:32x128,attention_mask:32x128 --batch 32 \
+    --json "$out/bert-b32.json"
+  python3 - "$out" <<'PY'
+import json, sys, glob, os
+import numpy as np
+out = sys.argv[1]
+for m in ("resnet50", "bert_l4_h256"):
+    for f in glob.glob(f"{out}/{m}-gpu/*.npy"):
+        a, b = np.load(f), np.load(f.replace("-gpu", "-cpu"))
+        print(f"{m} {os.path.basename(f)}: max |gpu-cpu| {np.abs(a - b).max():.2e} (|cpu| max {np.abs(b).max():.2e})")
+try:
+    import torch, time
+    torch.backends.cuda.matmul.allow_tf32 = False
+    a = torch.randn(4096, 4096, device="cuda"); b = torch.randn(4096, 4096, device="cuda")
+    for _ in range(3): a @ b
+    torch.cuda.synchronize(); t = time.perf_counter()
+    for _ in range(20): a @ b
+    torch.cuda.synchronize(); ms = (time.perf_counter() - t) / 20 * 1e3
+    print(f"torch sgemm 4096^3 fp32: {ms:.3f} ms, {2 * 4096**3 / ms / 1e9:.1f} TFLOP/s")
+except Exception as e:
+    print("PyTorch peer not measured:", e)
+print("| run | median ms |")
+print("|---|---|")
+for name in ("resnet50-b1", "resnet50-b32", "bert-b32"):
+    j = json.load(open(f"{out}/{name}.json"))
+    print(f"| {name} | {j['engine']['latency_ms']['median']:.3f} |")
+print(open(f"{out}/sgemm.txt").read().strip())
+PY
+  ;;
+*) echo "usage: $0 prepare|run" >&2; exit 2 ;;
+esac
