@@ -73,22 +73,7 @@ final class OpenClMemory implements DeviceMemory {
     }
 
     @Override
-    public void toDevice(Tensor t) {
-        long bytes = t.byteSize();
-        if (bytes == 0) return;
-        Located at = locate(t);
-        MemorySegment host = t.data();
-        try {
-            for (long off = 0; off < bytes; off += CHUNK) {
-                long n = Math.min(CHUNK, bytes - off);
-                clEnqueueWriteBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n,
-                        Pointer.to(host.asSlice(off, n).asByteBuffer()), 0, null, null);
-            }
-        } catch (CLException e) {
-            throw new OpenClException(device.name() + ": copying " + t.describe() + " (" + bytes
-                    + " bytes) to the device failed: " + e.getMessage(), e);
-        }
-    }
+    public void toDevice(Tensor t) { copy(t, true); }
 
     @Override
     public void constantToDevice(Tensor t) {
@@ -103,7 +88,10 @@ final class OpenClMemory implements DeviceMemory {
     }
 
     @Override
-    public void toHost(Tensor t) {
+    public void toHost(Tensor t) { copy(t, false); }
+
+    /** Copies {@code t}'s bytes to its device copy ({@code toDevice}) or back, blocking, in chunks a buffer view holds. */
+    private void copy(Tensor t, boolean toDevice) {
         long bytes = t.byteSize();
         if (bytes == 0) return;
         Located at = locate(t);
@@ -111,12 +99,14 @@ final class OpenClMemory implements DeviceMemory {
         try {
             for (long off = 0; off < bytes; off += CHUNK) {
                 long n = Math.min(CHUNK, bytes - off);
-                clEnqueueReadBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n,
-                        Pointer.to(host.asSlice(off, n).asByteBuffer()), 0, null, null);
+                Pointer p = Pointer.to(host.asSlice(off, n).asByteBuffer());
+                if (toDevice) clEnqueueWriteBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n, p, 0, null, null);
+                else clEnqueueReadBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n, p, 0, null, null);
             }
         } catch (CLException e) {
-            throw new OpenClException(device.name() + ": copying " + t.describe() + " (" + bytes
-                    + " bytes) from the device failed (an earlier kernel may have failed): " + e.getMessage(), e);
+            throw new OpenClException(device.name() + ": copying " + t.describe() + " (" + bytes + " bytes) "
+                    + (toDevice ? "to the device" : "from the device (an earlier kernel may have failed)")
+                    + " failed: " + e.getMessage(), e);
         }
     }
 

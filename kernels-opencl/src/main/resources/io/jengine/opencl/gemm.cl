@@ -6,6 +6,16 @@
 #define TN 64
 #define TK 16
 
+// One staged step of K: each work-item adds the products of its 4 rows of A and 4 columns of B.
+inline void tile_products(__local float As[TK][TM], __local float Bs[TK][TN], float acc[4][4], int tx, int ty) {
+    for (int kk = 0; kk < TK; kk++) {
+        float a[4], b[4];
+        for (int i = 0; i < 4; i++) a[i] = As[kk][ty + 16 * i];
+        for (int j = 0; j < 4; j++) b[j] = Bs[kk][tx + 16 * j];
+        for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+    }
+}
+
 // The batch offsets of operand `which` (0 A, 1 B, 2 C, 3 bias) for batch index z: meta holds, per batch axis, the
 // dim and then the four operands' strides (5 longs per axis, outermost first).
 inline long batch_offset(__constant const long* meta, int axes, long z, int which) {
@@ -38,8 +48,7 @@ void gemm(__global const float* A, ulong ao, long sam, long sak,
     const long b_base = bo + batch_offset(meta, axes, z, 1);
     const long c_base = co + batch_offset(meta, axes, z, 2);
     const int l = ty * 16 + tx;
-    float acc[4][4];
-    for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
+    float acc[4][4] = {{0.0f}};
     for (int k0 = 0; k0 < K; k0 += TK) {
         for (int e = 0; e < 4; e++) {
             int idx = l + 256 * e;
@@ -51,12 +60,7 @@ void gemm(__global const float* A, ulong ao, long sam, long sak,
             Bs[kb][nn] = (n < N && k2 < K) ? B[b_base + k2 * sbk + n * sbn] : 0.0f;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        for (int kk = 0; kk < TK; kk++) {
-            float a[4], b[4];
-            for (int i = 0; i < 4; i++) a[i] = As[kk][ty + 16 * i];
-            for (int j = 0; j < 4; j++) b[j] = Bs[kk][tx + 16 * j];
-            for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
-        }
+        tile_products(As, Bs, acc, tx, ty);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     const long bias_base = biaso + (has_bias ? batch_offset(meta, axes, z, 3) : 0);
@@ -95,8 +99,7 @@ void conv2d(__global const float* X, ulong xo, __global const float* Wt, ulong w
     const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM;
     const int l = ty * 16 + tx;
     const int KK = KH * KW;
-    float acc[4][4];
-    for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
+    float acc[4][4] = {{0.0f}};
     for (int k0 = 0; k0 < K; k0 += TK) {
         for (int e = 0; e < 4; e++) {
             int idx = l + 256 * e;
@@ -119,12 +122,7 @@ void conv2d(__global const float* X, ulong xo, __global const float* Wt, ulong w
             Bs[kb][nn] = v;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        for (int kk = 0; kk < TK; kk++) {
-            float a[4], b[4];
-            for (int i = 0; i < 4; i++) a[i] = As[kk][ty + 16 * i];
-            for (int j = 0; j < 4; j++) b[j] = Bs[kk][tx + 16 * j];
-            for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
-        }
+        tile_products(As, Bs, acc, tx, ty);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     for (int i = 0; i < 4; i++) {
@@ -192,8 +190,7 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
     const int tx = get_local_id(0), ty = get_local_id(1);
     const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM;
     const int l = ty * 16 + tx;
-    float acc[4][4];
-    for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
+    float acc[4][4] = {{0.0f}};
     for (int k0 = 0; k0 < K; k0 += TK) {
         for (int e = 0; e < 4; e++) {
             int idx = l + 256 * e;
@@ -222,12 +219,7 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
             Bs[kb][nn] = v;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        for (int kk = 0; kk < TK; kk++) {
-            float a[4], b[4];
-            for (int i = 0; i < 4; i++) a[i] = As[kk][ty + 16 * i];
-            for (int j = 0; j < 4; j++) b[j] = Bs[kk][tx + 16 * j];
-            for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
-        }
+        tile_products(As, Bs, acc, tx, ty);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     for (int i = 0; i < 4; i++) {
