@@ -21,14 +21,15 @@ import java.util.Set;
 public final class Backends {
     private final List<Backend> ordered;
 
-    private Backends(List<Backend> backends) {
+    private Backends(List<Backend> backends) { this(backends, true); }
+
+    /** {@code byPriority}: sorted by priority (then name); else kept in the order given. */
+    private Backends(List<Backend> backends, boolean byPriority) {
         List<Backend> l = new ArrayList<>(backends);
-        l.sort(Comparator.comparingInt(Backend::priority).reversed().thenComparing(Backend::name));
+        if (byPriority) l.sort(Comparator.comparingInt(Backend::priority).reversed().thenComparing(Backend::name));
         this.ordered = List.copyOf(l);
     }
 
-    /** Backends in the given order. */
-    private Backends(List<Backend> inOrder, boolean keepOrder) { this.ordered = List.copyOf(inOrder); }
 
     /** Everything on the class path. Fails when no backend at all is found (kernels-cpu missing). */
     public static Backends discover() {
@@ -75,12 +76,10 @@ public final class Backends {
             devices().forEach(d -> known.add(d.name()));
             throw new EngineException("unknown device '" + device + "'; available: " + known);
         }
+        // The device's backend goes first whatever its priority (the user asked for that device), then the host's in
+        // their order.
         for (Backend b : ordered) if (b.devices().isEmpty() && b.device() == null) l.add(b);
-        List<Backend> sorted = new Backends(l).ordered;
-        // The device's backend goes first whatever its priority: the user asked for that device.
-        List<Backend> first = new ArrayList<>(sorted.stream().filter(b -> b.device() != null).toList());
-        sorted.stream().filter(b -> b.device() == null).forEach(first::add);
-        return new Backends(first, true);
+        return new Backends(l, false);
     }
 
     /** The device the first backend runs on (the one a plan was asked for); null for the host. */

@@ -34,14 +34,11 @@ final class ChainOps {
         String source = source(ops, refs, params, k);
         if (source == null) return null;
         int r = out.length;
-        long[] meta = new long[Math.max(1, r * (k + 1))];
-        for (int d = 0; d < r; d++) meta[d] = out[d];
         for (int i = 0; i < k; i++) {
             long[] in = io.in()[i];
             if (in == null || !Arrays.equals(Shapes.broadcast(in, out), out)) return null;
-            long[] s = Shapes.broadcastStrides(in, out);
-            System.arraycopy(s, 0, meta, r * (i + 1), r);
         }
+        long[] meta = ClOp.broadcastMeta(out, Arrays.copyOf(io.in(), k));
         long n = Shapes.size(out);
         return () -> new ClOp(device) {
             private final org.jocl.cl_mem metaMem = longs(meta);
@@ -102,26 +99,8 @@ final class ChainOps {
     }
 
     private static String unary(String op, String x, float p0, float p1) {
-        int id = switch (op) {
-            case "Relu" -> 1;
-            case "Clip" -> 2;
-            case "LeakyRelu" -> 3;
-            case "Sigmoid" -> 4;
-            case "HardSigmoid" -> 5;
-            case "HardSwish" -> 6;
-            case "Tanh" -> 7;
-            case "Gelu" -> 9;
-            case "Exp" -> 10;
-            case "Log" -> 11;
-            case "Neg" -> 12;
-            case "Abs" -> 13;
-            case "Sqrt" -> 14;
-            case "Reciprocal" -> 15;
-            case "Erf" -> 16;
-            case "Softplus" -> 17;
-            default -> -1;
-        };
-        if (id < 0) return null;
+        int id = ClActivation.idOf(op);
+        if (id <= 0) return null;
         return "activate(" + x + ", " + id + ", " + literal(p0) + ", " + literal(p1) + ")";
     }
 

@@ -16,6 +16,9 @@ record ClActivation(int id, float p0, float p1) {
             "HardSwish", "Tanh", "SiLU", "Gelu", "Exp", "Log", "Neg", "Abs", "Sqrt", "Reciprocal", "Erf", "Softplus",
             "Floor", "Ceil", "Round", "Sin", "Cos", "Elu", "Selu", "Sign");
 
+    /** The id {@code activate} computes {@code name} under ("None" is 0), or -1 when it has none by that name. */
+    static int idOf(String name) { return NAMES.indexOf(name); }
+
     /** The fused op's activation, or null when {@code activate} does not have it. */
     static ClActivation ofFused(Node n) {
         FusedOpSpec.Activation a = FusedOpSpec.Activation.of(n);

@@ -61,6 +61,20 @@ abstract class ClOp implements Kernel {
         return m;
     }
 
+    /**
+     * The index metadata of a broadcasting kernel: the output's dims, then each operand's element strides along
+     * them (0 on a broadcast axis), rank entries each, as {@code elementwise.cl} and generated chains read it.
+     */
+    static long[] broadcastMeta(long[] out, long[]... operands) {
+        int r = out.length;
+        long[] m = new long[Math.max(1, r * (operands.length + 1))];
+        System.arraycopy(out, 0, m, 0, r);
+        for (int i = 0; i < operands.length; i++) {
+            System.arraycopy(io.jengine.tensor.Shapes.broadcastStrides(operands[i], out), 0, m, r * (i + 1), r);
+        }
+        return m;
+    }
+
     /** Appends {@code t}'s device buffer and element offset, the way every kernel takes a tensor. */
     static void tensor(List<Object> args, OpenClMemory mem, Tensor t) {
         OpenClMemory.Located at = mem.locate(t);

@@ -84,18 +84,7 @@ final class ElementwiseOps {
         return () -> new ClOp(device) {
             private final ClKernel k = device.kernel(same ? "binary_same" : "binary", "elementwise.cl");
 
-            private final org.jocl.cl_mem meta = same ? null : metaOf(rank, a, b, out);
-
-            private org.jocl.cl_mem metaOf(int r, long[] x, long[] w, long[] o) {
-                long[] m = new long[3 * Math.max(1, r)];
-                long[] sa = Shapes.broadcastStrides(x, o), sb = Shapes.broadcastStrides(w, o);
-                for (int d = 0; d < r; d++) {
-                    m[d] = o[d];
-                    m[r + d] = sa[d];
-                    m[2 * r + d] = sb[d];
-                }
-                return longs(m);
-            }
+            private final org.jocl.cl_mem meta = same ? null : longs(broadcastMeta(out, a, b));
 
             @Override
             void run(KernelContext c, OpenClMemory mem) {

@@ -14,6 +14,7 @@ import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 import org.jocl.cl_mem;
 import org.jocl.cl_platform_id;
+import org.jocl.cl_program;
 
 /**
  * One OpenCL device: its context and in-order command queue (made on first use and kept for the process), the
@@ -76,27 +77,29 @@ final class OpenClDevice implements Device {
     }
 
     /** The kernel {@code function} of the program built from {@code sources} (resource names), built on first use. */
-    synchronized ClKernel kernel(String function, String... sources) {
-        String key = String.join(",", sources) + "#" + function;
+    ClKernel kernel(String function, String... sources) {
+        return kernel(function, String.join(",", sources), () -> programs().program(sources));
+    }
+
+    /** The kernel {@code function} of a program generated at plan time, built once per distinct source. */
+    ClKernel generatedKernel(String function, String source) {
+        String key = "generated:" + source.hashCode() + ":" + source.length();
+        return kernel(function, key, () -> programs().program(key, source));
+    }
+
+    private synchronized ClKernel kernel(String function, String program, java.util.function.Supplier<cl_program> build) {
+        String key = program + "#" + function;
         ClKernel k = kernels.get(key);
         if (k == null) {
-            if (programs == null) programs = new ProgramCache(this);
-            k = new ClKernel(this, function, programs.program(sources));
+            k = new ClKernel(this, function, build.get());
             kernels.put(key, k);
         }
         return k;
     }
 
-    /** The kernel {@code function} of a program generated at plan time, built once per distinct source. */
-    synchronized ClKernel generatedKernel(String function, String source) {
-        String key = "generated:" + source.hashCode() + ":" + source.length() + "#" + function;
-        ClKernel k = kernels.get(key);
-        if (k == null) {
-            if (programs == null) programs = new ProgramCache(this);
-            k = new ClKernel(this, function, programs.generated(key, source));
-            kernels.put(key, k);
-        }
-        return k;
+    private synchronized ProgramCache programs() {
+        if (programs == null) programs = new ProgramCache(this);
+        return programs;
     }
 
     /** A read-only device buffer holding {@code bytes} (kernel metadata, packed weights), freed with {@link #release}. */

@@ -36,20 +36,15 @@ final class ProgramCache {
 
     ProgramCache(OpenClDevice device) { this.device = device; }
 
-    synchronized cl_program program(String... sources) {
-        String key = String.join(",", sources);
-        cl_program p = built.get(key);
-        if (p == null) {
-            StringBuilder src = new StringBuilder(resource("common.cl"));
-            for (String s : sources) src.append('\n').append(resource(s));
-            p = build(key, src.toString());
-            built.put(key, p);
-        }
-        return p;
+    /** The program of these resources, after {@code common.cl}. */
+    cl_program program(String... sources) {
+        StringBuilder src = new StringBuilder();
+        for (String s : sources) src.append('\n').append(resource(s));
+        return program(String.join(",", sources), src.toString());
     }
 
-    /** A program generated at plan time (an elementwise chain), after {@code common.cl}, under {@code key}. */
-    synchronized cl_program generated(String key, String source) {
+    /** The program of {@code source} (resources, or one generated at plan time), after {@code common.cl}, by {@code key}. */
+    synchronized cl_program program(String key, String source) {
         cl_program p = built.get(key);
         if (p == null) {
             p = build(key, resource("common.cl") + "\n" + source);

@@ -22,17 +22,6 @@ final class SelectOps {
     private static final Map<DType, String> CASTABLE = Map.of(DType.FLOAT32, "f32", DType.INT32, "i32",
             DType.INT64, "i64", DType.BOOL, "bool");
 
-    /** Output dims then each operand's broadcast strides, as {@code operand_index} reads them. */
-    private static long[] meta(long[] out, long[]... operands) {
-        int r = out.length;
-        long[] m = new long[Math.max(1, r * (operands.length + 1))];
-        System.arraycopy(out, 0, m, 0, r);
-        for (int i = 0; i < operands.length; i++) {
-            System.arraycopy(Shapes.broadcastStrides(operands[i], out), 0, m, r * (i + 1), r);
-        }
-        return m;
-    }
-
     private static boolean broadcastsTo(long[] out, long[]... in) {
         for (long[] s : in) if (s == null || !Arrays.equals(Shapes.broadcast(s, out), out)) return false;
         return true;
@@ -45,7 +34,7 @@ final class SelectOps {
                 || io.inTypes()[1] != t || io.inTypes()[2] != t || !broadcastsTo(out, c, x, y)) {
             return null;
         }
-        long[] meta = meta(out, c, x, y);
+        long[] meta = ClOp.broadcastMeta(out, c, x, y);
         long n = Shapes.size(out);
         return () -> new ClOp(device) {
             private final org.jocl.cl_mem metaMem = longs(meta);
@@ -69,7 +58,7 @@ final class SelectOps {
                 || !broadcastsTo(out, a, b)) {
             return null;
         }
-        long[] meta = meta(out, a, b);
+        long[] meta = ClOp.broadcastMeta(out, a, b);
         long n = Shapes.size(out);
         return () -> new ClOp(device) {
             private final org.jocl.cl_mem metaMem = longs(meta);
