@@ -49,9 +49,7 @@ record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map
         ValueType t = g.typeOf(value);
         long[] d = ValueType.staticDims(t);
         if (d == null || !(t instanceof ValueType.TensorType tt)) return 0;
-        long n = 1;
-        for (long x : d) n *= x;
-        return n * Math.max(0, tt.elementType().byteSize());
+        return io.jengine.tensor.Shapes.size(d) * Math.max(0, tt.elementType().byteSize());
     }
 
     /** The share of all FLOPs that run on {@code device} (1 when the model has none). */

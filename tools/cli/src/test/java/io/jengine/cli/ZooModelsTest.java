@@ -52,6 +52,18 @@ class ZooModelsTest {
         return files;
     }
 
+    /** The inputs' shapes as {@code --shapes} takes them: NAME:DxDxD,... */
+    static String shapesOf(Map<String, Path> inputs) {
+        StringBuilder shapes = new StringBuilder();
+        inputs.forEach((name, file) -> {
+            if (!shapes.isEmpty()) shapes.append(',');
+            long[] d = Npy.read(file).shape();
+            shapes.append(name).append(':');
+            for (int i = 0; i < d.length; i++) shapes.append(i > 0 ? "x" : "").append(d[i]);
+        });
+        return shapes.toString();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"digits_cnn", "squeezenet1_1", "mobilenet_v2", "efficientnet_b0", "resnet18", "resnet50",
             "bert_l4_h256", "ch_PP-OCRv4_det_infer", "ch_ppocr_mobile_v2.0_cls_infer"})
@@ -74,15 +86,9 @@ class ZooModelsTest {
 
         // A tuned plan (engine build at its inputs' shapes, then engine run on the plan) computes the same.
         Path plan = tmp.resolve(model + ".plan");
-        StringBuilder shapes = new StringBuilder();
-        inputs.forEach((name, file) -> {
-            if (!shapes.isEmpty()) shapes.append(',');
-            long[] d = Npy.read(file).shape();
-            shapes.append(name).append(':');
-            for (int i = 0; i < d.length; i++) shapes.append(i > 0 ? "x" : "").append(d[i]);
-        });
+        String shapes = shapesOf(inputs);
         assertEquals(0, EngineCli.execute("build", zoo.resolve(model + ".onnx").toString(), "-o", plan.toString(),
-                "--shapes", shapes.toString(), "--tune-level", "1"), "engine build exit code");
+                "--shapes", shapes, "--tune-level", "1"), "engine build exit code");
         Path planOut = Files.createDirectories(tmp.resolve("plan"));
         List<String> planArgs = new ArrayList<>(List.of("run", plan.toString(), "--output-dir", planOut.toString()));
         inputs.forEach((name, file) -> planArgs.addAll(List.of("--input", name + "=" + file)));

@@ -50,16 +50,9 @@ class ZooOnOpenClTest {
         Map<String, Path> inputs = ZooModelsTest.ioFiles(zoo, model, "input_");
         Map<String, Path> outputs = ZooModelsTest.ioFiles(zoo, model, "output_");
         Map<String, Value> feeds = new LinkedHashMap<>();
-        StringBuilder shapes = new StringBuilder();
-        for (var e : inputs.entrySet()) {
-            io.jengine.tensor.Tensor t = Npy.read(e.getValue());
-            feeds.put(e.getKey(), t);
-            shapes.append(shapes.isEmpty() ? "" : ",").append(e.getKey()).append(':');
-            long[] d = t.shape();
-            for (int i = 0; i < d.length; i++) shapes.append(i > 0 ? "x" : "").append(d[i]);
-        }
+        inputs.forEach((name, file) -> feeds.put(name, Npy.read(file)));
         try (Engine engine = EngineBuilder.forModel(zoo.resolve(model + ".onnx")).device(device)
-                .shapes(shapes.toString()).build()) {
+                .shapes(ZooModelsTest.shapesOf(inputs)).build()) {
             DevicePartitions parts = DevicePartitions.of(engine.devicePlan(), engine.graph());
             Set<String> unexpected = new java.util.TreeSet<>(parts.hostOps().keySet());
             unexpected.removeAll(NOT_YET_ON_DEVICE);
