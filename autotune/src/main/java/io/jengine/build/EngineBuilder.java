@@ -52,7 +52,11 @@ public final class EngineBuilder {
     /** Input name -> {min, opt, max} shapes of an optimization profile. */
     private final Map<String, long[][]> profiles = new LinkedHashMap<>();
     private EngineOptions options = EngineOptions.defaults();
+    /** The backends the caller chose ({@link #backends(Backends)}), or null: the class path's. */
+    private Backends chosenBackends;
+    /** What plans run on: the chosen or discovered backends with the plugins, bound to the device; made on first use. */
     private Backends backends;
+    private final List<io.jengine.plugin.Plugin> plugins = new java.util.ArrayList<>();
     private String runOn = Backends.HOST;
     /** Backend discovery started while a file is read (loading native libraries overlaps the reading); or null. */
     private java.util.concurrent.Future<Backends> discovering;
@@ -151,7 +155,28 @@ public final class EngineBuilder {
 
     /** Plans onto these backends instead of every backend on the class path. */
     public EngineBuilder backends(Backends b) {
-        this.backends = b;
+        this.chosenBackends = b;
+        this.backends = null;
+        return this;
+    }
+
+    /**
+     * Adds the backends and ops of plugin jars (each loaded once per process in a class loader of its own, see
+     * {@link io.jengine.plugin.PluginLoader}): {@code jars}, and every {@code *.jar} in each of {@code dirs}. A jar
+     * that is missing, no plugin, built for another SPI version or clashing with what is loaded is an error here.
+     */
+    public EngineBuilder plugins(List<Path> jars, List<Path> dirs) {
+        for (io.jengine.plugin.Plugin p : io.jengine.plugin.PluginLoader.loadAll(jars, dirs)) plugin(p);
+        return this;
+    }
+
+    /** As {@link #plugins(List, List)} for jars alone. */
+    public EngineBuilder plugins(Path... jars) { return plugins(List.of(jars), List.of()); }
+
+    /** Adds a loaded plugin. */
+    public EngineBuilder plugin(io.jengine.plugin.Plugin p) {
+        if (!plugins.contains(p)) plugins.add(p);
+        this.backends = null;
         return this;
     }
 
@@ -318,12 +343,18 @@ public final class EngineBuilder {
             channelsLast |= b.channelBlock() > 0 && b.channelsLast();
         }
         return new OptimizerOptions(level, Set.copyOf(disabledPasses), false, block, channelsLast,
-                backends().integerConvolution());
+                backends().integerConvolution(), backends());
     }
 
-    private Backends backends() {
+    /** The backends plans run on (see {@link #backends}); the plugins' join before the device is bound. */
+    public Backends backends() {
         if (backends == null) {
-            backends = (discovering != null ? BackendDiscovery.join(discovering) : Backends.discover()).forDevice(runOn);
+            if (chosenBackends != null) {
+                backends = chosenBackends.withPlugins(plugins);
+            } else {
+                Backends found = discovering != null ? BackendDiscovery.join(discovering) : Backends.discover();
+                backends = found.withPlugins(plugins).forDevice(runOn);
+            }
         }
         discovering = null;
         return backends;
@@ -347,7 +378,7 @@ public final class EngineBuilder {
         long plannedAt = System.nanoTime();
         try {
             written = PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
-                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles, half, runOn);
+                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles, half, runOn, backends());
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -369,7 +400,9 @@ public final class EngineBuilder {
                 progress.println("warning: " + loaded.file() + " was tuned on another machine (" + loaded.header()
                         .getDeviceIdentity() + "); its tactics may not be the fastest here: tune again with --retune");
             }
-            int inexact = IntegerLayerCheck.inexact(io.jengine.infer.ShapeInference.infer(optimized.graph()),
+            PluginUses.check(loaded.file(), loaded.header().getPluginsList(), backends()).forEach(progress::println);
+            int inexact = IntegerLayerCheck.inexact(io.jengine.infer.ShapeInference.infer(optimized.graph(),
+                            backends().inference()),
                     backends().integerConvolution());
             if (inexact > 0) {
                 progress.println("warning: " + loaded.file() + " holds " + inexact + " integer layers this CPU"
@@ -397,7 +430,7 @@ public final class EngineBuilder {
             }
             // The winners' kernels, timed already, go to the plan instead of being prepared a second time.
             try (io.jengine.tune.TunedKernels tuned = new io.jengine.tune.TunedKernels()) {
-                tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(g), options, tuned);
+                tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(g, backends().inference()), options, tuned);
                 planned = planned.withPreferred(tuningReport.choices()).withPrepared(tuned);
                 return specializing(optimized, planned, opt);
             }

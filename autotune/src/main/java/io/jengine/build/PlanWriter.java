@@ -31,7 +31,7 @@ final class PlanWriter {
     /** Writes the plan; returns the header it wrote. */
     static PlanHeader write(Path file, Model optimized, Engine engine, TuningReport tuning, DeviceDescription device,
                       int threads, int level, int tuneLevel, double buildSeconds, Map<String, long[][]> profiles,
-                      java.util.Set<String> halfWeights, String runDevice) {
+                      java.util.Set<String> halfWeights, String runDevice, io.jengine.runtime.Backends backends) {
         PlanHeader.Builder h = PlanHeader.newBuilder()
                 .setRunDevice(runDevice)
                 .setEngineVersion(EngineVersion.VERSION)
@@ -52,6 +52,7 @@ final class PlanWriter {
         if (tuning != null) {
             for (LayerTuning l : tuning.layers()) h.addLayers(record(l));
         }
+        h.addAllPlugins(PluginUses.of(optimized.graph(), h.getTacticsMap(), backends));
         for (ValueInfo v : optimized.graph().runtimeInputs()) h.addInputs(signature(v));
         for (ValueInfo v : optimized.graph().outputs()) h.addOutputs(signature(v));
         profiles.forEach((name, p) -> {

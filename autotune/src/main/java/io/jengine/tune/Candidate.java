@@ -9,5 +9,5 @@ package io.jengine.tune;
  * @param failure     why it could not be prepared or run, or null
  */
 public record Candidate(String key, double predictedMs, double measuredMs, String failure) {
-    boolean timed() { return !Double.isNaN(measuredMs); }
+    public boolean timed() { return !Double.isNaN(measuredMs); }
 }

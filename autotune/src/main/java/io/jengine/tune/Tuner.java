@@ -40,7 +40,9 @@ import java.util.Set;
  * reference backend is the ground truth, not a contender: it is left out wherever another backend offers a tactic.
  */
 public final class Tuner {
-    private static final String REFERENCE = "cpu-reference";
+    /** The reference backends: the engine's and the one of plugin ops' reference kernels. */
+    private static final java.util.Set<String> REFERENCE = java.util.Set.of("cpu-reference",
+            io.jengine.runtime.Backends.PLUGIN_REFERENCE);
     /** Marks the signatures of layers timed with their weights evicted from every cache level. */
     static final String COLD_WEIGHTS = "|weights-from-memory";
     /** A measured time this many times the predicted one is measured again after {@link #LONG_WARMUP_SECONDS}. */
@@ -180,8 +182,8 @@ public final class Tuner {
     private LayerTuning tuneLayer(Node n, Graph graph, NodeContext ctx, String sig, int threads, int[] counts,
                                   Measurer measurer, TunedKernels keep) {
         List<Tactic> offered = TacticChooser.candidates(ctx, backends);
-        if (offered.stream().anyMatch(t -> !t.backend().equals(REFERENCE))) {
-            offered = offered.stream().filter(t -> !t.backend().equals(REFERENCE)).toList();
+        if (offered.stream().anyMatch(t -> !REFERENCE.contains(t.backend()))) {
+            offered = offered.stream().filter(t -> !REFERENCE.contains(t.backend())).toList();
         }
         if (offered.isEmpty()) return null;
         Tactic byDefault = TacticChooser.byDefaultFirst(offered).getFirst();

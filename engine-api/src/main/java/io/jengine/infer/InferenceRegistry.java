@@ -32,6 +32,16 @@ public final class InferenceRegistry {
         return this;
     }
 
+    /** A new registry with this one's rules, to which more may be added without touching this one. */
+    public InferenceRegistry copy() {
+        InferenceRegistry r = new InferenceRegistry();
+        byOp.forEach((k, l) -> r.byOp.put(k, new ArrayList<>(l)));
+        return r;
+    }
+
+    /** Whether a rule exists for the op at some version. */
+    public boolean knows(String domain, String op) { return byOp.containsKey(domain + "::" + op); }
+
     public OpInference find(String domain, String op, int opset) {
         List<Entry> l = byOp.get(domain + "::" + op);
         if (l == null) return null;

@@ -27,7 +27,10 @@ public final class ShapeInference {
     public ShapeInference(InferenceRegistry registry) { this.registry = registry; }
 
     /** Infers with the standard ONNX rules. */
-    public static Graph infer(Graph g) { return new ShapeInference(InferenceRegistry.onnx()).run(g, Map.of()); }
+    public static Graph infer(Graph g) { return infer(g, InferenceRegistry.onnx()); }
+
+    /** Infers with {@code rules} (the standard ones plus the ops plugins define: {@code Backends.inference()}). */
+    public static Graph infer(Graph g, InferenceRegistry rules) { return new ShapeInference(rules).run(g, Map.of()); }
 
     /** Infers {@code g}, whose free names have the types in {@code outer}. */
     public Graph run(Graph g, Map<String, ValueType> outer) {

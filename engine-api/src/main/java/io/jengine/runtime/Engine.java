@@ -54,7 +54,7 @@ public final class Engine implements AutoCloseable {
 
     private Engine(Model model, Backends backends, EngineOptions options, ShapeSpecializer specializer) {
         // Static types let backends decide per node (element types, ranks) and catch inconsistent graphs at load time.
-        Graph typed = ShapeInference.infer(model.graph());
+        Graph typed = ShapeInference.infer(model.graph(), backends.inference());
         this.model = new Model(model.irVersion(), model.producerName(), model.producerVersion(), typed,
                 model.metadata());
         this.backends = backends;
@@ -85,7 +85,7 @@ public final class Engine implements AutoCloseable {
     public static Engine of(Model model, Backends backends) { return of(model, backends, EngineOptions.defaults()); }
 
     public static Engine of(Model model, Backends backends, EngineOptions options) {
-        return new Engine(model, backends, options, ShapeInference::infer);
+        return new Engine(model, backends, options, g -> ShapeInference.infer(g, backends.inference()));
     }
 
     /**
@@ -216,7 +216,8 @@ public final class Engine implements AutoCloseable {
         }
         Graph concrete;
         try {
-            concrete = ShapeInference.infer(specializer.specialize(g.toBuilder().inputs(inputs).build()));
+            concrete = ShapeInference.infer(specializer.specialize(g.toBuilder().inputs(inputs).build()),
+                    backends.inference());
         } catch (GraphValidationException | io.jengine.errors.ModelFormatException e) {
             // The concrete shapes contradict a shape rule; the declared plan runs them and reports any real error
             // from the kernel that meets it.

@@ -16,6 +16,12 @@ public interface Backend {
     int priority();
 
     /**
+     * The tactic names it may offer, each as "Op: name" (for listings such as {@code engine plugins}); empty (the
+     * default) when it does not say. Which it offers for a node is still {@link #tactics}' answer.
+     */
+    default List<String> tacticNames() { return List.of(); }
+
+    /**
      * The ways this backend can run the node as typed (the types are concrete when the plan is built for concrete
      * input shapes), best first by the backend's own judgement; empty when it cannot run it. Cheap: nothing is
      * prepared until a tactic's {@link Tactic#prepare()} is called.

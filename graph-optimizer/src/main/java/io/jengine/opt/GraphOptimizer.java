@@ -53,7 +53,7 @@ public final class GraphOptimizer {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             report.round();
             boolean changed = false;
-            for (Pipeline.Stage stage : Pipeline.stages(options.integerConvolution())) {
+            for (Pipeline.Stage stage : Pipeline.stages(options.integerConvolution(), options.backends())) {
                 if (stage.level() > options.level() || options.disabled().contains(stage.pass().name())) continue;
                 Graph before = g;
                 g = runPass(g, stage.pass(), options, report);
@@ -63,7 +63,8 @@ public final class GraphOptimizer {
         }
         // The layout comes last, once fusion has settled which convolutions and activations remain.
         if (options.level() >= 3 && options.channelBlock() > 1 && !options.disabled().contains(ChannelBlocking.NAME)) {
-            Graph blocked = ChannelBlocking.apply(g, options.channelBlock(), options.channelsLast());
+            Graph blocked = ChannelBlocking.apply(g, options.channelBlock(), options.channelsLast(),
+                    options.inference());
             if (blocked != g) {
                 if (options.verify()) GraphChecker.check(blocked, ChannelBlocking.NAME);
                 report.count(ChannelBlocking.NAME);
@@ -74,7 +75,7 @@ public final class GraphOptimizer {
     }
 
     private static Graph runPass(Graph graph, GraphPass pass, OptimizerOptions options, OptimizationReport report) {
-        Graph g = ShapeInference.infer(graph);
+        Graph g = ShapeInference.infer(graph, options.inference());
         boolean changed = false;
         GraphIndex index = new GraphIndex(g);
         int i = 0, rewrites = 0;

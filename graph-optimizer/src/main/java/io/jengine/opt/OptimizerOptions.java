@@ -1,5 +1,7 @@
 package io.jengine.opt;
 
+import io.jengine.infer.InferenceRegistry;
+import io.jengine.runtime.Backends;
 import io.jengine.spi.IntegerConvolution;
 import java.util.Set;
 
@@ -10,10 +12,11 @@ import java.util.Set;
  * backends' choice: 8 or 16), 0 where no backend runs blocked convolutions; {@code channelsLast}, whether they also
  * run channels-last, which level 3 then picks for graphs of mostly dense k×k convolutions; {@code integerConvolution},
  * the integer convolutions a backend computes exactly, into which level 2 fuses a quantized graph's convolutions
- * (null: none, quantized graphs run in float).
+ * (null: none, quantized graphs run in float); {@code backends}, those the graph will run on, whose kernels fold
+ * constants and whose plugins' ops have inference rules (null: the class path's).
  */
 public record OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast,
-                               IntegerConvolution integerConvolution) {
+                               IntegerConvolution integerConvolution, Backends backends) {
     public static final int DEFAULT_LEVEL = 3;
 
     public OptimizerOptions {
@@ -25,7 +28,7 @@ public record OptimizerOptions(int level, Set<String> disabled, boolean verify, 
     }
 
     public OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast) {
-        this(level, disabled, verify, channelBlock, channelsLast, null);
+        this(level, disabled, verify, channelBlock, channelsLast, null, null);
     }
 
     public OptimizerOptions(int level, Set<String> disabled, boolean verify) { this(level, disabled, verify, 0, false); }
@@ -33,20 +36,28 @@ public record OptimizerOptions(int level, Set<String> disabled, boolean verify, 
     public static OptimizerOptions level(int level) { return new OptimizerOptions(level, Set.of(), false); }
 
     public OptimizerOptions verifying() {
-        return new OptimizerOptions(level, disabled, true, channelBlock, channelsLast, integerConvolution);
+        return new OptimizerOptions(level, disabled, true, channelBlock, channelsLast, integerConvolution, backends);
     }
 
     /** The same passes up to level {@code max} at most. */
     public OptimizerOptions atMost(int max) {
         return new OptimizerOptions(Math.min(level, max), disabled, verify, channelBlock, channelsLast,
-                integerConvolution);
+                integerConvolution, backends);
     }
 
     public OptimizerOptions withChannelBlock(int block, boolean channelsLastToo) {
-        return new OptimizerOptions(level, disabled, verify, block, channelsLastToo, integerConvolution);
+        return new OptimizerOptions(level, disabled, verify, block, channelsLastToo, integerConvolution, backends);
     }
 
     public OptimizerOptions withIntegerConvolution(IntegerConvolution target) {
-        return new OptimizerOptions(level, disabled, verify, channelBlock, channelsLast, target);
+        return new OptimizerOptions(level, disabled, verify, channelBlock, channelsLast, target, backends);
     }
+
+    /** Folding with these backends' kernels, inference with their plugins' rules. */
+    public OptimizerOptions withBackends(Backends b) {
+        return new OptimizerOptions(level, disabled, verify, channelBlock, channelsLast, integerConvolution, b);
+    }
+
+    /** The inference rules passes see: the backends' (with their plugins' ops), else the standard ones. */
+    public InferenceRegistry inference() { return backends == null ? InferenceRegistry.onnx() : backends.inference(); }
 }

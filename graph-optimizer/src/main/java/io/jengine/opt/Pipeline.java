@@ -80,10 +80,16 @@ public final class Pipeline {
      * that {@link QuantizedConvFusion} and {@link QuantizedMatMulFusion} will run as integers, and those passes fuse
      * them. Null: {@link #stages()}.
      */
-    public static List<Stage> stages(IntegerConvolution target) {
-        if (target == null) return STAGES;
+    public static List<Stage> stages(IntegerConvolution target) { return stages(target, null); }
+
+    /**
+     * As {@link #stages(IntegerConvolution)}, with constants folded by {@code backends}' kernels (null: the class
+     * path's), so that plugin ops that allow it fold too.
+     */
+    public static List<Stage> stages(IntegerConvolution target, io.jengine.runtime.Backends backends) {
+        if (target == null && backends == null) return STAGES;
         return STAGES.stream().map(s -> switch (s.pass()) {
-            case ConstantFolding c -> new Stage(s.level(), new ConstantFolding(target));
+            case ConstantFolding c -> new Stage(s.level(), new ConstantFolding(target, backends));
             case QuantizedConvFusion q -> new Stage(s.level(), new QuantizedConvFusion(target));
             case QuantizedMatMulFusion q -> new Stage(s.level(), new QuantizedMatMulFusion(target));
             default -> s;

@@ -93,8 +93,13 @@ public final class ChannelBlocking {
      * its 1×1 and depthwise kernels are as fast or faster blocked.
      */
     public static Graph apply(Graph graph, int block, boolean channelsLastAllowed) {
+        return apply(graph, block, channelsLastAllowed, io.jengine.infer.InferenceRegistry.onnx());
+    }
+
+    /** As {@link #apply(Graph, int, boolean)}, typing the graph with {@code rules} (plugin ops' included). */
+    public static Graph apply(Graph graph, int block, boolean channelsLastAllowed, io.jengine.infer.InferenceRegistry rules) {
         if (block < 2) throw new IllegalArgumentException("channel block must be at least 2, got " + block);
-        Graph g = ShapeInference.infer(graph);
+        Graph g = ShapeInference.infer(graph, rules);
         GraphIndex index = new GraphIndex(g);
         boolean last = channelsLastAllowed && (denseShare(g, index) > CHANNELS_LAST_SHARE
                 || integerShare(g, index) > INTEGER_SHARE);

@@ -6,6 +6,7 @@ import io.jengine.tensor.ValueType;
 import io.jengine.opt.GraphIndex;
 import io.jengine.opt.GraphPass;
 import io.jengine.opt.Patch;
+import io.jengine.runtime.Backends;
 import io.jengine.spi.IntegerConvolution;
 import io.jengine.tensor.Value;
 import io.jengine.tensor.Shapes;
@@ -23,16 +24,21 @@ public final class ConstantFolding implements GraphPass {
     static final long SMALL_RESULT = 1 << 16;
 
     private final IntegerConvolution integerConvolution;
+    private final Backends backends;
 
-    public ConstantFolding() { this(null); }
+    public ConstantFolding() { this(null, null); }
+
+    public ConstantFolding(IntegerConvolution integerConvolution) { this(integerConvolution, null); }
 
     /**
      * Folding that leaves alone the DequantizeLinear of a convolution's or matrix product's int8 weights where
      * {@link QuantizedConvFusion} or {@link QuantizedMatMulFusion} will make that product an integer layer for
-     * {@code integerConvolution} (null: fold everything).
+     * {@code integerConvolution} (null: fold everything), evaluating nodes with {@code backends} (null: the class
+     * path's); an op defined as not foldable ({@link io.jengine.spi.OpDefinition#foldable}) stays.
      */
-    public ConstantFolding(IntegerConvolution integerConvolution) {
+    public ConstantFolding(IntegerConvolution integerConvolution, Backends backends) {
         this.integerConvolution = integerConvolution;
+        this.backends = backends;
     }
 
     @Override
@@ -51,6 +57,7 @@ public final class ConstantFolding implements GraphPass {
             return Optional.of(new Patch().remove(node).initializer(node.outputs().getFirst(), t));
         }
         if (node.inputs().stream().allMatch(String::isEmpty)) return Optional.empty();
+        if (!NodeEvaluator.backends(backends).foldable(node.domain(), node.opType())) return Optional.empty();
         if (integerConvolution != null && feedsIntegerProducts(node, g)) return Optional.empty();
         Value[] in = new Value[node.inputs().size()];
         long inputElements = 0;
@@ -65,7 +72,7 @@ public final class ConstantFolding implements GraphPass {
         if (tooLarge(staticSize(node, g), inputElements)) return Optional.empty();
         Value[] out;
         try {
-            out = NodeEvaluator.evaluate(node, g.graph(), in);
+            out = NodeEvaluator.evaluate(node, g.graph(), in, backends);
         } catch (RuntimeException e) {
             return Optional.empty(); // left for run time, where the error will name the node
         }

@@ -6,20 +6,22 @@ import io.jengine.runtime.Backends;
 import io.jengine.runtime.NodeExecutor;
 import io.jengine.tensor.Value;
 
-/** Runs one node on constant inputs with the backends on the class path, for constant folding. */
+/** Runs one node on constant inputs, for constant folding: with the build's backends, else the class path's. */
 final class NodeEvaluator {
     private static volatile Backends backends;
 
     private NodeEvaluator() {}
 
-    private static Backends backends() {
+    /** {@code given}'s host backends, or the class path's (found once) where it is null. */
+    static Backends backends(Backends given) {
+        if (given != null) return given.host();
         Backends b = backends;
         if (b == null) backends = b = Backends.discover();
         return b;
     }
 
     /** The node's outputs, or null when no backend can run it. */
-    static Value[] evaluate(Node node, Graph graph, Value[] inputs) {
-        return NodeExecutor.run(node, graph, backends(), inputs);
+    static Value[] evaluate(Node node, Graph graph, Value[] inputs, Backends given) {
+        return NodeExecutor.run(node, graph, backends(given), inputs);
     }
 }

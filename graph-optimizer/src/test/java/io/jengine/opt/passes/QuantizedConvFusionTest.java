@@ -77,7 +77,7 @@ class QuantizedConvFusionTest {
     }
 
     private static Graph optimized(Model m, int level, int block, IntegerConvolution target) {
-        OptimizerOptions o = new OptimizerOptions(level, Set.of(), true, block, false, target);
+        OptimizerOptions o = new OptimizerOptions(level, Set.of(), true, block, false, target, null);
         return GraphOptimizer.optimize(m, o, new OptimizationReport()).graph();
     }
 

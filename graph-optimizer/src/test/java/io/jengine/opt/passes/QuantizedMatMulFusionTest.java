@@ -75,7 +75,7 @@ class QuantizedMatMulFusionTest {
     }
 
     private static Graph optimized(Model m, IntegerConvolution target) {
-        OptimizerOptions o = new OptimizerOptions(2, Set.of(), true, 0, false, target);
+        OptimizerOptions o = new OptimizerOptions(2, Set.of(), true, 0, false, target, null);
         return GraphOptimizer.optimize(m, o, new OptimizationReport()).graph();
     }
 

@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
  * threads, forced tactics and INT8 quantization. Every command builds through {@link EngineBuilder} with them.
  */
 final class BuildOptions {
+    @picocli.CommandLine.Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Option(names = "--level", paramLabel = "N", description = "Optimization level: 0 none, 1 clean-up, 2 fusion, 3 layout and backend-specific (default).")
     int level = OptimizerOptions.DEFAULT_LEVEL;
 
@@ -79,6 +82,7 @@ final class BuildOptions {
 
     private EngineBuilder configure(EngineBuilder builder, OptimizationReport report) {
         EngineBuilder b = builder.level(level).threads(threads).device(device()).report(report);
+        plugins.load().forEach(b::plugin);
         disabled.forEach(b::disablePass);
         if (shapes != null) b.shapes(shapes);
         tactics.forEach(b::tactic);
@@ -105,6 +109,7 @@ final class BuildOptions {
                     + " fixed: --shapes, --disable-pass, --level, --int8 and --bf16 apply to ONNX models");
         }
         EngineBuilder b = EngineBuilder.forPlan(file);
+        plugins.load().forEach(b::plugin);
         if (device != null) b.device(device);
         if (threads != 0) b.threads(threads);
         tactics.forEach(b::tactic);

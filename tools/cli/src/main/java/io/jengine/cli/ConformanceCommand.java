@@ -93,7 +93,7 @@ final class ConformanceCommand implements Callable<Integer> {
     }
 
     private List<CaseResult> runAll(List<ConformanceCase> cases) throws InterruptedException {
-        Backends all = Backends.discover().forDevice(build.device());
+        Backends all = build.plugins.backends().forDevice(build.device());
         CaseRunner runner = new CaseRunner(backends.isEmpty() ? all : all.only(backends), build);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
             Thread t = new Thread(null, r, "conformance", 512L << 20);

@@ -12,9 +12,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "devices", description = "List the devices --device can name (cpu, opencl:N ...).")
 final class DevicesCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Override
     public Integer call() {
-        Backends backends = Backends.discover();
+        Backends backends = plugins.backends();
         System.out.println(Backends.HOST + "\t" + Runtime.getRuntime().availableProcessors() + " cores: "
                 + String.join(", ", backends.ordered().stream().filter(b -> b.devices().isEmpty())
                         .map(Backend::name).toList()));

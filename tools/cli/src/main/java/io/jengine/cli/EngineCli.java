@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "An ONNX inference engine for the JVM.",
         subcommands = {RunCommand.class, BuildCommand.class, InspectCommand.class, BenchCommand.class, EvalCommand.class,
                 CompareCommand.class, ConformanceCommand.class, ServeCommand.class,
-                LoadgenCommand.class, DevicesCommand.class})
+                LoadgenCommand.class, DevicesCommand.class, PluginsCommand.class})
 public final class EngineCli {
     /** Exit code of every user error (bad model, bad input, bad flag). */
     static final int USER_ERROR = 2;

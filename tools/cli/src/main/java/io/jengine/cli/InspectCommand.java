@@ -64,7 +64,7 @@ final class InspectCommand implements Callable<Integer> {
         io.jengine.build.EngineBuilder builder = build.builder(model, report);
         Model before = builder.shapedModel();
         Model after = builder.optimizedModel();
-        Graph typed = ShapeInference.infer(after.graph());
+        Graph typed = ShapeInference.infer(after.graph(), builder.backends().inference());
         Map<String, Integer> countsBefore = counts(before.graph()), countsAfter = counts(typed);
         Roofline roof;
         try {

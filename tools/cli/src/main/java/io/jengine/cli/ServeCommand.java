@@ -3,6 +3,7 @@ package io.jengine.cli;
 import io.jengine.serving.http.HttpOptions;
 import io.jengine.serving.http.V2HttpServer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,10 +37,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most elements one input tensor may declare (default: ${DEFAULT-VALUE}).")
     long maxTensorElements = io.jengine.serving.ModelConfig.DEFAULT_MAX_ELEMENTS;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Override
     public Integer call() {
+        List<Path> jars = plugins.load().stream().map(io.jengine.plugin.Plugin::jar).toList(); // checked before serving
         HttpOptions options = HttpOptions.of(repository).withHost(host).withPort(port).withEngineThreads(threads)
-                .withMaxRequestBytes(maxRequestBytes).withMaxTensorElements(maxTensorElements);
+                .withMaxRequestBytes(maxRequestBytes).withMaxTensorElements(maxTensorElements).withPlugins(jars);
         V2HttpServer server = V2HttpServer.start(options);
         // The JVM runs this on SIGTERM and Ctrl-C; close() drains HTTP first, then the inference server.
         Thread hook = Thread.ofPlatform().name("jengine-serve-shutdown").unstarted(() -> {

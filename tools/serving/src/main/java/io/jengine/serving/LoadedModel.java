@@ -25,6 +25,7 @@ record LoadedModel(Path file, Engine engine, ModelSignature signature, String pl
         try {
             EngineBuilder builder = plan ? EngineBuilder.forPlan(file) : EngineBuilder.forModel(file);
             if (config.engineThreads() > 0) builder.threads(config.engineThreads());
+            if (!config.plugins().isEmpty()) builder.plugins(config.plugins(), java.util.List.of());
             engine = builder.build();
         } catch (RuntimeException e) {
             throw new ModelLoadException(name, file, e.getMessage() == null ? e.toString() : e.getMessage(), e);

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  */
 public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, long maxQueueDelayMicros,
                           int maxQueueSize, int instanceCount, Duration defaultTimeout, int engineThreads,
-                          long maxElementsPerTensor, int warmupRuns) {
+                          long maxElementsPerTensor, int warmupRuns, List<java.nio.file.Path> plugins) {
     /** 16 M elements: 64 MiB of float32, well above an image batch of 32 × 3 × 224 × 224 (4.8 M). */
     public static final long DEFAULT_MAX_ELEMENTS = 1L << 24;
     public static final int DEFAULT_MAX_QUEUE_SIZE = 1024;
@@ -55,6 +55,7 @@ public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, l
         require(maxElementsPerTensor >= 1, "maxElementsPerTensor must be positive, got " + maxElementsPerTensor);
         require(warmupRuns >= 0 && warmupRuns <= MAX_WARMUP_RUNS, "warmupRuns must be 0.." + MAX_WARMUP_RUNS
                 + ", got " + warmupRuns);
+        plugins = List.copyOf(plugins == null ? List.of() : plugins);
     }
 
     /** Warm-up runs per batch size at most: a load must end. */
@@ -69,7 +70,7 @@ public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, l
         return new Builder().maxBatchSize(maxBatchSize).preferredBatchSizes(preferredBatchSizes)
                 .maxQueueDelayMicros(maxQueueDelayMicros).maxQueueSize(maxQueueSize).instanceCount(instanceCount)
                 .defaultTimeout(defaultTimeout).engineThreads(engineThreads).maxElementsPerTensor(maxElementsPerTensor)
-                .warmupRuns(warmupRuns);
+                .warmupRuns(warmupRuns).plugins(plugins);
     }
 
     private static void require(boolean ok, String message) {
@@ -87,6 +88,7 @@ public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, l
         private int engineThreads;
         private long maxElementsPerTensor = DEFAULT_MAX_ELEMENTS;
         private int warmupRuns;
+        private List<java.nio.file.Path> plugins = List.of();
 
         private Builder() {}
 
@@ -110,9 +112,12 @@ public record ModelConfig(int maxBatchSize, List<Integer> preferredBatchSizes, l
 
         public Builder warmupRuns(int n) { warmupRuns = n; return this; }
 
+        /** Plugin jars the model is built with (its ops and backends, see {@code EngineBuilder.plugins}). */
+        public Builder plugins(List<java.nio.file.Path> jars) { plugins = jars; return this; }
+
         public ModelConfig build() {
             return new ModelConfig(maxBatchSize, preferredBatchSizes, maxQueueDelayMicros, maxQueueSize,
-                    instanceCount, defaultTimeout, engineThreads, maxElementsPerTensor, warmupRuns);
+                    instanceCount, defaultTimeout, engineThreads, maxElementsPerTensor, warmupRuns, plugins);
         }
     }
 }

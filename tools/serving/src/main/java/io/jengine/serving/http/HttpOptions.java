@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param maxRequestBytes   the largest request body; a larger one is a 413 before it is read
  * @param maxTensorElements the most elements one input tensor may declare; checked before anything is allocated
  * @param shutdownTimeout   how long a shutdown waits for accepted requests to be answered
+ * @param plugins           plugin jars every model is built with (a model's config.json may add its own)
  */
 public record HttpOptions(Path repository, String host, int port, int engineThreads, long maxRequestBytes,
-                          long maxTensorElements, Duration shutdownTimeout) {
+                          long maxTensorElements, Duration shutdownTimeout, java.util.List<Path> plugins) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
     /** 64 MiB: a batch of 64 float32 images of 3 × 224 × 224 as JSON text, or four times that in binary. */
@@ -35,36 +36,48 @@ public record HttpOptions(Path repository, String host, int port, int engineThre
         }
         if (maxTensorElements < 1) throw new IllegalArgumentException("max tensor elements must be positive");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        plugins = java.util.List.copyOf(plugins == null ? java.util.List.of() : plugins);
+    }
+
+    /** Every model built with these plugin jars too. */
+    public HttpOptions withPlugins(java.util.List<Path> jars) {
+        return new HttpOptions(repository, host, port, engineThreads, maxRequestBytes, maxTensorElements,
+                shutdownTimeout, jars);
     }
 
     /** Loopback, port {@value #DEFAULT_PORT}, 64 MiB bodies, {@link ModelConfig#DEFAULT_MAX_ELEMENTS} per tensor. */
     public static HttpOptions of(Path repository) {
         return new HttpOptions(repository, DEFAULT_HOST, DEFAULT_PORT, 0, DEFAULT_MAX_REQUEST_BYTES,
-                ModelConfig.DEFAULT_MAX_ELEMENTS, InferenceServer.DEFAULT_SHUTDOWN_TIMEOUT);
+                ModelConfig.DEFAULT_MAX_ELEMENTS, InferenceServer.DEFAULT_SHUTDOWN_TIMEOUT, java.util.List.of());
     }
 
     public HttpOptions withHost(String h) {
-        return new HttpOptions(repository, h, port, engineThreads, maxRequestBytes, maxTensorElements, shutdownTimeout);
+        return new HttpOptions(repository, h, port, engineThreads, maxRequestBytes, maxTensorElements, shutdownTimeout,
+                plugins);
     }
 
     public HttpOptions withPort(int p) {
-        return new HttpOptions(repository, host, p, engineThreads, maxRequestBytes, maxTensorElements, shutdownTimeout);
+        return new HttpOptions(repository, host, p, engineThreads, maxRequestBytes, maxTensorElements, shutdownTimeout,
+                plugins);
     }
 
     public HttpOptions withEngineThreads(int n) {
-        return new HttpOptions(repository, host, port, n, maxRequestBytes, maxTensorElements, shutdownTimeout);
+        return new HttpOptions(repository, host, port, n, maxRequestBytes, maxTensorElements, shutdownTimeout,
+                plugins);
     }
 
     public HttpOptions withMaxRequestBytes(long n) {
-        return new HttpOptions(repository, host, port, engineThreads, n, maxTensorElements, shutdownTimeout);
+        return new HttpOptions(repository, host, port, engineThreads, n, maxTensorElements, shutdownTimeout,
+                plugins);
     }
 
     public HttpOptions withMaxTensorElements(long n) {
-        return new HttpOptions(repository, host, port, engineThreads, maxRequestBytes, n, shutdownTimeout);
+        return new HttpOptions(repository, host, port, engineThreads, maxRequestBytes, n, shutdownTimeout, plugins);
     }
 
     /** The config of a model whose folder has no config.json. */
     ModelConfig modelDefaults() {
-        return ModelConfig.builder().engineThreads(engineThreads).maxElementsPerTensor(maxTensorElements).build();
+        return ModelConfig.builder().engineThreads(engineThreads).maxElementsPerTensor(maxTensorElements)
+                .plugins(plugins).build();
     }
 }

@@ -17,8 +17,13 @@ import java.util.Map;
  * <pre>{@code
  * {"max_batch_size": 32, "preferred_batch_size": [8, 16], "max_queue_delay_microseconds": 500,
  *  "max_queue_size": 1024, "instance_count": 2, "default_timeout_microseconds": 5000000,
- *  "engine_threads": 1, "max_elements_per_tensor": 1048576, "warmup_runs": 20}
+ *  "engine_threads": 1, "max_elements_per_tensor": 1048576, "warmup_runs": 20,
+ *  "plugins": ["swish-plugin.jar"]}
  * }</pre>
+ *
+ * {@code plugins} lists plugin jars the model needs (its custom ops, extra tactics), relative to the model's folder
+ * or absolute; they add to the server's {@code --plugin} jars. The repository is the operator's: a jar named here runs
+ * as code in the server, as a Triton backend in a model repository does.
  *
  * Fields left out keep the server's defaults; an unknown field is an error, so that a misspelt setting is not
  * silently ignored.
@@ -47,13 +52,26 @@ final class ModelConfigFile {
                 case "engine_threads" -> b.engineThreads(integer(field));
                 case "max_elements_per_tensor" -> b.maxElementsPerTensor(number(field));
                 case "warmup_runs" -> b.warmupRuns(integer(field));
+                case "plugins" -> b.plugins(plugins(field, file.getParent(), defaults.plugins()));
                 default -> throw new IllegalArgumentException(file + ": unknown field '" + field.getKey() + "'; "
                         + "the fields are max_batch_size, preferred_batch_size, max_queue_delay_microseconds, "
                         + "max_queue_size, instance_count, default_timeout_microseconds, engine_threads, "
-                        + "max_elements_per_tensor, warmup_runs");
+                        + "max_elements_per_tensor, warmup_runs, plugins");
             }
         }
         return b.build();
+    }
+
+    private static List<Path> plugins(Map.Entry<String, JsonNode> field, Path folder, List<Path> server) {
+        if (!field.getValue().isArray()) throw new IllegalArgumentException("'plugins' must be an array of jar paths");
+        List<Path> out = new ArrayList<>(server);
+        for (JsonNode v : field.getValue()) {
+            if (!v.isTextual() || v.textValue().isBlank()) {
+                throw new IllegalArgumentException("'plugins' must hold jar paths as strings, got " + v);
+            }
+            out.add(folder.resolve(v.textValue()).normalize());
+        }
+        return out;
     }
 
     private static long number(Map.Entry<String, JsonNode> field) {
