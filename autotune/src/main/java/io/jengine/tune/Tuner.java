@@ -209,7 +209,8 @@ public final class Tuner {
                 int tilings = tilingsTimed.merge(CostModel.kindOf(r.tactic()), 1, Integer::sum);
                 inReach &= tilings <= TILINGS_PER_KERNEL;
             }
-            timed[i] = i < toTime && inReach || options.level() > 0 && r.tactic().key().equals(byDefault.key());
+            timed[i] = i < toTime && inReach || options.level() > 0 && r.tactic().key().equals(byDefault.key())
+                    || simulatedDevice(r.tactic()) != null; // a model's figure costs nothing to get
             if (timed[i]) timedCount++;
         }
         // Below level 3, a layer whose only candidate in reach is the default has no choice to make: timing it
@@ -249,8 +250,14 @@ public final class Tuner {
                 results.put(t.key(), new Candidate(t.key(), r.predictedMs(), cached.get().medianMs(), null));
                 continue;
             }
-            if (trial == null) trial = new KernelTrial(n, TrialInputs.of(n, graph), threads);
-            Measured m = measure(t, r.predictedMs(), trial, sig, threads, measurer, fastest);
+            Measured m;
+            io.jengine.spi.Device simulated = simulatedDevice(t);
+            if (simulated != null) {
+                m = simulate(t, r.predictedMs(), n, graph, simulated);
+            } else {
+                if (trial == null) trial = new KernelTrial(n, TrialInputs.of(n, graph), threads);
+                m = measure(t, r.predictedMs(), trial, sig, threads, measurer, fastest);
+            }
             Candidate c = m.candidate();
             Kernel k = keep == null ? null : m.kernel();
             if (k == null && m.kernel() != null) m.kernel().close();
@@ -346,6 +353,50 @@ public final class Tuner {
         cache.put(sig, t.key(), timing);
         observe(t, threads, timing.medianMs());
         return new Measured(new Candidate(t.key(), predictedMs, timing.medianMs(), null), k);
+    }
+
+    /**
+     * The device of a tactic whose backend is bound to a device that shares layers with the host and is simulated
+     * (it costs copies by a model: {@link io.jengine.spi.Device#transferSeconds}); null otherwise.
+     */
+    private io.jengine.spi.Device simulatedDevice(Tactic t) {
+        for (io.jengine.spi.Backend b : backends.ordered()) {
+            if (!b.name().equals(t.backend())) continue;
+            io.jengine.spi.Device d = b.device();
+            return d != null && b.sharesLayersWithHost() && !Double.isNaN(d.transferSeconds(0)) ? d : null;
+        }
+        return null;
+    }
+
+    /**
+     * A simulated device's time for the layer: its kernel's model ({@link Kernel#simulatedSeconds}) plus copying the
+     * layer's non-constant inputs to the device and its outputs back, since a layer placed there alone pays both (the
+     * plan copies only at partition boundaries, so neighbours on the device share them: the per-layer choice is the
+     * cautious one).
+     */
+    private Measured simulate(Tactic t, double predictedMs, Node n, Graph graph, io.jengine.spi.Device device) {
+        Kernel k;
+        try {
+            k = t.prepare().get();
+        } catch (RuntimeException e) {
+            return new Measured(new Candidate(t.key(), predictedMs, Double.NaN, "prepare: " + e.getMessage()), null);
+        }
+        double seconds = k.simulatedSeconds();
+        if (Double.isNaN(seconds)) {
+            k.close();
+            return new Measured(new Candidate(t.key(), predictedMs, Double.NaN, "no simulated time"), null);
+        }
+        for (String in : n.inputs()) {
+            if (!in.isEmpty() && !graph.initializers().containsKey(in)) seconds += device.transferSeconds(bytesOf(graph, in));
+        }
+        for (String out : n.outputs()) if (!out.isEmpty()) seconds += device.transferSeconds(bytesOf(graph, out));
+        return new Measured(new Candidate(t.key(), predictedMs, seconds * 1e3, null), k);
+    }
+
+    private static long bytesOf(Graph graph, String value) {
+        if (!(graph.typeOf(value) instanceof io.jengine.tensor.ValueType.TensorType tt)) return 0;
+        long[] dims = io.jengine.tensor.ValueType.staticDims(tt);
+        return dims == null ? 0 : io.jengine.tensor.Shapes.size(dims) * tt.elementType().byteSize();
     }
 
     /** Feeds a kernel's measured time to the calibration of its kind. */

@@ -143,7 +143,8 @@ public final class Engine implements AutoCloseable {
     public DevicePlan devicePlan() {
         List<DevicePlan.Step> steps = new java.util.ArrayList<>();
         for (PlanStep s : declared.steps()) {
-            steps.add(new DevicePlan.Step(s.node(), s.device() == null ? Backends.HOST : s.device().name()));
+            steps.add(new DevicePlan.Step(s.node(), s.device() == null ? Backends.HOST : s.device().name(),
+                    s.tactic().key(), s.kernel() == null ? Double.NaN : s.kernel().simulatedSeconds()));
         }
         List<DevicePlan.Copy> copies = new java.util.ArrayList<>();
         for (Transfer t : declared.transfers()) {
@@ -156,7 +157,8 @@ public final class Engine implements AutoCloseable {
 
     /** The nodes of a plan with the device each runs on, and the copies of values between host and devices. */
     public record DevicePlan(List<Step> steps, List<Copy> copies) {
-        public record Step(io.jengine.ir.Node node, String device) {}
+        /** {@code simulatedSeconds}: the kernel's time on a simulated device ({@link io.jengine.spi.Kernel#simulatedSeconds}), else NaN. */
+        public record Step(io.jengine.ir.Node node, String device, String tactic, double simulatedSeconds) {}
 
         /** {@code once}: a constant, copied on a session's first run only. */
         public record Copy(String value, String from, String to, boolean once) {}

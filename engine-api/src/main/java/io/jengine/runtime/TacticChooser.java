@@ -20,11 +20,12 @@ public final class TacticChooser {
     /**
      * The tactics the plan chooses among for the node, backends in priority order: every backend's, except that on a
      * device ({@link Backends#device()}) a node its backend runs is the device's alone, the host's backends taking
-     * only the nodes it declines (a partition is not split by timing one layer against another).
+     * only the nodes it declines (a partition is not split by timing one layer against another), unless the device's
+     * backend shares layers with the host ({@link io.jengine.spi.Backend#sharesLayersWithHost}).
      */
     public static List<Tactic> candidates(NodeContext ctx, Backends backends) {
         List<Tactic> all = everything(ctx, backends);
-        if (backends.device() == null) return all;
+        if (backends.device() == null || backends.ordered().getFirst().sharesLayersWithHost()) return all;
         List<Tactic> onDevice = all.stream().filter(t -> t.backend().equals(backends.ordered().getFirst().name()))
                 .toList();
         return onDevice.isEmpty() ? all : onDevice;

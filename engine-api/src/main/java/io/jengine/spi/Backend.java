@@ -69,4 +69,11 @@ public interface Backend {
 
     /** The device this backend's kernels run on; null (the default) for the host. */
     default Device device() { return null; }
+
+    /**
+     * Whether, bound to a device, its tactics compete with the host's per layer, so that the tuner places each layer
+     * on the device or the host by their times (a device whose link makes small layers dearer than the host's
+     * kernels: an FPGA card); false (the default): the device takes every node it runs, as a GPU does.
+     */
+    default boolean sharesLayersWithHost() { return false; }
 }

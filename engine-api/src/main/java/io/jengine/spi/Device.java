@@ -15,4 +15,10 @@ public interface Device {
 
     /** A session's memory on this device; the session closes it. */
     DeviceMemory openMemory();
+
+    /**
+     * For a simulated device: the seconds one copy of {@code bytes} between host and device takes over its link
+     * (latency and bandwidth), by its model; NaN (the default) for a real device, whose copies are measured.
+     */
+    default double transferSeconds(long bytes) { return Double.NaN; }
 }

@@ -41,4 +41,12 @@ public interface Kernel {
      * run is in flight, so that unloading a model returns its memory. The kernel is never run afterwards.
      */
     default void close() {}
+
+    /**
+     * For a kernel of a simulated device (an accelerator modelled, not present): the seconds the device would take
+     * for one run of this layer by its model, its memory traffic included and the host link excluded (the plan's
+     * copies are costed by {@link Device#transferSeconds}). The tuner takes it as the layer's measured time; NaN (the
+     * default) for a kernel whose time is measured by running it.
+     */
+    default double simulatedSeconds() { return Double.NaN; }
 }

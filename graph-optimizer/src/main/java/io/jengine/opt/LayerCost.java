@@ -14,8 +14,9 @@ import java.util.Set;
  */
 public record LayerCost(long flops, long bytesRead, long bytesWritten) {
     private static final Set<String> CONVS = Set.of("Conv", FusedOpSpec.FUSED_CONV, FusedOpSpec.BLOCKED_CONV, "ConvInteger",
-            "QLinearConv");
-    private static final Set<String> MATMULS = Set.of("MatMul", FusedOpSpec.FUSED_MATMUL, "MatMulInteger", "QLinearMatMul");
+            "QLinearConv", FusedOpSpec.QUANTIZED_CONV);
+    private static final Set<String> MATMULS = Set.of("MatMul", FusedOpSpec.FUSED_MATMUL, "MatMulInteger", "QLinearMatMul",
+            FusedOpSpec.QUANTIZED_MATMUL);
     private static final Set<String> GEMMS = Set.of("Gemm", FusedOpSpec.FUSED_GEMM);
 
     /** FLOPs per byte moved; NaN when either is unknown. */
@@ -52,7 +53,8 @@ public record LayerCost(long flops, long bytesRead, long bytesWritten) {
         long outElems = Shapes.size(out);
         String op = n.opType();
         if (CONVS.contains(op)) {
-            long[] w = dims(g.typeOf(n.inputs().get(op.equals("QLinearConv") ? 3 : 1)));
+            long[] w = dims(g.typeOf(n.inputs().get(op.equals("QLinearConv") ? 3
+                    : op.equals(FusedOpSpec.QUANTIZED_CONV) ? FusedOpSpec.QC_W : 1)));
             if (w == null) return -1;
             // Each output element is a dot product over C/group x kernel taps.
             return 2 * outElems * (Shapes.size(w) / w[0]);

@@ -95,6 +95,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The intra-op threads both engines run with: --threads, or every core. */
     private int threads;
+    /** The plan's figures on a simulated device (--device fpga-stub:N), or null. */
+    private SimulatedTime simulated;
 
     @Override
     public Integer call() throws IOException {
@@ -147,6 +149,7 @@ final class BenchCommand implements Callable<Integer> {
             io.jengine.build.EngineBuilder builder = tuning.apply(isPlan ? planBuilder.threads(threads)
                     : build.builder(shaped, new OptimizationReport()).threads(threads), io.jengine.tune.TuneOptions.DEFAULT_LEVEL);
             engine = BenchTarget.engine(builder);
+            simulated = SimulatedTime.of(engine.devicePlan(), engine.graph(), builder.backends().device());
             if (builder.tuningReport() != null) TuningSummary.print(builder.tuningReport(), System.err);
         }
         OrtTarget ort = compareOrt || ortOnly ? OrtTarget.open(model, threads, !compareOrt) : null;
@@ -208,8 +211,24 @@ final class BenchCommand implements Callable<Integer> {
                 engineStats, ortStats, ort == null ? null : ort.version(), profile.layers(), profile.runs(),
                 PeakMemory.residentHighWaterMib(), alloc, alloc == null ? null : alloc.memory());
         BenchReport.print(result, System.out);
+        Double simulatedMs = null;
+        if (simulated != null) {
+            Map<String, Double> hostMs = new LinkedHashMap<>();
+            for (var l : result.layers()) hostMs.merge(l.name(), l.ms(), Double::sum);
+            simulatedMs = simulated.endToEndMs(hostMs);
+            System.out.printf("simulated end-to-end on %s: %.3f ms per run (%d layers on the device %.3f ms, %d copies"
+                    + " over its link %.3f ms, the host's layers as measured) against %.3f ms wall-clock median%n",
+                    simulated.device(), simulatedMs, simulated.layers().size(), simulated.deviceSeconds() * 1e3,
+                    simulated.copies(), simulated.linkSeconds() * 1e3, engineStats.median());
+        }
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), BenchReport.json(result));
+            Map<String, Object> doc = BenchReport.json(result);
+            if (simulatedMs != null) {
+                Map<String, Object> sim = new LinkedHashMap<>(simulated.json());
+                sim.put("end_to_end_ms", simulatedMs);
+                doc.put("simulated", sim);
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
             System.out.println("results written to " + json);
         }
         if (plot != null) {

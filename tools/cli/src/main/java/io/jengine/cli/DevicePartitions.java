@@ -45,7 +45,8 @@ record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map
         return new DevicePartitions(flops, nodes, hostOps, in, bin, out, bout);
     }
 
-    private static long bytes(Graph g, String value) {
+    /** A value's bytes from its static type; 0 when unknown. */
+    static long bytes(Graph g, String value) {
         ValueType t = g.typeOf(value);
         long[] d = ValueType.staticDims(t);
         if (d == null || !(t instanceof ValueType.TensorType tt)) return 0;

@@ -58,6 +58,17 @@ final class InspectCommand implements Callable<Integer> {
         if (io.jengine.plan.PlanFile.isPlan(model)) {
             if (json != null) throw new IllegalArgumentException("--json is for ONNX models; a plan's contents are printed");
             PlanInspection.print(model, candidates, topK, plot, System.out);
+            io.jengine.build.EngineBuilder planned = build.builder(model, new OptimizationReport());
+            io.jengine.spi.Device device = planned.backends().device();
+            if (device != null) {
+                // where the plan's layers run, and on a simulated device their modelled time
+                try (Engine engine = planned.build()) {
+                    Graph typed = engine.graph();
+                    DevicePartitions.of(engine.devicePlan(), typed).lines(device.name()).forEach(System.out::println);
+                    SimulatedTime sim = SimulatedTime.of(engine.devicePlan(), typed, device);
+                    if (sim != null) sim.lines().forEach(System.out::println);
+                }
+            }
             return 0;
         }
         OptimizationReport report = new OptimizationReport();
@@ -96,13 +107,16 @@ final class InspectCommand implements Callable<Integer> {
         Engine.MemoryReport memory;
         List<String> placement;
         DevicePartitions partitions;
+        SimulatedTime simulated;
         try (Engine engine = builder.plan(after)) {
             memory = engine.memoryReport();
             placement = engine.placement();
             partitions = DevicePartitions.of(engine.devicePlan(), typed);
+            simulated = SimulatedTime.of(engine.devicePlan(), typed, builder.backends().device());
         }
         boolean onDevice = !build.device().equals(io.jengine.runtime.Backends.HOST);
         if (onDevice) partitions.lines(build.device()).forEach(System.out::println);
+        if (simulated != null) simulated.lines().forEach(System.out::println);
         System.out.printf("memory plan: %.2f MiB arena for %d intermediates; peak of bytes live at once %.2f MiB%s%n",
                 memory.arenaBytes() / 1048576.0, memory.placedValues(), memory.peakLiveBytes() / 1048576.0,
                 memory.placedValues() == 0 ? " (dynamic shapes: planned per input shape at run time; use --shapes)" : "");
@@ -125,6 +139,7 @@ final class InspectCommand implements Callable<Integer> {
                     "placed_values", memory.placedValues()));
             doc.put("tactics", placement);
             if (onDevice) doc.put("partitions", partitions.json(build.device()));
+            if (simulated != null) doc.put("simulated", simulated.json());
             doc.put("machine", Map.of("peak_gflops", roof.peakGflops(), "peak_gbps", roof.peakGBps(), "ridge", roof.ridge()));
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
         }

@@ -24,10 +24,15 @@ final class ExamplePlugin {
     private ExamplePlugin() {}
 
     /** The built jar; its absence is a failure (the reactor builds it), never a skip. */
-    static Path jar() {
-        String p = System.getProperty("jengine.example.plugin");
-        assertTrue(p != null && !p.isBlank() && Files.isRegularFile(Path.of(p)), "the example plugin's jar is missing"
-                + " (system property jengine.example.plugin = " + p + "): build with ./mvnw install from the root");
+    static Path jar() { return built("jengine.example.plugin"); }
+
+    /** The FPGA stub plugin's jar, likewise. */
+    static Path fpgaJar() { return built("jengine.fpga.plugin"); }
+
+    private static Path built(String property) {
+        String p = System.getProperty(property);
+        assertTrue(p != null && !p.isBlank() && Files.isRegularFile(Path.of(p)), "a plugin's jar is missing (system"
+                + " property " + property + " = " + p + "): build with ./mvnw package from the root");
         return Path.of(p);
     }
 
