@@ -68,6 +68,10 @@ final class NeuralNetInference {
         String autoPad = n.attrString("auto_pad", "NOTSET");
         long[] strides = n.attrInts("strides", null), dil = n.attrInts("dilations", null), pads = n.attrInts("pads", null);
         boolean ceil = n.attrInt("ceil_mode", 0) != 0;
+        requireLength("kernel_shape", kernel, spatial);
+        requireLength("strides", strides, spatial);
+        requireLength("dilations", dil, spatial);
+        requireLength("pads", pads, 2 * spatial);
         for (int i = 0; i < spatial; i++) {
             Dim in = x.dim(i + 2);
             long k = kernel == null ? -1 : kernel[i];
@@ -87,6 +91,14 @@ final class NeuralNetInference {
         res.add(InferenceContext.tensor(c.elemType(0), new Shape(out)));
         if (n.outputs().size() > 1) res.add(InferenceContext.tensor(io.jengine.tensor.DType.INT64, new Shape(out)));
         return res;
+    }
+
+    /** A per-axis attribute must have one entry per spatial axis (pads: two): the input's rank says how many. */
+    private static void requireLength(String attr, long[] v, int n) {
+        if (v != null && v.length != n) {
+            throw new IllegalArgumentException(attr + " has " + v.length + " entries, the input's " + (attr.equals("pads")
+                    ? n / 2 + " spatial axes need " + n : n + " spatial axes need " + n));
+        }
     }
 
     private static List<ValueType> matmul(InferenceContext c) {

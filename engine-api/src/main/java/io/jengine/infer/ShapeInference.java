@@ -95,6 +95,14 @@ public final class ShapeInference {
             throw new GraphValidationException("node " + node.label() + " (domain "
                     + (node.domain().isEmpty() ? "ai.onnx" : node.domain()) + ", opset " + opset + "): "
                     + e.getMessage());
+        } catch (io.jengine.errors.EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A rule that meets attributes or inputs it does not expect (an index past a list, a missing value) has
+            // found the node malformed: say so about the node, never as an internal error.
+            throw new GraphValidationException("node " + node.label() + " (domain "
+                    + (node.domain().isEmpty() ? "ai.onnx" : node.domain()) + ", opset " + opset + "): malformed"
+                    + " attributes or inputs (" + e + ")");
         }
     }
 

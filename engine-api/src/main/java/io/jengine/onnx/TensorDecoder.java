@@ -79,14 +79,47 @@ public final class TensorDecoder {
         return new ModelFormatException("tensor " + name + " needs " + want + " elements, its " + field + " holds " + got);
     }
 
-    private static Tensor fromRaw(ByteString raw, DType dtype, long[] shape, String name) {
-        Tensor t = Tensor.allocateUninitialized(dtype, shape);
-        if (raw.size() != t.byteSize()) {
-            throw new ModelFormatException("tensor " + name + " of " + dtype + " " + Shapes.format(shape) + " needs "
-                    + t.byteSize() + " bytes of raw_data, has " + raw.size());
+    /** The bytes a tensor of this type and shape takes; an error for a count no memory could hold. */
+    private static long bytesOf(DType dtype, long[] shape, String name) {
+        try {
+            return Math.multiplyExact(Shapes.size(shape), (long) dtype.byteSize());
+        } catch (ArithmeticException e) {
+            throw new ModelFormatException("tensor " + name + " has too many elements: " + Shapes.format(shape));
         }
+    }
+
+    private static Tensor fromRaw(ByteString raw, DType dtype, long[] shape, String name) {
+        // The declared size is checked against the bytes present before anything is allocated: a few bytes of model
+        // must not make the engine reserve gigabytes.
+        long need = bytesOf(dtype, shape, name);
+        if (raw.size() != need) {
+            throw new ModelFormatException("tensor " + name + " of " + dtype + " " + Shapes.format(shape) + " needs "
+                    + need + " bytes of raw_data, has " + raw.size());
+        }
+        Tensor t = Tensor.allocateUninitialized(dtype, shape);
         copyLittleEndian(raw.asReadOnlyByteBuffer(), t);
         return t;
+    }
+
+    /** How many values the typed field that holds {@code dtype} has, and its name. */
+    private static long typedCount(TensorProto p, DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> p.getFloatDataCount();
+            case FLOAT64 -> p.getDoubleDataCount();
+            case INT64 -> p.getInt64DataCount();
+            case UINT32, UINT64 -> p.getUint64DataCount();
+            default -> p.getInt32DataCount();
+        };
+    }
+
+    private static String typedField(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> "float_data";
+            case FLOAT64 -> "double_data";
+            case INT64 -> "int64_data";
+            case UINT32, UINT64 -> "uint64_data";
+            default -> "int32_data";
+        };
     }
 
     /** Copies little-endian element bytes into the tensor (a plain copy on little-endian hosts). */
@@ -104,32 +137,17 @@ public final class TensorDecoder {
     }
 
     private static Tensor fromTyped(TensorProto p, DType dtype, long[] shape, long n, String name) {
+        if (typedCount(p, dtype) != n) throw count(name, n, typedCount(p, dtype), typedField(dtype));
         Tensor t = Tensor.allocate(dtype, shape);
         switch (dtype) {
-            case FLOAT32 -> {
-                if (p.getFloatDataCount() != n) throw count(name, n, p.getFloatDataCount(), "float_data");
-                for (int i = 0; i < n; i++) t.setFloat(i, p.getFloatData(i));
-            }
-            case FLOAT64 -> {
-                if (p.getDoubleDataCount() != n) throw count(name, n, p.getDoubleDataCount(), "double_data");
-                for (int i = 0; i < n; i++) t.setDouble(i, p.getDoubleData(i));
-            }
-            case INT64 -> {
-                if (p.getInt64DataCount() != n) throw count(name, n, p.getInt64DataCount(), "int64_data");
-                for (int i = 0; i < n; i++) t.setLong(i, p.getInt64Data(i));
-            }
-            case UINT32, UINT64 -> {
-                if (p.getUint64DataCount() != n) throw count(name, n, p.getUint64DataCount(), "uint64_data");
-                for (int i = 0; i < n; i++) t.setLong(i, p.getUint64Data(i));
-            }
+            case FLOAT32 -> { for (int i = 0; i < n; i++) t.setFloat(i, p.getFloatData(i)); }
+            case FLOAT64 -> { for (int i = 0; i < n; i++) t.setDouble(i, p.getDoubleData(i)); }
+            case INT64 -> { for (int i = 0; i < n; i++) t.setLong(i, p.getInt64Data(i)); }
+            case UINT32, UINT64 -> { for (int i = 0; i < n; i++) t.setLong(i, p.getUint64Data(i)); }
             case FLOAT16, BFLOAT16 -> {
-                if (p.getInt32DataCount() != n) throw count(name, n, p.getInt32DataCount(), "int32_data");
                 for (int i = 0; i < n; i++) t.data().setAtIndex(ValueLayout.JAVA_SHORT, i, (short) p.getInt32Data(i));
             }
-            default -> {
-                if (p.getInt32DataCount() != n) throw count(name, n, p.getInt32DataCount(), "int32_data");
-                for (int i = 0; i < n; i++) t.setLong(i, p.getInt32Data(i));
-            }
+            default -> { for (int i = 0; i < n; i++) t.setLong(i, p.getInt32Data(i)); }
         }
         return t;
     }
@@ -173,24 +191,25 @@ public final class TensorDecoder {
             throw new ModelFormatException("tensor " + name + ": cannot resolve external data file " + file + ": "
                     + e.getMessage());
         }
-        Tensor t = Tensor.allocateUninitialized(dtype, shape);
-        long need = t.byteSize();
+        long need = bytesOf(dtype, shape, name);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             long size = ch.size();
             if (length >= 0 && length != need) {
                 throw new ModelFormatException("tensor " + name + " of " + dtype + " " + Shapes.format(shape) + " needs "
                         + need + " bytes, its external data length is " + length);
             }
-            if (offset < 0 || offset + need > size) {
+            // checked against the file before anything is allocated
+            if (offset < 0 || offset > size || need > size - offset) {
                 throw new ModelFormatException("tensor " + name + ": external file " + file + " holds " + size
-                        + " bytes, the tensor needs bytes " + offset + ".." + (offset + need));
+                        + " bytes, the tensor needs " + need + " bytes from offset " + offset);
             }
+            Tensor t = Tensor.allocateUninitialized(dtype, shape);
             MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, offset, need, arena);
             copyLittleEndian(m.asByteBuffer(), t);
+            return t;
         } catch (IOException e) {
             throw new ModelFormatException("tensor " + name + ": cannot read external data file " + file + ": " + e.getMessage());
         }
-        return t;
     }
 
     /**
@@ -207,6 +226,12 @@ public final class TensorDecoder {
         if (values.rank() != 1) {
             throw new ModelFormatException("sparse tensor " + name + ": values must be 1-D, got shape "
                     + Shapes.format(values.shape()));
+        }
+        long denseBytes = bytesOf(values.dtype(), shape, name);
+        if (denseBytes > ImportLimits.maxDenseBytes()) {
+            throw new ModelFormatException("sparse tensor " + name + " of " + values.dtype() + " " + Shapes.format(shape)
+                    + " would take " + denseBytes + " bytes as a dense tensor, above the limit of "
+                    + ImportLimits.maxDenseBytes() + " (system property " + ImportLimits.MAX_DENSE_BYTES + ")");
         }
         Tensor dense = Tensor.allocate(values.dtype(), shape);
         long nnz = values.size();

@@ -93,7 +93,7 @@ public final class AxisReduce {
             long r = 0;
             for (; r + F.length() <= reduced; r += F.length()) acc = combine(acc, FloatVector.fromMemorySegment(F, x, at + 4 * r, NATIVE));
             float v = switch (kind) {
-                case SUM, MEAN -> acc.reduceLanes(ADD);
+                case SUM, MEAN -> VectorMath.sumLanes(acc);
                 case MAX -> acc.reduceLanes(MAX);
                 case MIN -> acc.reduceLanes(MIN);
             };

@@ -57,7 +57,7 @@ public final class GlobalPool {
         long i = 0;
         for (; i + F.length() <= n; i += F.length()) acc = acc.add(FloatVector.fromMemorySegment(F, x, at + 4 * i, NATIVE));
         if (i < n) acc = acc.add(FloatVector.fromMemorySegment(F, x, at + 4 * i, NATIVE, F.indexInRange(i, n)));
-        return acc.reduceLanes(ADD);
+        return VectorMath.sumLanes(acc);
     }
 
     private static float planeMax(MemorySegment x, long at, long n) {

@@ -65,7 +65,7 @@ public final class LayerNorm {
         int l = F.length();
         FloatVector acc = FloatVector.zero(F);
         for (long j = 0; j < size; j += l) acc = acc.add(load(x, xo, j));
-        float mean = acc.reduceLanes(ADD) / size;
+        float mean = VectorMath.sumLanes(acc) / size;
         FloatVector vm = FloatVector.broadcast(F, mean);
         acc = FloatVector.zero(F);
         long i = 0;
@@ -78,7 +78,7 @@ public final class LayerNorm {
             FloatVector dlt = FloatVector.fromMemorySegment(F, x, xo + 4 * i, NATIVE, m).sub(vm);
             acc = acc.add(dlt.mul(dlt), m);
         }
-        float inv = 1f / (float) Math.sqrt(acc.reduceLanes(ADD) / size + epsilon);
+        float inv = 1f / (float) Math.sqrt(VectorMath.sumLanes(acc) / size + epsilon);
         FloatVector vi = FloatVector.broadcast(F, inv);
         for (i = 0; i < size; i += l) {
             FloatVector v = load(x, xo, i).sub(vm).mul(vi);

@@ -293,7 +293,7 @@ public final class ScaledDotProductAttention {
             sum = sum.add(e);
             e.intoArray(p, j);
         }
-        FloatVector total = FloatVector.broadcast(F, sum.reduceLanes(VectorOperators.ADD));
+        FloatVector total = FloatVector.broadcast(F, VectorMath.sumLanes(sum));
         for (int j = 0; j < n; j += l) FloatVector.fromArray(F, p, j).div(total).intoArray(p, j);
         if (nanValue == null) return;
         for (int j = 0; j < sk; j++) if (Float.isNaN(p[j])) p[j] = nanValue;

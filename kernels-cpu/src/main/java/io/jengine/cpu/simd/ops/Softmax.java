@@ -89,7 +89,7 @@ public final class Softmax {
             sum = sum.add(e);
             if (d != null) e.intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
-        float total = sum.reduceLanes(ADD);
+        float total = VectorMath.sumLanes(sum);
         // The tail element by element: a second inlined exp would double this method's size for a few lanes.
         for (; i < n; i++) {
             float e = (float) Math.exp(s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, so + 4 * i) - max);

@@ -49,6 +49,17 @@ public final class VectorMath {
                 later.compare(LE, earlier).or(earlier.compare(NE, earlier)));
     }
 
+    /**
+     * The sum of a vector's lanes, first to last. {@code reduceLanes(ADD)} leaves the order unspecified, and the
+     * compiled intrinsic and the interpreter's code do sum in different orders: a model's results moved by an ulp over
+     * its first runs, while the JIT compiled its kernels. One fixed order makes every run alike.
+     */
+    public static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
+    }
+
     /** e^x; overflows to +Inf above 88.72, underflows through the subnormals to +0 below -103.97. */
     public static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(-104f).min(89f);

@@ -101,10 +101,11 @@ final class InferRequestDecoder {
         try (JsonParser p = Json.MAPPER.createParser(body, (int) data.at(), (int) (data.end() - data.at()))) {
             p.nextToken();
             TensorJson.read(name, p, t);
-        } catch (JsonProcessingException e) {
-            throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading from memory does no I/O
+            throw malformed(e);
+        } catch (NumberFormatException e) {
+            // a number Jackson refuses to hold (an exponent of thousands of digits)
+            throw HttpError.badRequest("malformed JSON: " + e.getMessage());
         }
         return t;
     }
@@ -175,11 +176,24 @@ final class InferRequestDecoder {
             }
             if (p.nextToken() != null) throw HttpError.badRequest("malformed JSON: content after the object");
             return new Envelope(root, data);
-        } catch (JsonProcessingException e) {
-            throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading from memory does no I/O
+            throw malformed(e);
+        } catch (NumberFormatException e) {
+            // a number Jackson refuses to hold (an exponent of thousands of digits)
+            throw HttpError.badRequest("malformed JSON: " + e.getMessage());
         }
+    }
+
+    /**
+     * A parser's failure on the body, as the 400 it is: malformed JSON, or bytes that the parser's encoding
+     * detection took for UTF-16/32 but that are no valid text in it. Reading from memory does no other I/O.
+     */
+    private static RuntimeException malformed(IOException e) {
+        if (e instanceof JsonProcessingException j) return HttpError.badRequest("malformed JSON: " + j.getOriginalMessage());
+        if (e instanceof java.io.CharConversionException) {
+            return HttpError.badRequest("malformed JSON: the body is not valid text (" + e.getMessage() + ")");
+        }
+        return new UncheckedIOException(e);
     }
 
     /** One input object's fields into {@code fields}, its data as {@link InputData} says. */
