@@ -1,0 +1,76 @@
+package io.jengine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jengine.build.EngineBuilder;
+import io.jengine.runtime.Engine;
+import io.jengine.runtime.Session;
+import io.jengine.tensor.Tensor;
+import io.jengine.tensor.Value;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A long run of one small model (digits) in one session, sampled after a tenth of the runs and at the end: resident
+ * memory, the heap after a collection and the open file descriptors may not grow by 1% or more, and every run
+ * allocates the same native bytes (its outputs, handed to the caller and freed by it). {@value #DEFAULT_RUNS} runs
+ * here; the reliability figures use {@code -Djengine.soak.runs=100000}.
+ */
+class SoakTest {
+    static final int DEFAULT_RUNS = 20_000;
+
+    record Sample(long rssKib, long heapAfterGc, long fds) {}
+
+    static Sample sample() throws IOException {
+        for (int i = 0; i < 3; i++) System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long rss = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) rss = Long.parseLong(line.replaceAll("\\D", ""));
+        }
+        long fds;
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            fds = s.count();
+        }
+        return new Sample(rss, heap, fds);
+    }
+
+    @Test
+    void aLongRunDoesNotGrow() throws IOException {
+        int runs = Integer.getInteger("jengine.soak.runs", DEFAULT_RUNS);
+        Tensor images = io.jengine.io.Npy.read(CliErrorsTest.IMAGES);
+        Map<String, Value> feeds = Map.of("image", ConcurrentRunsTest.slice(images, 0, 1));
+        try (Engine engine = EngineBuilder.forModel(CliErrorsTest.DIGITS).shapes("image:1x1x8x8")
+                .progress(new PrintStream(OutputStream.nullOutputStream())).build();
+             Session session = engine.newSession()) {
+            Sample early = null;
+            long nativeEarly = 0, nativeAtEarly = 0;
+            for (int r = 1; r <= runs; r++) {
+                Map<String, Value> out = session.run(feeds);
+                for (Value v : out.values()) if (v instanceof Tensor t) t.close();
+                if (r == runs / 10) {
+                    early = sample();
+                    nativeAtEarly = Tensor.allocatedBytes();
+                    nativeEarly = r;
+                }
+            }
+            Sample late = sample();
+            long perRunLate = (Tensor.allocatedBytes() - nativeAtEarly) / (runs - nativeEarly);
+            System.out.printf("soak: %d runs; at run %d rss %d KiB, heap after GC %d B, %d fds; at the end rss %d KiB,"
+                    + " heap after GC %d B, %d fds; %d native bytes allocated per run (outputs)%n", runs, runs / 10,
+                    early.rssKib(), early.heapAfterGc(), early.fds(), late.rssKib(), late.heapAfterGc(), late.fds(),
+                    perRunLate);
+            assertTrue(late.rssKib() < early.rssKib() * 1.01, "resident memory grew: " + early + " -> " + late);
+            assertTrue(late.heapAfterGc() < early.heapAfterGc() * 1.01, "heap after GC grew: " + early + " -> " + late);
+            assertEquals(early.fds(), late.fds(), "open file descriptors");
+            assertEquals(40, perRunLate, "native bytes per run: the 1x10 float output alone");
+        }
+    }
+}
