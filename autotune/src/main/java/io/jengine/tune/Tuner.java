@@ -387,16 +387,13 @@ public final class Tuner {
             return new Measured(new Candidate(t.key(), predictedMs, Double.NaN, "no simulated time"), null);
         }
         for (String in : n.inputs()) {
-            if (!in.isEmpty() && !graph.initializers().containsKey(in)) seconds += device.transferSeconds(bytesOf(graph, in));
+            if (!in.isEmpty() && !graph.initializers().containsKey(in)) seconds += device.transferSeconds(
+                    io.jengine.tensor.ValueType.staticBytes(graph.typeOf(in)));
         }
-        for (String out : n.outputs()) if (!out.isEmpty()) seconds += device.transferSeconds(bytesOf(graph, out));
+        for (String out : n.outputs()) {
+            if (!out.isEmpty()) seconds += device.transferSeconds(io.jengine.tensor.ValueType.staticBytes(graph.typeOf(out)));
+        }
         return new Measured(new Candidate(t.key(), predictedMs, seconds * 1e3, null), k);
-    }
-
-    private static long bytesOf(Graph graph, String value) {
-        if (!(graph.typeOf(value) instanceof io.jengine.tensor.ValueType.TensorType tt)) return 0;
-        long[] dims = io.jengine.tensor.ValueType.staticDims(tt);
-        return dims == null ? 0 : io.jengine.tensor.Shapes.size(dims) * tt.elementType().byteSize();
     }
 
     /** Feeds a kernel's measured time to the calibration of its kind. */

@@ -41,4 +41,14 @@ public sealed interface ValueType {
         for (int i = 0; i < d.length; i++) d[i] = tt.shape().dim(i).value();
         return d;
     }
+
+    /**
+     * The bytes a value of type {@code t} takes when it is a tensor type with every dimension known; 0 otherwise (and
+     * for strings, which have no fixed size): what a copy of it between host and device moves.
+     */
+    static long staticBytes(ValueType t) {
+        long[] d = staticDims(t);
+        if (d == null) return 0;
+        return Shapes.size(d) * Math.max(0, ((TensorType) t).elementType().byteSize());
+    }
 }

@@ -46,12 +46,7 @@ record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map
     }
 
     /** A value's bytes from its static type; 0 when unknown. */
-    static long bytes(Graph g, String value) {
-        ValueType t = g.typeOf(value);
-        long[] d = ValueType.staticDims(t);
-        if (d == null || !(t instanceof ValueType.TensorType tt)) return 0;
-        return io.jengine.tensor.Shapes.size(d) * Math.max(0, tt.elementType().byteSize());
-    }
+    static long bytes(Graph g, String value) { return ValueType.staticBytes(g.typeOf(value)); }
 
     /** The share of all FLOPs that run on {@code device} (1 when the model has none). */
     double share(String device) {
