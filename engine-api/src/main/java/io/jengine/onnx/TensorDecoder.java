@@ -2,6 +2,7 @@ package io.jengine.onnx;
 
 import com.google.protobuf.ByteString;
 import io.jengine.errors.ModelFormatException;
+import io.jengine.limits.ResourceLimits;
 import io.jengine.onnx.proto.OnnxProto.SparseTensorProto;
 import io.jengine.onnx.proto.OnnxProto.StringStringEntryProto;
 import io.jengine.onnx.proto.OnnxProto.TensorProto;
@@ -228,10 +229,10 @@ public final class TensorDecoder {
                     + Shapes.format(values.shape()));
         }
         long denseBytes = bytesOf(values.dtype(), shape, name);
-        if (denseBytes > ImportLimits.maxDenseBytes()) {
+        if (denseBytes > ResourceLimits.maxDenseBytes()) {
             throw new ModelFormatException("sparse tensor " + name + " of " + values.dtype() + " " + Shapes.format(shape)
                     + " would take " + denseBytes + " bytes as a dense tensor, above the limit of "
-                    + ImportLimits.maxDenseBytes() + " (system property " + ImportLimits.MAX_DENSE_BYTES + ")");
+                    + ResourceLimits.maxDenseBytes() + " (system property " + ResourceLimits.MAX_DENSE_BYTES + ")");
         }
         Tensor dense = Tensor.allocate(values.dtype(), shape);
         long nnz = values.size();

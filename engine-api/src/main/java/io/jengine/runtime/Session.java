@@ -3,6 +3,7 @@ package io.jengine.runtime;
 import io.jengine.errors.InvalidInputException;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.Value;
+import io.jengine.limits.ResourceLimits;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -107,6 +108,11 @@ public final class Session implements AutoCloseable {
     /** Takes the engine's plan for these input shapes and makes this session's memory for it. */
     private void replan(Value[] bound) {
         GraphPlan next = engine.planFor(bound);
+        if (next != plan && next.layout() != null) {
+            // Checked before this session gives up its current memory, so a refused shape leaves it as it was.
+            ResourceLimits.checkAllocation("the activation memory planned for inputs " + describe(bound, next),
+                    next.layout().arenaBytes());
+        }
         shapes = new long[bound.length][];
         for (int i = 0; i < bound.length; i++) shapes[i] = bound[i] instanceof Tensor t ? t.shape() : null;
         if (next == plan) return;
@@ -122,6 +128,16 @@ public final class Session implements AutoCloseable {
         }
         devices.attachArena(memory);
         frame = plan.newFrame(null, planned, engine.options().effectiveThreads(), devices);
+    }
+
+    private static String describe(Value[] bound, GraphPlan plan) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < bound.length; i++) {
+            if (bound[i] == null) continue;
+            if (b.length() > 0) b.append(", ");
+            b.append(plan.graph().inputs().get(i).name()).append(' ').append(bound[i].describe());
+        }
+        return b.toString();
     }
 
     /** Planned bytes of the arena this session holds now (0 before the first run). */

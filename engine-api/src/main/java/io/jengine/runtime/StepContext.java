@@ -2,6 +2,7 @@ package io.jengine.runtime;
 
 import io.jengine.errors.EngineException;
 import io.jengine.errors.KernelException;
+import io.jengine.errors.ResourceLimitException;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
 import io.jengine.spi.KernelContext;
@@ -92,8 +93,15 @@ final class StepContext implements KernelContext {
         Node node = s.node();
         try {
             s.kernel().run(this);
+        } catch (ResourceLimitException e) {
+            if (e.getMessage().startsWith("node ")) throw e;
+            throw new ResourceLimitException("node " + node.label() + ": " + e.getMessage(), e);
         } catch (EngineException | UnsupportedDTypeException e) {
             throw e;
+        } catch (OutOfMemoryError e) {
+            // A kernel's one large heap or native block could not be had; what it allocated is garbage now, so the
+            // engine stays usable and the caller learns which node asked.
+            throw new ResourceLimitException("node " + node.label() + ": out of memory (" + e.getMessage() + ")", e);
         } catch (StackOverflowError e) {
             throw new KernelException("node " + node.label() + ": stack overflow", e);
         } catch (RuntimeException e) {

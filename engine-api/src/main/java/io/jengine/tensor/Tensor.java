@@ -1,5 +1,7 @@
 package io.jengine.tensor;
 
+import io.jengine.errors.ResourceLimitException;
+import io.jengine.limits.ResourceLimits;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -55,14 +57,22 @@ public final class Tensor implements Value, AutoCloseable {
         for (long d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
         }
-        long n = Shapes.size(shape);
+        long n, bytes;
+        try {
+            n = Shapes.size(shape);
+            bytes = Math.multiplyExact(n, (long) Math.max(dtype.byteSize(), 1));
+        } catch (ArithmeticException e) {
+            throw new ResourceLimitException("tensor of " + dtype + " " + Arrays.toString(shape)
+                    + " has more bytes than a 64-bit count holds");
+        }
         if (dtype == DType.STRING) {
-            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("string tensor too large: " + n);
+            ResourceLimits.checkStrings("tensor of " + dtype + " " + Arrays.toString(shape), n);
             String[] s = new String[(int) n];
             Arrays.fill(s, "");
             return new Tensor(dtype, shape, null, s);
         }
-        long bytes = Math.multiplyExact(n, (long) dtype.byteSize()), size = Math.max(bytes, 1);
+        long size = Math.max(bytes, 1);
+        ResourceLimits.checkAllocation("tensor of " + dtype + " " + Arrays.toString(shape), bytes);
         MemorySegment seg = (zeroed ? Arena.ofAuto().allocate(size, ALIGNMENT)
                 : UninitializedMemory.allocate(size, ALIGNMENT, Arena.ofAuto())).asSlice(0, bytes);
         ALLOCATED.add(bytes);

@@ -13,7 +13,13 @@ import io.jengine.onnx.proto.OnnxProto.OperatorSetIdProto;
 import io.jengine.onnx.proto.OnnxProto.SparseTensorProto;
 import io.jengine.onnx.proto.OnnxProto.StringStringEntryProto;
 import io.jengine.onnx.proto.OnnxProto.TensorProto;
+import io.jengine.plan.PlanFile;
+import io.jengine.plan.PlanFormatException;
+import io.jengine.plan.proto.PlanProto.PlanHeader;
 import io.jengine.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Models of a few bytes that declare huge tensors, one per way a size is stated (raw data, typed data, external data,
- * a sparse tensor's dense shape): each is refused with a clear error before anything is allocated for it (the engine's
+ * a sparse tensor's dense shape), and plans whose stated section sizes exceed the file: each is refused with a clear error before anything is allocated for it (the engine's
  * count of native tensor bytes grows by less than 100 MB).
  */
 class MemoryBombTest {
@@ -66,6 +72,36 @@ class MemoryBombTest {
                 .addOutput(ValueInfoProto.newBuilder().setName("y"));
         return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17))
                 .setGraph(g).build();
+    }
+
+    /** A plan of {@code header} and {@code body} bytes with a consistent length and checksum, as a tamperer makes it. */
+    static byte[] plan(int headerLength, byte[] header, long statedLength, int bodyBytes) {
+        int total = 24 + header.length + bodyBytes + 8;
+        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(PlanFile.MAGIC).putInt(PlanFile.FORMAT_VERSION).putInt(headerLength)
+                .putLong(statedLength < 0 ? total : statedLength).put(header);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, total - 8);
+        b.putLong(total - 8, crc.getValue());
+        return b.array();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"header-length", "graph-length", "file-length"})
+    void aPlansSectionSizesAreCheckedAgainstTheFileBeforeReading(String kind) throws Exception {
+        byte[] header = PlanHeader.newBuilder().setGraphOffset(64).setGraphLength(1L << 40).build().toByteArray();
+        byte[] bytes = switch (kind) {
+            case "header-length" -> plan(Integer.MAX_VALUE, header, -1, 64);
+            case "graph-length" -> plan(header.length, header, -1, 64);
+            case "file-length" -> plan(header.length, header, 1L << 40, 64);
+            default -> throw new IllegalArgumentException(kind);
+        };
+        Path file = dir.resolve(kind + ".plan");
+        Files.write(file, bytes);
+        long before = Tensor.allocatedBytes();
+        var e = assertThrows(PlanFormatException.class, () -> PlanFile.read(file));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(Tensor.allocatedBytes() - before < 100L << 20, kind);
     }
 
     @ParameterizedTest

@@ -5,6 +5,8 @@ import static io.jengine.cpu.ref.KernelSupport.scalarLong;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
 import io.jengine.ir.Graph;
+import io.jengine.limits.ResourceLimits;
+import io.jengine.tensor.Shapes;
 import io.jengine.ir.Node;
 import io.jengine.tensor.ValueType;
 import io.jengine.tensor.TensorSequence;
@@ -81,7 +83,10 @@ final class ControlFlowKernels {
         int scanCount = body.outputs().size() - 1 - n;
         List<List<Value>> scans = new ArrayList<>();
         for (int k = 0; k < scanCount; k++) scans.add(new ArrayList<>());
+        checkDeclaredScanBytes(body, n, scanCount, max);
+        long scanBytes = 0;
         for (long i = 0; i < max && cond; i++) {
+            ResourceLimits.checkLoopIterations("Loop", i + 1);
             List<Value> args = new ArrayList<>(2 + n);
             args.add(Tensor.ofLongs(new long[0], i));
             args.add(Tensor.ofBools(new long[0], cond));
@@ -93,7 +98,12 @@ final class ControlFlowKernels {
             }
             cond = c.getDouble(0) != 0;
             state = new ArrayList<>(out.subList(1, 1 + n));
-            for (int k = 0; k < scanCount; k++) scans.get(k).add(out.get(1 + n + k));
+            for (int k = 0; k < scanCount; k++) {
+                Value v = out.get(1 + n + k);
+                scanBytes += bytesHeld(v);
+                ResourceLimits.checkAllocation("Loop scan outputs after " + (i + 1) + " iterations", scanBytes);
+                scans.get(k).add(v);
+            }
         }
         Value[] res = new Value[n + scanCount];
         for (int k = 0; k < n; k++) res[k] = ValueCopies.copy(state.get(k));
@@ -101,6 +111,41 @@ final class ControlFlowKernels {
             res[n + k] = concatScanOutput(scans.get(k), body.typeOf(body.outputs().get(1 + n + k).name()), k);
         }
         return res;
+    }
+
+    /**
+     * Where the trip count is given and the body's scan outputs have static shapes, what the stacked outputs will take
+     * is known before the first iteration: refused then rather than after the memory has been spent.
+     */
+    private static void checkDeclaredScanBytes(Graph body, int n, int scanCount, long trips) {
+        if (trips == Long.MAX_VALUE || scanCount == 0) return;
+        long perIteration = 0;
+        for (int k = 0; k < scanCount; k++) {
+            ValueType t = body.typeOf(body.outputs().get(1 + n + k).name());
+            long[] dims = t == null ? null : ValueType.staticDims(t);
+            if (dims == null) return;
+            try {
+                perIteration = Math.addExact(perIteration, Math.multiplyExact(Shapes.size(dims),
+                        (long) Math.max(1, ((ValueType.TensorType) t).elementType().byteSize())));
+            } catch (ArithmeticException e) {
+                perIteration = Long.MAX_VALUE;
+            }
+        }
+        if (perIteration > 0 && trips > ResourceLimits.maxAllocationBytes() / perIteration) {
+            ResourceLimits.checkAllocation("Loop scan outputs of " + trips + " iterations (" + perIteration
+                    + " bytes each)", trips > Long.MAX_VALUE / perIteration ? Long.MAX_VALUE : trips * perIteration);
+        }
+    }
+
+    /** Bytes a value holds, strings counted by reference (what stacking it later will need). */
+    private static long bytesHeld(Value v) {
+        if (v instanceof Tensor t) return t.size() * Math.max(1, t.dtype().byteSize());
+        if (v instanceof TensorSequence s) {
+            long sum = 0;
+            for (Tensor t : s.tensors()) sum += t.size() * Math.max(1, t.dtype().byteSize());
+            return sum;
+        }
+        return 0;
     }
 
     /**

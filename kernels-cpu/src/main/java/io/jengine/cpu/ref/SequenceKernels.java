@@ -3,6 +3,7 @@ package io.jengine.cpu.ref;
 import static io.jengine.cpu.ref.KernelSupport.optionalTensor;
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
+import io.jengine.limits.ResourceLimits;
 import io.jengine.tensor.TensorSequence;
 import io.jengine.tensor.Value;
 import io.jengine.spi.KernelRegistry;
@@ -111,12 +112,15 @@ final class SequenceKernels {
     private static List<Long> splitSizes(Tensor split, long dim) {
         List<Long> sizes = new ArrayList<>();
         if (split == null) {
+            ResourceLimits.checkSequenceLength("SplitToSequence", dim);
             for (long i = 0; i < dim; i++) sizes.add(1L);
         } else if (split.rank() == 0) {
             long chunk = split.getLong(0);
             if (chunk <= 0) throw new IllegalArgumentException("input 1 (split) must be positive, got " + chunk);
+            ResourceLimits.checkSequenceLength("SplitToSequence", dim / chunk + (dim % chunk == 0 ? 0 : 1));
             for (long left = dim; left > 0; left -= chunk) sizes.add(Math.min(chunk, left));
         } else if (split.rank() == 1) {
+            ResourceLimits.checkSequenceLength("SplitToSequence", split.size());
             long total = 0;
             for (long v : split.toLongArray()) {
                 if (v < 0) throw new IllegalArgumentException("input 1 (split) has a negative length " + v);
