@@ -80,12 +80,15 @@ public final class NativeLibraries {
     }
 
     /** Loads oneDNN from the jars {@code loader} sees; never throws. */
-    static Outcome loadDnnl(ClassLoader loader) {
+    static Outcome loadDnnl(ClassLoader loader) { return loadDnnl(loader, LibraryExtractor.defaultRoot()); }
+
+    /** As {@link #loadDnnl(ClassLoader)}, extracting under {@code root}. */
+    static Outcome loadDnnl(ClassLoader loader, Path root) {
         try {
             requirePlatform();
             String omp = OpenMpEnvironment.preferShortSpinning(System.getenv());
-            open(loader, LibraryBundle.OPENCL);
-            Loaded dnnl = open(loader, LibraryBundle.DNNL);
+            open(loader, LibraryBundle.OPENCL, root);
+            Loaded dnnl = open(loader, LibraryBundle.DNNL, root);
             // By soname, not path: this is whichever libgomp libdnnl was bound to, even if another copy came first.
             SymbolLookup gomp = SymbolLookup.libraryLookup("libgomp.so.1", Arena.global());
             SymbolLookup symbols = dnnl.symbols().or(gomp);
@@ -104,17 +107,20 @@ public final class NativeLibraries {
             }
             NativeLibrary lib = new NativeLibrary("dnnl", dnnl.version(), dnnl.directory(), symbols);
             return new Outcome(Optional.of(lib), "oneDNN " + major + "." + minor + "." + patch
-                    + " (OpenMP; " + omp + ") loaded from " + dnnl.directory());
+                    + " (OpenMP; " + omp + ") loaded from " + dnnl.directory() + dnnl.note());
         } catch (Throwable e) {
             return Outcome.failed("oneDNN", e);
         }
     }
 
     /** Loads OpenBLAS from the jar {@code loader} sees; never throws. */
-    static Outcome loadOpenBlas(ClassLoader loader) {
+    static Outcome loadOpenBlas(ClassLoader loader) { return loadOpenBlas(loader, LibraryExtractor.defaultRoot()); }
+
+    /** As {@link #loadOpenBlas(ClassLoader)}, extracting under {@code root}. */
+    static Outcome loadOpenBlas(ClassLoader loader, Path root) {
         try {
             requirePlatform();
-            Loaded blas = open(loader, LibraryBundle.OPENBLAS);
+            Loaded blas = open(loader, LibraryBundle.OPENBLAS, root);
             String config = cString(blas.symbols(), "openblas_get_config");
             String core = cString(blas.symbols(), "openblas_get_corename");
             if (!config.contains("OpenBLAS " + OPENBLAS_VERSION)) {
@@ -123,13 +129,14 @@ public final class NativeLibraries {
             }
             NativeLibrary lib = new NativeLibrary("openblas", blas.version(), blas.directory(), blas.symbols());
             return new Outcome(Optional.of(lib), "OpenBLAS " + OPENBLAS_VERSION + " (core " + core + ") loaded from "
-                    + blas.directory());
+                    + blas.directory() + blas.note());
         } catch (Throwable e) {
             return Outcome.failed("OpenBLAS", e);
         }
     }
 
-    private record Loaded(String version, Path directory, SymbolLookup symbols) {}
+    /** {@code note} is empty, or says why the cached copy was replaced. */
+    private record Loaded(String version, Path directory, SymbolLookup symbols, String note) {}
 
     private static void requirePlatform() {
         if (!isLinuxX86_64()) {
@@ -140,31 +147,52 @@ public final class NativeLibraries {
 
     /**
      * Extracts the bundle and opens its files in order; returns the lookup of the last one, the library itself. A
-     * cache folder that cannot be written (a read-only home) falls back to one under java.io.tmpdir.
+     * cache folder that cannot be written (a read-only home) falls back to one under java.io.tmpdir. A cached copy
+     * that does not open (damaged on disk, or replaced by something else of the same size) is extracted again over
+     * itself, once, before the library is given up.
      */
-    private static Loaded open(ClassLoader loader, LibraryBundle bundle) throws IOException {
+    private static Loaded open(ClassLoader loader, LibraryBundle bundle, Path root) throws IOException {
         String version = jarVersion(loader, bundle);
-        Path dir;
+        Path dir = extract(loader, bundle, version, root, false);
         try {
-            dir = new LibraryExtractor(LibraryExtractor.defaultRoot()).extract(loader, bundle, version);
+            return new Loaded(version, dir, openAll(dir, bundle), "");
+        } catch (IllegalArgumentException damaged) {
+            Path again = extract(loader, bundle, version, root, true);
+            try {
+                return new Loaded(version, again, openAll(again, bundle),
+                        " (extracted again: the cached copy did not open: " + damaged.getMessage() + ")");
+            } catch (IllegalArgumentException still) {
+                still.addSuppressed(damaged);
+                throw still;
+            }
+        }
+    }
+
+    private static Path extract(ClassLoader loader, LibraryBundle bundle, String version, Path root, boolean replace)
+            throws IOException {
+        try {
+            return new LibraryExtractor(root).extract(loader, bundle, version, replace);
         } catch (FileNotFoundException missing) {
             throw missing;
         } catch (IOException unwritable) {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"),
                     "jengine-native-" + System.getProperty("user.name", "user"));
             try {
-                dir = new LibraryExtractor(tmp).extract(loader, bundle, version);
+                return new LibraryExtractor(tmp).extract(loader, bundle, version, replace);
             } catch (IOException alsoUnwritable) {
                 alsoUnwritable.addSuppressed(unwritable);
-                throw new IOException("cannot extract to " + LibraryExtractor.defaultRoot() + " ("
-                        + unwritable.getMessage() + ") nor to " + tmp + " (" + alsoUnwritable.getMessage() + ")");
+                throw new IOException("cannot extract to " + root + " (" + unwritable.getMessage() + ") nor to " + tmp
+                        + " (" + alsoUnwritable.getMessage() + ")");
             }
         }
+    }
+
+    private static SymbolLookup openAll(Path dir, LibraryBundle bundle) {
         SymbolLookup last = null;
         for (String file : bundle.loadOrder()) {
             last = openOne(dir, file, bundle.systemFirst().contains(file));
         }
-        return new Loaded(version, dir, last);
+        return last;
     }
 
     private static SymbolLookup openOne(Path dir, String file, boolean systemFirst) {

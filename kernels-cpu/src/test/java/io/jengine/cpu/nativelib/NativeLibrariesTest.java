@@ -1,6 +1,7 @@
 package io.jengine.cpu.nativelib;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,14 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Loading status lines, and how bindings behave where a library did not load. */
 class NativeLibrariesTest {
@@ -48,6 +55,44 @@ class NativeLibrariesTest {
         assertTrue(blas.library().isEmpty());
         assertTrue(blas.status().startsWith("OpenBLAS unavailable: jar org.bytedeco:openblas:0.3.30-1.5.12"),
                 blas.status());
+    }
+
+    @Test
+    void aDamagedCachedLibraryIsExtractedAgainBeforeItIsLoaded(@TempDir Path root) throws Exception {
+        NativeAssumptions.assumeOpenBlas();
+        ClassLoader loader = NativeLibraries.class.getClassLoader();
+        LibraryExtractor extractor = new LibraryExtractor(root);
+        Path dir = extractor.extract(loader, LibraryBundle.OPENBLAS, "test");
+        Path lib = dir.resolve("libopenblas.so.0");
+        byte[] good = Files.readAllBytes(lib);
+        // The same size, other bytes: a size check alone would load it (and a damaged library can crash the JVM).
+        byte[] damaged = good.clone();
+        for (int i = 4096; i < damaged.length; i += 4096) damaged[i] ^= 0x5a;
+        Files.write(lib, damaged);
+        assertEquals(dir, extractor.extract(loader, LibraryBundle.OPENBLAS, "test"));
+        assertArrayEquals(good, Files.readAllBytes(lib));
+    }
+
+    @Test
+    void aLibraryThatDoesNotOpenIsAReasonNotACrash(@TempDir Path tmp) throws Exception {
+        assumeTrue(NativeLibraries.isLinuxX86_64(), "the jar check comes after the platform check");
+        // A jar that has the expected names but not libraries in them (a broken repackaging, another architecture).
+        Path jar = tmp.resolve("openblas-linux-x86_64.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(LibraryBundle.OPENBLAS.pomProperties()));
+            out.write("version=0.3.30-1.5.12\n".getBytes(StandardCharsets.UTF_8));
+            for (String file : LibraryBundle.OPENBLAS.files()) {
+                out.putNextEntry(new JarEntry(LibraryBundle.OPENBLAS.resources() + file));
+                out.write(("not a shared object: " + file).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            NativeLibraries.Outcome blas = NativeLibraries.loadOpenBlas(loader, tmp.resolve("cache"));
+            assertTrue(blas.library().isEmpty());
+            assertTrue(blas.status().startsWith("OpenBLAS unavailable: cannot open "), blas.status());
+            assertTrue(blas.status().contains("libquadmath.so.0"), blas.status());
+            assertEquals(1, blas.status().lines().count());
+        }
     }
 
     @Test
