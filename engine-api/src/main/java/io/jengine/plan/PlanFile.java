@@ -2,6 +2,7 @@ package io.jengine.plan;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jengine.errors.EngineException;
+import io.jengine.io.AtomicFile;
 import io.jengine.ir.Model;
 import io.jengine.onnx.OnnxExporter;
 import io.jengine.onnx.OnnxImporter;
@@ -21,7 +22,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -106,36 +106,29 @@ public final class PlanFile {
             if (pass == 3) throw new EngineException("plan layout did not settle (header " + headerBytes.length + " bytes)");
         }
         long length = dataStart + dataBytes + TRAILER;
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        final long graphAt = graphOffset, dataAt = dataStart, dataLength = dataBytes;
+        final byte[] headerOut = headerBytes, graphOut = graphBytes;
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) Files.createDirectories(dir);
-            CRC32C crc = new CRC32C();
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            AtomicFile.replace(file, out -> {
+                CRC32C crc = new CRC32C();
                 CheckedWriter w = new CheckedWriter(out, crc);
                 ByteBuffer fixed = ByteBuffer.allocate(FIXED).order(ByteOrder.LITTLE_ENDIAN);
-                fixed.put(MAGIC).putInt(FORMAT_VERSION).putInt(headerBytes.length).putLong(length);
+                fixed.put(MAGIC).putInt(FORMAT_VERSION).putInt(headerOut.length).putLong(length);
                 w.write(fixed.array());
-                w.write(headerBytes);
-                w.padTo(graphOffset);
-                w.write(graphBytes);
-                w.padTo(dataStart);
+                w.write(headerOut);
+                w.padTo(graphAt);
+                w.write(graphOut);
+                w.padTo(dataAt);
                 for (var e : inits.entrySet()) {
-                    w.padTo(dataStart + placed.get(e.getKey())[0]);
+                    w.padTo(dataAt + placed.get(e.getKey())[0]);
                     w.write(e.getValue());
                 }
-                w.padTo(dataStart + dataBytes);
+                w.padTo(dataAt + dataLength);
                 ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
                 trailer.putLong(crc.getValue());
                 out.write(trailer.array());
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            });
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // The write failed already; that is the error to report.
-            }
             throw new EngineException("cannot write plan " + file + ": " + e.getMessage(), e);
         }
     }
