@@ -39,11 +39,19 @@ public final class Engine implements AutoCloseable {
     /** How many shape-specialised plans an engine keeps; the least recently used is dropped beyond that. */
     private static final int PLAN_CACHE = 16;
 
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
     private final Model model;
-    private final Backends backends;
+    /** The backends plans are compiled with: the host's alone once a device has been lost. */
+    private volatile Backends backends;
     private final ShapeSpecializer specializer;
     private final EngineOptions options;
-    private final GraphPlan declared;
+    private volatile GraphPlan declared;
+    /** Bumped when the plans are replaced (a device lost): a session holding an older plan plans again. */
+    private volatile long generation;
+    private volatile String deviceFault;
+    /** Plans replaced while runs may still use them: closed with the engine. */
+    private final List<GraphPlan> retired = new ArrayList<>();
     private final boolean declaredIsStatic;
     private final InputBinder binder;
     private final Map<String, GraphPlan> byShape;
@@ -142,6 +150,7 @@ public final class Engine implements AutoCloseable {
      */
     public DevicePlan devicePlan() {
         List<DevicePlan.Step> steps = new java.util.ArrayList<>();
+        GraphPlan declared = this.declared;
         for (PlanStep s : declared.steps()) {
             steps.add(new DevicePlan.Step(s.node(), s.device() == null ? Backends.HOST : s.device().name(),
                     s.tactic().key(), s.kernel() == null ? Double.NaN : s.kernel().simulatedSeconds()));
@@ -192,8 +201,42 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** The plan generation: it changes when the engine stops running on a lost device. */
+    long generation() { return generation; }
+
+    /**
+     * The first device failure that made this engine leave its device ("opencl:0: ..."), or null while it runs where
+     * it was built to.
+     */
+    public String deviceFault() { return deviceFault; }
+
+    /**
+     * {@code fault} says the device the plans run on is gone: from the next run, every plan is compiled for the host
+     * backends alone (the plans in use stay valid until the engine closes). Returns whether this call made the switch
+     * (false when the engine had already left that device or never ran on it).
+     */
+    synchronized boolean deviceLost(io.jengine.errors.DeviceException fault) {
+        Backends current = backends;
+        if (current.device() == null || !current.device().name().equals(fault.device())) return false;
+        Backends host = current.host();
+        GraphPlan hostPlan = GraphPlan.compile(model.graph(), Set.of(), host, options);
+        synchronized (byShape) {
+            retired.add(declared);
+            retired.addAll(byShape.values());
+            byShape.clear();
+        }
+        backends = host;
+        declared = hostPlan;
+        deviceFault = fault.getMessage();
+        generation++;
+        LOG.log(System.Logger.Level.WARNING, "device " + fault.device() + " failed (" + fault.getMessage()
+                + "); this engine runs on the host from its next run");
+        return true;
+    }
+
     /** The plan for the shapes of these bound inputs: the declared plan when it is static, else a cached one. */
     GraphPlan planFor(Value[] bound) {
+        GraphPlan declared = this.declared;
         if (declaredIsStatic) return declared;
         StringBuilder key = new StringBuilder();
         for (Value v : bound) key.append(v instanceof Tensor t ? Arrays.toString(t.shape()) : "-").append(';');
@@ -201,15 +244,23 @@ public final class Engine implements AutoCloseable {
             GraphPlan p = byShape.get(key.toString());
             if (p != null) return p;
         }
+        long planned = generation;
         GraphPlan p = specialize(bound);
         synchronized (byShape) {
-            byShape.put(key.toString(), p);
+            // Not cached when the engine left its device meanwhile: the next run plans for the host.
+            if (planned == generation) byShape.put(key.toString(), p);
+        }
+        if (planned != generation) {
+            synchronized (this) {
+                retired.add(p);
+            }
         }
         return p;
     }
 
     private GraphPlan specialize(Value[] bound) {
         Graph g = model.graph();
+        Backends backends = this.backends;
         List<ValueInfo> inputs = new ArrayList<>(g.inputs().size());
         for (int i = 0; i < g.inputs().size(); i++) {
             ValueInfo in = g.inputs().get(i);
@@ -223,7 +274,7 @@ public final class Engine implements AutoCloseable {
         } catch (GraphValidationException | io.jengine.errors.ModelFormatException e) {
             // The concrete shapes contradict a shape rule; the declared plan runs them and reports any real error
             // from the kernel that meets it.
-            return declared;
+            return this.declared;
         }
         return GraphPlan.compile(concrete, Set.of(), backends, options);
     }
@@ -267,6 +318,10 @@ public final class Engine implements AutoCloseable {
         synchronized (byShape) {
             for (GraphPlan p : byShape.values()) if (p != declared) plans.add(p);
             byShape.clear();
+        }
+        synchronized (this) {
+            for (GraphPlan p : retired) if (!plans.contains(p)) plans.add(p);
+            retired.clear();
         }
         for (GraphPlan p : plans) p.close();
     }

@@ -3,6 +3,7 @@ package io.jengine.runtime;
 import io.jengine.errors.InvalidInputException;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.Value;
+import io.jengine.errors.DeviceException;
 import io.jengine.limits.ResourceLimits;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,6 +19,8 @@ public final class Session implements AutoCloseable {
     private final Engine engine;
     private GraphPlan plan;
     private Arena arena;
+    /** The engine's plan generation this session's plan belongs to. */
+    private long generation;
     private Frame frame;
     private long[][] shapes;
     private boolean closed;
@@ -53,7 +56,7 @@ public final class Session implements AutoCloseable {
     private Map<String, Value> runEntered(Map<String, ? extends Value> inputs, Map<String, Tensor> outputs,
                                           RunObserver observer) {
         Value[] bound = engine.binder().bind(inputs);
-        if (plan == null || !sameShapes(bound)) replan(bound);
+        if (plan == null || generation != engine.generation() || !sameShapes(bound)) replan(bound);
         frame.clear();
         plan.bindConstants(frame);
         for (int i = 0; i < bound.length; i++) if (bound[i] != null) plan.bindInput(frame, i, bound[i]);
@@ -64,6 +67,12 @@ public final class Session implements AutoCloseable {
             Map<String, Value> result = engine.binder().collectOutputs(plan, frame);
             if (frame.callerOutputs != null) checkCallerBuffersUsed(outputs, result);
             return result;
+        } catch (DeviceException e) {
+            if (e.lost() && engine.deviceLost(e)) {
+                throw new DeviceException(e.device(), e.getMessage() + " (the engine runs on the host from its next run)",
+                        true, e);
+            }
+            throw e;
         } finally {
             frame.clear();
             frame.observer = null;
@@ -107,12 +116,14 @@ public final class Session implements AutoCloseable {
 
     /** Takes the engine's plan for these input shapes and makes this session's memory for it. */
     private void replan(Value[] bound) {
+        long gen = engine.generation();
         GraphPlan next = engine.planFor(bound);
         if (next != plan && next.layout() != null) {
             // Checked before this session gives up its current memory, so a refused shape leaves it as it was.
             ResourceLimits.checkAllocation("the activation memory planned for inputs " + describe(bound, next),
                     next.layout().arenaBytes());
         }
+        generation = gen;
         shapes = new long[bound.length][];
         for (int i = 0; i < bound.length; i++) shapes[i] = bound[i] instanceof Tensor t ? t.shape() : null;
         if (next == plan) return;

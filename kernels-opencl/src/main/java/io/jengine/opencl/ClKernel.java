@@ -24,7 +24,7 @@ final class ClKernel {
         try {
             this.kernel = clCreateKernel(program, function, null);
         } catch (CLException e) {
-            throw new OpenClException(device.name() + ": kernel '" + function + "' not found in its program: "
+            throw new OpenClException(device.name(), device.name() + ": kernel '" + function + "' not found in its program: "
                     + e.getMessage(), e);
         }
     }
@@ -54,7 +54,7 @@ final class ClKernel {
                 }
                 clEnqueueNDRangeKernel(device.queue(), kernel, g.length, null, g, local, 0, null, null);
             } catch (CLException e) {
-                throw new OpenClException(device.name() + ": launching kernel '" + function + "' failed: "
+                throw new OpenClException(device.name(), device.name() + ": launching kernel '" + function + "' failed: "
                         + e.getMessage(), e);
             }
         }

@@ -43,7 +43,7 @@ final class DataOps {
                     clEnqueueCopyBuffer(device.queue(), from.mem(), to.mem(), from.byteOffset(), to.byteOffset(),
                             out.byteSize(), 0, null, null);
                 } catch (CLException e) {
-                    throw new OpenClException(device.name() + ": copying " + out.describe() + " failed: " + e.getMessage(), e);
+                    throw new OpenClException(device.name(), device.name() + ": copying " + out.describe() + " failed: " + e.getMessage(), e);
                 }
             }
 
@@ -221,7 +221,7 @@ final class DataOps {
                 try {
                     org.jocl.CL.clEnqueueReadBuffer(device.queue(), flag, true, 0, 4, org.jocl.Pointer.to(bad), 0, null, null);
                 } catch (CLException e) {
-                    throw new OpenClException(device.name() + ": Gather failed: " + e.getMessage(), e);
+                    throw new OpenClException(device.name(), device.name() + ": Gather failed: " + e.getMessage(), e);
                 }
                 if (bad[0] != 0) {
                     org.jocl.CL.clEnqueueWriteBuffer(device.queue(), flag, true, 0, 4, org.jocl.Pointer.to(new int[1]), 0, null, null);

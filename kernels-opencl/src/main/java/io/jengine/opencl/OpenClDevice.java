@@ -64,7 +64,7 @@ final class OpenClDevice implements Device {
                 context = clCreateContext(props, 1, new cl_device_id[] {id}, null, null, null);
                 queue = clCreateCommandQueue(context, id, 0, null);
             } catch (CLException e) {
-                throw new OpenClException(name() + " (" + info.name() + "): could not create a context and queue: "
+                throw new OpenClException(name(), name() + " (" + info.name() + "): could not create a context and queue: "
                         + e.getMessage(), e);
             }
         }
@@ -121,16 +121,36 @@ final class OpenClDevice implements Device {
         }
     }
 
+    /** Frees a buffer; on a device that is gone the call may fail, and the buffer is gone with the device anyway. */
     static void release(cl_mem m) {
-        if (m != null) clReleaseMemObject(m);
+        if (m == null) return;
+        try {
+            clReleaseMemObject(m);
+        } catch (CLException e) {
+            // nothing left to free
+        }
     }
+
+    /**
+     * Fault injection: from now on this device's queue is invalid, as a device that has fallen off the bus leaves
+     * it (every enqueue fails with CL_INVALID_COMMAND_QUEUE); returns the real queue for {@link #restoreQueue}.
+     */
+    synchronized cl_command_queue invalidateQueue() {
+        context();
+        cl_command_queue real = queue;
+        queue = new cl_command_queue();
+        return real;
+    }
+
+    /** Undoes {@link #invalidateQueue}. */
+    synchronized void restoreQueue(cl_command_queue real) { queue = real; }
 
     /** Waits for everything queued on the device. */
     void finish() {
         try {
             clFinish(queue());
         } catch (CLException e) {
-            throw new OpenClException(name() + ": a queued kernel failed: " + e.getMessage(), e);
+            throw new OpenClException(name(), name() + ": a queued kernel failed: " + e.getMessage(), e);
         }
     }
 

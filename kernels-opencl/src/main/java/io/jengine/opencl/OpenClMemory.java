@@ -104,7 +104,7 @@ final class OpenClMemory implements DeviceMemory {
                 else clEnqueueReadBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n, p, 0, null, null);
             }
         } catch (CLException e) {
-            throw new OpenClException(device.name() + ": copying " + t.describe() + " (" + bytes + " bytes) "
+            throw new OpenClException(device.name(), device.name() + ": copying " + t.describe() + " (" + bytes + " bytes) "
                     + (toDevice ? "to the device" : "from the device (an earlier kernel may have failed)")
                     + " failed: " + e.getMessage(), e);
         }
@@ -146,7 +146,7 @@ final class OpenClMemory implements DeviceMemory {
 
     private cl_mem allocate(long bytes, String what) {
         if (bytes > device.info().maxAllocBytes()) {
-            throw new OpenClException(device.name() + " (" + device.info().name() + "): " + what + " needs " + bytes
+            throw new OpenClException(device.name(), device.name() + " (" + device.info().name() + "): " + what + " needs " + bytes
                     + " bytes, more than the device's largest allocation (" + device.info().maxAllocBytes()
                     + " bytes)");
         }
@@ -158,7 +158,7 @@ final class OpenClMemory implements DeviceMemory {
     }
 
     static OpenClException allocationError(OpenClDevice device, long bytes, CLException e) {
-        return new OpenClException(device.name() + " (" + device.info().name() + ") is out of memory: allocating "
+        return OpenClException.refused(device.name(), device.name() + " (" + device.info().name() + ") is out of memory: allocating "
                 + bytes + " bytes failed (" + e.getMessage() + "; the device has " + device.info().globalMemBytes()
                 + " bytes)", e);
     }

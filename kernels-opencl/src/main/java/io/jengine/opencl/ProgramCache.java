@@ -72,12 +72,12 @@ final class ProgramCache {
         try {
             p = clCreateProgramWithSource(device.context(), 1, new String[] {source}, null, null);
         } catch (CLException e) {
-            throw new OpenClException(device.name() + ": could not create program " + name + ": " + e.getMessage(), e);
+            throw new OpenClException(device.name(), device.name() + ": could not create program " + name + ": " + e.getMessage(), e);
         }
         try {
             clBuildProgram(p, 1, ids, OPTIONS, null, null);
         } catch (CLException e) {
-            throw new OpenClException(device.name() + " (" + device.info().name() + "): program " + name
+            throw new OpenClException(device.name(), device.name() + " (" + device.info().name() + "): program " + name
                     + " failed to build: " + e.getMessage() + "\n" + buildLog(p), e);
         }
         store(p, cached);
