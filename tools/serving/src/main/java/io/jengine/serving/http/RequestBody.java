@@ -2,7 +2,6 @@ package io.jengine.serving.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 
@@ -20,7 +19,11 @@ final class RequestBody {
             if (body.length > maxBytes) throw tooLarge("more than " + maxBytes + " bytes", maxBytes);
             return body;
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed: " + e.getMessage(), e);
+            // The client closed the connection or stopped sending (Jetty's idle timeout): its fault, not the
+            // server's, so it is answered (to whoever still listens) as a client error and not logged as a failure.
+            boolean timedOut = e.getCause() instanceof java.util.concurrent.TimeoutException
+                    || e instanceof java.io.InterruptedIOException;
+            throw new HttpError(timedOut ? 408 : 400, "the client stopped sending the request body: " + e.getMessage());
         }
     }
 
