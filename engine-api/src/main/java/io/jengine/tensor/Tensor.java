@@ -73,8 +73,9 @@ public final class Tensor implements Value, AutoCloseable {
         }
         long size = Math.max(bytes, 1);
         ResourceLimits.checkAllocation("tensor of " + dtype + " " + Arrays.toString(shape), bytes);
-        MemorySegment seg = (zeroed ? Arena.ofAuto().allocate(size, ALIGNMENT)
-                : UninitializedMemory.allocate(size, ALIGNMENT, Arena.ofAuto())).asSlice(0, bytes);
+        MemorySegment seg = bytes <= SmallAllocations.MAX_BYTES ? SmallAllocations.allocate(bytes)
+                : (zeroed ? Arena.ofAuto().allocate(size, ALIGNMENT)
+                        : UninitializedMemory.allocate(size, ALIGNMENT, Arena.ofAuto())).asSlice(0, bytes);
         ALLOCATED.add(bytes);
         return new Tensor(dtype, shape, seg, null);
     }

@@ -17,6 +17,7 @@ import io.jengine.plan.PlanFile;
 import io.jengine.plan.PlanFormatException;
 import io.jengine.plan.proto.PlanProto.PlanHeader;
 import io.jengine.tensor.Tensor;
+import io.jengine.verify.PeakResidentMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
@@ -99,7 +100,12 @@ class MemoryBombTest {
         Path file = dir.resolve(kind + ".plan");
         Files.write(file, bytes);
         long before = Tensor.allocatedBytes();
+        PeakResidentMemory peak = PeakResidentMemory.supported() ? PeakResidentMemory.mark() : null;
         var e = assertThrows(PlanFormatException.class, () -> PlanFile.read(file));
+        if (peak != null) {
+            System.out.printf("bomb %s: refused, peak resident size +%d KiB%n", kind, peak.grownBytes() >> 10);
+            assertTrue(peak.grownBytes() < 100L << 20, kind + ": peak resident size grew " + peak.grownBytes());
+        }
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(Tensor.allocatedBytes() - before < 100L << 20, kind);
     }
@@ -110,7 +116,12 @@ class MemoryBombTest {
         byte[] bytes = model(kind).toByteArray();
         assertTrue(bytes.length < 200, kind + ": " + bytes.length + " bytes");
         long before = Tensor.allocatedBytes();
+        PeakResidentMemory peak = PeakResidentMemory.supported() ? PeakResidentMemory.mark() : null;
         var e = assertThrows(ModelFormatException.class, () -> OnnxImporter.load(bytes, dir));
+        if (peak != null) {
+            System.out.printf("bomb %s: refused, peak resident size +%d KiB%n", kind, peak.grownBytes() >> 10);
+            assertTrue(peak.grownBytes() < 100L << 20, kind + ": peak resident size grew " + peak.grownBytes());
+        }
         assertTrue(e.getMessage().contains("'w'") || e.getMessage().contains("'s'"), e.getMessage());
         long grew = Tensor.allocatedBytes() - before;
         assertTrue(grew < 100L << 20, kind + ": allocated " + grew + " bytes before refusing: " + e.getMessage());

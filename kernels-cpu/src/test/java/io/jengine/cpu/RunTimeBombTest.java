@@ -20,6 +20,7 @@ import io.jengine.onnx.proto.OnnxProto.ValueInfoProto;
 import io.jengine.runtime.Engine;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.Value;
+import io.jengine.verify.PeakResidentMemory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link ResourceLimits}: a static shape whose activations would not fit, a kernel output sized by a constant, a Loop
  * that never stops, a Loop whose stacked outputs are declared too large, a sequence split into millions of parts.
  * Each run is refused with a {@link ResourceLimitException} naming the node and the limit's property, having taken
- * less than 100 MB of native memory, and the same engine then runs a sound input.
+ * less than 100 MB of native memory and raised the process's peak resident size by less than 100 MB, and the same
+ * engine then runs a sound input.
  */
 class RunTimeBombTest {
     static final long HUGE = 1L << 40;
@@ -143,7 +145,12 @@ class RunTimeBombTest {
         try (Engine e = Engine.of(OnnxImporter.load(bytes, Path.of(".")))) {
             Tensor x = Tensor.ofFloats(new long[] {3}, 1, 2, 3);
             long before = Tensor.allocatedBytes();
+            PeakResidentMemory peak = PeakResidentMemory.supported() ? PeakResidentMemory.mark() : null;
             var err = assertThrows(ResourceLimitException.class, () -> e.run(Map.of("x", x)));
+            if (peak != null) {
+                System.out.printf("bomb %s: refused, peak resident size +%d KiB%n", kind, peak.grownBytes() >> 10);
+                assertTrue(peak.grownBytes() < 100L << 20, kind + ": peak resident size grew " + peak.grownBytes());
+            }
             long grew = Tensor.allocatedBytes() - before;
             String m = err.getMessage();
             assertTrue(m.contains("jengine.limits.") && m.contains("bomb"), kind + ": " + m);
