@@ -219,7 +219,15 @@ public final class Engine implements AutoCloseable {
         Backends current = backends;
         if (current.device() == null || !current.device().name().equals(fault.device())) return false;
         Backends host = current.host();
-        GraphPlan hostPlan = GraphPlan.compile(model.graph(), Set.of(), host, options);
+        GraphPlan hostPlan;
+        try {
+            hostPlan = GraphPlan.compile(model.graph(), Set.of(), host, options);
+        } catch (RuntimeException e) {
+            // The host cannot run this plan (a forced device tactic): the engine stays where it was built to run.
+            LOG.log(System.Logger.Level.WARNING, "device " + fault.device() + " failed and the host cannot take over: "
+                    + e.getMessage());
+            return false;
+        }
         synchronized (byShape) {
             retired.add(declared);
             retired.addAll(byShape.values());

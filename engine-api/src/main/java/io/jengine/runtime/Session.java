@@ -48,6 +48,13 @@ public final class Session implements AutoCloseable {
         engine.enter();
         try {
             return runEntered(inputs, outputs, observer);
+        } catch (DeviceException e) {
+            // Planning (weights uploaded, device memory made) or running may meet the device gone.
+            if (e.lost() && engine.deviceLost(e)) {
+                throw new DeviceException(e.device(), e.getMessage() + " (the engine runs on the host from its next run)",
+                        true, e);
+            }
+            throw e;
         } finally {
             engine.leave();
         }
@@ -67,12 +74,6 @@ public final class Session implements AutoCloseable {
             Map<String, Value> result = engine.binder().collectOutputs(plan, frame);
             if (frame.callerOutputs != null) checkCallerBuffersUsed(outputs, result);
             return result;
-        } catch (DeviceException e) {
-            if (e.lost() && engine.deviceLost(e)) {
-                throw new DeviceException(e.device(), e.getMessage() + " (the engine runs on the host from its next run)",
-                        true, e);
-            }
-            throw e;
         } finally {
             frame.clear();
             frame.observer = null;
@@ -127,7 +128,26 @@ public final class Session implements AutoCloseable {
         shapes = new long[bound.length][];
         for (int i = 0; i < bound.length; i++) shapes[i] = bound[i] instanceof Tensor t ? t.shape() : null;
         if (next == plan) return;
+        try {
+            adopt(next);
+        } catch (RuntimeException | Error e) {
+            // Half-made memory for a plan is no plan: the next run starts over.
+            plan = null;
+            throw e;
+        }
+    }
+
+    private void adopt(GraphPlan next) {
         releaseArena();
+        if (engine.deviceFault() != null) {
+            // The engine left its device: what this session held there is given up (the device may be gone, so a
+            // failure to free it is nothing to report), and no new memory is made there.
+            try {
+                devices.close();
+            } catch (RuntimeException ignored) {
+                // freed with the device
+            }
+        }
         plan = next;
         MemoryLayout layout = plan.layout();
         Tensor[] planned = null;
