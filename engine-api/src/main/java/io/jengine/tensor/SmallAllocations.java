@@ -1,6 +1,5 @@
 package io.jengine.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -17,7 +16,7 @@ final class SmallAllocations {
     private static final ThreadLocal<Slab> CURRENT = new ThreadLocal<>();
 
     private static final class Slab {
-        final MemorySegment memory = Arena.ofAuto().allocate(SLAB_BYTES, Tensor.ALIGNMENT);
+        final MemorySegment memory = NativeTensorMemory.allocate(SLAB_BYTES, true);
         long next;
     }
 

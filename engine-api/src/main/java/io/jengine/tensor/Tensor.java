@@ -2,7 +2,6 @@ package io.jengine.tensor;
 
 import io.jengine.errors.ResourceLimitException;
 import io.jengine.limits.ResourceLimits;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -74,8 +73,7 @@ public final class Tensor implements Value, AutoCloseable {
         long size = Math.max(bytes, 1);
         ResourceLimits.checkAllocation("tensor of " + dtype + " " + Arrays.toString(shape), bytes);
         MemorySegment seg = bytes <= SmallAllocations.MAX_BYTES ? SmallAllocations.allocate(bytes)
-                : (zeroed ? Arena.ofAuto().allocate(size, ALIGNMENT)
-                        : UninitializedMemory.allocate(size, ALIGNMENT, Arena.ofAuto())).asSlice(0, bytes);
+                : NativeTensorMemory.allocate(size, zeroed).asSlice(0, bytes);
         ALLOCATED.add(bytes);
         return new Tensor(dtype, shape, seg, null);
     }
@@ -97,6 +95,12 @@ public final class Tensor implements Value, AutoCloseable {
 
     /** Native bytes allocated for tensors by this process so far (arenas and wrapped memory not included). */
     public static long allocatedBytes() { return ALLOCATED.sum(); }
+
+    /**
+     * Native bytes that tensors made by {@link #allocate} still hold, small-tensor slabs counted whole: memory becomes
+     * free once unreachable, so after a collection (and a moment for its cleaners) this is what is really kept.
+     */
+    public static long liveBytes() { return NativeTensorMemory.liveBytes(); }
 
     /** A tensor over existing bytes; the bytes are copied into a new aligned buffer. */
     public static Tensor fromBytes(DType dtype, long[] shape, MemorySegment bytes) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * refused file never made the process resident in more than a bound. {@link #supported()} is false elsewhere.
  */
 public final class PeakResidentMemory {
-    private static final Path STATUS = Path.of("/proc/self/status"), CLEAR_REFS = Path.of("/proc/self/clear_refs");
+    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private final long markKib;
 
@@ -18,32 +18,19 @@ public final class PeakResidentMemory {
 
     /** Whether this system reports and resets the peak (Linux 4.0 and later). */
     public static boolean supported() {
-        return Files.isReadable(STATUS) && Files.isWritable(CLEAR_REFS);
+        return ProcessStatus.available() && Files.isWritable(CLEAR_REFS);
     }
 
     /** Resets the peak to the resident size now and remembers it. */
     public static PeakResidentMemory mark() {
         try {
             Files.writeString(CLEAR_REFS, "5");
-            return new PeakResidentMemory(field("VmRSS:"));
+            return new PeakResidentMemory(ProcessStatus.kib("VmRSS"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot reset the peak resident size: " + e.getMessage(), e);
         }
     }
 
     /** Bytes the peak resident size has risen above the resident size at the mark. */
-    public long grownBytes() {
-        try {
-            return Math.max(0, field("VmHWM:") - markKib) * 1024;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the peak resident size: " + e.getMessage(), e);
-        }
-    }
-
-    private static long field(String name) throws IOException {
-        for (String line : Files.readAllLines(STATUS)) {
-            if (line.startsWith(name)) return Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        throw new IOException(name + " not in " + STATUS);
-    }
+    public long grownBytes() { return Math.max(0, ProcessStatus.kib("VmHWM") - markKib) * 1024; }
 }

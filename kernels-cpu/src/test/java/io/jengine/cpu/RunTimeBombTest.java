@@ -127,7 +127,10 @@ class RunTimeBombTest {
                     .addOutput(untyped("z"));
             // 16 Mi one-byte parts of one 16 MiB tensor.
             case "sequence" -> g.addInitializer(longs("len", 1L << 24))
-                    .addNode(node("ConstantOfShape", "bytes", new String[] {"len"}, new String[] {"b"}))
+                    .addNode(node("ConstantOfShape", "bytes", new String[] {"len"}, new String[] {"b"},
+                            AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
+                                    .setT(TensorProto.newBuilder().setDataType(TensorProto.DataType.UINT8_VALUE)
+                                            .addDims(1).addInt32Data(1)).build()))
                     .addNode(node("SplitToSequence", "bomb", new String[] {"b"}, new String[] {"s"}))
                     .addNode(node("SequenceLength", "count", new String[] {"s"}, new String[] {"z"}))
                     .addOutput(untyped("z"));

@@ -8,51 +8,34 @@ import io.jengine.runtime.Engine;
 import io.jengine.runtime.Session;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.Value;
+import io.jengine.verify.ProcessStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * A long run of one small model (digits) in one session, sampled at run 10,000 (half-way in a shorter run) and at the
  * end, in a JVM of its own (tools/cli's pom) that touches its whole committed heap at start ({@code
- * -XX:+AlwaysPreTouch}): resident memory and the heap after a collection may not grow by 1% or more, the open file
- * descriptors not at all, and every run allocates the same native bytes (its outputs, handed to the caller and freed
- * by it). Without the pre-touch, resident memory grows by some MB after run 10,000 (+9 MB by run 20,000, +15 by run
- * 100,000, not in proportion to the runs) while the collector first touches heap regions it had committed at start:
- * bounded by the committed heap, and not a leak; the JVM's native memory tracking shows its own memory flat meanwhile.
+ * -XX:+AlwaysPreTouch}, a fixed heap): resident memory, the heap after a collection and the native memory tensors
+ * hold ({@link Tensor#liveBytes()}) may not grow by 1% or more, the open file descriptors not at all, and every run
+ * allocates the same native bytes (its outputs, handed to the caller and freed by it). Without the pre-touch, resident
+ * memory grows by some MB after run 10,000 (+9 MB by run 20,000, +15 by run 100,000, not in proportion to the runs)
+ * while the collector first touches heap regions: bounded by the heap, and not a leak; the JVM's native memory
+ * tracking shows its own memory flat meanwhile.
  * {@value #DEFAULT_RUNS} runs here; the reliability figures use {@code -Djengine.soak.runs=100000}.
  */
 class SoakTest {
     static final int DEFAULT_RUNS = 20_000;
 
     /** Resident memory in KiB: all of it, and the anonymous part (heap, malloc; not mapped files such as libraries). */
-    record Sample(long rssKib, long anonKib, long heapAfterGc, long fds) {}
+    record Sample(long rssKib, long anonKib, long heapAfterGc, long liveNative, long fds) {}
 
-    static Sample sample() throws IOException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50); // reference processing and the collector's own threads settle
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        long rss = 0, anon = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) rss = Long.parseLong(line.replaceAll("\\D", ""));
-            if (line.startsWith("RssAnon:")) anon = Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        long fds;
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            fds = s.count();
-        }
-        return new Sample(rss, anon, heap, fds);
+    static Sample sample() {
+        long heap = ProcessStatus.heapAfterCollection();
+        return new Sample(ProcessStatus.kib("VmRSS"), ProcessStatus.kib("RssAnon"), heap, Tensor.liveBytes(),
+                ProcessStatus.openDescriptors());
     }
 
     /** The first sample: at run 10,000 (the JIT has compiled the kernels by then), or half-way in a shorter run. */
@@ -80,12 +63,11 @@ class SoakTest {
             Sample late = sample();
             long perRunLate = (Tensor.allocatedBytes() - nativeAtEarly) / (runs - nativeEarly);
             int at = early(runs);
-            System.out.printf("soak: %d runs; at run %d rss %d KiB (anonymous %d), heap after GC %d B, %d fds; at the"
-                    + " end rss %d KiB (anonymous %d), heap after GC %d B, %d fds; %d native bytes allocated per run"
-                    + " (outputs)%n", runs, at, early.rssKib(), early.anonKib(), early.heapAfterGc(), early.fds(),
-                    late.rssKib(), late.anonKib(), late.heapAfterGc(), late.fds(), perRunLate);
+            System.out.printf("soak: %d runs; at run %d %s; at the end %s; %d native bytes allocated per run (outputs)%n",
+                    runs, at, early, late, perRunLate);
             assertTrue(late.rssKib() < early.rssKib() * 1.01, "resident memory grew: " + early + " -> " + late);
             assertTrue(late.heapAfterGc() < early.heapAfterGc() * 1.01, "heap after GC grew: " + early + " -> " + late);
+            assertTrue(late.liveNative() < early.liveNative() * 1.01, "native tensor memory grew: " + early + " -> " + late);
             assertEquals(early.fds(), late.fds(), "open file descriptors");
             assertEquals(40, perRunLate, "native bytes per run: the 1x10 float output alone");
         }

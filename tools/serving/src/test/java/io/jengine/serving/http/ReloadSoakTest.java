@@ -3,23 +3,24 @@ package io.jengine.serving.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
+import io.jengine.tensor.Tensor;
+import io.jengine.verify.ProcessStatus;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server that unloads, loads and serves a model over and over ({@code POST /v2/repository/models/digits2/unload},
- * {@code .../load}, an inference), sampled half-way and at the end, in a JVM of its own that touches its whole heap at
- * start (tools/serving's pom). Leaking what one load makes would cost every cycle the model's weights (373 KiB,
- * natively) and the engine's graph and plans (22 KiB of heap): resident memory may grow by at most 64 KiB per cycle
- * and the heap after a collection by at most 8 KiB per cycle in the second half, the metric series and open file
- * descriptors not at all, live threads by at most the two Jetty may add to its pool. A short run cannot show less:
- * the JIT still compiles the load path for the first 2,000 cycles or so (its code cache grows, and the string
- * constants of the code it compiles join the heap). {@value #DEFAULT_CYCLES} cycles here; the reliability figures come
- * from {@code -Djengine.soak.cycles=5000}.
+ * {@code .../load}, an inference), sampled half-way and at the end, in a JVM of its own with a fixed heap resident
+ * from the start (tools/serving's pom). The native memory tensors hold ({@link Tensor#liveBytes()}, after a
+ * collection) may not grow by 1% or more, the metric series and open file descriptors not at all, live threads by at
+ * most the two Jetty may add to its pool, and the heap after a collection by at most 8 KiB per cycle (leaking an
+ * engine keeps 22 KiB of heap and 373 KiB of weights; a short run cannot ask for less, because the JIT still compiles
+ * the load path for the first 2,000 cycles or so and the string constants of what it compiles join the heap).
+ * Resident memory is reported, not asserted: a model's weights are freed when a collection finds them unreachable, so
+ * between collections several unloaded copies are held at once, and the C allocator keeps the pages of that
+ * high-water mark, which creeps up over thousands of cycles while the live figure stays flat.
+ * {@value #DEFAULT_CYCLES} cycles here; the reliability figures come from {@code -Djengine.soak.cycles=5000}.
  */
 class ReloadSoakTest {
     static final int DEFAULT_CYCLES = 600;
@@ -27,23 +28,13 @@ class ReloadSoakTest {
     @TempDir
     Path dir;
 
-    record Sample(long rssKib, long heapAfterGc, int threads, long fds, int meters) {}
+    record Sample(long rssKib, long heapAfterGc, long liveNative, int threads, long fds, int meters) {}
 
-    static Sample sample(TestServer http) throws IOException, InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        long rss = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) rss = Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        long fds;
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            fds = s.count();
-        }
-        return new Sample(rss, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-                Thread.activeCount(), fds, (int) http.get("/metrics").text().lines().filter(l -> !l.startsWith("#")).count());
+    static Sample sample(TestServer http) {
+        long heap = ProcessStatus.heapAfterCollection();
+        return new Sample(ProcessStatus.kib("VmRSS"), heap, Tensor.liveBytes(), Thread.activeCount(),
+                ProcessStatus.openDescriptors(),
+                (int) http.get("/metrics").text().lines().filter(l -> !l.startsWith("#")).count());
     }
 
     @Test
@@ -66,8 +57,8 @@ class ReloadSoakTest {
             double heapPerCycle = (double) (late.heapAfterGc() - early.heapAfterGc()) / between;
             System.out.printf("reload soak: %d cycles; after cycle %d %s; at the end %s; per cycle since: resident %+.0f"
                     + " B, heap after GC %+.0f B%n", cycles, cycles / 2, early, late, rssPerCycle, heapPerCycle);
-            assertTrue(rssPerCycle < 64 * 1024, "resident memory grew by " + rssPerCycle + " B per cycle");
             assertTrue(heapPerCycle < 8 * 1024, "heap after GC grew by " + heapPerCycle + " B per cycle");
+            assertTrue(late.liveNative() < early.liveNative() * 1.01, "native tensor memory grew: " + early + " -> " + late);
             assertTrue(late.threads() <= early.threads() + 2, "live threads: " + early + " -> " + late);
             assertEquals(early.fds(), late.fds(), "open file descriptors");
             assertEquals(early.meters(), late.meters(), "metric series");

@@ -1,0 +1,30 @@
+package io.jengine.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Where {@link Tensor#allocate} gets native memory, and the count of what is still held: every block is freed with its
+ * automatic arena once unreachable, and counted off then. {@link #liveBytes()} after a collection (and its cleaners)
+ * is what tensors still hold: the figure a leak check watches, where resident memory also shows what the C allocator
+ * keeps after frees.
+ */
+final class NativeTensorMemory {
+    private static final LongAdder LIVE = new LongAdder();
+
+    private NativeTensorMemory() {}
+
+    /** {@code bytes} (at least 1) of native memory, 64-byte aligned, zeroed or not, freed when unreachable. */
+    static MemorySegment allocate(long bytes, boolean zeroed) {
+        Arena arena = Arena.ofAuto();
+        MemorySegment m = zeroed ? arena.allocate(bytes, Tensor.ALIGNMENT)
+                : UninitializedMemory.allocate(bytes, Tensor.ALIGNMENT, arena);
+        LIVE.add(bytes);
+        // A second cleanup on the same arena: it runs when the arena's memory is freed.
+        return m.reinterpret(bytes, arena, s -> LIVE.add(-bytes));
+    }
+
+    /** Native bytes held by tensors (and small-tensor slabs) not yet freed. */
+    static long liveBytes() { return LIVE.sum(); }
+}
