@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * A long run of one small model (digits) in one session, sampled at run 10,000 (half-way in a shorter run) and at the
  * end, in a JVM of its own (tools/cli's pom) that touches its whole committed heap at start ({@code
  * -XX:+AlwaysPreTouch}, a fixed heap): resident memory, the heap after a collection and the native memory tensors
- * hold ({@link Tensor#liveBytes()}) may not grow by 1% or more, the open file descriptors not at all, and every run
+ * hold ({@link Tensor#liveBytes()}, give or take the few 64 KiB slabs small tensors come from) may not grow by 1% or
+ * more, the open file descriptors not at all, and every run
  * allocates the same native bytes (its outputs, handed to the caller and freed by it). Without the pre-touch, resident
  * memory grows by some MB after run 10,000 (+9 MB by run 20,000, +15 by run 100,000, not in proportion to the runs)
  * while the collector first touches heap regions: bounded by the heap, and not a leak; the JVM's native memory
@@ -67,7 +68,10 @@ class SoakTest {
                     runs, at, early, late, perRunLate);
             assertTrue(late.rssKib() < early.rssKib() * 1.01, "resident memory grew: " + early + " -> " + late);
             assertTrue(late.heapAfterGc() < early.heapAfterGc() * 1.01, "heap after GC grew: " + early + " -> " + late);
-            assertTrue(late.liveNative() < early.liveNative() * 1.01, "native tensor memory grew: " + early + " -> " + late);
+            // Small tensors are counted in whole 64 KiB slabs, held while any tensor cut from them lives: two samples
+            // differ by a few slabs with the moment; a leak of the 40-byte output per run would be 3.6 MB here.
+            assertTrue(late.liveNative() < early.liveNative() * 1.01 + 4 * 65536,
+                    "native tensor memory grew: " + early + " -> " + late);
             assertEquals(early.fds(), late.fds(), "open file descriptors");
             assertEquals(40, perRunLate, "native bytes per run: the 1x10 float output alone");
         }
