@@ -12,13 +12,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class NativeTensorMemory {
     private static final LongAdder LIVE = new LongAdder();
+    /**
+     * Blocks from this size up are mapped pages ({@link MappedMemory}), returned to the system when freed: glibc's
+     * own mmap threshold before it starts raising it.
+     */
+    static final long MAPPED_BYTES = 128 * 1024;
 
     private NativeTensorMemory() {}
 
     /** {@code bytes} (at least 1) of native memory, 64-byte aligned, zeroed or not, freed when unreachable. */
     static MemorySegment allocate(long bytes, boolean zeroed) {
         Arena arena = Arena.ofAuto();
-        MemorySegment m = zeroed ? arena.allocate(bytes, Tensor.ALIGNMENT)
+        MemorySegment m = bytes >= MAPPED_BYTES && MappedMemory.available() ? MappedMemory.allocate(bytes, arena)
+                : zeroed ? arena.allocate(bytes, Tensor.ALIGNMENT)
                 : UninitializedMemory.allocate(bytes, Tensor.ALIGNMENT, arena);
         LIVE.add(bytes);
         // A second cleanup on the same arena: it runs when the arena's memory is freed.

@@ -1,0 +1,76 @@
+package io.jengine.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Large tensor blocks straight from the kernel ({@code mmap} of anonymous pages, {@code munmap} when freed), on Linux.
+ * The C allocator keeps the pages of freed blocks for reuse, and its threshold for handing large blocks to mmap rises
+ * after the first one is freed: a server that loads and unloads models, whose weights are freed only when a
+ * collection finds them unreachable, then keeps the high-water mark of several models' weights resident. Mapped pages
+ * go back to the system as soon as a block is freed, and come zeroed, so a zeroed block costs no pass over it.
+ */
+final class MappedMemory {
+    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
+    private static final MethodHandle MMAP, MUNMAP;
+
+    static {
+        MethodHandle map = null, unmap = null;
+        try {
+            if (System.getProperty("os.name", "").startsWith("Linux")) {
+                Linker linker = Linker.nativeLinker();
+                SymbolLookup libc = linker.defaultLookup();
+                MemorySegment m = libc.find("mmap").orElse(null), u = libc.find("munmap").orElse(null);
+                if (m != null && u != null) {
+                    map = linker.downcallHandle(m, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_LONG));
+                    unmap = linker.downcallHandle(u, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG));
+                }
+            }
+        } catch (RuntimeException | LinkageError unavailable) {
+            map = null;
+            unmap = null;
+        }
+        MMAP = unmap == null ? null : map;
+        MUNMAP = unmap;
+    }
+
+    private MappedMemory() {}
+
+    static boolean available() { return MMAP != null; }
+
+    /**
+     * {@code bytes} (positive) of zeroed, page-aligned memory, unmapped when {@code arena} frees it.
+     *
+     * @throws OutOfMemoryError where the system refuses the mapping
+     */
+    static MemorySegment allocate(long bytes, Arena arena) {
+        MemorySegment address;
+        try {
+            address = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, bytes, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap failed", t);
+        }
+        if (address.address() == -1L || address.address() == 0L) {
+            throw new OutOfMemoryError("mmap of " + bytes + " bytes failed");
+        }
+        return address.reinterpret(bytes, arena, m -> unmap(m, bytes));
+    }
+
+    private static void unmap(MemorySegment m, long bytes) {
+        try {
+            int rc = (int) MUNMAP.invokeExact(m, bytes);
+            if (rc != 0) throw new IllegalStateException("munmap of " + bytes + " bytes failed");
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap failed", t);
+        }
+    }
+}
