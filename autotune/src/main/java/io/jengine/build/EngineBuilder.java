@@ -60,6 +60,8 @@ public final class EngineBuilder {
     private String runOn = Backends.HOST;
     /** Backend discovery started while a file is read (loading native libraries overlaps the reading); or null. */
     private java.util.concurrent.Future<Backends> discovering;
+    /** The class path's backends, once discovered. */
+    private Backends discovered;
     private OptimizationReport report = new OptimizationReport();
     private Int8Options int8;
     private boolean fp16;
@@ -186,6 +188,7 @@ public final class EngineBuilder {
      */
     public EngineBuilder device(String device) {
         this.runOn = device;
+        this.backends = null;
         return this;
     }
 
@@ -352,8 +355,11 @@ public final class EngineBuilder {
             if (chosenBackends != null) {
                 backends = chosenBackends.withPlugins(plugins);
             } else {
-                Backends found = discovering != null ? BackendDiscovery.join(discovering) : Backends.discover();
-                backends = found.withPlugins(plugins).forDevice(runOn);
+                // Discovered once: adding a plugin or choosing a device afterwards re-assembles, not re-discovers.
+                if (discovered == null) {
+                    discovered = discovering != null ? BackendDiscovery.join(discovering) : Backends.discover();
+                }
+                backends = discovered.withPlugins(plugins).forDevice(runOn);
             }
         }
         discovering = null;

@@ -9,7 +9,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Large tensor blocks straight from the kernel ({@code mmap} of anonymous pages, {@code munmap} when freed), on Linux.
+ * Large tensor blocks straight from the kernel ({@code mmap} of anonymous pages, {@code munmap} when freed), on Linux
+ * (x86-64 and AArch64).
  * The C allocator keeps the pages of freed blocks for reuse, and its threshold for handing large blocks to mmap rises
  * after the first one is freed: a server that loads and unloads models, whose weights are freed only when a
  * collection finds them unreachable, then keeps the high-water mark of several models' weights resident. Mapped pages
@@ -22,7 +23,10 @@ final class MappedMemory {
     static {
         MethodHandle map = null, unmap = null;
         try {
-            if (System.getProperty("os.name", "").startsWith("Linux")) {
+            // The flag values below are those of Linux on x86-64 and AArch64.
+            String arch = System.getProperty("os.arch", "");
+            if (System.getProperty("os.name", "").startsWith("Linux")
+                    && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
                 Linker linker = Linker.nativeLinker();
                 SymbolLookup libc = linker.defaultLookup();
                 MemorySegment m = libc.find("mmap").orElse(null), u = libc.find("munmap").orElse(null);
