@@ -8,7 +8,8 @@ import java.lang.foreign.MemorySegment;
  * kernel that makes millions of small tensors (a Loop's iteration counters, scalars, shapes): unreachable arenas then
  * pile up, on the heap and natively, by hundreds of MB. A slab is one arena; a slice keeps its slab alive, and the slab
  * is freed once every slice cut from it is unreachable. Slices are handed out once, from zeroed memory, 64-byte
- * aligned as every tensor is.
+ * aligned as every tensor is. Platform threads only ({@link Tensor} allocates apart on a virtual thread, which is often
+ * made for one task and would leave most of its slab unused).
  */
 final class SmallAllocations {
     static final long MAX_BYTES = 1024;

@@ -72,7 +72,9 @@ public final class Tensor implements Value, AutoCloseable {
         }
         long size = Math.max(bytes, 1);
         ResourceLimits.checkAllocation("tensor of " + dtype + " " + Arrays.toString(shape), bytes);
-        MemorySegment seg = bytes <= SmallAllocations.MAX_BYTES ? SmallAllocations.allocate(bytes)
+        // A virtual thread is often made for one task: a slab of its own would be mostly waste.
+        MemorySegment seg = bytes <= SmallAllocations.MAX_BYTES && !Thread.currentThread().isVirtual()
+                ? SmallAllocations.allocate(bytes)
                 : NativeTensorMemory.allocate(size, zeroed).asSlice(0, bytes);
         ALLOCATED.add(bytes);
         return new Tensor(dtype, shape, seg, null);
