@@ -254,11 +254,13 @@ public final class Engine implements AutoCloseable {
         }
         long planned = generation;
         GraphPlan p = specialize(bound);
+        boolean cached;
         synchronized (byShape) {
-            // Not cached when the engine left its device meanwhile: the next run plans for the host.
-            if (planned == generation) byShape.put(key.toString(), p);
+            // Not cached when the engine left its device meanwhile (the next run plans for the host); kept to close.
+            cached = planned == generation;
+            if (cached) byShape.put(key.toString(), p);
         }
-        if (planned != generation) {
+        if (!cached) {
             synchronized (this) {
                 retired.add(p);
             }

@@ -2,9 +2,7 @@ package io.jengine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
@@ -22,28 +20,18 @@ final class MappedMemory {
 
     static {
         MethodHandle map = null, unmap = null;
-        try {
-            // The flag values below are those of Linux on x86-64 and AArch64.
-            String arch = System.getProperty("os.arch", "");
-            if (System.getProperty("os.name", "").startsWith("Linux")
-                    && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                MemorySegment m = libc.find("mmap").orElse(null), u = libc.find("munmap").orElse(null);
-                if (m != null && u != null) {
-                    map = linker.downcallHandle(m, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_LONG));
-                    unmap = linker.downcallHandle(u, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_LONG));
-                }
-            }
-        } catch (RuntimeException | LinkageError unavailable) {
-            map = null;
-            unmap = null;
+        // The flag values above are those of Linux on x86-64 and AArch64.
+        String arch = System.getProperty("os.arch", "");
+        if (System.getProperty("os.name", "").startsWith("Linux")
+                && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
+            map = Libc.find("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG));
+            unmap = Libc.find("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG));
         }
         MMAP = unmap == null ? null : map;
-        MUNMAP = unmap;
+        MUNMAP = map == null ? null : unmap;
     }
 
     private MappedMemory() {}

@@ -2,9 +2,7 @@ package io.jengine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
@@ -22,21 +20,9 @@ public final class UninitializedMemory {
     private static final MethodHandle FREE;
 
     static {
-        MethodHandle alloc = null, free = null;
-        try {
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
-            MemorySegment pm = libc.find("posix_memalign").orElse(null);
-            MemorySegment fr = libc.find("free").orElse(null);
-            if (pm != null && fr != null) {
-                alloc = linker.downcallHandle(pm, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-                free = linker.downcallHandle(fr, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-            }
-        } catch (RuntimeException | LinkageError unavailable) {
-            alloc = null;
-            free = null;
-        }
+        MethodHandle alloc = Libc.find("posix_memalign", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        MethodHandle free = Libc.find("free", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
         POSIX_MEMALIGN = free == null ? null : alloc;
         FREE = free;
     }

@@ -161,25 +161,24 @@ class RunTimeBombTest {
         }
     }
 
+    /** The message a run of model {@code kind} is refused with while {@code property} is {@code value}. */
+    static String refusal(String property, String value, String kind) {
+        System.setProperty(property, value);
+        try (Engine e = Engine.of(OnnxImporter.load(model(kind).toByteArray(), Path.of(".")))) {
+            return assertThrows(ResourceLimitException.class,
+                    () -> e.run(Map.of("x", Tensor.ofFloats(new long[] {1}, 1)))).getMessage();
+        } finally {
+            System.clearProperty(property);
+        }
+    }
+
     @Test
     void theLimitsAreSystemPropertiesARunReadsAsItGoes() {
         // A loop bounded at 1,000 iterations by the property, not by the model: refused on the 1,001st.
-        System.setProperty(ResourceLimits.MAX_LOOP_ITERATIONS, "1000");
-        try (Engine e = Engine.of(OnnxImporter.load(model("loop-iterations").toByteArray(), Path.of(".")))) {
-            var err = assertThrows(ResourceLimitException.class,
-                    () -> e.run(Map.of("x", Tensor.ofFloats(new long[] {1}, 1))));
-            assertTrue(err.getMessage().contains("more than 1000 iterations"), err.getMessage());
-        } finally {
-            System.clearProperty(ResourceLimits.MAX_LOOP_ITERATIONS);
-        }
-        System.setProperty(ResourceLimits.MAX_ALLOCATION_BYTES, "1000");
-        try (Engine e = Engine.of(OnnxImporter.load(model("constant-shape").toByteArray(), Path.of(".")))) {
-            var err = assertThrows(ResourceLimitException.class,
-                    () -> e.run(Map.of("x", Tensor.ofFloats(new long[] {1}, 1))));
-            assertTrue(err.getMessage().contains("1000 bytes"), err.getMessage());
-        } finally {
-            System.clearProperty(ResourceLimits.MAX_ALLOCATION_BYTES);
-        }
+        String loop = refusal(ResourceLimits.MAX_LOOP_ITERATIONS, "1000", "loop-iterations");
+        assertTrue(loop.contains("more than 1000 iterations"), loop);
+        String allocation = refusal(ResourceLimits.MAX_ALLOCATION_BYTES, "1000", "constant-shape");
+        assertTrue(allocation.contains("1000 bytes"), allocation);
     }
 
     @Test

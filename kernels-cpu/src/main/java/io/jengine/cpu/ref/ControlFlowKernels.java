@@ -140,12 +140,9 @@ final class ControlFlowKernels {
     /** Bytes a value holds, strings counted by reference (what stacking it later will need). */
     private static long bytesHeld(Value v) {
         if (v instanceof Tensor t) return t.size() * Math.max(1, t.dtype().byteSize());
-        if (v instanceof TensorSequence s) {
-            long sum = 0;
-            for (Tensor t : s.tensors()) sum += t.size() * Math.max(1, t.dtype().byteSize());
-            return sum;
-        }
-        return 0;
+        long sum = 0;
+        if (v instanceof TensorSequence s) for (Tensor t : s.tensors()) sum += bytesHeld(t);
+        return sum;
     }
 
     /**
