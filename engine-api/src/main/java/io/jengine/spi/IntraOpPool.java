@@ -19,6 +19,12 @@ import java.util.function.IntConsumer;
  * an unpark). A worker that is busy (another session's job) is simply not asked: the caller does the work it would
  * have done. So a steady-state run stays within its small heap budget at any thread count, and a caller never waits
  * on a lock a waking worker holds.
+ *
+ * <p>A native library with a thread team of its own (oneDNN's OpenMP threads) may lend that team to the pool
+ * ({@link #useTeam}): calls then run their tasks on it, so that the engine's own kernels and the library's share one
+ * set of threads. With two sets, each switch between a library call and a pool call waits for the other set's
+ * sleeping threads to wake, and the one set's idle spinning takes cores from the other. While the team is busy (another
+ * caller has it) a call goes to the pool's own workers as before.
  */
 public final class IntraOpPool {
     private static final IntraOpPool SHARED = new IntraOpPool(Runtime.getRuntime().availableProcessors());
@@ -27,6 +33,8 @@ public final class IntraOpPool {
 
     private final int cores;
     private final Worker[] workers;
+    /** A lent thread team, or null: the pool's own workers. */
+    private volatile Team team;
     /** The calling thread's job records, each reused once no helper of an earlier call still holds it. */
     private final ThreadLocal<Job[]> spares = ThreadLocal.withInitial(() -> new Job[SPARES]);
 
@@ -49,6 +57,25 @@ public final class IntraOpPool {
     public int cores() { return cores; }
 
     /**
+     * A set of threads that runs one body on several threads at once, the caller among them: a fork-join region as
+     * OpenMP's {@code parallel} construct makes one.
+     */
+    public interface Team {
+        /**
+         * Runs {@code participant} once on each of {@code threads} threads, the calling thread included, and returns
+         * when every run has returned; returns false at once, having run nothing, where the team is in use. {@code
+         * participant} throws nothing.
+         */
+        boolean run(int threads, Runnable participant);
+    }
+
+    /** Lends the pool a thread team that later calls run their tasks on (null: the pool's own workers again). */
+    public void useTeam(Team team) { this.team = team; }
+
+    /** The thread team calls run on, or null where they run on the pool's own workers. */
+    public Team team() { return team; }
+
+    /**
      * Runs {@code body} for every task index in [0, tasks), on up to {@code threads} threads including the caller,
      * and returns when all are done. The first exception a task throws is rethrown here (after the others finish).
      */
@@ -60,7 +87,22 @@ public final class IntraOpPool {
             return;
         }
         Job job = idleJob();
-        job.start(tasks, body, helpers);
+        Team lent = team;
+        if (lent != null) {
+            // held (as by one helper) while the region runs, so that a call from inside a task takes another record
+            job.start(tasks, body, 1, true);
+            boolean ran;
+            try {
+                ran = lent.run(helpers + 1, job);
+            } finally {
+                job.leave();
+            }
+            if (ran) {
+                job.awaitTasks(); // every task is done when the region ends: this only reports a failure
+                return;
+            }
+        }
+        job.start(tasks, body, helpers, false);
         int asked = 0;
         for (Worker w : workers) {
             if (asked == helpers) break;
@@ -113,7 +155,7 @@ public final class IntraOpPool {
      * helpers, so a helper that wakes late finds nothing left and costs nothing;
      * the record is reused only after every helper it was handed to has left it.
      */
-    private static final class Job {
+    private static final class Job implements Runnable {
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger finished = new AtomicInteger();
         private final AtomicInteger helpersHolding = new AtomicInteger();
@@ -121,11 +163,18 @@ public final class IntraOpPool {
         private final Thread caller = Thread.currentThread();
         private volatile int tasks;
         private volatile IntConsumer body;
+        /** Run by a lent team, whose region ends only after every task: the caller is never parked waiting. */
+        private volatile boolean teamed;
 
         boolean idle() { return helpersHolding.get() == 0; }
 
-        void start(int tasks, IntConsumer body, int helpers) {
+        /** One team thread's part: it takes tasks until none is left. */
+        @Override
+        public void run() { work(); }
+
+        void start(int tasks, IntConsumer body, int helpers, boolean teamed) {
             this.body = body;
+            this.teamed = teamed;
             failure.set(null);
             finished.set(0);
             helpersHolding.set(helpers);
@@ -147,7 +196,9 @@ public final class IntraOpPool {
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 } finally {
-                    if (finished.incrementAndGet() == n && Thread.currentThread() != caller) LockSupport.unpark(caller);
+                    if (finished.incrementAndGet() == n && !teamed && Thread.currentThread() != caller) {
+                        LockSupport.unpark(caller);
+                    }
                 }
             }
         }

@@ -18,9 +18,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Threads: the transforms split the tiles, the products split the transform positions, all on the engine's own
  * pool: with {@code threads} workers the positions go in {@code threads} batches, each a single-threaded matmul of its
- * own run by one worker. Handing the products to oneDNN's OpenMP team instead switched pools twice per layer, and
- * each switch waits for the other pool's threads to wake (a 2-thread ResNet-50's Winograd layers ran 1.2-1.4x faster
- * than on 1 thread, its direct ones 1.5x).
+ * own run by one worker, so the whole layer is three calls of the pool (which runs on OpenMP's threads once oneDNN
+ * lends them: {@link OpenMpTeam}).
  */
 final class DnnlWinogradConv implements AutoCloseable {
     /** Workspace per chunk at most (transformed tiles and products together). */

@@ -1,5 +1,6 @@
 package io.jengine.cpu.nativelib;
 
+import io.jengine.spi.IntraOpPool;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,29 @@ public final class NativeLibraries {
 
     // Holder classes: each library is loaded on first use, once, and never by a JVM that does not ask for it.
     private static final class DnnlHolder {
-        static final Outcome OUTCOME = loadDnnl(NativeLibraries.class.getClassLoader());
+        static final Outcome OUTCOME = lendTeam(loadDnnl(NativeLibraries.class.getClassLoader()));
+    }
+
+    /** Property that, set to false, keeps the engine's pool on its own threads beside oneDNN's. */
+    static final String SHARE_THREADS = "jengine.threads.shareOpenMp";
+
+    /**
+     * Lends oneDNN's OpenMP team to the engine's pool ({@link OpenMpTeam}) once oneDNN has loaded, unless
+     * {@value #SHARE_THREADS} is false; the status line says which.
+     */
+    static Outcome lendTeam(Outcome loaded) {
+        if (loaded.library().isEmpty()) return loaded;
+        if (!Boolean.parseBoolean(System.getProperty(SHARE_THREADS, "true"))) {
+            return new Outcome(loaded.library(), loaded.status() + "; the engine's pool keeps its own threads ("
+                    + SHARE_THREADS + "=false)");
+        }
+        try {
+            IntraOpPool.shared().useTeam(OpenMpTeam.of(loaded.library().get().symbols()));
+            return new Outcome(loaded.library(), loaded.status() + "; the engine's pool runs on its OpenMP threads");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return new Outcome(loaded.library(), loaded.status() + "; the engine's pool keeps its own threads: "
+                    + e.getMessage());
+        }
     }
 
     private static final class OpenBlasHolder {
