@@ -117,6 +117,37 @@ class OpenMpTeamTest {
     }
 
     @Test
+    void shortLivedCallersLeaveNoThreadsBehind() throws Exception {
+        // OpenMP gives each calling thread a team of its own, attached to the JVM by the upcall: a server whose
+        // request threads come and go must not keep a team per thread it ever had
+        Runnable call = () -> {
+            long[] parts = new long[64];
+            pool.parallelFor(2, 64, t -> parts[t] += t);
+        };
+        Thread warm = new Thread(call);
+        warm.start();
+        warm.join();
+        long before = osThreads();
+        for (int i = 0; i < 100; i++) {
+            Thread t = new Thread(call);
+            t.start();
+            t.join();
+        }
+        long after = osThreads();
+        for (int wait = 0; wait < 50 && after > before + 2; wait++) {
+            Thread.sleep(20);
+            after = osThreads();
+        }
+        assertTrue(after <= before + 2, "threads of the process: " + before + " before 100 callers, " + after + " after");
+    }
+
+    private static long osThreads() throws java.io.IOException {
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            return tasks.count();
+        }
+    }
+
+    @Test
     void aWarmCallAllocatesNothingOnTheCallingThread() {
         var threadBean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long[] sink = new long[8];
