@@ -18,7 +18,13 @@ public final class ProcessStatus {
     public static boolean available() { return Files.isReadable(STATUS); }
 
     /** A size field of {@code /proc/self/status} in KiB, e.g. "VmRSS", "RssAnon", "VmHWM". */
-    public static long kib(String field) {
+    public static long kib(String field) { return number(field); }
+
+    /** The process's threads as the system counts them: the JVM's own and native threads the JVM never saw. */
+    public static long threads() { return number("Threads"); }
+
+    /** The number a field of {@code /proc/self/status} holds (its unit, where it has one, dropped). */
+    private static long number(String field) {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("\\D", ""));

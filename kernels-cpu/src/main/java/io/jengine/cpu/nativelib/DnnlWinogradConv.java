@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Threads: the transforms split the tiles, the products split the transform positions, all on the engine's own
  * pool: with {@code threads} workers the positions go in {@code threads} batches, each a single-threaded matmul of its
- * own run by one worker, so the whole layer is three calls of the pool (which runs on OpenMP's threads once oneDNN
+ * own run by one worker, so a chunk of tiles is three calls of the pool (which runs on OpenMP's threads once oneDNN
  * lends them: {@link OpenMpTeam}).
  */
 final class DnnlWinogradConv implements AutoCloseable {

@@ -33,6 +33,8 @@ final class OpenMpTeam implements IntraOpPool.Team {
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     /** The body of the region in progress; set before GOMP_parallel, read by every thread of the region. */
     private static volatile Runnable current;
+    /** What a region's body threw past its own handling; null in normal use. */
+    private static volatile Throwable LAST_FAILURE;
 
     private final MethodHandle parallel;
     private final MemorySegment region;
@@ -83,8 +85,6 @@ final class OpenMpTeam implements IntraOpPool.Team {
             LAST_FAILURE = t;
         }
     }
-
-    private static volatile Throwable LAST_FAILURE;
 
     /** What a region's body last threw past its own handling (none in normal use), for tests and diagnosis. */
     static Throwable lastFailure() { return LAST_FAILURE; }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jengine.spi.IntraOpPool;
+import io.jengine.verify.ProcessStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -86,7 +87,7 @@ class OpenMpTeamTest {
     @Test
     void aCallFromInsideARegionIsRefusedTheTeamAndRunsOnThePool() {
         AtomicBoolean refused = new AtomicBoolean();
-        long[] inner = new long[16];
+        long[] inner = new long[4];
         pool.parallelFor(2, 4, outer -> {
             if (outer == 0) refused.set(!pool.team().run(2, () -> { }));
             long[] parts = new long[32];
@@ -127,24 +128,18 @@ class OpenMpTeamTest {
         Thread warm = new Thread(call);
         warm.start();
         warm.join();
-        long before = osThreads();
+        long before = ProcessStatus.threads();
         for (int i = 0; i < 100; i++) {
             Thread t = new Thread(call);
             t.start();
             t.join();
         }
-        long after = osThreads();
+        long after = ProcessStatus.threads();
         for (int wait = 0; wait < 50 && after > before + 2; wait++) {
             Thread.sleep(20);
-            after = osThreads();
+            after = ProcessStatus.threads();
         }
         assertTrue(after <= before + 2, "threads of the process: " + before + " before 100 callers, " + after + " after");
-    }
-
-    private static long osThreads() throws java.io.IOException {
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-            return tasks.count();
-        }
     }
 
     @Test
