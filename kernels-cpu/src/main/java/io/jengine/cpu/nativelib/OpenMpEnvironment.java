@@ -14,26 +14,28 @@ import java.util.Map;
  * The OpenMP wait policy the engine wants, set in the process environment before libgomp loads (libgomp reads its
  * environment once, when it is loaded).
  *
- * <p>By default libgomp's idle workers spin for 300,000 iterations after each parallel region. Here the engine's own
- * Java kernels run between oneDNN's calls, on the same cores and through the engine's own thread pool, and workers
- * spinning that long take those cores from them: 2-thread runs of efficientnet_b0 were slower than 1-thread ones. A
- * passive policy (sleep at once) costs a futex wake-up per parallel region instead, which adds up over a network of
- * small convolutions (each reorder and convolution is a region). A short spin, {@value #SPIN} iterations, keeps the
- * workers awake across one convolution's back-to-back regions and lets them sleep before the Java kernels need the
- * cores: at 2 threads, efficientnet_b0 ran in 41 ms against 53 passive and 68 with the default spin, mobilenet_v2 in
- * 18 against 27 and 21. A user who set {@code OMP_WAIT_POLICY} or {@code GOMP_SPINCOUNT} keeps their choice.
+ * <p>An idle libgomp worker spins for {@code GOMP_SPINCOUNT} iterations, then sleeps on a futex. Waking a sleeping
+ * worker is slow where the cores are virtual: on a 2-vCPU cloud machine a worker asleep took 40-90 µs (median) and
+ * 130-290 µs (p90) to start a region, against 1-3 µs for one still spinning, and a caller that finishes its share
+ * first and falls asleep at the region's closing barrier pays a second wake-up. A 2-thread inference runs over a
+ * hundred regions (each oneDNN primitive and each pool call of the engine's own kernels), so those wake-ups decide its
+ * tail: with {@value #SPIN} iterations (about 0.3-1 ms here, while the default 300,000 is several milliseconds) a
+ * 2-thread efficientnet_b0 made 5x fewer context switches than with 3,000 (12k against 65k in 3,300 runs), with p90
+ * 18.2 ms against 24.8 and p99 30 against 62; ResNet-50's regions are longer and it moved within the noise.
  *
- * <p>Since the pool runs on OpenMP's own threads ({@link OpenMpTeam}) the Java kernels no longer compete with spinning
- * workers; the short spin stays because a longer one takes cores from whatever the process does between inferences
- * (a 2-thread ResNet-50 beside ONNX Runtime in one process: the engine's median moved within the noise with 300,000
- * iterations, ONNX Runtime's runs in between got 2-10% slower).
+ * <p>The spin stays far below libgomp's default because it is time a core is held after the last inference, taken
+ * from whatever the process does next. Where more OpenMP threads than cores exist (several threads calling oneDNN at
+ * once, each with a team of its own) libgomp spins only 100 iterations whatever this says. Before the pool ran on
+ * OpenMP's own threads ({@link OpenMpTeam}) a long spin also took the cores from the engine's Java workers (2-thread
+ * efficientnet_b0 slower than 1-thread); that contention is gone. A user who set {@code OMP_WAIT_POLICY} or
+ * {@code GOMP_SPINCOUNT} keeps their choice.
  */
 final class OpenMpEnvironment {
     private OpenMpEnvironment() {}
 
     static final String POLICY = "OMP_WAIT_POLICY";
     static final String SPIN_COUNT = "GOMP_SPINCOUNT";
-    static final String SPIN = "3000";
+    static final String SPIN = "30000";
 
     /** Sets a short {@code GOMP_SPINCOUNT} unless the user chose a policy; returns what it did, for --verbose. */
     static String preferShortSpinning(Map<String, String> env) {

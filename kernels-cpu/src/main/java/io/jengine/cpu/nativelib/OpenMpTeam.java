@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Why: with oneDNN's threads and the pool's own beside each other, a 2-thread ResNet-50 switches between the two
  * sets about fifty times per inference (each Winograd layer's transforms and products run on the pool, the direct
  * convolutions on OpenMP), and each switch waits for the other set's sleeping thread to wake. One set of threads, kept
- * awake across back-to-back regions by OpenMP's short spin, takes that wait away.
+ * awake between regions by OpenMP's spin ({@link OpenMpEnvironment}), takes that wait away.
  *
  * <p>One region at a time: OpenMP gives every calling thread a team of its own, so concurrent callers would each bring
  * {@code threads - 1} more threads onto the same cores. A caller that finds the team in use is refused and its call
