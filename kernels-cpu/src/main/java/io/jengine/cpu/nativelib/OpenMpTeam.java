@@ -34,7 +34,7 @@ final class OpenMpTeam implements IntraOpPool.Team {
     /** The body of the region in progress; set before GOMP_parallel, read by every thread of the region. */
     private static volatile Runnable current;
     /** What a region's body threw past its own handling; null in normal use. */
-    private static volatile Throwable LAST_FAILURE;
+    private static volatile Throwable failure;
 
     private final MethodHandle parallel;
     private final MemorySegment region;
@@ -82,10 +82,10 @@ final class OpenMpTeam implements IntraOpPool.Team {
         try {
             current.run();
         } catch (Throwable t) {
-            LAST_FAILURE = t;
+            failure = t;
         }
     }
 
     /** What a region's body last threw past its own handling (none in normal use), for tests and diagnosis. */
-    static Throwable lastFailure() { return LAST_FAILURE; }
+    static Throwable lastFailure() { return failure; }
 }
