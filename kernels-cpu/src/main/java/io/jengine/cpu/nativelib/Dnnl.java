@@ -139,6 +139,8 @@ public final class Dnnl {
     private static final MethodHandle STREAM_DESTROY = handle("dnnl_stream_destroy", status(ADDRESS));
     private static final MethodHandle MD_CREATE_WITH_TAG = handle("dnnl_memory_desc_create_with_tag",
             status(ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MD_CREATE_WITH_STRIDES = handle("dnnl_memory_desc_create_with_strides",
+            status(ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle MD_DESTROY = handle("dnnl_memory_desc_destroy", status(ADDRESS));
     private static final MethodHandle MD_EQUAL = handle("dnnl_memory_desc_equal", status(ADDRESS, ADDRESS));
     private static final MethodHandle MD_GET_SIZE = handle("dnnl_memory_desc_get_size",
@@ -221,6 +223,16 @@ public final class Dnnl {
                                                        int dataType, int tag) {
         try {
             return (int) MD_CREATE_WITH_TAG.invokeExact(memoryDesc, ndims, dims, dataType, tag);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** A plain layout given by the distance, in elements, between neighbours along each dim. */
+    public static int dnnl_memory_desc_create_with_strides(MemorySegment memoryDesc, int ndims, MemorySegment dims,
+                                                           int dataType, MemorySegment strides) {
+        try {
+            return (int) MD_CREATE_WITH_STRIDES.invokeExact(memoryDesc, ndims, dims, dataType, strides);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -120,18 +120,36 @@ public final class DnnlMatMul implements AutoCloseable {
      * {@code batch * k * n} floats, only read while preparing: native memory is reordered as it lies, without a copy.
      */
     public static DnnlMatMul prepareBatched(int batch, int m, int k, int n, MemorySegment weights, int threads) {
+        return prepareBatched(batch, m, k, n, weights, threads, (long) m * k, (long) m * n);
+    }
+
+    /**
+     * As {@link #prepareBatched(int, int, int, int, MemorySegment, int)}, with {@code aStride} floats from one matrix
+     * of {@code a} to the next and {@code cStride} from one of {@code c} to the next (at least {@code m * k} and
+     * {@code m * n}): a gap between them keeps the matrices off the same cache sets where a dense batch would put
+     * them a multiple of 4 KiB apart. {@code a} and {@code c} then span {@code (batch - 1) * stride + m * k} (or
+     * {@code m * n}) floats.
+     */
+    public static DnnlMatMul prepareBatched(int batch, int m, int k, int n, MemorySegment weights, int threads,
+                                            long aStride, long cStride) {
         SegmentChecks.positive("batch", batch);
         SegmentChecks.positive("m", m);
         SegmentChecks.positive("k", k);
         SegmentChecks.positive("n", n);
         long elements = Math.multiplyExact(Math.multiplyExact((long) batch, k), n);
         SegmentChecks.exactFloats("weights", "batch * k * n", weights, elements);
+        if (aStride < (long) m * k || cStride < (long) m * n) {
+            throw new IllegalArgumentException("batch strides " + aStride + " and " + cStride + " are below m * k = "
+                    + (long) m * k + " and m * n = " + (long) m * n);
+        }
+        boolean dense = aStride == (long) m * k && cStride == (long) m * n;
         DnnlPrimitive.Spec spec = new DnnlPrimitive.Spec("dnnl_matmul_primitive_desc_create",
                 (out, engine, src, w, b, dst, attr, arena) -> Dnnl.dnnl_matmul_primitive_desc_create(out, engine, src,
                         w, b, dst, attr),
                 new long[] {batch, m, k}, Dnnl.dnnl_abc, new long[] {batch, m, n}, Dnnl.dnnl_abc,
                 new long[] {batch, k, n}, Dnnl.dnnl_abc, weights, null, null, List.of(), threads,
-                "batched matmul " + batch + " x (m=" + m + " k=" + k + " n=" + n + ")", Dnnl.dnnl_format_tag_undef);
+                "batched matmul " + batch + " x (m=" + m + " k=" + k + " n=" + n + ")", Dnnl.dnnl_format_tag_undef,
+                null, dense ? null : new long[] {aStride, k, 1}, dense ? null : new long[] {cStride, n, 1});
         return new DnnlMatMul(Math.multiplyExact(batch, m), k, n, DnnlPrimitive.prepare(spec));
     }
 

@@ -56,11 +56,22 @@ final class DnnlPrimitive implements AutoCloseable {
      * reordered from where it lies, a heap segment is copied to native memory first; {@code bias} may be null, else
      * it is plain with {@code biasDims} (1-D for a convolution, {@code [1, N]} for a matmul, as each primitive wants).
      * {@code computeTag} is the layout the primitive computes on: {@link Dnnl#dnnl_format_tag_undef} for the caller's
-     * own, {@link Dnnl#dnnl_format_tag_any} for oneDNN's choice, or a tag.
+     * own, {@link Dnnl#dnnl_format_tag_any} for oneDNN's choice, or a tag. {@code srcStrides} and {@code dstStrides},
+     * where not null, replace the source's and destination's tags by a plain layout with those strides (in elements,
+     * one per dim), e.g. to leave a gap between the matrices of a batch.
      */
     record Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
                 long[] weightsDims, int userWeightsTag, MemorySegment weights, long[] biasDims, float[] bias,
-                List<DnnlPostOp> postOps, int threads, String context, int computeTag, DnnlQuantization quantization) {
+                List<DnnlPostOp> postOps, int threads, String context, int computeTag, DnnlQuantization quantization,
+                long[] srcStrides, long[] dstStrides) {
+        /** A primitive on the tags' layouts. */
+        Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
+             long[] weightsDims, int userWeightsTag, MemorySegment weights, long[] biasDims, float[] bias,
+             List<DnnlPostOp> postOps, int threads, String context, int computeTag, DnnlQuantization quantization) {
+            this(createCall, factory, srcDims, srcTag, dstDims, dstTag, weightsDims, userWeightsTag, weights, biasDims,
+                    bias, postOps, threads, context, computeTag, quantization, null, null);
+        }
+
         /** A float32 primitive. */
         Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
              long[] weightsDims, int userWeightsTag, MemorySegment weights, long[] biasDims, float[] bias,
@@ -145,8 +156,8 @@ final class DnnlPrimitive implements AutoCloseable {
                           MemorySegment args, int nargs, Staging staging, Scratchpad scratchpad) {
         this.threads = spec.threads();
         this.hasSum = spec.postOps().stream().anyMatch(o -> o instanceof DnnlPostOp.Sum);
-        this.srcElements = product(spec.srcDims());
-        this.dstElements = product(spec.dstDims());
+        this.srcElements = span(spec.srcDims(), spec.srcStrides());
+        this.dstElements = span(spec.dstDims(), spec.dstStrides());
         this.srcBytesPer = DnnlQuantization.bytes(spec.srcType());
         this.dstBytesPer = DnnlQuantization.bytes(spec.dstType());
         this.context = spec.context();
@@ -180,14 +191,21 @@ final class DnnlPrimitive implements AutoCloseable {
             }
         }
         SegmentChecks.positive("threads", spec.threads());
+        if (spec.staged() && (spec.srcStrides() != null || spec.dstStrides() != null)) {
+            throw new IllegalArgumentException("strided layouts are the primitive's own: no compute layout with them");
+        }
         String context = spec.context();
         DnnlHandles owned = new DnnlHandles();
         Arena arena = Arena.ofShared();
         try (DnnlHandles temp = new DnnlHandles(); Arena tempArena = Arena.ofConfined()) {
             MemorySegment engine = DnnlEngine.cpu();
             int srcType = spec.srcType(), dstType = spec.dstType(), weightsType = spec.weightsType();
-            MemorySegment userSrcMd = desc(temp, tempArena, spec.srcDims(), srcType, spec.srcTag(), context);
-            MemorySegment userDstMd = desc(temp, tempArena, spec.dstDims(), dstType, spec.dstTag(), context);
+            MemorySegment userSrcMd = spec.srcStrides() == null
+                    ? desc(temp, tempArena, spec.srcDims(), srcType, spec.srcTag(), context)
+                    : stridedDesc(temp, tempArena, spec.srcDims(), srcType, spec.srcStrides(), context);
+            MemorySegment userDstMd = spec.dstStrides() == null
+                    ? desc(temp, tempArena, spec.dstDims(), dstType, spec.dstTag(), context)
+                    : stridedDesc(temp, tempArena, spec.dstDims(), dstType, spec.dstStrides(), context);
             MemorySegment askSrcMd = spec.staged()
                     ? desc(temp, tempArena, spec.srcDims(), srcType, spec.computeTag(), context) : userSrcMd;
             MemorySegment askDstMd = spec.staged()
@@ -414,6 +432,29 @@ final class DnnlPrimitive implements AutoCloseable {
         long p = 1;
         for (long d : dims) p = Math.multiplyExact(p, d);
         return p;
+    }
+
+    /** Elements from the first to one past the last of a layout: all of them where dense (null strides). */
+    private static long span(long[] dims, long[] strides) {
+        if (strides == null) return product(dims);
+        if (strides.length != dims.length) {
+            throw new IllegalArgumentException(strides.length + " strides for " + dims.length + " dims");
+        }
+        long last = 0;
+        for (int i = 0; i < dims.length; i++) {
+            if (strides[i] < 1) throw new IllegalArgumentException("strides must be positive, got " + strides[i]);
+            last = Math.addExact(last, Math.multiplyExact(dims[i] - 1, strides[i]));
+        }
+        return last + 1;
+    }
+
+    private static MemorySegment stridedDesc(DnnlHandles h, Arena arena, long[] dims, int type, long[] strides,
+                                             String context) {
+        span(dims, strides);
+        MemorySegment d = Dnnl.dims(arena, dims), s = Dnnl.dims(arena, strides);
+        return h.create("dnnl_memory_desc_create_with_strides",
+                out -> Dnnl.dnnl_memory_desc_create_with_strides(out, dims.length, d, type, s),
+                Dnnl::dnnl_memory_desc_destroy, "dnnl_memory_desc_destroy", context);
     }
 
     private static MemorySegment desc(DnnlHandles h, Arena arena, long[] dims, int type, int tag, String context) {

@@ -6,6 +6,7 @@ import static io.jengine.cpu.nativelib.NativeSgemmTest.random;
 import static io.jengine.cpu.nativelib.NativeSgemmTest.readOnlyFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -107,6 +108,39 @@ class DnnlMatMulTest {
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) out[i] = Float.isNaN(v[i]) ? 0 : Math.abs(v[i]); // bounds stay finite
         return out;
+    }
+
+    @Test
+    void stridedBatchesGiveTheDenseResultsAndLeaveTheGapsAlone() {
+        int batch = 4, m = 6, k = 16, n = 24;
+        long aStride = m * k + 16, cStride = m * n + 40;
+        Random r = new Random(8);
+        float[] a = random(r, batch * m * k), w = random(r, batch * k * n);
+        try (Arena arena = Arena.ofConfined();
+             DnnlMatMul dense = DnnlMatMul.prepareBatched(batch, m, k, n, w, 1);
+             DnnlMatMul strided = DnnlMatMul.prepareBatched(batch, m, k, n, floats(arena, w), 1, aStride, cStride)) {
+            MemorySegment want = arena.allocate(4L * batch * m * n, 64);
+            dense.run(floats(arena, a), want, null);
+            MemorySegment as = arena.allocate(4L * ((batch - 1) * aStride + m * k), 64);
+            MemorySegment cs = arena.allocate(4L * ((batch - 1) * cStride + m * n), 64);
+            as.fill((byte) 0x7f); // NaN-like garbage in the gaps must not reach c
+            cs.fill((byte) 0x55);
+            for (int b = 0; b < batch; b++) {
+                MemorySegment.copy(a, b * m * k, as, ValueLayout.JAVA_FLOAT, 4L * b * aStride, m * k);
+            }
+            strided.run(as, cs, null);
+            for (int b = 0; b < batch; b++) {
+                assertEquals(-1, want.asSlice(4L * b * m * n, 4L * m * n)
+                        .mismatch(cs.asSlice(4L * b * cStride, 4L * m * n)), "batch " + b);
+                if (b + 1 < batch) {
+                    MemorySegment gap = cs.asSlice(4L * (b * cStride + m * n), 4L * (cStride - m * n));
+                    for (long i = 0; i < gap.byteSize(); i++) assertEquals(0x55, gap.get(ValueLayout.JAVA_BYTE, i));
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> strided.run(as.asSlice(0, as.byteSize() - 4), cs, null));
+        }
+        assertMessage(() -> DnnlMatMul.prepareBatched(2, 3, 4, 5, MemorySegment.ofArray(new float[40]), 1, 11, 15),
+                "batch strides 11 and 15 are below m * k = 12");
     }
 
     @Test

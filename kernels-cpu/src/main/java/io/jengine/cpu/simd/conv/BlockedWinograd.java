@@ -18,7 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code [alpha^2][rows][inC]} and {@link #output} reads {@code M} as {@code [alpha^2][rows][outC]}, row-major, so
  * each of the alpha^2 transform positions is one {@code [rows x inC] x [inC x outC]} product with the weights of
  * {@link #transformWeights} (a batched GEMM). A run may go in chunks of tiles (rows of V and M): tile
- * {@code t0 + r} is row r.
+ * {@code t0 + r} is row r. Between one position's matrix and the next there may be a gap
+ * ({@link #positionStride}): densely packed, the alpha^2 matrices of a layer with 256 or more channels lie a
+ * multiple of 4 KiB apart, so that the alpha^2 vectors a tile's transform reads or writes all fall into the same few
+ * sets of the L1 cache and evict one another.
  *
  * <p>Accuracy and the handling of NaN and infinities are {@link WinogradConv3x3}'s: the same matrices and the same
  * bound. A NaN or infinity in the input would reach outputs the direct convolution keeps finite, so the caller asks
@@ -166,13 +169,21 @@ public final class BlockedWinograd {
      * {@link #inputInRange} gives NaN or infinite values.
      */
     public void input(MemorySegment x, int t0, int t1, MemorySegment v, int rows, int threads) {
+        input(x, t0, t1, v, rows, (long) rows * p.inC(), threads);
+    }
+
+    /**
+     * As {@link #input(MemorySegment, int, int, MemorySegment, int, int)}, each position's {@code [rows][inC]} matrix
+     * {@code stride} floats after the previous one.
+     */
+    public void input(MemorySegment x, int t0, int t1, MemorySegment v, int rows, long stride, int threads) {
         checkChunk(t0, t1, rows);
         Segments.require("input", x, p.inputSize());
-        Segments.require("transformed input", v, (long) pos * rows * p.inC());
+        Segments.require("transformed input", v, span(rows, p.inC(), stride));
         int count = t1 - t0, tasks = TaskRanges.tasks(count, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, task -> inputTiles(x,
                 t0 + (int) TaskRanges.start(count, tasks, task), t0 + (int) TaskRanges.start(count, tasks, task + 1),
-                t0, v, rows));
+                t0, v, stride));
     }
 
     /**
@@ -181,8 +192,17 @@ public final class BlockedWinograd {
      * threads. The residual is {@code y} itself or does not overlap it.
      */
     public void output(MemorySegment mm, int t0, int t1, int rows, MemorySegment res, MemorySegment y, int threads) {
+        output(mm, t0, t1, rows, (long) rows * p.outC(), res, y, threads);
+    }
+
+    /**
+     * As {@link #output(MemorySegment, int, int, int, MemorySegment, MemorySegment, int)}, each position's
+     * {@code [rows][outC]} matrix {@code stride} floats after the previous one.
+     */
+    public void output(MemorySegment mm, int t0, int t1, int rows, long stride, MemorySegment res, MemorySegment y,
+                       int threads) {
         checkChunk(t0, t1, rows);
-        Segments.require("products", mm, (long) pos * rows * p.outC());
+        Segments.require("products", mm, span(rows, p.outC(), stride));
         Segments.require("output", y, p.outputSize());
         if (residual) {
             Segments.require("residual", res, p.outputSize());
@@ -194,7 +214,28 @@ public final class BlockedWinograd {
         int count = t1 - t0, tasks = TaskRanges.tasks(count, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, task -> outputTiles(mm,
                 t0 + (int) TaskRanges.start(count, tasks, task), t0 + (int) TaskRanges.start(count, tasks, task + 1),
-                t0, rows, res, y));
+                t0, stride, res, y));
+    }
+
+    /**
+     * Floats from one position's {@code [rows][channels]} matrix to the next that keep the alpha^2 matrices on
+     * different L1 sets: the matrix rounded up to whole 64-byte lines, plus one line where that count is even. An odd
+     * number of lines apart, alpha^2 (at most 36) vectors at the same offset in each matrix land in distinct sets of a
+     * 64-set cache, and never a multiple of 4 KiB apart (where loads stall on stores to other addresses that merely
+     * look alike to the CPU).
+     */
+    public static long positionStride(int rows, int channels) {
+        long lines = Math.ceilDiv((long) rows * channels, 16);
+        return 16 * (lines % 2 == 0 ? lines + 1 : lines);
+    }
+
+    /** Floats a V or M of {@code rows} rows and {@code channels} columns per position spans at {@code stride}. */
+    private long span(int rows, int channels, long stride) {
+        long matrix = (long) rows * channels;
+        if (stride < matrix) {
+            throw new IllegalArgumentException("position stride " + stride + " is below rows x channels = " + matrix);
+        }
+        return (pos - 1) * stride + matrix;
     }
 
     private void checkChunk(int t0, int t1, int rows) {
@@ -204,10 +245,10 @@ public final class BlockedWinograd {
         }
     }
 
-    private void inputTiles(MemorySegment x, int from, int to, int t0, MemorySegment v, int rows) {
+    private void inputTiles(MemorySegment x, int from, int to, int t0, MemorySegment v, long stride) {
         float[] w = WORK.get();
         int groups = p.inC() / L, inH = p.inH(), inW = p.inW(), inC = p.inC();
-        long pixel = 4 * inPixel, row = pixel * inW, group = 4 * inGroup, lane = 4L * L, posBytes = 4L * rows * inC;
+        long pixel = 4 * inPixel, row = pixel * inW, group = 4 * inGroup, lane = 4L * L, posBytes = 4L * stride;
         for (int t = from; t < to; t++) {
             int img = t / (tileRows * tileCols), rest = t % (tileRows * tileCols);
             int y0 = rest / tileCols * m - p.padTop(), x0 = rest % tileCols * m - p.padLeft();
@@ -219,10 +260,11 @@ public final class BlockedWinograd {
         }
     }
 
-    private void outputTiles(MemorySegment mm, int from, int to, int t0, int rows, MemorySegment res, MemorySegment y) {
+    private void outputTiles(MemorySegment mm, int from, int to, int t0, long stride, MemorySegment res,
+                             MemorySegment y) {
         float[] w = WORK.get();
         int groups = p.outC() / L, outC = p.outC(), out = m == 4 ? 24 * L : 8 * L;
-        long lane = 4L * L, posBytes = 4L * rows * outC;
+        long lane = 4L * L, posBytes = 4L * stride;
         for (int t = from; t < to; t++) {
             int img = t / (tileRows * tileCols), rest = t % (tileRows * tileCols);
             int y0 = rest / tileCols * m, x0 = rest % tileCols * m;

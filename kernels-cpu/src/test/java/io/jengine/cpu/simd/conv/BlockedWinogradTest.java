@@ -57,7 +57,7 @@ class BlockedWinogradTest {
     }
 
     @Test
-    void twoThreadsAndChunksGiveTheSameBitsAsOne() {
+    void twoThreadsChunksAndGapsGiveTheSameBitsAsOne() {
         ConvParams p = ConvParams.of(2, 2 * L, 12, 10, 2 * L, 3, 1, 1, 1, 1);
         Random r = new Random(7);
         float[] x = normal(r, p.inputSize(), 1), w = normal(r, p.weightSize(), 0.1);
@@ -65,7 +65,7 @@ class BlockedWinogradTest {
             BlockedWinograd t = new BlockedWinograd(p, L, v, normal(r, p.outC(), 1), false,
                     FusedActivation.of("Gelu", null));
             float[] u = t.transformWeights(w);
-            float[] one = run(t, u, segment(x), null, t.tiles(), 1), two = run(t, u, segment(x), null, 5, 2);
+            float[] one = run(t, u, segment(x), null, t.tiles(), 1, false), two = run(t, u, segment(x), null, 5, 2, true);
             assertArrayEquals(one, two);
         }
     }
@@ -77,12 +77,12 @@ class BlockedWinogradTest {
         float[] x = normal(r, p.inputSize(), 1), w = normal(r, p.weightSize(), 0.2), res = normal(r, p.outputSize(), 1);
         BlockedWinograd t = new BlockedWinograd(p, L, WinogradVariant.F4X4, null, true, FusedActivation.of("Relu", null));
         float[] u = t.transformWeights(w);
-        float[] apart = run(t, u, segment(x), segment(res), t.tiles(), 1);
+        float[] apart = run(t, u, segment(x), segment(res), t.tiles(), 1, false);
         MemorySegment y = segment(res);
         MemorySegment v = Arena.ofAuto().allocate(4L * t.positions() * t.tiles() * p.inC(), 64);
         MemorySegment m = Arena.ofAuto().allocate(4L * t.positions() * t.tiles() * p.outC(), 64);
         t.input(segment(x), 0, t.tiles(), v, t.tiles(), 1);
-        multiply(t, u, v, m, t.tiles());
+        multiply(t, u, v, (long) t.tiles() * p.inC(), m, (long) t.tiles() * p.outC(), t.tiles());
         t.output(m, 0, t.tiles(), t.tiles(), y, y, 1);
         assertArrayEquals(apart, floats(y));
         assertThrows(IllegalArgumentException.class,
@@ -177,36 +177,46 @@ class BlockedWinogradTest {
     }
 
     /** M[xi] = V[xi] U[xi], summed in float in increasing input channel. */
-    private static void multiply(BlockedWinograd t, float[] u, MemorySegment v, MemorySegment m, int rows) {
+    /** M = V U per position, V and M {@code vStride} and {@code mStride} floats from one position to the next. */
+    private static void multiply(BlockedWinograd t, float[] u, MemorySegment v, long vStride, MemorySegment m,
+                                 long mStride, int rows) {
         int inC = t.params().inC(), outC = t.params().outC();
         float[] vv = floats(v);
-        float[] mm = new float[t.positions() * rows * outC];
+        float[] mm = new float[(int) (m.byteSize() / 4)];
         for (int xi = 0; xi < t.positions(); xi++) {
             for (int r = 0; r < rows; r++) {
                 for (int oc = 0; oc < outC; oc++) {
                     float s = 0;
                     for (int ic = 0; ic < inC; ic++) {
-                        s += vv[(xi * rows + r) * inC + ic] * u[(xi * inC + ic) * outC + oc];
+                        s += vv[(int) (xi * vStride) + r * inC + ic] * u[(xi * inC + ic) * outC + oc];
                     }
-                    mm[(xi * rows + r) * outC + oc] = s;
+                    mm[(int) (xi * mStride) + r * outC + oc] = s;
                 }
             }
         }
         MemorySegment.copy(mm, 0, m, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, mm.length);
     }
 
-    /** The whole convolution in chunks of {@code rows} tiles; x and res in the layout, the result too. */
-    private static float[] run(BlockedWinograd t, float[] u, MemorySegment x, MemorySegment res, int rows, int threads) {
+    /**
+     * The whole convolution in chunks of {@code rows} tiles; x and res in the layout, the result too. V and M are
+     * laid out with {@link BlockedWinograd#positionStride}'s gaps where {@code gaps}, densely otherwise.
+     */
+    private static float[] run(BlockedWinograd t, float[] u, MemorySegment x, MemorySegment res, int rows, int threads,
+                               boolean gaps) {
         rows = Math.min(rows, t.tiles());
         ConvParams p = t.params();
+        long vStride = gaps ? BlockedWinograd.positionStride(rows, p.inC()) : (long) rows * p.inC();
+        long mStride = gaps ? BlockedWinograd.positionStride(rows, p.outC()) : (long) rows * p.outC();
         MemorySegment y = Arena.ofAuto().allocate(p.outputSize() * Float.BYTES, 64);
-        MemorySegment v = Arena.ofAuto().allocate(4L * t.positions() * rows * p.inC(), 64);
-        MemorySegment m = Arena.ofAuto().allocate(4L * t.positions() * rows * p.outC(), 64);
+        MemorySegment v = Arena.ofAuto().allocate(4L * t.positions() * vStride, 64);
+        MemorySegment m = Arena.ofAuto().allocate(4L * t.positions() * mStride, 64);
         for (int t0 = 0; t0 < t.tiles(); t0 += rows) {
             int t1 = Math.min(t.tiles(), t0 + rows);
-            t.input(x, t0, t1, v, rows, threads);
-            multiply(t, u, v, m, rows);
-            t.output(m, t0, t1, rows, res, y, threads);
+            if (gaps) t.input(x, t0, t1, v, rows, vStride, threads);
+            else t.input(x, t0, t1, v, rows, threads);
+            multiply(t, u, v, vStride, m, mStride, rows);
+            if (gaps) t.output(m, t0, t1, rows, mStride, res, y, threads);
+            else t.output(m, t0, t1, rows, res, y, threads);
         }
         return floats(y);
     }
@@ -220,7 +230,8 @@ class BlockedWinogradTest {
         BlockedWinograd t = new BlockedWinograd(p, block, v, b, residual, FusedActivation.of(act, params));
         float[] got = fromLayout(run(t, t.transformWeights(w),
                 segment(toLayout(x, p.batch(), p.inC(), p.inH(), p.inW(), block)),
-                residual ? segment(toLayout(res, p.batch(), p.outC(), outH, outW, block)) : null, rows, threads),
+                residual ? segment(toLayout(res, p.batch(), p.outC(), outH, outW, block)) : null, rows, threads,
+                seed % 3 != 0),
                 p.batch(), p.outC(), outH, outW, block);
         double[] want = DirectConvReference.conv(p, x, w, b, res, act, params).y();
         WinogradConv3x3Test.assertWithinBound(v, p, x, w, b, res, want, got, v + " block " + block + " " + p + " " + act);
