@@ -14,10 +14,10 @@ import java.lang.foreign.MemorySegment;
  * beats its direct kernels on the dense 3x3 layers of a ResNet.
  *
  * <p>The tiles go in chunks sized so that the transformed tiles and products (the calling thread's
- * {@link NativeScratch#workspace}) stay within a few MiB; most layers are one chunk. Each transform position's
- * matrix in that workspace starts a line past a multiple of 4 KiB from the others
- * ({@link BlockedWinograd#positionStride}), which the matmuls take as their batch stride: packed densely, a 256-channel
- * layer's 36 matrices fall on the same L1 sets and its transforms ran a third slower.
+ * {@link NativeScratch#workspace}) stay within a few MiB; most layers are one chunk. The transform positions'
+ * matrices in that workspace lie an odd number of cache lines apart ({@link BlockedWinograd#positionStride}), which
+ * the matmuls take as their batch stride: packed densely, a 256-channel layer's 36 matrices fall on the same L1 sets
+ * and its transforms ran a third slower.
  *
  * <p>Threads: the transforms split the tiles, the products split the transform positions, all on the engine's own
  * pool: with {@code threads} workers the positions go in {@code threads} batches, each a single-threaded matmul of its

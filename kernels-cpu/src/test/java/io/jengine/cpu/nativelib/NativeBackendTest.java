@@ -111,6 +111,26 @@ class NativeBackendTest {
         checkBlocked(c, m, k, stride, 1, activation, block, residual, "cpu-native:dnnl.conv-blocked-via-nhwc");
     }
 
+    /**
+     * One single-threaded oneDNN convolution per output-channel slice and image, the activation on each slice: offered
+     * from 2 threads, which tests get by default on a machine of 2 cores or more.
+     */
+    @ParameterizedTest(name = "c{0} m{1} k{2} s{3} {4} block {5} residual {6}")
+    @CsvSource({"16, 16, 3, 1, Relu, 8, true", "16, 32, 1, 2, None, 8, false", "32, 32, 1, 1, SiLU, 16, true",
+        "16, 24, 3, 2, Clip, 8, true", "24, 40, 3, 1, Relu, 8, false"})
+    void blockedConvInOutputChannelSlicesMatchesTheReference(int c, int m, int k, int stride, String activation,
+                                                             int block, boolean residual) {
+        Assumptions.assumeTrue(io.jengine.spi.IntraOpPool.shared().cores() >= 2, "one core: the split is not offered");
+        checkBlocked(c, m, k, stride, 1, activation, block, residual, "cpu-native:dnnl.conv-blocked-split");
+    }
+
+    @ParameterizedTest(name = "{0}x{0} plane, {1} channels")
+    @CsvSource({"7, 2048, true", "14, 512, true", "14, 256, false", "28, 512, false", "56, 64, false"})
+    void splitsByDefaultOnlySmallPlanesOfManyChannels(int plane, int channels, boolean want) {
+        ConvShape s = new ConvShape(1, channels / 2, plane, plane, channels, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        assertEquals(want, NativeBackend.splitPays(s));
+    }
+
     private static void checkBlocked(int c, int m, int k, int stride, int group, String activation, int block,
                                      boolean residual, String key) {
         Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
