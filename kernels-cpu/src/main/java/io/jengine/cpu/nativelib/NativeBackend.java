@@ -141,7 +141,7 @@ public final class NativeBackend implements Backend {
                 .withWorkload(ConvWorkloads.direct(c.shape())));
         if (lastPays) directs = directs.reversed();
         if (threads > 1 && block != 0 && blockedSource && c.shape().group() == 1 && c.shape().outC() / block >= threads) {
-            boolean split = splitPays(c.shape());
+            boolean split = splitPays(c.shape()) && !lastPays;
             Tactic t = new Tactic(NAME, "dnnl.conv-blocked-split", math(ctx, () -> splitConv(c, threads, block, x,
                     out)), split).withWorkload(ConvWorkloads.direct(c.shape()));
             List<Tactic> with = new java.util.ArrayList<>(directs);
@@ -252,7 +252,9 @@ public final class NativeBackend implements Backend {
      * The default rule for {@link SplitBlockedConv} (on 2 threads and more): small planes (14x14 and below) with many
      * output channels, where oneDNN's own two-thread split measured 1.55-1.6x its one-thread time against 1.8-2x on
      * larger planes. In a 2-thread ResNet-50 it took 1.9-2.6% off the median (paired runs; splitting every blocked
-     * convolution gained nothing, four slices per image instead of two neither).
+     * convolution gained nothing, four slices per image instead of two neither). Where the brgemm kernel through
+     * channels-last is the default ({@link #channelsLastPays}), that stays (on ResNet-50's stride-2 3x3 layer of 512
+     * channels the two tied within the noise, and brgemm scales the better of oneDNN's kernels there).
      */
     static boolean splitPays(ConvShape s) {
         return s.outPlane() <= SPLIT_PLANE && s.outC() >= SPLIT_CHANNELS;
