@@ -97,10 +97,15 @@ final class SplitBlockedConv implements AutoCloseable {
      * one), on up to {@code threads} threads. Every size is checked before any task starts.
      */
     void run(MemorySegment x, MemorySegment y, MemorySegment residual, int threads) {
-        SegmentChecks.bytes("input", x, p.n() * inImage, Float.BYTES);
-        SegmentChecks.bytes("output", y, p.n() * outImage, Float.BYTES);
+        long xBytes = SegmentChecks.bytes("input", x, p.n() * inImage, Float.BYTES);
+        long yBytes = SegmentChecks.bytes("output", y, p.n() * outImage, Float.BYTES);
+        // as a whole: each slice's own checks see only its part, and would pass a residual shifted by a slice
+        if (SegmentChecks.overlap(x, xBytes, y, yBytes)) throw new IllegalArgumentException("input and output overlap");
         if (sum) {
             SegmentChecks.bytes("residual", residual, p.n() * outImage, Float.BYTES);
+            if (residual.address() != y.address() && SegmentChecks.overlap(residual, yBytes, y, yBytes)) {
+                throw new IllegalArgumentException("residual must be the output itself or not overlap it");
+            }
         } else if (residual != null) {
             throw new IllegalArgumentException("a residual was given but there is no sum post-op");
         }

@@ -92,6 +92,12 @@ class SplitBlockedConvTest {
             assertThrows(IllegalArgumentException.class, () -> split.run(x.asSlice(4), y, y, 2));
             assertThrows(IllegalArgumentException.class, () -> split.run(x, y.asSlice(4), y, 2));
             assertMessage(() -> split.run(x, y, null, 2), "residual is null");
+            // shifted by one slice: no slice's residual overlaps its own output, the whole does
+            MemorySegment wide = arena.allocate(4 * p.dstElements() * 3 / 2);
+            long half = 2 * p.dstElements();
+            assertMessage(() -> split.run(x, wide.asSlice(0, 4 * p.dstElements()), wide.asSlice(half), 2),
+                    "residual must be the output itself or not overlap it");
+            assertMessage(() -> split.run(y, y, y, 2), "input and output overlap");
         }
     }
 }
