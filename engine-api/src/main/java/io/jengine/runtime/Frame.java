@@ -15,6 +15,10 @@ final class Frame {
     final Frame parent;
     RunObserver observer;
     final Value[] values;
+    /** Per slot, {@link io.jengine.spi.KernelContext#inputBound}'s figure: NaN where unknown. */
+    final float[] bounds;
+    /** Slots holding a graph input whose bound is measured on first request. */
+    final boolean[] unmeasured;
     final Tensor[] planned;
     Tensor[] callerOutputs;
     final int threads;
@@ -27,6 +31,9 @@ final class Frame {
         this.parent = parent;
         this.observer = observer;
         this.values = new Value[plan.slotCount()];
+        this.bounds = new float[values.length];
+        this.unmeasured = new boolean[values.length];
+        Arrays.fill(bounds, Float.NaN);
         this.planned = planned;
         this.threads = threads;
     }
@@ -41,5 +48,9 @@ final class Frame {
     }
 
     /** Clears every value, so that a reused frame holds nothing of the previous run. */
-    void clear() { Arrays.fill(values, null); }
+    void clear() {
+        Arrays.fill(values, null);
+        Arrays.fill(bounds, Float.NaN);
+        Arrays.fill(unmeasured, false);
+    }
 }

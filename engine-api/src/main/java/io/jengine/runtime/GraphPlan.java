@@ -249,7 +249,12 @@ final class GraphPlan {
         System.arraycopy(constants, 0, frame.values, 0, constants.length);
     }
 
-    void bindInput(Frame frame, int index, Value v) { frame.values[inputSlots[index]] = v; }
+    void bindInput(Frame frame, int index, Value v) {
+        int slot = inputSlots[index];
+        frame.values[slot] = v;
+        frame.bounds[slot] = Float.NaN;
+        frame.unmeasured[slot] = true;
+    }
 
     Value output(Frame frame, int index) { return frame.values[outputSlots[index]]; }
 

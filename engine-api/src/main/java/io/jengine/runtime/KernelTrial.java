@@ -13,13 +13,18 @@ import java.util.List;
  * Runs prepared kernels of one node outside any plan, on the same inputs: once for constant folding and single-kernel
  * tests ({@link NodeExecutor}), again and again as the tuner times its candidates. The output buffers are allocated on
  * the first run and handed out again to every later run and every other kernel of the node, so that a timed run
- * allocates nothing and every candidate writes to the same memory. Not for concurrent use; sub-graphs cannot be run.
+ * allocates nothing and every candidate writes to the same memory. Its inputs' bounds ({@link #inputBound}) are
+ * measured, as a graph input's are. Not for concurrent use; sub-graphs cannot be run.
  */
 public final class KernelTrial implements KernelContext {
     private final Node node;
     private final Value[] inputs;
     private final int threads;
     private final Value[] outputs;
+    /** Measured on first request (NaN: not finite, not float32, or not asked yet where {@code measured} is false). */
+    private final float[] inputBounds;
+    private final boolean[] measured;
+    private final float[] outputBounds;
 
     /** {@code inputs}: one value per node input (null where an optional one is omitted). */
     public KernelTrial(Node node, Value[] inputs, int threads) {
@@ -32,10 +37,34 @@ public final class KernelTrial implements KernelContext {
         this.inputs = inputs.clone();
         this.threads = threads;
         this.outputs = new Value[node.outputs().size()];
+        this.inputBounds = new float[inputs.length];
+        this.measured = new boolean[inputs.length];
+        this.outputBounds = new float[outputs.length];
     }
 
     /** Runs {@code kernel} once on the inputs. */
-    public void run(Kernel kernel) { kernel.run(this); }
+    public void run(Kernel kernel) {
+        java.util.Arrays.fill(outputBounds, Float.NaN);
+        kernel.run(this);
+    }
+
+    /** The bound the last run declared on output {@code i} ({@link #outputBound(int, float)}), NaN if none. */
+    public float declaredBound(int i) { return outputBounds[i]; }
+
+    @Override
+    public float inputBound(int i) {
+        if (i < 0 || i >= inputs.length) return Float.NaN;
+        if (!measured[i]) {
+            inputBounds[i] = ValueBounds.measure(inputs[i]);
+            measured[i] = true;
+        }
+        return inputBounds[i];
+    }
+
+    @Override
+    public void outputBound(int i, float bound) {
+        outputBounds[i] = bound >= 0 && bound < Float.POSITIVE_INFINITY ? bound : Float.NaN;
+    }
 
     /** The values of the outputs after the last run (null where a kernel set none). */
     public Value[] outputs() { return outputs.clone(); }

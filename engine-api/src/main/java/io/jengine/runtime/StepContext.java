@@ -40,6 +40,12 @@ final class StepContext implements KernelContext {
         transfer(s.before());
         RunObserver observer = frame.observer;
         long t0 = observer == null ? 0 : System.nanoTime();
+        for (int o : s.outputs()) {
+            if (o >= 0) {
+                frame.bounds[o] = Float.NaN;
+                frame.unmeasured[o] = false;
+            }
+        }
         if (s.elided()) {
             frame.values[s.outputs()[0]] = frame.planned[s.outputs()[0]];
         } else {
@@ -168,6 +174,23 @@ final class StepContext implements KernelContext {
 
     @Override
     public int threads() { return frame.threads; }
+
+    @Override
+    public float inputBound(int i) {
+        int slot = step.inputs()[i];
+        if (slot < 0 || frame.values[slot] == null) return Float.NaN; // omitted, or an enclosing frame's value
+        if (frame.unmeasured[slot]) {
+            frame.unmeasured[slot] = false;
+            frame.bounds[slot] = ValueBounds.measure(frame.values[slot]);
+        }
+        return frame.bounds[slot];
+    }
+
+    @Override
+    public void outputBound(int i, float bound) {
+        int slot = slotOfOutput(i);
+        if (slot >= 0) frame.bounds[slot] = bound >= 0 && bound < Float.POSITIVE_INFINITY ? bound : Float.NaN;
+    }
 
     @Override
     public List<Value> runSubgraph(Graph body, List<Value> inputs) {

@@ -44,4 +44,19 @@ public interface KernelContext extends ExecutionContext {
 
     /** How many threads the kernel may use (the engine's intra-op setting), through {@link IntraOpPool#shared()}. */
     int threads();
+
+    /**
+     * A bound on input {@code i} in this run: every value of it is finite and no greater than this in magnitude; NaN
+     * where nothing is known (the default). A graph input's bound is measured when first asked for; an intermediate's
+     * is whatever its producer declared ({@link #outputBound}). A kernel uses it to prove that its arithmetic cannot
+     * overflow, e.g. that no NaN can arise where a library's fused activation would not keep one.
+     */
+    default float inputBound(int i) { return Float.NaN; }
+
+    /**
+     * Declares a bound on output {@code i} as {@link #inputBound} defines it, for the kernels that read it; a kernel
+     * that declares none leaves it unknown. It must hold for every value the kernel wrote, NaN and infinities
+     * excluded: a bound that is wrong lets a later kernel drop a NaN the reference keeps.
+     */
+    default void outputBound(int i, float bound) {}
 }

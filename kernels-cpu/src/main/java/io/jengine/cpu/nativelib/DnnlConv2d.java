@@ -63,12 +63,18 @@ public final class DnnlConv2d implements AutoCloseable {
      */
     public static DnnlConv2d prepareBlocked(ConvParams p, MemorySegment weights, float[] bias,
                                             List<DnnlPostOp> postOps, int threads, int block, boolean blockedSource) {
+        return prepareBlocked(p, weights, bias, postOps, threads, block, blockedSource, null);
+    }
+
+    private static DnnlConv2d prepareBlocked(ConvParams p, MemorySegment weights, float[] bias,
+                                             List<DnnlPostOp> postOps, int threads, int block, boolean blockedSource,
+                                             DnnlPostOp variant) {
         int tag = layoutTag(p, block, blockedSource);
         int srcTag = blockedSource ? tag : Dnnl.dnnl_abcd;
         try {
-            return prepare(p, weights, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_undef);
+            return prepare(p, weights, null, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_undef, variant);
         } catch (UnsupportedOperationException noDirectKernelHere) {
-            return prepare(p, weights, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_any);
+            return prepare(p, weights, null, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_any, variant);
         }
     }
 
@@ -90,10 +96,22 @@ public final class DnnlConv2d implements AutoCloseable {
     public static DnnlConv2d prepareBlocked(ConvParams p, MemorySegment weights, float[] bias,
                                             List<DnnlPostOp> postOps, int threads, int block, boolean blockedSource,
                                             int computeBlock) {
+        return prepareBlocked(p, weights, bias, postOps, threads, block, blockedSource, computeBlock, null);
+    }
+
+    /**
+     * As {@link #prepareBlocked(ConvParams, MemorySegment, float[], List, int, int, boolean, int)}, with a variant
+     * that also applies {@code variant} after the other post-ops, where oneDNN runs it on the same weights
+     * ({@link #hasVariant}); null: none.
+     */
+    public static DnnlConv2d prepareBlocked(ConvParams p, MemorySegment weights, float[] bias,
+                                            List<DnnlPostOp> postOps, int threads, int block, boolean blockedSource,
+                                            int computeBlock, DnnlPostOp variant) {
         int tag = layoutTag(p, block, blockedSource);
         int computeTag = layoutTag(p, computeBlock, blockedSource);
-        if (computeTag == tag) return prepareBlocked(p, weights, bias, postOps, threads, block, blockedSource);
-        return prepare(p, weights, bias, postOps, threads, blockedSource ? tag : Dnnl.dnnl_abcd, tag, computeTag);
+        if (computeTag == tag) return prepareBlocked(p, weights, bias, postOps, threads, block, blockedSource, variant);
+        return prepare(p, weights, null, bias, postOps, threads, blockedSource ? tag : Dnnl.dnnl_abcd, tag, computeTag,
+                variant);
     }
 
     /** The array's floats as a (heap) segment; null stays null, for the size check to name. */
@@ -131,7 +149,7 @@ public final class DnnlConv2d implements AutoCloseable {
     static DnnlConv2d prepareQuantized(ConvParams p, DnnlQuantization q, float[] bias, List<DnnlPostOp> postOps,
                                        int threads) {
         if (q == null) throw new IllegalArgumentException("quantization is null");
-        return prepare(p, null, q, bias, postOps, threads, Dnnl.dnnl_abcd, Dnnl.dnnl_abcd, Dnnl.dnnl_format_tag_any);
+        return prepare(p, null, q, bias, postOps, threads, Dnnl.dnnl_abcd, Dnnl.dnnl_abcd, Dnnl.dnnl_format_tag_any, null);
     }
 
     /**
@@ -146,19 +164,20 @@ public final class DnnlConv2d implements AutoCloseable {
         int tag = layoutTag(p, block, blockedSource);
         int srcTag = blockedSource ? tag : Dnnl.dnnl_abcd;
         try {
-            return prepare(p, null, q, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_undef);
+            return prepare(p, null, q, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_undef, null);
         } catch (UnsupportedOperationException noDirectKernelHere) {
-            return prepare(p, null, q, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_any);
+            return prepare(p, null, q, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_any, null);
         }
     }
 
     private static DnnlConv2d prepare(ConvParams p, MemorySegment weights, float[] bias, List<DnnlPostOp> postOps,
                                       int threads, int srcTag, int dstTag, int computeTag) {
-        return prepare(p, weights, null, bias, postOps, threads, srcTag, dstTag, computeTag);
+        return prepare(p, weights, null, bias, postOps, threads, srcTag, dstTag, computeTag, null);
     }
 
     private static DnnlConv2d prepare(ConvParams p, MemorySegment weights, DnnlQuantization q, float[] bias,
-                                      List<DnnlPostOp> postOps, int threads, int srcTag, int dstTag, int computeTag) {
+                                      List<DnnlPostOp> postOps, int threads, int srcTag, int dstTag, int computeTag,
+                                      DnnlPostOp variant) {
         if (p == null) throw new IllegalArgumentException("conv params are null");
         String count = "m * c/groups * kH * kW";
         if (q == null) {
@@ -192,7 +211,7 @@ public final class DnnlConv2d implements AutoCloseable {
                 bias == null ? null : new long[] {p.m()}, bias,
                 List.copyOf(postOps == null ? List.of() : postOps), threads, (q == null ? "" : "int8 ")
                 + "convolution " + p, computeTag, q);
-        return new DnnlConv2d(p, DnnlPrimitive.prepare(spec));
+        return new DnnlConv2d(p, DnnlPrimitive.prepare(spec, variant));
     }
 
     /**
@@ -202,6 +221,16 @@ public final class DnnlConv2d implements AutoCloseable {
      */
     public void run(MemorySegment x, MemorySegment y, MemorySegment residual) {
         primitive.run("x", x, "y", y, residual);
+    }
+
+    /** As {@link #run(MemorySegment, MemorySegment, MemorySegment)}, by the variant where {@code variant}. */
+    public void run(MemorySegment x, MemorySegment y, MemorySegment residual, boolean variant) {
+        primitive.run("x", x, "y", y, residual, variant);
+    }
+
+    /** Whether this convolution has a variant with one more post-op (see {@link DnnlPrimitive#hasVariant}). */
+    public boolean hasVariant() {
+        return primitive.hasVariant();
     }
 
     public ConvParams params() {

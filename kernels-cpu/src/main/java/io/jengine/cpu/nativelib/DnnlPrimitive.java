@@ -150,6 +150,11 @@ final class DnnlPrimitive implements AutoCloseable {
     private final Staging staging;
     private final Scratchpad scratchpad;
     private boolean closed;
+    /**
+     * The same primitive with one more post-op ({@link #prepare(Spec, DnnlPostOp)}), sharing the weights, memory
+     * objects and scratchpad; NULL where there is none.
+     */
+    private MemorySegment variant = MemorySegment.NULL;
 
     private DnnlPrimitive(Spec spec, String implementation, DnnlHandles handles, Arena arena, MemorySegment stream,
                           MemorySegment primitive, MemorySegment srcMemory, MemorySegment dstMemory,
@@ -179,6 +184,15 @@ final class DnnlPrimitive implements AutoCloseable {
      * the other sizes.
      */
     static DnnlPrimitive prepare(Spec spec) {
+        return prepare(spec, null);
+    }
+
+    /**
+     * As {@link #prepare(Spec)}, with a variant that appends {@code extra} to the post-ops, where oneDNN runs it with
+     * the same kernel on the same weight layout and scratchpad (else there is none: {@link #hasVariant}). One set of
+     * reordered weights serves both, so the variant costs a primitive, not a copy of the weights.
+     */
+    static DnnlPrimitive prepare(Spec spec, DnnlPostOp extra) {
         checkWeights(spec);
         long sums = spec.postOps().stream().filter(o -> o instanceof DnnlPostOp.Sum).count();
         if (sums > 1) throw new IllegalArgumentException("at most one sum post-op, got " + sums);
@@ -278,8 +292,13 @@ final class DnnlPrimitive implements AutoCloseable {
             if (scratchpad.memory() != null) {
                 Dnnl.setExecArg(args, nargs++, Dnnl.DNNL_ARG_SCRATCHPAD, scratchpad.memory());
             }
-            return new DnnlPrimitive(spec, impl, owned, arena, stream, primitive, srcMemory, dstMemory, args, nargs,
-                    staging, scratchpad);
+            DnnlPrimitive made = new DnnlPrimitive(spec, impl, owned, arena, stream, primitive, srcMemory, dstMemory,
+                    args, nargs, staging, scratchpad);
+            if (extra != null && spec.quantization() == null) {
+                made.variant = variant(owned, temp, tempArena, spec, extra, engine, askSrcMd, anyWeightsMd, biasMd,
+                        askDstMd, pd, impl, scratchpad.bytes());
+            }
+            return made;
         } catch (RuntimeException | Error e) {
             try {
                 owned.close();
@@ -291,9 +310,58 @@ final class DnnlPrimitive implements AutoCloseable {
         }
     }
 
+    /**
+     * The variant primitive with {@code extra} appended to the post-ops, or NULL where oneDNN would run it with
+     * another kernel, weight layout, source or destination layout, or scratchpad size than {@code pd}: only then can
+     * it share what the main primitive owns.
+     */
+    private static MemorySegment variant(DnnlHandles owned, DnnlHandles temp, Arena tempArena, Spec spec,
+                                         DnnlPostOp extra, MemorySegment engine, MemorySegment srcMd,
+                                         MemorySegment anyWeightsMd, MemorySegment biasMd, MemorySegment dstMd,
+                                         MemorySegment pd, String impl, long scratchpadBytes) {
+        String context = spec.context();
+        List<DnnlPostOp> ops = new java.util.ArrayList<>(spec.postOps());
+        ops.add(extra);
+        MemorySegment pd2;
+        try {
+            MemorySegment attr = attributes(temp, ops, context);
+            if (DnnlMath.bf16()) {
+                DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_fpmath_mode(attr, Dnnl.dnnl_fpmath_mode_bf16),
+                        "dnnl_primitive_attr_set_fpmath_mode", context);
+            }
+            pd2 = temp.create(spec.createCall(),
+                    out -> spec.factory().create(out, engine, srcMd, anyWeightsMd, biasMd, dstMd, attr, tempArena),
+                    Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
+            if (!impl.equals(skipGemmDriven(pd2, context))) return MemorySegment.NULL;
+        } catch (RuntimeException noSuchKernel) {
+            return MemorySegment.NULL;
+        }
+        for (int what : new int[] {Dnnl.dnnl_query_weights_md, Dnnl.dnnl_query_src_md, Dnnl.dnnl_query_dst_md}) {
+            if (Dnnl.dnnl_memory_desc_equal(Dnnl.dnnl_primitive_desc_query_md(pd, what, 0),
+                    Dnnl.dnnl_primitive_desc_query_md(pd2, what, 0)) == 0) {
+                return MemorySegment.NULL;
+            }
+        }
+        MemorySegment pad = Dnnl.dnnl_primitive_desc_query_md(pd2, Dnnl.dnnl_query_scratchpad_md, 0);
+        long bytes = pad.equals(MemorySegment.NULL) ? 0 : Dnnl.dnnl_memory_desc_get_size(pad);
+        if (bytes != scratchpadBytes) return MemorySegment.NULL;
+        MemorySegment made = pd2;
+        return owned.create("dnnl_primitive_create", out -> Dnnl.dnnl_primitive_create(out, made),
+                Dnnl::dnnl_primitive_destroy, "dnnl_primitive_destroy", context);
+    }
+
+    /** Whether {@link #prepare(Spec, DnnlPostOp)} made a variant. */
+    boolean hasVariant() { return !variant.equals(MemorySegment.NULL); }
+
     /** See {@link DnnlConv2d#run}: checks every segment, then executes on this primitive's thread count. */
+    void run(String srcName, MemorySegment src, String dstName, MemorySegment dst, MemorySegment residual) {
+        run(srcName, src, dstName, dst, residual, false);
+    }
+
+    /** As {@link #run(String, MemorySegment, String, MemorySegment, MemorySegment)}, by the variant if asked. */
     synchronized void run(String srcName, MemorySegment src, String dstName, MemorySegment dst,
-                          MemorySegment residual) {
+                          MemorySegment residual, boolean useVariant) {
+        if (useVariant && !hasVariant()) throw new IllegalStateException("this " + context + " has no variant");
         if (closed) throw new IllegalStateException("this " + context + " primitive is closed");
         // checked without slicing: a steady stream of runs allocates nothing here
         long srcBytes = SegmentChecks.bytes(srcName, src, srcElements, srcBytesPer);
@@ -329,8 +397,8 @@ final class DnnlPrimitive implements AutoCloseable {
         point(srcMemory, convSrc);
         point(dstMemory, convDst);
         scratchpad.point(parts.pad);
-        DnnlStatus.check(Dnnl.dnnl_primitive_execute(primitive, stream, nargs, args), "dnnl_primitive_execute",
-                context);
+        DnnlStatus.check(Dnnl.dnnl_primitive_execute(useVariant ? variant : primitive, stream, nargs, args),
+                "dnnl_primitive_execute", context);
         if (staging.dstOut() != null) staging.dstOut().run(convDst, dst, parts.reorderPad, stream, dstName, context);
         DnnlStatus.check(Dnnl.dnnl_stream_wait(stream), "dnnl_stream_wait", context);
         // the native objects hold raw pointers into these until the next run re-points them

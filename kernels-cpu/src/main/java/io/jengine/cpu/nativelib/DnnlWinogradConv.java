@@ -115,7 +115,16 @@ final class DnnlWinogradConv implements AutoCloseable {
      *         overflow a transform ({@link BlockedWinograd#inputInRange}): the caller computes it another way
      */
     boolean run(MemorySegment x, MemorySegment residual, MemorySegment y, int threads) {
-        if (!transforms.inputInRange(x, threads)) return false;
+        return !Float.isNaN(runMeasuring(x, residual, y, threads));
+    }
+
+    /**
+     * As {@link #run}, returning the largest magnitude of the input (measured anyway, to rule out overflow), or NaN
+     * where it did not run.
+     */
+    float runMeasuring(MemorySegment x, MemorySegment residual, MemorySegment y, int threads) {
+        float largest = transforms.inputMagnitude(x, threads);
+        if (!(largest <= BlockedWinograd.INPUT_LIMIT)) return Float.NaN;
         long mAt = NativeScratch.aligned(vBytes);
         MemorySegment ws = NativeScratch.workspace(mAt + mBytes);
         MemorySegment v = ws.asSlice(0, vBytes), m = ws.asSlice(mAt, mBytes);
@@ -133,7 +142,7 @@ final class DnnlWinogradConv implements AutoCloseable {
             products(v, m);
             transforms.output(m, t0, t1, rows, mStride, residual, y, threads);
         }
-        return true;
+        return largest;
     }
 
     /** Every position's product, each batch of positions on one of the pool's threads. */

@@ -230,12 +230,21 @@ public final class NativeBackend implements Backend {
                 d.run(ctx);
             }
         };
+        ConvBound gain = ConvBound.of(c.weightTensor(), c.shape().outC(), c.bias());
+        boolean declares = declaresBound(c.fused());
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
+                float residualBound = c.residual() ? ctx.inputBound(FusedOpSpec.CONV_RESIDUAL) : 0f;
                 Tensor y = ctx.output(0, DType.FLOAT32, outDims);
                 MemorySegment r = c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null;
-                if (!w.run(input(ctx, inDims).data(), r, y.data(), ctx.threads())) fallback.run(ctx);
+                float x = w.runMeasuring(input(ctx, inDims).data(), r, y.data(), ctx.threads());
+                if (Float.isNaN(x)) {
+                    fallback.run(ctx);
+                } else if (declares) {
+                    // the input was measured on the way: the bound starts afresh here, however loose the one before
+                    ctx.outputBound(0, (float) gain.of(x, residualBound, WINOGRAD_SLACK));
+                }
             }
 
             /**
@@ -247,6 +256,12 @@ public final class NativeBackend implements Backend {
         };
         return ReleasableKernel.of(k, w::close);
     }
+
+    /**
+     * Winograd's result differs from the direct sum by rounding in its transforms, a relative error of a few hundred
+     * units of the last place at most for F(4x4): twice the direct bound covers it with room to spare.
+     */
+    private static final double WINOGRAD_SLACK = 2;
 
     /**
      * The default rule for {@link SplitBlockedConv} (on 2 threads and more): small planes (14x14 and below) with many
@@ -273,12 +288,17 @@ public final class NativeBackend implements Backend {
         } catch (UnsupportedOperationException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }
+        ConvBound gain = ConvBound.of(c.weightTensor(), c.shape().outC(), c.bias());
+        boolean declares = declaresBound(c.fused());
+        int residual = c.residual() ? FusedOpSpec.CONV_RESIDUAL : -1;
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
+                double bound = gain.of(ctx, residual, 1); // before the run: the output may take the residual's place
                 Tensor y = ctx.output(0, DType.FLOAT32, outDims);
                 conv.run(input(ctx, inDims).data(), y.data(),
                         c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null, ctx.threads());
+                if (declares) ctx.outputBound(0, (float) bound);
             }
 
             /** Each slice's sum post-op accumulates onto its part of the destination, as in the whole convolution. */
@@ -297,7 +317,7 @@ public final class NativeBackend implements Backend {
         DnnlConv2d conv;
         try {
             conv = DnnlConv2d.prepareBlocked(params(c.shape()), weights(c.weightTensor()), c.bias(),
-                    postOps(c), threads, block, blockedSource, computeBlock);
+                    postOps(c), threads, block, blockedSource, computeBlock, exactWhenFinite(c.fused()));
         } catch (UnsupportedOperationException noDirectKernel) {
             throw new TacticDeclinedException(noDirectKernel.getMessage());
         }
@@ -546,6 +566,20 @@ public final class NativeBackend implements Backend {
         return ops;
     }
 
+    /**
+     * The oneDNN post-op for a fused Relu, which drops NaN (max against 0) but is otherwise exact: a convolution runs
+     * it only where {@link ConvBound} proves that no NaN can reach it, and else its own NaN-keeping pass. Null for
+     * other activations.
+     */
+    static DnnlPostOp.Eltwise exactWhenFinite(FusedOpSpec.Activation a) {
+        return a.name().equals("Relu") ? new DnnlPostOp.Eltwise(DnnlEltwise.RELU, 0f, 0f) : null;
+    }
+
+    /** Whether the output of a convolution with {@code a} is bounded by its result before {@code a}: none or Relu. */
+    static boolean declaresBound(FusedOpSpec.Activation a) {
+        return a.name().equals(FusedOpSpec.NO_ACTIVATION) || a.name().equals("Relu");
+    }
+
     /** The oneDNN post-op that computes a fused activation with the reference's NaN behaviour, or null. */
     static DnnlPostOp.Eltwise eltwise(FusedOpSpec.Activation a) {
         return switch (a.name()) {
@@ -565,13 +599,19 @@ public final class NativeBackend implements Backend {
     private static Kernel activated(DnnlConv2d conv, ConvNode c, long[] inDims, long[] outDims) {
         UnaryOp act = eltwise(c.fused()) != null ? UnaryOp.NONE : UnaryOp.named(c.fused().name());
         float[] params = c.fused().params();
+        ConvBound gain = ConvBound.of(c.weightTensor(), c.shape().outC(), c.bias());
+        boolean declares = declaresBound(c.fused());
+        int residual = c.residual() ? FusedOpSpec.CONV_RESIDUAL : -1;
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
+                double bound = gain.of(ctx, residual, 1);
+                boolean fused = conv.hasVariant() && !Double.isNaN(bound);
                 Tensor y = ctx.output(0, DType.FLOAT32, outDims);
                 conv.run(input(ctx, inDims).data(), y.data(),
-                        c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null);
-                activate(act, params, y, ctx.threads());
+                        c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null, fused);
+                if (!fused) activate(act, params, y, ctx.threads());
+                if (declares) ctx.outputBound(0, (float) bound);
             }
 
             /**

@@ -109,6 +109,8 @@ final class PoolTactics {
         return List.of(new Tactic(backend, max ? "pool.max2d-blocked" : "pool.avg2d-blocked", () -> (Kernel) kc -> {
             Tensor in = checked(kc.tensor(0), x);
             pool.run(in.data(), 0, kc.output(0, DType.FLOAT32, out).data(), 0, blocks, kc.threads());
+            // each output is one of its window's inputs or their mean (padding counting 0): no larger in magnitude
+            kc.outputBound(0, kc.inputBound(0));
         }));
     }
 

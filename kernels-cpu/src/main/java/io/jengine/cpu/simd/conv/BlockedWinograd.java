@@ -140,21 +140,30 @@ public final class BlockedWinograd {
      * {@code threads} threads.
      */
     public boolean inputInRange(MemorySegment x, int threads) {
+        return inputMagnitude(x, threads) <= INPUT_LIMIT; // NaN compares false
+    }
+
+    /**
+     * The largest |x| of the input: NaN where one is NaN, infinite where one is. One pass over {@code x}, on up to
+     * {@code threads} threads.
+     */
+    public float inputMagnitude(MemorySegment x, int threads) {
         Segments.require("input", x, p.inputSize());
         long vectors = p.inputSize() / L; // channels are a multiple of L
         int tasks = TaskRanges.tasks(vectors, threads);
         float[] max = new float[tasks];
         IntraOpPool.shared().parallelFor(threads, tasks, task -> max[task] = maxMagnitude(x,
                 TaskRanges.start(vectors, tasks, task), TaskRanges.start(vectors, tasks, task + 1)));
-        for (float m : max) if (!(m <= INPUT_LIMIT)) return false; // NaN compares false
-        return true;
+        float largest = 0;
+        for (float m : max) largest = Math.max(largest, m); // keeps a NaN
+        return largest;
     }
 
     /**
      * Inputs up to this magnitude cannot overflow a transform: each output of B^T d B sums at most 49 times the
      * largest input (F(4x4)'s largest row of |B^T| sums to 7; F(2x2)'s to 2), and 64 leaves room for rounding.
      */
-    static final float INPUT_LIMIT = Float.MAX_VALUE / 64;
+    public static final float INPUT_LIMIT = Float.MAX_VALUE / 64;
 
     /** The largest |x| over vectors {@code [from, to)}; NaN if one is NaN (Math.max's rule, which the lanes keep). */
     private static float maxMagnitude(MemorySegment x, long from, long to) {
