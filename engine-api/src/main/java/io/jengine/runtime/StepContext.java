@@ -50,6 +50,7 @@ final class StepContext implements KernelContext {
             frame.values[s.outputs()[0]] = frame.planned[s.outputs()[0]];
         } else {
             invoke(s);
+            if (CHECK_BOUNDS) checkDeclaredBounds(s);
         }
         if (observer != null) {
             // a device queues its work: the layer's time is until it has finished
@@ -70,6 +71,23 @@ final class StepContext implements KernelContext {
             }
         }
         for (int d : s.lastUses()) frame.values[d] = null;
+    }
+
+    /**
+     * With assertions on (as in the tests), every bound a kernel declares is checked against what it wrote: a wrong
+     * bound would let a later kernel drop a NaN the reference keeps, silently.
+     */
+    private static final boolean CHECK_BOUNDS = StepContext.class.desiredAssertionStatus();
+
+    private void checkDeclaredBounds(PlanStep s) {
+        for (int i = 0; i < s.outputs().length; i++) {
+            int o = s.outputs()[i];
+            if (o < 0 || Float.isNaN(frame.bounds[o])) continue;
+            if (!ValueBounds.holds(frame.values[o], frame.bounds[o])) {
+                throw new KernelException("node " + s.node().label() + " declared a bound of " + frame.bounds[o]
+                        + " on output " + i + " that its values exceed (or a value is not finite)", null);
+            }
+        }
     }
 
     /** Makes the copies between host and devices the plan put here. */

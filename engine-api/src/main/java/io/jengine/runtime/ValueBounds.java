@@ -41,4 +41,17 @@ final class ValueBounds {
         if (!(sum < Float.POSITIVE_INFINITY)) return Float.NaN;
         return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
+
+    /**
+     * Whether every value of {@code v} is finite and at most {@code bound} in magnitude: element by element, for
+     * checking what a kernel declared (a float32 tensor; anything else holds no bound).
+     */
+    static boolean holds(Value v, float bound) {
+        if (!(v instanceof Tensor t) || t.dtype() != DType.FLOAT32) return false;
+        MemorySegment data = t.data();
+        for (long i = 0, n = t.size(); i < n; i++) {
+            if (!(Math.abs(data.getAtIndex(FLOAT, i)) <= bound)) return false; // NaN compares false
+        }
+        return true;
+    }
 }

@@ -39,6 +39,23 @@ class ValueBoundsTest {
         assertTrue(Float.isNaN(ValueBounds.measure(Tensor.ofFloats(new long[] {4}, 3e38f, 3e38f, 1, 1))));
     }
 
+    /** With assertions on, as here, a bound its kernel's own values break fails the run, naming the node. */
+    @Test
+    void aBoundTheValuesExceedIsAnErrorUnderAssertions() {
+        Graph g = Graph.builder("bounds").opset("", 17)
+                .addNode(Node.builder("Declare").name("d").inputs("x").outputs("y").build())
+                .addInput(new ValueInfo("x", ValueType.tensor(DType.FLOAT32, 2)))
+                .addOutput(new ValueInfo("y", null))
+                .build();
+        try (Engine e = Engine.of(new Model(8, "t", "", g, Map.of()), Backends.of(new BoundsBackend()));
+             Session s = e.newSession()) {
+            s.run(Map.of("x", Tensor.ofFloats(new long[] {2}, 5, -5)));
+            var err = org.junit.jupiter.api.Assertions.assertThrows(io.jengine.errors.KernelException.class,
+                    () -> s.run(Map.of("x", Tensor.ofFloats(new long[] {2}, 1, -6))));
+            assertTrue(err.getMessage().contains("declared a bound of 5.0 on output 0"), err.getMessage());
+        }
+    }
+
     /**
      * x -> Declare (declares 5 on its output) -> Probe -> Quiet (declares nothing) -> Probe. Each Probe records the
      * bounds it sees on its input and on the graph input x, which it also reads.
@@ -60,8 +77,8 @@ class ValueBoundsTest {
             assertEquals(4f, b.seen.get("p1 graph input"));
             assertTrue(Float.isNaN(b.seen.get("p2 input")), "Quiet declared nothing");
             // a second run measures the new input afresh
-            s.run(Map.of("x", Tensor.ofFloats(new long[] {3}, 1, Float.NaN, 2)));
-            assertTrue(Float.isNaN(b.seen.get("p1 graph input")));
+            s.run(Map.of("x", Tensor.ofFloats(new long[] {3}, 1, 2, -3)));
+            assertEquals(3f, b.seen.get("p1 graph input"));
             assertEquals(5f, b.seen.get("p1 input"));
         }
     }

@@ -232,6 +232,7 @@ public final class NativeBackend implements Backend {
         };
         ConvBound gain = ConvBound.of(c.weightTensor(), c.shape().outC(), c.bias());
         boolean declares = declaresBound(c.fused());
+        double slack = winogradSlack(variant, c.shape().inC());
         Kernel k = new Kernel() {
             @Override
             public void run(io.jengine.spi.KernelContext ctx) {
@@ -243,7 +244,7 @@ public final class NativeBackend implements Backend {
                     fallback.run(ctx);
                 } else if (declares) {
                     // the input was measured on the way: the bound starts afresh here, however loose the one before
-                    ctx.outputBound(0, (float) gain.of(x, residualBound, WINOGRAD_SLACK));
+                    ctx.outputBound(0, (float) gain.of(x, residualBound, slack));
                 }
             }
 
@@ -258,10 +259,14 @@ public final class NativeBackend implements Backend {
     }
 
     /**
-     * Winograd's result differs from the direct sum by rounding in its transforms, a relative error of a few hundred
-     * units of the last place at most for F(4x4): twice the direct bound covers it with room to spare.
+     * How far Winograd's result may exceed the direct bound: its error is at most {@code (K + 24) u kappa W D}
+     * (WinogradConv3x3's accuracy note: K input channels, u = 2^-24, W the channel's sum of |w|, D the largest |x|),
+     * so its magnitude is at most {@code 1 + (K + 24) u kappa} times {@code W D} (the error term doubled here for
+     * margin): 1.02 for 512 channels of F(4x4).
      */
-    private static final double WINOGRAD_SLACK = 2;
+    static double winogradSlack(WinogradVariant v, int inChannels) {
+        return 1 + 2 * (inChannels + 24) * 0x1p-24 * v.kappa;
+    }
 
     /**
      * The default rule for {@link SplitBlockedConv} (on 2 threads and more): small planes (14x14 and below) with many

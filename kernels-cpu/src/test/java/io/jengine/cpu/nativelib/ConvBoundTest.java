@@ -27,6 +27,13 @@ class ConvBoundTest {
     }
 
     @Test
+    void winogradWidensTheBoundByItsErrorBound() {
+        double f4 = NativeBackend.winogradSlack(io.jengine.cpu.simd.conv.WinogradVariant.F4X4, 512);
+        assertEquals(1 + 2 * 536 * 0x1p-24 * 307.4, f4, 1e-3);
+        assertTrue(NativeBackend.winogradSlack(io.jengine.cpu.simd.conv.WinogradVariant.F2X2, 512) < f4);
+    }
+
+    @Test
     void claimsNothingForUnknownBoundsNonFiniteWeightsOrResultsNearTheFloatRange() {
         assertTrue(Double.isNaN(TWO.of(Float.NaN, 0f, 1)));
         assertTrue(Double.isNaN(TWO.of(1f, Float.NaN, 1)));
