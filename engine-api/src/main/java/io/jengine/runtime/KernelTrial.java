@@ -63,7 +63,7 @@ public final class KernelTrial implements KernelContext {
 
     @Override
     public void outputBound(int i, float bound) {
-        outputBounds[i] = bound >= 0 && bound < Float.POSITIVE_INFINITY ? bound : Float.NaN;
+        outputBounds[i] = ValueBounds.declared(bound);
     }
 
     /** The values of the outputs after the last run (null where a kernel set none). */

@@ -207,7 +207,7 @@ final class StepContext implements KernelContext {
     @Override
     public void outputBound(int i, float bound) {
         int slot = slotOfOutput(i);
-        if (slot >= 0) frame.bounds[slot] = bound >= 0 && bound < Float.POSITIVE_INFINITY ? bound : Float.NaN;
+        if (slot >= 0) frame.bounds[slot] = ValueBounds.declared(bound);
     }
 
     @Override

@@ -42,6 +42,11 @@ final class ValueBounds {
         return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
+    /** A bound as a kernel declared it, kept only if it is one: a finite, non-negative magnitude; else NaN. */
+    static float declared(float bound) {
+        return bound >= 0 && bound < Float.POSITIVE_INFINITY ? bound : Float.NaN;
+    }
+
     /**
      * Whether every value of {@code v} is finite and at most {@code bound} in magnitude: element by element, for
      * checking what a kernel declared (a float32 tensor; anything else holds no bound).

@@ -231,12 +231,9 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment biasMd = spec.bias() == null ? MemorySegment.NULL
                     : desc(temp, tempArena, spec.biasDims(), Dnnl.dnnl_f32,
                             spec.biasDims().length == 1 ? Dnnl.dnnl_a : Dnnl.dnnl_ab, context);
-            MemorySegment attr = attributes(temp, spec.postOps(), context);
+            MemorySegment attr = spec.quantization() != null ? attributes(temp, spec.postOps(), context)
+                    : floatAttributes(temp, spec.postOps(), context);
             if (spec.quantization() != null) quantizationMasks(attr, spec.quantization(), context);
-            else if (DnnlMath.bf16()) {
-                DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_fpmath_mode(attr, Dnnl.dnnl_fpmath_mode_bf16),
-                        "dnnl_primitive_attr_set_fpmath_mode", context);
-            }
 
             Gomp.omp_set_num_threads(spec.threads());
             MemorySegment pd = temp.create(spec.createCall(),
@@ -324,11 +321,7 @@ final class DnnlPrimitive implements AutoCloseable {
         ops.add(extra);
         MemorySegment pd2;
         try {
-            MemorySegment attr = attributes(temp, ops, context);
-            if (DnnlMath.bf16()) {
-                DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_fpmath_mode(attr, Dnnl.dnnl_fpmath_mode_bf16),
-                        "dnnl_primitive_attr_set_fpmath_mode", context);
-            }
+            MemorySegment attr = floatAttributes(temp, ops, context);
             pd2 = temp.create(spec.createCall(),
                     out -> spec.factory().create(out, engine, srcMd, anyWeightsMd, biasMd, dstMd, attr, tempArena),
                     Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
@@ -342,9 +335,7 @@ final class DnnlPrimitive implements AutoCloseable {
                 return MemorySegment.NULL;
             }
         }
-        MemorySegment pad = Dnnl.dnnl_primitive_desc_query_md(pd2, Dnnl.dnnl_query_scratchpad_md, 0);
-        long bytes = pad.equals(MemorySegment.NULL) ? 0 : Dnnl.dnnl_memory_desc_get_size(pad);
-        if (bytes != scratchpadBytes) return MemorySegment.NULL;
+        if (scratchpadBytes(pd2) != scratchpadBytes) return MemorySegment.NULL;
         MemorySegment made = pd2;
         return owned.create("dnnl_primitive_create", out -> Dnnl.dnnl_primitive_create(out, made),
                 Dnnl::dnnl_primitive_destroy, "dnnl_primitive_destroy", context);
@@ -438,10 +429,26 @@ final class DnnlPrimitive implements AutoCloseable {
 
     /** The scratchpad {@code pd} asks for in user mode, as a memory object without a buffer; NONE when it needs none. */
     private static Scratchpad scratchpad(DnnlHandles owned, MemorySegment pd, MemorySegment engine, String context) {
-        MemorySegment md = Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_scratchpad_md, 0);
-        long bytes = md.equals(MemorySegment.NULL) ? 0 : Dnnl.dnnl_memory_desc_get_size(md);
+        long bytes = scratchpadBytes(pd);
         if (bytes == 0) return Scratchpad.NONE;
+        MemorySegment md = Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_scratchpad_md, 0);
         return new Scratchpad(memory(owned, md, engine, Dnnl.DNNL_MEMORY_NONE, context), bytes);
+    }
+
+    /** The bytes of scratchpad {@code pd} asks for (0: none). */
+    private static long scratchpadBytes(MemorySegment pd) {
+        MemorySegment md = Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_scratchpad_md, 0);
+        return md.equals(MemorySegment.NULL) ? 0 : Dnnl.dnnl_memory_desc_get_size(md);
+    }
+
+    /** {@link #attributes} for a float primitive: with bf16 math where {@link DnnlMath#bf16} asks for it. */
+    private static MemorySegment floatAttributes(DnnlHandles h, List<DnnlPostOp> ops, String context) {
+        MemorySegment attr = attributes(h, ops, context);
+        if (DnnlMath.bf16()) {
+            DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_fpmath_mode(attr, Dnnl.dnnl_fpmath_mode_bf16),
+                    "dnnl_primitive_attr_set_fpmath_mode", context);
+        }
+        return attr;
     }
 
     /** Attributes that only hand the scratchpad to the caller (for reorders). */
