@@ -220,6 +220,69 @@ public class TunerTest {
         }
     }
 
+    /**
+     * Level 3 times each candidate in three passes and keeps its best: "drifting" runs ten times slower in its first
+     * pass, as on a machine that was busy then, and its best pass, not its first, decides against "steady".
+     */
+    @Test
+    void levelThreeKeepsEachCandidatesBestOfThreePasses() {
+        java.util.concurrent.atomic.AtomicInteger prepares = new java.util.concurrent.atomic.AtomicInteger(),
+                closes = new java.util.concurrent.atomic.AtomicInteger(),
+                driftingPrepares = new java.util.concurrent.atomic.AtomicInteger();
+        io.jengine.spi.Backend drift = new io.jengine.spi.Backend() {
+            @Override public String name() { return "spread"; }
+            @Override public int priority() { return 100; }
+            @Override public java.util.List<io.jengine.spi.Tactic> tactics(io.jengine.spi.NodeContext node) {
+                if (!node.node().opType().equals("MatMul")) return java.util.List.of();
+                return java.util.List.of(
+                        spinning("steady", true, () -> 1.0, prepares, closes),
+                        spinning("drifting", false, () -> driftingPrepares.incrementAndGet() == 1 ? 4.0 : 0.4,
+                                prepares, closes));
+            }
+        };
+        Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(3, 3), Backends.of(drift),
+                new PrintStream(new ByteArrayOutputStream()), QUICK);
+        // one layer tuned: proj0 (proj1 shares its signature, proj2's tactic is forced)
+        Graph g = projections();
+        TuningReport r = t.tune(g, EngineOptions.defaults().withThreads(1).withTactic("proj2", "spread:steady"));
+        LayerTuning l = r.layers().getFirst();
+        double steady = measured(l, "spread:steady"), drifting = measured(l, "spread:drifting");
+        assertTrue(drifting < 0.7 * steady, "drifting's best pass (0.4 ms) beats steady (1 ms): " + drifting + " vs " + steady);
+        assertEquals("spread:drifting", l.chosen());
+        assertEquals(3, driftingPrepares.get(), "each candidate is prepared once per pass");
+        assertEquals(2 * Tuner.PASSES_AT_LEVEL_3, prepares.get());
+        assertEquals(prepares.get(), closes.get(), "no kernel was kept: every one is freed");
+    }
+
+    private static double measured(LayerTuning l, String key) {
+        return l.candidates().stream().filter(c -> c.key().equals(key)).findFirst().orElseThrow().measuredMs();
+    }
+
+    /** A tactic whose kernel spins for the milliseconds {@code ms} gives when it is prepared. */
+    private static io.jengine.spi.Tactic spinning(String name, boolean byDefault,
+                                                  java.util.function.DoubleSupplier ms,
+                                                  java.util.concurrent.atomic.AtomicInteger prepares,
+                                                  java.util.concurrent.atomic.AtomicInteger closes) {
+        return new io.jengine.spi.Tactic("spread", name, () -> {
+            prepares.incrementAndGet();
+            long spin = (long) (ms.getAsDouble() * 1e6);
+            return new io.jengine.spi.Kernel() {
+                @Override
+                public void run(io.jengine.spi.KernelContext ctx) {
+                    long end = System.nanoTime() + spin;
+                    while (System.nanoTime() < end) Thread.onSpinWait();
+                    ctx.output(0, DType.FLOAT32, ctx.tensor(0).dim(0), ctx.tensor(1).dim(1));
+                }
+
+                @Override
+                public boolean compiledByJit() { return false; }
+
+                @Override
+                public void close() { closes.incrementAndGet(); }
+            };
+        }, byDefault).withWorkload(new io.jengine.spi.Workload(1e9, 1e3));
+    }
+
     @Test
     void aWarmTimingCacheAnswersEveryTiming(@TempDir Path dir) {
         Path file = dir.resolve("timing.json");
