@@ -65,6 +65,7 @@ public final class EngineBuilder {
     private OptimizationReport report = new OptimizationReport();
     private Int8Options int8;
     private boolean fp16;
+    private boolean lean;
     private boolean bf16;
     private Model quantized;
     private TuneOptions tuning;
@@ -294,6 +295,17 @@ public final class EngineBuilder {
     }
 
     /**
+     * A lean plan file: the weights and decisions only, without what the kernels derived from the weights (oneDNN's
+     * reordered weights, Winograd's transformed ones), which loading then derives again. ResNet-50's plan is 98 MiB
+     * lean and 253 MiB whole (its Winograd layers' transformed weights are four times their 3x3 weights); the whole
+     * one loads faster (about a third less in a fresh JVM, half in a warm one).
+     */
+    public EngineBuilder lean(boolean on) {
+        this.lean = on;
+        return this;
+    }
+
+    /**
      * Allows the float convolutions and matrix products bfloat16 arithmetic (oneDNN's, on CPUs with AVX512-BF16 or
      * AMX); with {@link #int8}, the layers left in float. Refused on a CPU without it.
      *
@@ -384,7 +396,8 @@ public final class EngineBuilder {
         long plannedAt = System.nanoTime();
         try {
             written = PlanWriter.write(planFile, optimized, engine, tuningReport, device(), options.effectiveThreads(), level,
-                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles, half, runOn, backends());
+                    tuning == null ? -1 : tuning.level(), (plannedAt - start) / 1e9, profiles, half, runOn, backends(),
+                    !lean);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -419,6 +432,8 @@ public final class EngineBuilder {
             // The stored tactics are preferences: a layer whose backends do not offer its tactic here (oneDNN
             // missing, another shape) takes the default rule's; the caller's own --tactic choices are forced.
             if (tuning == null) planned = planned.withPreferred(loaded.header().getTacticsMap());
+            // what the kernels derived from the weights when the plan was built, taken where the form still matches
+            planned = planned.withPacked(loaded.packed());
         }
         if (!profiles.isEmpty()) {
             Map<String, EngineOptions.InputRange> ranges = new LinkedHashMap<>();

@@ -31,7 +31,8 @@ final class PlanWriter {
     /** Writes the plan; returns the header it wrote. */
     static PlanHeader write(Path file, Model optimized, Engine engine, TuningReport tuning, DeviceDescription device,
                       int threads, int level, int tuneLevel, double buildSeconds, Map<String, long[][]> profiles,
-                      java.util.Set<String> halfWeights, String runDevice, io.jengine.runtime.Backends backends) {
+                      java.util.Set<String> halfWeights, String runDevice, io.jengine.runtime.Backends backends,
+                      boolean storeParts) {
         PlanHeader.Builder h = PlanHeader.newBuilder()
                 .setRunDevice(runDevice)
                 .setEngineVersion(EngineVersion.VERSION)
@@ -65,7 +66,12 @@ final class PlanWriter {
         Engine.MemoryReport mem = engine.memoryReport();
         h.setArenaBytes(mem.arenaBytes()).setPeakLiveBytes(mem.peakLiveBytes());
         PlanHeader header = h.build();
-        PlanFile.write(file, header, io.jengine.plan.HalfWeights.store(optimized, halfWeights));
+        // The kernels' packed data is stored for static shapes, where the plan's kernels are the ones every run
+        // takes; not beside half-precision weights, whose point is a plan half the size, nor where the caller asked
+        // for a lean plan.
+        Map<String, java.util.List<io.jengine.spi.PackedPart>> packed = concrete && halfWeights.isEmpty() && storeParts
+                ? engine.packedByLayer() : Map.of();
+        PlanFile.write(file, header, io.jengine.plan.HalfWeights.store(optimized, halfWeights), packed);
         return header;
     }
 

@@ -62,14 +62,22 @@ public final class OnnxImporter {
      * {@link #load(byte[], Path)}.
      */
     public static Model load(ModelProto proto, Path baseDir) {
-        return decode(proto, baseDir);
+        return decode(proto, baseDir, null);
+    }
+
+    /**
+     * As {@link #load(ModelProto, Path)}, taking external data that {@code mapped} holds from there without a copy
+     * (a plan's initializers, slices of its mapped file).
+     */
+    public static Model load(ModelProto proto, Path baseDir, TensorDecoder.ExternalBytes mapped) {
+        return decode(proto, baseDir, mapped);
     }
 
     private static Model decode(byte[] bytes, Path baseDir) {
-        return decode(parse(bytes), baseDir);
+        return decode(parse(bytes), baseDir, null);
     }
 
-    private static Model decode(ModelProto proto, Path baseDir) {
+    private static Model decode(ModelProto proto, Path baseDir, TensorDecoder.ExternalBytes mapped) {
         Map<String, Integer> opsets = new LinkedHashMap<>();
         for (OperatorSetIdProto o : proto.getOpsetImportList()) {
             opsets.put(Node.normalizeDomain(o.getDomain()), (int) o.getVersion());
@@ -86,7 +94,7 @@ public final class OnnxImporter {
         }
         Graph g;
         try {
-            g = new GraphDecoder(new TensorDecoder(baseDir), opsets).decode(graph);
+            g = new GraphDecoder(new TensorDecoder(baseDir, mapped), opsets).decode(graph);
         } catch (UnsupportedDTypeException e) {
             throw new ModelFormatException(e.getMessage(), e);
         } catch (EngineException e) {

@@ -29,8 +29,29 @@ import java.nio.file.StandardOpenOption;
 public final class TensorDecoder {
     private final Path baseDir;
 
+    private final ExternalBytes mapped;
+
     /** {@code baseDir}: where external data files are resolved (the model's folder); null refuses external data. */
-    public TensorDecoder(Path baseDir) { this.baseDir = baseDir == null ? null : baseDir.toAbsolutePath().normalize(); }
+    public TensorDecoder(Path baseDir) { this(baseDir, null); }
+
+    /**
+     * As {@link #TensorDecoder(Path)}, with external data that {@code mapped} (may be null) holds in memory already
+     * taken from there without a copy (on little-endian hosts, where the bytes are the tensor's as they lie).
+     */
+    public TensorDecoder(Path baseDir, ExternalBytes mapped) {
+        this.baseDir = baseDir == null ? null : baseDir.toAbsolutePath().normalize();
+        this.mapped = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? mapped : null;
+    }
+
+    /** External data already in memory: a plan file's own initializers, mapped once for all of them. */
+    @FunctionalInterface
+    public interface ExternalBytes {
+        /**
+         * The {@code length} bytes at {@code offset} of external file {@code location}, or null where this source does
+         * not hold that file; a range outside it is a {@link ModelFormatException} naming {@code tensor}.
+         */
+        MemorySegment find(String location, long offset, long length, String tensor);
+    }
 
     public Tensor decode(TensorProto p) {
         String name = p.getName().isEmpty() ? "<unnamed>" : "'" + p.getName() + "'";
@@ -170,6 +191,15 @@ public final class TensorDecoder {
             }
         }
         if (location == null) throw new ModelFormatException("tensor " + name + " is external but names no location");
+        if (mapped != null) {
+            long need = bytesOf(dtype, shape, name);
+            if (length >= 0 && length != need) {
+                throw new ModelFormatException("tensor " + name + " of " + dtype + " " + Shapes.format(shape) + " needs "
+                        + need + " bytes, its external data length is " + length);
+            }
+            MemorySegment m = mapped.find(location, offset, need, name);
+            if (m != null) return Tensor.wrap(dtype, shape, m);
+        }
         if (baseDir == null) {
             throw new ModelFormatException("tensor " + name + " is stored in external file '" + location
                     + "', but the model was loaded from bytes without a directory to find it in");

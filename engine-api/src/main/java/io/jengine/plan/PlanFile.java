@@ -9,7 +9,10 @@ import io.jengine.onnx.OnnxImporter;
 import io.jengine.onnx.proto.OnnxProto.ModelProto;
 import io.jengine.onnx.proto.OnnxProto.StringStringEntryProto;
 import io.jengine.onnx.proto.OnnxProto.TensorProto;
+import io.jengine.plan.proto.PlanProto.PackedRecord;
 import io.jengine.plan.proto.PlanProto.PlanHeader;
+import io.jengine.spi.PackedPart;
+import io.jengine.spi.PackedStore;
 import io.jengine.tensor.Tensor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -40,6 +45,8 @@ import java.util.zip.CRC32C;
  *      graph                          an ONNX ModelProto of the optimized graph; the main graph's initializers are
  *                                     ONNX external data whose offsets point into this same file
  *      initializer bytes              each at a 64-byte aligned offset, so that they can be mapped as they lie
+ *      packed parts                   the kernels' derived data (reordered or transformed weights), 64-byte aligned,
+ *                                     listed in the header; loading maps them instead of deriving them again
  *  L-8 u64 CRC-32C of bytes [0, L-8)  tampering or bit rot is one clear error
  * </pre>
  *
@@ -73,6 +80,14 @@ public final class PlanFile {
      * through a temporary file in the same folder moved into place, so that a reader never sees half a plan.
      */
     public static void write(Path file, PlanHeader header, Model model) {
+        write(file, header, model, Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, PlanHeader, Model)}, with the kernels' packed parts by layer stored after the
+     * initializers (the header lists them), for {@link #read} to hand back through {@link LoadedPlan#packed}.
+     */
+    public static void write(Path file, PlanHeader header, Model model, Map<String, List<PackedPart>> packed) {
         Map<String, Tensor> inits = new LinkedHashMap<>();
         model.graph().initializers().forEach((name, t) -> {
             if (t.dtype() != io.jengine.tensor.DType.STRING) inits.put(name, t); // strings stay inline in the graph
@@ -85,6 +100,18 @@ public final class PlanFile {
             placed.put(e.getKey(), new long[] {rel, bytes});
             rel = align(rel + bytes);
         }
+        List<MemorySegment> partBytes = new ArrayList<>();
+        PlanHeader.Builder withParts = header.toBuilder().clearPacked();
+        for (var e : packed.entrySet()) {
+            for (PackedPart part : e.getValue()) {
+                long bytes = part.bytes().byteSize();
+                withParts.addPacked(PackedRecord.newBuilder().setLayer(e.getKey()).setName(part.name())
+                        .setForm(part.form()).setOffset(rel).setLength(bytes));
+                partBytes.add(part.bytes());
+                rel = align(rel + bytes);
+            }
+        }
+        header = withParts.build();
         long dataBytes = rel;
         // The header's own size depends on the offsets it holds: lay out with a first guess, then fix point.
         long graphOffset = 0, dataStart = 0;
@@ -108,6 +135,7 @@ public final class PlanFile {
         long length = dataStart + dataBytes + TRAILER;
         final long graphAt = graphOffset, dataAt = dataStart, dataLength = dataBytes;
         final byte[] headerOut = headerBytes, graphOut = graphBytes;
+        final List<PackedRecord> records = header.getPackedList();
         try {
             AtomicFile.replace(file, out -> {
                 CRC32C crc = new CRC32C();
@@ -121,7 +149,11 @@ public final class PlanFile {
                 w.padTo(dataAt);
                 for (var e : inits.entrySet()) {
                     w.padTo(dataAt + placed.get(e.getKey())[0]);
-                    w.write(e.getValue());
+                    w.write(e.getValue().data(), bytesOf(e.getValue()));
+                }
+                for (int i = 0; i < records.size(); i++) {
+                    w.padTo(dataAt + records.get(i).getOffset());
+                    w.write(partBytes.get(i), records.get(i).getLength());
                 }
                 w.padTo(dataAt + dataLength);
                 ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
@@ -182,9 +214,26 @@ public final class PlanFile {
             } catch (EngineException e) {
                 throw new PlanFormatException(file + ": unreadable graph: " + e.getMessage(), e);
             }
-            Model model = HalfWeights.restore(OnnxImporter.load(selfReferenced(proto, file.getFileName().toString()),
-                    file.toAbsolutePath().getParent()));
-            return new LoadedPlan(file, header, model);
+            // The data region (initializers, packed parts) mapped once, read-only (a Java write into a weight, which
+            // nothing should make, is an exception; the memory plan never puts an output in a constant's place, and
+            // native kernels only read weights) and apart from the mapping the checksum read through, so that pages
+            // nothing reads (the weights of layers whose kernels take stored parts) are never brought into the
+            // process; unmapped once no tensor or part refers to it.
+            long dataStart = align(go + gl), dataEnd = size - TRAILER;
+            MemorySegment data = dataEnd > dataStart
+                    ? ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataEnd - dataStart, Arena.ofAuto())
+                    : MemorySegment.NULL;
+            String self = file.getFileName().toString();
+            Model model = HalfWeights.restore(OnnxImporter.load(selfReferenced(proto, self),
+                    file.toAbsolutePath().getParent(), (location, offset, bytes, tensor) -> {
+                        if (!location.equals(self)) return null;
+                        if (offset < dataStart || bytes < 0 || offset - dataStart > data.byteSize() - bytes) {
+                            throw new PlanFormatException(file + ": initializer " + tensor + " (" + bytes
+                                    + " bytes at " + offset + ") does not fit the file's data region");
+                        }
+                        return data.asSlice(offset - dataStart, bytes);
+                    }));
+            return new LoadedPlan(file, header, model, packedStore(file, header, data));
         } catch (IOException e) {
             throw new PlanFormatException("cannot read plan " + file + ": " + e.getMessage(), e);
         } catch (PlanFormatException e) {
@@ -192,6 +241,33 @@ public final class PlanFile {
         } catch (EngineException e) {
             throw new PlanFormatException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The header's packed parts as slices of the mapped data region, each checked to lie in it at an aligned offset;
+     * one that does not makes the plan unreadable, as a damaged file.
+     */
+    private static PackedStore packedStore(Path file, PlanHeader header, MemorySegment data) {
+        if (header.getPackedCount() == 0) return PackedStore.NONE;
+        record Stored(String form, MemorySegment bytes) {}
+        Map<String, Map<String, Stored>> byLayer = new java.util.HashMap<>();
+        for (PackedRecord r : header.getPackedList()) {
+            long off = r.getOffset(), len = r.getLength();
+            if (off < 0 || len < 0 || off % ALIGN != 0 || off > data.byteSize() || len > data.byteSize() - off) {
+                throw new PlanFormatException(file + ": packed part " + r.getName() + " of layer " + r.getLayer()
+                        + " (" + len + " bytes at " + off + ") does not fit the file's data region");
+            }
+            Stored part = new Stored(r.getForm(), data.asSlice(off, len));
+            if (byLayer.computeIfAbsent(r.getLayer(), k -> new java.util.HashMap<>()).put(r.getName(), part) != null) {
+                throw new PlanFormatException(file + ": layer " + r.getLayer() + " has packed part " + r.getName()
+                        + " twice");
+            }
+        }
+        return (layer, name, form) -> {
+            Map<String, Stored> parts = byLayer.get(layer);
+            Stored part = parts == null ? null : parts.get(name);
+            return part != null && part.form().equals(form) ? part.bytes() : null;
+        };
     }
 
     /** The proto with the main graph's external data pointed at the plan file itself, wherever it now lies. */
@@ -235,9 +311,7 @@ public final class PlanFile {
             position += b.length;
         }
 
-        void write(Tensor t) throws IOException {
-            MemorySegment s = t.data();
-            long n = bytesOf(t);
+        void write(MemorySegment s, long n) throws IOException {
             for (long off = 0; off < n; off += chunk.length) {
                 int len = (int) Math.min(chunk.length, n - off);
                 MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, chunk, 0, len);

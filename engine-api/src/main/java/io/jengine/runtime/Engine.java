@@ -136,6 +136,20 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The packed parts of the plan's kernels for the declared shapes, by layer name (layers without any left out):
+     * what a plan file stores so that loading it does not derive them again ({@link io.jengine.spi.PackedPart}).
+     */
+    public java.util.Map<String, List<io.jengine.spi.PackedPart>> packedByLayer() {
+        java.util.Map<String, List<io.jengine.spi.PackedPart>> m = new java.util.LinkedHashMap<>();
+        for (PlanStep s : declared.steps()) {
+            if (s.node().name().isEmpty() || s.kernel() == null) continue;
+            List<io.jengine.spi.PackedPart> parts = s.kernel().packed();
+            if (!parts.isEmpty()) m.put(s.node().name(), parts);
+        }
+        return m;
+    }
+
+    /**
      * The memory plan for the declared input shapes: arena bytes, the peak of bytes alive at once among the values it
      * places, and how many values it places (all intermediates when every shape is static).
      */

@@ -14,13 +14,20 @@ import java.util.Map;
  *                ("cpu-simd:conv.winograd-f4x4"); a layer name wins over its op type
  */
 public record EngineOptions(int threads, Map<String, String> tactics, Map<String, String> preferred,
-                            Map<String, InputRange> inputRanges, PreparedKernels prepared) {
+                            Map<String, InputRange> inputRanges, PreparedKernels prepared,
+                            io.jengine.spi.PackedStore packed) {
     public EngineOptions {
         if (threads < 0) throw new EngineException("threads must be 0 (all cores) or more, got " + threads);
         tactics = Map.copyOf(tactics);
         preferred = Map.copyOf(preferred);
         inputRanges = Map.copyOf(inputRanges);
         if (prepared == null) prepared = PreparedKernels.NONE;
+        if (packed == null) packed = io.jengine.spi.PackedStore.NONE;
+    }
+
+    public EngineOptions(int threads, Map<String, String> tactics, Map<String, String> preferred,
+                         Map<String, InputRange> inputRanges, PreparedKernels prepared) {
+        this(threads, tactics, preferred, inputRanges, prepared, io.jengine.spi.PackedStore.NONE);
     }
 
     public EngineOptions(int threads, Map<String, String> tactics, Map<String, String> preferred,
@@ -32,7 +39,12 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
 
     /** These options with kernels prepared already (the tuner's winners) for the plan to take over. */
     public EngineOptions withPrepared(PreparedKernels kernels) {
-        return new EngineOptions(threads, tactics, preferred, inputRanges, kernels);
+        return new EngineOptions(threads, tactics, preferred, inputRanges, kernels, packed);
+    }
+
+    /** These options with the kernels' packed data a plan file stored ({@link io.jengine.spi.NodeContext#stored}). */
+    public EngineOptions withPacked(io.jengine.spi.PackedStore store) {
+        return new EngineOptions(threads, tactics, preferred, inputRanges, prepared, store);
     }
 
     public static EngineOptions defaults() { return new EngineOptions(0, Map.of()); }
@@ -43,12 +55,12 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
      * without oneDNN, a shape the tactic cannot run), whereas a forced tactic that is not offered is an error.
      */
     public EngineOptions withPreferred(Map<String, String> byLayer) {
-        return new EngineOptions(threads, tactics, byLayer, inputRanges, prepared);
+        return new EngineOptions(threads, tactics, byLayer, inputRanges, prepared, packed);
     }
 
     /** These options with the shapes each named input may take (a plan's optimization profile). */
     public EngineOptions withInputRanges(Map<String, InputRange> ranges) {
-        return new EngineOptions(threads, tactics, preferred, ranges, prepared);
+        return new EngineOptions(threads, tactics, preferred, ranges, prepared, packed);
     }
 
     /** The dimensions an input may take, inclusive, one pair per axis. */
@@ -85,13 +97,15 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
     /** The thread count runs use: {@link #threads()}, or the machine's cores when that is 0. */
     public int effectiveThreads() { return threads == 0 ? IntraOpPool.shared().cores() : threads; }
 
-    public EngineOptions withThreads(int n) { return new EngineOptions(n, tactics, preferred, inputRanges, prepared); }
+    public EngineOptions withThreads(int n) {
+        return new EngineOptions(n, tactics, preferred, inputRanges, prepared, packed);
+    }
 
     /** These options plus one forced tactic. */
     public EngineOptions withTactic(String layerOrOp, String tactic) {
         Map<String, String> m = new LinkedHashMap<>(tactics);
         m.put(layerOrOp, tactic);
-        return new EngineOptions(threads, m, preferred, inputRanges, prepared);
+        return new EngineOptions(threads, m, preferred, inputRanges, prepared, packed);
     }
 
     /**

@@ -212,7 +212,7 @@ final class GraphPlan {
                     + (node.domain().isEmpty() ? "ai.onnx" : node.domain())
                     + "', which the model does not import (opset_import lists " + graph.opsets().keySet() + ")");
         }
-        NodeContext ctx = new NodeContext(node, opset, graph, options.effectiveThreads());
+        NodeContext ctx = new NodeContext(node, opset, graph, options.effectiveThreads(), options.packed());
         List<Tactic> ranked;
         try {
             ranked = TacticChooser.ranked(ctx, backends, options, concrete);

@@ -43,6 +43,12 @@ public interface Kernel {
     default void close() {}
 
     /**
+     * The constant data this kernel derived from its node's constant inputs when it was prepared, for a plan file to
+     * keep (see {@link PackedPart}); each part's bytes stay valid as long as the kernel is open. None by default.
+     */
+    default java.util.List<PackedPart> packed() { return java.util.List.of(); }
+
+    /**
      * For a kernel of a simulated device (an accelerator modelled, not present): the seconds the device would take
      * for one run of this layer by its model, its memory traffic included and the host link excluded (the plan's
      * copies are costed by {@link Device#transferSeconds}). The tuner takes it as the layer's measured time; NaN (the

@@ -8,12 +8,30 @@ import io.jengine.tensor.ValueType;
 /**
  * What a backend may know about the node it plans: the node itself, the opset version of the node's domain in force,
  * the graph (static types of inputs and outputs: concrete when the plan is built for concrete input shapes; constant
- * inputs, so that weights are packed once) and the thread count runs will use.
+ * inputs, so that weights are packed once), the thread count runs will use, and what a plan file stored of the
+ * kernels' packed data ({@link #stored}).
  */
-public record NodeContext(Node node, int opsetVersion, Graph graph, int threads) {
+public record NodeContext(Node node, int opsetVersion, Graph graph, int threads, PackedStore packed) {
+    public NodeContext {
+        if (packed == null) packed = PackedStore.NONE;
+    }
+
+    /** A context with nothing stored: every kernel derives its constant data. */
+    public NodeContext(Node node, int opsetVersion, Graph graph, int threads) {
+        this(node, opsetVersion, graph, threads, PackedStore.NONE);
+    }
+
     /** A context for planning with the machine's cores as the thread count. */
     public NodeContext(Node node, int opsetVersion, Graph graph) {
         this(node, opsetVersion, graph, IntraOpPool.shared().cores());
+    }
+
+    /**
+     * The bytes a plan file stored for this node's kernel as part {@code name} in {@code form} (see
+     * {@link PackedPart}), or null: the kernel then derives the part itself. Stored bytes are only read.
+     */
+    public java.lang.foreign.MemorySegment stored(String name, String form) {
+        return packed.find(node.name(), name, form);
     }
 
     /** The static type of input {@code i}, or null when omitted or unknown. */

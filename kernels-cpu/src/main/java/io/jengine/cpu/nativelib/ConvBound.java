@@ -38,10 +38,34 @@ record ConvBound(double gain, double bias) {
         return new ConvBound(gain, b);
     }
 
-    /** {@link #of(MemorySegment, int, float[])} of a constant weight tensor. */
+    /**
+     * {@link #of(MemorySegment, int, float[])} of a constant weight tensor; inside a kernel's preparation a packed
+     * part ({@link Packing}), so that a plan stores the two figures and loading does not read every weight again.
+     */
     static ConvBound of(Tensor weights, int outC, float[] bias) {
-        return of(NativeBackend.weights(weights), outC, bias);
+        Packing packing = Packing.current();
+        if (packing == null) return of(NativeBackend.weights(weights), outC, bias);
+        String name = packing.nextName(PART);
+        MemorySegment stored = packing.stored(name, FORM, 2L * Double.BYTES);
+        ConvBound b = stored != null
+                ? new ConvBound(stored.get(LE_DOUBLE, 0),
+                        stored.get(LE_DOUBLE, Double.BYTES))
+                : of(NativeBackend.weights(weights), outC, bias);
+        MemorySegment bytes = stored;
+        if (bytes == null) {
+            bytes = java.lang.foreign.Arena.ofAuto().allocate(2L * Double.BYTES, Double.BYTES);
+            bytes.set(LE_DOUBLE, 0, b.gain());
+            bytes.set(LE_DOUBLE, Double.BYTES, b.bias());
+        }
+        packing.made(name, FORM, bytes);
+        return b;
     }
+
+    private static final ValueLayout.OfDouble LE_DOUBLE =
+            ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** The packed part's name and form: two little-endian doubles, gain then bias. */
+    static final String PART = "conv.bound", FORM = "gain and bias as float64, v1";
 
     /**
      * The bound on the result before the activation for inputs bounded by {@code x} and a residual bounded by

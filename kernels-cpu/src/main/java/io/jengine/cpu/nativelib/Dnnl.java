@@ -145,6 +145,8 @@ public final class Dnnl {
     private static final MethodHandle MD_EQUAL = handle("dnnl_memory_desc_equal", status(ADDRESS, ADDRESS));
     private static final MethodHandle MD_GET_SIZE = handle("dnnl_memory_desc_get_size",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    private static final MethodHandle MD_GET_BLOB = handle("dnnl_memory_desc_get_blob",
+            status(ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle MEMORY_CREATE = handle("dnnl_memory_create",
             status(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle MEMORY_SET_DATA_HANDLE = handle("dnnl_memory_set_data_handle",
@@ -250,6 +252,18 @@ public final class Dnnl {
     public static long dnnl_memory_desc_get_size(MemorySegment memoryDesc) {
         try {
             return (long) MD_GET_SIZE.invokeExact(memoryDesc);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /**
+     * Serializes {@code memoryDesc} into {@code blob} ({@code size} in: its capacity; out: the bytes written), or, with a
+     * NULL {@code blob}, writes the size it needs to {@code size}.
+     */
+    public static int dnnl_memory_desc_get_blob(MemorySegment blob, MemorySegment size, MemorySegment memoryDesc) {
+        try {
+            return (int) MD_GET_BLOB.invokeExact(blob, size, memoryDesc);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

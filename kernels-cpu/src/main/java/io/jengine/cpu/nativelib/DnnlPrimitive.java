@@ -155,6 +155,15 @@ final class DnnlPrimitive implements AutoCloseable {
      * objects and scratchpad; NULL where there is none.
      */
     private MemorySegment variant = MemorySegment.NULL;
+    /**
+     * The reordered weights the weights memory object points at, referred to here so that a plan's stored part (a
+     * slice of a mapping the garbage collector unmaps once unreferenced) stays mapped as long as the primitive.
+     */
+    @SuppressWarnings("unused")
+    private MemorySegment weights;
+
+    /** The name of the packed parts holding primitives' reordered weights ({@link Packing}). */
+    static final String PART = "dnnl.weights";
 
     private DnnlPrimitive(Spec spec, String implementation, DnnlHandles handles, Arena arena, MemorySegment stream,
                           MemorySegment primitive, MemorySegment srcMemory, MemorySegment dstMemory,
@@ -247,13 +256,28 @@ final class DnnlPrimitive implements AutoCloseable {
                     Dnnl::dnnl_primitive_destroy, "dnnl_primitive_destroy", context);
 
             MemorySegment weightsMd = Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_weights_md, 0);
-            MemorySegment weightsData = arena.allocate(Dnnl.dnnl_memory_desc_get_size(weightsMd), 64);
+            long weightsBytes = Dnnl.dnnl_memory_desc_get_size(weightsMd);
+            // A float primitive's reordered weights are a packed part: a plan stores them, and on load they are
+            // taken as stored where oneDNN picked the same kernel and layout (the form says which).
+            Packing packing = spec.quantization() == null ? Packing.current() : null;
+            String partName = null, form = null;
+            MemorySegment weightsData = null;
+            if (packing != null) {
+                partName = packing.nextName(PART);
+                form = weightsForm(impl, weightsMd, context);
+                weightsData = packing.stored(partName, form, weightsBytes);
+            }
+            if (weightsData == null) {
+                if (packing != null) packing.sourceNeeded();
+                weightsData = arena.allocate(weightsBytes, 64);
+                MemorySegment userWeights = spec.quantization() != null
+                        ? nativeCopy(tempArena, MemorySegment.ofArray(spec.quantization().weights()))
+                        : readable(tempArena, spec.weights());
+                reorderWeights(temp, tempArena, engine, stream, userWeightsMd, weightsMd, weightsData, userWeights,
+                        context);
+            }
+            if (packing != null) packing.made(partName, form, weightsData);
             MemorySegment weightsMemory = memory(owned, weightsMd, engine, weightsData, context);
-            MemorySegment userWeights = spec.quantization() != null
-                    ? nativeCopy(tempArena, MemorySegment.ofArray(spec.quantization().weights()))
-                    : readable(tempArena, spec.weights());
-            reorderWeights(temp, tempArena, engine, stream, userWeightsMd, weightsMd, weightsData, userWeights,
-                    context);
 
             // descriptors the primitive descriptor owns: memory objects and reorders made from them keep copies
             MemorySegment srcMd = spec.staged()
@@ -291,6 +315,7 @@ final class DnnlPrimitive implements AutoCloseable {
             }
             DnnlPrimitive made = new DnnlPrimitive(spec, impl, owned, arena, stream, primitive, srcMemory, dstMemory,
                     args, nargs, staging, scratchpad);
+            made.weights = weightsData;
             if (extra != null && spec.quantization() == null) {
                 made.variant = variant(owned, temp, tempArena, spec, extra, engine, askSrcMd, anyWeightsMd, biasMd,
                         askDstMd, pd, impl, scratchpad.bytes());
@@ -692,6 +717,30 @@ final class DnnlPrimitive implements AutoCloseable {
             impl = implementation(pd);
         }
         return impl;
+    }
+
+    /**
+     * What decides the reordered weights' bytes besides the weights themselves: the library's version, the kernel
+     * oneDNN picked and the weights' memory descriptor (dims, type, layout, padding) as oneDNN serializes it.
+     */
+    private static String weightsForm(String impl, MemorySegment weightsMd, String context) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment size = a.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+            DnnlStatus.check(Dnnl.dnnl_memory_desc_get_blob(MemorySegment.NULL, size, weightsMd),
+                    "dnnl_memory_desc_get_blob", context);
+            long n = size.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
+            if (n <= 0 || n > 1 << 16) throw new IllegalStateException("weights descriptor of " + n + " bytes: " + context);
+            MemorySegment blob = a.allocate(n);
+            DnnlStatus.check(Dnnl.dnnl_memory_desc_get_blob(blob, size, weightsMd), "dnnl_memory_desc_get_blob", context);
+            byte[] bytes = blob.asSlice(0, Math.min(n, size.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0)))
+                    .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            String version = NativeLibraries.dnnl().map(NativeLibrary::version).orElse("?");
+            // the descriptor by its SHA-256 (it runs to hundreds of bytes): equal forms mean equal layouts
+            return "onednn " + version + " " + impl + " md-sha256 " + java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private static String implementation(MemorySegment pd) {

@@ -68,7 +68,8 @@ final class DnnlWinogradConv implements AutoCloseable {
      * matmuls, one batch of positions per thread.
      *
      * <p>The transform goes to native memory, each matmul reordering its positions straight from a slice of it; it is
-     * freed once they are prepared, since each reorder copies into its primitive's own memory.
+     * freed once they are prepared, since each reorder copies into its primitive's own memory. Where a plan stored
+     * every matmul's reordered weights ({@link Packing}), the transform is not computed at all.
      *
      * @throws UnsupportedOperationException where oneDNN has only its GEMM-driven matmul for the products
      */
@@ -81,7 +82,10 @@ final class DnnlWinogradConv implements AutoCloseable {
         int[] first = new int[parts + 1];
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment u = UninitializedMemory.allocate(t.transformedWeightBytes(), 64, temp);
-            t.transformWeights(weights, u);
+            // Transformed only if a product has no stored part to take instead (a plan built here stored them all).
+            Packing packing = Packing.current();
+            if (packing != null) packing.deferSource(() -> t.transformWeights(weights, u));
+            else t.transformWeights(weights, u);
             for (int i = 0; i < parts; i++) {
                 first[i] = pos * i / parts;
                 first[i + 1] = pos * (i + 1) / parts;
@@ -89,6 +93,7 @@ final class DnnlWinogradConv implements AutoCloseable {
                 products[i] = DnnlMatMul.prepareBatched(n, rows, inC, outC,
                         u.asSlice(first[i] * positionBytes, n * positionBytes), 1, vStride(t, rows), mStride(t, rows));
             }
+            if (packing != null) packing.sourceDone();
         } catch (RuntimeException e) {
             for (DnnlMatMul p : products) if (p != null) p.close();
             throw e;

@@ -88,12 +88,13 @@ public final class NativeBackend implements Backend {
 
     /**
      * {@code prepare} with bfloat16 arithmetic allowed where the layer asks for it ({@link FusedOpSpec#FPMATH}, what
-     * {@code --bf16} marks): oneDNN then computes the products in bfloat16 on CPUs that have it.
+     * {@code --bf16} marks): oneDNN then computes the products in bfloat16 on CPUs that have it. The kernel's reordered
+     * weights and bounds are packed parts ({@link Packing}): taken from a plan where it stored them.
      */
     private static java.util.function.Supplier<Kernel> math(NodeContext ctx,
                                                             java.util.function.Supplier<Kernel> prepare) {
         boolean bf16 = FusedOpSpec.BF16.equals(ctx.node().attrString(FusedOpSpec.FPMATH, ""));
-        return () -> DnnlMath.allowingBf16(bf16, prepare);
+        return () -> Packing.preparing(ctx, () -> DnnlMath.allowingBf16(bf16, prepare));
     }
 
     /**

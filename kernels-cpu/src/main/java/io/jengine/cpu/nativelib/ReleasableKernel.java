@@ -37,5 +37,8 @@ final class ReleasableKernel implements Kernel {
     public boolean compiledByJit() { return kernel.compiledByJit(); }
 
     @Override
+    public java.util.List<io.jengine.spi.PackedPart> packed() { return kernel.packed(); }
+
+    @Override
     public void close() { cleanable.clean(); }
 }

@@ -34,6 +34,11 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-tune", description = "Write the default tactics without tuning.")
     boolean noTune;
 
+    @Option(names = "--lean", description = "Leave out of the plan what the kernels derive from the weights"
+            + " (reordered and Winograd-transformed weights): a smaller file (ResNet-50: 98 instead of 253 MiB) that"
+            + " loads slower, deriving them again.")
+    boolean lean;
+
     @Option(names = "--fp16", description = "Store convolution and matrix-product weights in half precision (half"
             + " the plan; computed in float32).")
     boolean fp16;
@@ -54,6 +59,7 @@ final class BuildCommand implements Callable<Integer> {
         EngineBuilder builder = build.builder(model, new OptimizationReport());
         profiles.forEach(builder::profile);
         builder.fp16(fp16);
+        builder.lean(lean);
         if (!noTune) {
             builder.tune(tuning.options(TuneOptions.DEFAULT_LEVEL)).timingCache(tuning.timingCache);
         }

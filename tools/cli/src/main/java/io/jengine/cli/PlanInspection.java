@@ -41,6 +41,14 @@ final class PlanInspection {
         for (ValueSignature v : h.getOutputsList()) out.println("output: " + signature(v));
         out.printf("memory plan: %.2f MiB arena, peak of bytes live at once %.2f MiB%n", h.getArenaBytes() / 1048576.0,
                 h.getPeakLiveBytes() / 1048576.0);
+        if (h.getPackedCount() > 0) {
+            long bytes = h.getPackedList().stream().mapToLong(io.jengine.plan.proto.PlanProto.PackedRecord::getLength).sum();
+            out.printf("packed parts: %d, for %d layers, %.2f MiB (the kernels' derived weights, mapped on load)%n",
+                    h.getPackedCount(), h.getPackedList().stream().map(io.jengine.plan.proto.PlanProto.PackedRecord::getLayer)
+                            .distinct().count(), bytes / 1048576.0);
+        } else {
+            out.println("packed parts: none (the kernels derive their weights' layouts on load)");
+        }
         Map<String, LayerRecord> tuned = new LinkedHashMap<>();
         for (LayerRecord r : h.getLayersList()) tuned.put(r.getLayer(), r);
         LayerPrecision precision = new LayerPrecision(plan.model().graph());
