@@ -295,6 +295,49 @@ public class TunerTest {
     }
 
     /**
+     * Tilings the cold build left untimed because the default measured far below their predicted time are left
+     * untimed by a warm build too: the cached default counts as measured.
+     */
+    @Test
+    void aWarmCacheTimesNothingTheColdBuildLeftOutByItsMeasurements(@TempDir Path dir) {
+        io.jengine.spi.Backend pruning = new io.jengine.spi.Backend() {
+            @Override public String name() { return "spread"; }
+            @Override public int priority() { return 100; }
+            @Override public java.util.List<io.jengine.spi.Tactic> tactics(io.jengine.spi.NodeContext node) {
+                if (!node.node().opType().equals("MatMul")) return java.util.List.of();
+                // the default predicted slow (a billion flops) and measured fast (it does nothing)
+                return java.util.List.of(tactic("fast", 1e9, true),
+                        tiled(new io.jengine.spi.GemmTiling(4, 16, 64, 64, 256)));
+            }
+        };
+        Path file = dir.resolve("timing.json");
+        TuningReport[] runs = new TuningReport[2];
+        for (int i = 0; i < 2; i++) {
+            Tuner t = new Tuner(TestDevices.avx2(), TimingCache.open(file, "test", EngineVersion.VERSION, w -> { }),
+                    new TuneOptions(2, 3), Backends.of(pruning), new PrintStream(new ByteArrayOutputStream()), QUICK);
+            runs[i] = t.tune(projections(), EngineOptions.defaults().withThreads(1));
+        }
+        assertTrue(runs[0].timed() > 0);
+        assertTrue(runs[0].layers().getFirst().candidates().stream().anyMatch(c -> !c.timed()
+                && c.key().startsWith("spread:tiled")), "the tilings were left out by the default's time");
+        assertEquals(0, runs[1].timed(), "a warm cache times nothing");
+        assertEquals(runs[0].choices(), runs[1].choices());
+    }
+
+    /** A tactic of a 512-cubed GEMM for the model (milliseconds predicted) whose kernel does nothing. */
+    private static io.jengine.spi.Tactic tiled(io.jengine.spi.GemmTiling tiling) {
+        io.jengine.spi.GemmProblem problem = new io.jengine.spi.GemmProblem(512, 512, 512, 1, false, true, 0);
+        io.jengine.spi.Kernel k = ctx -> ctx.output(0, DType.FLOAT32, ctx.tensor(0).dim(0), ctx.tensor(1).dim(1));
+        io.jengine.spi.Tunable tunable = new io.jengine.spi.Tunable() {
+            @Override public io.jengine.spi.GemmProblem problem() { return problem; }
+            @Override public io.jengine.spi.GemmTiling tiling() { return tiling; }
+            @Override public java.util.List<RegisterTile> registerTiles() { return java.util.List.of(new RegisterTile(4, 16)); }
+            @Override public io.jengine.spi.Tactic with(io.jengine.spi.GemmTiling t) { return tiled(t); }
+        };
+        return new io.jengine.spi.Tactic("spread", "tiled", () -> k, false).withTunable(tunable);
+    }
+
+    /**
      * A model whose weights exceed the last-level cache is timed with them evicted from it (inside the model they come
      * from memory); the signature says so, so that the timing cache keeps both conditions apart.
      */
