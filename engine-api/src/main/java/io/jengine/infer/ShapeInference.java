@@ -43,7 +43,7 @@ public final class ShapeInference {
         for (Node n : GraphOrder.sort(g, outer.keySet())) {
             Node node = inferBodies(n, types);
             nodes.add(node);
-            if (node.opType().equals("Constant") && node.domain().isEmpty()) {
+            if (node.opType().equals("Constant") && node.domain().isEmpty() && !node.outputs().isEmpty()) {
                 Attribute v = node.attr("value");
                 if (v != null && v.kind() == Attribute.Kind.TENSOR) constants.put(node.outputs().getFirst(), v.asTensor());
             }
