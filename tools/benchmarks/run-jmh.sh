@@ -3,11 +3,12 @@
 # inputs stored in $ENGINE_ZOO) with JSON output, and turns the JSON into docs/benchmarks/latency.md (table: model,
 # threads, engine ms, ORT ms, ratio, with errors) and docs/benchmarks/latency.png.
 #
-#   tools/benchmarks/run-jmh.sh [--quick] [--overhead] [--no-int8] [--out DIR] [JMH OPTIONS...]
+#   tools/benchmarks/run-jmh.sh [--quick] [--overhead] [--no-int8] [--no-bf16] [--out DIR] [JMH OPTIONS...]
 #
 # After the float rows it measures INT8 rows (precision=int8: the engine's calibrated INT8 build of digits_cnn,
 # mobilenet_v2, resnet18 and resnet50, against ONNX Runtime's own u8 QDQ models where the zoo has them); --no-int8
-# skips them.
+# skips them. On a CPU with AVX512-BF16 or AMX-BF16, BF16 rows follow (precision=bf16: the engine's --bf16 build of
+# the same models; ONNX Runtime's column is its float model, as it has no bfloat16 CPU kernels); --no-bf16 skips them.
 # --overhead: runs NodeOverheadBenchmark instead (a 100-node chain of kernels that do nothing: the engine's fixed cost
 # per node is the time per run / 100) and prints JMH's table; no report is written.
 # --quick: digits_cnn on one thread with short iterations, to check the pipeline in a minute or two (its figures are
@@ -22,6 +23,7 @@ source "$root/.ci/java-home.sh"
 quick=0
 overhead=0
 int8=1
+bf16=1
 out="$root/docs/benchmarks"
 jmh_args=()
 while [ $# -gt 0 ]; do
@@ -29,8 +31,9 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --overhead) overhead=1 ;;
     --no-int8) int8=0 ;;
+    --no-bf16) bf16=0 ;;
     --out) out=${2:?--out needs a directory}; shift ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) jmh_args+=("$1") ;;
   esac
   shift
@@ -81,5 +84,13 @@ if [ "$int8" = 1 ]; then
     'ZooModelBenchmark\.onnxRuntime$' -rf json -rff "$target/jmh/results-int8-ort.json" "${jmh_args[@]}" \
     -p precision=int8 "${ort_models[@]}"
   all="$all,$target/jmh/results-int8.json,$target/jmh/results-int8-ort.json"
+fi
+if [ "$bf16" = 1 ] && grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo 2>/dev/null; then
+  # BF16 rows: the engine's --bf16 build; ONNX Runtime's float rows above are its side of the comparison
+  models=(-p model=digits_cnn,mobilenet_v2,resnet18,resnet50,bert_l4_h256)
+  if [ "$quick" = 1 ]; then models=(); fi
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'ZooModelBenchmark\.engine$' \
+    -rf json -rff "$target/jmh/results-bf16.json" "${jmh_args[@]}" -p precision=bf16 "${models[@]}"
+  all="$all,$target/jmh/results-bf16.json"
 fi
 "$JAVA_HOME/bin/java" -cp "$cp" io.jengine.benchmarks.LatencyReport "$all" "$out" "$title"

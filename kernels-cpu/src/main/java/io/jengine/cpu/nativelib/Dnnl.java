@@ -32,6 +32,7 @@ public final class Dnnl {
     public static final int dnnl_s32 = 4;
     public static final int dnnl_s8 = 5;
     public static final int dnnl_u8 = 6;
+    public static final int dnnl_bf16 = 2;
     // dnnl_format_tag_t (dnnl_nchw, dnnl_oihw == dnnl_abcd; dnnl_goihw == dnnl_abcde)
     public static final int dnnl_format_tag_undef = 0;
     public static final int dnnl_format_tag_any = 1;
@@ -167,8 +168,6 @@ public final class Dnnl {
     private static final MethodHandle ATTR_SET_POST_OPS = handle("dnnl_primitive_attr_set_post_ops",
             status(ADDRESS, ADDRESS));
     private static final MethodHandle ATTR_SET_SCRATCHPAD_MODE = handle("dnnl_primitive_attr_set_scratchpad_mode",
-            status(ADDRESS, JAVA_INT));
-    private static final MethodHandle ATTR_SET_FPMATH_MODE = handle("dnnl_primitive_attr_set_fpmath_mode",
             status(ADDRESS, JAVA_INT));
     private static final MethodHandle ATTR_SET_SCALES_MASK = handle("dnnl_primitive_attr_set_scales_mask",
             status(ADDRESS, JAVA_INT, JAVA_INT));
@@ -351,18 +350,6 @@ public final class Dnnl {
     }
 
     /** Scales for argument {@code arg} given at execution: one ({@code mask} 0) or one per index of the masked dims. */
-    /** oneDNN's dnnl_fpmath_mode_t: strict float32 arithmetic, or products allowed in bfloat16. */
-    public static final int dnnl_fpmath_mode_strict = 0, dnnl_fpmath_mode_bf16 = 1;
-
-    /** The floating-point arithmetic the primitive may use ({@code dnnl_fpmath_mode_*}). */
-    public static int dnnl_primitive_attr_set_fpmath_mode(MemorySegment attr, int mode) {
-        try {
-            return (int) ATTR_SET_FPMATH_MODE.invokeExact(attr, mode);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
-    }
-
     public static int dnnl_primitive_attr_set_scales_mask(MemorySegment attr, int arg, int mask) {
         try {
             return (int) ATTR_SET_SCALES_MASK.invokeExact(attr, arg, mask);

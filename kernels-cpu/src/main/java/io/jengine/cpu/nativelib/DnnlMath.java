@@ -3,9 +3,10 @@ package io.jengine.cpu.nativelib;
 import java.util.function.Supplier;
 
 /**
- * The floating-point arithmetic the oneDNN primitives created in a scope may use: strict float32 (the default), or
- * bfloat16 products with float32 accumulation (oneDNN's {@code fpmath_mode bf16}, what {@code --bf16} asks for on a
- * layer with the {@code fpmath} attribute). A scope rather than a parameter: every float primitive a tactic prepares
+ * The floating-point arithmetic the oneDNN float primitives created in a scope use: float32 (the default), or
+ * bfloat16 products with float32 accumulation, what {@code --bf16} asks for on a layer with the {@code fpmath}
+ * attribute: the primitive reads its source and weights as bfloat16 (rounded to nearest even from the caller's float32)
+ * and writes float32. A scope rather than a parameter: every float primitive a tactic prepares
  * (a convolution, its Winograd matmuls, a matmul) takes it, through preparation paths that otherwise know nothing of
  * it. Integer primitives ignore it.
  */

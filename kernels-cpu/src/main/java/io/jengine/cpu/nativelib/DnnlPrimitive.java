@@ -223,6 +223,13 @@ final class DnnlPrimitive implements AutoCloseable {
         try (DnnlHandles temp = new DnnlHandles(); Arena tempArena = Arena.ofConfined()) {
             MemorySegment engine = DnnlEngine.cpu();
             int srcType = spec.srcType(), dstType = spec.dstType(), weightsType = spec.weightsType();
+            // bfloat16 arithmetic: the primitive reads its source and weights as bfloat16 (the staged source is
+            // rounded on the way in, the weights once when reordered) and accumulates and writes float32. Asking
+            // for it by data type rather than by oneDNN's fpmath mode: that mode is honoured only by AMX kernels,
+            // and AVX512-BF16 CPUs ran the float32 kernel with it.
+            boolean bf16 = spec.quantization() == null && DnnlMath.bf16();
+            int computeSrcType = bf16 ? Dnnl.dnnl_bf16 : srcType;
+            int computeWeightsType = bf16 ? Dnnl.dnnl_bf16 : weightsType;
             MemorySegment userSrcMd = spec.srcStrides() == null
                     ? desc(temp, tempArena, spec.srcDims(), srcType, spec.srcTag(), context)
                     : stridedDesc(temp, tempArena, spec.srcDims(), srcType, spec.srcStrides(), context);
@@ -230,18 +237,21 @@ final class DnnlPrimitive implements AutoCloseable {
                     ? desc(temp, tempArena, spec.dstDims(), dstType, spec.dstTag(), context)
                     : stridedDesc(temp, tempArena, spec.dstDims(), dstType, spec.dstStrides(), context);
             MemorySegment askSrcMd = spec.staged()
-                    ? desc(temp, tempArena, spec.srcDims(), srcType, spec.computeTag(), context) : userSrcMd;
+                    ? desc(temp, tempArena, spec.srcDims(), computeSrcType, spec.computeTag(), context)
+                    : !bf16 ? userSrcMd
+                    : spec.srcStrides() == null
+                    ? desc(temp, tempArena, spec.srcDims(), computeSrcType, spec.srcTag(), context)
+                    : stridedDesc(temp, tempArena, spec.srcDims(), computeSrcType, spec.srcStrides(), context);
             MemorySegment askDstMd = spec.staged()
                     ? desc(temp, tempArena, spec.dstDims(), dstType, spec.computeTag(), context) : userDstMd;
-            MemorySegment anyWeightsMd = desc(temp, tempArena, spec.weightsDims(), weightsType,
+            MemorySegment anyWeightsMd = desc(temp, tempArena, spec.weightsDims(), computeWeightsType,
                     Dnnl.dnnl_format_tag_any, context);
             MemorySegment userWeightsMd = desc(temp, tempArena, spec.weightsDims(), weightsType, spec.userWeightsTag(),
                     context);
             MemorySegment biasMd = spec.bias() == null ? MemorySegment.NULL
                     : desc(temp, tempArena, spec.biasDims(), Dnnl.dnnl_f32,
                             spec.biasDims().length == 1 ? Dnnl.dnnl_a : Dnnl.dnnl_ab, context);
-            MemorySegment attr = spec.quantization() != null ? attributes(temp, spec.postOps(), context)
-                    : floatAttributes(temp, spec.postOps(), context);
+            MemorySegment attr = attributes(temp, spec.postOps(), context);
             if (spec.quantization() != null) quantizationMasks(attr, spec.quantization(), context);
 
             Gomp.omp_set_num_threads(spec.threads());
@@ -280,7 +290,7 @@ final class DnnlPrimitive implements AutoCloseable {
             MemorySegment weightsMemory = memory(owned, weightsMd, engine, weightsData, context);
 
             // descriptors the primitive descriptor owns: memory objects and reorders made from them keep copies
-            MemorySegment srcMd = spec.staged()
+            MemorySegment srcMd = spec.staged() || bf16
                     ? Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_src_md, 0) : userSrcMd;
             MemorySegment dstMd = spec.staged()
                     ? Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_dst_md, 0) : userDstMd;
@@ -346,7 +356,7 @@ final class DnnlPrimitive implements AutoCloseable {
         ops.add(extra);
         MemorySegment pd2;
         try {
-            MemorySegment attr = floatAttributes(temp, ops, context);
+            MemorySegment attr = attributes(temp, ops, context);
             pd2 = temp.create(spec.createCall(),
                     out -> spec.factory().create(out, engine, srcMd, anyWeightsMd, biasMd, dstMd, attr, tempArena),
                     Dnnl::dnnl_primitive_desc_destroy, "dnnl_primitive_desc_destroy", context);
@@ -464,16 +474,6 @@ final class DnnlPrimitive implements AutoCloseable {
     private static long scratchpadBytes(MemorySegment pd) {
         MemorySegment md = Dnnl.dnnl_primitive_desc_query_md(pd, Dnnl.dnnl_query_scratchpad_md, 0);
         return md.equals(MemorySegment.NULL) ? 0 : Dnnl.dnnl_memory_desc_get_size(md);
-    }
-
-    /** {@link #attributes} for a float primitive: with bf16 math where {@link DnnlMath#bf16} asks for it. */
-    private static MemorySegment floatAttributes(DnnlHandles h, List<DnnlPostOp> ops, String context) {
-        MemorySegment attr = attributes(h, ops, context);
-        if (DnnlMath.bf16()) {
-            DnnlStatus.check(Dnnl.dnnl_primitive_attr_set_fpmath_mode(attr, Dnnl.dnnl_fpmath_mode_bf16),
-                    "dnnl_primitive_attr_set_fpmath_mode", context);
-        }
-        return attr;
     }
 
     /** Attributes that only hand the scratchpad to the caller (for reorders). */

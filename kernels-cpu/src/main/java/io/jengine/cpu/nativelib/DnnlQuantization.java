@@ -95,5 +95,7 @@ record DnnlQuantization(int srcType, int dstType, byte[] weights, float srcScale
     }
 
     /** Bytes per element of a tensor of {@code type}. */
-    static int bytes(int type) { return type == Dnnl.dnnl_f32 || type == Dnnl.dnnl_s32 ? 4 : 1; }
+    static int bytes(int type) {
+        return type == Dnnl.dnnl_f32 || type == Dnnl.dnnl_s32 ? 4 : type == Dnnl.dnnl_bf16 ? 2 : 1;
+    }
 }

@@ -18,8 +18,9 @@ public final class JmhResults {
     public record Score(double ms, double error) {}
 
     /**
-     * One model at one thread count and precision ("fp32", or "int8": quantized models); either score may be null
-     * when that benchmark was not run.
+     * One model at one thread count and precision ("fp32"; "int8": quantized models; "bf16": bfloat16 arithmetic,
+     * whose ONNX Runtime score is its float one, since it has no bfloat16 CPU kernels); either score may be null when
+     * that benchmark was not run.
      */
     public record Row(String model, int threads, String precision, Score engine, Score onnxRuntime) {
         /** Engine over ONNX Runtime, with the error of a quotient of independent measurements. */
@@ -55,7 +56,12 @@ public final class JmhResults {
         List<Row> rows = new ArrayList<>();
         byKey.forEach((k, v) -> {
             String[] parts = k.split("\t");
-            rows.add(new Row(parts[0], Integer.parseInt(parts[1]), parts[2], v[0], v[1]));
+            Score ort = v[1];
+            if (ort == null && parts[2].equals("bf16")) {
+                Score[] fp32 = byKey.get(parts[0] + "\t" + parts[1] + "\tfp32");
+                if (fp32 != null) ort = fp32[1];
+            }
+            rows.add(new Row(parts[0], Integer.parseInt(parts[1]), parts[2], v[0], ort));
         });
         return rows;
     }

@@ -41,7 +41,8 @@ public final class LatencyReport {
         b.append("# ").append(title).append("\n\n");
         b.append(String.format(Locale.ROOT, "JMH average time per inference (ms), %d warm-up x %s, %d measured x %s, %d fork(s); "
                         + "error = JMH's 99.9%% confidence half-width. %s %s, %d cores. Ratio above 1: the engine is slower. "
-                + "int8: the engine's calibrated INT8 build against ONNX Runtime's own quantized (u8 QDQ) model.%n%n",
+                + "int8: the engine's calibrated INT8 build against ONNX Runtime's own quantized (u8 QDQ) model; "
+                + "bf16: the engine's --bf16 build against ONNX Runtime's float model.%n%n",
                 setup.warmupIterations(), setup.warmupTime(), setup.measurementIterations(), setup.measurementTime(),
                 setup.forks(), setup.vm(), setup.jdk(), Runtime.getRuntime().availableProcessors()));
         b.append("| model | precision | threads | engine ms | ORT ms | engine / ORT |\n|---|---|---:|---:|---:|---:|\n");

@@ -41,6 +41,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * with the default calibrator on the digits' calibration batches, or on the shared images with ImageNet
  * preprocessing), and ONNX Runtime's own quantized model of the zoo ({@code MODEL_u8_qdq.onnx}), for the models that
  * have them ({@link #INT8_MODELS}; ONNX Runtime's QDQ models exist for digits_cnn, mobilenet_v2 and resnet18).
+ * {@code precision=bf16}: the engine's {@code --bf16} build (float convolutions and matrix products computing on
+ * bfloat16; refused on a CPU without AVX512-BF16 or AMX), against ONNX Runtime's float model, which has no bfloat16
+ * CPU kernels.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,7 +61,7 @@ public class ZooModelBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    /** fp32: the zoo's float models; int8: quantized models (see the class comment). */
+    /** fp32: the zoo's float models; int8: quantized models; bf16: bfloat16 arithmetic (see the class comment). */
     @Param({"fp32"})
     public String precision;
 
@@ -79,14 +82,14 @@ public class ZooModelBenchmark {
             throw new IllegalStateException("model " + file + " not found: unpack every zoo archive (shared/models/unpack.sh)");
         }
         inputs = storedInputs(zoo.resolve(model + "_io"));
-        boolean int8 = switch (precision) {
-            case "fp32" -> false;
-            case "int8" -> true;
-            default -> throw new IllegalArgumentException("precision must be fp32 or int8, got " + precision);
-        };
+        if (!java.util.List.of("fp32", "int8", "bf16").contains(precision)) {
+            throw new IllegalArgumentException("precision must be fp32, int8 or bf16, got " + precision);
+        }
+        boolean int8 = precision.equals("int8");
         if (params.getBenchmark().endsWith(".engine")) {
             EngineBuilder b = EngineBuilder.forModel(OnnxImporter.load(file)).threads(threads);
             if (int8) b.int8(int8Options(zoo));
+            if (precision.equals("bf16")) b.bf16(true);
             engine = BenchTarget.engine(b);
         } else {
             Path quantized = zoo.resolve(model + "_u8_qdq.onnx");

@@ -82,6 +82,23 @@ class LatencyReportTest {
         assertTrue(md.contains("| resnet18 | int8 | 2 | 20.0 ± 1.00 | – | – |"), md);
     }
 
+    /** A BF16 row is compared with ONNX Runtime's float time of the same model and threads. */
+    @Test
+    void bf16RowsTakeOnnxRuntimesFloatTime() throws IOException {
+        String json = "[" + String.join(",", result("engine", "resnet18", "2", "20.0", "1.0", "ms/op")
+                .replace("\"threads\":\"2\"}", "\"threads\":\"2\",\"precision\":\"bf16\"}"),
+                result("onnxRuntime", "resnet18", "2", "30.0", "\"NaN\"", "ms/op"),
+                result("engine", "digits_cnn", "1", "1.0", "0.1", "ms/op")
+                        .replace("\"threads\":\"1\"}", "\"threads\":\"1\",\"precision\":\"bf16\"}")) + "]";
+        List<JmhResults.Row> rows = JmhResults.rows(new ObjectMapper().readTree(json));
+        JmhResults.Row bf16 = rows.stream().filter(r -> r.model().equals("resnet18") && r.precision().equals("bf16"))
+                .findFirst().orElseThrow();
+        assertEquals(30.0, bf16.onnxRuntime().ms());
+        assertEquals(20.0 / 30.0, bf16.ratio().ms(), 1e-12);
+        JmhResults.Row digits = rows.stream().filter(r -> r.model().equals("digits_cnn")).findFirst().orElseThrow();
+        assertNull(digits.onnxRuntime(), "no float ONNX Runtime time for digits_cnn at 1 thread");
+    }
+
     @Test
     void numbersKeepThreeSignificantDigits() {
         assertEquals("12.5", LatencyReport.format(12.5));
