@@ -38,10 +38,10 @@ class PlanFileTest {
     private static Model model() { return new Model(8, "test", "", TunerTest.projections(), Map.of("k", "v")); }
 
     private static Map<String, Value> feeds() {
-        float[] x = new float[24 * 64];
+        float[] x = new float[24 * 128];
         Random r = new Random(4);
         for (int i = 0; i < x.length; i++) x[i] = r.nextFloat() * 2 - 1;
-        return Map.of("x", Tensor.ofFloats(new long[] {24, 64}, x));
+        return Map.of("x", Tensor.ofFloats(new long[] {24, 128}, x));
     }
 
     private Path built(String name) {
@@ -86,7 +86,7 @@ class PlanFileTest {
         try (Engine e = EngineBuilder.forModel(model()).threads(1).progress(QUIET).fp16(true).buildPlan(half)) {
             built = ((Tensor) e.run(feeds()).get("y")).toFloatArray();
         }
-        long weightBytes = 4L * 64 * (64 + 64 + 40);
+        long weightBytes = 4L * 128 * (128 + 128 + 80);
         long saved = Files.size(full) - Files.size(half);
         assertTrue(saved >= weightBytes / 2 - 64 * 3, "saved " + saved + " of " + weightBytes + " weight bytes");
         LoadedPlan p = PlanFile.read(half);

@@ -21,10 +21,10 @@ class TunedBuildTest {
     @Test
     void theTunedPlanRunsTheChosenTacticsAndMatchesTheDefaultPlan() {
         Model model = new Model(8, "test", "", TunerTest.projections(), Map.of());
-        float[] x = new float[24 * 64];
+        float[] x = new float[24 * 128];
         Random r = new Random(2);
         for (int i = 0; i < x.length; i++) x[i] = r.nextFloat() * 2 - 1;
-        Map<String, Value> feeds = Map.of("x", Tensor.ofFloats(new long[] {24, 64}, x));
+        Map<String, Value> feeds = Map.of("x", Tensor.ofFloats(new long[] {24, 128}, x));
         EngineBuilder tuned = EngineBuilder.forModel(model).threads(1).tune(new TuneOptions(1, 1))
                 .progress(new PrintStream(new ByteArrayOutputStream()));
         try (Engine plain = EngineBuilder.forModel(model).threads(1).build(); Engine fast = tuned.build()) {

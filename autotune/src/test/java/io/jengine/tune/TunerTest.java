@@ -30,13 +30,14 @@ public class TunerTest {
     public static Graph projections() {
         Random r = new Random(1);
         Graph.Builder b = Graph.builder("mlp").opset("", 17)
-                .addInput(new ValueInfo("x", ValueType.tensor(DType.FLOAT32, new long[] {24, 64})));
+                .addInput(new ValueInfo("x", ValueType.tensor(DType.FLOAT32, new long[] {24, 128})));
         String in = "x";
-        int[] widths = {64, 64, 40};
+        // wide enough for a constructed space of 30 tilings with 16-lane (AVX-512) vectors as with 8-lane ones
+        int[] widths = {128, 128, 80};
         for (int i = 0; i < widths.length; i++) {
-            float[] w = new float[64 * widths[i]];
+            float[] w = new float[128 * widths[i]];
             for (int j = 0; j < w.length; j++) w[j] = r.nextFloat() - 0.5f;
-            b.initializer("w" + i, Tensor.ofFloats(new long[] {64, widths[i]}, w));
+            b.initializer("w" + i, Tensor.ofFloats(new long[] {128, widths[i]}, w));
             String out = i == widths.length - 1 ? "y" : "h" + i;
             b.addNode(Node.builder("MatMul").name("proj" + i).inputs(in, "w" + i).outputs(out).build());
             b.valueInfo(new ValueInfo(out, ValueType.tensor(DType.FLOAT32, new long[] {24, widths[i]})));

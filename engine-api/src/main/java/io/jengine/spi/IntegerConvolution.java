@@ -10,7 +10,8 @@ import io.jengine.tensor.DType;
  * Runtime's "reduced range" for such CPUs) and signed activations carried as uint8 around a zero point of 128.
  *
  * @param signedSource whether int8 sources are exact (else only uint8 ones)
- * @param maxWeight    the largest weight magnitude computed exactly (127 for all of int8, 63 for 7 bits)
+ * @param maxWeight    the largest weight magnitude computed exactly (127 for all of int8, -128 included; 63 for 7
+ *                     bits)
  */
 public record IntegerConvolution(boolean signedSource, int maxWeight) {
     public IntegerConvolution {
@@ -22,6 +23,6 @@ public record IntegerConvolution(boolean signedSource, int maxWeight) {
     /** Whether a source of {@code type} and weights no larger than {@code maxAbsWeight} are computed exactly. */
     public boolean exact(DType type, int maxAbsWeight) {
         boolean source = type == DType.UINT8 || signedSource && type == DType.INT8;
-        return source && maxAbsWeight <= maxWeight;
+        return source && (maxAbsWeight <= maxWeight || maxWeight == 127 && maxAbsWeight == 128);
     }
 }

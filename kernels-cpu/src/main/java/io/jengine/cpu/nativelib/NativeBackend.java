@@ -586,9 +586,12 @@ public final class NativeBackend implements Backend {
         return a.name().equals(FusedOpSpec.NO_ACTIVATION) || a.name().equals("Relu");
     }
 
-    /** The oneDNN post-op that computes a fused activation with the reference's NaN behaviour, or null. */
+    /**
+     * The oneDNN post-op that computes a fused activation with the reference's NaN and infinity behaviour on this CPU
+     * ({@link NonFinitePostOps}), or null.
+     */
     static DnnlPostOp.Eltwise eltwise(FusedOpSpec.Activation a) {
-        return switch (a.name()) {
+        DnnlPostOp.Eltwise op = switch (a.name()) {
             case "SiLU" -> new DnnlPostOp.Eltwise(DnnlEltwise.SWISH, 1f, 0f);
             case "Sigmoid" -> new DnnlPostOp.Eltwise(DnnlEltwise.LOGISTIC, 0f, 0f);
             case "Tanh" -> new DnnlPostOp.Eltwise(DnnlEltwise.TANH, 0f, 0f);
@@ -596,6 +599,7 @@ public final class NativeBackend implements Backend {
             case "Gelu" -> new DnnlPostOp.Eltwise(DnnlEltwise.GELU_ERF, 0f, 0f);
             default -> null;
         };
+        return op != null && NonFinitePostOps.exact(op, UnaryOp.named(a.name()), a.params()) ? op : null;
     }
 
     /**

@@ -30,7 +30,7 @@ class QLinearConvNativeTest {
      */
     @ParameterizedTest(name = "x {0} zp {1}, y {2} zp {3}, c{4} m{5} k{6} s{7} g{8} per-channel {9} bias {10} |w|<={11}")
     @CsvSource({"uint8, 128, uint8, 128, 16, 24, 3, 1, 1, true, true, 63", "uint8, 3, int8, -7, 8, 16, 1, 1, 1, false, true, 63",
-        "int8, 0, uint8, 5, 16, 16, 3, 2, 1, true, false, 63", "int8, -4, int8, 2, 16, 32, 3, 1, 2, true, true, 63",
+        "int8, 0, uint8, 131, 16, 16, 3, 2, 1, true, false, 63", "int8, -4, int8, 2, 16, 32, 3, 1, 2, true, true, 63",
         "uint8, 0, uint8, 60, 32, 32, 3, 1, 32, true, true, 63", "uint8, 17, uint8, 100, 3, 16, 3, 2, 1, true, true, 63",
         "uint8, 128, uint8, 128, 16, 24, 3, 1, 1, true, true, 127", "uint8, 3, int8, -7, 8, 16, 1, 1, 1, false, true, 127"})
     void matchesTheReferenceWithinOneStep(String xType, int xZero, String yType, int yZero, int c, int m, int k,
