@@ -25,7 +25,7 @@ import org.jocl.cl_program;
  * compiled once per process and kept on disk as the driver's binary, keyed by device, platform, driver, options and a
  * hash of the source ({@code $XDG_CACHE_HOME/jengine/opencl}, else {@code ~/.cache/jengine/opencl}), since a compiler run
  * costs from a tenth of a second to seconds per program. A binary the driver refuses is rebuilt from source; a source
- * that fails to build is an error with the compiler's log.
+ * that fails to build twice is an error with the compiler's log.
  */
 final class ProgramCache {
     /** Full IEEE semantics: no fast-math options, so NaN and Inf behave as on the host. */
@@ -68,6 +68,21 @@ final class ProgramCache {
                 // a stale or foreign binary: compile from source below
             }
         }
+        try {
+            cl_program p = compile(name, source, ids);
+            store(p, cached);
+            return p;
+        } catch (OpenClException firstTry) {
+            // Once more before giving up: a driver's compiler can fail for reasons of its own, as PoCL 3.1's did when
+            // programs were first built on two threads at once ("unable to rename temporary ... kcache/tempfile_...:
+            // No such file or directory"); a source that does not compile fails the second time too.
+            cl_program p = compile(name, source, ids);
+            store(p, cached);
+            return p;
+        }
+    }
+
+    private cl_program compile(String name, String source, cl_device_id[] ids) {
         cl_program p;
         try {
             p = clCreateProgramWithSource(device.context(), 1, new String[] {source}, null, null);
@@ -77,10 +92,11 @@ final class ProgramCache {
         try {
             clBuildProgram(p, 1, ids, OPTIONS, null, null);
         } catch (CLException e) {
+            String log = buildLog(p);
+            clReleaseProgram(p);
             throw new OpenClException(device.name(), device.name() + " (" + device.info().name() + "): program " + name
-                    + " failed to build: " + e.getMessage() + "\n" + buildLog(p), e);
+                    + " failed to build: " + e.getMessage() + "\n" + log, e);
         }
-        store(p, cached);
         return p;
     }
 
