@@ -277,6 +277,30 @@ class ChannelBlockingTest {
         assertSame(after, ChannelBlocking.apply(after, 8));
     }
 
+    /**
+     * Channels-last, a dense convolution reading few channels (a squeeze-excitation's 6) keeps its input plain while
+     * the convolution producing it moved to the blocked layout: the plain form is made again before the reader, which
+     * once read a value no node defined.
+     */
+    @Test
+    void aConvertedConvolutionReadingFewChannelsGetsThemPlain() {
+        Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 16, 6, 6));
+        weights(b, "w1", 16, 16, 3);
+        weights(b, "squeeze", 6, 16, 1);
+        weights(b, "excite", 16, 6, 1);
+        Graph g = b.addNode(conv("c1", "x", "w1", "a", 1))
+                .addNode(conv("squeeze", "a", "squeeze", "s", 0))
+                .addNode(conv("excite", "s", "excite", "y", 0))
+                .addOutput(f32("y", 1, 16, 6, 6)).build();
+        Graph after = ChannelBlocking.apply(g, 16, true);
+        GraphChecker.check(after, "channel-blocking");
+        Node excite = after.nodes().stream().filter(n -> n.name().equals("excite")).findFirst().orElseThrow();
+        assertEquals("s", excite.inputs().getFirst(), "the six channels are read plain");
+        assertEquals(0L, excite.attrInt(FusedOpSpec.BLOCK, -1), "channels-last: " + after.nodes());
+        assertEquivalent(g, after, 12);
+        assertReferenceEquivalent(g, after, 13);
+    }
+
     /** The blocked graph on the reference backend alone: the ground truth of the blocked ops themselves. */
     private static void assertReferenceEquivalent(Graph before, Graph after, long seed) {
         Random rnd = new Random(seed);
