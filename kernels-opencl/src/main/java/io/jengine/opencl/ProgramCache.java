@@ -68,18 +68,17 @@ final class ProgramCache {
                 // a stale or foreign binary: compile from source below
             }
         }
+        cl_program p;
         try {
-            cl_program p = compile(name, source, ids);
-            store(p, cached);
-            return p;
+            p = compile(name, source, ids);
         } catch (OpenClException firstTry) {
             // Once more before giving up: a driver's compiler can fail for reasons of its own, as PoCL 3.1's did when
             // programs were first built on two threads at once ("unable to rename temporary ... kcache/tempfile_...:
             // No such file or directory"); a source that does not compile fails the second time too.
-            cl_program p = compile(name, source, ids);
-            store(p, cached);
-            return p;
+            p = compile(name, source, ids);
         }
+        store(p, cached);
+        return p;
     }
 
     private cl_program compile(String name, String source, cl_device_id[] ids) {

@@ -162,8 +162,8 @@ public final class ChannelBlocking {
     private boolean visit(Node n) {
         Node converted = convert(n);
         if (converted != null) {
-            // a converted node may still read some input plain (integer codes whose channels are no multiple of the
-            // block): where that input's producer was converted, the plain form is made again for it
+            // a converted node may still read an input plain (channels-last, a dense convolution over fewer than
+            // FEW_CHANNELS): where that input's producer was converted, the plain form is made again for it
             for (String name : GraphOrder.reads(converted)) plain(name);
             out.add(converted);
             for (int i = 0; i < n.outputs().size(); i++) {

@@ -230,18 +230,15 @@ final class DnnlPrimitive implements AutoCloseable {
             boolean bf16 = spec.quantization() == null && DnnlMath.bf16();
             int computeSrcType = bf16 ? Dnnl.dnnl_bf16 : srcType;
             int computeWeightsType = bf16 ? Dnnl.dnnl_bf16 : weightsType;
-            MemorySegment userSrcMd = spec.srcStrides() == null
-                    ? desc(temp, tempArena, spec.srcDims(), srcType, spec.srcTag(), context)
-                    : stridedDesc(temp, tempArena, spec.srcDims(), srcType, spec.srcStrides(), context);
-            MemorySegment userDstMd = spec.dstStrides() == null
-                    ? desc(temp, tempArena, spec.dstDims(), dstType, spec.dstTag(), context)
-                    : stridedDesc(temp, tempArena, spec.dstDims(), dstType, spec.dstStrides(), context);
+            MemorySegment userSrcMd = layout(temp, tempArena, spec.srcDims(), srcType, spec.srcTag(),
+                    spec.srcStrides(), context);
+            MemorySegment userDstMd = layout(temp, tempArena, spec.dstDims(), dstType, spec.dstTag(),
+                    spec.dstStrides(), context);
             MemorySegment askSrcMd = spec.staged()
                     ? desc(temp, tempArena, spec.srcDims(), computeSrcType, spec.computeTag(), context)
-                    : !bf16 ? userSrcMd
-                    : spec.srcStrides() == null
-                    ? desc(temp, tempArena, spec.srcDims(), computeSrcType, spec.srcTag(), context)
-                    : stridedDesc(temp, tempArena, spec.srcDims(), computeSrcType, spec.srcStrides(), context);
+                    : bf16 ? layout(temp, tempArena, spec.srcDims(), computeSrcType, spec.srcTag(), spec.srcStrides(),
+                            context)
+                    : userSrcMd;
             MemorySegment askDstMd = spec.staged()
                     ? desc(temp, tempArena, spec.dstDims(), dstType, spec.computeTag(), context) : userDstMd;
             MemorySegment anyWeightsMd = desc(temp, tempArena, spec.weightsDims(), computeWeightsType,
@@ -555,6 +552,13 @@ final class DnnlPrimitive implements AutoCloseable {
         return h.create("dnnl_memory_desc_create_with_strides",
                 out -> Dnnl.dnnl_memory_desc_create_with_strides(out, dims.length, d, type, s),
                 Dnnl::dnnl_memory_desc_destroy, "dnnl_memory_desc_destroy", context);
+    }
+
+    /** A descriptor in {@code tag}'s layout, or in the plain layout of {@code strides} where they are given. */
+    private static MemorySegment layout(DnnlHandles h, Arena arena, long[] dims, int type, int tag, long[] strides,
+                                        String context) {
+        return strides == null ? desc(h, arena, dims, type, tag, context)
+                : stridedDesc(h, arena, dims, type, strides, context);
     }
 
     private static MemorySegment desc(DnnlHandles h, Arena arena, long[] dims, int type, int tag, String context) {
