@@ -45,6 +45,12 @@ public final class Tuner {
             io.jengine.runtime.Backends.PLUGIN_REFERENCE);
     /** Marks the signatures of layers timed with their weights evicted from every cache level. */
     static final String COLD_WEIGHTS = "|weights-from-memory";
+    /**
+     * A first warm-up ends once runs take under this many times the predicted time, without waiting for the JIT
+     * compiler to go quiet: early in a build it compiles other code for seconds, and ResNet-50's first Winograd layer
+     * waited 0.9 s per candidate for a kernel that had long been running at its speed.
+     */
+    private static final double REACHED = 1.5;
     /** A measured time this many times the predicted one is measured again after {@link #LONG_WARMUP_SECONDS}. */
     private static final double SUSPICIOUS = 3, LONG_WARMUP_SECONDS = 1.5, NATIVE_WARMUP_SECONDS = 0.4;
     /**
@@ -385,7 +391,7 @@ public final class Tuner {
         }
         Timing timing;
         try {
-            timing = measurer.time(trial, k, fastestMs);
+            timing = measurer.withWarmup(0, REACHED * predictedMs).time(trial, k, fastestMs);
             if (timing.medianMs() > SUSPICIOUS * predictedMs) {
                 // Far slower than the model expects: most often Java code of a path this layer's shape takes first
                 // (an edge tile, a remainder loop), still waiting for the JIT's optimizing compiler. Warm it longer.

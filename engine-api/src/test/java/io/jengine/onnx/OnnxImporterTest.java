@@ -233,6 +233,31 @@ class OnnxImporterTest {
         assertTrue(loadError(dir).contains("not a regular file"));
     }
 
+    /**
+     * The file is mapped while it is parsed: the weights must be copies, or a model rewritten in place (a new export
+     * over the old file) would change an engine already loaded, and a deleted one would leave it reading freed pages.
+     */
+    @Test
+    void weightsAreCopiesThatOutliveTheFile() throws IOException {
+        float[] values = new float[300_000]; // over a page, and over the size of a mapped tensor block
+        for (int i = 0; i < values.length; i++) values[i] = (float) Math.sin(i) * 3 + 0.25f;
+        GraphProto g = GraphProto.newBuilder().setName("main")
+                .addInput(floatValue("x", values.length)).addOutput(floatValue("y", values.length))
+                .addInitializer(floatTensor("b", dims(values.length), values))
+                .addNode(node("Add", "add", names("x", "b"), names("y"))).build();
+        Path f = tmp.resolve("big.onnx");
+        Files.write(f, model(g, 17).toByteArray());
+        Model loaded = OnnxImporter.load(f);
+
+        float[] other = values.clone();
+        java.util.Arrays.fill(other, -1f);
+        Files.write(f, model(g.toBuilder().setInitializer(0, floatTensor("b", dims(values.length), other)).build(), 17)
+                .toByteArray(), java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        Files.delete(f);
+        System.gc();
+        assertArrayEquals(values, loaded.graph().initializers().get("b").toFloatArray());
+    }
+
     @Test
     void bytesWithoutAFileStillGiveModelFormatErrors() {
         ModelFormatException e = assertThrows(ModelFormatException.class,

@@ -9,6 +9,8 @@ import io.jengine.opt.GraphPass;
 import io.jengine.opt.Patch;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,15 +54,19 @@ public final class BatchNormFolding implements GraphPass {
         double[] k = p.ks();
         // float32 weights, by far the common case, scaled as arrays in runs of one output channel: element by element
         // through the tensor API this pass was three quarters of optimizing ResNet-50, and runs of one kernel's few
-        // taps kept the loop interpreted for most of a build
+        // taps kept the loop interpreted for most of a build. One run's buffer, not the whole tensor as an array: two
+        // heap copies of ResNet-50's weights were most of this pass's time, in fresh pages and their zeroing.
         Tensor w2;
         long run = transposed ? perOut : ws[1] * perOut; // the weights one output channel's factor scales, in order
-        if (w.dtype() == DType.FLOAT32 && w.size() <= Integer.MAX_VALUE - 8) {
-            float[] src = w.toFloatArray(), dst = new float[src.length];
-            for (long r = 0; r * run < src.length; r++) {
-                scale(src, dst, (int) (r * run), (int) run, k[(int) channelOfRun(r, ws, group, transposed)]);
+        if (w.dtype() == DType.FLOAT32 && run <= Integer.MAX_VALUE - 8) {
+            w2 = Tensor.allocateUninitialized(DType.FLOAT32, ws);
+            float[] buf = new float[(int) run];
+            for (long r = 0; r * run < w.size(); r++) {
+                long at = r * run * Float.BYTES;
+                MemorySegment.copy(w.data(), ValueLayout.JAVA_FLOAT, at, buf, 0, buf.length);
+                scale(buf, k[(int) channelOfRun(r, ws, group, transposed)]);
+                MemorySegment.copy(buf, 0, w2.data(), ValueLayout.JAVA_FLOAT, at, buf.length);
             }
-            w2 = Tensor.ofFloats(ws, dst);
         } else {
             w2 = Tensor.allocate(w.dtype(), ws);
             for (long e = 0; e < w.size(); e++) w2.setDouble(e, w.getDouble(e) * k[(int) channelOfRun(e / run, ws, group, transposed)]);
@@ -81,8 +87,8 @@ public final class BatchNormFolding implements GraphPass {
         return (i0 / (ws[0] / group)) * ws[1] + i1;
     }
 
-    private static void scale(float[] src, float[] dst, int from, int length, double k) {
-        for (int j = from, end = from + length; j < end; j++) dst[j] = (float) (src[j] * k);
+    private static void scale(float[] v, double k) {
+        for (int j = 0; j < v.length; j++) v[j] = (float) (v[j] * k);
     }
 
     private Optional<Patch> gemm(Node gemm, Node bn, BatchNormParams p, GraphIndex g) {
