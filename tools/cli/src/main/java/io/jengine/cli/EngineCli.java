@@ -2,6 +2,10 @@ package io.jengine.cli;
 
 import io.jengine.errors.EngineException;
 import io.jengine.tensor.UnsupportedDTypeException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.SequencedMap;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,11 +15,31 @@ import picocli.CommandLine.Option;
  * code 2; {@code --verbose} adds the stack trace.
  */
 @Command(name = "engine", mixinStandardHelpOptions = true, version = "jengine 0.1.0",
-        description = "An ONNX inference engine for the JVM.",
-        subcommands = {RunCommand.class, BuildCommand.class, InspectCommand.class, BenchCommand.class, EvalCommand.class,
-                CompareCommand.class, ConformanceCommand.class, ServeCommand.class,
-                LoadgenCommand.class, DevicesCommand.class, PluginsCommand.class})
+        description = "An ONNX inference engine for the JVM.")
 public final class EngineCli {
+    /**
+     * The subcommands, in the order help lists them. Added to the command line in code rather than named in the
+     * annotation, so that a run builds the model of its own subcommand only: picocli reflects over every option of
+     * every command it is given, and building all eleven took a quarter of a second of each run.
+     */
+    static final SequencedMap<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static SequencedMap<String, Supplier<Object>> subcommands() {
+        SequencedMap<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand::new);
+        m.put("build", BuildCommand::new);
+        m.put("inspect", InspectCommand::new);
+        m.put("bench", BenchCommand::new);
+        m.put("eval", EvalCommand::new);
+        m.put("compare", CompareCommand::new);
+        m.put("conformance", ConformanceCommand::new);
+        m.put("serve", ServeCommand::new);
+        m.put("loadgen", LoadgenCommand::new);
+        m.put("devices", DevicesCommand::new);
+        m.put("plugins", PluginsCommand::new);
+        return Collections.unmodifiableSequencedMap(m);
+    }
+
     /** Exit code of every user error (bad model, bad input, bad flag). */
     static final int USER_ERROR = 2;
 
@@ -29,6 +53,10 @@ public final class EngineCli {
     /** Runs the CLI in-process and returns its exit code (used by tests). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new EngineCli());
+        String named = subcommandNamed(args);
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (named == null || named.equals(name)) cl.addSubcommand(name, command.get());
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("error: " + describe(ex));
             if (isVerbose(parsed)) ex.printStackTrace(line.getErr());
@@ -43,6 +71,19 @@ public final class EngineCli {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cl.execute(args);
+    }
+
+    /**
+     * The subcommand {@code args} run: their first word that is not one of the top level's options, where it names a
+     * subcommand; null otherwise (no subcommand, help, a misspelt name), and then every subcommand is added, for the
+     * usage message or picocli's suggestions.
+     */
+    static String subcommandNamed(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("-")) continue;
+            return SUBCOMMANDS.containsKey(a) ? a : null;
+        }
+        return null;
     }
 
     private static boolean isVerbose(CommandLine.ParseResult parsed) {
