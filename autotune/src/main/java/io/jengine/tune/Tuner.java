@@ -451,15 +451,16 @@ public final class Tuner {
         return new Measured(new Candidate(t.key(), predictedMs, seconds * 1e3, null), k);
     }
 
-    /** Feeds a kernel's measured time to the calibration of its kind. */
+    /** Feeds a kernel's measured time, less what the call costs, to the calibration of its kind's work. */
     private void observe(Tactic t, int threads, double measuredMs) {
+        double work = measuredMs / 1e3 - CostModel.callSeconds();
         if (t.tunable() != null) {
-            calibration.observeTunable(CostModel.kindOf(t), model.gemm(t.tunable().problem(), t.tunable().tiling(),
-                    threads), measuredMs / 1e3);
+            calibration.observeTunable(CostModel.kindOf(t), model.gemmWork(t.tunable().problem(), t.tunable().tiling(),
+                    threads), work);
             return;
         }
         if (t.workload() == null) return;
-        calibration.observe(CostModel.kindOf(t), model.workload(t.workload(), threads), measuredMs / 1e3);
+        calibration.observe(CostModel.kindOf(t), model.roofline(t.workload(), threads), work);
     }
 
     private static String summary(LayerTuning t) {

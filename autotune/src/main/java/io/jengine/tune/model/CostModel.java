@@ -20,8 +20,13 @@ import io.jengine.tune.device.DeviceDescription;
  * kind, calibrated from the kind's measured runs ({@link Calibration}).
  */
 public final class CostModel {
-    /** The cost of one task of a parallel loop (hand-off, tile set-up), and of a call at all. */
-    private static final double TASK_SECONDS = 2e-6, CALL_SECONDS = 3e-6;
+    /**
+     * The cost of one task of a parallel loop (hand-off, tile set-up), and of a call at all: waking the pool's
+     * threads and joining them, the kernel's Java around its work. A call is what the smallest layers measure (PP-OCR's
+     * 1x1 convolutions of a few thousand FMAs took 6.5 us in cpu-simd and 12 in oneDNN); it is added after a kind's
+     * calibration, which learns how fast a kind does its work, not what a call costs.
+     */
+    private static final double TASK_SECONDS = 2e-6, CALL_SECONDS = 5e-6;
     /**
      * Packing one element reads it with a scalar loop and writes it into the panel: about eight vector FMAs' time.
      * This and the constants below were fitted on BERT's projections timed at tune level 3 (every tiling measured),
@@ -52,26 +57,36 @@ public final class CostModel {
     /** Predicted seconds of one run of {@code t} with {@code threads} threads; NaN when the tactic says nothing. */
     public double predict(Tactic t, int threads) {
         if (t.tunable() != null) {
-            return gemm(t.tunable().problem(), t.tunable().tiling(), threads) * calibration.slowdown(kindOf(t));
+            return gemmWork(t.tunable().problem(), t.tunable().tiling(), threads) * calibration.slowdown(kindOf(t))
+                    + CALL_SECONDS;
         }
         Workload w = t.workload();
         if (w == null) return Double.NaN;
-        return workload(w, threads) / calibration.efficiency(kindOf(t));
+        return roofline(w, threads) / calibration.efficiency(kindOf(t)) + CALL_SECONDS;
     }
+
+    /** What a call costs beyond its work (see {@link #CALL_SECONDS}). */
+    public static double callSeconds() { return CALL_SECONDS; }
 
     /** The tactic's kind for calibration: backend and name without a tiling. */
     public static String kindOf(Tactic t) { return t.backend() + ":" + t.kind(); }
 
     /** A workload at the full FMA peak and the bandwidth of the level its bytes fit in: efficiency 1. */
-    public double workload(Workload w, int threads) {
+    public double workload(Workload w, int threads) { return roofline(w, threads) + CALL_SECONDS; }
+
+    /** The workload's own time at its roofline, without the call. */
+    public double roofline(Workload w, int threads) {
         int par = Math.max(1, Math.min(threads, device.cores()));
         double compute = w.flops() / (device.peakGflopsPerCore() * 1e9 * par);
         double memory = w.bytes() / (device.bandwidthFor((long) w.bytes()) * 1e9 * par);
-        return Math.max(compute, memory) + CALL_SECONDS;
+        return Math.max(compute, memory);
     }
 
     /** A packed GEMM with this tiling. */
-    public double gemm(GemmProblem p, GemmTiling t, int threads) {
+    public double gemm(GemmProblem p, GemmTiling t, int threads) { return gemmWork(p, t, threads) + CALL_SECONDS; }
+
+    /** A packed GEMM's own time with this tiling, without the call. */
+    public double gemmWork(GemmProblem p, GemmTiling t, int threads) {
         int mr = t.mr(), nr = t.nr();
         int k = p.k(), m = p.m(), n = p.n(), batch = p.batch();
         int kBlocks = Math.ceilDiv(k, t.kc()), kc = Math.ceilDiv(k, kBlocks);
@@ -116,7 +131,7 @@ public final class CostModel {
         double pack = packed * p.packCost() * PACK_FMAS * vectorFma;
         double tasks = (double) batch * mBlocks * nBlocks * kBlocks;
         double stores = (double) batch * Math.ceilDiv(m, mr) * Math.ceilDiv(n, nr) * kBlocks * TILE_STORE_SECONDS;
-        return (roof + pack + stores) / par + TASK_SECONDS * tasks / par + CALL_SECONDS;
+        return (roof + pack + stores) / par + TASK_SECONDS * tasks / par;
     }
 
     private static int roundUp(int v, int align) { return Math.ceilDiv(v, align) * align; }

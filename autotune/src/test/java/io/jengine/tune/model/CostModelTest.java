@@ -60,8 +60,9 @@ class CostModelTest {
         double before = m.predict(fewer, 1);
         assertTrue(Double.isNaN(m.predict(new Tactic("x", "opaque", () -> ctx -> {}), 1)), "no workload, no prediction");
         // Measured at a twentieth of the roofline: the kind's later predictions follow.
-        c.observe("lib:winograd", m.workload(fewer.workload(), 1), 20 * m.workload(fewer.workload(), 1));
+        c.observe("lib:winograd", m.roofline(fewer.workload(), 1), 20 * m.roofline(fewer.workload(), 1));
         assertEquals(0.05, c.efficiency("lib:winograd"), 1e-12);
+        assertEquals(20 * m.roofline(fewer.workload(), 1) + CostModel.callSeconds(), m.predict(fewer, 1), 1e-15);
         assertTrue(m.predict(fewer, 1) > before);
         assertTrue(m.predict(fewer, 1) > m.predict(direct, 1), "a slow kind loses despite fewer flops");
     }
@@ -73,13 +74,15 @@ class CostModelTest {
         CostModel m = new CostModel(TestDevices.avx2(), c);
         GemmTiling good = GemmTiling.parse("4x16.kc192.mc96.nc1024"), bad = GemmTiling.parse("4x16.kc576.mc96.nc1024");
         Tactic a = tunable(good), b = tunable(bad);
-        double rawA = m.gemm(big, good, 1), rawB = m.gemm(big, bad, 1);
-        assertEquals(rawA, m.predict(a, 1), 1e-15, "unmeasured: the model's own figure");
+        double rawA = m.gemmWork(big, good, 1), rawB = m.gemmWork(big, bad, 1);
+        double call = CostModel.callSeconds();
+        assertEquals(rawA + call, m.predict(a, 1), 1e-15, "unmeasured: the model's own figure");
+        assertEquals(m.gemm(big, good, 1), m.predict(a, 1), 1e-15);
         c.observeTunable("simd:gemm", rawA, 1.5 * rawA);
         c.observeTunable("simd:gemm", rawB, 1.9 * rawB);
         c.observeTunable("simd:gemm", rawA, 1000 * rawA); // one wild run is bounded and outvoted
         assertEquals(1.9, c.slowdown("simd:gemm"), 1e-12);
-        assertEquals(1.9 * rawA, m.predict(a, 1), 1e-15);
+        assertEquals(1.9 * rawA + call, m.predict(a, 1), 1e-15, "the call is not scaled: only the work is");
         assertTrue(m.predict(b, 1) > m.predict(a, 1), "the tilings keep their order");
         assertEquals(1, c.slowdown("other:gemm"), 0, "other kinds are untouched");
     }

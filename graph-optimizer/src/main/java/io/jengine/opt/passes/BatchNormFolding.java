@@ -54,18 +54,23 @@ public final class BatchNormFolding implements GraphPass {
         double[] k = p.ks();
         // float32 weights, by far the common case, scaled as arrays in runs of one output channel: element by element
         // through the tensor API this pass was three quarters of optimizing ResNet-50, and runs of one kernel's few
-        // taps kept the loop interpreted for most of a build. One run's buffer, not the whole tensor as an array: two
-        // heap copies of ResNet-50's weights were most of this pass's time, in fresh pages and their zeroing.
+        // taps kept the loop interpreted for most of a build. Staged through a buffer of whole runs: copying the
+        // tensors to whole arrays and back cost two heap copies of the weights in fresh pages, and a copy per run
+        // tens of thousands of calls early in a build.
         Tensor w2;
         long run = transposed ? perOut : ws[1] * perOut; // the weights one output channel's factor scales, in order
         if (w.dtype() == DType.FLOAT32 && run <= Integer.MAX_VALUE - 8) {
             w2 = Tensor.allocateUninitialized(DType.FLOAT32, ws);
-            float[] buf = new float[(int) run];
-            for (long r = 0; r * run < w.size(); r++) {
-                long at = r * run * Float.BYTES;
-                MemorySegment.copy(w.data(), ValueLayout.JAVA_FLOAT, at, buf, 0, buf.length);
-                scale(buf, k[(int) channelOfRun(r, ws, group, transposed)]);
-                MemorySegment.copy(buf, 0, w2.data(), ValueLayout.JAVA_FLOAT, at, buf.length);
+            int runs = (int) Math.max(1, STAGED_FLOATS / run);
+            float[] buf = new float[(int) Math.min(w.size(), runs * run)];
+            for (long r0 = 0; r0 * run < w.size(); r0 += runs) {
+                long at = r0 * run * Float.BYTES;
+                int n = (int) Math.min(buf.length, w.size() - r0 * run);
+                MemorySegment.copy(w.data(), ValueLayout.JAVA_FLOAT, at, buf, 0, n);
+                for (int r = 0; r * run < n; r++) {
+                    scale(buf, (int) (r * run), (int) run, k[(int) channelOfRun(r0 + r, ws, group, transposed)]);
+                }
+                MemorySegment.copy(buf, 0, w2.data(), ValueLayout.JAVA_FLOAT, at, n);
             }
         } else {
             w2 = Tensor.allocate(w.dtype(), ws);
@@ -87,9 +92,12 @@ public final class BatchNormFolding implements GraphPass {
         return (i0 / (ws[0] / group)) * ws[1] + i1;
     }
 
-    private static void scale(float[] v, double k) {
-        for (int j = 0; j < v.length; j++) v[j] = (float) (v[j] * k);
+    private static void scale(float[] v, int from, int length, double k) {
+        for (int j = from, end = from + length; j < end; j++) v[j] = (float) (v[j] * k);
     }
+
+    /** The floats staged at a time (a quarter of a megabyte; at least one run). */
+    private static final long STAGED_FLOATS = 1 << 16;
 
     private Optional<Patch> gemm(Node gemm, Node bn, BatchNormParams p, GraphIndex g) {
         Tensor bw = g.constant(gemm.inputs().get(1));
