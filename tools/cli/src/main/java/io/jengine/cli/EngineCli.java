@@ -52,11 +52,7 @@ public final class EngineCli {
 
     /** Runs the CLI in-process and returns its exit code (used by tests). */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new EngineCli());
-        String named = subcommandNamed(args);
-        SUBCOMMANDS.forEach((name, command) -> {
-            if (named == null || named.equals(name)) cl.addSubcommand(name, command.get());
-        });
+        CommandLine cl = commandLine(args);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("error: " + describe(ex));
             if (isVerbose(parsed)) ex.printStackTrace(line.getErr());
@@ -71,6 +67,16 @@ public final class EngineCli {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cl.execute(args);
+    }
+
+    /** The command line that parses {@code args}: the top level with the subcommand they name, or with all of them. */
+    static CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(new EngineCli());
+        String named = subcommandNamed(args);
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (named == null || named.equals(name)) cl.addSubcommand(name, command.get());
+        });
+        return cl;
     }
 
     /**

@@ -22,7 +22,7 @@ class BenchCommandTest {
 
     @Test
     void optionsAreParsed() {
-        CommandLine cl = new CommandLine(new EngineCli());
+        CommandLine cl = EngineCli.commandLine();
         CommandLine.ParseResult parsed = cl.parseArgs("bench", "m.onnx", "--input", "a=x.npy", "--threads", "3",
                 "--batch", "4", "--shapes", "a:4x2", "--input-range", "0:9", "--warmup", "0.5", "--duration", "2",
                 "--compare-ort", "--json", "r.json", "--plot", "r.svg", "--level", "1", "--overwrite");
@@ -40,7 +40,7 @@ class BenchCommandTest {
         assertEquals(Path.of("r.svg"), b.plot);
         assertEquals(1, b.build.level);
 
-        BenchCommand d = (BenchCommand) new CommandLine(new EngineCli()).parseArgs("bench", "m.onnx").subcommand()
+        BenchCommand d = (BenchCommand) EngineCli.commandLine().parseArgs("bench", "m.onnx").subcommand()
                 .commandSpec().userObject();
         assertEquals(0, d.build.threads, "0: every core, for both engines");
         assertNull(d.batch);

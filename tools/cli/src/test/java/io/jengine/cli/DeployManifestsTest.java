@@ -89,7 +89,7 @@ class DeployManifestsTest {
         List<String> argv = strings(new ObjectMapper().readTree(entry));
         List<String> cli = argv.subList(argv.indexOf(EngineCli.class.getName()) + 1, argv.size());
         // picocli refuses an option serve does not have, or a value it cannot convert
-        CommandLine.ParseResult parsed = new CommandLine(new EngineCli()).parseArgs(cli.toArray(String[]::new));
+        CommandLine.ParseResult parsed = EngineCli.commandLine().parseArgs(cli.toArray(String[]::new));
         assertEquals("serve", parsed.subcommand().commandSpec().name());
         assertEquals(exposed, valueAfter(cli, "--port"));
         assertEquals("0.0.0.0", valueAfter(cli, "--host"), "a container listens on its own interface");
