@@ -31,7 +31,9 @@ public interface Kernel {
     /**
      * Whether the kernel's work is Java code, which runs many times slower until the JIT compiler has compiled it, so
      * that timing it early in a JVM's life measures the compiler, not the kernel (the tuner then waits for the
-     * compiler to go quiet first). A kernel whose work is a native library's returns false.
+     * compiler to go quiet first). A kernel whose work is a native library's returns false; one that follows the
+     * library's work with a pass of its own (an activation the library cannot compute exactly) returns true, and one
+     * whose pass runs only on some runs may answer for its last run: the tuner asks after every run.
      */
     default boolean compiledByJit() { return true; }
 

@@ -153,7 +153,6 @@ public final class Measurer {
      * and that wait was half of ResNet-50's tuning time.
      */
     private void warmUp(KernelTrial trial, Kernel kernel) {
-        boolean jit = kernel.compiledByJit();
         long start = System.nanoTime();
         int runs = 0;
         double fastestBefore = Double.POSITIVE_INFINITY;
@@ -163,6 +162,7 @@ public final class Measurer {
             trial.run(kernel);
             runs++;
             long now = System.nanoTime();
+            boolean jit = kernel.compiledByJit(); // after the run: a native kernel says whether it ran a Java pass
             // Still getting faster: even a native kernel has some Java around it (an activation, a reorder) that
             // runs interpreted in a young JVM: ResNet-50's first convolution took 13 ms in its first window, 0.6 after.
             double last = (now - before) / 1e6;

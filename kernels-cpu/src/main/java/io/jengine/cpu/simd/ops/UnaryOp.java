@@ -53,6 +53,19 @@ public enum UnaryOp {
     /** How many parameters it reads. */
     public int paramCount() { return params; }
 
+    /**
+     * Whether its vector code is a long series of operations per vector (a polynomial, a division, a rounding), and so
+     * runs hundreds of times slower interpreted than compiled, where the piecewise-linear ones and the simple
+     * arithmetic are a compare or two and a blend. A native kernel followed by such a pass is partly Java to a tuner
+     * timing it.
+     */
+    public boolean heavy() {
+        return switch (this) {
+            case NONE, RELU, CLIP, LEAKY_RELU, HARD_SIGMOID, HARD_SWISH, NEG, ABS -> false;
+            default -> true;
+        };
+    }
+
     /** The op an activation name denotes ("" is {@link #NONE}, as in the reference). */
     public static UnaryOp named(String name) {
         if (name.isEmpty()) return NONE;
