@@ -21,9 +21,15 @@ final class NativeTensorMemory {
     private NativeTensorMemory() {}
 
     /** {@code bytes} (at least 1) of native memory, 64-byte aligned, zeroed or not, freed when unreachable. */
-    static MemorySegment allocate(long bytes, boolean zeroed) {
+    static MemorySegment allocate(long bytes, boolean zeroed) { return allocate(bytes, zeroed, false); }
+
+    /**
+     * As {@link #allocate(long, boolean)}; a {@code recycled} block (one request's) always comes from the C
+     * allocator, which recycles freed blocks instead of faulting in fresh pages.
+     */
+    static MemorySegment allocate(long bytes, boolean zeroed, boolean recycled) {
         Arena arena = Arena.ofAuto();
-        MemorySegment m = bytes >= MAPPED_BYTES && MappedMemory.available() ? MappedMemory.allocate(bytes, arena)
+        MemorySegment m = !recycled && bytes >= MAPPED_BYTES && MappedMemory.available() ? MappedMemory.allocate(bytes, arena)
                 : zeroed ? arena.allocate(bytes, Tensor.ALIGNMENT)
                 : UninitializedMemory.allocate(bytes, Tensor.ALIGNMENT, arena);
         LIVE.add(bytes);

@@ -23,7 +23,7 @@ final class TensorBatching {
             for (Tensor t : parts) all.addAll(Arrays.asList(t.toStringArray()));
             return Tensor.ofStrings(shape, all.toArray(String[]::new));
         }
-        Tensor whole = Tensor.allocateUninitialized(first.dtype(), shape);
+        Tensor whole = Tensor.allocateTransient(first.dtype(), shape); // one batch's: recycled memory
         long offset = 0;
         for (Tensor t : parts) {
             MemorySegment.copy(t.data(), 0, whole.data(), offset, t.byteSize());

@@ -112,7 +112,7 @@ final class InferRequestDecoder {
 
     /** An input's declared element type and shape, checked: what its tensor is allocated for. */
     private record Declared(DType dtype, long[] shape) {
-        Tensor allocate() { return Tensor.allocate(dtype, shape); }
+        Tensor allocate() { return Tensor.allocateTransient(dtype, shape); }
     }
 
     /** The input's datatype, one this transport carries ({@code binary}: as raw bytes), and its shape in the limit. */
