@@ -47,7 +47,7 @@ public final class OnnxImporter {
         Path dir = file.toAbsolutePath().getParent();
         try (FileChannel ch = FileChannel.open(file); Arena arena = Arena.ofShared()) {
             long size = ch.size();
-            if (size == 0) throw new ModelFormatException("the file is empty, not an ONNX model");
+            if (size == 0) throw emptyFile();
             if (size > Integer.MAX_VALUE) {
                 throw new ModelFormatException("the file holds " + size + " bytes, over protobuf's 2 GiB limit for"
                         + " one message: keep large weights in ONNX external data files");
@@ -130,7 +130,7 @@ public final class OnnxImporter {
     }
 
     private static ModelProto parse(byte[] bytes) {
-        if (bytes.length == 0) throw new ModelFormatException("the file is empty, not an ONNX model");
+        if (bytes.length == 0) throw emptyFile();
         return parse(CodedInputStream.newInstance(bytes));
     }
 
@@ -139,8 +139,12 @@ public final class OnnxImporter {
      * model; errors are {@link ModelFormatException}s as for {@link #load(byte[], Path)}.
      */
     public static ModelProto parse(ByteBuffer bytes) {
-        if (!bytes.hasRemaining()) throw new ModelFormatException("the file is empty, not an ONNX model");
+        if (!bytes.hasRemaining()) throw emptyFile();
         return parse(CodedInputStream.newInstance(bytes));
+    }
+
+    private static ModelFormatException emptyFile() {
+        return new ModelFormatException("the file is empty, not an ONNX model");
     }
 
     private static ModelProto parse(CodedInputStream in) {

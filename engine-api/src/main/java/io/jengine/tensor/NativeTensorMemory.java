@@ -29,7 +29,8 @@ final class NativeTensorMemory {
      */
     static MemorySegment allocate(long bytes, boolean zeroed, boolean recycled) {
         Arena arena = Arena.ofAuto();
-        MemorySegment m = !recycled && bytes >= MAPPED_BYTES && MappedMemory.available() ? MappedMemory.allocate(bytes, arena)
+        MemorySegment m = !recycled && bytes >= MAPPED_BYTES && MappedMemory.available()
+                ? MappedMemory.allocate(bytes, arena)
                 : zeroed ? arena.allocate(bytes, Tensor.ALIGNMENT)
                 : UninitializedMemory.allocate(bytes, Tensor.ALIGNMENT, arena);
         LIVE.add(bytes);

@@ -42,27 +42,25 @@ public final class Tensor implements Value, AutoCloseable {
     }
 
     /** A zero-filled tensor. */
-    public static Tensor allocate(DType dtype, long... shape) { return allocate(dtype, shape, true); }
+    public static Tensor allocate(DType dtype, long... shape) { return allocate(dtype, shape, true, false); }
 
     /**
      * A tensor whose bytes are left as they were (not zeroed), for a caller that writes every one of them before the
      * tensor is read, such as a decoder copying a model's weights in ({@link UninitializedMemory}). Strings start
      * empty as in {@link #allocate}.
      */
-    public static Tensor allocateUninitialized(DType dtype, long... shape) { return allocate(dtype, shape, false); }
+    public static Tensor allocateUninitialized(DType dtype, long... shape) {
+        return allocate(dtype, shape, false, false);
+    }
 
     /**
      * A zero-filled tensor for data that lives about as long as one request (a server's decoded input, a batch
      * stacked from several): its memory comes from the C allocator whatever its size, which hands the blocks freed by
      * earlier requests out again, where a large tensor otherwise takes fresh mapped pages, each faulted in on first
      * touch and unmapped when freed ({@link MappedMemory}: right for weights, which should go back to the system when
-     * a model is unloaded). ResNet-18 served with 16 clients went from 62-73 to 85 images/s.
+     * a model is unloaded). ResNet-18 served to 16 clients went from 62-73 to 86-97 images/s.
      */
     public static Tensor allocateTransient(DType dtype, long... shape) { return allocate(dtype, shape, true, true); }
-
-    private static Tensor allocate(DType dtype, long[] shape, boolean zeroed) {
-        return allocate(dtype, shape, zeroed, false);
-    }
 
     private static Tensor allocate(DType dtype, long[] shape, boolean zeroed, boolean recycled) {
         checkSupported(dtype);

@@ -32,7 +32,10 @@ public final class Calibration {
         return s.get(s.size() / 2);
     }
 
-    /** Records a measured run: {@code rooflineSeconds} as {@link CostModel#workload} gives it, {@code measured} seconds. */
+    /**
+     * Records a measured run: {@code rooflineSeconds} as {@link CostModel#roofline} gives it, {@code measuredSeconds} the
+     * run less what a call costs.
+     */
     public synchronized void observe(String kind, double rooflineSeconds, double measuredSeconds) {
         if (!(rooflineSeconds > 0) || !(measuredSeconds > 0)) return;
         double e = Math.min(1.0, rooflineSeconds / measuredSeconds);
@@ -48,7 +51,10 @@ public final class Calibration {
         return s.get(s.size() / 2);
     }
 
-    /** Records a tunable kind's measured run against the model's uncalibrated figure for its tiling. */
+    /**
+     * Records a tunable kind's measured run against the model's uncalibrated figure for its tiling ({@link
+     * CostModel#gemmWork}), both without what a call costs.
+     */
     public synchronized void observeTunable(String kind, double modelSeconds, double measuredSeconds) {
         if (!(modelSeconds > 0) || !(measuredSeconds > 0)) return;
         double r = Math.max(MIN_SLOWDOWN, Math.min(MAX_SLOWDOWN, measuredSeconds / modelSeconds));

@@ -71,10 +71,10 @@ public final class CostModel {
     /** The tactic's kind for calibration: backend and name without a tiling. */
     public static String kindOf(Tactic t) { return t.backend() + ":" + t.kind(); }
 
-    /** A workload at the full FMA peak and the bandwidth of the level its bytes fit in: efficiency 1. */
-    public double workload(Workload w, int threads) { return roofline(w, threads) + CALL_SECONDS; }
-
-    /** The workload's own time at its roofline, without the call. */
+    /**
+     * A workload's own time at the full FMA peak and the bandwidth of the level its bytes fit in (efficiency 1),
+     * without the call.
+     */
     public double roofline(Workload w, int threads) {
         int par = Math.max(1, Math.min(threads, device.cores()));
         double compute = w.flops() / (device.peakGflopsPerCore() * 1e9 * par);
