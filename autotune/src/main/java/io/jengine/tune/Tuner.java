@@ -391,7 +391,11 @@ public final class Tuner {
         }
         Timing timing;
         try {
-            timing = measurer.withWarmup(0, REACHED * predictedMs).time(trial, k, fastestMs);
+            // A warm-up ends early at the predicted speed only where the prediction is the model's own (a tiling it
+            // prices) or this device's (a kind measured before): a plugin's sparse product, priced by a prior as a
+            // dense one, reached that speed interpreted and was timed there, at 40 times its compiled time.
+            boolean trusted = t.tunable() != null || calibration.measured(CostModel.kindOf(t));
+            timing = measurer.withWarmup(0, trusted ? REACHED * predictedMs : Double.NaN).time(trial, k, fastestMs);
             if (timing.medianMs() > SUSPICIOUS * predictedMs) {
                 // Far slower than the model expects: most often Java code of a path this layer's shape takes first
                 // (an edge tile, a remainder loop), still waiting for the JIT's optimizing compiler. Warm it longer.

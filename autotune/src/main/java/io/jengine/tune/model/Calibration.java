@@ -61,6 +61,11 @@ public final class Calibration {
         slowdowns.computeIfAbsent(kind, x -> new ArrayList<>()).add(r);
     }
 
+    /** Whether a run of the kind has been measured: its figures are then this device's, not a prior's. */
+    public synchronized boolean measured(String kind) {
+        return observed.containsKey(kind) || slowdowns.containsKey(kind);
+    }
+
     /** Priors by what the kind's name says it is. */
     static double prior(String kind) {
         if (kind.contains("winograd")) return 0.45;
