@@ -67,10 +67,19 @@ final class PlanWriter {
         h.setArenaBytes(mem.arenaBytes()).setPeakLiveBytes(mem.peakLiveBytes());
         PlanHeader header = h.build();
         // The kernels' packed data is stored for static shapes, where the plan's kernels are the ones every run
-        // takes; not beside half-precision weights, whose point is a plan half the size, nor where the caller asked
-        // for a lean plan.
-        Map<String, java.util.List<io.jengine.spi.PackedPart>> packed = concrete && halfWeights.isEmpty() && storeParts
-                ? engine.packedByLayer() : Map.of();
+        // takes, and for a profile's optimal shapes, whose parts the plans for other shapes in the range share where
+        // their kernels pick the same layouts; not beside half-precision weights, whose point is a plan half the
+        // size, nor where the caller asked for a lean plan.
+        Map<String, java.util.List<io.jengine.spi.PackedPart>> packed = Map.of();
+        if (halfWeights.isEmpty() && storeParts) {
+            if (concrete) {
+                packed = engine.packedByLayer();
+            } else if (!profiles.isEmpty()) {
+                Map<String, long[]> optimal = new java.util.LinkedHashMap<>();
+                profiles.forEach((name, p) -> optimal.put(name, p[1]));
+                packed = engine.packedByLayer(optimal);
+            }
+        }
         PlanFile.write(file, header, io.jengine.plan.HalfWeights.store(optimized, halfWeights), packed);
         return header;
     }

@@ -184,4 +184,65 @@ class PackedPartsTest {
             }
         }
     }
+
+    /** {@link #model()} with its batch dimension left open ("N"). */
+    private static Model openBatch() {
+        Model m = model();
+        Graph g = m.graph().toBuilder().inputs(List.of(new ValueInfo("x", new ValueType.TensorType(DType.FLOAT32,
+                new io.jengine.tensor.Shape(List.of(io.jengine.tensor.Dim.symbol("N"), io.jengine.tensor.Dim.of(16),
+                        io.jengine.tensor.Dim.of(6), io.jengine.tensor.Dim.of(6))))))).build();
+        return new Model(m.irVersion(), m.producerName(), m.producerVersion(), g, Map.of());
+    }
+
+    /** Every part of every layer, by "layer/name/form". */
+    private static Map<String, MemorySegment> byKey(Map<String, List<PackedPart>> parts) {
+        Map<String, MemorySegment> m = new java.util.TreeMap<>();
+        parts.forEach((layer, l) -> l.forEach(q -> m.put(layer + "/" + q.name() + "/" + q.form(), q.bytes())));
+        return m;
+    }
+
+    /**
+     * An engine that plans per input shape derives each part once: the plan for a second batch size takes the first
+     * one's bytes (the same memory, not a copy) where its kernels pick the same layouts, and its outputs are still
+     * those of per-sample runs. A plan with a profile stores the parts of its optimal shapes, which every batch size
+     * of the range then takes from the file.
+     */
+    @Test
+    void plansForOtherBatchSizesShareTheDerivedPartsAndAProfilePlanStoresThem() {
+        Tensor x3 = random(new Random(6), 3, 16, 6, 6);
+        float[][] alone = new float[3][];
+        try (Engine e = EngineBuilder.forModel(model()).threads(1).progress(QUIET).build()) {
+            for (int i = 0; i < 3; i++) {
+                Tensor row = Tensor.allocate(DType.FLOAT32, 1, 16, 6, 6);
+                MemorySegment.copy(x3.data(), i * row.byteSize(), row.data(), 0, row.byteSize());
+                alone[i] = ((Tensor) e.run(Map.of("x", row)).get("y")).toFloatArray();
+            }
+        }
+        Path plan = dir.resolve("open.plan");
+        try (Engine e = EngineBuilder.forModel(openBatch()).threads(1).progress(QUIET)
+                .profile("x:1x16x6x6..2x16x6x6..4x16x6x6").buildPlan(plan)) {
+            Map<String, MemorySegment> two = byKey(e.packedByLayer(Map.of("x", new long[] {2, 16, 6, 6})));
+            Map<String, MemorySegment> three = byKey(e.packedByLayer(Map.of("x", new long[] {3, 16, 6, 6})));
+            assertFalse(two.isEmpty());
+            int shared = 0;
+            for (var k : three.entrySet()) {
+                MemorySegment first = two.get(k.getKey());
+                if (first != null && first.address() == k.getValue().address()) shared++;
+            }
+            assertTrue(shared > 0 && shared == two.keySet().stream().filter(three::containsKey).count(),
+                    "parts in the same form are the first plan's own bytes: " + shared + " of " + three.keySet());
+        }
+        assertTrue(PlanFile.read(plan).header().getPackedCount() > 0, "the optimal shapes' parts are stored");
+        try (Engine loaded = EngineBuilder.forPlan(plan).progress(QUIET).build()) {
+            for (int batch : new int[] {2, 3}) {
+                Map<String, List<PackedPart>> parts = loaded.packedByLayer(Map.of("x", new long[] {batch, 16, 6, 6}));
+                assertTrue(parts.values().stream().flatMap(List::stream).anyMatch(q -> q.bytes().isMapped()),
+                        "batch " + batch + " takes parts from the file");
+            }
+            float[] y = ((Tensor) loaded.run(Map.of("x", x3)).get("y")).toFloatArray();
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(alone[i], java.util.Arrays.copyOfRange(y, i * 10, i * 10 + 10), 1e-4f, "row " + i);
+            }
+        }
+    }
 }

@@ -90,4 +90,49 @@ class ProfilePlanTest {
         e = assertThrows(IllegalArgumentException.class, () -> b.profile("x:8x64..1x64..32x64"));
         assertTrue(e.getMessage().contains("min <= opt <= max"), e.getMessage());
     }
+
+    /**
+     * One session sent batch sizes in turn (as a server's batcher sends them) places each plan in the memory it
+     * already holds where it fits, and four sessions asking for a new batch size at once share one plan for it: every
+     * answer is the one a fresh session gives.
+     */
+    @Test
+    void aSessionAlternatingBatchSizesAndSessionsPlanningAtOnceGiveFreshSessionsAnswers() throws Exception {
+        int[] sizes = {4, 1, 3, 4, 2, 1, 4};
+        try (Engine e = EngineBuilder.forModel(model()).threads(1).progress(QUIET).profile("x:1x64..4x64..8x64").build()) {
+            Map<Integer, float[]> fresh = new java.util.HashMap<>();
+            for (int batch : sizes) {
+                try (var s = e.newSession()) {
+                    fresh.put(batch, ((Tensor) s.run(Map.of("x", Tensor.ofFloats(new long[] {batch, 64}, rows(batch, batch))))
+                            .get("y")).toFloatArray());
+                }
+            }
+            try (var s = e.newSession()) {
+                for (int batch : sizes) {
+                    float[] got = ((Tensor) s.run(Map.of("x", Tensor.ofFloats(new long[] {batch, 64}, rows(batch, batch))))
+                            .get("y")).toFloatArray();
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(fresh.get(batch), got, "batch " + batch);
+                }
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<float[]>> answers = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        try (var s = e.newSession()) {
+                            return ((Tensor) s.run(Map.of("x", Tensor.ofFloats(new long[] {7, 64}, rows(7, 7)))).get("y"))
+                                    .toFloatArray();
+                        }
+                    }));
+                }
+                start.countDown();
+                float[] first = answers.getFirst().get();
+                for (var a : answers) org.junit.jupiter.api.Assertions.assertArrayEquals(first, a.get());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

@@ -53,6 +53,11 @@ public final class Engine implements AutoCloseable {
     /** Plans replaced while runs may still use them: closed with the engine. */
     private final List<GraphPlan> retired = new ArrayList<>();
     private final boolean declaredIsStatic;
+    /** The parts this engine's plans derived, shared between them; null when there is only the declared plan. */
+    private final SharedParts shared;
+    /** Shapes being planned now, so that a second session needing the same plan waits for it instead of planning too. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<GraphPlan>>
+            planning = new java.util.concurrent.ConcurrentHashMap<>();
     private final InputBinder binder;
     private final Map<String, GraphPlan> byShape;
     private final ConcurrentLinkedQueue<Session> idle = new ConcurrentLinkedQueue<>();
@@ -66,10 +71,12 @@ public final class Engine implements AutoCloseable {
         this.model = new Model(model.irVersion(), model.producerName(), model.producerVersion(), typed,
                 model.metadata());
         this.backends = backends;
-        this.options = options;
-        this.specializer = specializer;
-        this.declared = GraphPlan.compile(typed, Set.of(), backends, options);
         this.declaredIsStatic = GraphPlan.hasConcreteInputs(typed);
+        // Plans made per input shape share what their kernels derive from the weights (see SharedParts).
+        this.shared = declaredIsStatic ? null : new SharedParts(options.packed());
+        this.options = shared == null ? options : options.withPacked(shared);
+        this.specializer = specializer;
+        this.declared = GraphPlan.compile(typed, Set.of(), backends, this.options);
         this.binder = new InputBinder(typed, options.inputRanges());
         this.byShape = new LinkedHashMap<>(PLAN_CACHE, 0.75f, true) {
             @Override
@@ -147,6 +154,34 @@ public final class Engine implements AutoCloseable {
             if (!parts.isEmpty()) m.put(s.node().name(), parts);
         }
         return m;
+    }
+
+    /**
+     * The packed parts of the plan for the input shapes {@code shapes} (by input name; inputs of static shape may be
+     * left out), planned now where no run has asked for it yet: what a plan file with an optimization profile stores,
+     * for its optimal shapes, so that loading it derives nothing for them, nor for other batch sizes where the
+     * kernels pick the same layouts ({@link SharedParts}). Empty where an input has no concrete shape.
+     */
+    public java.util.Map<String, List<io.jengine.spi.PackedPart>> packedByLayer(Map<String, long[]> shapes) {
+        if (declaredIsStatic) return packedByLayer();
+        Map<String, Value> feeds = new LinkedHashMap<>();
+        try {
+            for (ValueInfo in : model.graph().runtimeInputs()) {
+                long[] dims = shapes.containsKey(in.name()) ? shapes.get(in.name()) : ValueType.staticDims(in.type());
+                if (dims == null || !(in.type() instanceof ValueType.TensorType tt)) return Map.of();
+                feeds.put(in.name(), Tensor.allocate(tt.elementType(), dims));
+            }
+            GraphPlan plan = planFor(binder.bind(feeds));
+            java.util.Map<String, List<io.jengine.spi.PackedPart>> m = new java.util.LinkedHashMap<>();
+            for (PlanStep s : plan.steps()) {
+                if (s.node().name().isEmpty() || s.kernel() == null) continue;
+                List<io.jengine.spi.PackedPart> parts = s.kernel().packed();
+                if (!parts.isEmpty()) m.put(s.node().name(), parts);
+            }
+            return m;
+        } finally {
+            for (Value v : feeds.values()) if (v instanceof Tensor t) t.close();
+        }
     }
 
     /**
@@ -266,13 +301,43 @@ public final class Engine implements AutoCloseable {
             GraphPlan p = byShape.get(key.toString());
             if (p != null) return p;
         }
+        var mine = new java.util.concurrent.CompletableFuture<GraphPlan>();
+        var other = planning.putIfAbsent(key.toString(), mine);
+        if (other != null) {
+            try {
+                return other.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // the same shapes fail the same way: the error of the session that planned them
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw e;
+            }
+        }
+        try {
+            GraphPlan p;
+            synchronized (byShape) {
+                p = byShape.get(key.toString()); // planned and cached between the look above and this one
+            }
+            if (p == null) p = plan(bound, key.toString());
+            mine.complete(p);
+            return p;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            planning.remove(key.toString(), mine);
+        }
+    }
+
+    /** Plans for the shapes of {@code bound} and caches the plan under {@code key}. */
+    private GraphPlan plan(Value[] bound, String key) {
         long planned = generation;
         GraphPlan p = specialize(bound);
         boolean cached;
         synchronized (byShape) {
             // Not cached when the engine left its device meanwhile (the next run plans for the host); kept to close.
             cached = planned == generation;
-            if (cached) byShape.put(key.toString(), p);
+            if (cached) byShape.put(key, p);
         }
         if (!cached) {
             synchronized (this) {
@@ -348,5 +413,6 @@ public final class Engine implements AutoCloseable {
             retired.clear();
         }
         for (GraphPlan p : plans) p.close();
+        if (shared != null) shared.close();
     }
 }

@@ -34,6 +34,23 @@ public record NodeContext(Node node, int opsetVersion, Graph graph, int threads,
         return packed.find(node.name(), name, form);
     }
 
+    /**
+     * Zeroed memory for a part this node's kernel derives now and {@linkplain #derived offers} to the engine's later
+     * plans (an engine that plans again for each input shape keeps one copy for all of them), or null: the kernel
+     * then allocates its own. See {@link PackedStore#allocate}.
+     */
+    public java.lang.foreign.MemorySegment derivedMemory(long bytes, long alignment) {
+        return packed.allocate(bytes, alignment);
+    }
+
+    /**
+     * Offers part {@code name}, derived in {@code form} into memory from {@link #derivedMemory} (or memory the garbage
+     * collector frees), to the engine's later plans of this node. See {@link PackedStore#offer}.
+     */
+    public void derived(String name, String form, java.lang.foreign.MemorySegment bytes) {
+        packed.offer(node.name(), name, form, bytes);
+    }
+
     /** The static type of input {@code i}, or null when omitted or unknown. */
     public ValueType inputType(int i) {
         return node.hasInput(i) ? graph.typeOf(node.inputs().get(i)) : null;

@@ -56,6 +56,7 @@ record ConvBound(double gain, double bias) {
             bytes = java.lang.foreign.Arena.ofAuto().allocate(2L * Double.BYTES, Double.BYTES);
             bytes.set(LE_DOUBLE, 0, b.gain());
             bytes.set(LE_DOUBLE, Double.BYTES, b.bias());
+            packing.share(name, FORM, bytes); // GC-managed memory: the engine's store may keep it
         }
         packing.made(name, FORM, bytes);
         return b;

@@ -274,9 +274,11 @@ final class DnnlPrimitive implements AutoCloseable {
                 form = weightsForm(impl, weightsMd, context);
                 weightsData = packing.stored(partName, form, weightsBytes);
             }
+            MemorySegment shared = null;
             if (weightsData == null) {
                 if (packing != null) packing.sourceNeeded();
-                weightsData = arena.allocate(weightsBytes, 64);
+                shared = packing != null ? packing.sharedMemory(weightsBytes, 64) : null;
+                weightsData = shared != null ? shared : arena.allocate(weightsBytes, 64);
                 MemorySegment userWeights = spec.quantization() != null
                         ? nativeCopy(tempArena, MemorySegment.ofArray(spec.quantization().weights()))
                         : readable(tempArena, spec.weights());
@@ -284,6 +286,7 @@ final class DnnlPrimitive implements AutoCloseable {
                         context);
             }
             if (packing != null) packing.made(partName, form, weightsData);
+            if (shared != null) packing.share(partName, form, shared);
             MemorySegment weightsMemory = memory(owned, weightsMd, engine, weightsData, context);
 
             // descriptors the primitive descriptor owns: memory objects and reorders made from them keep copies

@@ -57,6 +57,15 @@ final class Packing {
     void made(String name, String form, MemorySegment bytes) { made.add(new PackedPart(name, form, bytes)); }
 
     /**
+     * Zeroed memory for a part derived now, which the engine's later plans may share ({@link #share}): the engine's,
+     * or null where it keeps none (the caller allocates its own).
+     */
+    MemorySegment sharedMemory(long bytes, long alignment) { return node.derivedMemory(bytes, alignment); }
+
+    /** Offers a part derived now into {@link #sharedMemory} (or GC-managed memory) to the engine's later plans. */
+    void share(String name, String form, MemorySegment bytes) { node.derived(name, form, bytes); }
+
+    /**
      * Defers the work that produces the source the next primitives reorder from (a Winograd layer's transformed
      * weights): it runs once, when the first of them finds no stored part ({@link #sourceNeeded}), and not at all when
      * every one was stored.
