@@ -13,6 +13,17 @@ final class RequestBody {
         long declared = request.getLength();
         if (declared > maxBytes) throw tooLarge(declared + " bytes", maxBytes);
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared >= 0) {
+                // The length is known: read straight into an array of that size. Growing one from chunks copied a
+                // ResNet image's 600 KB twice more and left the chunks to the collector.
+                byte[] body = new byte[Math.toIntExact(declared)];
+                int n = in.readNBytes(body, 0, body.length);
+                if (n < body.length) {
+                    throw new HttpError(400, "the request body ended after " + n + " of the " + declared
+                            + " bytes its Content-Length declares");
+                }
+                return body;
+            }
             // Reads at most one byte past the limit, growing as data arrives: a chunked body without a length
             // cannot make the server hold more than the limit.
             byte[] body = in.readNBytes(Math.toIntExact(maxBytes + 1));
