@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds tools/benchmarks, runs the JMH zoo benchmarks (the engine and ONNX Runtime, each in its own fork, on the
 # inputs stored in $ENGINE_ZOO) with JSON output, and turns the JSON into docs/benchmarks/latency.md (table: model,
-# threads, engine ms, ORT ms, ratio, with errors) and docs/benchmarks/latency.png.
+# threads, engine ms, ORT ms, ratio, served ms, with errors) and docs/benchmarks/latency.png.
 #
-#   tools/benchmarks/run-jmh.sh [--quick] [--overhead] [--no-int8] [--no-bf16] [--out DIR] [JMH OPTIONS...]
+#   tools/benchmarks/run-jmh.sh [--quick] [--overhead] [--no-int8] [--no-bf16] [--no-served] [--out DIR] [JMH OPTIONS...]
 #
+# The float rows also time the engine's plan served over HTTP on this machine (served: one client, binary tensors),
+# so the report shows what the HTTP layer adds to each model's run; --no-served skips them.
 # After the float rows it measures INT8 rows (precision=int8: the engine's calibrated INT8 build of digits_cnn,
 # mobilenet_v2, resnet18 and resnet50, against ONNX Runtime's own u8 QDQ models where the zoo has them); --no-int8
 # skips them. On a CPU with AVX512-BF16 or AMX-BF16, BF16 rows follow (precision=bf16: the engine's --bf16 build of
@@ -13,7 +15,7 @@
 # per node is the time per run / 100) and prints JMH's table; no report is written.
 # --quick: digits_cnn on one thread with short iterations, to check the pipeline in a minute or two (its figures are
 # not a measurement). Further options go to JMH, e.g. -p model=resnet18,resnet50 -p threads=1 or -wi 5 -i 10.
-# The full run (9 models x 2 thread counts x 2 engines) takes long while the engine runs reference kernels.
+# The full run (9 models x 2 thread counts x 3 targets) takes long.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Selects JDK 25 (JAVA_HOME when it is one, else /usr/lib/jvm/temurin-25-jdk-amd64) or fails saying which JDK to
@@ -32,8 +34,9 @@ while [ $# -gt 0 ]; do
     --overhead) overhead=1 ;;
     --no-int8) int8=0 ;;
     --no-bf16) bf16=0 ;;
+    --no-served) jmh_args+=(-e 'ZooModelBenchmark\.served$') ;;
     --out) out=${2:?--out needs a directory}; shift ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) jmh_args+=("$1") ;;
   esac
   shift

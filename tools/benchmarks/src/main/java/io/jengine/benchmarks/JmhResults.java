@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The zoo benchmark results of a JMH JSON file ({@code -rf json}), paired per model and thread count: the engine's
- * and ONNX Runtime's average time per inference with JMH's 99.9% confidence half-width, in milliseconds.
+ * The zoo benchmark results of a JMH JSON file ({@code -rf json}), grouped per model and thread count: the engine's,
+ * ONNX Runtime's and the served plan's average time per inference with JMH's 99.9% confidence half-width, in
+ * milliseconds.
  */
 public final class JmhResults {
     /** One measured score; {@code error} is NaN when JMH had too few iterations to give one. */
@@ -19,16 +20,22 @@ public final class JmhResults {
 
     /**
      * One model at one thread count and precision ("fp32"; "int8": quantized models; "bf16": bfloat16 arithmetic,
-     * whose ONNX Runtime score is its float one, since it has no bfloat16 CPU kernels); either score may be null when
-     * that benchmark was not run.
+     * whose ONNX Runtime score is its float one, since it has no bfloat16 CPU kernels); any score may be null when
+     * that benchmark was not run. {@code served} is one request to the engine's plan served over HTTP.
      */
-    public record Row(String model, int threads, String precision, Score engine, Score onnxRuntime) {
+    public record Row(String model, int threads, String precision, Score engine, Score onnxRuntime, Score served) {
         /** Engine over ONNX Runtime, with the error of a quotient of independent measurements. */
         public Score ratio() {
             if (engine == null || onnxRuntime == null) return null;
             double r = engine.ms() / onnxRuntime.ms();
             double rel = Math.hypot(engine.error() / engine.ms(), onnxRuntime.error() / onnxRuntime.ms());
             return new Score(r, r * rel);
+        }
+
+        /** What serving adds to a run (served minus engine), with the error of a difference of independent ones. */
+        public Score servedOverhead() {
+            if (engine == null || served == null) return null;
+            return new Score(served.ms() - engine.ms(), Math.hypot(served.error(), engine.error()));
         }
     }
 
@@ -42,8 +49,8 @@ public final class JmhResults {
         Map<String, Score[]> byKey = new TreeMap<>();
         for (JsonNode r : results) {
             String bench = r.path("benchmark").asText();
-            boolean isEngine = bench.endsWith(".engine");
-            if (!isEngine && !bench.endsWith(".onnxRuntime")) continue;
+            int slot = bench.endsWith(".engine") ? 0 : bench.endsWith(".onnxRuntime") ? 1 : bench.endsWith(".served") ? 2 : -1;
+            if (slot < 0) continue;
             // results from before the precision parameter are float
             String precision = r.path("params").path("precision").asText("fp32");
             String key = r.path("params").path("model").asText() + "\t" + r.path("params").path("threads").asText()
@@ -51,7 +58,7 @@ public final class JmhResults {
             JsonNode m = r.path("primaryMetric");
             double toMs = millisPer(m.path("scoreUnit").asText());
             Score s = new Score(number(m.path("score")) * toMs, number(m.path("scoreError")) * toMs);
-            byKey.computeIfAbsent(key, k -> new Score[2])[isEngine ? 0 : 1] = s;
+            byKey.computeIfAbsent(key, k -> new Score[3])[slot] = s;
         }
         List<Row> rows = new ArrayList<>();
         byKey.forEach((k, v) -> {
@@ -61,7 +68,7 @@ public final class JmhResults {
                 Score[] fp32 = byKey.get(parts[0] + "\t" + parts[1] + "\tfp32");
                 if (fp32 != null) ort = fp32[1];
             }
-            rows.add(new Row(parts[0], Integer.parseInt(parts[1]), parts[2], v[0], ort));
+            rows.add(new Row(parts[0], Integer.parseInt(parts[1]), parts[2], v[0], ort, v[2]));
         });
         return rows;
     }

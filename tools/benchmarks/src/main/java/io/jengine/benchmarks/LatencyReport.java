@@ -13,7 +13,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * Turns JMH JSON results of {@link ZooModelBenchmark} into {@code latency.md} (model, precision, threads, engine ms,
- * ONNX Runtime ms, ratio, each with its error) and {@code latency.png} (both engines per model on a log axis).
+ * ONNX Runtime ms, ratio, served ms and what serving adds, each with its error) and {@code latency.png} (both engines per model on a log axis).
  * Usage: {@code LatencyReport RESULTS.json[,MORE.json...] OUT_DIR [TITLE]}.
  */
 public final class LatencyReport {
@@ -42,14 +42,18 @@ public final class LatencyReport {
         b.append(String.format(Locale.ROOT, "JMH average time per inference (ms), %d warm-up x %s, %d measured x %s, %d fork(s); "
                         + "error = JMH's 99.9%% confidence half-width. %s %s, %d cores. Ratio above 1: the engine is slower. "
                 + "int8: the engine's calibrated INT8 build against ONNX Runtime's own quantized (u8 QDQ) model; "
-                + "bf16: the engine's --bf16 build against ONNX Runtime's float model.%n%n",
+                + "bf16: the engine's --bf16 build against ONNX Runtime's float model. "
+                + "served: one request to the engine's plan served over HTTP on the same machine (binary tensors, "
+                + "one client), and what that adds to the engine's run.%n%n",
                 setup.warmupIterations(), setup.warmupTime(), setup.measurementIterations(), setup.measurementTime(),
                 setup.forks(), setup.vm(), setup.jdk(), Runtime.getRuntime().availableProcessors()));
-        b.append("| model | precision | threads | engine ms | ORT ms | engine / ORT |\n|---|---|---:|---:|---:|---:|\n");
+        b.append("| model | precision | threads | engine ms | ORT ms | engine / ORT | served ms | served - engine ms |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (JmhResults.Row r : rows) {
             b.append("| ").append(r.model()).append(" | ").append(r.precision()).append(" | ").append(r.threads())
                     .append(" | ").append(cell(r.engine()))
-                    .append(" | ").append(cell(r.onnxRuntime())).append(" | ").append(cell(r.ratio())).append(" |\n");
+                    .append(" | ").append(cell(r.onnxRuntime())).append(" | ").append(cell(r.ratio()))
+                    .append(" | ").append(cell(r.served())).append(" | ").append(cell(r.servedOverhead())).append(" |\n");
         }
         return b.toString();
     }
@@ -79,17 +83,19 @@ public final class LatencyReport {
         List<JmhResults.Row> shown = pairs.isEmpty()
                 ? rows.stream().filter(r -> engineOnly ? r.engine() != null : r.onnxRuntime() != null).toList() : pairs;
         List<String> labels = new ArrayList<>();
-        List<Double> engine = new ArrayList<>(), ort = new ArrayList<>();
+        List<Double> engine = new ArrayList<>(), ort = new ArrayList<>(), served = new ArrayList<>();
         for (JmhResults.Row r : shown) {
             labels.add(r.model() + (r.precision().equals("fp32") ? "" : " " + r.precision()) + " (" + r.threads() + "t)");
             if (r.engine() != null) engine.add(r.engine().ms());
             if (r.onnxRuntime() != null) ort.add(r.onnxRuntime().ms());
+            if (r.served() != null) served.add(r.served().ms());
         }
         // Bars start at the axis minimum, which xchart puts at 0 unless told: a decade under half the smallest value.
         double min = Stream.concat(engine.stream(), ort.stream()).mapToDouble(Double::doubleValue).min().orElse(1);
         chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min / 2))));
         if (engine.size() == labels.size()) chart.addSeries("engine", labels, engine);
         if (ort.size() == labels.size()) chart.addSeries("ONNX Runtime", labels, ort);
+        if (served.size() == labels.size()) chart.addSeries("engine served over HTTP", labels, served);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

@@ -2,6 +2,8 @@ package io.jengine.benchmarks;
 
 import io.jengine.cli.bench.BenchTarget;
 import io.jengine.cli.bench.OrtTarget;
+import io.jengine.cli.bench.ServedTarget;
+import io.jengine.cli.loadgen.InferBody;
 import io.jengine.io.Npy;
 import io.jengine.onnx.OnnxImporter;
 import io.jengine.build.EngineBuilder;
@@ -33,8 +35,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Average time per inference of the zoo models ({@code $ENGINE_ZOO}, on the inputs stored beside each model), by the
- * engine (optimized at level 2, as {@code engine run} builds it) and by ONNX Runtime, measured in the same JMH run so
- * that the report's ratios compare the two on the same machine. JMH gives each method its own fork, so each fork loads
+ * engine (optimized at level 2, as {@code engine run} builds it), by ONNX Runtime, and by the engine's plan served over
+ * HTTP on this machine ({@code served}: one client, binary tensors, as {@code engine bench --served}'s first line),
+ * measured in the same JMH run so that the report's ratios compare them on the same machine. JMH gives each method its own fork, so each fork loads
  * only the target it measures; for two engines interleaved in one process, use {@code engine bench --compare-ort}.
  *
  * <p>{@code precision=int8} measures quantized models instead: the engine's INT8 build of the float model (calibrated
@@ -73,6 +76,9 @@ public class ZooModelBenchmark {
     private Map<String, Tensor> inputs;
     private Engine engine;
     private OrtTarget ort;
+    private Path servedRepository;
+    private ServedTarget server;
+    private InferBody servedBody;
 
     @Setup
     public void setUp(BenchmarkParams params) {
@@ -86,11 +92,20 @@ public class ZooModelBenchmark {
             throw new IllegalArgumentException("precision must be fp32, int8 or bf16, got " + precision);
         }
         boolean int8 = precision.equals("int8");
-        if (params.getBenchmark().endsWith(".engine")) {
+        if (params.getBenchmark().endsWith(".engine") || params.getBenchmark().endsWith(".served")) {
             EngineBuilder b = EngineBuilder.forModel(OnnxImporter.load(file)).threads(threads);
             if (int8) b.int8(int8Options(zoo));
             if (precision.equals("bf16")) b.bf16(true);
-            engine = BenchTarget.engine(b);
+            if (params.getBenchmark().endsWith(".engine")) {
+                engine = BenchTarget.engine(b);
+            } else {
+                // The same build written as a plan and served as `engine serve` serves it: one instance with the
+                // engine's threads, no batching, the stored inputs as binary tensors.
+                servedRepository = ServedTarget.newRepository();
+                b.buildPlan(ServedTarget.planPath(servedRepository)).close();
+                server = ServedTarget.start(servedRepository, null, ServedTarget.Setup.direct(threads));
+                servedBody = InferBody.of(inputs, 0, true);
+            }
         } else {
             Path quantized = zoo.resolve(model + "_u8_qdq.onnx");
             if (int8 && !Files.isRegularFile(quantized)) {
@@ -112,10 +127,18 @@ public class ZooModelBenchmark {
         ort.run();
     }
 
+    /** One request over HTTP to the engine's plan served on this machine, answered whole: the engine plus the HTTP layer. */
+    @Benchmark
+    public void served() {
+        server.infer(servedBody);
+    }
+
     @TearDown
     public void tearDown() {
         if (engine != null) engine.close();
         if (ort != null) ort.close();
+        if (server != null) server.close();
+        if (servedRepository != null) ServedTarget.deleteRepository(servedRepository);
     }
 
     /** Calibration for this model's INT8 build: the digits' own batches, or the shared images as ImageNet input. */

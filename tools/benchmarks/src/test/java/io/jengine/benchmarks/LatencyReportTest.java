@@ -16,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** JMH's JSON (as 1.37 writes it) paired into report rows, and the Markdown and chart made of them. */
 class LatencyReportTest {
     static final String RESULTS = """
-            [ %s, %s, %s ]
+            [ %s, %s, %s, %s ]
             """.formatted(
             result("engine", "digits_cnn", "1", "12.5", "0.5", "ms/op"),
+            result("served", "digits_cnn", "1", "13.0", "0.3", "ms/op"),
             result("onnxRuntime", "digits_cnn", "1", "250.0", "10.0", "us/op"),
             result("onnxRuntime", "resnet18", "2", "30.0", "\"NaN\"", "ms/op"));
 
@@ -44,9 +45,14 @@ class LatencyReportTest {
         assertEquals(0.01, digits.onnxRuntime().error(), 1e-12);
         assertEquals(50, digits.ratio().ms(), 1e-9);
         assertEquals(50 * Math.hypot(0.04, 0.04), digits.ratio().error(), 1e-9);
+        assertEquals(13.0, digits.served().ms());
+        assertEquals(0.5, digits.servedOverhead().ms(), 1e-12);
+        assertEquals(Math.hypot(0.3, 0.5), digits.servedOverhead().error(), 1e-12);
         JmhResults.Row resnet = rows.get(1);
         assertNull(resnet.engine());
         assertNull(resnet.ratio());
+        assertNull(resnet.served());
+        assertNull(resnet.servedOverhead());
         assertTrue(Double.isNaN(resnet.onnxRuntime().error()));
     }
 
@@ -54,9 +60,9 @@ class LatencyReportTest {
     void markdownHasOneRowPerPair() throws IOException {
         JsonNode json = new ObjectMapper().readTree(RESULTS);
         String md = LatencyReport.markdown("T", JmhResults.setup(json), JmhResults.rows(json));
-        assertTrue(md.contains("| model | precision | threads | engine ms | ORT ms | engine / ORT |"), md);
-        assertTrue(md.contains("| digits_cnn | fp32 | 1 | 12.5 ± 0.500 | 0.250 ± 0.0100 | 50.0 ± 2.83 |"), md);
-        assertTrue(md.contains("| resnet18 | fp32 | 2 | – | 30.0 | – |"), md);
+        assertTrue(md.contains("| model | precision | threads | engine ms | ORT ms | engine / ORT | served ms | served - engine ms |"), md);
+        assertTrue(md.contains("| digits_cnn | fp32 | 1 | 12.5 ± 0.500 | 0.250 ± 0.0100 | 50.0 ± 2.83 | 13.0 ± 0.300 | 0.500 ± 0.583 |"), md);
+        assertTrue(md.contains("| resnet18 | fp32 | 2 | – | 30.0 | – | – | – |"), md);
         assertTrue(md.contains("3 warm-up x 2 s, 5 measured x 2 s, 1 fork(s)") && md.contains("25.0.1"), md);
     }
 

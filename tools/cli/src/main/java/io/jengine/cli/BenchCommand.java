@@ -14,6 +14,9 @@ import io.jengine.cli.bench.LayerProfile;
 import io.jengine.cli.bench.OrtTarget;
 import io.jengine.cli.bench.AllocationProbe;
 import io.jengine.cli.bench.PeakMemory;
+import io.jengine.cli.bench.ServedFigure;
+import io.jengine.cli.bench.ServedTarget;
+import io.jengine.cli.loadgen.InferBody;
 import io.jengine.ir.Model;
 import io.jengine.ir.ValueInfo;
 import io.jengine.tensor.ValueType;
@@ -84,6 +87,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ort-only", description = "Time ONNX Runtime alone (e.g. for its peak memory).")
     boolean ortOnly;
 
+    @Option(names = "--served", description = "Also serve the engine's plan over HTTP on 127.0.0.1, as `engine serve`"
+            + " does, and time it: one client sending the run's inputs (what the HTTP layer costs), and where the plan"
+            + " takes any number of rows and the run has several, twice as many clients as rows sending one row each,"
+            + " which the server batches (what the batcher costs).")
+    boolean served;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
     Path json;
 
@@ -97,6 +106,8 @@ final class BenchCommand implements Callable<Integer> {
     private int threads;
     /** The plan's figures on a simulated device (--device fpga-stub:N), or null. */
     private SimulatedTime simulated;
+    /** With --served: the temporary model repository the engine's plan is served from. */
+    private Path servedRepository;
 
     @Override
     public Integer call() throws IOException {
@@ -148,16 +159,20 @@ final class BenchCommand implements Callable<Integer> {
         if (!ortOnly) {
             io.jengine.build.EngineBuilder builder = tuning.apply(isPlan ? planBuilder.threads(threads)
                     : build.builder(shaped, new OptimizationReport()).threads(threads), io.jengine.tune.TuneOptions.DEFAULT_LEVEL);
-            engine = BenchTarget.engine(builder);
+            if (served) servedRepository = ServedTarget.newRepository();
+            // --served on an ONNX model: the engine measured is the plan written for the server, built once.
+            engine = served && !isPlan ? builder.buildPlan(ServedTarget.planPath(servedRepository))
+                    : BenchTarget.engine(builder);
             simulated = SimulatedTime.of(engine.devicePlan(), engine.graph(), builder.backends().device());
             if (builder.tuningReport() != null) TuningSummary.print(builder.tuningReport(), System.err);
         }
         OrtTarget ort = compareOrt || ortOnly ? OrtTarget.open(model, threads, !compareOrt) : null;
         try {
-            return measure(engine, ort, feeds, described);
+            return measure(engine, ort, feeds, described, isPlan ? model : null);
         } finally {
             if (ort != null) ort.close();
             if (engine != null) engine.close();
+            if (servedRepository != null) ServedTarget.deleteRepository(servedRepository);
         }
     }
 
@@ -170,8 +185,8 @@ final class BenchCommand implements Callable<Integer> {
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
-    private int measure(Engine engine, OrtTarget ort, Map<String, Tensor> feeds, List<BenchResult.InputDescription> described)
-            throws IOException {
+    private int measure(Engine engine, OrtTarget ort, Map<String, Tensor> feeds, List<BenchResult.InputDescription> described,
+                        Path plan) throws IOException {
         List<InterleavedTimer.Target> targets = new ArrayList<>();
         List<Long> first = new ArrayList<>();
         if (engine != null) {
@@ -211,6 +226,7 @@ final class BenchCommand implements Callable<Integer> {
                 engineStats, ortStats, ort == null ? null : ort.version(), profile.layers(), profile.runs(),
                 PeakMemory.residentHighWaterMib(), alloc, alloc == null ? null : alloc.memory());
         BenchReport.print(result, System.out);
+        List<ServedFigure> servedFigures = served ? served(plan, feeds, engineStats) : List.of();
         Double simulatedMs = null;
         if (simulated != null) {
             Map<String, Double> hostMs = new LinkedHashMap<>();
@@ -228,6 +244,7 @@ final class BenchCommand implements Callable<Integer> {
                 sim.put("end_to_end_ms", simulatedMs);
                 doc.put("simulated", sim);
             }
+            if (served) doc.put("served", servedFigures.stream().map(ServedFigure::json).toList());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
             System.out.println("results written to " + json);
         }
@@ -240,6 +257,51 @@ final class BenchCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /**
+     * The --served lines: the engine's plan ({@code plan}, or the one written into the served repository) served
+     * over HTTP on this machine, first to one client sending the run's inputs, then, where the plan takes any number
+     * of rows and a run has several, to twice as many clients as rows, each sending one row for the server to batch.
+     */
+    private List<ServedFigure> served(Path plan, Map<String, Tensor> feeds, LatencyStats engine) {
+        Tensor first = feeds.values().iterator().next();
+        long rows = first.rank() == 0 ? 1 : first.dim(0);
+        java.time.Duration warm = java.time.Duration.ofMillis(Math.round(1000 * Math.max(warmup, SERVED_WARMUP_S)));
+        java.time.Duration timed = java.time.Duration.ofMillis(Math.round(1000 * duration));
+        List<ServedFigure> figures = new ArrayList<>();
+        System.out.println("served over HTTP on 127.0.0.1 (binary tensors; rows/s against the engine's run above):");
+        try {
+            ServedTarget.Setup direct = ServedTarget.Setup.direct(threads);
+            boolean batchable;
+            System.err.println("bench: serving the plan (" + direct.describe() + ")");
+            try (ServedTarget target = ServedTarget.start(servedRepository, plan, direct)) {
+                batchable = target.batchable();
+                figures.add(ServedFigure.of(direct, 1, target.load(InferBody.of(feeds, 0, true), 1, warm, timed,
+                        System.err)));
+            }
+            System.out.println(figures.getLast().text(engine, rows));
+            if (rows > 1 && batchable) {
+                ServedTarget.Setup batched = ServedTarget.Setup.batched(threads, (int) rows);
+                System.err.println("bench: serving the plan (" + batched.describe() + ")");
+                try (ServedTarget target = ServedTarget.start(servedRepository, plan, batched)) {
+                    int clients = (int) (2 * rows);
+                    figures.add(ServedFigure.of(batched, clients, target.load(InferBody.of(feeds, 1, true), clients,
+                            warm, timed, System.err)));
+                }
+                System.out.println(figures.getLast().text(engine, rows));
+            } else if (rows > 1) {
+                System.out.println("  (no batched line: the plan takes " + rows + " rows only; bench a plan that"
+                        + " `engine build --profile` wrote to see the batcher)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while timing the served plan", e);
+        }
+        return figures;
+    }
+
+    /** Seconds of load before a served line is timed, at least: the HTTP path's code is new to the JIT compiler. */
+    private static final double SERVED_WARMUP_S = 3;
 
     /** The tensors every run is fed: from the files given, else generated; {@code described} gets a line for each. */
     private Map<String, Tensor> feeds(Model shaped, InputRange range, List<BenchResult.InputDescription> described) {
@@ -273,6 +335,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!(warmup >= 0)) throw new IllegalArgumentException("--warmup must be 0 or more seconds, got " + warmup);
         if (!(duration > 0)) throw new IllegalArgumentException("--duration must be more than 0 seconds, got " + duration);
         if (compareOrt && ortOnly) throw new IllegalArgumentException("--compare-ort and --ort-only exclude each other");
+        if (served && ortOnly) throw new IllegalArgumentException("--served serves the engine's plan: not with --ort-only");
         if (plot != null) BenchPlot.checkExtension(plot);
         for (Path out : new Path[] {json, plot}) {
             if (out == null) continue;

@@ -79,9 +79,56 @@ class BenchRunTest {
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG file");
     }
 
+    @Test
+    void servedLinesOfAProfilePlanShowTheHttpLayerAndTheBatcher() throws IOException {
+        Path plan = tmp.resolve("digits.plan");
+        assertEquals(0, EngineCli.execute("build", DIGITS.toString(), "--profile", "image:1x1x8x8..4x1x8x8..4x1x8x8",
+                "-o", plan.toString()));
+        Path json = tmp.resolve("served.json");
+        List<Path> before = servedRepositories();
+        String out = benchOf(plan, "--batch", "4", "--served", "--json", json.toString());
+        assertTrue(out.contains("served, 1 client x 4 rows") && out.contains("served, 8 clients x 1 row"), out);
+        JsonNode served = new ObjectMapper().readTree(json.toFile()).get("served");
+        assertEquals(2, served.size(), served.toString());
+        checkServed(served.get(0), 1, 4);
+        assertTrue(served.get(0).get("setup").asText().contains("no batching"), served.toString());
+        checkServed(served.get(1), 8, 1);
+        assertTrue(served.get(1).get("setup").asText().contains("batched up to 4 rows"), served.toString());
+        assertEquals(before, servedRepositories(), "the temporary model repository is deleted");
+        assertTrue(Files.isRegularFile(plan), "the plan that was linked into it is not");
+    }
+
+    @Test
+    void aStaticModelIsServedWithoutBatching() throws IOException {
+        Path json = tmp.resolve("static.json");
+        String out = bench("--batch", "2", "--served", "--json", json.toString());
+        assertTrue(out.contains("no batched line: the plan takes 2 rows only"), out);
+        JsonNode served = new ObjectMapper().readTree(json.toFile()).get("served");
+        assertEquals(1, served.size(), served.toString());
+        checkServed(served.get(0), 1, 2);
+    }
+
+    private static void checkServed(JsonNode line, int clients, int rows) {
+        assertEquals(clients, line.get("clients").asInt(), line.toString());
+        assertEquals(rows, line.get("rows_per_request").asInt(), line.toString());
+        assertTrue(line.get("requests").asLong() > 0 && line.get("failed").asLong() == 0, line.toString());
+        assertEquals(line.get("requests_per_second").asDouble() * rows, line.get("rows_per_second").asDouble(), 1e-6);
+        JsonNode l = line.get("latency_ms");
+        assertTrue(l.get("min").asDouble() > 0 && l.get("min").asDouble() <= l.get("median").asDouble()
+                && l.get("median").asDouble() <= l.get("p99").asDouble(), line.toString());
+    }
+
+    private static List<Path> servedRepositories() throws IOException {
+        try (var dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("jengine-served-")).sorted().toList();
+        }
+    }
+
     /** Runs a half-second bench of the digits model on one thread and returns its stdout. */
-    private static String bench(String... extra) {
-        List<String> args = new ArrayList<>(List.of("bench", DIGITS.toString(), "--threads", "1",
+    private static String bench(String... extra) { return benchOf(DIGITS, extra); }
+
+    private static String benchOf(Path model, String... extra) {
+        List<String> args = new ArrayList<>(List.of("bench", model.toString(), "--threads", "1",
                 "--warmup", "0.1", "--duration", "0.5"));
         args.addAll(List.of(extra));
         PrintStream old = System.out;

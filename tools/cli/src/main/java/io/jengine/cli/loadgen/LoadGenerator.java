@@ -181,6 +181,14 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** Sends {@code body} once and returns the answer's HTTP status (its body is read and dropped). */
+    public int sendOnce(InferBody body) throws IOException {
+        return client.execute(inferRequest(body), response -> {
+            EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
+    }
+
     private HttpPost inferRequest(InferBody body) {
         HttpPost post = new HttpPost(modelUri("/infer"));
         post.setEntity(new ByteArrayEntity(body.body(), body.jsonLength() >= 0 ? ContentType.APPLICATION_OCTET_STREAM
