@@ -21,6 +21,8 @@ final class BatchRunner {
     private final int version;
     private final ModelSignature signature;
     private final ModelMetrics metrics;
+    /** Each worker's blocks for stacked inputs (a caller running its own request never stacks). */
+    private final ThreadLocal<BatchStaging> staging = ThreadLocal.withInitial(BatchStaging::new);
 
     BatchRunner(String model, int version, ModelSignature signature, ModelMetrics metrics) {
         this.model = model;
@@ -39,6 +41,7 @@ final class BatchRunner {
         List<Map<String, Tensor>> answers;
         try {
             Map<String, Value> outputs = session.run(inputs(batch));
+            if (batch.size() > 1) staging.get().release(outputs);
             metrics.ran(rows, System.nanoTime() - start);
             answers = batch.size() == 1 ? List.of(pick(outputs, batch.getFirst().shape.outputs())) : split(outputs, batch);
         } catch (Throwable t) {
@@ -56,10 +59,11 @@ final class BatchRunner {
     private Map<String, Tensor> inputs(List<PendingRequest> batch) {
         if (batch.size() == 1) return batch.getFirst().request.inputs();
         Map<String, Tensor> stacked = new HashMap<>();
+        BatchStaging blocks = staging.get();
         for (String name : signature.inputNames()) {
             List<Tensor> parts = new ArrayList<>(batch.size());
             for (PendingRequest p : batch) parts.add(p.request.inputs().get(name));
-            stacked.put(name, TensorBatching.concat(parts));
+            stacked.put(name, blocks.stack(name, parts));
         }
         return stacked;
     }

@@ -44,7 +44,7 @@ public final class ServedTarget implements AutoCloseable {
          * Requests stacked into batches of up to {@code maxBatch} rows. The engine's threads become instances of one
          * thread each: on a machine whose cores the clients and the HTTP layer share, a preempted thread of a 2-thread
          * run stalls the other at each barrier, while one-thread runs only slow down (ResNet-18, 16 clients, 2 cores:
-         * 102-117 against 86-92 images/s).
+         * 97-124 against 82-87 images/s).
          */
         public static Setup batched(int threads, int maxBatch) { return new Setup(threads, 1, maxBatch, 20_000); }
 
