@@ -14,10 +14,13 @@ final class FusedOpInference {
     static void register(InferenceRegistry r) {
         r.add(DOMAIN, "Gelu", 1, ElementwiseInference::sameAsFirst);
         // An elementwise chain's output is the broadcast of all its inputs.
+        // Its type is its float inputs' (float32 where an end is quantized), or its output codes' (ChainCodes).
         r.add(DOMAIN, "ElementwiseChain", 1, c -> {
             java.util.List<io.jengine.tensor.Shape> shapes = new java.util.ArrayList<>();
             for (int i = 0; i < c.inputCount(); i++) shapes.add(c.shape(i));
-            return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), DimMath.broadcast(shapes)));
+            io.jengine.ir.ChainCodes codes = io.jengine.ir.ChainCodes.of(c.node());
+            io.jengine.tensor.DType type = codes.any() ? codes.outputType(io.jengine.tensor.DType.FLOAT32) : c.elemType(0);
+            return java.util.Arrays.asList(InferenceContext.tensor(type, DimMath.broadcast(shapes)));
         });
         // Attention over [..., S, D] queries and [..., Skv, Dv] values gives [..., S, Dv].
         r.add(DOMAIN, "ScaledDotProductAttention", 1, c -> {

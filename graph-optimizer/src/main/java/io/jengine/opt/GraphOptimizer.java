@@ -5,6 +5,7 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.Node;
 import io.jengine.opt.passes.ChannelBlocking;
+import io.jengine.opt.passes.QuantizedChainFusion;
 import java.util.Optional;
 
 /**
@@ -43,9 +44,10 @@ public final class GraphOptimizer {
     public static Graph optimize(Graph graph, OptimizerOptions options, OptimizationReport report) {
         for (String name : options.disabled()) {
             if (Pipeline.stages().stream().noneMatch(s -> s.pass().name().equals(name))
-                    && !name.equals(ChannelBlocking.NAME)) {
+                    && !name.equals(ChannelBlocking.NAME) && !name.equals(QuantizedChainFusion.NAME)) {
                 throw new IllegalArgumentException("unknown pass '" + name + "'; passes: "
-                        + Pipeline.stages().stream().map(s -> s.pass().name()).toList() + " and " + ChannelBlocking.NAME);
+                        + Pipeline.stages().stream().map(s -> s.pass().name()).toList() + ", " + ChannelBlocking.NAME
+                        + " and " + QuantizedChainFusion.NAME);
             }
         }
         if (options.level() == 0) return graph;
@@ -70,6 +72,10 @@ public final class GraphOptimizer {
                 report.count(ChannelBlocking.NAME);
                 g = blocked;
             }
+        }
+        // Quantized ends last: a chain that reads or writes codes takes part in no earlier pass.
+        if (options.level() >= 2 && !options.disabled().contains(QuantizedChainFusion.NAME)) {
+            g = runPass(g, new QuantizedChainFusion(), options, report);
         }
         return g;
     }

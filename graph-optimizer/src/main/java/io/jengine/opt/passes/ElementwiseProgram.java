@@ -26,7 +26,11 @@ record ElementwiseProgram(List<String> inputs, List<String> ops, List<long[]> ar
 
     /** The one-step program of a plain ONNX elementwise node, or null when it is not one this chain can hold. */
     static ElementwiseProgram of(Node n, GraphIndex g) {
-        if (n.domain().equals(FusedOps.DOMAIN) && n.opType().equals(OP)) return fromAttributes(n);
+        if (n.domain().equals(FusedOps.DOMAIN) && n.opType().equals(OP)) {
+            // a chain with quantized ends reads or writes codes: it takes part in no further merging
+            return n.hasAttr(io.jengine.ir.ChainCodes.INPUT_CODES) || n.hasAttr(io.jengine.ir.ChainCodes.OUTPUT_CODE)
+                    ? null : fromAttributes(n);
+        }
         Integer arity = n.domain().isEmpty() ? ARITY.get(n.opType()) : null;
         if (arity == null || n.outputs().size() != 1) return null;
         float[] p = new float[2];

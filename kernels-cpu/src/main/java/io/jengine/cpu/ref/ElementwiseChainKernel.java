@@ -5,6 +5,7 @@ import static io.jengine.cpu.ref.KernelSupport.tensor;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.KernelRegistry;
+import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +34,7 @@ final class ElementwiseChainKernel {
             for (long a : args) {
                 if (a >= node.inputs().size()) throw new IllegalArgumentException("operand " + a + " names no input");
             }
+            io.jengine.ir.ChainCodes codes = io.jengine.ir.ChainCodes.of(node);
             // Unary steps are compiled once to the shared activation functions; binary steps stay a small switch.
             DoubleUnaryOperator[] unary = new DoubleUnaryOperator[ops.size()];
             for (int k = 0; k < unary.length; k++) {
@@ -42,22 +44,41 @@ final class ElementwiseChainKernel {
             }
             return (ctx, in) -> {
                 Tensor[] xs = new Tensor[in.length];
-                for (int i = 0; i < in.length; i++) xs[i] = tensor(in, i);
-                double[] regs = new double[ops.size()];
-                return new Value[] {Broadcasting.map(xs[0].dtype(), (out, e, idx) -> {
-                    for (int k = 0; k < regs.length; k++) {
-                        double x = operand(args[2 * k], xs, idx, regs);
-                        regs[k] = unary[k] != null ? unary[k].applyAsDouble(x)
-                                : binary(ops.get(k), x, operand(args[2 * k + 1], xs, idx, regs));
+                for (int i = 0; i < in.length; i++) {
+                    xs[i] = tensor(in, i);
+                    DType want = codes.inputTypes()[i];
+                    if (want != null && xs[i].dtype() != want) {
+                        throw new IllegalArgumentException("ElementwiseChain " + node.name() + ": input " + i + " should"
+                                + " hold " + want + " codes, got " + xs[i].dtype());
                     }
-                    out.setDouble(e, regs[regs.length - 1]);
+                }
+                double[] regs = new double[ops.size()];
+                DType outType = codes.any() ? codes.outputType(DType.FLOAT32) : xs[0].dtype();
+                return new Value[] {Broadcasting.map(outType, (out, e, idx) -> {
+                    for (int k = 0; k < regs.length; k++) {
+                        double x = operand(args[2 * k], xs, idx, regs, codes);
+                        regs[k] = unary[k] != null ? unary[k].applyAsDouble(x)
+                                : binary(ops.get(k), x, operand(args[2 * k + 1], xs, idx, regs, codes));
+                    }
+                    double y = regs[regs.length - 1];
+                    if (codes.outputType() == null) {
+                        out.setDouble(e, y);
+                    } else {
+                        // the float32 value the chain would write, quantized as QuantizeLinear quantizes it
+                        out.setLong(e, QuantizationKernels.saturate(Math.rint(QuantizationKernels.quotient((float) y,
+                                codes.outputScale(), DType.FLOAT32)) + codes.outputZero(), codes.outputType()));
+                    }
                 }, xs)};
             };
         });
     }
 
-    private static double operand(long ref, Tensor[] xs, long[] idx, double[] regs) {
-        return ref >= 0 ? xs[(int) ref].getDouble(idx[(int) ref]) : regs[(int) (-ref - 1)];
+    /** A step's operand; an input of codes is dequantized to float32 as DequantizeLinear computes it. */
+    private static double operand(long ref, Tensor[] xs, long[] idx, double[] regs, io.jengine.ir.ChainCodes codes) {
+        if (ref < 0) return regs[(int) (-ref - 1)];
+        int j = (int) ref;
+        double v = xs[j].getDouble(idx[j]);
+        return codes.inputTypes()[j] == null ? v : (float) ((v - codes.inputZeros()[j]) * codes.inputScales()[j]);
     }
 
     private static double binary(String op, double x, double y) {

@@ -1,6 +1,7 @@
 package io.jengine.cpu.simd;
 
 import io.jengine.cpu.simd.ops.ElementwiseChain;
+import io.jengine.ir.ChainCodes;
 import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Node;
 import io.jengine.spi.Kernel;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code jengine.ElementwiseChain} over float32 inputs: the optimizer's program (attributes ops, args, params, as its
+ * {@code jengine.ElementwiseChain} over float32 inputs (and uint8 or int8 codes at its ends, {@link ChainCodes}): the optimizer's program (attributes ops, args, params, as its
  * ElementwiseProgram writes them) compiled once into an {@link ElementwiseChain} for the planned shapes. The output
  * may take the buffer of the first input of its element count.
  */
@@ -29,35 +30,46 @@ final class ElementwiseChainTactics {
     private static List<Tactic> tactics(NodeContext ctx, String backend) {
         Node n = ctx.node();
         if (!FusedOpSpec.is(n, FusedOpSpec.ELEMENTWISE_CHAIN) || n.inputCount() == 0) return List.of();
+        ChainCodes codes;
+        try {
+            codes = ChainCodes.of(n);
+        } catch (IllegalArgumentException e) {
+            return List.of(); // the reference says what is wrong
+        }
+        DType[] types = new DType[n.inputCount()];
         long[][] shapes = new long[n.inputCount()][];
         for (int i = 0; i < shapes.length; i++) {
-            shapes[i] = PlannedShapes.inputDims(ctx, i, DType.FLOAT32);
+            types[i] = codes.inputTypes()[i] != null ? codes.inputTypes()[i] : DType.FLOAT32;
+            shapes[i] = PlannedShapes.inputDims(ctx, i, types[i]);
             if (shapes[i] == null) return List.of();
         }
         ElementwiseChain chain;
         try {
             chain = new ElementwiseChain(n.attrStrings("ops", List.of()), n.attrInts("args", new long[0]),
-                    n.attrFloats("params", new float[0]), shapes);
+                    n.attrFloats("params", new float[0]), codes, shapes);
         } catch (IllegalArgumentException e) {
             return List.of(); // a malformed program or shapes that do not broadcast: the reference says which
         }
         long[] out = chain.outShape();
-        if (!PlannedShapes.outputIs(ctx, 0, DType.FLOAT32, out)) return List.of();
+        DType outType = codes.outputType(DType.FLOAT32);
+        if (!PlannedShapes.outputIs(ctx, 0, outType, out)) return List.of();
         int inPlace = -1;
-        for (int i = 0; i < shapes.length && inPlace < 0; i++) if (Shapes.size(shapes[i]) == Shapes.size(out)) inPlace = i;
+        for (int i = 0; i < shapes.length && inPlace < 0; i++) {
+            if (Shapes.size(shapes[i]) == Shapes.size(out) && types[i] == outType) inPlace = i;
+        }
         int shared = inPlace;
-        return List.of(new Tactic(backend, "elementwise-chain", () -> new ChainKernel(chain, shapes, out, shared,
-                new long[shapes.length])));
+        return List.of(new Tactic(backend, "elementwise-chain", () -> new ChainKernel(chain, types, shapes, outType, out,
+                shared, new long[shapes.length])));
     }
 
     /** {@code offsets}: every input from byte 0 (shared by all runs, never written). */
-    private record ChainKernel(ElementwiseChain chain, long[][] inShapes, long[] outShape, int inPlace, long[] offsets)
-            implements Kernel {
+    private record ChainKernel(ElementwiseChain chain, DType[] inTypes, long[][] inShapes, DType outType, long[] outShape,
+                               int inPlace, long[] offsets) implements Kernel {
         @Override
         public void run(KernelContext ctx) {
             MemorySegment[] in = new MemorySegment[inShapes.length];
-            for (int i = 0; i < in.length; i++) in[i] = PlannedShapes.input(ctx, i, DType.FLOAT32, inShapes[i]).data();
-            Tensor y = ctx.output(0, DType.FLOAT32, outShape);
+            for (int i = 0; i < in.length; i++) in[i] = PlannedShapes.input(ctx, i, inTypes[i], inShapes[i]).data();
+            Tensor y = ctx.output(0, outType, outShape);
             chain.run(in, offsets, y.data(), 0, ctx.threads());
         }
 

@@ -2,6 +2,7 @@ package io.jengine.cpu.simd.ops;
 
 import static io.jengine.cpu.simd.ops.VectorMath.F;
 
+import io.jengine.ir.ChainCodes;
 import io.jengine.spi.IntraOpPool;
 import io.jengine.tensor.Shapes;
 import java.lang.foreign.MemorySegment;
@@ -21,6 +22,10 @@ import java.util.Set;
  * buffer reused once its value is dead, so the working set stays in L1; the last result is copied to the output. No
  * step writes a full-size temporary, and inputs are read once. The output may coincide with an input of its size (in
  * place): a block's inputs are read before its output is written.
+ *
+ * <p>Inputs of uint8 or int8 codes are dequantized as a block's run is read, and a quantized output is quantized as
+ * it is written ({@link ChainCodes}), both exactly as {@link LinearQuantize} computes them, so that a fused chain
+ * gives the bytes the three separate passes gave.
  */
 public final class ElementwiseChain {
     static final int BLOCK = 1024;
@@ -42,9 +47,21 @@ public final class ElementwiseChain {
     private final int slotCount;
     /** Each thread's block buffers, kept between runs (a thread runs one block of this chain at a time). */
     private final ThreadLocal<Block> blocks = ThreadLocal.withInitial(this::newBlock);
+    /** The quantized ends; {@link #inBytes} and {@link #outBytes} are the elements' sizes they give. */
+    private final ChainCodes codes;
+    private final int[] inBytes;
+    private final int outBytes;
 
-    /** Checks the program as the reference kernel does, and that every step reads only earlier steps. */
+    /** A chain of float inputs and output. */
     public ElementwiseChain(List<String> ops, long[] args, float[] params, long[]... inputShapes) {
+        this(ops, args, params, null, inputShapes);
+    }
+
+    /**
+     * Checks the program as the reference kernel does, and that every step reads only earlier steps; {@code codes}
+     * (null: none) gives the inputs read as codes and a quantized output.
+     */
+    public ElementwiseChain(List<String> ops, long[] args, float[] params, ChainCodes codes, long[]... inputShapes) {
         int steps = ops.size();
         if (steps == 0 || args.length != 2 * steps || params.length != 2 * steps) {
             throw new IllegalArgumentException("ElementwiseChain needs ops, and two args and two params per op; got "
@@ -106,6 +123,14 @@ public final class ElementwiseChain {
             count = Math.max(count, free + 1);
         }
         this.slotCount = count;
+        if (codes != null && codes.inputTypes().length != inputShapes.length) {
+            throw new IllegalArgumentException("ElementwiseChain has " + inputShapes.length + " inputs, its codes describe "
+                    + codes.inputTypes().length);
+        }
+        this.codes = codes != null && codes.any() ? codes : null;
+        this.inBytes = new int[inputShapes.length];
+        for (int j = 0; j < inBytes.length; j++) inBytes[j] = this.codes != null && this.codes.inputTypes()[j] != null ? 1 : 4;
+        this.outBytes = this.codes != null && this.codes.outputType() != null ? 1 : 4;
     }
 
     private Block newBlock() { return new Block(inSizes.length); }
@@ -120,10 +145,13 @@ public final class ElementwiseChain {
                     + in.length + " segments and " + inOff.length + " offsets");
         }
         long outSize = layout.outSize;
-        SegmentBounds.checkFloats("ElementwiseChain output", y, yOff, outSize);
+        if (outBytes == 1) SegmentBounds.checkBytes("ElementwiseChain output", y, yOff, outSize);
+        else SegmentBounds.checkFloats("ElementwiseChain output", y, yOff, outSize);
         for (int j = 0; j < in.length; j++) {
-            SegmentBounds.checkFloats(inputNames[j], in[j], inOff[j], inSizes[j]);
-            SegmentBounds.checkInPlace("ElementwiseChain", inputIndices[j], in[j], inOff[j], inSizes[j], y, yOff, outSize);
+            if (inBytes[j] == 1) SegmentBounds.checkBytes(inputNames[j], in[j], inOff[j], inSizes[j]);
+            else SegmentBounds.checkFloats(inputNames[j], in[j], inOff[j], inSizes[j]);
+            SegmentBounds.checkInPlace("ElementwiseChain", inputIndices[j], in[j], inOff[j], inBytes[j], inSizes[j], y,
+                    yOff, outBytes, outSize);
         }
         if (outSize == 0) return;
         long run = layout.run(), chunks = Math.ceilDiv(run, BLOCK), units = layout.runs() * chunks;
@@ -135,7 +163,8 @@ public final class ElementwiseChain {
                 long r = u / chunks, from = (u % chunks) * BLOCK;
                 if (r != lastRun) layout.runStarts(r, b.starts);
                 lastRun = r;
-                block(b, in, inOff, from, (int) (Math.min(run, from + BLOCK) - from), y, yOff + 4 * (r * run + from));
+                block(b, in, inOff, from, (int) (Math.min(run, from + BLOCK) - from), y,
+                        yOff + outBytes * (r * run + from));
             }
         });
     }
@@ -169,8 +198,12 @@ public final class ElementwiseChain {
         int nv = Math.ceilDiv(n, F.length()) * F.length();
         for (int j = 0; j < in.length; j++) {
             if (!used[j]) continue;
-            long at = inOff[j] + 4 * b.starts[j];
+            long at = inOff[j] + inBytes[j] * b.starts[j];
             long period = layout.period(j);
+            if (inBytes[j] == 1) {
+                codesIn(j, in[j], at, period, from, b, n);
+                continue;
+            }
             if (period != 0) repeat(in[j], at, period, from, b.ins[j], n);
             else if (b.ins[j] != null) MemorySegment.copy(in[j], ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * from, b.ins[j], 0, n);
             else b.scalars[j] = in[j].get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
@@ -198,7 +231,31 @@ public final class ElementwiseChain {
             else if (v1 != null) BinaryArrays.vectorScalar(op, v1, b.scalars[(int) a0], true, dst, nv);
             else BinaryArrays.scalars(op, b.scalars[(int) a0], b.scalars[(int) a1], dst, nv);
         }
-        MemorySegment.copy(b.slots[slot[steps - 1]], 0, y, ValueLayout.JAVA_FLOAT_UNALIGNED, yo, n);
+        float[] result = b.slots[slot[steps - 1]];
+        if (outBytes == 1) {
+            LinearQuantize.quantize(result, n, y, yo, codes.outputScale(), (int) codes.outputZero(),
+                    codes.outputType() == io.jengine.tensor.DType.UINT8);
+        } else {
+            MemorySegment.copy(result, 0, y, ValueLayout.JAVA_FLOAT_UNALIGNED, yo, n);
+        }
+    }
+
+    /** Input j's codes for the block, dequantized: a run, a repeating pattern, or one value. */
+    private void codesIn(int j, MemorySegment in, long at, long period, long from, Block b, int n) {
+        float scale = codes.inputScales()[j];
+        int zero = (int) codes.inputZeros()[j];
+        boolean unsigned = codes.inputTypes()[j] == io.jengine.tensor.DType.UINT8;
+        if (period != 0) {
+            int p = (int) Math.min(period, n), phase = (int) (from % period);
+            float[] dst = b.ins[j];
+            for (int i = 0; i < p; i++) dst[i] = LinearQuantize.dequantize(in.get(ValueLayout.JAVA_BYTE, at + (phase + i) % period), scale, zero, unsigned);
+            if (p < period) return;
+            for (int filled = p; filled < n; filled *= 2) System.arraycopy(dst, 0, dst, filled, Math.min(filled, n - filled));
+        } else if (b.ins[j] != null) {
+            LinearQuantize.dequantize(in, at + from, b.ins[j], n, scale, zero, unsigned);
+        } else {
+            b.scalars[j] = LinearQuantize.dequantize(in.get(ValueLayout.JAVA_BYTE, at), scale, zero, unsigned);
+        }
     }
 
     /**

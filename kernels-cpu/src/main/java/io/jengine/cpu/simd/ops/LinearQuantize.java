@@ -92,4 +92,46 @@ public final class LinearQuantize {
             }
         });
     }
+
+    /** One code dequantized: {@code (q - zero) * scale}. */
+    static float dequantize(byte q, float scale, int zero, boolean unsigned) {
+        return ((unsigned ? q & 0xff : q) - zero) * scale;
+    }
+
+    /** {@code n} codes from byte {@code off} of {@code q} dequantized into {@code dst} (an elementwise chain's block). */
+    static void dequantize(MemorySegment q, long off, float[] dst, int n, float scale, int zero, boolean unsigned) {
+        int i = 0;
+        for (int lanes = F.length(); i + lanes <= n; i += lanes) {
+            IntVector v = (IntVector) ByteVector.fromMemorySegment(B, q, off + i, NATIVE)
+                    .convertShape(VectorOperators.B2I, I, 0);
+            if (unsigned) v = v.and(0xff);
+            ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).sub((float) zero).mul(scale).intoArray(dst, i);
+        }
+        for (; i < n; i++) dst[i] = dequantize(q.get(ValueLayout.JAVA_BYTE, off + i), scale, zero, unsigned);
+    }
+
+    /** {@code n} floats of {@code x} quantized to codes at byte {@code off} of {@code y}, as {@link #quantize} does. */
+    static void quantize(float[] x, int n, MemorySegment y, long off, float scale, int zero, boolean unsigned) {
+        int lo = unsigned ? 0 : -128, hi = unsigned ? 255 : 127;
+        float below = lo - zero - 1f, above = hi - zero + 1f;
+        int i = 0;
+        for (int lanes = F.length(); i + lanes <= n; i += lanes) {
+            FloatVector q = FloatVector.fromArray(F, x, i).div(scale);
+            VectorMask<Float> nan = q.test(VectorOperators.IS_NAN);
+            q = q.max(below).min(above).add(ROUNDER).sub(ROUNDER).add((float) zero).max((float) lo).min((float) hi)
+                    .blend(0f, nan);
+            q.convertShape(VectorOperators.F2B, B, 0).reinterpretAsBytes().intoMemorySegment(y, off + i, NATIVE);
+        }
+        for (; i < n; i++) {
+            float q = x[i] / scale;
+            int v;
+            if (Float.isNaN(q)) {
+                v = 0;
+            } else {
+                double r = Math.rint(q) + zero;
+                v = r <= lo ? lo : r >= hi ? hi : (int) r;
+            }
+            y.set(ValueLayout.JAVA_BYTE, off + i, (byte) v);
+        }
+    }
 }

@@ -79,4 +79,19 @@ final class SegmentBounds {
                     + " (input " + inSize + " elements at offset " + inOff + ", output " + outSize + " at " + yOff + ")");
         }
     }
+
+    /**
+     * As {@link #checkInPlace} for elements of {@code inBytes} and {@code outBytes} bytes: an output in place of an
+     * input must be the same bytes exactly, elements of one size.
+     */
+    static void checkInPlace(String opName, String name, MemorySegment in, long inOff, int inBytes, long inSize,
+                             MemorySegment y, long yOff, int outBytes, long outSize) {
+        if (inSize == 0 || outSize == 0) return;
+        long shared = sharedBytes(in, inOff, inBytes * inSize, y, yOff, outBytes * outSize);
+        if (shared != 0 && (inSize != outSize || inBytes != outBytes || shared != (long) outBytes * outSize)) {
+            throw new IllegalArgumentException(opName + " output overlaps input " + name + " without coinciding with it"
+                    + " (input " + inSize + " elements of " + inBytes + " bytes at offset " + inOff + ", output "
+                    + outSize + " of " + outBytes + " at " + yOff + ")");
+        }
+    }
 }
