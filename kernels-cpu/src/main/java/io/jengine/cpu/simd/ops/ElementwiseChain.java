@@ -3,6 +3,7 @@ package io.jengine.cpu.simd.ops;
 import static io.jengine.cpu.simd.ops.VectorMath.F;
 
 import io.jengine.ir.ChainCodes;
+import jdk.incubator.vector.FloatVector;
 import io.jengine.spi.IntraOpPool;
 import io.jengine.tensor.Shapes;
 import java.lang.foreign.MemorySegment;
@@ -29,6 +30,7 @@ import java.util.Set;
  */
 public final class ElementwiseChain {
     static final int BLOCK = 1024;
+    private static final java.nio.ByteOrder NATIVE = java.nio.ByteOrder.nativeOrder();
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min");
     private static final long SERIAL = 1 << 15;
 
@@ -51,6 +53,13 @@ public final class ElementwiseChain {
     private final ChainCodes codes;
     private final int[] inBytes;
     private final int outBytes;
+    /**
+     * Where the program is {@code x * a + b} (then Relu, Clip or nothing) with {@code a} and {@code b} one vector's
+     * pattern or one value (BatchNorm's scale and shift over channel-blocked activations): the inputs x, a and b, and
+     * the last step (0 none, 1 Relu, 2 Clip between clipLo and clipHi); affX is -1 for any other program.
+     */
+    private final int affX, affA, affB, affTail;
+    private final float clipLo, clipHi;
 
     /** A chain of float inputs and output. */
     public ElementwiseChain(List<String> ops, long[] args, float[] params, long[]... inputShapes) {
@@ -62,6 +71,12 @@ public final class ElementwiseChain {
      * (null: none) gives the inputs read as codes and a quantized output.
      */
     public ElementwiseChain(List<String> ops, long[] args, float[] params, ChainCodes codes, long[]... inputShapes) {
+        this(ops, args, params, codes, true, inputShapes);
+    }
+
+    /** As above; {@code registers} false keeps an affine program on the step-by-step path (tests compare the two). */
+    ElementwiseChain(List<String> ops, long[] args, float[] params, ChainCodes codes, boolean registers,
+                     long[]... inputShapes) {
         int steps = ops.size();
         if (steps == 0 || args.length != 2 * steps || params.length != 2 * steps) {
             throw new IllegalArgumentException("ElementwiseChain needs ops, and two args and two params per op; got "
@@ -131,6 +146,32 @@ public final class ElementwiseChain {
         this.inBytes = new int[inputShapes.length];
         for (int j = 0; j < inBytes.length; j++) inBytes[j] = this.codes != null && this.codes.inputTypes()[j] != null ? 1 : 4;
         this.outBytes = this.codes != null && this.codes.outputType() != null ? 1 : 4;
+        int ax = -1, aa = -1, ab = -1, tail = 0;
+        if (registers && (steps == 2 || steps == 3) && binary[0] == BinaryOp.MUL && binary[1] == BinaryOp.ADD
+                && (steps == 2 || (unary[2] == UnaryOp.RELU || unary[2] == UnaryOp.CLIP) && args[4] == -2)) {
+            long p = args[0], q = args[1], r = args[2] == -1 ? args[3] : args[3] == -1 ? args[2] : -1;
+            if (p >= 0 && q >= 0 && r >= 0) {
+                if (alongRun((int) p) && oneVector((int) q)) { ax = (int) p; aa = (int) q; }
+                else if (alongRun((int) q) && oneVector((int) p)) { ax = (int) q; aa = (int) p; }
+                if (ax >= 0 && oneVector((int) r)) ab = (int) r;
+                else ax = -1;
+                if (ax >= 0 && steps == 3) tail = unary[2] == UnaryOp.RELU ? 1 : 2;
+            }
+        }
+        this.affX = ax;
+        this.affA = aa;
+        this.affB = ab;
+        this.affTail = tail;
+        this.clipLo = steps == 3 ? this.params[2][0] : 0;
+        this.clipHi = steps == 3 ? this.params[2][1] : 0;
+    }
+
+    /** Input j runs along the output (the x of an affine program). */
+    private boolean alongRun(int j) { return layout.contiguous(j) && layout.period(j) == 0; }
+
+    /** Input j is one float repeated, or a float pattern of whole vectors repeated, along the run. */
+    private boolean oneVector(int j) {
+        return inBytes[j] == 4 && (!layout.contiguous(j) || layout.period(j) > 0 && layout.period(j) % F.length() == 0);
     }
 
     private Block newBlock() { return new Block(inSizes.length); }
@@ -195,6 +236,7 @@ public final class ElementwiseChain {
      * lanes past n compute on leftovers and are never stored), then copies the last result to the output.
      */
     private void block(Block b, MemorySegment[] in, long[] inOff, long from, int n, MemorySegment y, long yo) {
+        if (affX >= 0 && affine(b, in, inOff, from, n, y, yo)) return;
         int nv = Math.ceilDiv(n, F.length()) * F.length();
         for (int j = 0; j < in.length; j++) {
             if (!used[j]) continue;
@@ -238,6 +280,56 @@ public final class ElementwiseChain {
         } else {
             MemorySegment.copy(result, 0, y, ValueLayout.JAVA_FLOAT_UNALIGNED, yo, n);
         }
+    }
+
+    /**
+     * An affine program's block in registers: each vector of x (its codes dequantized) times a plus b, then the last
+     * step, written (quantized) at once; the same operations, in the same order, as the step-by-step path, so the same
+     * bits. A per-channel a or b is a pattern of whole vectors (channels-last: one channel per lane, the period the
+     * channel count; channel-blocked: one block); the run's blocks start at whole vectors of it. False, having done
+     * nothing, where a block would start inside a vector of a pattern.
+     */
+    private boolean affine(Block b, MemorySegment[] in, long[] inOff, long from, int n, MemorySegment y, long yo) {
+        int lanes = F.length();
+        if (from % lanes != 0) return false;
+        int xj = affX;
+        long aAt = inOff[affA] + 4 * b.starts[affA], cAt = inOff[affB] + 4 * b.starts[affB];
+        int pa = layout.contiguous(affA) ? (int) layout.period(affA) : 0, pc = layout.contiguous(affB) ? (int) layout.period(affB) : 0;
+        FloatVector aOne = pa == 0 ? FloatVector.broadcast(F, in[affA].get(ValueLayout.JAVA_FLOAT_UNALIGNED, aAt)) : null;
+        FloatVector cOne = pc == 0 ? FloatVector.broadcast(F, in[affB].get(ValueLayout.JAVA_FLOAT_UNALIGNED, cAt)) : null;
+        int ia = pa == 0 ? 0 : (int) (from % pa), ic = pc == 0 ? 0 : (int) (from % pc);
+        long xAt = inOff[xj] + inBytes[xj] * (b.starts[xj] + from);
+        boolean codedIn = inBytes[xj] == 1, codedOut = outBytes == 1;
+        float inScale = codedIn ? codes.inputScales()[xj] : 0, outScale = codedOut ? codes.outputScale() : 0;
+        int inZero = codedIn ? (int) codes.inputZeros()[xj] : 0, outZero = codedOut ? (int) codes.outputZero() : 0;
+        boolean inUnsigned = codedIn && codes.inputTypes()[xj] == io.jengine.tensor.DType.UINT8;
+        boolean outUnsigned = codedOut && codes.outputType() == io.jengine.tensor.DType.UINT8;
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector x = codedIn ? LinearQuantize.dequantizeVector(in[xj], xAt + i, inScale, inZero, inUnsigned)
+                    : FloatVector.fromMemorySegment(F, in[xj], xAt + 4L * i, NATIVE);
+            FloatVector a = pa == 0 ? aOne : FloatVector.fromMemorySegment(F, in[affA], aAt + 4L * ia, NATIVE);
+            FloatVector c = pc == 0 ? cOne : FloatVector.fromMemorySegment(F, in[affB], cAt + 4L * ic, NATIVE);
+            if (pa != 0 && (ia += lanes) == pa) ia = 0;
+            if (pc != 0 && (ic += lanes) == pc) ic = 0;
+            FloatVector v = x.mul(a).add(c);
+            if (affTail == 1) v = v.max(0f);
+            else if (affTail == 2) v = v.max(clipLo).min(clipHi);
+            if (codedOut) LinearQuantize.quantizeVector(v, y, yo + i, outScale, outZero, outUnsigned);
+            else v.intoMemorySegment(y, yo + 4L * i, NATIVE);
+        }
+        for (; i < n; i++) {
+            float x = codedIn ? LinearQuantize.dequantize(in[xj].get(ValueLayout.JAVA_BYTE, xAt + i), inScale, inZero,
+                    inUnsigned) : in[xj].get(ValueLayout.JAVA_FLOAT_UNALIGNED, xAt + 4L * i);
+            float a = in[affA].get(ValueLayout.JAVA_FLOAT_UNALIGNED, aAt + (pa == 0 ? 0 : 4 * ((from + i) % pa)));
+            float c = in[affB].get(ValueLayout.JAVA_FLOAT_UNALIGNED, cAt + (pc == 0 ? 0 : 4 * ((from + i) % pc)));
+            float v = x * a + c;
+            if (affTail == 1) v = Math.max(v, 0f);
+            else if (affTail == 2) v = Math.min(Math.max(v, clipLo), clipHi);
+            if (codedOut) y.set(ValueLayout.JAVA_BYTE, yo + i, LinearQuantize.quantizeOne(v, outScale, outZero, outUnsigned));
+            else y.set(ValueLayout.JAVA_FLOAT_UNALIGNED, yo + 4L * i, v);
+        }
+        return true;
     }
 
     /** Input j's codes for the block, dequantized: a run, a repeating pattern, or one value. */

@@ -134,4 +134,30 @@ public final class LinearQuantize {
             y.set(ValueLayout.JAVA_BYTE, off + i, (byte) v);
         }
     }
+
+    /** One vector of codes from byte {@code off} of {@code q}, dequantized as {@link #dequantize} computes them. */
+    static FloatVector dequantizeVector(MemorySegment q, long off, float scale, int zero, boolean unsigned) {
+        IntVector v = (IntVector) ByteVector.fromMemorySegment(B, q, off, NATIVE).convertShape(VectorOperators.B2I, I, 0);
+        if (unsigned) v = v.and(0xff);
+        return ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).sub((float) zero).mul(scale);
+    }
+
+    /** One vector quantized to codes at byte {@code off} of {@code y}, as {@link #quantize} computes them. */
+    static void quantizeVector(FloatVector x, MemorySegment y, long off, float scale, int zero, boolean unsigned) {
+        int lo = unsigned ? 0 : -128, hi = unsigned ? 255 : 127;
+        FloatVector q = x.div(scale);
+        VectorMask<Float> nan = q.test(VectorOperators.IS_NAN);
+        q = q.max(lo - zero - 1f).min(hi - zero + 1f).add(ROUNDER).sub(ROUNDER).add((float) zero).max((float) lo)
+                .min((float) hi).blend(0f, nan);
+        q.convertShape(VectorOperators.F2B, B, 0).reinterpretAsBytes().intoMemorySegment(y, off, NATIVE);
+    }
+
+    /** One float quantized to a code, as {@link #quantize}'s last elements are. */
+    static byte quantizeOne(float x, float scale, int zero, boolean unsigned) {
+        int lo = unsigned ? 0 : -128, hi = unsigned ? 255 : 127;
+        float q = x / scale;
+        if (Float.isNaN(q)) return 0;
+        double r = Math.rint(q) + zero;
+        return (byte) (r <= lo ? lo : r >= hi ? hi : (int) r);
+    }
 }
