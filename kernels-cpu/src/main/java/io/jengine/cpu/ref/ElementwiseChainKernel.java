@@ -2,6 +2,7 @@ package io.jengine.cpu.ref;
 
 import static io.jengine.cpu.ref.KernelSupport.tensor;
 
+import io.jengine.ir.ChainCodes;
 import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.KernelRegistry;
@@ -34,7 +35,7 @@ final class ElementwiseChainKernel {
             for (long a : args) {
                 if (a >= node.inputs().size()) throw new IllegalArgumentException("operand " + a + " names no input");
             }
-            io.jengine.ir.ChainCodes codes = io.jengine.ir.ChainCodes.of(node);
+            ChainCodes codes = ChainCodes.of(node);
             // Unary steps are compiled once to the shared activation functions; binary steps stay a small switch.
             DoubleUnaryOperator[] unary = new DoubleUnaryOperator[ops.size()];
             for (int k = 0; k < unary.length; k++) {
@@ -74,7 +75,7 @@ final class ElementwiseChainKernel {
     }
 
     /** A step's operand; an input of codes is dequantized to float32 as DequantizeLinear computes it. */
-    private static double operand(long ref, Tensor[] xs, long[] idx, double[] regs, io.jengine.ir.ChainCodes codes) {
+    private static double operand(long ref, Tensor[] xs, long[] idx, double[] regs, ChainCodes codes) {
         if (ref < 0) return regs[(int) (-ref - 1)];
         int j = (int) ref;
         double v = xs[j].getDouble(idx[j]);

@@ -20,26 +20,15 @@ final class BatchStaging {
 
     /** {@code parts} stacked along axis 0 into this worker's block for {@code input}; strings get a tensor of their own. */
     Tensor stack(String input, List<Tensor> parts) {
-        Tensor first = parts.getFirst();
-        if (first.dtype() == DType.STRING) return TensorBatching.concat(parts);
-        long[] shape = first.shape();
-        long rows = 0, bytes = 0;
-        for (Tensor t : parts) {
-            rows += t.dim(0);
-            bytes += t.byteSize();
-        }
-        shape[0] = rows;
+        if (parts.getFirst().dtype() == DType.STRING) return TensorBatching.concat(parts);
+        long bytes = 0;
+        for (Tensor t : parts) bytes += t.byteSize();
         MemorySegment block = blocks.get(input);
         if (block == null || block.byteSize() < bytes) {
             block = Tensor.allocateUninitialized(DType.UINT8, Math.max(bytes, 1)).data();
             blocks.put(input, block);
         }
-        long offset = 0;
-        for (Tensor t : parts) {
-            MemorySegment.copy(t.data(), 0, block, offset, t.byteSize());
-            offset += t.byteSize();
-        }
-        return Tensor.wrap(first.dtype(), shape, block.asSlice(0, bytes));
+        return TensorBatching.stackInto(parts, block.asSlice(0, bytes));
     }
 
     /** Gives up every block that one of {@code outputs} overlaps: that output keeps it, and the next batch takes a new one. */

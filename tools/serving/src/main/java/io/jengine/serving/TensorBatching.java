@@ -14,22 +14,31 @@ final class TensorBatching {
     /** One tensor holding {@code parts} one after another along axis 0; they share element type and later dims. */
     static Tensor concat(List<Tensor> parts) {
         Tensor first = parts.getFirst();
-        long[] shape = first.shape();
-        long rows = 0;
-        for (Tensor t : parts) rows += t.dim(0);
-        shape[0] = rows;
         if (first.dtype() == DType.STRING) {
             List<String> all = new ArrayList<>();
             for (Tensor t : parts) all.addAll(Arrays.asList(t.toStringArray()));
-            return Tensor.ofStrings(shape, all.toArray(String[]::new));
+            return Tensor.ofStrings(stackedShape(parts), all.toArray(String[]::new));
         }
-        Tensor whole = Tensor.allocateTransient(first.dtype(), shape); // one batch's: recycled memory
+        // one batch's: recycled memory
+        return stackInto(parts, Tensor.allocateTransient(first.dtype(), stackedShape(parts)).data());
+    }
+
+    /** {@code parts}, numeric, stacked along axis 0 in {@code memory}, which holds exactly their bytes. */
+    static Tensor stackInto(List<Tensor> parts, MemorySegment memory) {
         long offset = 0;
         for (Tensor t : parts) {
-            MemorySegment.copy(t.data(), 0, whole.data(), offset, t.byteSize());
+            MemorySegment.copy(t.data(), 0, memory, offset, t.byteSize());
             offset += t.byteSize();
         }
-        return whole;
+        return Tensor.wrap(parts.getFirst().dtype(), stackedShape(parts), memory);
+    }
+
+    private static long[] stackedShape(List<Tensor> parts) {
+        long[] shape = parts.getFirst().shape();
+        long rows = 0;
+        for (Tensor t : parts) rows += t.dim(0);
+        shape[0] = rows;
+        return shape;
     }
 
     /**

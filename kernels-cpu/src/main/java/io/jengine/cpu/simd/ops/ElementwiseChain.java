@@ -3,14 +3,15 @@ package io.jengine.cpu.simd.ops;
 import static io.jengine.cpu.simd.ops.VectorMath.F;
 
 import io.jengine.ir.ChainCodes;
-import jdk.incubator.vector.FloatVector;
 import io.jengine.spi.IntraOpPool;
+import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * {@code jengine.ElementwiseChain} in float32: the optimizer's straight-line program of elementwise steps over
@@ -54,9 +55,9 @@ public final class ElementwiseChain {
     private final int[] inBytes;
     private final int outBytes;
     /**
-     * Where the program is {@code x * a + b} (then Relu, Clip or nothing) with {@code a} and {@code b} one vector's
-     * pattern or one value (BatchNorm's scale and shift over channel-blocked activations): the inputs x, a and b, and
-     * the last step (0 none, 1 Relu, 2 Clip between clipLo and clipHi); affX is -1 for any other program.
+     * Where the program is {@code x * a + b} (then Relu, Clip or nothing) with {@code a} and {@code b} one value or a
+     * pattern of whole vectors (BatchNorm's scale and shift, per channel): the inputs x, a and b, and the last step
+     * (0 none, 1 Relu, 2 Clip between clipLo and clipHi); affX is -1 for any other program.
      */
     private final int affX, affA, affB, affTail;
     private final float clipLo, clipHi;
@@ -151,9 +152,9 @@ public final class ElementwiseChain {
                 && (steps == 2 || (unary[2] == UnaryOp.RELU || unary[2] == UnaryOp.CLIP) && args[4] == -2)) {
             long p = args[0], q = args[1], r = args[2] == -1 ? args[3] : args[3] == -1 ? args[2] : -1;
             if (p >= 0 && q >= 0 && r >= 0) {
-                if (alongRun((int) p) && oneVector((int) q)) { ax = (int) p; aa = (int) q; }
-                else if (alongRun((int) q) && oneVector((int) p)) { ax = (int) q; aa = (int) p; }
-                if (ax >= 0 && oneVector((int) r)) ab = (int) r;
+                if (alongRun((int) p) && wholeVectors((int) q)) { ax = (int) p; aa = (int) q; }
+                else if (alongRun((int) q) && wholeVectors((int) p)) { ax = (int) q; aa = (int) p; }
+                if (ax >= 0 && wholeVectors((int) r)) ab = (int) r;
                 else ax = -1;
                 if (ax >= 0 && steps == 3) tail = unary[2] == UnaryOp.RELU ? 1 : 2;
             }
@@ -170,7 +171,7 @@ public final class ElementwiseChain {
     private boolean alongRun(int j) { return layout.contiguous(j) && layout.period(j) == 0; }
 
     /** Input j is one float repeated, or a float pattern of whole vectors repeated, along the run. */
-    private boolean oneVector(int j) {
+    private boolean wholeVectors(int j) {
         return inBytes[j] == 4 && (!layout.contiguous(j) || layout.period(j) > 0 && layout.period(j) % F.length() == 0);
     }
 
@@ -242,13 +243,14 @@ public final class ElementwiseChain {
             if (!used[j]) continue;
             long at = inOff[j] + inBytes[j] * b.starts[j];
             long period = layout.period(j);
-            if (inBytes[j] == 1) {
-                codesIn(j, in[j], at, period, from, b, n);
-                continue;
+            if (period != 0) repeat(j, in[j], at, period, from, b.ins[j], n);
+            else if (b.ins[j] == null) b.scalars[j] = element(j, in[j], at, 0);
+            else if (inBytes[j] == 1) {
+                LinearQuantize.dequantize(in[j], at + from, b.ins[j], n, codes.inputScales()[j],
+                        (int) codes.inputZeros()[j], unsignedCodes(j));
+            } else {
+                MemorySegment.copy(in[j], ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * from, b.ins[j], 0, n);
             }
-            if (period != 0) repeat(in[j], at, period, from, b.ins[j], n);
-            else if (b.ins[j] != null) MemorySegment.copy(in[j], ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * from, b.ins[j], 0, n);
-            else b.scalars[j] = in[j].get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
         }
         int steps = unary.length;
         for (int k = 0; k < steps; k++) {
@@ -276,7 +278,7 @@ public final class ElementwiseChain {
         float[] result = b.slots[slot[steps - 1]];
         if (outBytes == 1) {
             LinearQuantize.quantize(result, n, y, yo, codes.outputScale(), (int) codes.outputZero(),
-                    codes.outputType() == io.jengine.tensor.DType.UINT8);
+                    codes.outputType() == DType.UINT8);
         } else {
             MemorySegment.copy(result, 0, y, ValueLayout.JAVA_FLOAT_UNALIGNED, yo, n);
         }
@@ -295,23 +297,26 @@ public final class ElementwiseChain {
         int xj = affX;
         long aAt = inOff[affA] + 4 * b.starts[affA], cAt = inOff[affB] + 4 * b.starts[affB];
         int pa = layout.contiguous(affA) ? (int) layout.period(affA) : 0, pc = layout.contiguous(affB) ? (int) layout.period(affB) : 0;
-        FloatVector aOne = pa == 0 ? FloatVector.broadcast(F, in[affA].get(ValueLayout.JAVA_FLOAT_UNALIGNED, aAt)) : null;
-        FloatVector cOne = pc == 0 ? FloatVector.broadcast(F, in[affB].get(ValueLayout.JAVA_FLOAT_UNALIGNED, cAt)) : null;
+        // one value, or a pattern of one vector (channel-blocked), is loaded once; a longer pattern vector by vector
+        FloatVector aOne = pa == 0 ? FloatVector.broadcast(F, in[affA].get(ValueLayout.JAVA_FLOAT_UNALIGNED, aAt))
+                : pa == lanes ? FloatVector.fromMemorySegment(F, in[affA], aAt, NATIVE) : null;
+        FloatVector cOne = pc == 0 ? FloatVector.broadcast(F, in[affB].get(ValueLayout.JAVA_FLOAT_UNALIGNED, cAt))
+                : pc == lanes ? FloatVector.fromMemorySegment(F, in[affB], cAt, NATIVE) : null;
         int ia = pa == 0 ? 0 : (int) (from % pa), ic = pc == 0 ? 0 : (int) (from % pc);
-        long xAt = inOff[xj] + inBytes[xj] * (b.starts[xj] + from);
+        long xStart = inOff[xj] + inBytes[xj] * b.starts[xj], xAt = xStart + inBytes[xj] * from;
         boolean codedIn = inBytes[xj] == 1, codedOut = outBytes == 1;
         float inScale = codedIn ? codes.inputScales()[xj] : 0, outScale = codedOut ? codes.outputScale() : 0;
         int inZero = codedIn ? (int) codes.inputZeros()[xj] : 0, outZero = codedOut ? (int) codes.outputZero() : 0;
-        boolean inUnsigned = codedIn && codes.inputTypes()[xj] == io.jengine.tensor.DType.UINT8;
-        boolean outUnsigned = codedOut && codes.outputType() == io.jengine.tensor.DType.UINT8;
+        boolean inUnsigned = codedIn && unsignedCodes(xj);
+        boolean outUnsigned = codedOut && codes.outputType() == DType.UINT8;
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
             FloatVector x = codedIn ? LinearQuantize.dequantizeVector(in[xj], xAt + i, inScale, inZero, inUnsigned)
                     : FloatVector.fromMemorySegment(F, in[xj], xAt + 4L * i, NATIVE);
-            FloatVector a = pa == 0 ? aOne : FloatVector.fromMemorySegment(F, in[affA], aAt + 4L * ia, NATIVE);
-            FloatVector c = pc == 0 ? cOne : FloatVector.fromMemorySegment(F, in[affB], cAt + 4L * ic, NATIVE);
-            if (pa != 0 && (ia += lanes) == pa) ia = 0;
-            if (pc != 0 && (ic += lanes) == pc) ic = 0;
+            FloatVector a = aOne != null ? aOne : FloatVector.fromMemorySegment(F, in[affA], aAt + 4L * ia, NATIVE);
+            FloatVector c = cOne != null ? cOne : FloatVector.fromMemorySegment(F, in[affB], cAt + 4L * ic, NATIVE);
+            if (aOne == null && (ia += lanes) == pa) ia = 0;
+            if (cOne == null && (ic += lanes) == pc) ic = 0;
             FloatVector v = x.mul(a).add(c);
             if (affTail == 1) v = v.max(0f);
             else if (affTail == 2) v = v.max(clipLo).min(clipHi);
@@ -319,10 +324,9 @@ public final class ElementwiseChain {
             else v.intoMemorySegment(y, yo + 4L * i, NATIVE);
         }
         for (; i < n; i++) {
-            float x = codedIn ? LinearQuantize.dequantize(in[xj].get(ValueLayout.JAVA_BYTE, xAt + i), inScale, inZero,
-                    inUnsigned) : in[xj].get(ValueLayout.JAVA_FLOAT_UNALIGNED, xAt + 4L * i);
-            float a = in[affA].get(ValueLayout.JAVA_FLOAT_UNALIGNED, aAt + (pa == 0 ? 0 : 4 * ((from + i) % pa)));
-            float c = in[affB].get(ValueLayout.JAVA_FLOAT_UNALIGNED, cAt + (pc == 0 ? 0 : 4 * ((from + i) % pc)));
+            float x = element(xj, in[xj], xStart, from + i);
+            float a = element(affA, in[affA], aAt, pa == 0 ? 0 : (from + i) % pa);
+            float c = element(affB, in[affB], cAt, pc == 0 ? 0 : (from + i) % pc);
             float v = x * a + c;
             if (affTail == 1) v = Math.max(v, 0f);
             else if (affTail == 2) v = Math.min(Math.max(v, clipLo), clipHi);
@@ -332,31 +336,23 @@ public final class ElementwiseChain {
         return true;
     }
 
-    /** Input j's codes for the block, dequantized: a run, a repeating pattern, or one value. */
-    private void codesIn(int j, MemorySegment in, long at, long period, long from, Block b, int n) {
-        float scale = codes.inputScales()[j];
-        int zero = (int) codes.inputZeros()[j];
-        boolean unsigned = codes.inputTypes()[j] == io.jengine.tensor.DType.UINT8;
-        if (period != 0) {
-            int p = (int) Math.min(period, n), phase = (int) (from % period);
-            float[] dst = b.ins[j];
-            for (int i = 0; i < p; i++) dst[i] = LinearQuantize.dequantize(in.get(ValueLayout.JAVA_BYTE, at + (phase + i) % period), scale, zero, unsigned);
-            if (p < period) return;
-            for (int filled = p; filled < n; filled *= 2) System.arraycopy(dst, 0, dst, filled, Math.min(filled, n - filled));
-        } else if (b.ins[j] != null) {
-            LinearQuantize.dequantize(in, at + from, b.ins[j], n, scale, zero, unsigned);
-        } else {
-            b.scalars[j] = LinearQuantize.dequantize(in.get(ValueLayout.JAVA_BYTE, at), scale, zero, unsigned);
-        }
+    /** Element {@code e} of input j, whose run starts at byte {@code at}: dequantized where the input holds codes. */
+    private float element(int j, MemorySegment in, long at, long e) {
+        if (inBytes[j] == 4) return in.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * e);
+        return LinearQuantize.dequantize(in.get(ValueLayout.JAVA_BYTE, at + e), codes.inputScales()[j],
+                (int) codes.inputZeros()[j], unsignedCodes(j));
     }
+
+    /** Whether input j holds uint8 codes (else int8 codes, or floats). */
+    private boolean unsignedCodes(int j) { return codes != null && codes.inputTypes()[j] == DType.UINT8; }
 
     /**
      * A periodic input's values for positions from .. from+n of the run: its pattern from the phase {@code from}
      * reaches, then doubled by bulk copies (a prefix of whole periods repeats in phase).
      */
-    private static void repeat(MemorySegment in, long at, long period, long from, float[] dst, int n) {
+    private void repeat(int j, MemorySegment in, long at, long period, long from, float[] dst, int n) {
         int p = (int) Math.min(period, n), phase = (int) (from % period);
-        for (int i = 0; i < p; i++) dst[i] = in.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4 * ((phase + i) % period));
+        for (int i = 0; i < p; i++) dst[i] = element(j, in, at, (phase + i) % period);
         if (p < period) return;
         for (int filled = p; filled < n; filled *= 2) System.arraycopy(dst, 0, dst, filled, Math.min(filled, n - filled));
     }

@@ -42,29 +42,14 @@ public final class LinearQuantize {
         SegmentBounds.checkThreads(threads);
         SegmentBounds.checkFloats("QuantizeLinear x", x, 0, n);
         SegmentBounds.checkBytes("QuantizeLinear y", y, 0, n);
-        int lo = unsigned ? 0 : -128, hi = unsigned ? 255 : 127;
         int tasks = n < SERIAL ? 1 : TaskRanges.tasks(n, threads);
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             long i = TaskRanges.start(n, tasks, t), end = TaskRanges.start(n, tasks, t + 1);
-            // clamped a step beyond the range first, so that the rounding trick's bound holds
-            float below = lo - zero - 1f, above = hi - zero + 1f;
             for (int lanes = F.length(); i + lanes <= end; i += lanes) {
-                FloatVector q = FloatVector.fromMemorySegment(F, x, 4 * i, NATIVE).div(scale);
-                VectorMask<Float> nan = q.test(VectorOperators.IS_NAN);
-                q = q.max(below).min(above).add(ROUNDER).sub(ROUNDER).add((float) zero).max((float) lo)
-                        .min((float) hi).blend(0f, nan);
-                q.convertShape(VectorOperators.F2B, B, 0).reinterpretAsBytes().intoMemorySegment(y, i, NATIVE);
+                quantizeVector(FloatVector.fromMemorySegment(F, x, 4 * i, NATIVE), y, i, scale, zero, unsigned);
             }
             for (; i < end; i++) {
-                float q = x.getAtIndex(ValueLayout.JAVA_FLOAT, i) / scale;
-                int v;
-                if (Float.isNaN(q)) {
-                    v = 0;
-                } else {
-                    double r = Math.rint(q) + zero;
-                    v = r <= lo ? lo : r >= hi ? hi : (int) r;
-                }
-                y.set(ValueLayout.JAVA_BYTE, i, (byte) v);
+                y.set(ValueLayout.JAVA_BYTE, i, quantizeOne(x.getAtIndex(ValueLayout.JAVA_FLOAT, i), scale, zero, unsigned));
             }
         });
     }
@@ -79,16 +64,10 @@ public final class LinearQuantize {
         IntraOpPool.shared().parallelFor(threads, tasks, t -> {
             long i = TaskRanges.start(n, tasks, t), end = TaskRanges.start(n, tasks, t + 1);
             for (int lanes = F.length(); i + lanes <= end; i += lanes) {
-                IntVector v = (IntVector) ByteVector.fromMemorySegment(B, q, i, NATIVE)
-                        .convertShape(VectorOperators.B2I, I, 0);
-                if (unsigned) v = v.and(0xff);
-                ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).sub((float) zero).mul(scale)
-                        .intoMemorySegment(y, 4 * i, NATIVE);
+                dequantizeVector(q, i, scale, zero, unsigned).intoMemorySegment(y, 4 * i, NATIVE);
             }
             for (; i < end; i++) {
-                byte b = q.get(ValueLayout.JAVA_BYTE, i);
-                int v = unsigned ? b & 0xff : b;
-                y.setAtIndex(ValueLayout.JAVA_FLOAT, i, (v - zero) * scale);
+                y.setAtIndex(ValueLayout.JAVA_FLOAT, i, dequantize(q.get(ValueLayout.JAVA_BYTE, i), scale, zero, unsigned));
             }
         });
     }
@@ -102,57 +81,42 @@ public final class LinearQuantize {
     static void dequantize(MemorySegment q, long off, float[] dst, int n, float scale, int zero, boolean unsigned) {
         int i = 0;
         for (int lanes = F.length(); i + lanes <= n; i += lanes) {
-            IntVector v = (IntVector) ByteVector.fromMemorySegment(B, q, off + i, NATIVE)
-                    .convertShape(VectorOperators.B2I, I, 0);
-            if (unsigned) v = v.and(0xff);
-            ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).sub((float) zero).mul(scale).intoArray(dst, i);
+            dequantizeVector(q, off + i, scale, zero, unsigned).intoArray(dst, i);
         }
         for (; i < n; i++) dst[i] = dequantize(q.get(ValueLayout.JAVA_BYTE, off + i), scale, zero, unsigned);
     }
 
     /** {@code n} floats of {@code x} quantized to codes at byte {@code off} of {@code y}, as {@link #quantize} does. */
     static void quantize(float[] x, int n, MemorySegment y, long off, float scale, int zero, boolean unsigned) {
-        int lo = unsigned ? 0 : -128, hi = unsigned ? 255 : 127;
-        float below = lo - zero - 1f, above = hi - zero + 1f;
         int i = 0;
         for (int lanes = F.length(); i + lanes <= n; i += lanes) {
-            FloatVector q = FloatVector.fromArray(F, x, i).div(scale);
-            VectorMask<Float> nan = q.test(VectorOperators.IS_NAN);
-            q = q.max(below).min(above).add(ROUNDER).sub(ROUNDER).add((float) zero).max((float) lo).min((float) hi)
-                    .blend(0f, nan);
-            q.convertShape(VectorOperators.F2B, B, 0).reinterpretAsBytes().intoMemorySegment(y, off + i, NATIVE);
+            quantizeVector(FloatVector.fromArray(F, x, i), y, off + i, scale, zero, unsigned);
         }
-        for (; i < n; i++) {
-            float q = x[i] / scale;
-            int v;
-            if (Float.isNaN(q)) {
-                v = 0;
-            } else {
-                double r = Math.rint(q) + zero;
-                v = r <= lo ? lo : r >= hi ? hi : (int) r;
-            }
-            y.set(ValueLayout.JAVA_BYTE, off + i, (byte) v);
-        }
+        for (; i < n; i++) y.set(ValueLayout.JAVA_BYTE, off + i, quantizeOne(x[i], scale, zero, unsigned));
     }
 
-    /** One vector of codes from byte {@code off} of {@code q}, dequantized as {@link #dequantize} computes them. */
+    /** One vector of codes from byte {@code off} of {@code q}, dequantized: {@code (q - zero) * scale}. */
     static FloatVector dequantizeVector(MemorySegment q, long off, float scale, int zero, boolean unsigned) {
         IntVector v = (IntVector) ByteVector.fromMemorySegment(B, q, off, NATIVE).convertShape(VectorOperators.B2I, I, 0);
         if (unsigned) v = v.and(0xff);
         return ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).sub((float) zero).mul(scale);
     }
 
-    /** One vector quantized to codes at byte {@code off} of {@code y}, as {@link #quantize} computes them. */
+    /**
+     * One vector quantized to codes at byte {@code off} of {@code y}: {@code x / scale} rounded half to even, the zero
+     * point added, saturated, NaN to code 0, as {@link #quantizeOne} computes each.
+     */
     static void quantizeVector(FloatVector x, MemorySegment y, long off, float scale, int zero, boolean unsigned) {
         int lo = unsigned ? 0 : -128, hi = unsigned ? 255 : 127;
         FloatVector q = x.div(scale);
         VectorMask<Float> nan = q.test(VectorOperators.IS_NAN);
+        // clamped a step beyond the range first, so that the rounding trick's bound holds
         q = q.max(lo - zero - 1f).min(hi - zero + 1f).add(ROUNDER).sub(ROUNDER).add((float) zero).max((float) lo)
                 .min((float) hi).blend(0f, nan);
         q.convertShape(VectorOperators.F2B, B, 0).reinterpretAsBytes().intoMemorySegment(y, off, NATIVE);
     }
 
-    /** One float quantized to a code, as {@link #quantize}'s last elements are. */
+    /** One float quantized to a code: {@code saturate(rint(x / scale) + zero)}, NaN to code 0. */
     static byte quantizeOne(float x, float scale, int zero, boolean unsigned) {
         int lo = unsigned ? 0 : -128, hi = unsigned ? 255 : 127;
         float q = x / scale;
