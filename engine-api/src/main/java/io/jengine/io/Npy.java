@@ -97,7 +97,7 @@ public final class Npy {
                     + " data bytes, the file has " + have);
         }
         MemorySegment src = MemorySegment.ofArray(b).asSlice(offset, need);
-        return descr.dtype == DType.STRING ? strings(src, shape, descr) : numbers(src, shape, descr);
+        return descr.dtype == DType.STRING ? strings(src, shape, descr, file) : numbers(src, shape, descr);
     }
 
     private static Tensor numbers(MemorySegment src, long[] shape, Descr descr) {
@@ -115,7 +115,7 @@ public final class Npy {
     }
 
     /** Fixed-width strings: UTF-32 code units for 'U', single bytes (read as UTF-8) for 'S'; NUL padding dropped. */
-    private static Tensor strings(MemorySegment src, long[] shape, Descr descr) {
+    private static Tensor strings(MemorySegment src, long[] shape, Descr descr, Path file) {
         int n = Math.toIntExact(Shapes.size(shape));
         String[] out = new String[n];
         ByteBuffer buf = src.asByteBuffer().order(descr.order);
@@ -126,6 +126,10 @@ public final class Npy {
                 for (int c = 0; c < chars; c++) {
                     int cp = buf.getInt(i * descr.width + c * 4);
                     if (cp == 0) break;
+                    if (!Character.isValidCodePoint(cp)) {
+                        throw new TensorFileException(file + ": string element " + i + " holds 0x"
+                                + Integer.toHexString(cp) + ", which is not a Unicode code point");
+                    }
                     sb.appendCodePoint(cp);
                 }
                 out[i] = sb.toString();

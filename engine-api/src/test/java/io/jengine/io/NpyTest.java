@@ -185,6 +185,11 @@ class NpyTest {
         m = assertThrows(TensorFileException.class, () -> Npy.read(structured)).getMessage();
         assertTrue(m.contains("rec.npy") && m.contains("structured numpy arrays"), m);
 
+        Path badCodePoint = tmp.resolve("u1.npy"); // the float 1.5 read as a UTF-32 unit: 0x3fc00000
+        Files.write(badCodePoint, replaceHeader(good, "'<f4'", "'<U1'"));
+        m = assertThrows(TensorFileException.class, () -> Npy.read(badCodePoint)).getMessage();
+        assertTrue(m.contains("u1.npy") && m.contains("0x3fc00000, which is not a Unicode code point"), m);
+
         Path version = tmp.resolve("v9.npy");
         byte[] v9 = good.clone();
         v9[6] = 9;
