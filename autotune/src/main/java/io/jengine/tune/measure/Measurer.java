@@ -147,7 +147,10 @@ public final class Measurer {
      * slower before C2 compiles it, so a kernel timed in its first moments in a fresh JVM would lose to any native one.
      * The compiler's total time only grows when a compilation ends, so the quiet window is long enough to outlast one
      * compilation of a large kernel; it counts from the compiler's last change, which may lie in an earlier
-     * candidate's warm-up, so that once everything is compiled a candidate needs only its few runs. Bounded by
+     * candidate's warm-up, so that once everything is compiled a candidate needs only its few runs. A compilation
+     * that began after the last one ended is invisible to that figure, so a Java kernel is also run until the JVM's
+     * own threads ({@link BackgroundCpu}) have been nearly idle over a stretch of its runs: timed as soon as the
+     * figure was quiet, a plugin's kernel new to a long-running JVM once ran interpreted, 100 times slower. Bounded by
      * {@link #MAX_WARMUP_SECONDS}, since other threads may keep the compiler busy. A kernel whose work is native code
      * ({@link Kernel#compiledByJit()} false) does not wait for the compiler: early in a build it compiles for seconds,
      * and that wait was half of ResNet-50's tuning time.
@@ -157,6 +160,7 @@ public final class Measurer {
         int runs = 0;
         double fastestBefore = Double.POSITIVE_INFINITY;
         int underTarget = 0;
+        long backgroundSince = start, background = BackgroundCpu.nanos();
         while (true) {
             long before = System.nanoTime();
             trial.run(kernel);
@@ -176,13 +180,31 @@ public final class Measurer {
             }
             double elapsed = (now - start) / 1e9;
             boolean quiet = !jit || compiled < 0 || (now - lastCompileChange) / 1e9 >= QUIET_SECONDS;
-            if (runs >= 3 && elapsed >= warmupSeconds && quiet && !speedingUp) return;
+            if (runs >= 3 && elapsed >= warmupSeconds && quiet && !speedingUp) {
+                // The compiler may be at work on this very kernel, started after the last compilation that ended:
+                // warm once the JVM's own threads have been nearly idle over a stretch of runs.
+                if (!jit || background < 0) return;
+                if (now - backgroundSince >= BACKGROUND_WINDOW_NANOS) {
+                    long b = BackgroundCpu.nanos();
+                    if (b < 0 || b - background < BACKGROUND_BUSY * (now - backgroundSince)) return;
+                    backgroundSince = now;
+                    background = b;
+                }
+            }
             if (underTarget >= REACHED_RUNS) return;
             if (elapsed >= MAX_WARMUP_SECONDS) return;
         }
     }
 
     private static final double QUIET_SECONDS = 0.1, MAX_WARMUP_SECONDS = 5;
+    /**
+     * The stretch over which the JVM's own threads must have used under {@link #BACKGROUND_BUSY} of a core for a
+     * Java kernel to count as compiled (the first one is the warm-up's first 20 ms, so a quiet JVM adds no time): a
+     * compilation of a large kernel keeps a compiler thread busy for tens to hundreds of milliseconds, an idle JVM
+     * uses a few percent, and the two CPU clocks read over 20 ms agree to a quarter of a core.
+     */
+    private static final long BACKGROUND_WINDOW_NANOS = 20_000_000;
+    private static final double BACKGROUND_BUSY = 0.3;
     /** How many times a rival's time a first window must take to end the measurement there. */
     static final double RACE = 1.3;
     /** A warm-up run under this fraction of the fastest before it shows the kernel still speeding up. */
