@@ -48,6 +48,9 @@ final class MixedPrecision {
             }
         }
         sensitivity.sort(Comparator.comparingDouble(Map.Entry::getValue));
+        progress.printf("accuracy budget: most sensitive (cosine with that layer's input alone in INT8): %s%n",
+                String.join(", ", sensitivity.subList(0, Math.min(8, sensitivity.size())).stream()
+                        .map(e -> String.format("%s %.4f", e.getKey(), e.getValue())).toList()));
         // bisection on k, the number of most sensitive kept in float: k = 0 fails, k = all passes (nothing quantized)
         int lo = 0, hi = sensitivity.size();
         double atHi = 1;

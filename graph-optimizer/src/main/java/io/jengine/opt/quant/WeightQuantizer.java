@@ -20,16 +20,6 @@ public final class WeightQuantizer {
     /** The largest code of the full symmetric int8 range. */
     public static final int FULL_RANGE = 127;
 
-    /** One scale for the whole tensor (for opsets whose DequantizeLinear takes no axis). */
-    public static Quantized perTensor(Tensor w) { return perTensor(w, FULL_RANGE); }
-
-    /** As {@link #perTensor(Tensor)}, codes in [-maxCode, maxCode]. */
-    public static Quantized perTensor(Tensor w, int maxCode) {
-        long[] flat = {1, w.size()};
-        Quantized q = perChannel(Tensor.wrap(w.dtype(), flat, w.data()), 0, maxCode);
-        return new Quantized(Tensor.wrap(DType.INT8, w.shape(), q.codes().data()), q.scales());
-    }
-
     public static Quantized perChannel(Tensor w, int axis) { return perChannel(w, axis, FULL_RANGE); }
 
     /** As {@link #perChannel(Tensor, int)}, codes in [-maxCode, maxCode]. */

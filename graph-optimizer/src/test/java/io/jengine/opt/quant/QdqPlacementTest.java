@@ -1,5 +1,6 @@
 package io.jengine.opt.quant;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,14 +127,25 @@ public class QdqPlacementTest {
         assertEquals(m, QdqPlacement.apply(m, Map.of()), "no range, no change");
     }
 
+    /** An opset-11 graph's weights get one scale per output channel too: the engine's DequantizeLinear takes the axis. */
     @Test
-    void beforeOpset13WeightsGetOneScale() {
+    void beforeOpset13WeightsStillGetAScalePerChannel() {
         Random r = new Random(9);
         Model m = model(random(r, 4, 3, 3, 3), random(r, 5, 4, 1, 1), random(r, 7, 4 * 36));
         Graph old = m.graph().toBuilder().opset("", 11).build();
-        Graph g = QdqPlacement.apply(new Model(8, "test", "", old, Map.of()), Map.of("x", new ActivationRange(2, false))).graph();
-        assertEquals(0, g.initializers().get("w1/scales").rank());
-        assertFalse(g.nodes().stream().filter(n -> n.name().equals("w1/DequantizeLinear")).findFirst().orElseThrow().hasAttr("axis"));
+        Model placed = QdqPlacement.apply(new Model(8, "test", "", old, Map.of()), Map.of("x", new ActivationRange(2, false)));
+        Graph g = placed.graph();
+        assertArrayEquals(new long[] {4}, g.initializers().get("w1/scales").shape());
+        assertEquals(0, g.nodes().stream().filter(n -> n.name().equals("w1/DequantizeLinear")).findFirst().orElseThrow()
+                .attrInt("axis", -1));
+        assertEquals(11, g.opset(""), "the graph's opset is left as it was");
+        // and computes what the same placement at opset 17 does: the kernels take the axis at opset 11
+        Map<String, Tensor> feeds = Map.of("x", random(r, 2, 3, 6, 6));
+        Map<String, Value> at11 = run(placed, feeds);
+        Map<String, Value> at17 = run(QdqPlacement.apply(m, Map.of("x", new ActivationRange(2, false))), feeds);
+        for (String y : List.of("y", "z")) {
+            assertArrayEquals(((Tensor) at17.get(y)).toFloatArray(), ((Tensor) at11.get(y)).toFloatArray(), y);
+        }
     }
 
     private static Map<String, Value> run(Model m, Map<String, Tensor> feeds) {
