@@ -11,7 +11,10 @@ final class RequestBody {
 
     static byte[] read(Request request, long maxBytes) {
         long declared = request.getLength();
-        if (declared > maxBytes) throw tooLarge(declared + " bytes", maxBytes);
+        if (declared > maxBytes) {
+            if (declared <= DRAINED_BYTES) discard(request);
+            throw tooLarge(declared + " bytes", maxBytes);
+        }
         try (InputStream in = Content.Source.asInputStream(request)) {
             if (declared >= 0) {
                 // The length is known: read straight into an array of that size. Growing one from chunks copied a
@@ -27,7 +30,10 @@ final class RequestBody {
             // Reads at most one byte past the limit, growing as data arrives: a chunked body without a length
             // cannot make the server hold more than the limit.
             byte[] body = in.readNBytes(Math.toIntExact(maxBytes + 1));
-            if (body.length > maxBytes) throw tooLarge("more than " + maxBytes + " bytes", maxBytes);
+            if (body.length > maxBytes) {
+                drop(in, DRAINED_BYTES - body.length);
+                throw tooLarge("more than " + maxBytes + " bytes", maxBytes);
+            }
             return body;
         } catch (IOException e) {
             // The client closed the connection or stopped sending (Jetty's idle timeout): its fault, not the
@@ -35,6 +41,40 @@ final class RequestBody {
             boolean timedOut = e.getCause() instanceof java.util.concurrent.TimeoutException
                     || e instanceof java.io.InterruptedIOException;
             throw new HttpError(timedOut ? 408 : 400, "the client stopped sending the request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A body over the limit but of a size a client may well send whole before it reads any answer is read and
+     * dropped before the 413 goes out. Answered at once, the connection is closed with the body still arriving: the
+     * server's side then resets it, and a client still writing may lose the answer ("header parser received no
+     * bytes"). A body declared larger still is answered at once, the connection closed.
+     */
+    private static final long DRAINED_BYTES = 64L << 20;
+
+    /** Reads the rest of the body into nothing; a client that stops sending ends it (Jetty's idle timeout). */
+    private static void discard(Request request) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            drop(in, DRAINED_BYTES);
+        } catch (IOException e) {
+            // the client went away: the 413 goes to whoever still listens
+        }
+    }
+
+    /**
+     * Reads and drops at most {@code limit} more bytes of a body (a chunked one may not end); a client that went away
+     * ends it quietly: the 413 goes to whoever still listens.
+     */
+    private static void drop(InputStream in, long limit) {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            for (long left = limit; left > 0; ) {
+                int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+                if (n < 0) return;
+                left -= n;
+            }
+        } catch (IOException e) {
+            // nothing more to drop
         }
     }
 
