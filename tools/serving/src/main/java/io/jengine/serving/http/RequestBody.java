@@ -12,7 +12,7 @@ final class RequestBody {
     static byte[] read(Request request, long maxBytes) {
         long declared = request.getLength();
         if (declared > maxBytes) {
-            if (declared <= DRAINED_BYTES) discard(request);
+            if (declared - maxBytes <= DRAINED_BYTES) discard(request);
             throw tooLarge(declared + " bytes", maxBytes);
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
@@ -31,7 +31,7 @@ final class RequestBody {
             // cannot make the server hold more than the limit.
             byte[] body = in.readNBytes(Math.toIntExact(maxBytes + 1));
             if (body.length > maxBytes) {
-                drop(in, DRAINED_BYTES - body.length);
+                drop(in, DRAINED_BYTES);
                 throw tooLarge("more than " + maxBytes + " bytes", maxBytes);
             }
             return body;
@@ -45,8 +45,8 @@ final class RequestBody {
     }
 
     /**
-     * A body over the limit but of a size a client may well send whole before it reads any answer is read and
-     * dropped before the 413 goes out. Answered at once, the connection is closed with the body still arriving: the
+     * A body over the limit by at most this much, a size a client may well send whole before it reads any answer, is
+     * read and dropped before the 413 goes out. Answered at once, the connection is closed with the body still arriving: the
      * server's side then resets it, and a client still writing may lose the answer ("header parser received no
      * bytes"). A body declared larger still is answered at once, the connection closed.
      */
@@ -55,7 +55,7 @@ final class RequestBody {
     /** Reads the rest of the body into nothing; a client that stops sending ends it (Jetty's idle timeout). */
     private static void discard(Request request) {
         try (InputStream in = Content.Source.asInputStream(request)) {
-            drop(in, DRAINED_BYTES);
+            drop(in, Long.MAX_VALUE); // its declared length ends it
         } catch (IOException e) {
             // the client went away: the 413 goes to whoever still listens
         }
