@@ -39,6 +39,7 @@ final class OpenClPlatforms {
 
     private static void discover() {
         List<OpenClDevice> found = new ArrayList<>();
+        PoclSignals.keepJvmSigfpe();
         try {
             CL.setExceptionsEnabled(true);
             int[] count = new int[1];
