@@ -91,6 +91,10 @@ class BadRequestsTest {
         for (int i = 0; i < 40; i++) {
             assertError(413, "limit", http.post("/v2/models/digits/infer", big, -1));
         }
+        // without a length: refused once past the limit, the rest still read and dropped
+        for (int i = 0; i < 20; i++) {
+            assertError(413, "more than", http.postChunked("/v2/models/digits/infer", big));
+        }
     }
 
     @Test

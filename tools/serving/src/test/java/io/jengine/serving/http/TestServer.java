@@ -71,6 +71,12 @@ final class TestServer implements AutoCloseable {
         return send(b.build());
     }
 
+    /** POSTs {@code body} without a length (chunked transfer encoding), as a client streaming it does. */
+    Answer postChunked(String path, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build());
+    }
+
     URI uri(String path) { return URI.create(server.address() + path); }
 
     private Answer send(HttpRequest request) {
