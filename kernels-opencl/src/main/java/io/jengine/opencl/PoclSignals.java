@@ -18,8 +18,8 @@ import java.lang.invoke.MethodHandle;
 final class PoclSignals {
     private PoclSignals() {}
 
-    /** Sets {@code POCL_SIGFPE_HANDLER=0} in the process's C environment unless it is set; false where it could not. */
-    static boolean keepJvmSigfpe() {
+    /** Sets {@code POCL_SIGFPE_HANDLER=0} in the process's C environment unless it is set. */
+    static void keepJvmSigfpe() {
         try {
             Linker linker = Linker.nativeLinker();
             MethodHandle setenv = linker.downcallHandle(linker.defaultLookup().find("setenv").orElseThrow(),
@@ -27,10 +27,10 @@ final class PoclSignals {
                             ValueLayout.JAVA_INT));
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment name = arena.allocateFrom("POCL_SIGFPE_HANDLER"), value = arena.allocateFrom("0");
-                return (int) setenv.invokeExact(name, value, 0) == 0; // 0: do not replace a value already set
+                int ignored = (int) setenv.invokeExact(name, value, 0); // 0: keep a value already set; -1: no memory
             }
         } catch (Throwable t) {
-            return false; // no C library to call (not Linux): no PoCL CPU driver either
+            // no C library to call (not Linux): no PoCL CPU driver either
         }
     }
 }

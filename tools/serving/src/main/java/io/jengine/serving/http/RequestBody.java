@@ -11,11 +11,11 @@ final class RequestBody {
 
     static byte[] read(Request request, long maxBytes) {
         long declared = request.getLength();
-        if (declared > maxBytes) {
-            if (declared - maxBytes <= DRAINED_BYTES) discard(request);
-            throw tooLarge(declared + " bytes", maxBytes);
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared > maxBytes) {
+                if (declared - maxBytes <= DRAINED_BYTES) drop(in, declared);
+                throw tooLarge(declared + " bytes", maxBytes);
+            }
             if (declared >= 0) {
                 // The length is known: read straight into an array of that size. Growing one from chunks copied a
                 // ResNet image's 600 KB twice more and left the chunks to the collector.
@@ -46,24 +46,16 @@ final class RequestBody {
 
     /**
      * A body over the limit by at most this much, a size a client may well send whole before it reads any answer, is
-     * read and dropped before the 413 goes out. Answered at once, the connection is closed with the body still arriving: the
-     * server's side then resets it, and a client still writing may lose the answer ("header parser received no
-     * bytes"). A body declared larger still is answered at once, the connection closed.
+     * read and dropped before the 413 goes out. Answered at once, the connection is closed with the body still
+     * arriving: the server's side then resets it, and a client still writing may lose the answer ("header parser
+     * received no bytes"). A body declared larger still is answered at once, the connection closed.
      */
     private static final long DRAINED_BYTES = 64L << 20;
 
-    /** Reads the rest of the body into nothing; a client that stops sending ends it (Jetty's idle timeout). */
-    private static void discard(Request request) {
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            drop(in, Long.MAX_VALUE); // its declared length ends it
-        } catch (IOException e) {
-            // the client went away: the 413 goes to whoever still listens
-        }
-    }
-
     /**
-     * Reads and drops at most {@code limit} more bytes of a body (a chunked one may not end); a client that went away
-     * ends it quietly: the 413 goes to whoever still listens.
+     * Reads and drops at most {@code limit} more bytes of a body (a chunked one may not end; one with a length ends
+     * there, or when its client stops sending, at Jetty's idle timeout); a client that went away ends it quietly: the
+     * 413 goes to whoever still listens.
      */
     private static void drop(InputStream in, long limit) {
         byte[] chunk = new byte[64 * 1024];

@@ -97,6 +97,20 @@ class BadRequestsTest {
         }
     }
 
+    /** A body declared far beyond the limit is refused at once, not read first: the client need send none of it. */
+    @Test
+    void aHugeDeclaredBodyIsRefusedWithoutWaitingForIt() throws Exception {
+        try (java.net.Socket s = KilledClientTest.connect(http)) {
+            s.setSoTimeout(10_000); // a server draining the body would wait for it until its idle timeout
+            String head = "POST /v2/models/digits/infer HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (1L << 40) + "\r\n\r\n{\"inputs\": [";
+            s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 413", answer);
+        }
+    }
+
     @Test
     void unknownModelOrVersionIs404() {
         assertError(404, "no model 'nope'", http.post("/v2/models/nope/infer", request("FP32", "[1,1,8,8]",
