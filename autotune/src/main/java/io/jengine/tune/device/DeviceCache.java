@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The measured descriptions, one JSON file per fingerprint in one directory. A file that cannot be read, does not
- * parse, or describes another device is treated as absent, so the worst a damaged cache costs is one measurement.
+ * parse, describes another device or holds numbers no compiled code gives ({@link DeviceDescription#implausibility})
+ * is treated as absent, so the worst a damaged cache costs is one measurement.
  */
 final class DeviceCache {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -33,8 +34,9 @@ final class DeviceCache {
         if (!Files.isRegularFile(f)) return Optional.empty();
         try {
             DeviceDescription d = JSON.readValue(f.toFile(), DeviceDescription.class);
-            // A hand-edited or renamed file must not pass for this device.
-            boolean sound = d.fingerprint().equals(fingerprint) && Fingerprint.of(d.identity()).equals(fingerprint);
+            // A hand-edited or renamed file must not pass for this device, nor numbers no compiled code gives.
+            boolean sound = d.fingerprint().equals(fingerprint) && Fingerprint.of(d.identity()).equals(fingerprint)
+                    && d.implausibility().isEmpty();
             return sound ? Optional.of(d) : Optional.empty();
         } catch (IOException | RuntimeException damaged) {
             return Optional.empty();

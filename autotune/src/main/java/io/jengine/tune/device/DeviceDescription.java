@@ -6,7 +6,9 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -110,6 +112,55 @@ public record DeviceDescription(
     }
 
     /**
+     * What makes these numbers impossible for a machine running compiled code, if anything: a measurement taken while
+     * the probes still ran the Vector API's uncompiled fallback (a JVM whose compilers were held up by other work)
+     * reads one or two orders of magnitude low, and a cost model built on it mis-predicts every layer by as much.
+     * Checked against floors that any core running compiled vector code exceeds (one vector FMA, one vector load,
+     * every four cycles at 1 GHz) and against each other: one core alone does at least its share of all cores
+     * together, and a level nearer the core reads at least about as fast as one farther away.
+     */
+    public Optional<String> implausibility() {
+        double computeFloor = floatLanes * 0.5, loadFloor = floatLanes * Float.BYTES * 0.25;
+        if (peakGflopsPerCore < computeFloor) {
+            return Optional.of(String.format("one core's FP32 peak %.3g GFLOP/s is below %.3g, what one "
+                    + "%d-lane vector FMA every four cycles at 1 GHz gives", peakGflopsPerCore, computeFloor, floatLanes));
+        }
+        if (peakGflopsPerCore * cores * TOLERANCE < peakGflops) {
+            return Optional.of(String.format("one core's FP32 peak %.3g GFLOP/s is below its share of all "
+                    + "%d cores' %.3g", peakGflopsPerCore, cores, peakGflops));
+        }
+        if (l1GBps < loadFloor) {
+            return Optional.of(String.format("the L1 read bandwidth %.3g GB/s is below %.3g, what one "
+                    + "%d-byte vector load every four cycles at 1 GHz gives", l1GBps, loadFloor, floatLanes * Float.BYTES));
+        }
+        String[] names = {"L1", "L2", "L3", "DRAM"};
+        double[] levels = {l1GBps, l2GBps, l3GBps, dramGBps};
+        for (int i = 0; i + 1 < levels.length; i++) {
+            for (int j = i + 1; j < levels.length; j++) {
+                if (levels[i] * TOLERANCE < levels[j]) {
+                    return Optional.of(String.format("the %s read bandwidth %.3g GB/s is below %s's %.3g",
+                            names[i], levels[i], names[j], levels[j]));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How far two measured numbers may stray from the order they must have before one counts as disturbed. */
+    private static final double TOLERANCE = 1.5;
+
+    /**
+     * The best of each number of this description and {@code other} (a peak is what the machine can do: a lower
+     * figure was disturbed), for two measurements of the same device.
+     */
+    DeviceDescription bestOf(DeviceDescription other) {
+        return new DeviceDescription(fingerprint, identity, cpuModel, cores, floatLanes, l1dBytes, l2Bytes, l3Bytes,
+                cacheSource, Math.max(peakGflopsPerCore, other.peakGflopsPerCore), Math.max(peakGflops, other.peakGflops),
+                Math.max(l1GBps, other.l1GBps), Math.max(l2GBps, other.l2GBps), Math.max(l3GBps, other.l3GBps),
+                Math.max(dramGBps, other.dramGBps), libraries);
+    }
+
+    /**
      * The one-core read bandwidth, GB/s, for a working set of {@code bytes}: that of the smallest level it fits in,
      * or of DRAM beyond L3.
      */
@@ -129,10 +180,45 @@ public record DeviceDescription(
         return cache.load(Fingerprint.of(identity)).orElseGet(() -> measure(identity, libraries, progress, cache));
     }
 
+    /** Measurements of a disturbed machine are taken again this many times in all before one is kept. */
+    static final int ATTEMPTS = 3;
+
     static DeviceDescription measure(String identity, List<String> libraries, PrintStream progress, DeviceCache cache) {
+        return measure(identity, libraries, progress, cache, () -> measureOnce(identity, libraries));
+    }
+
+    /**
+     * Measures with {@code probe} until the description is plausible ({@link #implausibility}), at most
+     * {@value #ATTEMPTS} times, keeping the best of each number across attempts; caches it only once it is plausible,
+     * so that a machine too busy to measure now is measured again by the next process rather than mis-described for
+     * good.
+     */
+    static DeviceDescription measure(String identity, List<String> libraries, PrintStream progress, DeviceCache cache,
+                                     Supplier<DeviceDescription> probe) {
         String fingerprint = Fingerprint.of(identity);
         progress.println("measuring this device (caches, peak compute, bandwidth of each level; once, cached in "
                 + cache.file(fingerprint) + ") ...");
+        DeviceDescription d = probe.get();
+        Optional<String> wrong = d.implausibility();
+        for (int attempt = 1; attempt < ATTEMPTS && wrong.isPresent(); attempt++) {
+            progress.println("note: the measurement was disturbed (" + wrong.get() + "); measuring again");
+            d = d.bestOf(probe.get());
+            wrong = d.implausibility();
+        }
+        if (wrong.isPresent()) {
+            progress.println("note: this device could not be measured undisturbed in " + ATTEMPTS + " attempts ("
+                    + wrong.get() + "); tuning uses these numbers, and the next build measures again");
+            return d;
+        }
+        try {
+            cache.store(d);
+        } catch (IOException | RuntimeException e) {
+            progress.println("note: could not cache the device description in " + cache.file(fingerprint) + ": " + e);
+        }
+        return d;
+    }
+
+    private static DeviceDescription measureOnce(String identity, List<String> libraries) {
         int cores = Runtime.getRuntime().availableProcessors();
         CacheSizes caches = CacheSizes.fromSysfs(CacheSizes.SYS_CACHE)
                 .orElseGet(() -> CacheProbe.probe(CacheSizes.SYS_CACHE + " is hidden"));
@@ -143,14 +229,8 @@ public record DeviceDescription(
         double l3 = PeakProbe.readGBps(caches.l3() / 2);
         long dramBytes = Math.max(4 * caches.l3(), 64L << 20);
         double dram = PeakProbe.readGBps(Math.min(dramBytes, Math.max(Runtime.getRuntime().maxMemory() / 4, 4 * caches.l2())));
-        DeviceDescription d = new DeviceDescription(fingerprint, identity, CpuIdentity.host().model(), cores,
+        return new DeviceDescription(Fingerprint.of(identity), identity, CpuIdentity.host().model(), cores,
                 FloatVector.SPECIES_PREFERRED.length(), caches.l1d(), caches.l2(), caches.l3(), caches.source(),
                 compute.perCore(), compute.allCores(), l1, l2, l3, dram, libraries);
-        try {
-            cache.store(d);
-        } catch (IOException | RuntimeException e) {
-            progress.println("note: could not cache the device description in " + cache.file(fingerprint) + ": " + e);
-        }
-        return d;
     }
 }

@@ -51,6 +51,8 @@ class DeviceCacheTest {
         assertEquals(Optional.empty(), cache.load(f), "a field missing");
         Files.writeString(cache.file(f), json.replace("12.125", "-1"));
         assertEquals(Optional.empty(), cache.load(f), "a negative bandwidth");
+        Files.writeString(cache.file(f), json.replace("95.5", "1.25"));
+        assertEquals(Optional.empty(), cache.load(f), "a peak only uncompiled code gives");
         Files.writeString(cache.file(f), json.replace("test cpu; 4 cores", "test cpu; 8 cores"));
         assertEquals(Optional.empty(), cache.load(f), "an identity that does not hash to the name");
         Files.delete(cache.file(f));

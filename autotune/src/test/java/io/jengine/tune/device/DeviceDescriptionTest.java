@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import jdk.incubator.vector.FloatVector;
@@ -47,6 +48,55 @@ class DeviceDescriptionTest {
                 1, 8, 1, 2, 3, null, 1, 1, 1, 1, 1, 1, List.of()));
     }
 
+    /** The sample with other peaks: per core, all cores, and the read bandwidths of L1, L2, L3 and DRAM. */
+    private static DeviceDescription withPeaks(double perCore, double all, double l1, double l2, double l3, double dram) {
+        DeviceDescription d = DeviceCacheTest.sample("x");
+        return new DeviceDescription(d.fingerprint(), d.identity(), d.cpuModel(), d.cores(), d.floatLanes(),
+                d.l1dBytes(), d.l2Bytes(), d.l3Bytes(), d.cacheSource(), perCore, all, l1, l2, l3, dram, d.libraries());
+    }
+
+    @Test
+    void numbersOnlyUncompiledCodeGivesAreImplausible() {
+        assertEquals(Optional.empty(), DeviceCacheTest.sample("x").implausibility());
+        // The description a busy machine once cached: the probes of one core and of L1 and L2 ran before C2 had
+        // compiled them (8 lanes here: the floor is 4 GFLOP/s and 8 GB/s).
+        assertTrue(withPeaks(1.22, 261, 150, 70, 35.5, 12).implausibility().orElseThrow().contains("one core's FP32 peak"));
+        assertTrue(withPeaks(20, 261, 150, 70, 35.5, 12).implausibility().orElseThrow().contains("share of all 4 cores"));
+        assertTrue(withPeaks(95, 380, 0.88, 0.73, 35.5, 12).implausibility().orElseThrow().startsWith("the L1 read"));
+        assertTrue(withPeaks(95, 380, 150, 0.73, 35.5, 12).implausibility().orElseThrow()
+                .contains("L2 read bandwidth 0.730 GB/s is below L3's"));
+        assertTrue(withPeaks(95, 380, 150, 70, 35.5, 89).implausibility().orElseThrow().contains("below DRAM's"));
+        // Within the tolerance of noise: a level measured a little slower than the next is no disturbance.
+        assertEquals(Optional.empty(), withPeaks(95, 380, 60, 70, 35.5, 30).implausibility());
+    }
+
+    @Test
+    void aDisturbedMeasurementIsTakenAgainAndCachedOnlyOncePlausible() {
+        String identity = DeviceCacheTest.sample("x").identity();
+        DeviceDescription disturbed = withPeaks(1.22, 261, 0.88, 0.73, 89.8, 45);
+        ArrayDeque<DeviceDescription> probes = new ArrayDeque<>(List.of(disturbed, withPeaks(95, 250, 150, 70, 35.5, 12)));
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        DeviceCache cache = new DeviceCache(tmp.resolve("a"));
+        DeviceDescription d = DeviceDescription.measure(identity, List.of(), new PrintStream(progress, true), cache,
+                probes::removeFirst);
+        assertEquals(withPeaks(95, 261, 150, 70, 89.8, 45), d, "the best of each number over both attempts");
+        assertEquals(Optional.empty(), d.implausibility());
+        String said = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("the measurement was disturbed (one core's FP32 peak 1.22 GFLOP/s"), said);
+        assertEquals(Optional.of(d), cache.load(d.fingerprint()), "cached once plausible");
+
+        probes.addAll(List.of(disturbed, disturbed, disturbed, disturbed));
+        progress.reset();
+        DeviceCache other = new DeviceCache(tmp.resolve("b"));
+        DeviceDescription kept = DeviceDescription.measure(identity, List.of(), new PrintStream(progress, true), other,
+                probes::removeFirst);
+        assertEquals(disturbed, kept, "disturbed every time: the numbers are used, for this process only");
+        said = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("could not be measured undisturbed in 3 attempts"), said);
+        assertEquals(1, probes.size(), "three attempts, no more");
+        assertEquals(Optional.empty(), other.load(kept.fingerprint()), "not cached");
+    }
+
     @Test
     void measuresThisMachinePlausiblyOnceAndThenLoadsItsCache() throws IOException {
         DeviceCache cache = new DeviceCache(tmp.resolve("device"));
@@ -73,7 +123,8 @@ class DeviceDescriptionTest {
         assertEquals(FloatVector.SPECIES_PREFERRED.length(), d.floatLanes());
         assertEquals(libraries, d.libraries());
         assertTrue(d.l1dBytes() < d.l2Bytes() && d.l2Bytes() < d.l3Bytes(), "caches ascending: " + d);
-        assertTrue(d.peakGflopsPerCore() > 1, "peak per core: " + d);
+        assertEquals(Optional.empty(), d.implausibility(), "plausible: " + d);
+        assertTrue(d.peakGflopsPerCore() >= d.floatLanes() * 0.5, "peak per core: " + d);
         assertTrue(d.peakGflops() >= d.peakGflopsPerCore(), "all cores at least one: " + d);
         assertTrue(d.l1GBps() >= d.dramGBps(), "L1 at least as fast as DRAM: " + d);
         assertTrue(d.dramGBps() > 0.5, "DRAM bandwidth: " + d);
