@@ -5,12 +5,18 @@ import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.Node;
+import io.jengine.ir.ValueInfo;
+import io.jengine.tensor.DType;
+import io.jengine.tensor.ValueType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -64,6 +70,85 @@ final class Bf16Layers {
         if (!changed) return m;
         Graph.Builder b = g.toBuilder().nodes(nodes);
         if (g.opset(FusedOpSpec.DOMAIN) < 0) b.opset(FusedOpSpec.DOMAIN, FusedOpSpec.VERSION);
-        return new Model(m.irVersion(), m.producerName(), m.producerVersion(), b.build(), m.metadata());
+        return new Model(m.irVersion(), m.producerName(), m.producerVersion(), bf16Activations(b.build()), m.metadata());
+    }
+
+    /**
+     * {@code g} with the activations between bfloat16 convolutions held in bfloat16 ({@link FusedOpSpec#OUTPUT_TYPE}):
+     * each such layer otherwise rounds its float32 input on the way in and writes float32, a pass over memory per
+     * layer that costs memory-bound networks what the bfloat16 products save. A blocked convolution's output goes
+     * bfloat16 where every reader is a bfloat16 blocked convolution (none a graph output), its activation one a
+     * bfloat16 output can take (none, Relu, Clip), and a residual matches its reader's output: a convolution adding
+     * it writes bfloat16 exactly when the residual is bfloat16, since oneDNN's sum reads it as the destination.
+     */
+    static Graph bf16Activations(Graph g) {
+        Map<String, Node> producer = new HashMap<>();
+        Map<String, List<Map.Entry<Node, Integer>>> readers = new HashMap<>();
+        for (Node n : g.nodes()) {
+            for (String o : n.outputs()) producer.put(o, n);
+            for (int i = 0; i < n.inputs().size(); i++) {
+                String in = n.inputs().get(i);
+                if (!in.isEmpty()) readers.computeIfAbsent(in, k -> new ArrayList<>()).add(Map.entry(n, i));
+            }
+        }
+        Set<String> graphOutputs = new HashSet<>();
+        g.outputs().forEach(v -> graphOutputs.add(v.name()));
+        Set<Node> bf16Out = new HashSet<>();
+        for (Node n : g.nodes()) {
+            if (!bf16Conv(n) || !takesBf16Output(n) || n.outputs().size() != 1) continue;
+            String y = n.outputs().getFirst();
+            List<Map.Entry<Node, Integer>> r = readers.getOrDefault(y, List.of());
+            // untyped here (inference types it from the attribute) or float32, never another type
+            if (r.isEmpty() || graphOutputs.contains(y) || g.typeOf(y) instanceof ValueType.TensorType t
+                    && t.elementType() != DType.FLOAT32) {
+                continue;
+            }
+            boolean ok = true;
+            for (Map.Entry<Node, Integer> e : r) {
+                int i = e.getValue();
+                ok &= bf16Conv(e.getKey()) && (i == 0 || i == FusedOpSpec.CONV_RESIDUAL);
+            }
+            if (ok) bf16Out.add(n);
+        }
+        // A residual and the output of the convolution adding it must agree: drop either side until they do.
+        for (boolean dropped = true; dropped; ) {
+            dropped = false;
+            for (Node n : new ArrayList<>(bf16Out)) {
+                for (Map.Entry<Node, Integer> e : readers.get(n.outputs().getFirst())) {
+                    if (e.getValue() == FusedOpSpec.CONV_RESIDUAL && !bf16Out.contains(e.getKey())) {
+                        dropped |= bf16Out.remove(n);
+                    }
+                }
+                if (n.hasInput(FusedOpSpec.CONV_RESIDUAL)
+                        && !bf16Out.contains(producer.get(n.inputs().get(FusedOpSpec.CONV_RESIDUAL)))) {
+                    dropped |= bf16Out.remove(n);
+                }
+            }
+        }
+        if (bf16Out.isEmpty()) return g;
+        Graph.Builder b = g.toBuilder();
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (!bf16Out.contains(n)) {
+                nodes.add(n);
+                continue;
+            }
+            nodes.add(n.toBuilder().attr(Attribute.of(FusedOpSpec.OUTPUT_TYPE, FusedOpSpec.BFLOAT16_OUTPUT)).build());
+            String y = n.outputs().getFirst();
+            if (g.typeOf(y) instanceof ValueType.TensorType t) {
+                b.valueInfo(new ValueInfo(y, ValueType.tensor(DType.BFLOAT16, t.shape())));
+            }
+        }
+        return b.nodes(nodes).build();
+    }
+
+    private static boolean bf16Conv(Node n) {
+        return FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV) && FusedOpSpec.BF16.equals(n.attrString(FusedOpSpec.FPMATH, ""));
+    }
+
+    /** The activations a convolution writing bfloat16 applies (see {@code Bf16Activation} in kernels-cpu). */
+    private static boolean takesBf16Output(Node n) {
+        FusedOpSpec.Activation a = FusedOpSpec.Activation.of(n);
+        return a.isNone() || a.name().equals("Relu") || a.name().equals("Clip") && a.params().length == 2;
     }
 }

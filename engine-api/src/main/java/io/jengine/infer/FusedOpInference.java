@@ -49,7 +49,10 @@ final class FusedOpInference {
                 return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
             }
             java.util.List<io.jengine.tensor.ValueType> types = new java.util.ArrayList<>(c.inputTypes());
-            types.set(0, InferenceContext.tensor(c.elemType(0), x.rank() == 5 ? plain(x, b) : x));
+            // a bfloat16 X (another bfloat16 layer's output) is typed as the float weights it is multiplied with
+            io.jengine.tensor.DType xType = c.elemType(0) == io.jengine.tensor.DType.BFLOAT16 && c.inputTypes().size() > 1
+                    ? c.elemType(1) : c.elemType(0);
+            types.set(0, InferenceContext.tensor(xType, x.rank() == 5 ? plain(x, b) : x));
             OpInference conv = r.find("", "Conv", Integer.MAX_VALUE);
             java.util.List<io.jengine.tensor.ValueType> out = conv.infer(
                     new InferenceContext(c.node(), c.opset(), types, c.constants()));
@@ -57,7 +60,9 @@ final class FusedOpInference {
                     || t.shape() == null || t.shape().rank() != 4) {
                 return java.util.Arrays.asList(InferenceContext.tensor(c.elemType(0), null));
             }
-            return java.util.List.of(InferenceContext.tensor(t.elementType(), blocked(t.shape(), b)));
+            io.jengine.tensor.DType yType = FusedOpSpec.BFLOAT16_OUTPUT.equals(c.node().attrString(FusedOpSpec.OUTPUT_TYPE, ""))
+                    ? io.jengine.tensor.DType.BFLOAT16 : t.elementType();
+            return java.util.List.of(InferenceContext.tensor(yType, blocked(t.shape(), b)));
         });
         // A quantized convolution is typed as Conv on X's and W's plain shapes; its output is y_zero_point's type
         // (float32 without one), blocked as X is when the node has a block.

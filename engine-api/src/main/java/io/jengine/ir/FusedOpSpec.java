@@ -76,6 +76,14 @@ public final class FusedOpSpec {
      */
     public static final String FPMATH = "fpmath";
     public static final String BF16 = "bf16";
+    /**
+     * Optional on a {@value #BLOCKED_CONV} that has {@value #FPMATH} {@value #BF16}: {@value #BFLOAT16_OUTPUT} makes
+     * its output Y, and then its residual Z, bfloat16 (Y rounded to nearest even after the activation), so that
+     * activations flow between bfloat16 layers at half the bytes. Its input X may be bfloat16 whatever this says (the
+     * output of such a layer); the weights and bias stay float32.
+     */
+    public static final String OUTPUT_TYPE = "output_type";
+    public static final String BFLOAT16_OUTPUT = "bfloat16";
     /** The channel block of the blocked layout's ops. */
     public static final String BLOCK = "block";
 

@@ -124,7 +124,7 @@ final class MemoryLayout {
     /**
      * The slot of the input whose buffer output 0 of step {@code step} shares, or -1: the kernel's view source when
      * that input is placed with the same bytes, else its in-place input when, moreover, nobody reads that buffer
-     * after this step.
+     * after this step and the node reads it through no other input.
      */
     private static int sharedInput(Node node, Kernel k, Map<String, Integer> slots, int[] buffer, DType[] dtypes,
                                    long[][] shapes, List<Integer> last, int step, long bytes) {
@@ -136,6 +136,13 @@ final class MemoryLayout {
         long srcBytes = Math.multiplyExact(io.jengine.tensor.Shapes.size(shapes[src]), (long) dtypes[src].byteSize());
         if (srcBytes != bytes) return -1;
         if (view >= 0) return src;
+        // Written in place, the buffer must not also be another of the node's inputs: a convolution adding its own
+        // input as the residual would read what it has begun to overwrite.
+        for (int j = 0; j < node.inputs().size(); j++) {
+            if (j == input || node.inputs().get(j).isEmpty()) continue;
+            Integer other = slots.get(node.inputs().get(j));
+            if (other != null && buffer[other] == buffer[src]) return -1;
+        }
         return last.get(buffer[src]) == step ? src : -1;
     }
 

@@ -16,7 +16,21 @@ final class ValueBounds {
      * The largest magnitude in a float32 tensor whose values are all finite; NaN for one that holds a NaN or an
      * infinity, for other types and for values that are not tensors (nothing is claimed about them).
      */
+    /** As {@link #measure} on bfloat16 values (the activations between bfloat16 layers), widened exactly. */
+    private static float measureBf16(Tensor t) {
+        MemorySegment data = t.data();
+        long n = t.size();
+        float m = 0, sum = 0;
+        for (long i = 0; i < n; i++) {
+            float a = Math.abs(io.jengine.tensor.BFloat16.toFloat(data.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i)));
+            m = a > m ? a : m;
+            sum += a;
+        }
+        return sum < Float.POSITIVE_INFINITY ? m : Float.NaN;
+    }
+
     static float measure(Value v) {
+        if (v instanceof Tensor b && b.dtype() == DType.BFLOAT16) return measureBf16(b);
         if (!(v instanceof Tensor t) || t.dtype() != DType.FLOAT32) return Float.NaN;
         MemorySegment data = t.data();
         long n = t.size();
@@ -52,6 +66,13 @@ final class ValueBounds {
      * checking what a kernel declared (a float32 tensor; anything else holds no bound).
      */
     static boolean holds(Value v, float bound) {
+        if (v instanceof Tensor b && b.dtype() == DType.BFLOAT16) {
+            for (long i = 0, n = b.size(); i < n; i++) {
+                float x = io.jengine.tensor.BFloat16.toFloat(b.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i));
+                if (!(Math.abs(x) <= bound)) return false;
+            }
+            return true;
+        }
         if (!(v instanceof Tensor t) || t.dtype() != DType.FLOAT32) return false;
         MemorySegment data = t.data();
         for (long i = 0, n = t.size(); i < n; i++) {

@@ -43,6 +43,18 @@ public record Tolerance(double rtol, double atol) {
         return new Tolerance(FLOAT32.rtol, FLOAT32.atol + (terms + 2) * 0x1p-24 * magnitude);
     }
 
+    /**
+     * As {@link #float32Sum} for a kernel allowed bfloat16 products (oneDNN's, {@code --bf16}): both operands of each
+     * product rounded to bfloat16 first, the sum accumulated in float32.
+     *
+     * <p>Derivation. Rounding each operand to 8 significant bits changes it by at most u = 2^-8 relative, so a product
+     * by at most about 2u, and the sum by {@code 2u * magnitude} on top of float32's accumulation bound. A bfloat16
+     * output adds one rounding of the result, within {@link #BFLOAT16}'s rtol, which is kept.
+     */
+    public static Tolerance bfloat16Products(long terms, double magnitude) {
+        return new Tolerance(BFLOAT16.rtol, BFLOAT16.atol + (2 * 0x1p-8 + (terms + 2) * 0x1p-24) * magnitude);
+    }
+
     public static Tolerance forDType(DType t) {
         return switch (t) {
             case FLOAT32 -> FLOAT32;

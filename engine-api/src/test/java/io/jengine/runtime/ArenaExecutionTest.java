@@ -75,6 +75,27 @@ class ArenaExecutionTest {
         }
     }
 
+    /**
+     * Add(r, r): the kernel would write in place on input 0, but input 1 is the same buffer, which it would then read
+     * half overwritten; the sum gets a buffer of its own.
+     */
+    @Test
+    void anInputTheNodeAlsoReadsThroughAnotherInputIsNotWrittenInPlace() {
+        ValueType big = ValueType.tensor(DType.FLOAT32, 2, 40);
+        Graph g = Graph.builder("twice").opset("", 17)
+                .addNode(Node.builder("Relu").name("r").inputs("x").outputs("a").build())
+                .addNode(Node.builder("Add").name("add").inputs("a", "a").outputs("b").build())
+                .addNode(Node.builder("Relu").name("r2").inputs("b").outputs("y").build())
+                .addInput(new ValueInfo("x", big)).addOutput(new ValueInfo("y", null)).build();
+        try (Engine e = engine(g, new BufferBackend()); Session s = e.newSession()) {
+            assertTrue(e.memoryReport().arenaBytes() >= 2 * 320, "a and b in two buffers: " + e.memoryReport());
+            float[] x = new float[80];
+            for (int i = 0; i < x.length; i++) x[i] = i - 40;
+            float[] y = ((Tensor) s.run(Map.of("x", Tensor.ofFloats(new long[] {2, 40}, x))).get("y")).toFloatArray();
+            for (int i = 0; i < x.length; i++) assertEquals(2 * Math.max(0, x[i]), y[i], "y[" + i + "]");
+        }
+    }
+
     @Test
     void resultsAreNeverOverwrittenByLaterRuns() {
         try (Engine e = engine(chain(STATIC), new BufferBackend()); Session s = e.newSession()) {

@@ -114,6 +114,30 @@ public final class DnnlConv2d implements AutoCloseable {
                 variant);
     }
 
+    /**
+     * As {@link #prepareBlocked(ConvParams, MemorySegment, float[], List, int, int, boolean, int, DnnlPostOp)} on the
+     * caller's layout, reading a bfloat16 source where {@code bf16Source} and writing a bfloat16 destination (and
+     * reading the sum post-op's residual as one) where {@code bf16Destination}: activations between bfloat16 layers
+     * at half the bytes, computed in bfloat16 with float32 accumulation.
+     *
+     * @throws UnsupportedOperationException where oneDNN has no direct bfloat16 kernel for it
+     */
+    public static DnnlConv2d prepareBlocked(ConvParams p, MemorySegment weights, float[] bias,
+                                            List<DnnlPostOp> postOps, int threads, int block, boolean blockedSource,
+                                            DnnlPostOp variant, boolean bf16Source, boolean bf16Destination) {
+        int tag = layoutTag(p, block, blockedSource);
+        int srcTag = blockedSource ? tag : Dnnl.dnnl_abcd;
+        int srcType = bf16Source ? Dnnl.dnnl_bf16 : Dnnl.dnnl_f32, dstType = bf16Destination ? Dnnl.dnnl_bf16 : Dnnl.dnnl_f32;
+        try {
+            return prepare(p, weights, null, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_undef, variant,
+                    srcType, dstType);
+        } catch (UnsupportedOperationException noDirectKernelHere) {
+            // e.g. a plain source oneDNN's direct kernel does not read: staged through the layout it prefers
+            return prepare(p, weights, null, bias, postOps, threads, srcTag, tag, Dnnl.dnnl_format_tag_any, variant,
+                    srcType, dstType);
+        }
+    }
+
     /** The array's floats as a (heap) segment; null stays null, for the size check to name. */
     static MemorySegment segment(float[] weights) {
         return weights == null ? null : MemorySegment.ofArray(weights);
@@ -178,6 +202,13 @@ public final class DnnlConv2d implements AutoCloseable {
     private static DnnlConv2d prepare(ConvParams p, MemorySegment weights, DnnlQuantization q, float[] bias,
                                       List<DnnlPostOp> postOps, int threads, int srcTag, int dstTag, int computeTag,
                                       DnnlPostOp variant) {
+        return prepare(p, weights, q, bias, postOps, threads, srcTag, dstTag, computeTag, variant, Dnnl.dnnl_f32,
+                Dnnl.dnnl_f32);
+    }
+
+    private static DnnlConv2d prepare(ConvParams p, MemorySegment weights, DnnlQuantization q, float[] bias,
+                                      List<DnnlPostOp> postOps, int threads, int srcTag, int dstTag, int computeTag,
+                                      DnnlPostOp variant, int srcType, int dstType) {
         if (p == null) throw new IllegalArgumentException("conv params are null");
         String count = "m * c/groups * kH * kW";
         if (q == null) {
@@ -211,6 +242,7 @@ public final class DnnlConv2d implements AutoCloseable {
                 bias == null ? null : new long[] {p.m()}, bias,
                 List.copyOf(postOps == null ? List.of() : postOps), threads, (q == null ? "" : "int8 ")
                 + "convolution " + p, computeTag, q);
+        if (srcType != Dnnl.dnnl_f32 || dstType != Dnnl.dnnl_f32) spec = spec.withFloatIo(srcType, dstType);
         return new DnnlConv2d(p, DnnlPrimitive.prepare(spec, variant));
     }
 

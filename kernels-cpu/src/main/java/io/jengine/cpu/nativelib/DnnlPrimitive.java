@@ -63,7 +63,34 @@ final class DnnlPrimitive implements AutoCloseable {
     record Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
                 long[] weightsDims, int userWeightsTag, MemorySegment weights, long[] biasDims, float[] bias,
                 List<DnnlPostOp> postOps, int threads, String context, int computeTag, DnnlQuantization quantization,
-                long[] srcStrides, long[] dstStrides) {
+                long[] srcStrides, long[] dstStrides, int floatSrcType, int floatDstType) {
+        /** A primitive on the tags' or strides' layouts, its float source and destination float32. */
+        Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
+             long[] weightsDims, int userWeightsTag, MemorySegment weights, long[] biasDims, float[] bias,
+             List<DnnlPostOp> postOps, int threads, String context, int computeTag, DnnlQuantization quantization,
+             long[] srcStrides, long[] dstStrides) {
+            this(createCall, factory, srcDims, srcTag, dstDims, dstTag, weightsDims, userWeightsTag, weights, biasDims,
+                    bias, postOps, threads, context, computeTag, quantization, srcStrides, dstStrides, Dnnl.dnnl_f32,
+                    Dnnl.dnnl_f32);
+        }
+
+        /**
+         * The same float primitive reading its source and writing its destination (and reading a sum post-op's
+         * residual) as {@code srcType} and {@code dstType}: {@code dnnl_f32} or {@code dnnl_bf16}. A bfloat16 side
+         * makes the primitive compute in bfloat16, as {@link DnnlMath#allowingBf16} does.
+         */
+        Spec withFloatIo(int srcType, int dstType) {
+            if (quantization != null) throw new IllegalArgumentException("an integer primitive has its quantization's types");
+            for (int t : new int[] {srcType, dstType}) {
+                if (t != Dnnl.dnnl_f32 && t != Dnnl.dnnl_bf16) {
+                    throw new IllegalArgumentException("a float primitive reads and writes f32 or bf16, got type " + t);
+                }
+            }
+            return new Spec(createCall, factory, srcDims, srcTag, dstDims, dstTag, weightsDims, userWeightsTag, weights,
+                    biasDims, bias, postOps, threads, context, computeTag, quantization, srcStrides, dstStrides, srcType,
+                    dstType);
+        }
+
         /** A primitive on the tags' layouts. */
         Spec(String createCall, DescriptorFactory factory, long[] srcDims, int srcTag, long[] dstDims, int dstTag,
              long[] weightsDims, int userWeightsTag, MemorySegment weights, long[] biasDims, float[] bias,
@@ -82,9 +109,12 @@ final class DnnlPrimitive implements AutoCloseable {
 
         boolean staged() { return computeTag != Dnnl.dnnl_format_tag_undef; }
 
-        int srcType() { return quantization == null ? Dnnl.dnnl_f32 : quantization.srcType(); }
+        int srcType() { return quantization == null ? floatSrcType : quantization.srcType(); }
 
-        int dstType() { return quantization == null ? Dnnl.dnnl_f32 : quantization.dstType(); }
+        int dstType() { return quantization == null ? floatDstType : quantization.dstType(); }
+
+        /** Whether the float source or destination is bfloat16 ({@link #withFloatIo}). */
+        boolean bf16Io() { return quantization == null && (floatSrcType == Dnnl.dnnl_bf16 || floatDstType == Dnnl.dnnl_bf16); }
 
         int weightsType() { return quantization == null ? Dnnl.dnnl_f32 : Dnnl.dnnl_s8; }
     }
@@ -212,6 +242,10 @@ final class DnnlPrimitive implements AutoCloseable {
                 throw new IllegalArgumentException("a sum post-op reads the destination's bytes: integer residual codes"
                         + " need an integer destination and a float residual a float one");
             }
+            if (spec.quantization() == null && sum.dataType() != spec.dstType()) {
+                throw new IllegalArgumentException("a sum post-op reads the residual in the destination's type ("
+                        + spec.dstType() + "), it was given type " + sum.dataType());
+            }
         }
         SegmentChecks.positive("threads", spec.threads());
         if (spec.staged() && (spec.srcStrides() != null || spec.dstStrides() != null)) {
@@ -227,7 +261,7 @@ final class DnnlPrimitive implements AutoCloseable {
             // rounded on the way in, the weights once when reordered) and accumulates and writes float32. Asking
             // for it by data type rather than by oneDNN's fpmath mode: that mode is honoured only by AMX kernels,
             // and AVX512-BF16 CPUs ran the float32 kernel with it.
-            boolean bf16 = spec.quantization() == null && DnnlMath.bf16();
+            boolean bf16 = spec.quantization() == null && (DnnlMath.bf16() || spec.bf16Io());
             int computeSrcType = bf16 ? Dnnl.dnnl_bf16 : srcType;
             int computeWeightsType = bf16 ? Dnnl.dnnl_bf16 : weightsType;
             MemorySegment userSrcMd = layout(temp, tempArena, spec.srcDims(), srcType, spec.srcTag(),

@@ -78,9 +78,10 @@ public final class NativeBackend implements Backend {
         boolean blocked = FusedOpSpec.is(ctx.node(), FusedOpSpec.BLOCKED_CONV);
         if (!blocked && !op.equals("Conv") && !op.equals(FusedOpSpec.FUSED_CONV)) return List.of();
         if (NativeLibraries.dnnl().isEmpty()) return List.of();
-        ConvNode c = ConvNode.of(ctx);
+        ConvNode c = ConvNode.of(ctx, blocked);
         if (c == null) return List.of();
         int threads = ctx.threads();
+        if (blocked && c.bf16Io()) return bf16IoTactics(ctx, c, threads);
         if (blocked) return blockedTactics(ctx, c, threads);
         return List.of(new Tactic(NAME, "dnnl.conv", math(ctx, () -> dnnlConv(c, threads)), recommends(c.shape()))
                 .withWorkload(ConvWorkloads.direct(c.shape())));
@@ -314,6 +315,71 @@ public final class NativeBackend implements Backend {
             /** oneDNN's slices, each followed by the activation in our vector code where there is one. */
             @Override
             public boolean compiledByJit() { return act.heavy(); }
+        };
+        return ReleasableKernel.of(k, conv::close);
+    }
+
+    /**
+     * A blocked convolution reading or writing bfloat16 activations ({@link FusedOpSpec#OUTPUT_TYPE}): oneDNN's direct
+     * kernel on the layout as it is, in bfloat16 with float32 accumulation. The other blocked tactics (channels-last
+     * staging, the channel split, Winograd's Java transforms) work on float32 and are not offered.
+     */
+    private static List<Tactic> bf16IoTactics(NodeContext ctx, ConvNode c, int threads) {
+        int block = (int) ctx.node().attrInt(FusedOpSpec.BLOCK, -1);
+        long[] x = ctx.inputDims(0);
+        if (block != 0 && block != 8 && block != 16 || block != 0 && c.shape().outC() % block != 0) return List.of();
+        if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
+        // a float32 output takes any activation in our vector code after oneDNN; a bfloat16 one only those it can
+        if (c.outputType() == DType.BFLOAT16 && !Bf16Activation.handles(c.fused()) && eltwise(c.fused()) == null) {
+            return List.of();
+        }
+        long[] out = c.blockedOutShape(block);
+        boolean blockedSource = x.length == 5;
+        return List.of(new Tactic(NAME, "dnnl.conv-blocked-bf16", math(ctx, () -> bf16IoConv(c, threads, block,
+                blockedSource, x, out)), true).withWorkload(ConvWorkloads.direct(c.shape())));
+    }
+
+    private static Kernel bf16IoConv(ConvNode c, int threads, int block, boolean blockedSource, long[] inDims,
+                                     long[] outDims) {
+        boolean bf16In = c.sourceType() == DType.BFLOAT16, bf16Out = c.outputType() == DType.BFLOAT16;
+        DnnlPostOp.Eltwise fusedWhenFinite = Bf16Activation.postOpWhenFinite(c.fused());
+        DnnlConv2d conv;
+        try {
+            // the sum post-op reads the residual in the destination's type
+            List<DnnlPostOp> ops = postOps(c).stream().map(o -> o instanceof DnnlPostOp.Sum && bf16Out
+                    ? new DnnlPostOp.Sum(1f, 0, Dnnl.dnnl_bf16) : o).toList();
+            conv = DnnlConv2d.prepareBlocked(params(c.shape()), weights(c.weightTensor()), c.bias(), ops,
+                    threads, block, blockedSource, fusedWhenFinite, bf16In, bf16Out);
+        } catch (UnsupportedOperationException noDirectKernel) {
+            throw new TacticDeclinedException(noDirectKernel.getMessage());
+        }
+        UnaryOp act = eltwise(c.fused()) != null ? UnaryOp.NONE : UnaryOp.named(c.fused().name());
+        float[] params = c.fused().params();
+        Bf16Activation onBf16 = bf16Out && act != UnaryOp.NONE ? Bf16Activation.of(c.fused()) : null;
+        ConvBound gain = ConvBound.of(c.weightTensor(), c.shape().outC(), c.bias());
+        int residual = c.residual() ? FusedOpSpec.CONV_RESIDUAL : -1;
+        Kernel k = new Kernel() {
+            @Override
+            public void run(io.jengine.spi.KernelContext ctx) {
+                double bound = gain.of(ctx, residual, Bf16Activation.PRODUCT_SLACK);
+                boolean fused = conv.hasVariant() && !Double.isNaN(bound);
+                Tensor y = ctx.output(0, c.outputType(), outDims);
+                Tensor xs = PlannedShapes.input(ctx, 0, c.sourceType(), inDims);
+                conv.run(xs.data(), y.data(), c.residual() ? ctx.tensor(FusedOpSpec.CONV_RESIDUAL).data() : null, fused);
+                if (!fused && act != UnaryOp.NONE) {
+                    if (onBf16 != null) onBf16.apply(y.data(), y.size());
+                    else activate(act, params, y, ctx.threads());
+                }
+                float declared = Bf16Activation.bound(c.fused(), bound);
+                if (!Float.isNaN(declared)) ctx.outputBound(0, declared);
+            }
+
+            @Override
+            public int inPlaceInput() { return c.residual() ? FusedOpSpec.CONV_RESIDUAL : -1; }
+
+            /** oneDNN's convolution; a NaN-keeping activation pass of ours only where no bound was known. */
+            @Override
+            public boolean compiledByJit() { return false; }
         };
         return ReleasableKernel.of(k, conv::close);
     }

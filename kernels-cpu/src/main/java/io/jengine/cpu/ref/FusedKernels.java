@@ -8,6 +8,7 @@ import io.jengine.ir.Node;
 import io.jengine.tensor.Value;
 import io.jengine.spi.ValueKernel;
 import io.jengine.spi.KernelRegistry;
+import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
@@ -45,16 +46,19 @@ final class FusedKernels {
             int b = block(n.node());
             return (ctx, in) -> new Value[] {ChannelBlocking.unblock(tensor(in, 0), b)};
         });
+        // bfloat16 X and Z (the outputs of bfloat16 layers) are widened exactly to float32, and a bfloat16 Y is the
+        // float32 result rounded once, after the activation.
         r.add(DOMAIN, FusedOpSpec.BLOCKED_CONV, 1, Set.of(), n -> {
             Node node = n.node();
             int b = block(node);
+            boolean bf16Out = FusedOpSpec.BFLOAT16_OUTPUT.equals(node.attrString(FusedOpSpec.OUTPUT_TYPE, ""));
             ValueKernel plain = fused(node, in -> {
-                Tensor x = tensor(in, 0);
+                Tensor x = widened(tensor(in, 0));
                 Tensor y = ConvKernels.conv(node, x.rank() == 5 ? ChannelBlocking.unblock(x, b) : x, tensor(in, 1),
                         optionalTensor(in, 2), null, null, null);
                 Tensor z = optionalTensor(in, 3);
                 if (z == null) return y;
-                Tensor zp = ChannelBlocking.unblock(z, b);
+                Tensor zp = ChannelBlocking.unblock(widened(z), b);
                 if (!java.util.Arrays.equals(zp.shape(), y.shape())) {
                     throw new IllegalArgumentException("residual input 3 has shape " + io.jengine.tensor.Shapes.format(z.shape())
                             + ", the convolution produces " + io.jengine.tensor.Shapes.format(y.shape()) + " unblocked");
@@ -63,7 +67,10 @@ final class FusedKernels {
                 for (long i = 0; i < y.size(); i++) sum.setDouble(i, y.getDouble(i) + zp.getDouble(i));
                 return sum;
             });
-            return (ctx, in) -> new Value[] {ChannelBlocking.block((Tensor) plain.run(ctx, in)[0], b)};
+            return (ctx, in) -> {
+                Tensor y = ChannelBlocking.block((Tensor) plain.run(ctx, in)[0], b);
+                return new Value[] {bf16Out ? rounded(y, DType.BFLOAT16) : y};
+            };
         });
         r.add(DOMAIN, FusedOpSpec.QUANTIZED_CONV, 1, Set.of(), n -> QuantizedConvKernel.create(n.node()));
         r.add(DOMAIN, FusedOpSpec.QUANTIZED_MATMUL, 1, Set.of(), n -> QuantizedMatMulKernel.create(n.node()));
@@ -99,6 +106,18 @@ final class FusedKernels {
                 return NormalizationKernels.layerNorm(x, axis, eps, tensor(in, 1), optionalTensor(in, 2), false);
             };
         });
+    }
+
+    /** {@code t} in float32: a bfloat16 tensor widened (exactly), any other returned as it is. */
+    static Tensor widened(Tensor t) {
+        return t.dtype() == DType.BFLOAT16 ? rounded(t, DType.FLOAT32) : t;
+    }
+
+    /** {@code t}'s values in {@code type}, each rounded to nearest even where it has fewer bits. */
+    private static Tensor rounded(Tensor t, DType type) {
+        Tensor out = Tensor.allocate(type, t.shape());
+        for (long i = 0; i < t.size(); i++) out.setDouble(i, t.getDouble(i));
+        return out;
     }
 
     static int block(Node node) {

@@ -20,9 +20,12 @@ import io.jengine.tensor.ValueType;
  * @param fused      the fused activation as the node records it ("None" for a plain Conv)
  * @param activation the same, compiled for the GEMM's store
  * @param outShape   the output's dimensions
+ * @param sourceType X's element type: float32, or bfloat16 where {@link #of(NodeContext, boolean)} accepts it
+ * @param outputType Y's (and the residual's) element type, as X's
  */
 public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, boolean residual,
-                       FusedOpSpec.Activation fused, Activation activation, long[] outShape) {
+                       FusedOpSpec.Activation fused, Activation activation, long[] outShape, DType sourceType,
+                       DType outputType) {
     /**
      * The weights as floats, copied on each call: kernels keep their packed form, not this copy, so that a plan holds
      * the weights once packed and once as the graph's initializer, never a third time on the heap.
@@ -33,7 +36,14 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
     public float[] bias() { return biasTensor == null ? null : biasTensor.toFloatArray(); }
 
 
-    public static ConvNode of(NodeContext ctx) {
+    /** The node as a float32 convolution, or null (see the class comment). */
+    public static ConvNode of(NodeContext ctx) { return of(ctx, false); }
+
+    /**
+     * As {@link #of(NodeContext)}, accepting also, with {@code bf16Io}, a BlockedConv that reads a bfloat16 X or
+     * writes a bfloat16 Y and residual ({@link FusedOpSpec#OUTPUT_TYPE}), for kernels that handle them.
+     */
+    public static ConvNode of(NodeContext ctx, boolean bf16Io) {
         Node n = ctx.node();
         boolean blocked = FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV);
         boolean fused = blocked || FusedOpSpec.is(n, FusedOpSpec.FUSED_CONV);
@@ -43,7 +53,13 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
         long[] x = blocked ? plainDims(ctx.inputDims(0), block) : ctx.inputDims(0);
         Tensor w = ctx.constant(1), b = ctx.constant(2);
         if (x == null || x.length != 4 || w == null || w.rank() != 4 || w.dtype() != DType.FLOAT32) return null;
-        if (!(ctx.inputType(0) instanceof ValueType.TensorType t) || t.elementType() != DType.FLOAT32) return null;
+        DType xType = elementType(ctx.inputType(0)), yType = elementType(ctx.outputType(0));
+        if (yType == null) yType = DType.FLOAT32; // untyped: what these kernels have always written
+        if (!io(xType, blocked && bf16Io) || !io(yType, blocked && bf16Io)) return null;
+        if (blocked && n.hasInput(FusedOpSpec.CONV_RESIDUAL)
+                && elementType(ctx.inputType(FusedOpSpec.CONV_RESIDUAL)) != yType) {
+            return null;
+        }
         if (n.hasInput(2) && (b == null || b.dtype() != DType.FLOAT32 || b.size() != w.dim(0))) return null;
         boolean residual = fused && n.hasInput(FusedOpSpec.CONV_RESIDUAL);
         ConvShape s = shape(n, x, w.shape());
@@ -62,8 +78,20 @@ public record ConvNode(ConvShape shape, Tensor weightTensor, Tensor biasTensor, 
         } catch (IllegalArgumentException e) {
             return null;
         }
-        return new ConvNode(s, w, b, residual, a, act, out);
+        return new ConvNode(s, w, b, residual, a, act, out, xType, yType);
     }
+
+    private static DType elementType(ValueType t) {
+        return t instanceof ValueType.TensorType tt ? tt.elementType() : null;
+    }
+
+    /** Whether a kernel of this record reads or writes {@code type}: float32, and bfloat16 where allowed. */
+    private static boolean io(DType type, boolean bf16) {
+        return type == DType.FLOAT32 || bf16 && type == DType.BFLOAT16;
+    }
+
+    /** Whether X or Y is bfloat16. */
+    public boolean bf16Io() { return sourceType == DType.BFLOAT16 || outputType == DType.BFLOAT16; }
 
     /**
      * The 2-D convolution geometry of {@code n} (Conv's attributes: group, kernel_shape, strides, pads, dilations,

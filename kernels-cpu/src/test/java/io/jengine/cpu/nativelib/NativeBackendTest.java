@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jengine.cpu.simd.ConvShape;
 import io.jengine.cpu.simd.FastVsReference;
 import io.jengine.ir.Attribute;
+import io.jengine.ir.FusedOpSpec;
+import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
+import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
+import io.jengine.verify.Tolerance;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -176,6 +180,97 @@ class NativeBackendTest {
         weights.put("w", random(r, m, c / group, k, k));
         weights.put("b", random(r, m));
         FastVsReference.checkKey(node, plain, feeds, weights, (long) (c / group) * k * k + 2, key);
+    }
+
+    /**
+     * Activations held in bfloat16 between bfloat16 layers: a source read as bfloat16, an output (and its residual)
+     * written as bfloat16, or both, against the reference within {@link Tolerance#bfloat16Products}; a NaN in the
+     * input lands where the reference puts it (the activation then runs as our own pass on the bfloat16 output).
+     */
+    @ParameterizedTest(name = "c{0} m{1} k{2} s{3} g{4} {5} block {6} residual {7} bf16 in {8} out {9} NaN {10}")
+    @CsvSource({"16, 16, 3, 1, 1, Relu, 16, true, true, true, false", "16, 32, 1, 2, 1, None, 16, false, false, true, false",
+        "32, 32, 3, 1, 32, Clip, 16, false, true, true, true", "3, 16, 7, 2, 1, Clip, 16, false, false, true, false",
+        "32, 16, 1, 1, 1, Relu, 16, true, true, false, true", "16, 48, 3, 2, 1, Relu, 8, true, true, true, true",
+        "24, 40, 1, 1, 1, Clip, 0, true, true, true, false", "16, 16, 3, 1, 1, SiLU, 16, false, true, false, false",
+        "16, 16, 1, 1, 1, None, 16, true, false, true, true"})
+    void blockedConvWithBfloat16ActivationsMatchesTheReference(int c, int m, int k, int stride, int group,
+                                                               String activation, int block, boolean residual,
+                                                               boolean bf16In, boolean bf16Out, boolean withNaN) {
+        Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
+                NativeLibraries.dnnlStatus());
+        Assumptions.assumeTrue(bf16Cpu(), "this CPU has no bfloat16 arithmetic");
+        Random r = new Random(c * 31L + m * 7L + k + block + (bf16In ? 1 : 0));
+        float[] params = activation.equals("Clip") ? new float[] {0f, 0.5f} : new float[0];
+        int h = 13, w = 10, oh = (h + 2 * (k / 2) - k) / stride + 1, ow = (w + 2 * (k / 2) - k) / stride + 1;
+        Node.Builder b = Node.builder("BlockedConv").domain("jengine").name("c")
+                .inputs(residual ? new String[] {"x", "w", "b", "z"} : new String[] {"x", "w", "b"}).outputs("y")
+                .attr(Attribute.of("strides", new long[] {stride, stride}))
+                .attr(Attribute.of("pads", new long[] {k / 2, k / 2, k / 2, k / 2}))
+                .attr(Attribute.of("group", (long) group)).attr(Attribute.of("block", (long) block))
+                .attr(Attribute.of("activation", activation)).attr(Attribute.of("activation_params", params))
+                .attr(Attribute.of(FusedOpSpec.FPMATH, FusedOpSpec.BF16));
+        if (bf16Out) b.attr(Attribute.of(FusedOpSpec.OUTPUT_TYPE, FusedOpSpec.BFLOAT16_OUTPUT));
+        Node node = b.build();
+        Tensor x = block == 0 ? random(r, 2, 1, h, w, c) : c % block == 0 ? random(r, 2, c / block, h, w, block)
+                : random(r, 2, c, h, w);
+        float[] v = x.toFloatArray();
+        if (withNaN) v[77] = Float.NaN;
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("x", as(Tensor.ofFloats(x.shape(), v), bf16In));
+        if (residual) {
+            feeds.put("z", as(block == 0 ? random(r, 2, 1, oh, ow, m) : random(r, 2, m / block, oh, ow, block), bf16Out));
+        }
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, m, c / group, k, k));
+        weights.put("b", random(r, m));
+        Graph g = FastVsReference.graph(node, feeds, weights);
+        Tensor want = FastVsReference.run(g, feeds, false, null);
+        Tensor got = FastVsReference.run(g, feeds, true, "cpu-native:dnnl.conv-blocked-bf16");
+        assertEquals(bf16Out ? DType.BFLOAT16 : DType.FLOAT32, got.dtype());
+        assertEquals(want.dtype(), got.dtype());
+        // magnitudes: the convolution without activation on absolute values, in float32
+        Node magnitudeNode = node.toBuilder().attr(Attribute.of("activation", "None"))
+                .attr(Attribute.of("activation_params", new float[0])).attr(Attribute.of(FusedOpSpec.OUTPUT_TYPE, "")).build();
+        Map<String, Tensor> absFeeds = new LinkedHashMap<>(), absWeights = new LinkedHashMap<>();
+        feeds.forEach((name, t) -> absFeeds.put(name, abs(t)));
+        weights.forEach((name, t) -> absWeights.put(name, abs(t)));
+        Tensor magnitude = FastVsReference.run(FastVsReference.graph(magnitudeNode, absFeeds, absWeights), absFeeds,
+                false, null);
+        long terms = (long) (c / group) * k * k + 2;
+        int nans = 0;
+        for (long i = 0; i < want.size(); i++) {
+            double wv = want.getDouble(i), gv = got.getDouble(i);
+            if (Double.isNaN(wv)) nans++;
+            Tolerance tol = Tolerance.bfloat16Products(terms, Math.abs(magnitude.getDouble(i)));
+            if (!tol.accepts(wv, gv)) {
+                throw new AssertionError("element " + i + ": got " + gv + ", reference " + wv + " (magnitude "
+                        + magnitude.getDouble(i) + ")");
+            }
+        }
+        assertEquals(withNaN, nans > 0, "the NaN reaches the output where the input had one");
+    }
+
+    private static boolean bf16Cpu() {
+        try {
+            return java.util.regex.Pattern.compile("\\b(avx512_bf16|amx_bf16)\\b")
+                    .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"))).find();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** {@code t} rounded to bfloat16 where {@code bf16}, else as it is. */
+    private static Tensor as(Tensor t, boolean bf16) {
+        if (!bf16) return t;
+        Tensor out = Tensor.allocate(DType.BFLOAT16, t.shape());
+        for (long i = 0; i < t.size(); i++) out.setDouble(i, t.getDouble(i));
+        return out;
+    }
+
+    private static Tensor abs(Tensor t) {
+        Tensor out = Tensor.allocate(DType.FLOAT32, t.shape());
+        for (long i = 0; i < t.size(); i++) out.setDouble(i, Math.abs(t.getDouble(i)));
+        return out;
     }
 
     /**
