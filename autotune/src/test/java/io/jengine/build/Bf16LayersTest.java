@@ -83,9 +83,9 @@ class Bf16LayersTest {
     }
 
     /**
-     * x → A (Relu) → B (adds A's output as its residual) → C (Clip) → D (Sigmoid) → E (float32 arithmetic) → e. A,
-     * B and C write bfloat16: every reader is a bfloat16 convolution and the residual agrees with B's output; D's
-     * Sigmoid is no activation a bfloat16 output takes, and E's reader is the graph's output.
+     * x → A (Relu) → B (adds A's output as its residual) → C (Clip) → D (Sigmoid) → E (float32 arithmetic) → e, all
+     * 1x1. A, B and C write bfloat16: every reader is a bfloat16 convolution and the residual agrees with B's output;
+     * D's Sigmoid is no activation a bfloat16 output takes, and E's reader is the graph's output.
      */
     @Test
     void activationsBetweenBfloat16ConvolutionsAreBfloat16WhereEveryReaderAgrees() {
@@ -113,6 +113,12 @@ class Bf16LayersTest {
         // B's output is also the graph's: B writes float32, so A, whose output B adds as its residual, does too
         Graph bOut = g.toBuilder().addOutput(new ValueInfo("b", null)).build();
         assertEquals(java.util.Set.of("C"), bf16Outputs(Bf16Layers.bf16Activations(bOut)));
+        // C is a dense 3x3 stride-1 convolution (Winograd's, on float32 both sides): B writes float32 for it, and so
+        // A, whose output B adds as its residual
+        Graph wino = g.toBuilder().initializer("w3", random(r, 16, 16, 3, 3)).nodes(g.nodes().stream()
+                .map(n -> n.name().equals("C") ? n.toBuilder().inputs("b", "w3", "bias")
+                        .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).build() : n).toList()).build();
+        assertEquals(java.util.Set.of(), bf16Outputs(Bf16Layers.bf16Activations(wino)));
         // a convolution not allowed bfloat16 reads A's output: A writes float32, and so B, which adds it
         Graph plainReader = g.toBuilder().addNode(conv("F", "None", false, "f", "a", "w", "bias"))
                 .addOutput(new ValueInfo("f", null)).build();
@@ -130,14 +136,14 @@ class Bf16LayersTest {
         Graph g = Graph.builder("res").opset("", 17)
                 .addInput(new ValueInfo("x", ValueType.tensor(DType.FLOAT32, 1, 16, 12, 12)))
                 .initializer("w1", random(r, 32, 16, 3, 3)).initializer("w2", random(r, 32, 32, 1, 1))
-                .initializer("w3", random(r, 32, 32, 3, 3))
+                .initializer("w3", random(r, 32, 32, 1, 1))
                 .addNode(Node.builder("Conv").name("c1").inputs("x", "w1").outputs("a")
-                        .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).build())
+                        .attr(Attribute.of("pads", new long[] {1, 1, 1, 1}))
+                        .attr(Attribute.of("strides", new long[] {2, 2})).build())
                 .addNode(Node.builder("Relu").name("r1").inputs("a").outputs("ar").build())
                 .addNode(Node.builder("Conv").name("c2").inputs("ar", "w2").outputs("b").build())
                 .addNode(Node.builder("Add").name("add").inputs("b", "ar").outputs("s").build())
-                .addNode(Node.builder("Conv").name("c3").inputs("s", "w3").outputs("c")
-                        .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).build())
+                .addNode(Node.builder("Conv").name("c3").inputs("s", "w3").outputs("c").build())
                 .addNode(Node.builder("Clip").name("clip").inputs("c", "lo", "hi").outputs("cc").build())
                 .initializer("lo", Tensor.ofFloats(new long[0], new float[] {0f}))
                 .initializer("hi", Tensor.ofFloats(new long[0], new float[] {6f}))
