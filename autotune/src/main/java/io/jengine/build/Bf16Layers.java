@@ -95,7 +95,7 @@ final class Bf16Layers {
         g.outputs().forEach(v -> graphOutputs.add(v.name()));
         Set<Node> bf16Out = new HashSet<>();
         for (Node n : g.nodes()) {
-            if (!bf16Conv(n) || !takesBf16Output(n) || n.outputs().size() != 1 || winogradShaped(n, g)) continue;
+            if (!bf16Conv(n) || !FusedOpSpec.Activation.of(n).passesValuesOrBounds() || n.outputs().size() != 1 || winogradShaped(n, g)) continue;
             String y = n.outputs().getFirst();
             List<Map.Entry<Node, Integer>> r = readers.getOrDefault(y, List.of());
             // untyped here (inference types it from the attribute) or float32, never another type
@@ -161,9 +161,4 @@ final class Bf16Layers {
         return FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV) && FusedOpSpec.BF16.equals(n.attrString(FusedOpSpec.FPMATH, ""));
     }
 
-    /** The activations a convolution writing bfloat16 applies (see {@code Bf16Activation} in kernels-cpu). */
-    private static boolean takesBf16Output(Node n) {
-        FusedOpSpec.Activation a = FusedOpSpec.Activation.of(n);
-        return a.isNone() || a.name().equals("Relu") || a.name().equals("Clip") && a.params().length == 2;
-    }
 }

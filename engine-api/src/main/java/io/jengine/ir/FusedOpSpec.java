@@ -119,6 +119,15 @@ public final class FusedOpSpec {
 
         public boolean isNone() { return name.equals(NO_ACTIVATION) || name.isEmpty(); }
 
+        /**
+         * Whether it passes each value through or replaces it by a constant bound: none, Relu, or Clip with its two
+         * bounds. Such an activation commutes with rounding to a narrower float (bounds rounded too), so a
+         * {@value #BLOCKED_CONV} writing {@value #BFLOAT16_OUTPUT} may apply it after the rounding.
+         */
+        public boolean passesValuesOrBounds() {
+            return isNone() || name.equals("Relu") || name.equals("Clip") && params.length == 2;
+        }
+
         /** The i-th parameter, or {@code dflt} when the node recorded fewer. */
         public float param(int i, float dflt) { return i < params.length ? params[i] : dflt; }
     }

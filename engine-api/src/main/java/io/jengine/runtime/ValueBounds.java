@@ -1,5 +1,6 @@
 package io.jengine.runtime;
 
+import io.jengine.tensor.BFloat16;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.Value;
@@ -13,22 +14,9 @@ final class ValueBounds {
     private ValueBounds() {}
 
     /**
-     * The largest magnitude in a float32 tensor whose values are all finite; NaN for one that holds a NaN or an
-     * infinity, for other types and for values that are not tensors (nothing is claimed about them).
+     * The largest magnitude in a float32 or bfloat16 tensor whose values are all finite; NaN for one that holds a NaN
+     * or an infinity, for other types and for values that are not tensors (nothing is claimed about them).
      */
-    /** As {@link #measure} on bfloat16 values (the activations between bfloat16 layers), widened exactly. */
-    private static float measureBf16(Tensor t) {
-        MemorySegment data = t.data();
-        long n = t.size();
-        float m = 0, sum = 0;
-        for (long i = 0; i < n; i++) {
-            float a = Math.abs(io.jengine.tensor.BFloat16.toFloat(data.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i)));
-            m = a > m ? a : m;
-            sum += a;
-        }
-        return sum < Float.POSITIVE_INFINITY ? m : Float.NaN;
-    }
-
     static float measure(Value v) {
         if (v instanceof Tensor b && b.dtype() == DType.BFLOAT16) return measureBf16(b);
         if (!(v instanceof Tensor t) || t.dtype() != DType.FLOAT32) return Float.NaN;
@@ -57,19 +45,31 @@ final class ValueBounds {
     }
 
     /** A bound as a kernel declared it, kept only if it is one: a finite, non-negative magnitude; else NaN. */
+    /** As {@link #measure} on bfloat16 values (the activations between bfloat16 layers), widened exactly. */
+    private static float measureBf16(Tensor t) {
+        MemorySegment data = t.data();
+        long n = t.size();
+        float m = 0, sum = 0;
+        for (long i = 0; i < n; i++) {
+            float a = Math.abs(BFloat16.toFloat(data.getAtIndex(ValueLayout.JAVA_SHORT, i)));
+            m = a > m ? a : m;
+            sum += a;
+        }
+        return sum < Float.POSITIVE_INFINITY ? m : Float.NaN;
+    }
+
     static float declared(float bound) {
         return bound >= 0 && bound < Float.POSITIVE_INFINITY ? bound : Float.NaN;
     }
 
     /**
      * Whether every value of {@code v} is finite and at most {@code bound} in magnitude: element by element, for
-     * checking what a kernel declared (a float32 tensor; anything else holds no bound).
+     * checking what a kernel declared (a float32 or bfloat16 tensor; anything else holds no bound).
      */
     static boolean holds(Value v, float bound) {
         if (v instanceof Tensor b && b.dtype() == DType.BFLOAT16) {
             for (long i = 0, n = b.size(); i < n; i++) {
-                float x = io.jengine.tensor.BFloat16.toFloat(b.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i));
-                if (!(Math.abs(x) <= bound)) return false;
+                if (!(Math.abs(b.getDouble(i)) <= bound)) return false; // widened exactly; NaN compares false
             }
             return true;
         }

@@ -40,12 +40,7 @@ final class Bf16Activation {
         this.hiValue = BFloat16.toFloat(BFloat16.fromFloat(hi));
     }
 
-    /** Whether a bfloat16-writing convolution can apply {@code a} itself: none, Relu or Clip. */
-    static boolean handles(FusedOpSpec.Activation a) {
-        return a.isNone() || a.name().equals("Relu") || a.name().equals("Clip") && a.params().length == 2;
-    }
-
-    /** The pass for {@code a} (Relu or Clip); {@link #handles} says which are. */
+    /** The pass for {@code a}: Relu or Clip ({@link FusedOpSpec.Activation#passesValuesOrBounds}, less none). */
     static Bf16Activation of(FusedOpSpec.Activation a) {
         if (a.name().equals("Relu")) return new Bf16Activation(true, 0, 0);
         if (a.name().equals("Clip") && a.params().length == 2) return new Bf16Activation(false, a.params()[0], a.params()[1]);

@@ -125,12 +125,20 @@ public final class NativeBackend implements Backend {
     @Override
     public boolean channelsLast() { return NativeLibraries.dnnl().isPresent(); }
 
+    /**
+     * Whether oneDNN's blocked kernels take the node's layout: a block of 0 (channels-last), 8 or 16 dividing the output
+     * channels, and a residual on the layout.
+     */
+    private static boolean onKernelLayout(NodeContext ctx, ConvNode c, int block) {
+        if (block != 0 && block != 8 && block != 16 || block != 0 && c.shape().outC() % block != 0) return false;
+        return !c.residual() || ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length == 5;
+    }
+
     private static List<Tactic> blockedTactics(NodeContext ctx, ConvNode c, int threads) {
         int block = (int) ctx.node().attrInt(FusedOpSpec.BLOCK, -1);
         long[] x = ctx.inputDims(0);
         boolean blockedSource = x.length == 5;
-        if (block != 0 && block != 8 && block != 16 || block != 0 && c.shape().outC() % block != 0) return List.of();
-        if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
+        if (!onKernelLayout(ctx, c, block)) return List.of();
         long[] out = c.blockedOutShape(block);
         java.util.function.Supplier<Kernel> direct = math(ctx,
                 () -> blockedConv(c, threads, block, blockedSource, x, out, block));
@@ -327,10 +335,9 @@ public final class NativeBackend implements Backend {
     private static List<Tactic> bf16IoTactics(NodeContext ctx, ConvNode c, int threads) {
         int block = (int) ctx.node().attrInt(FusedOpSpec.BLOCK, -1);
         long[] x = ctx.inputDims(0);
-        if (block != 0 && block != 8 && block != 16 || block != 0 && c.shape().outC() % block != 0) return List.of();
-        if (c.residual() && ctx.inputDims(FusedOpSpec.CONV_RESIDUAL).length != 5) return List.of();
+        if (!onKernelLayout(ctx, c, block)) return List.of();
         // a float32 output takes any activation in our vector code after oneDNN; a bfloat16 one only those it can
-        if (c.outputType() == DType.BFLOAT16 && !Bf16Activation.handles(c.fused()) && eltwise(c.fused()) == null) {
+        if (c.outputType() == DType.BFLOAT16 && !c.fused().passesValuesOrBounds() && eltwise(c.fused()) == null) {
             return List.of();
         }
         long[] out = c.blockedOutShape(block);

@@ -50,7 +50,7 @@ class Bf16ActivationTest {
     @CsvSource({"None, true", "Relu, true", "Clip, true", "Sigmoid, false", "SiLU, false"})
     void handlesWhatPassesValuesOrBoundsThrough(String name, boolean want) {
         float[] p = name.equals("Clip") ? new float[] {0, 6} : new float[0];
-        assertEquals(want, Bf16Activation.handles(new FusedOpSpec.Activation(name, p)));
-        assertFalse(Bf16Activation.handles(new FusedOpSpec.Activation("Clip", new float[0])), "Clip without bounds");
+        assertEquals(want, new FusedOpSpec.Activation(name, p).passesValuesOrBounds());
+        assertFalse(new FusedOpSpec.Activation("Clip", new float[0]).passesValuesOrBounds(), "Clip without bounds");
     }
 }
