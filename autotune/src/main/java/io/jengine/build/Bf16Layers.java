@@ -47,8 +47,12 @@ final class Bf16Layers {
                 + " has neither AVX512-BF16 nor AMX-BF16";
     }
 
-    /** {@code m} with its float convolutions and matrix products marked for bfloat16 arithmetic. */
-    static Model mark(Model m) {
+    /**
+     * {@code m} with its float convolutions and matrix products marked for bfloat16 arithmetic; {@code tiles}: the
+     * backend runs bfloat16 convolutions on matrix tiles ({@link io.jengine.spi.Backend#bf16Tiles}), so 3x3 layers
+     * need not keep float32 for Winograd.
+     */
+    static Model mark(Model m, boolean tiles) {
         Graph g = m.graph();
         List<Node> nodes = new ArrayList<>();
         boolean changed = false;
@@ -70,7 +74,7 @@ final class Bf16Layers {
         if (!changed) return m;
         Graph.Builder b = g.toBuilder().nodes(nodes);
         if (g.opset(FusedOpSpec.DOMAIN) < 0) b.opset(FusedOpSpec.DOMAIN, FusedOpSpec.VERSION);
-        return new Model(m.irVersion(), m.producerName(), m.producerVersion(), bf16Activations(b.build()), m.metadata());
+        return new Model(m.irVersion(), m.producerName(), m.producerVersion(), bf16Activations(b.build(), tiles), m.metadata());
     }
 
     /**
@@ -80,8 +84,9 @@ final class Bf16Layers {
      * bfloat16 where every reader is a bfloat16 blocked convolution (none a graph output), its activation one a
      * bfloat16 output can take (none, Relu, Clip), and a residual matches its reader's output: a convolution adding
      * it writes bfloat16 exactly when the residual is bfloat16, since oneDNN's sum reads it as the destination.
+     * Without matrix tiles ({@code tiles} false), dense 3x3 stride-1 layers keep float32 for Winograd.
      */
-    static Graph bf16Activations(Graph g) {
+    static Graph bf16Activations(Graph g, boolean tiles) {
         Map<String, Node> producer = new HashMap<>();
         Map<String, List<Map.Entry<Node, Integer>>> readers = new HashMap<>();
         for (Node n : g.nodes()) {
@@ -95,7 +100,10 @@ final class Bf16Layers {
         g.outputs().forEach(v -> graphOutputs.add(v.name()));
         Set<Node> bf16Out = new HashSet<>();
         for (Node n : g.nodes()) {
-            if (!bf16Conv(n) || !FusedOpSpec.Activation.of(n).passesValuesOrBounds() || n.outputs().size() != 1 || winogradShaped(n, g)) continue;
+            if (!bf16Conv(n) || !FusedOpSpec.Activation.of(n).passesValuesOrBounds() || n.outputs().size() != 1
+                    || keepsFloatForWinograd(n, g, tiles)) {
+                continue;
+            }
             String y = n.outputs().getFirst();
             List<Map.Entry<Node, Integer>> r = readers.getOrDefault(y, List.of());
             // untyped here (inference types it from the attribute) or float32, never another type
@@ -106,7 +114,8 @@ final class Bf16Layers {
             boolean ok = true;
             for (Map.Entry<Node, Integer> e : r) {
                 int i = e.getValue();
-                ok &= bf16Conv(e.getKey()) && !winogradShaped(e.getKey(), g) && (i == 0 || i == FusedOpSpec.CONV_RESIDUAL);
+                ok &= bf16Conv(e.getKey()) && !keepsFloatForWinograd(e.getKey(), g, tiles)
+                        && (i == 0 || i == FusedOpSpec.CONV_RESIDUAL);
             }
             if (ok) bf16Out.add(n);
         }
@@ -145,9 +154,11 @@ final class Bf16Layers {
     /**
      * A dense 3x3 stride-1 convolution keeps float32 activations on both sides: its Winograd tactics (a quarter of the
      * products, on oneDNN's bfloat16 matrix products) transform float32 in Java, and beat the direct bfloat16 kernel
-     * there (ResNet-18's 64-channel 3x3 layers at 1 thread: 0.55-0.66 ms against 0.66-0.70).
+     * there (ResNet-18's 64-channel 3x3 layers at 1 thread: 0.55-0.66 ms against 0.66-0.70). On AMX tiles the direct
+     * kernel wins (ResNet-50 at 1 thread: 11.4 ms with 3x3 layers in bfloat16, 16.3 with them in float32 for Winograd).
      */
-    private static boolean winogradShaped(Node n, Graph g) {
+    private static boolean keepsFloatForWinograd(Node n, Graph g, boolean tiles) {
+        if (tiles) return false;
         if (n.inputs().size() < 2 || !(g.initializers().get(n.inputs().get(1)) instanceof io.jengine.tensor.Tensor w)) {
             return false;
         }

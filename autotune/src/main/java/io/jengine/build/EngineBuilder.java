@@ -5,6 +5,7 @@ import io.jengine.calib.Int8Options;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.onnx.OnnxImporter;
+import io.jengine.opt.ChannelsLast;
 import io.jengine.opt.GraphOptimizer;
 import io.jengine.opt.InputShapes;
 import io.jengine.opt.OptimizationReport;
@@ -326,7 +327,7 @@ public final class EngineBuilder {
     /** The model as it will be planned: shapes fixed and optimized (and quantized, with {@link #int8}). */
     public Model optimizedModel() {
         Model m = optimizedUnmarked();
-        return bf16 ? Bf16Layers.mark(m) : m;
+        return bf16 ? Bf16Layers.mark(m, bf16Tiles()) : m;
     }
 
     private Model optimizedUnmarked() {
@@ -344,6 +345,11 @@ public final class EngineBuilder {
         return quantized;
     }
 
+    /** Whether a backend of the plan's device runs bfloat16 convolutions on matrix tiles ({@link Backend#bf16Tiles}). */
+    private boolean bf16Tiles() {
+        return backends().ordered().stream().anyMatch(b -> b.device() == backends().device() && b.bf16Tiles());
+    }
+
     /** The optimization level at which calibration runs: fusion, before any layout change. */
     private static final int FUSED_LEVEL = 2;
 
@@ -357,7 +363,9 @@ public final class EngineBuilder {
             block = Math.max(block, b.channelBlock());
             channelsLast |= b.channelBlock() > 0 && b.channelsLast();
         }
-        return new OptimizerOptions(level, Set.copyOf(disabledPasses), false, block, channelsLast,
+        // bfloat16 on matrix tiles is fast only channels-last, whatever the graph's mix of convolutions
+        ChannelsLast last = channelsLast && bf16 && bf16Tiles() ? ChannelsLast.ALWAYS : ChannelsLast.allowed(channelsLast);
+        return new OptimizerOptions(level, Set.copyOf(disabledPasses), false, block, last,
                 backends().integerConvolution(), backends());
     }
 

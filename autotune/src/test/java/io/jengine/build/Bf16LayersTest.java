@@ -14,6 +14,7 @@ import io.jengine.runtime.Engine;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import io.jengine.tensor.ValueType;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class Bf16LayersTest {
 
     @Test
     void floatConvolutionsAndProductsAreMarkedAndComputeTheSame() {
-        Model m = model(), marked = Bf16Layers.mark(m);
+        Model m = model(), marked = Bf16Layers.mark(m, false);
         long flagged = marked.graph().nodes().stream()
                 .filter(n -> FusedOpSpec.BF16.equals(n.attrString(FusedOpSpec.FPMATH, ""))).count();
         assertEquals(3, flagged, marked.graph().nodes().toString());
@@ -100,8 +101,8 @@ class Bf16LayersTest {
                 .addNode(conv("E", "None", false, "e", "d", "w", "bias"))
                 .addOutput(new ValueInfo("e", null));
         Graph g = b.build();
-        assertEquals(java.util.Set.of("A", "B", "C"), bf16Outputs(Bf16Layers.bf16Activations(g)));
-        Graph typed = io.jengine.infer.ShapeInference.infer(Bf16Layers.bf16Activations(g),
+        assertEquals(java.util.Set.of("A", "B", "C"), bf16Outputs(Bf16Layers.bf16Activations(g, false)));
+        Graph typed = io.jengine.infer.ShapeInference.infer(Bf16Layers.bf16Activations(g, false),
                 io.jengine.runtime.Backends.discover().inference());
         for (String v : new String[] {"a", "b", "c"}) {
             assertEquals(DType.BFLOAT16, ((ValueType.TensorType) typed.typeOf(v)).elementType(), v);
@@ -112,17 +113,19 @@ class Bf16LayersTest {
 
         // B's output is also the graph's: B writes float32, so A, whose output B adds as its residual, does too
         Graph bOut = g.toBuilder().addOutput(new ValueInfo("b", null)).build();
-        assertEquals(java.util.Set.of("C"), bf16Outputs(Bf16Layers.bf16Activations(bOut)));
+        assertEquals(java.util.Set.of("C"), bf16Outputs(Bf16Layers.bf16Activations(bOut, false)));
         // C is a dense 3x3 stride-1 convolution (Winograd's, on float32 both sides): B writes float32 for it, and so
         // A, whose output B adds as its residual
         Graph wino = g.toBuilder().initializer("w3", random(r, 16, 16, 3, 3)).nodes(g.nodes().stream()
                 .map(n -> n.name().equals("C") ? n.toBuilder().inputs("b", "w3", "bias")
                         .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).build() : n).toList()).build();
-        assertEquals(java.util.Set.of(), bf16Outputs(Bf16Layers.bf16Activations(wino)));
+        assertEquals(java.util.Set.of(), bf16Outputs(Bf16Layers.bf16Activations(wino, false)));
+        // on matrix tiles the 3x3 layer computes in bfloat16 too, so nothing keeps float32 for it
+        assertEquals(java.util.Set.of("A", "B", "C"), bf16Outputs(Bf16Layers.bf16Activations(wino, true)));
         // a convolution not allowed bfloat16 reads A's output: A writes float32, and so B, which adds it
         Graph plainReader = g.toBuilder().addNode(conv("F", "None", false, "f", "a", "w", "bias"))
                 .addOutput(new ValueInfo("f", null)).build();
-        assertEquals(java.util.Set.of("C"), bf16Outputs(Bf16Layers.bf16Activations(plainReader)));
+        assertEquals(java.util.Set.of("C"), bf16Outputs(Bf16Layers.bf16Activations(plainReader, false)));
     }
 
     /**
@@ -154,6 +157,11 @@ class Bf16LayersTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(bf16.graph().nodes().stream()
                 .anyMatch(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV)), "no blocked convolutions here (oneDNN)");
         assertTrue(bf16Outputs(bf16.graph()).size() >= 2, "bfloat16 activations: " + bf16.graph().nodes());
+        // on matrix tiles (AMX) every convolution is channels-last (block 0), the only layout their kernels read
+        boolean tiles = EngineBuilder.forModel(m).backends().ordered().stream().anyMatch(io.jengine.spi.Backend::bf16Tiles);
+        List<Long> blocks = bf16.graph().nodes().stream().filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV))
+                .map(n -> n.attrInt(FusedOpSpec.BLOCK, -1)).toList();
+        if (tiles) assertEquals(List.of(0L, 0L, 0L), blocks);
         Tensor x = random(new Random(12), 1, 16, 12, 12);
         try (Engine a = EngineBuilder.forModel(m).build(); Engine b = EngineBuilder.forModel(m).bf16(true).build()) {
             float[] want = ((Tensor) a.run(Map.of("x", x)).get("y")).toFloatArray();

@@ -42,6 +42,14 @@ public interface Backend {
     default boolean channelsLast() { return false; }
 
     /**
+     * Whether its bfloat16 convolutions run on matrix tiles (AMX) that its kernels feed from channels-last activations
+     * only, and that outrun float32 Winograd on 3x3 layers: a {@code --bf16} build then lays convolutions out
+     * channels-last whatever the graph's mix, and computes 3x3 layers in bfloat16 too. False (the default) where
+     * bfloat16 runs on vector units (AVX512-BF16), whose kernels favour the channel-blocked layout and Winograd.
+     */
+    default boolean bf16Tiles() { return false; }
+
+    /**
      * The integer convolutions ({@code jengine::QuantizedConv}) this backend runs exactly on this machine; null (the
      * default) when it runs none with integer arithmetic.
      */

@@ -10,12 +10,12 @@ import java.util.Set;
  * the passes named in {@code disabled}; {@code verify} checks the graph's consistency after every pass (tests, debugging).
  * {@code channelBlock} is the channel block of the blocked activation layout level 3 moves convolutions to (the
  * backends' choice: 8 or 16), 0 where no backend runs blocked convolutions; {@code channelsLast}, whether they also
- * run channels-last, which level 3 then picks for graphs of mostly dense k×k convolutions; {@code integerConvolution},
+ * run channels-last and when level 3 picks that layout ({@link ChannelsLast}); {@code integerConvolution},
  * the integer convolutions a backend computes exactly, into which level 2 fuses a quantized graph's convolutions
  * (null: none, quantized graphs run in float); {@code backends}, those the graph will run on, whose kernels fold
  * constants and whose plugins' ops have inference rules (null: the class path's).
  */
-public record OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast,
+public record OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, ChannelsLast channelsLast,
                                IntegerConvolution integerConvolution, Backends backends) {
     public static final int DEFAULT_LEVEL = 3;
 
@@ -25,6 +25,13 @@ public record OptimizerOptions(int level, Set<String> disabled, boolean verify, 
             throw new IllegalArgumentException("channel block must be 0 (none) or at least 2, got " + channelBlock);
         }
         disabled = Set.copyOf(disabled);
+        java.util.Objects.requireNonNull(channelsLast, "channelsLast");
+    }
+
+    /** Channels-last where it pays when {@code channelsLast}, else never. */
+    public OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast,
+                            IntegerConvolution integerConvolution, Backends backends) {
+        this(level, disabled, verify, channelBlock, ChannelsLast.allowed(channelsLast), integerConvolution, backends);
     }
 
     public OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast) {
@@ -46,7 +53,8 @@ public record OptimizerOptions(int level, Set<String> disabled, boolean verify, 
     }
 
     public OptimizerOptions withChannelBlock(int block, boolean channelsLastToo) {
-        return new OptimizerOptions(level, disabled, verify, block, channelsLastToo, integerConvolution, backends);
+        return new OptimizerOptions(level, disabled, verify, block, ChannelsLast.allowed(channelsLastToo),
+                integerConvolution, backends);
     }
 
     public OptimizerOptions withIntegerConvolution(IntegerConvolution target) {

@@ -7,6 +7,7 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.GraphOrder;
 import io.jengine.ir.Node;
 import io.jengine.ir.ValueInfo;
+import io.jengine.opt.ChannelsLast;
 import io.jengine.opt.GraphIndex;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Dim;
@@ -98,11 +99,22 @@ public final class ChannelBlocking {
 
     /** As {@link #apply(Graph, int, boolean)}, typing the graph with {@code rules} (plugin ops' included). */
     public static Graph apply(Graph graph, int block, boolean channelsLastAllowed, io.jengine.infer.InferenceRegistry rules) {
+        return apply(graph, block, ChannelsLast.allowed(channelsLastAllowed), rules);
+    }
+
+    /**
+     * As {@link #apply(Graph, int, boolean)}, channels-last as {@code channelsLast} says: never, where the graph's
+     * mix of convolutions makes it pay, or always; typing the graph with {@code rules} (plugin ops' included).
+     */
+    public static Graph apply(Graph graph, int block, ChannelsLast channelsLast, io.jengine.infer.InferenceRegistry rules) {
         if (block < 2) throw new IllegalArgumentException("channel block must be at least 2, got " + block);
         Graph g = ShapeInference.infer(graph, rules);
         GraphIndex index = new GraphIndex(g);
-        boolean last = channelsLastAllowed && (denseShare(g, index) > CHANNELS_LAST_SHARE
-                || integerShare(g, index) > INTEGER_SHARE);
+        boolean last = switch (channelsLast) {
+            case NEVER -> false;
+            case WHERE_IT_PAYS -> denseShare(g, index) > CHANNELS_LAST_SHARE || integerShare(g, index) > INTEGER_SHARE;
+            case ALWAYS -> true;
+        };
         ChannelBlocking pass = new ChannelBlocking(index, block, last);
         boolean any = false;
         for (Node n : g.nodes()) any |= pass.visit(n);

@@ -129,6 +129,25 @@ class ChannelBlockingTest {
     }
 
     @Test
+    void channelsLastAlwaysTakesEvenPointwiseAndDepthwiseWork() {
+        Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 32, 9, 9));
+        weights(b, "dw", 32, 1, 3);
+        weights(b, "pw", 64, 32, 1);
+        Graph mobile = b.addNode(conv("dw", "x", "dw", "d", 1, Attribute.of("group", 32L)))
+                .addNode(conv("pw", "d", "pw", "y", 0)).addOutput(f32("y", 1, 64, 9, 9)).build();
+        var rules = io.jengine.infer.InferenceRegistry.onnx();
+        for (var mode : io.jengine.opt.ChannelsLast.values()) {
+            Graph after = ChannelBlocking.apply(mobile, 8, mode, rules);
+            GraphChecker.check(after, ChannelBlocking.NAME);
+            List<Long> blocks = after.nodes().stream().filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV))
+                    .map(n -> n.attrInt(FusedOpSpec.BLOCK, -1)).toList();
+            long expected = mode == io.jengine.opt.ChannelsLast.ALWAYS ? 0 : 8;
+            assertEquals(List.of(expected, expected), blocks, mode.toString());
+            assertReferenceEquivalent(mobile, after, 50 + mode.ordinal());
+        }
+    }
+
+    @Test
     void concatAndPerChannelOperandsChannelsLast() {
         Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 8, 6, 6));
         weights(b, "w1", 8, 8, 3);

@@ -52,6 +52,11 @@ public final class Dnnl {
     public static final int dnnl_aBcd8b = 102;
     // dnnl_engine_kind_t, stream flags
     public static final int dnnl_cpu = 1;
+    /**
+     * {@code dnnl_cpu_isa_avx10_1_512_amx} ({@code dnnl_cpu_isa_avx512_core_amx}): AVX-512 with AMX's int8 and
+     * bfloat16 tiles. The ISA values are cumulative bit sets: an ISA includes this one when it has all of its bits.
+     */
+    public static final int dnnl_cpu_isa_avx512_core_amx = 0xfef;
     public static final int dnnl_stream_default_flags = 1;
     // dnnl_prop_kind_t
     public static final int dnnl_forward_training = 64;
@@ -134,6 +139,8 @@ public final class Dnnl {
 
     private static final MethodHandle ENGINE_CREATE = handle("dnnl_engine_create",
             status(ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle GET_EFFECTIVE_CPU_ISA = handle("dnnl_get_effective_cpu_isa",
+            FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle ENGINE_DESTROY = handle("dnnl_engine_destroy", status(ADDRESS));
     private static final MethodHandle STREAM_CREATE = handle("dnnl_stream_create", status(ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle STREAM_WAIT = handle("dnnl_stream_wait", status(ADDRESS));
@@ -195,6 +202,15 @@ public final class Dnnl {
     public static int dnnl_engine_create(MemorySegment engine, int kind, long index) {
         try {
             return (int) ENGINE_CREATE.invokeExact(engine, kind, index);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** {@code dnnl_cpu_isa_t dnnl_get_effective_cpu_isa(void)}: the widest ISA oneDNN dispatches to on this machine. */
+    public static int dnnl_get_effective_cpu_isa() {
+        try {
+            return (int) GET_EFFECTIVE_CPU_ISA.invokeExact();
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

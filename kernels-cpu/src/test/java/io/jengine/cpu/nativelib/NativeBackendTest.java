@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -192,7 +193,9 @@ class NativeBackendTest {
         "32, 32, 3, 1, 32, Clip, 16, false, true, true, true", "3, 16, 7, 2, 1, Clip, 16, false, false, true, false",
         "32, 16, 1, 1, 1, Relu, 16, true, true, false, true", "16, 48, 3, 2, 1, Relu, 8, true, true, true, true",
         "24, 40, 1, 1, 1, Clip, 0, true, true, true, false", "16, 16, 3, 1, 1, SiLU, 16, false, true, false, false",
-        "16, 16, 1, 1, 1, None, 16, true, false, true, true"})
+        "16, 16, 1, 1, 1, None, 16, true, false, true, true", "32, 32, 3, 1, 1, Relu, 0, true, true, true, true",
+        "32, 64, 3, 2, 1, None, 0, false, true, true, false", "32, 32, 3, 1, 32, Clip, 0, false, true, true, true",
+        "3, 32, 7, 2, 1, Relu, 0, false, false, true, false", "64, 32, 1, 1, 1, SiLU, 0, true, true, false, true"})
     void blockedConvWithBfloat16ActivationsMatchesTheReference(int c, int m, int k, int stride, int group,
                                                                String activation, int block, boolean residual,
                                                                boolean bf16In, boolean bf16Out, boolean withNaN) {
@@ -248,6 +251,18 @@ class NativeBackendTest {
             }
         }
         assertEquals(withNaN, nans > 0, "the NaN reaches the output where the input had one");
+    }
+
+    /** AMX tiles are reported where the CPU has them and oneDNN may use them (no ISA cap set in the environment). */
+    @Test
+    void bf16TilesWhereTheCpuHasAmx() throws java.io.IOException {
+        Assumptions.assumeTrue(NativeLibraries.dnnl().isPresent() || "true".equals(System.getenv("CI")),
+                NativeLibraries.dnnlStatus());
+        Assumptions.assumeTrue(System.getenv("ONEDNN_MAX_CPU_ISA") == null && System.getenv("DNNL_MAX_CPU_ISA") == null,
+                "oneDNN's ISA is capped");
+        boolean amx = java.util.regex.Pattern.compile("\\bamx_bf16\\b")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"))).find();
+        assertEquals(amx, new NativeBackend().bf16Tiles());
     }
 
     private static boolean bf16Cpu() {
