@@ -297,11 +297,14 @@ public final class ElementwiseChain {
         int xj = affX;
         long aAt = inOff[affA] + 4 * b.starts[affA], cAt = inOff[affB] + 4 * b.starts[affB];
         int pa = layout.contiguous(affA) ? (int) layout.period(affA) : 0, pc = layout.contiguous(affB) ? (int) layout.period(affB) : 0;
-        // one value, or a pattern of one vector (channel-blocked), is loaded once; a longer pattern vector by vector
+        // one value, or a pattern of one vector (channel-blocked), is loaded once; a longer pattern vector by vector.
+        // Never null: a vector variable that may be null is a merge C2 cannot keep in registers, and every vector of
+        // the loop would then be allocated on the heap.
+        boolean aFixed = pa == 0 || pa == lanes, cFixed = pc == 0 || pc == lanes;
         FloatVector aOne = pa == 0 ? FloatVector.broadcast(F, in[affA].get(ValueLayout.JAVA_FLOAT_UNALIGNED, aAt))
-                : pa == lanes ? FloatVector.fromMemorySegment(F, in[affA], aAt, NATIVE) : null;
+                : FloatVector.fromMemorySegment(F, in[affA], aAt, NATIVE);
         FloatVector cOne = pc == 0 ? FloatVector.broadcast(F, in[affB].get(ValueLayout.JAVA_FLOAT_UNALIGNED, cAt))
-                : pc == lanes ? FloatVector.fromMemorySegment(F, in[affB], cAt, NATIVE) : null;
+                : FloatVector.fromMemorySegment(F, in[affB], cAt, NATIVE);
         int ia = pa == 0 ? 0 : (int) (from % pa), ic = pc == 0 ? 0 : (int) (from % pc);
         long xStart = inOff[xj] + inBytes[xj] * b.starts[xj], xAt = xStart + inBytes[xj] * from;
         boolean codedIn = inBytes[xj] == 1, codedOut = outBytes == 1;
@@ -313,10 +316,10 @@ public final class ElementwiseChain {
         for (; i + lanes <= n; i += lanes) {
             FloatVector x = codedIn ? LinearQuantize.dequantizeVector(in[xj], xAt + i, inScale, inZero, inUnsigned)
                     : FloatVector.fromMemorySegment(F, in[xj], xAt + 4L * i, NATIVE);
-            FloatVector a = aOne != null ? aOne : FloatVector.fromMemorySegment(F, in[affA], aAt + 4L * ia, NATIVE);
-            FloatVector c = cOne != null ? cOne : FloatVector.fromMemorySegment(F, in[affB], cAt + 4L * ic, NATIVE);
-            if (aOne == null && (ia += lanes) == pa) ia = 0;
-            if (cOne == null && (ic += lanes) == pc) ic = 0;
+            FloatVector a = aFixed ? aOne : FloatVector.fromMemorySegment(F, in[affA], aAt + 4L * ia, NATIVE);
+            FloatVector c = cFixed ? cOne : FloatVector.fromMemorySegment(F, in[affB], cAt + 4L * ic, NATIVE);
+            if (!aFixed && (ia += lanes) == pa) ia = 0;
+            if (!cFixed && (ic += lanes) == pc) ic = 0;
             FloatVector v = x.mul(a).add(c);
             if (affTail == 1) v = v.max(0f);
             else if (affTail == 2) v = v.max(clipLo).min(clipHi);
