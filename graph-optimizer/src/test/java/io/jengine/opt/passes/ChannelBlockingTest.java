@@ -128,6 +128,33 @@ class ChannelBlockingTest {
         assertEquals(8, first.attrInt(FusedOpSpec.BLOCK, -1));
     }
 
+    /**
+     * A MobileNet-like block through 24 channels: under a block of 16 the blocked layout would leave the 24-channel
+     * layers out, so the graph goes channels-last; under a block of 8 every layer fits and it stays blocked.
+     */
+    @Test
+    void channelsThatDoNotFitTheBlockSendTheGraphChannelsLast() {
+        Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 32, 9, 9));
+        weights(b, "p1", 24, 32, 1);
+        weights(b, "p2", 96, 24, 1);
+        weights(b, "dw", 96, 1, 3);
+        weights(b, "p3", 32, 96, 1);
+        Graph g = b.addNode(conv("p1", "x", "p1", "a", 0)).addNode(conv("p2", "a", "p2", "c", 0))
+                .addNode(conv("dw", "c", "dw", "d", 1, Attribute.of("group", 96L)))
+                .addNode(conv("p3", "d", "p3", "y", 0)).addOutput(f32("y", 1, 32, 9, 9)).build();
+        assertTrue(ChannelBlocking.unblockedShare(g, new io.jengine.opt.GraphIndex(
+                io.jengine.infer.ShapeInference.infer(g)), 16) > 0.3);
+        for (int block : new int[] {16, 8}) {
+            Graph after = ChannelBlocking.apply(g, block, true);
+            GraphChecker.check(after, ChannelBlocking.NAME);
+            List<Long> blocks = after.nodes().stream().filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV))
+                    .map(n -> n.attrInt(FusedOpSpec.BLOCK, -1)).toList();
+            long expected = block == 16 ? 0 : 8;
+            assertEquals(List.of(expected, expected, expected, expected), blocks, "block " + block);
+            assertReferenceEquivalent(g, after, 60 + block);
+        }
+    }
+
     @Test
     void channelsLastAlwaysTakesEvenPointwiseAndDepthwiseWork() {
         Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 32, 9, 9));
