@@ -15,7 +15,7 @@ public enum ChannelsLast {
     /**
      * Always: the kernels that will run the convolutions are fast only channels-last, whatever the mix (oneDNN's
      * bfloat16 kernels on AMX tiles read channels-last only, and blocked they fall back to AVX-512 kernels at a
-     * quarter of the speed).
+     * fifth of the speed).
      */
     ALWAYS;
 

@@ -118,12 +118,7 @@ class ChannelBlockingTest {
             assertReferenceEquivalent(g, after, 40 + c);
         }
         // mostly pointwise and depthwise work stays channel-blocked
-        Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 32, 9, 9));
-        weights(b, "dw", 32, 1, 3);
-        weights(b, "pw", 64, 32, 1);
-        Graph mobile = b.addNode(conv("dw", "x", "dw", "d", 1, Attribute.of("group", 32L)))
-                .addNode(conv("pw", "d", "pw", "y", 0)).addOutput(f32("y", 1, 64, 9, 9)).build();
-        Node first = ChannelBlocking.apply(mobile, 8, true).nodes().stream()
+        Node first = ChannelBlocking.apply(depthwiseThenPointwise(), 8, true).nodes().stream()
                 .filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV)).findFirst().orElseThrow();
         assertEquals(8, first.attrInt(FusedOpSpec.BLOCK, -1));
     }
@@ -155,13 +150,18 @@ class ChannelBlockingTest {
         }
     }
 
-    @Test
-    void channelsLastAlwaysTakesEvenPointwiseAndDepthwiseWork() {
+    /** A depthwise 3x3 then a pointwise convolution, 32 to 64 channels: no dense k×k work at all. */
+    private Graph depthwiseThenPointwise() {
         Graph.Builder b = Graph.builder("g").opset("", 17).addInput(f32("x", 1, 32, 9, 9));
         weights(b, "dw", 32, 1, 3);
         weights(b, "pw", 64, 32, 1);
-        Graph mobile = b.addNode(conv("dw", "x", "dw", "d", 1, Attribute.of("group", 32L)))
+        return b.addNode(conv("dw", "x", "dw", "d", 1, Attribute.of("group", 32L)))
                 .addNode(conv("pw", "d", "pw", "y", 0)).addOutput(f32("y", 1, 64, 9, 9)).build();
+    }
+
+    @Test
+    void channelsLastAlwaysTakesEvenPointwiseAndDepthwiseWork() {
+        Graph mobile = depthwiseThenPointwise();
         var rules = io.jengine.infer.InferenceRegistry.onnx();
         for (var mode : io.jengine.opt.ChannelsLast.values()) {
             Graph after = ChannelBlocking.apply(mobile, 8, mode, rules);
