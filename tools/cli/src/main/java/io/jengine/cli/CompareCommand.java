@@ -39,6 +39,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--rtol", paramLabel = "Y", description = "Relative tolerance (default 0 when only --atol is given).")
     Double rtol;
 
+    @Option(names = "--iou-threshold", paramLabel = "T", description = "Also print, for each floating output, the "
+            + "intersection over union of its elements above T in A and in B (a probability map binarised at T, e.g. "
+            + "0.3 for a text detector's).")
+    Double iouThreshold;
+
     @Option(names = "--batch", paramLabel = "N",
             description = "Examples per run where a model's leading dimension is open (default: all at once).")
     Integer batch;
@@ -50,6 +55,9 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         if ((atol != null && !(atol >= 0)) || (rtol != null && !(rtol >= 0))) {
             throw new IllegalArgumentException("--atol and --rtol must be at least 0, got " + atol + " and " + rtol);
+        }
+        if (iouThreshold != null && !Double.isFinite(iouThreshold)) {
+            throw new IllegalArgumentException("--iou-threshold must be a finite number, got " + iouThreshold);
         }
         Map<String, Value> outA = runOne("A", a), outB = runOne("B", b);
         List<String[]> pairs = new ArrayList<>();
@@ -87,6 +95,9 @@ final class CompareCommand implements Callable<Integer> {
             }
             OutputDiff d = OutputDiff.of(ta, tb, atol, rtol);
             System.out.println(OutputDiff.label(name, ta) + ": " + d.describe());
+            if (iouThreshold != null && ta.dtype().isFloatingPoint()) {
+                System.out.println("  " + MaskOverlap.of(ta, tb, iouThreshold).describe());
+            }
             if (d.failing() > 0) failed++;
         }
         if (atol != null || rtol != null) {

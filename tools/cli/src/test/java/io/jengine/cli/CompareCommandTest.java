@@ -53,6 +53,32 @@ class CompareCommandTest {
                 tight.toString());
     }
 
+    /** Halved, 4 of the 8 elements are above 0.9 in A and 3 in B, all 3 also in A: IoU 3 / 4. */
+    @Test
+    void iouThresholdComparesBinarisedOutputs() {
+        Path a = TinyModels.identity(tmp.resolve("a.onnx"), -1, 4);
+        Path b = TinyModels.scaled(tmp.resolve("b.onnx"), -1, 4, 0.5f, "y");
+        String x = "x=" + npy("x.npy", Tensor.ofFloats(new long[] {2, 4}, X));
+        TinyModels.Output r = TinyModels.cli("compare", a.toString(), b.toString(), "--input", x,
+                "--iou-threshold", "0.9");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("\n  IoU above 0.9: 0.7500 (4 elements in A, 3 in B, 3 in both)\n"), r.toString());
+        TinyModels.Output bad = TinyModels.cli("compare", a.toString(), b.toString(), "--input", x,
+                "--iou-threshold", "NaN");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--iou-threshold must be a finite number, got NaN"), bad.toString());
+    }
+
+    @Test
+    void masksCountNaNAsBelowAndTwoEmptyMasksAgree() {
+        Tensor a = Tensor.ofFloats(new long[] {4}, 0.5f, Float.NaN, 0.7f, 0.1f);
+        Tensor b = Tensor.ofFloats(new long[] {4}, 0.5f, 0.9f, Float.NaN, 0.2f);
+        MaskOverlap m = MaskOverlap.of(a, b, 0.3);
+        assertEquals(new MaskOverlap(0.3, 2, 2, 1), m);
+        assertEquals(1.0 / 3, m.iou(), 1e-12);
+        assertEquals(1.0, MaskOverlap.of(a, b, 5).iou());
+    }
+
     @Test
     void toleranceDecidesTheExitCode() {
         Path a = TinyModels.identity(tmp.resolve("a.onnx"), -1, 4);
