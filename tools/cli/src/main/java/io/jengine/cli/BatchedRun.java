@@ -44,8 +44,12 @@ final class BatchedRun {
         }
     }
 
-    /** Reads the input files (as the model declares them) and decides how they split; {@code batch} may be null. */
-    static Split split(Engine engine, Map<String, Path> files, Integer batch) {
+    /**
+     * Reads the input files (as the model declares them; images through {@code images}, which may be null) and decides
+     * how they split; {@code batch} may be null.
+     */
+    static Split split(Engine engine, Map<String, Path> files, Integer batch,
+                       io.jengine.calib.ImagePreprocessing images) {
         if (batch != null && batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         Map<String, Value> values = new LinkedHashMap<>();
         List<String> batched = new ArrayList<>();
@@ -55,7 +59,7 @@ final class BatchedRun {
             String name = e.getKey();
             ValueInfo declared = engine.graph().inputs().stream().filter(v -> v.name().equals(name)).findFirst()
                     .orElse(null);
-            Value v = ValueFileReader.read(e.getValue(), declared == null ? null : declared.type());
+            Value v = ValueFileReader.read(e.getValue(), declared == null ? null : declared.type(), images);
             values.put(name, v);
             // An unknown name or a value of another rank is passed whole: the engine's input check names the problem.
             if (declared == null || !(declared.type() instanceof ValueType.TensorType tt) || tt.shape() == null

@@ -312,7 +312,7 @@ final class BenchCommand implements Callable<Integer> {
             String source;
             Path file = inputs.get(in.name());
             if (file != null) {
-                if (!(ValueFileReader.read(file, in.type()) instanceof Tensor tensor)) {
+                if (!(ValueFileReader.read(file, in.type(), build.imagePreprocessing()) instanceof Tensor tensor)) {
                     throw new IllegalArgumentException("input '" + in.name() + "' from " + file + " is not a tensor");
                 }
                 t = BenchInputs.batched(in, tensor, batch);

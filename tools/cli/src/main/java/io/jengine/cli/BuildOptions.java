@@ -70,10 +70,16 @@ final class BuildOptions {
             + " when it exists (no batch is run), else written after calibrating.")
     java.nio.file.Path calibCache;
 
-    @Option(names = "--preprocess", paramLabel = "SPEC", description = "How --calib images become the input, e.g."
+    @Option(names = "--preprocess", paramLabel = "SPEC", description = "How --calib images, and PNG or JPEG files"
+            + " given as --input, become the input, e.g."
             + " \"resize=224x224;mean=0.485,0.456,0.406;std=0.229,0.224,0.225;layout=NCHW;channels=RGB\" (also"
             + " scale=S, the divisor of 0..255 pixels, default 255; channels=RGB|BGR|GRAY; layout=NCHW|NHWC).")
     String preprocess;
+
+    /** {@code --preprocess} parsed, or null when not given. */
+    io.jengine.calib.ImagePreprocessing imagePreprocessing() {
+        return preprocess == null ? null : io.jengine.calib.ImagePreprocessing.parse(preprocess);
+    }
 
     /** A builder for {@code model} with these options applied. */
     EngineBuilder builder(Model model, OptimizationReport report) {
@@ -88,15 +94,11 @@ final class BuildOptions {
         tactics.forEach(b::tactic);
         if (bf16) b.bf16(true);
         if (int8) {
-            if (preprocess != null && calib == null) {
-                throw new IllegalArgumentException("--preprocess applies to a calibration folder of images: --calib DIR");
-            }
             b.int8(new io.jengine.calib.Int8Options(calib, calibrator, percentile, calibBatches, calibCache,
-                    preprocess == null ? null : io.jengine.calib.ImagePreprocessing.parse(preprocess),
+                    preprocess == null || calib == null ? null : imagePreprocessing(),
                     accuracyBudget == null ? Double.NaN : accuracyBudget));
-        } else if (calib != null || calibCache != null || preprocess != null || accuracyBudget != null) {
-            throw new IllegalArgumentException("--calib, --calib-cache, --preprocess and --accuracy-budget apply with"
-                    + " --int8");
+        } else if (calib != null || calibCache != null || accuracyBudget != null) {
+            throw new IllegalArgumentException("--calib, --calib-cache and --accuracy-budget apply with --int8");
         }
         return b;
     }

@@ -115,7 +115,7 @@ final class CompareCommand implements Callable<Integer> {
 
     private Map<String, Value> runOne(String which, Path model) {
         try (Engine engine = build.builder(model, new OptimizationReport()).build()) {
-            BatchedRun.Result r = BatchedRun.run(engine, BatchedRun.split(engine, inputs, batch));
+            BatchedRun.Result r = BatchedRun.run(engine, BatchedRun.split(engine, inputs, batch, build.imagePreprocessing()));
             System.out.printf("%s: %s (%s, %.1f ms)%n", which, model, r.describeRuns(), r.millis());
             return r.outputs();
         }

@@ -57,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
         EngineBuilder builder = tuning.apply(build.builder(model, new OptimizationReport()), TuneOptions.DEFAULT_LEVEL);
         try (Engine engine = builder.build()) {
             if (builder.tuningReport() != null) TuningSummary.print(builder.tuningReport(), System.err);
-            BatchedRun.Split split = BatchedRun.split(engine, inputs, batch);
+            BatchedRun.Split split = BatchedRun.split(engine, inputs, batch, build.imagePreprocessing());
             if (split.examples() >= 0 && y.rank() >= 1 && y.dim(0) != split.examples()) {
                 throw new IllegalArgumentException("--labels " + labels + " holds " + y.dim(0) + " labels "
                         + Shapes.format(y.shape()) + " but input '" + split.countedBy() + "' (" + split.countedFile()

@@ -55,7 +55,8 @@ final class RunCommand implements Callable<Integer> {
             for (var e : inputs.entrySet()) {
                 ValueInfo declared = engine.graph().inputs().stream().filter(v -> v.name().equals(e.getKey()))
                         .findFirst().orElse(null);
-                feeds.put(e.getKey(), ValueFileReader.read(e.getValue(), declared == null ? null : declared.type()));
+                feeds.put(e.getKey(), ValueFileReader.read(e.getValue(), declared == null ? null : declared.type(),
+                        build.imagePreprocessing()));
             }
             List<Path> targets = outputDir == null ? List.of() : plannedOutputs(engine);
             long t0 = System.nanoTime();
