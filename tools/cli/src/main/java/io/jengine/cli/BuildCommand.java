@@ -55,10 +55,7 @@ final class BuildCommand implements Callable<Integer> {
             throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it, or -o to write elsewhere");
         }
         if (noTune && tuning.tuning()) throw new IllegalArgumentException("--no-tune contradicts --tune-level / --timing-cache");
-        if (build.preprocess != null && build.calib == null) {
-            throw new IllegalArgumentException("--preprocess applies to a calibration folder of images (--int8 --calib"
-                    + " DIR), or to image inputs of run, compare, eval and bench");
-        }
+        build.requireCalibrationForPreprocess();
         long start = System.nanoTime();
         EngineBuilder builder = build.builder(model, new OptimizationReport());
         profiles.forEach(builder::profile);

@@ -76,6 +76,17 @@ final class BuildOptions {
             + " scale=S, the divisor of 0..255 pixels, default 255; channels=RGB|BGR|GRAY; layout=NCHW|NHWC).")
     String preprocess;
 
+    /**
+     * For commands that read no input files (build, inspect, conformance): {@code --preprocess} must have calibration
+     * images to apply to.
+     */
+    void requireCalibrationForPreprocess() {
+        if (preprocess != null && calib == null) {
+            throw new IllegalArgumentException("--preprocess applies to a calibration folder of images (--int8 --calib"
+                    + " DIR), or to image inputs of run, compare, eval and bench");
+        }
+    }
+
     /** {@code --preprocess} parsed, or null when not given. */
     io.jengine.calib.ImagePreprocessing imagePreprocessing() {
         return preprocess == null ? null : io.jengine.calib.ImagePreprocessing.parse(preprocess);

@@ -60,6 +60,7 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        build.requireCalibrationForPreprocess();
         List<ConformanceCase> cases = new ArrayList<>();
         for (ConformanceCase c : ConformanceCase.discover(roots)) {
             if (filter == null || filter.matcher(c.name()).find()) cases.add(c);

@@ -55,6 +55,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        build.requireCalibrationForPreprocess();
         if (io.jengine.plan.PlanFile.isPlan(model)) {
             if (json != null) throw new IllegalArgumentException("--json is for ONNX models; a plan's contents are printed");
             PlanInspection.print(model, candidates, topK, plot, System.out);

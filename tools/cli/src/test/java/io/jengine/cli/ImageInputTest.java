@@ -66,11 +66,17 @@ class ImageInputTest {
     }
 
     @Test
-    void buildRefusesPreprocessingWithNothingToCalibrate() {
-        TinyModels.Output r = TinyModels.cli("build", CliErrorsTest.DIGITS.toString(), "-o",
-                tmp.resolve("d.plan").toString(), "--no-tune", "--preprocess", SPEC);
-        assertEquals(2, r.code(), r.toString());
-        assertTrue(r.err().contains("--preprocess applies to a calibration folder of images (--int8 --calib DIR)"),
-                r.toString());
+    void commandsWithoutInputFilesRefusePreprocessingWithNothingToCalibrate() {
+        String model = CliErrorsTest.DIGITS.toString();
+        for (String[] args : new String[][] {{"build", model, "-o", tmp.resolve("d.plan").toString(), "--no-tune"},
+                {"inspect", model}}) {
+            String[] withSpec = java.util.Arrays.copyOf(args, args.length + 2);
+            withSpec[args.length] = "--preprocess";
+            withSpec[args.length + 1] = SPEC;
+            TinyModels.Output r = TinyModels.cli(withSpec);
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains("--preprocess applies to a calibration folder of images (--int8 --calib DIR)"),
+                    r.toString());
+        }
     }
 }
