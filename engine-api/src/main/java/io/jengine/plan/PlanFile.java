@@ -203,6 +203,9 @@ public final class PlanFile {
                 header = PlanHeader.parseFrom(m.asSlice(FIXED, headerLength).asByteBuffer());
             } catch (InvalidProtocolBufferException e) {
                 throw new PlanFormatException(file + ": unreadable plan header: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // protobuf's decoder of direct (mapped) buffers lets some malformed lengths escape as index errors
+                throw new PlanFormatException(file + ": unreadable plan header: " + e);
             }
             long go = header.getGraphOffset(), gl = header.getGraphLength();
             if (go < FIXED + headerLength || gl <= 0 || go + gl > size - TRAILER) {
