@@ -28,14 +28,8 @@ public record OptimizerOptions(int level, Set<String> disabled, boolean verify, 
         java.util.Objects.requireNonNull(channelsLast, "channelsLast");
     }
 
-    /** Channels-last where it pays when {@code channelsLast}, else never. */
-    public OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast,
-                            IntegerConvolution integerConvolution, Backends backends) {
-        this(level, disabled, verify, channelBlock, ChannelsLast.allowed(channelsLast), integerConvolution, backends);
-    }
-
     public OptimizerOptions(int level, Set<String> disabled, boolean verify, int channelBlock, boolean channelsLast) {
-        this(level, disabled, verify, channelBlock, channelsLast, null, null);
+        this(level, disabled, verify, channelBlock, ChannelsLast.allowed(channelsLast), null, null);
     }
 
     public OptimizerOptions(int level, Set<String> disabled, boolean verify) { this(level, disabled, verify, 0, false); }

@@ -142,12 +142,16 @@ class ChannelBlockingTest {
         for (int block : new int[] {16, 8}) {
             Graph after = ChannelBlocking.apply(g, block, true);
             GraphChecker.check(after, ChannelBlocking.NAME);
-            List<Long> blocks = after.nodes().stream().filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV))
-                    .map(n -> n.attrInt(FusedOpSpec.BLOCK, -1)).toList();
             long expected = block == 16 ? 0 : 8;
-            assertEquals(List.of(expected, expected, expected, expected), blocks, "block " + block);
+            assertEquals(List.of(expected, expected, expected, expected), convBlocks(after), "block " + block);
             assertReferenceEquivalent(g, after, 60 + block);
         }
+    }
+
+    /** The block attribute of each blocked convolution, in graph order (0: channels-last). */
+    private static List<Long> convBlocks(Graph g) {
+        return g.nodes().stream().filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV))
+                .map(n -> n.attrInt(FusedOpSpec.BLOCK, -1)).toList();
     }
 
     /** A depthwise 3x3 then a pointwise convolution, 32 to 64 channels: no dense k×k work at all. */
@@ -166,10 +170,8 @@ class ChannelBlockingTest {
         for (var mode : io.jengine.opt.ChannelsLast.values()) {
             Graph after = ChannelBlocking.apply(mobile, 8, mode, rules);
             GraphChecker.check(after, ChannelBlocking.NAME);
-            List<Long> blocks = after.nodes().stream().filter(n -> FusedOpSpec.is(n, FusedOpSpec.BLOCKED_CONV))
-                    .map(n -> n.attrInt(FusedOpSpec.BLOCK, -1)).toList();
             long expected = mode == io.jengine.opt.ChannelsLast.ALWAYS ? 0 : 8;
-            assertEquals(List.of(expected, expected), blocks, mode.toString());
+            assertEquals(List.of(expected, expected), convBlocks(after), mode.toString());
             assertReferenceEquivalent(mobile, after, 50 + mode.ordinal());
         }
     }

@@ -12,6 +12,7 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.Node;
 import io.jengine.ir.ValueInfo;
+import io.jengine.opt.ChannelsLast;
 import io.jengine.opt.GraphOptimizer;
 import io.jengine.opt.OptimizationReport;
 import io.jengine.opt.OptimizerOptions;
@@ -77,7 +78,7 @@ class QuantizedConvFusionTest {
     }
 
     private static Graph optimized(Model m, int level, int block, IntegerConvolution target) {
-        OptimizerOptions o = new OptimizerOptions(level, Set.of(), true, block, false, target, null);
+        OptimizerOptions o = new OptimizerOptions(level, Set.of(), true, block, ChannelsLast.NEVER, target, null);
         return GraphOptimizer.optimize(m, o, new OptimizationReport()).graph();
     }
 

@@ -12,6 +12,7 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.ir.Node;
 import io.jengine.ir.ValueInfo;
+import io.jengine.opt.ChannelsLast;
 import io.jengine.opt.GraphOptimizer;
 import io.jengine.opt.OptimizationReport;
 import io.jengine.opt.OptimizerOptions;
@@ -75,7 +76,7 @@ class QuantizedMatMulFusionTest {
     }
 
     private static Graph optimized(Model m, IntegerConvolution target) {
-        OptimizerOptions o = new OptimizerOptions(2, Set.of(), true, 0, false, target, null);
+        OptimizerOptions o = new OptimizerOptions(2, Set.of(), true, 0, ChannelsLast.NEVER, target, null);
         return GraphOptimizer.optimize(m, o, new OptimizationReport()).graph();
     }
 

@@ -106,7 +106,7 @@ final class BuildOptions {
         if (bf16) b.bf16(true);
         if (int8) {
             b.int8(new io.jengine.calib.Int8Options(calib, calibrator, percentile, calibBatches, calibCache,
-                    preprocess == null || calib == null ? null : imagePreprocessing(),
+                    calib == null ? null : imagePreprocessing(),
                     accuracyBudget == null ? Double.NaN : accuracyBudget));
         } else if (calib != null || calibCache != null || accuracyBudget != null) {
             throw new IllegalArgumentException("--calib, --calib-cache and --accuracy-budget apply with --int8");

@@ -59,7 +59,8 @@ final class CompareCommand implements Callable<Integer> {
         if (iouThreshold != null && !Double.isFinite(iouThreshold)) {
             throw new IllegalArgumentException("--iou-threshold must be a finite number, got " + iouThreshold);
         }
-        Map<String, Value> outA = runOne("A", a), outB = runOne("B", b);
+        io.jengine.calib.ImagePreprocessing images = build.imagePreprocessing(); // a bad spec fails before any run
+        Map<String, Value> outA = runOne("A", a, images), outB = runOne("B", b, images);
         List<String[]> pairs = new ArrayList<>();
         for (String name : outA.keySet()) if (outB.containsKey(name)) pairs.add(new String[] {name, name});
         if (pairs.isEmpty()) {
@@ -109,13 +110,13 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** A tolerance as given: 0.001, 1, 0 (0 when not given). */
-    private static String plain(Double x) {
+    static String plain(Double x) {
         return x == null ? "0" : new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString();
     }
 
-    private Map<String, Value> runOne(String which, Path model) {
+    private Map<String, Value> runOne(String which, Path model, io.jengine.calib.ImagePreprocessing images) {
         try (Engine engine = build.builder(model, new OptimizationReport()).build()) {
-            BatchedRun.Result r = BatchedRun.run(engine, BatchedRun.split(engine, inputs, batch, build.imagePreprocessing()));
+            BatchedRun.Result r = BatchedRun.run(engine, BatchedRun.split(engine, inputs, batch, images));
             System.out.printf("%s: %s (%s, %.1f ms)%n", which, model, r.describeRuns(), r.millis());
             return r.outputs();
         }

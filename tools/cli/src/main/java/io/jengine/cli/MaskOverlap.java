@@ -36,7 +36,6 @@ record MaskOverlap(double threshold, long inA, long inB, long both) {
     /** One line's figures: the IoU, then the counts it comes from. */
     String describe() {
         return String.format("IoU above %s: %.4f (%d elements in A, %d in B, %d in both)",
-                new java.math.BigDecimal(Double.toString(threshold)).stripTrailingZeros().toPlainString(), iou(), inA,
-                inB, both);
+                CompareCommand.plain(threshold), iou(), inA, inB, both);
     }
 }
