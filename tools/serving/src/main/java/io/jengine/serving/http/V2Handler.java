@@ -2,6 +2,7 @@ package io.jengine.serving.http;
 
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -35,6 +36,11 @@ final class V2Handler extends Handler.Abstract {
                         + " failed", e);
             }
             reply = Reply.error(status, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        // An answer found before the body was read (a 404, a 413) leaves the body on the connection: it is read
+        // and dropped first, or the connection closes, never left for the client's next request to trip over.
+        if (!RequestBody.discardRest(request)) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
         response.setStatus(reply.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
