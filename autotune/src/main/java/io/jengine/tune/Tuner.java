@@ -7,6 +7,7 @@ import io.jengine.runtime.Backends;
 import io.jengine.runtime.EngineOptions;
 import io.jengine.runtime.KernelTrial;
 import io.jengine.runtime.TacticChooser;
+import io.jengine.spi.DeviceHardware;
 import io.jengine.spi.GemmTiling;
 import io.jengine.spi.Kernel;
 import io.jengine.spi.NodeContext;
@@ -19,7 +20,9 @@ import io.jengine.tune.measure.Measurer;
 import io.jengine.tune.measure.TrialInputs;
 import io.jengine.tune.model.Calibration;
 import io.jengine.tune.model.CostModel;
+import io.jengine.tune.model.DeviceCostModel;
 import io.jengine.tune.space.GemmSpace;
+import io.jengine.tune.space.WorkGroupSpace;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -187,6 +190,14 @@ public final class Tuner {
     /** The layer's choice, or null when it offers fewer than two candidates. */
     private LayerTuning tuneLayer(Node n, Graph graph, NodeContext ctx, String sig, int threads, int[] counts,
                                   Measurer measurer, TunedKernels keep) {
+        try (Trials trials = new Trials(n, graph, threads)) {
+            return tuneLayer(n, ctx, sig, threads, counts, measurer, keep, trials);
+        }
+    }
+
+    private LayerTuning tuneLayer(Node n, NodeContext ctx, String sig, int threads, int[] counts, Measurer measurer,
+                                  TunedKernels keep, Trials trials) {
+        Graph graph = trials.graph;
         List<Tactic> offered = TacticChooser.candidates(ctx, backends);
         if (offered.stream().anyMatch(t -> !REFERENCE.contains(t.backend()))) {
             offered = offered.stream().filter(t -> !REFERENCE.contains(t.backend())).toList();
@@ -198,7 +209,7 @@ public final class Tuner {
 
         record Ranked(Tactic tactic, double predictedMs) {}
         List<Ranked> ranked = new ArrayList<>();
-        for (Tactic t : all) ranked.add(new Ranked(t, 1e3 * model.predict(t, threads)));
+        for (Tactic t : all) ranked.add(new Ranked(t, 1e3 * predict(t, threads)));
         ranked.sort(Comparator.comparingDouble(r -> Double.isNaN(r.predictedMs()) ? Double.MAX_VALUE : r.predictedMs()));
 
         int toTime = options.timed(ranked.size());
@@ -208,8 +219,9 @@ public final class Tuner {
         Map<String, Integer> tilingsTimed = new HashMap<>();
         for (int i = 0; i < ranked.size(); i++) {
             Ranked r = ranked.get(i);
-            boolean inReach = options.level() >= 3 || !(r.predictedMs() > OUT_OF_REACH * bestPredicted);
-            if (options.level() < 3 && r.tactic().tunable() != null) {
+            boolean inReach = options.level() >= 3 || !(r.predictedMs() > OUT_OF_REACH * bestPredicted)
+                    || deviceTiling(r.tactic());
+            if (options.level() < 3 && r.tactic().tunable() != null && !deviceTiling(r.tactic())) {
                 // the model's few best tilings of one kernel stand for it: timing more of them cost ResNet-50's
                 // build a third of a second each, and the kernel's rank among the tactics does not change
                 int tilings = tilingsTimed.merge(CostModel.kindOf(r.tactic()), 1, Integer::sum);
@@ -224,7 +236,6 @@ public final class Tuner {
         // kernel the JIT compiler has not finished), so it keeps the default untimed.
         if (timedCount == 1 && options.level() < 3) java.util.Arrays.fill(timed, false);
         Map<String, Candidate> results = new LinkedHashMap<>();
-        KernelTrial trial = null;
         // The default first: the figure the others race against.
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < ranked.size(); i++) {
@@ -243,7 +254,8 @@ public final class Tuner {
             boolean time = timed[i];
             // A tiling predicted slower than the time to beat is not worth its warm-up: the tiling model, scaled by
             // what the kernel's earlier runs showed, is closer to the truth than the model's figure for a library.
-            if (time && options.level() < 3 && t.tunable() != null && r.predictedMs() > BEYOND_MEASURED * fastest) {
+            if (time && options.level() < 3 && t.tunable() != null && !deviceTiling(t)
+                    && r.predictedMs() > BEYOND_MEASURED * fastest) {
                 time = false;
             }
             if (!time) {
@@ -264,8 +276,7 @@ public final class Tuner {
             if (simulated != null) {
                 m = simulate(t, r.predictedMs(), n, graph, simulated);
             } else {
-                if (trial == null) trial = new KernelTrial(n, TrialInputs.of(n, graph), threads);
-                m = measure(t, r.predictedMs(), trial, sig, threads, measurer, fastest);
+                m = measure(t, r.predictedMs(), trials.of(t), sig, threads, measurer, fastest);
                 if (m.candidate().timed()) measuredHere.add(t.key());
             }
             Candidate c = m.candidate();
@@ -288,8 +299,8 @@ public final class Tuner {
             }
             results.put(t.key(), c);
         }
-        if (options.level() >= 3 && trial != null) {
-            retime(ranked.stream().map(Ranked::tactic).toList(), results, measuredHere, trial, sig, measurer);
+        if (options.level() >= 3 && !measuredHere.isEmpty()) {
+            retime(ranked.stream().map(Ranked::tactic).toList(), results, measuredHere, trials, sig, measurer);
         }
         Map<String, Candidate> inRankOrder = new LinkedHashMap<>();
         for (Ranked r : ranked) inRankOrder.put(r.tactic().key(), results.get(r.tactic().key()));
@@ -327,7 +338,7 @@ public final class Tuner {
      * the other end of the layer's time, and, as in {@link Measurer}, interference only ever adds time.
      */
     private void retime(List<Tactic> tactics, Map<String, Candidate> results, Set<String> measuredHere,
-                        KernelTrial trial, String sig, Measurer measurer) {
+                        Trials trials, String sig, Measurer measurer) {
         List<Tactic> again = tactics.stream().filter(t -> measuredHere.contains(t.key())).toList();
         for (int pass = 1; pass < PASSES_AT_LEVEL_3; pass++) {
             List<Tactic> order = new ArrayList<>(again);
@@ -343,7 +354,7 @@ public final class Tuner {
                 try {
                     double fastest = results.values().stream().filter(Candidate::timed)
                             .mapToDouble(Candidate::measuredMs).min().orElse(Double.POSITIVE_INFINITY);
-                    Timing timing = measurer.time(trial, k, fastest);
+                    Timing timing = measurer.time(trials.of(t), k, fastest);
                     if (timing.medianMs() < before.measuredMs()) {
                         cache.put(sig, t.key(), timing);
                         results.put(t.key(), new Candidate(t.key(), before.predictedMs(), timing.medianMs(), null));
@@ -366,7 +377,10 @@ public final class Tuner {
         for (Tactic t : offered) {
             out.putIfAbsent(t.key(), t);
             if (t.tunable() == null) continue;
-            for (GemmTiling tiling : GemmSpace.construct(t.tunable(), device)) {
+            DeviceHardware hw = hardwareOf(t);
+            List<GemmTiling> tilings = hw != null ? WorkGroupSpace.construct(t.tunable(), hw)
+                    : GemmSpace.construct(t.tunable(), device);
+            for (GemmTiling tiling : tilings) {
                 try {
                     Tactic v = t.tunable().with(tiling);
                     out.putIfAbsent(v.key(), v);
@@ -396,7 +410,8 @@ public final class Tuner {
             // dense one, reached that speed interpreted and was timed there, at 40 times its compiled time.
             boolean trusted = t.tunable() != null || calibration.measured(CostModel.kindOf(t));
             timing = measurer.withWarmup(0, trusted ? REACHED * predictedMs : Double.NaN).time(trial, k, fastestMs);
-            if (timing.medianMs() > SUSPICIOUS * predictedMs) {
+            // (A device's kernel timed by the device's clock waits for no compiler: its figure stands.)
+            if (timing.medianMs() > SUSPICIOUS * predictedMs && trial.deviceMemory() == null) {
                 // Far slower than the model expects: most often Java code of a path this layer's shape takes first
                 // (an edge tile, a remainder loop), still waiting for the JIT's optimizing compiler. Warm it longer.
                 // A native kernel has only a little Java around it (an activation loop, 13 ms a run interpreted on
@@ -412,6 +427,73 @@ public final class Tuner {
         cache.put(sig, t.key(), timing);
         observe(t, threads, timing.medianMs());
         return new Measured(new Candidate(t.key(), predictedMs, timing.medianMs(), null), k);
+    }
+
+    /**
+     * The cost model's time for a tactic: a tiling on a device of work-groups by {@link DeviceCostModel}, with that
+     * device's measured peaks; anything else by the host's {@link CostModel}.
+     */
+    private double predict(Tactic t, int threads) {
+        DeviceHardware hw = t.tunable() == null ? null : hardwareOf(t);
+        return hw != null ? DeviceCostModel.predict(t.tunable().problem(), t.tunable().tiling(), hw)
+                : model.predict(t, threads);
+    }
+
+    /**
+     * Whether a tactic is a tiling of a device's kernel: those compete only with each other, so the model's top K of
+     * them are timed as Roller times them, without the host's shortcuts (a tiling measured against a library's kernel,
+     * the few best tilings of a kind standing for it).
+     */
+    private boolean deviceTiling(Tactic t) { return t.tunable() != null && hardwareOf(t) != null; }
+
+    /** The device a tactic's backend is bound to; null for the host's backends. */
+    private io.jengine.spi.Device deviceOf(Tactic t) {
+        for (io.jengine.spi.Backend b : backends.ordered()) if (b.name().equals(t.backend())) return b.device();
+        return null;
+    }
+
+    /** The parallel hardware of the device a tactic runs on, where it says (its peaks measured once, then cached). */
+    private DeviceHardware hardwareOf(Tactic t) {
+        io.jengine.spi.Device d = deviceOf(t);
+        return d == null ? null : d.hardware();
+    }
+
+    /**
+     * A layer's trials: one on the host, and one per device its tactics run on, with that device's memory holding the
+     * inputs (closed with the trials).
+     */
+    private final class Trials implements AutoCloseable {
+        private final Node node;
+        final Graph graph;
+        private final int threads;
+        private KernelTrial host;
+        private final Map<io.jengine.spi.Device, KernelTrial> onDevice = new HashMap<>();
+        private final List<io.jengine.spi.DeviceMemory> memories = new ArrayList<>();
+
+        Trials(Node node, Graph graph, int threads) {
+            this.node = node;
+            this.graph = graph;
+            this.threads = threads;
+        }
+
+        KernelTrial of(Tactic t) {
+            io.jengine.spi.Device d = deviceOf(t);
+            if (d == null) {
+                if (host == null) host = new KernelTrial(node, TrialInputs.of(node, graph), threads);
+                return host;
+            }
+            KernelTrial trial = onDevice.get(d);
+            if (trial == null) {
+                io.jengine.spi.DeviceMemory memory = d.openMemory();
+                memories.add(memory);
+                trial = new KernelTrial(node, TrialInputs.of(node, graph), threads, memory);
+                onDevice.put(d, trial);
+            }
+            return trial;
+        }
+
+        @Override
+        public void close() { memories.forEach(io.jengine.spi.DeviceMemory::close); }
     }
 
     /**
@@ -457,6 +539,7 @@ public final class Tuner {
 
     /** Feeds a kernel's measured time, less what the call costs, to the calibration of its kind's work. */
     private void observe(Tactic t, int threads, double measuredMs) {
+        if (deviceTiling(t)) return; // the device's model is its own, not the host's to calibrate
         double work = measuredMs / 1e3 - CostModel.callSeconds();
         if (t.tunable() != null) {
             calibration.observeTunable(CostModel.kindOf(t), model.gemmWork(t.tunable().problem(), t.tunable().tiling(),

@@ -21,4 +21,11 @@ public interface Device {
      * (latency and bandwidth), by its model; NaN (the default) for a real device, whose copies are measured.
      */
     default double transferSeconds(long bytes) { return Double.NaN; }
+
+    /**
+     * The device's parallel hardware, measured peaks included, for the tuner to construct and rank tilings of its
+     * kernels; null (the default) where the device does not say. May take a moment the first time (the peaks are
+     * measured, then cached).
+     */
+    default DeviceHardware hardware() { return null; }
 }

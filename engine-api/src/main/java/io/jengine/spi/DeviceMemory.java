@@ -29,6 +29,18 @@ public interface DeviceMemory extends AutoCloseable {
     /** Waits until every queued device command of this session has finished (for timing a layer). */
     void finish();
 
+    /**
+     * Starts (or stops) timing the kernels this session enqueues on the device's own clock (profiling events), so that
+     * a layer is timed without the host's launch and wait around it; false where the device cannot.
+     */
+    default boolean timeKernels(boolean on) { return false; }
+
+    /**
+     * Waits for the kernels enqueued since the last call and answers the seconds the device spent running them, by
+     * its own clock; NaN when kernels are not being timed ({@link #timeKernels}).
+     */
+    default double kernelSeconds() { return Double.NaN; }
+
     /** The run is over: device buffers of tensors outside the arena are released. */
     void endRun();
 

@@ -72,9 +72,10 @@ final class AttentionOps {
                 Shapes.size(ob));
         long scoreCount = Shapes.size(scores);
         long local = RowOps.groupSize(device, skv);
+        ClTiling tiling = ClTiling.defaultFor(device.info());
         return () -> new ClOp(device) {
             private final cl_mem meta1 = longs(m1), meta2 = longs(m2);
-            private final ClKernel gemm = device.kernel("gemm", "gemm.cl");
+            private final ClKernel gemm = device.tiledKernel("gemm", tiling);
             private final ClKernel softmax = device.kernel("softmax", "rows.cl");
 
             @Override
@@ -82,14 +83,14 @@ final class AttentionOps {
                 cl_mem scratch = mem.scratch(scoreCount * 4);
                 List<Object> sc = List.of(scratch, 0L);
                 List<Object> mask = maskInput < 0 ? null : operand(mem, c.tensor(maskInput));
-                MatrixOps.enqueue(gemm, g1, meta1, operand(mem, c.tensor(0)), operand(mem, c.tensor(1)), sc, mask,
+                MatrixOps.enqueue(gemm, tiling, g1, meta1, operand(mem, c.tensor(0)), operand(mem, c.tensor(1)), sc, mask,
                         ClActivation.NONE);
                 List<Object> args = new ArrayList<>(sc);
                 args.addAll(sc);
                 args.addAll(List.of(skv, 1, 0, hasNan ? 1 : 0, nanValue));
                 softmax.launch(new long[] {scoreCount / Math.max(1, skv) * local}, new long[] {local}, args.toArray());
                 Tensor y = c.output(0, DType.FLOAT32, out);
-                MatrixOps.enqueue(gemm, g2, meta2, sc, operand(mem, c.tensor(2)), operand(mem, y), null,
+                MatrixOps.enqueue(gemm, tiling, g2, meta2, sc, operand(mem, c.tensor(2)), operand(mem, y), null,
                         ClActivation.NONE);
             }
         };

@@ -5,6 +5,7 @@ import static org.jocl.CL.*;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
@@ -14,6 +15,12 @@ import org.jocl.cl_program;
  * an OpenCL kernel object holds its arguments and is shared by every session on the device.
  */
 final class ClKernel {
+    /**
+     * Where the launches of this thread record their events while a session times its kernels
+     * ({@link OpenClMemory#timeKernels}); null otherwise, and then a launch makes no event.
+     */
+    static final ThreadLocal<java.util.List<cl_event>> TIMED = new ThreadLocal<>();
+
     private final OpenClDevice device;
     private final String function;
     private final cl_kernel kernel;
@@ -27,6 +34,23 @@ final class ClKernel {
             throw new OpenClException(device.name(), device.name() + ": kernel '" + function + "' not found in its program: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The most work-items per group this compiled kernel can run on its device (its registers and local memory). */
+    long maxWorkItems() { return workGroupInfo(CL_KERNEL_WORK_GROUP_SIZE); }
+
+    /** The multiple of work-items the device schedules this kernel in (its warp or wavefront, as the driver says). */
+    long preferredMultiple() { return workGroupInfo(CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE); }
+
+    private long workGroupInfo(int param) {
+        long[] v = new long[1];
+        try {
+            clGetKernelWorkGroupInfo(kernel, device.id(), param, Sizeof.size_t, Pointer.to(v), null);
+        } catch (CLException e) {
+            throw new OpenClException(device.name(), device.name() + ": querying kernel '" + function + "' failed: "
+                    + e.getMessage(), e);
+        }
+        return v[0];
     }
 
     /**
@@ -52,7 +76,10 @@ final class ClKernel {
                                 + "' has unsupported type " + args[i].getClass().getSimpleName());
                     }
                 }
-                clEnqueueNDRangeKernel(device.queue(), kernel, g.length, null, g, local, 0, null, null);
+                java.util.List<cl_event> timed = TIMED.get();
+                cl_event event = timed == null ? null : new cl_event();
+                clEnqueueNDRangeKernel(device.queue(), kernel, g.length, null, g, local, 0, null, event);
+                if (event != null) timed.add(event);
             } catch (CLException e) {
                 throw new OpenClException(device.name(), device.name() + ": launching kernel '" + function + "' failed: "
                         + e.getMessage(), e);

@@ -2,13 +2,14 @@ package io.jengine.opencl;
 
 import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Node;
+import io.jengine.spi.GemmProblem;
 import io.jengine.spi.KernelContext;
 import io.jengine.spi.NodeContext;
+import io.jengine.spi.Tactic;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.jocl.cl_mem;
 
 /**
@@ -39,7 +40,15 @@ final class ConvOps {
         return r;
     }
 
-    static Supplier<ClOp> conv(NodeContext ctx, Io io, OpenClDevice device) {
+    /** A convolution's products per group: output channels x (batch x output pixels) x (input channels x window). */
+    static GemmProblem problem(int[] geo) {
+        int groups = geo[15];
+        long cols = (long) geo[0] * geo[5] * geo[6], k = (long) geo[1] / groups * geo[7] * geo[8];
+        return new GemmProblem(Math.max(1, geo[4] / groups), (int) Math.max(1, Math.min(Integer.MAX_VALUE, cols)),
+                (int) Math.max(1, Math.min(Integer.MAX_VALUE, k)), Math.max(1, groups), true, false, 1);
+    }
+
+    static Tactic conv(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         boolean fused = FusedOpSpec.is(node, FusedOpSpec.FUSED_CONV);
         if (!io.allFloat32() || io.namedOutputs() != 1 || io.in()[0] == null || io.in()[1] == null) return null;
@@ -54,11 +63,24 @@ final class ConvOps {
         long[] out = io.out()[0];
         Tensor weights = ctx.constant(1), bias = node.hasInput(2) ? ctx.constant(2) : null;
         boolean hasBias = node.hasInput(2);
-        return () -> new ClOp(device) {
+        if (depthwise) {
+            return new Tactic(OpenClBackend.NAME, "conv",
+                    () -> convKernel(device, null, geo, out, weights, bias, hasBias, residual, act));
+        }
+        return ClTunable.tactic("conv", problem(geo), device.info(),
+                t -> convKernel(device, t, geo, out, weights, bias, hasBias, residual, act));
+    }
+
+    /** A convolution's kernel: the tiled implicit GEMM with {@code tiling}, or the depthwise one where it is null. */
+    private static ClOp convKernel(OpenClDevice device, ClTiling tiling, int[] geo, long[] out, Tensor weights,
+                                   Tensor bias, boolean hasBias, int residual, ClActivation act) {
+        boolean depthwise = tiling == null;
+        return new ClOp(device) {
             private final cl_mem geoMem = ints(geo);
             private final cl_mem w = weights == null ? null : floats(weights);
             private final cl_mem b = bias == null ? null : floats(bias);
-            private final ClKernel kernel = device.kernel(depthwise ? "depthwise2d" : "conv2d", "gemm.cl");
+            private final ClKernel kernel = depthwise ? device.kernel("depthwise2d", "gemm.cl")
+                    : device.tiledKernel("conv2d", tiling);
 
             @Override
             void run(KernelContext c, OpenClMemory mem) {
@@ -90,8 +112,7 @@ final class ConvOps {
                     int groups = geo[15];
                     long cols = (long) geo[0] * geo[5] * geo[6];
                     long rows = geo[4] / groups;
-                    kernel.launch(new long[] {(cols + 63) / 64 * 16, (rows + 63) / 64 * 16, groups}, MatrixOps.LOCAL,
-                            args.toArray());
+                    kernel.launch(tiling.global(rows, cols, groups), tiling.local(), args.toArray());
                 }
             }
         };
@@ -101,7 +122,7 @@ final class ConvOps {
      * ConvTranspose and FusedConvTranspose (2-D, float32), with explicit pads and output_padding; the output size
      * must be what those give (an {@code output_shape} attribute or auto_pad other than VALID is left to the host).
      */
-    static Supplier<ClOp> convTranspose(NodeContext ctx, Io io, OpenClDevice device) {
+    static Tactic convTranspose(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         long[] x = io.in()[0], w = io.in()[1], y = io.out()[0];
         if (!io.allFloat32() || io.namedOutputs() != 1 || x == null || w == null || y == null || x.length != 4
@@ -129,11 +150,11 @@ final class ConvOps {
                 (int) w[3], (int) s[0], (int) s[1], (int) pads[0], (int) pads[1], (int) d[0], (int) d[1], (int) group};
         Tensor weights = ctx.constant(1), bias = node.hasInput(2) ? ctx.constant(2) : null;
         boolean hasBias = node.hasInput(2);
-        return () -> new ClOp(device) {
+        return ClTunable.tactic("conv-transpose", problem(geo), device.info(), tiling -> new ClOp(device) {
             private final cl_mem geoMem = ints(geo);
             private final cl_mem wMem = weights == null ? null : floats(weights);
             private final cl_mem bMem = bias == null ? null : floats(bias);
-            private final ClKernel kernel = device.kernel("conv_transpose2d", "gemm.cl");
+            private final ClKernel kernel = device.tiledKernel("conv_transpose2d", tiling);
 
             @Override
             void run(KernelContext c, OpenClMemory mem) {
@@ -157,9 +178,8 @@ final class ConvOps {
                 args.add(geoMem);
                 args.addAll(List.of(act.id(), act.p0(), act.p1()));
                 long cols = (long) geo[0] * geo[5] * geo[6], rows = geo[4] / geo[15];
-                kernel.launch(new long[] {(cols + 63) / 64 * 16, (rows + 63) / 64 * 16, geo[15]}, MatrixOps.LOCAL,
-                        args.toArray());
+                kernel.launch(tiling.global(rows, cols, geo[15]), tiling.local(), args.toArray());
             }
-        };
+        });
     }
 }

@@ -10,9 +10,10 @@ import org.jocl.cl_mem;
 
 /**
  * The OpenCL backend's SGEMM kernel alone on a device: {@code java ... io.jengine.opencl.GemmBenchmark [DEVICE] [N]
- * [REPEATS]} multiplies two N x N float32 matrices resident on the device, times each launch to completion, checks a
+ * [REPEATS] [TILING]} multiplies two N x N float32 matrices resident on the device, times each launch to completion, checks a
  * sample of the result against a double-precision dot product, and prints the median and spread in ms and TFLOP/s.
- * DEVICE is {@code opencl:K} or a word of the device's name or platform ("NVIDIA"); the default is the first device.
+ * DEVICE is {@code opencl:K} or a word of the device's name or platform ("NVIDIA"); the default is the first device. TILING is a tactic's tiling ({@code 4x4.kc16.mc64.nc64}, {@link ClTiling}); the
+ * default is the device's untuned one.
  */
 public final class GemmBenchmark {
     private GemmBenchmark() {}
@@ -36,12 +37,14 @@ public final class GemmBenchmark {
         cl_mem db = clCreateBuffer(device.context(), CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, 4L * b.length, Pointer.to(b), null);
         cl_mem dc = clCreateBuffer(device.context(), CL_MEM_READ_WRITE, 4L * n * n, null, null);
         cl_mem meta = device.constant(new byte[8]);
-        ClKernel gemm = device.kernel("gemm", "gemm.cl");
+        ClTiling tiling = args.length > 3 ? ClTiling.of(io.jengine.spi.GemmTiling.parse(args[3]))
+                : ClTiling.defaultFor(device.info());
+        ClKernel gemm = device.tiledKernel("gemm", tiling);
         MatrixOps.Geometry g = new MatrixOps.Geometry(n, n, n, n, 1, n, 1, n, 1, 1f, 1f, 0, 0, new long[0], 1);
         double[] ms = new double[repeats];
         for (int i = -2; i < repeats; i++) {
             long t0 = System.nanoTime();
-            MatrixOps.enqueue(gemm, g, meta, List.of(da, 0L), List.of(db, 0L), List.of(dc, 0L), null, ClActivation.NONE);
+            MatrixOps.enqueue(gemm, tiling, g, meta, List.of(da, 0L), List.of(db, 0L), List.of(dc, 0L), null, ClActivation.NONE);
             device.finish();
             if (i >= 0) ms[i] = (System.nanoTime() - t0) / 1e6;
         }
@@ -59,8 +62,8 @@ public final class GemmBenchmark {
         }
         Arrays.sort(ms);
         double median = ms[repeats / 2];
-        System.out.printf("%s: sgemm %d^3  median %.3f ms (min %.3f, max %.3f, %d runs)  %.2f TFLOP/s  worst error %.2e"
-                        + " of the magnitude%n", device.description(), n, median, ms[0], ms[repeats - 1], repeats,
+        System.out.printf("%s: sgemm %d^3 tiling %s  median %.3f ms (min %.3f, max %.3f, %d runs)  %.2f TFLOP/s  worst error %.2e"
+                        + " of the magnitude%n", device.description(), n, tiling, median, ms[0], ms[repeats - 1], repeats,
                 2.0 * n * n * n / (median * 1e-3) / 1e12, worst);
         for (cl_mem m : new cl_mem[] {da, db, dc, meta}) OpenClDevice.release(m);
         if (worst > 1e-4) System.exit(1);

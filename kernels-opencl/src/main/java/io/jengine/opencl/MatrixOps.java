@@ -2,15 +2,16 @@ package io.jengine.opencl;
 
 import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Node;
+import io.jengine.spi.GemmProblem;
 import io.jengine.spi.KernelContext;
 import io.jengine.spi.NodeContext;
+import io.jengine.spi.Tactic;
 import io.jengine.tensor.DType;
 import io.jengine.tensor.Shapes;
 import io.jengine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 import org.jocl.cl_mem;
 
 /**
@@ -20,17 +21,20 @@ import org.jocl.cl_mem;
 final class MatrixOps {
     private MatrixOps() {}
 
-    /** The work-group the tiled kernels require: 16 x 16 work-items, 64 x 64 outputs. */
-    static final long[] LOCAL = {16, 16, 1};
-    static final int TILE = 64;
-
-    static boolean fits(OpenClDevice d) { return d.info().maxWorkGroupSize() >= 256 && d.info().localMemBytes() >= 8192; }
+    /** Whether the device runs {@code gemm.cl}'s tiled kernels at all (some tiling fits its limits). */
+    static boolean fits(OpenClDevice d) { return ClTiling.defaultFor(d.info()) != null; }
 
     /** One GEMM launch's fixed geometry: C = act(alpha A.B + beta bias (+ R)), batched over {@code batch}. */
     record Geometry(int m, int n, int k, long sam, long sak, long sbk, long sbn, long scm, long scn,
                             float alpha, float beta, long sbiasM, long sbiasN, long[] batch, long batchCount) {}
 
-    static Supplier<ClOp> matmul(NodeContext ctx, Io io, OpenClDevice device) {
+    /** The products a GEMM launch computes, as the tuner ranks them: B (the weights) is not packed, A is read as is. */
+    static GemmProblem problem(Geometry g) {
+        return new GemmProblem(Math.max(1, g.m()), Math.max(1, g.n()), Math.max(1, g.k()),
+                (int) Math.max(1, Math.min(Integer.MAX_VALUE, g.batchCount())), true, true, 0);
+    }
+
+    static Tactic matmul(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         boolean fused = FusedOpSpec.is(node, FusedOpSpec.FUSED_MATMUL);
         if (!io.allFloat32() || !fits(device) || io.namedOutputs() != 1 || io.in()[0] == null || io.in()[1] == null) {
@@ -65,10 +69,11 @@ final class MatrixOps {
         boolean hasBias = fused && node.hasInput(FusedOpSpec.MATMUL_BIAS);
         if (hasBias && Shapes.size(io.in()[FusedOpSpec.MATMUL_BIAS]) != n) return null;
         Geometry g = new Geometry(m, n, k, k, 1, n, 1, n, 1, 1f, 1f, 0, 1, meta, Shapes.size(batch));
-        return () -> new GemmKernel(device, g, out, hasBias ? FusedOpSpec.MATMUL_BIAS : -1, act);
+        int bias = hasBias ? FusedOpSpec.MATMUL_BIAS : -1;
+        return ClTunable.tactic("gemm", problem(g), device.info(), t -> new GemmKernel(device, t, g, out, bias, act));
     }
 
-    static Supplier<ClOp> gemm(NodeContext ctx, Io io, OpenClDevice device) {
+    static Tactic gemm(NodeContext ctx, Io io, OpenClDevice device) {
         Node node = ctx.node();
         boolean fused = FusedOpSpec.is(node, FusedOpSpec.FUSED_GEMM);
         if (!io.allFloat32() || !fits(device) || io.namedOutputs() != 1) return null;
@@ -93,10 +98,11 @@ final class MatrixOps {
         }
         Geometry g = new Geometry(m, n, k, ta ? 1 : k, ta ? m : 1, tb ? 1 : n, tb ? k : 1, n, 1, alpha, beta,
                 sbm, sbn, new long[0], 1);
-        return () -> new GemmKernel(device, g, out, biasInput, act);
+        return ClTunable.tactic("gemm", problem(g), device.info(), t -> new GemmKernel(device, t, g, out, biasInput, act));
     }
 
     private static final class GemmKernel extends ClOp {
+        private final ClTiling tiling;
         private final Geometry g;
         private final long[] out;
         private final int biasInput;
@@ -104,14 +110,15 @@ final class MatrixOps {
         private final cl_mem meta;
         private final ClKernel kernel;
 
-        GemmKernel(OpenClDevice device, Geometry g, long[] out, int biasInput, ClActivation act) {
+        GemmKernel(OpenClDevice device, ClTiling tiling, Geometry g, long[] out, int biasInput, ClActivation act) {
             super(device);
+            this.tiling = tiling;
             this.g = g;
             this.out = out;
             this.biasInput = biasInput;
             this.act = act;
             this.meta = longs(g.batch());
-            this.kernel = device.kernel("gemm", "gemm.cl");
+            this.kernel = device.tiledKernel("gemm", tiling);
         }
 
         @Override
@@ -124,7 +131,7 @@ final class MatrixOps {
                 bias = new ArrayList<>();
                 tensor(bias, mem, c.tensor(biasInput));
             }
-            enqueue(kernel, g, meta, operand(mem, c.tensor(0)), operand(mem, c.tensor(1)), ya, bias, act);
+            enqueue(kernel, tiling, g, meta, operand(mem, c.tensor(0)), operand(mem, c.tensor(1)), ya, bias, act);
         }
     }
 
@@ -138,7 +145,7 @@ final class MatrixOps {
      * Enqueues one batched GEMM: {@code a}, {@code b}, {@code c} and {@code bias} (null: none) each as
      * (buffer, element offset).
      */
-    static void enqueue(ClKernel kernel, Geometry g, cl_mem meta, List<Object> a, List<Object> b, List<Object> c,
+    static void enqueue(ClKernel kernel, ClTiling tiling, Geometry g, cl_mem meta, List<Object> a, List<Object> b, List<Object> c,
                         List<Object> bias, ClActivation act) {
         List<Object> args = new ArrayList<>(a);
         args.add(g.sam());
@@ -157,7 +164,6 @@ final class MatrixOps {
         args.add(meta);
         args.add(g.batch().length / 5);
         args.addAll(List.of(act.id(), act.p0(), act.p1()));
-        long gx = (g.n() + TILE - 1) / TILE * 16, gy = (g.m() + TILE - 1) / TILE * 16;
-        kernel.launch(new long[] {gx, gy, g.batchCount()}, LOCAL, args.toArray());
+        kernel.launch(tiling.global(g.m(), g.n(), g.batchCount()), tiling.local(), args.toArray());
     }
 }

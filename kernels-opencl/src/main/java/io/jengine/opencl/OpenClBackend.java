@@ -66,10 +66,10 @@ public final class OpenClBackend implements Backend {
         Supplier<ClOp> kernel;
         if (own) {
             switch (op) {
-                case FusedOpSpec.FUSED_CONV -> { name = "conv"; kernel = ConvOps.conv(ctx, io, device); }
-                case FusedOpSpec.FUSED_CONV_TRANSPOSE -> { name = "conv-transpose"; kernel = ConvOps.convTranspose(ctx, io, device); }
-                case FusedOpSpec.FUSED_GEMM -> { name = "gemm"; kernel = MatrixOps.gemm(ctx, io, device); }
-                case FusedOpSpec.FUSED_MATMUL -> { name = "gemm"; kernel = MatrixOps.matmul(ctx, io, device); }
+                case FusedOpSpec.FUSED_CONV -> { return offered(ConvOps.conv(ctx, io, device)); }
+                case FusedOpSpec.FUSED_CONV_TRANSPOSE -> { return offered(ConvOps.convTranspose(ctx, io, device)); }
+                case FusedOpSpec.FUSED_GEMM -> { return offered(MatrixOps.gemm(ctx, io, device)); }
+                case FusedOpSpec.FUSED_MATMUL -> { return offered(MatrixOps.matmul(ctx, io, device)); }
                 case "Gelu" -> { name = "elementwise"; kernel = ElementwiseOps.unary(ctx, io, device); }
                 case FusedOpSpec.ATTENTION -> { name = "attention"; kernel = AttentionOps.attention(ctx, io, device); }
                 case FusedOpSpec.ELEMENTWISE_CHAIN -> { name = "elementwise-chain"; kernel = ChainOps.chain(ctx, io, device); }
@@ -78,10 +78,10 @@ public final class OpenClBackend implements Backend {
             }
         } else if (onnx) {
             switch (op) {
-                case "Conv" -> { name = "conv"; kernel = ConvOps.conv(ctx, io, device); }
-                case "ConvTranspose" -> { name = "conv-transpose"; kernel = ConvOps.convTranspose(ctx, io, device); }
-                case "Gemm" -> { name = "gemm"; kernel = MatrixOps.gemm(ctx, io, device); }
-                case "MatMul" -> { name = "gemm"; kernel = MatrixOps.matmul(ctx, io, device); }
+                case "Conv" -> { return offered(ConvOps.conv(ctx, io, device)); }
+                case "ConvTranspose" -> { return offered(ConvOps.convTranspose(ctx, io, device)); }
+                case "Gemm" -> { return offered(MatrixOps.gemm(ctx, io, device)); }
+                case "MatMul" -> { return offered(MatrixOps.matmul(ctx, io, device)); }
                 case "MaxPool", "AveragePool" -> { name = "pool"; kernel = PoolOps.pool(ctx, io, device); }
                 case "GlobalAveragePool", "GlobalMaxPool" -> { name = "pool.global"; kernel = PoolOps.global(ctx, io, device); }
                 case "Softmax", "LogSoftmax" -> { name = "softmax"; kernel = RowOps.softmax(ctx, io, device); }
@@ -112,4 +112,6 @@ public final class OpenClBackend implements Backend {
         Supplier<ClOp> make = kernel;
         return List.of(new Tactic(NAME, name, make::get));
     }
+
+    private static List<Tactic> offered(Tactic t) { return t == null ? List.of() : List.of(t); }
 }

@@ -3,7 +3,9 @@ package io.jengine.opencl;
 import static org.jocl.CL.*;
 
 import io.jengine.spi.Device;
+import io.jengine.spi.DeviceHardware;
 import io.jengine.spi.DeviceMemory;
+import io.jengine.spi.TacticDeclinedException;
 import java.util.HashMap;
 import java.util.Map;
 import org.jocl.CLException;
@@ -51,6 +53,15 @@ final class OpenClDevice implements Device {
 
     DeviceInfo info() { return info; }
 
+    private DeviceHardware hardware;
+
+    /** Measured once per process (and cached on disk by {@link DevicePeaks}). */
+    @Override
+    public synchronized DeviceHardware hardware() {
+        if (hardware == null) hardware = DevicePeaks.of(this);
+        return hardware;
+    }
+
     cl_device_id id() { return id; }
 
     @Override
@@ -62,7 +73,9 @@ final class OpenClDevice implements Device {
                 cl_context_properties props = new cl_context_properties();
                 props.addProperty(CL_CONTEXT_PLATFORM, platform);
                 context = clCreateContext(props, 1, new cl_device_id[] {id}, null, null, null);
-                queue = clCreateCommandQueue(context, id, 0, null);
+                // Profiling on: the tuner times kernels by the device's clock (its events); a launch made without an
+                // event costs nothing more.
+                queue = clCreateCommandQueue(context, id, CL_QUEUE_PROFILING_ENABLE, null);
             } catch (CLException e) {
                 throw new OpenClException(name(), name() + " (" + info.name() + "): could not create a context and queue: "
                         + e.getMessage(), e);
@@ -79,6 +92,22 @@ final class OpenClDevice implements Device {
     /** The kernel {@code function} of the program built from {@code sources} (resource names), built on first use. */
     ClKernel kernel(String function, String... sources) {
         return kernel(function, String.join(",", sources), () -> programs().program(sources));
+    }
+
+    /**
+     * {@code gemm.cl}'s {@code function} built for {@code tiling}, one program per tiling; declined when the compiled
+     * kernel cannot run a work-group that large on this device (its registers or local memory).
+     */
+    ClKernel tiledKernel(String function, ClTiling tiling) {
+        String key = "gemm.cl#" + function + "@" + tiling;
+        String defines = tiling.defines() + "#define TILED_ONLY\n#define TILED_ONLY_" + function + "\n";
+        ClKernel k = kernel(function, key, () -> programs().program(key, defines + ProgramCache.resource("gemm.cl")));
+        long most = k.maxWorkItems();
+        if (most < tiling.workItems()) {
+            throw new TacticDeclinedException(name() + ": " + function + " with tiling " + tiling + " needs groups of "
+                    + tiling.workItems() + " work-items; compiled, it runs at most " + most + " here");
+        }
+        return k;
     }
 
     /** The kernel {@code function} of a program generated at plan time, built once per distinct source. */

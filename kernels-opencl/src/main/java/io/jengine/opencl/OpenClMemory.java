@@ -5,10 +5,14 @@ import static org.jocl.CL.*;
 import io.jengine.spi.DeviceMemory;
 import io.jengine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jocl.CLException;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_mem;
 
 /**
@@ -127,6 +131,50 @@ final class OpenClMemory implements DeviceMemory {
     @Override
     public void finish() { device.finish(); }
 
+    /** The events of this session's launches while its kernels are timed; null when they are not. */
+    private List<cl_event> timed;
+
+    List<cl_event> timedEvents() { return timed; }
+
+    @Override
+    public boolean timeKernels(boolean on) {
+        if (timed != null) releaseEvents();
+        timed = on ? new ArrayList<>() : null;
+        return true;
+    }
+
+    @Override
+    public double kernelSeconds() {
+        if (timed == null) return Double.NaN;
+        device.finish();
+        long[] start = new long[1], end = new long[1];
+        double seconds = 0;
+        try {
+            for (cl_event e : timed) {
+                clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
+                clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
+                seconds += (end[0] - start[0]) / 1e9;
+            }
+        } catch (CLException e) {
+            throw new OpenClException(device.name(), device.name() + ": reading a kernel's profiling times failed: "
+                    + e.getMessage(), e);
+        } finally {
+            releaseEvents();
+        }
+        return seconds;
+    }
+
+    private void releaseEvents() {
+        for (cl_event e : timed) {
+            try {
+                clReleaseEvent(e);
+            } catch (CLException ignored) {
+                // gone with its device
+            }
+        }
+        timed.clear();
+    }
+
     @Override
     public void endRun() {
         for (Region r : transients.values()) OpenClDevice.release(r.mem());
@@ -135,6 +183,7 @@ final class OpenClMemory implements DeviceMemory {
 
     @Override
     public void close() {
+        if (timed != null) timeKernels(false);
         endRun();
         for (Region r : constants.values()) OpenClDevice.release(r.mem());
         constants.clear();

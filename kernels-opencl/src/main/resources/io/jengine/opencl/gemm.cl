@@ -1,20 +1,41 @@
-// Matrix products and convolutions as register-tiled GEMMs: a 16x16 work-group computes a 64x64 tile of C, each
-// work-item 4x4 outputs strided by 16 (so that neighbours store neighbouring columns), over K in steps of 16 staged
-// in local memory. Operands are read through strides, so transposed and batched operands need no copy.
+// Matrix products and convolutions as register-tiled GEMMs. A work-group of WG_M x WG_N work-items computes a
+// TM x TN tile of C, each work-item WPT_M x WPT_N outputs strided by the group's size (so that neighbours store
+// neighbouring columns), over K in steps of TK staged in local memory. The tiling is chosen per layer (the tuner
+// builds it as #defines before this source); the defaults are one that suits most devices. Operands are read through
+// strides, so transposed and batched operands need no copy. A tiling's program holds only the kernel it was built for
+// (TILED_ONLY and TILED_ONLY_<name>): a compiler such as PoCL's takes seconds per kernel.
 
-#define TM 64
-#define TN 64
+#ifndef WG_M
+#define WG_M 16
+#endif
+#ifndef WG_N
+#define WG_N 16
+#endif
+#ifndef WPT_M
+#define WPT_M 4
+#endif
+#ifndef WPT_N
+#define WPT_N 4
+#endif
+#ifndef TK
 #define TK 16
+#endif
+#define TM (WG_M * WPT_M)
+#define TN (WG_N * WPT_N)
+#define WG (WG_M * WG_N)
 
-// One staged step of K: each work-item adds the products of its 4 rows of A and 4 columns of B.
-inline void tile_products(__local float As[TK][TM], __local float Bs[TK][TN], float acc[4][4], int tx, int ty) {
+// One staged step of K: each work-item adds the products of its WPT_M rows of A and WPT_N columns of B.
+inline void tile_products(__local float As[TK][TM], __local float Bs[TK][TN], float acc[WPT_M][WPT_N], int tx, int ty) {
     for (int kk = 0; kk < TK; kk++) {
-        float a[4], b[4];
-        for (int i = 0; i < 4; i++) a[i] = As[kk][ty + 16 * i];
-        for (int j = 0; j < 4; j++) b[j] = Bs[kk][tx + 16 * j];
-        for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+        float a[WPT_M], b[WPT_N];
+        for (int i = 0; i < WPT_M; i++) a[i] = As[kk][ty + WG_M * i];
+        for (int j = 0; j < WPT_N; j++) b[j] = Bs[kk][tx + WG_N * j];
+        for (int i = 0; i < WPT_M; i++) for (int j = 0; j < WPT_N; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
     }
 }
+
+// Zeroes a work-item's accumulators.
+#define ZERO_ACC(acc) for (int i = 0; i < WPT_M; i++) for (int j = 0; j < WPT_N; j++) acc[i][j] = 0.0f
 
 // The batch offsets of operand `which` (0 A, 1 B, 2 C, 3 bias) for batch index z: meta holds, per batch axis, the
 // dim and then the four operands' strides (5 longs per axis, outermost first).
@@ -29,9 +50,10 @@ inline long batch_offset(__constant const long* meta, int axes, long z, int whic
     return off;
 }
 
+#if !defined(TILED_ONLY) || defined(TILED_ONLY_gemm)
 // C = act(alpha * A.B + beta * bias + R): A [M,K], B [K,N] through strides; bias through its own strides (0 along a
 // broadcast axis); R (the residual) in C's layout.
-__kernel __attribute__((reqd_work_group_size(16, 16, 1)))
+__kernel __attribute__((reqd_work_group_size(WG_N, WG_M, 1)))
 void gemm(__global const float* A, ulong ao, long sam, long sak,
           __global const float* B, ulong bo, long sbk, long sbn,
           __global float* C, ulong co, long scm, long scn,
@@ -47,14 +69,16 @@ void gemm(__global const float* A, ulong ao, long sam, long sak,
     const long a_base = ao + batch_offset(meta, axes, z, 0);
     const long b_base = bo + batch_offset(meta, axes, z, 1);
     const long c_base = co + batch_offset(meta, axes, z, 2);
-    const int l = ty * 16 + tx;
-    float acc[4][4] = {{0.0f}};
+    const int l = ty * WG_N + tx;
+    float acc[WPT_M][WPT_N];
+    ZERO_ACC(acc);
     for (int k0 = 0; k0 < K; k0 += TK) {
-        for (int e = 0; e < 4; e++) {
-            int idx = l + 256 * e;
+        for (int idx = l; idx < TK * TM; idx += WG) {
             int mm = idx / TK, kk = idx % TK;
             int m = m0 + mm, k = k0 + kk;
             As[kk][mm] = (m < M && k < K) ? A[a_base + m * sam + k * sak] : 0.0f;
+        }
+        for (int idx = l; idx < TK * TN; idx += WG) {
             int kb = idx / TN, nn = idx % TN;
             int n = n0 + nn, k2 = k0 + kb;
             Bs[kb][nn] = (n < N && k2 < K) ? B[b_base + k2 * sbk + n * sbn] : 0.0f;
@@ -64,11 +88,11 @@ void gemm(__global const float* A, ulong ao, long sam, long sak,
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     const long bias_base = biaso + (has_bias ? batch_offset(meta, axes, z, 3) : 0);
-    for (int i = 0; i < 4; i++) {
-        int m = m0 + ty + 16 * i;
+    for (int i = 0; i < WPT_M; i++) {
+        int m = m0 + ty + WG_M * i;
         if (m >= M) continue;
-        for (int j = 0; j < 4; j++) {
-            int n = n0 + tx + 16 * j;
+        for (int j = 0; j < WPT_N; j++) {
+            int n = n0 + tx + WG_N * j;
             if (n >= N) continue;
             float v = alpha * acc[i][j];
             if (has_bias) v += beta * bias[bias_base + m * sbias_m + n * sbias_n];
@@ -78,11 +102,13 @@ void gemm(__global const float* A, ulong ao, long sam, long sak,
         }
     }
 }
+#endif
 
+#if !defined(TILED_ONLY) || defined(TILED_ONLY_conv2d)
 // A 2-D convolution as an implicit GEMM per group: M = output channels of the group, N = batch x output pixels,
 // K = input channels of the group x kernel window; B's columns are gathered from X on the fly (zero in the padding).
 // geo: N, C, H, W, OC, OH, OW, KH, KW, stride h/w, pad top/left, dilation h/w, groups.
-__kernel __attribute__((reqd_work_group_size(16, 16, 1)))
+__kernel __attribute__((reqd_work_group_size(WG_N, WG_M, 1)))
 void conv2d(__global const float* X, ulong xo, __global const float* Wt, ulong wo,
             __global float* Y, ulong yo, __global const float* bias, ulong bo, int has_bias,
             __global const float* R, ulong ro, int has_res,
@@ -97,15 +123,17 @@ void conv2d(__global const float* X, ulong xo, __global const float* Wt, ulong w
     const int g = get_global_id(2);
     const int tx = get_local_id(0), ty = get_local_id(1);
     const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM;
-    const int l = ty * 16 + tx;
+    const int l = ty * WG_N + tx;
     const int KK = KH * KW;
-    float acc[4][4] = {{0.0f}};
+    float acc[WPT_M][WPT_N];
+    ZERO_ACC(acc);
     for (int k0 = 0; k0 < K; k0 += TK) {
-        for (int e = 0; e < 4; e++) {
-            int idx = l + 256 * e;
+        for (int idx = l; idx < TK * TM; idx += WG) {
             int mm = idx / TK, kk = idx % TK;
             int m = m0 + mm, k = k0 + kk;
             As[kk][mm] = (m < M && k < K) ? Wt[wo + (long) (g * OCG + m) * K + k] : 0.0f;
+        }
+        for (int idx = l; idx < TK * TN; idx += WG) {
             int kb = idx / TN, nn = idx % TN;
             int col = n0 + nn, k2 = k0 + kb;
             float v = 0.0f;
@@ -125,12 +153,12 @@ void conv2d(__global const float* X, ulong xo, __global const float* Wt, ulong w
         tile_products(As, Bs, acc, tx, ty);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-    for (int i = 0; i < 4; i++) {
-        int m = m0 + ty + 16 * i;
+    for (int i = 0; i < WPT_M; i++) {
+        int m = m0 + ty + WG_M * i;
         if (m >= M) continue;
         int oc = g * OCG + m;
-        for (int j = 0; j < 4; j++) {
-            int col = n0 + tx + 16 * j;
+        for (int j = 0; j < WPT_N; j++) {
+            int col = n0 + tx + WG_N * j;
             if (col >= NP) continue;
             int b = col / P, p = col % P;
             long y = ((long) b * OC + oc) * P + p;
@@ -141,7 +169,9 @@ void conv2d(__global const float* X, ulong xo, __global const float* Wt, ulong w
         }
     }
 }
+#endif
 
+#ifndef TILED_ONLY
 // A depthwise 2-D convolution (one input channel per group, any channel multiplier), one output per work-item.
 __kernel void depthwise2d(__global const float* X, ulong xo, __global const float* Wt, ulong wo,
                           __global float* Y, ulong yo, __global const float* bias, ulong bo, int has_bias,
@@ -169,12 +199,14 @@ __kernel void depthwise2d(__global const float* X, ulong xo, __global const floa
     if (has_res) acc += R[ro + y];
     Y[yo + y] = activate(acc, act, p0, p1);
 }
+#endif
 
+#if !defined(TILED_ONLY) || defined(TILED_ONLY_conv_transpose2d)
 // A 2-D transposed convolution as an implicit GEMM per group: M = output channels of the group, N = batch x output
 // pixels, K = input channels of the group x kernel window; an input pixel contributes to output (oh, ow) through
 // tap (kh, kw) when oh + pad_top - kh * dil_h is a multiple of the stride. W is [C, OC / G, KH, KW].
 // geo: N, C, H, W, OC, OH, OW, KH, KW, stride h/w, pad top/left, dilation h/w, groups.
-__kernel __attribute__((reqd_work_group_size(16, 16, 1)))
+__kernel __attribute__((reqd_work_group_size(WG_N, WG_M, 1)))
 void conv_transpose2d(__global const float* X, ulong xo, __global const float* Wt, ulong wo,
                       __global float* Y, ulong yo, __global const float* bias, ulong bo, int has_bias,
                       __constant const int* geo, int act, float p0, float p1) {
@@ -189,11 +221,11 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
     const int g = get_global_id(2);
     const int tx = get_local_id(0), ty = get_local_id(1);
     const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM;
-    const int l = ty * 16 + tx;
-    float acc[4][4] = {{0.0f}};
+    const int l = ty * WG_N + tx;
+    float acc[WPT_M][WPT_N];
+    ZERO_ACC(acc);
     for (int k0 = 0; k0 < K; k0 += TK) {
-        for (int e = 0; e < 4; e++) {
-            int idx = l + 256 * e;
+        for (int idx = l; idx < TK * TM; idx += WG) {
             int mm = idx / TK, kk = idx % TK;
             int m = m0 + mm, k = k0 + kk;
             float a = 0.0f;
@@ -202,6 +234,8 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
                 a = Wt[wo + ((long) (g * ICG + ic) * OCG + m) * KK + r];
             }
             As[kk][mm] = a;
+        }
+        for (int idx = l; idx < TK * TN; idx += WG) {
             int kb = idx / TN, nn = idx % TN;
             int col = n0 + nn, k2 = k0 + kb;
             float v = 0.0f;
@@ -222,12 +256,12 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
         tile_products(As, Bs, acc, tx, ty);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-    for (int i = 0; i < 4; i++) {
-        int m = m0 + ty + 16 * i;
+    for (int i = 0; i < WPT_M; i++) {
+        int m = m0 + ty + WG_M * i;
         if (m >= M) continue;
         int oc = g * OCG + m;
-        for (int j = 0; j < 4; j++) {
-            int col = n0 + tx + 16 * j;
+        for (int j = 0; j < WPT_N; j++) {
+            int col = n0 + tx + WG_N * j;
             if (col >= NP) continue;
             int b = col / P, p = col % P;
             float v = acc[i][j];
@@ -236,3 +270,4 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
         }
     }
 }
+#endif

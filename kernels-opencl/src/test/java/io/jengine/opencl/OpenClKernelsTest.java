@@ -137,6 +137,40 @@ class OpenClKernelsTest {
         check(node, feeds, Map.of(), k + 1, "gemm");
     }
 
+    /**
+     * The tiled kernels under every kind of tiling the tuner may pick: one work-item per group, rectangular groups and
+     * register tiles, K steps shorter and longer than the depth, tiles far larger than the result. Gemm with
+     * transposes and bias, a grouped padded convolution, a transposed one, each against the reference.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1x1.kc4.mc1.nc1", "2x2.kc8.mc8.nc8", "2x4.kc8.mc16.nc64", "4x2.kc32.mc64.nc16",
+            "8x8.kc16.mc64.nc64", "4x8.kc4.mc32.nc256", "8x4.kc64.mc128.nc32", "1x8.kc16.mc8.nc64"})
+    void tiledKernelsMatchTheReferenceUnderEveryTiling(String tiling) {
+        Random r = new Random(tiling.hashCode());
+        Node gemm = Node.builder("Gemm").name("g").inputs("a", "b", "c").outputs("y")
+                .attr(Attribute.of("transA", 1L)).attr(Attribute.of("transB", 1L))
+                .attr(Attribute.of("alpha", 0.7f)).attr(Attribute.of("beta", 1.3f)).build();
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("a", random(r, 45, 33));
+        feeds.put("b", random(r, 70, 45));
+        feeds.put("c", random(r, 70));
+        check(gemm, feeds, Map.of(), 46, "gemm@" + tiling);
+
+        Node conv = Node.builder("Conv").name("conv").inputs("x", "w", "b").outputs("y")
+                .attr(Attribute.of("pads", new long[] {1, 0, 2, 1})).attr(Attribute.of("strides", new long[] {2, 1}))
+                .attr(Attribute.of("group", 2L)).build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, 18, 5, 3, 3));
+        weights.put("b", random(r, 18));
+        check(conv, Map.of("x", random(r, 2, 10, 13, 11)), weights, 5L * 9 + 1, "conv@" + tiling);
+
+        Node ct = Node.builder("ConvTranspose").name("ct").inputs("x", "w").outputs("y")
+                .attr(Attribute.of("strides", new long[] {2, 2})).attr(Attribute.of("pads", new long[] {1, 1, 1, 1}))
+                .build();
+        check(ct, Map.of("x", random(r, 1, 6, 5, 7)), Map.of("w", random(r, 6, 9, 3, 3)), 6L * 9, "conv-transpose@"
+                + tiling);
+    }
+
     @ParameterizedTest(name = "{0} @ {1}")
     @CsvSource({"5x17x30, 30x9", "2x1x5x17x30, 3x1x30x9", "30, 3x30x9", "4x17x30, 30", "17x30, 4x30x65"})
     void matMulMatchesTheReference(String a, String b) {

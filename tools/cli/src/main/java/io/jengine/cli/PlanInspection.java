@@ -24,8 +24,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code engine inspect MODEL.plan}: what a plan holds — versions, the device it was tuned on, its signatures and
  * memory plan, every layer's tactic with predicted and measured time — and how well the cost model ranked the
  * candidates it timed: Spearman's rank correlation per layer class and the top-K hit rate (how often the fastest
- * measured candidate was among the model's K best), meaningful for plans built at tune level 3, where every candidate
- * is timed.
+ * measured candidate was among the model's K best) and how often the best of those K came within 5% of the fastest,
+ * meaningful for plans built at tune level 3, where every candidate is timed.
  */
 final class PlanInspection {
     private PlanInspection() {}
@@ -83,7 +83,8 @@ final class PlanInspection {
     /** Spearman's rho per op over the candidates timed, and how often the fastest measured was in the model's top K. */
     static void printRanking(List<LayerRecord> layers, int topK, PrintStream out) {
         Map<String, List<Double>> rhoByOp = new LinkedHashMap<>();
-        int hits = 0, counted = 0;
+        int hits = 0, counted = 0, within = 0;
+        double worst = 1;
         for (LayerRecord r : layers) {
             List<CandidateRecord> timed = r.getCandidatesList().stream()
                     .filter(c -> !Double.isNaN(c.getMeasuredMs()) && !Double.isNaN(c.getPredictedMs())).toList();
@@ -96,13 +97,25 @@ final class PlanInspection {
             int place = r.getCandidatesList().indexOf(fastest);
             counted++;
             if (place < topK) hits++;
+            // what choosing among the model's top K alone would have cost against the fastest of all timed
+            double bestTopK = r.getCandidatesList().subList(0, Math.min(topK, r.getCandidatesCount())).stream()
+                    .mapToDouble(CandidateRecord::getMeasuredMs).filter(v -> !Double.isNaN(v)).min()
+                    .orElse(Double.POSITIVE_INFINITY);
+            double ratio = bestTopK / fastest.getMeasuredMs();
+            if (ratio <= 1 + WITHIN) within++;
+            worst = Math.max(worst, ratio);
         }
         if (counted == 0) return;
         out.println("cost model ranking over the candidates timed (Spearman's rho, mean per op):");
         rhoByOp.forEach((op, rhos) -> out.printf(Locale.ROOT, "  %-32s %.3f over %d layers%n", op,
                 rhos.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), rhos.size()));
         out.printf(Locale.ROOT, "  top-%d hit rate: %d of %d layers (%.0f%%)%n", topK, hits, counted, 100.0 * hits / counted);
+        out.printf(Locale.ROOT, "  top-%d's best within %.0f%% of the fastest timed: %d of %d layers (worst %.2fx)%n", topK,
+                100 * WITHIN, within, counted, worst);
     }
+
+    /** How far the best of the model's top K may be from the fastest candidate and still count as found. */
+    static final double WITHIN = 0.05;
 
     /** Spearman's rank correlation (average ranks for ties). */
     static double spearman(double[] a, double[] b) {
