@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 import org.jocl.CLException;
 
 /**
- * Data movement on the device, for any element type of 1, 2, 4 or 8 bytes: views (Reshape and friends), Transpose
- * and Slice as one strided gather, Concat as block copies, Gather along an axis.
+ * Data movement on the device, for any element type of 1, 2, 4 or 8 bytes: views (Reshape and friends), Transpose,
+ * Slice and Expand as one strided gather, Concat as block copies, Gather along an axis, Pad.
  */
 final class DataOps {
     private DataOps() {}
@@ -96,6 +96,85 @@ final class DataOps {
             s[d] = xs[(int) perm[d]];
         }
         return () -> strided(device, t, y, s, 0);
+    }
+
+    /** Expand: the input read with stride 0 along every axis it is broadcast on. */
+    static Supplier<ClOp> expand(NodeContext ctx, Io io, OpenClDevice device) {
+        long[] x = io.in()[0], y = io.out()[0];
+        DType t = io.outTypes()[0];
+        if (x == null || y == null || !movable(t) || io.inTypes()[0] != t || x.length > y.length) return null;
+        for (int i = 0; i < x.length; i++) {
+            long o = y[y.length - x.length + i];
+            if (x[i] != o && x[i] != 1) return null;
+        }
+        long[] s = Shapes.broadcastStrides(x, y);
+        return () -> strided(device, t, y, s, 0);
+    }
+
+    /**
+     * Pad in its four modes with constant pads (attributes before opset 11, inputs since, axes since 18) and a
+     * constant fill value; negative pads crop.
+     */
+    static Supplier<ClOp> pad(NodeContext ctx, Io io, OpenClDevice device) {
+        Node node = ctx.node();
+        long[] x = io.in()[0], y = io.out()[0];
+        DType t = io.outTypes()[0];
+        if (x == null || y == null || !movable(t) || io.inTypes()[0] != t || x.length != y.length) return null;
+        int mode = List.of("constant", "edge", "reflect", "wrap").indexOf(node.attrString("mode", "constant"));
+        if (mode < 0) return null;
+        int r = x.length;
+        long[] given, axes = null;
+        Tensor fill;
+        if (ctx.opsetVersion() < 11) {
+            given = node.attrInts(node.hasAttr("pads") ? "pads" : "paddings", null);
+            fill = Tensor.fromDoubles(t, new long[0], new double[] {node.attrFloat("value", 0f)});
+        } else {
+            given = constantLongs(ctx, 1);
+            fill = node.hasInput(2) ? ctx.constant(2) : null;
+            if (node.hasInput(2) && (fill == null || fill.dtype() != t)) return null;
+            if (node.hasInput(3)) {
+                axes = constantLongs(ctx, 3);
+                if (axes == null) return null;
+            }
+        }
+        if (given == null) return null;
+        long[] begin = new long[r];
+        int listed = axes == null ? r : axes.length;
+        if (given.length != 2 * listed) return null;
+        for (int i = 0; i < listed; i++) {
+            long a = axes == null ? i : axes[i] < 0 ? axes[i] + r : axes[i];
+            if (a < 0 || a >= r) return null;
+            begin[(int) a] = given[i];
+        }
+        for (int d = 0; d < r; d++) if (x[d] == 0 && y[d] > 0 && mode != 0) return null; // the reference's error
+        long bits = 0;
+        if (fill != null && fill.size() > 0) {
+            java.nio.ByteBuffer b = fill.data().asSlice(0, t.byteSize()).asByteBuffer()
+                    .order(java.nio.ByteOrder.nativeOrder());
+            for (int i = t.byteSize() - 1; i >= 0; i--) bits = bits << 8 | (b.get(i) & 0xFF);
+        }
+        long[] meta = new long[4 * r];
+        long[] xs = Shapes.strides(x);
+        for (int d = 0; d < r; d++) {
+            meta[d] = y[d];
+            meta[r + d] = x[d];
+            meta[2 * r + d] = xs[d];
+            meta[3 * r + d] = begin[d];
+        }
+        long n = Shapes.size(y), fillBits = bits;
+        return () -> new ClOp(device) {
+            private final org.jocl.cl_mem metaMem = longs(meta);
+            private final ClKernel kernel = device.kernel("pad" + word(t), "data.cl");
+
+            @Override
+            void run(KernelContext c, OpenClMemory mem) {
+                List<Object> args = new ArrayList<>();
+                tensor(args, mem, c.tensor(0));
+                tensor(args, mem, c.output(0, t, y));
+                args.addAll(List.of(n, metaMem, r, mode, fillBits));
+                kernel.launch(new long[] {n}, new long[] {64}, args.toArray());
+            }
+        };
     }
 
     /** Slice with constant starts, ends, axes and steps (attributes before opset 10). */

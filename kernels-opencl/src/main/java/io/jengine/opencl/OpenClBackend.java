@@ -95,8 +95,13 @@ public final class OpenClBackend implements Backend {
                 case "Slice" -> { name = "slice"; kernel = DataOps.slice(ctx, io, device); }
                 case "Concat" -> { name = "concat"; kernel = DataOps.concat(ctx, io, device); }
                 case "Gather" -> { name = "gather"; kernel = DataOps.gather(ctx, io, device); }
+                case "Expand" -> { name = "expand"; kernel = DataOps.expand(ctx, io, device); }
+                case "Pad" -> { name = "pad"; kernel = DataOps.pad(ctx, io, device); }
                 default -> {
-                    if (ElementwiseOps.isBinary(op)) {
+                    if (ReduceOps.OPS.contains(op)) {
+                        name = "reduce";
+                        kernel = ReduceOps.reduce(ctx, io, device);
+                    } else if (ElementwiseOps.isBinary(op)) {
                         name = "elementwise.binary";
                         kernel = ElementwiseOps.binary(ctx, io, device);
                     } else {

@@ -50,3 +50,31 @@ GATHER(gather_b1, uchar)
 GATHER(gather_b2, ushort)
 GATHER(gather_b4, uint)
 GATHER(gather_b8, ulong)
+
+// Pad: y's coordinate on each axis less the axis's leading pad (negative: a crop) is x's; one outside x takes `fill`
+// (mode 0, the element's bits), the edge (1), a reflection without repeating the edge (2) or wraps around (3).
+// meta: y's dims [r], x's dims [r], x's strides [r], the leading pads [r].
+#define PAD(NAME, T) \
+__kernel void NAME(__global const T* x, ulong xo, __global T* y, ulong yo, ulong n, __constant const long* meta, \
+                   int rank, int mode, ulong fill) { \
+    ulong i = get_global_id(0); \
+    if (i >= n) return; \
+    long rem = (long) i, off = 0; \
+    for (int d = rank - 1; d >= 0; d--) { \
+        long c = rem % meta[d] - meta[3 * rank + d], len = meta[rank + d]; \
+        rem /= meta[d]; \
+        if (c < 0 || c >= len) { \
+            if (mode == 0) { y[yo + i] = (T) fill; return; } \
+            if (mode == 1) c = c < 0 ? 0 : len - 1; \
+            else if (mode == 3) { c %= len; if (c < 0) c += len; } \
+            else if (len == 1) c = 0; \
+            else { long p = 2 * (len - 1); c %= p; if (c < 0) c += p; if (c >= len) c = p - c; } \
+        } \
+        off += c * meta[2 * rank + d]; \
+    } \
+    y[yo + i] = x[xo + off]; \
+}
+PAD(pad_b1, uchar)
+PAD(pad_b2, ushort)
+PAD(pad_b4, uint)
+PAD(pad_b8, ulong)

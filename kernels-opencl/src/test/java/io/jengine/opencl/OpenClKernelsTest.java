@@ -37,9 +37,16 @@ class OpenClKernelsTest {
         checkKey(cl, node, null, feeds, weights, terms, "opencl:" + key);
     }
 
-    /** For ops that compute no sums (selection, logic, casts): the element type's own tolerance, NaN and Inf alike. */
+    /**
+     * For ops that compute no sums (selection, logic, casts, data movement) or whose result is a log of one: the
+     * element type's own tolerance, NaN and Inf alike.
+     */
     private static void checkSame(Node node, Map<String, Tensor> feeds, String key) {
-        Graph g = FastVsReference.graph(node, feeds, Map.of());
+        checkSame(node, feeds, Map.of(), key);
+    }
+
+    private static void checkSame(Node node, Map<String, Tensor> feeds, Map<String, Tensor> weights, String key) {
+        Graph g = FastVsReference.graph(node, feeds, weights);
         Tensor want = FastVsReference.run(g, feeds, Backends.discover().only(List.of("cpu-reference")), null);
         Tensor got = FastVsReference.run(g, feeds, cl, "opencl:" + key);
         io.jengine.verify.Comparison c = io.jengine.verify.Comparison.of(want, got,
@@ -357,6 +364,56 @@ class OpenClKernelsTest {
         Node g = Node.builder("Gather").name("g").inputs("x", "i").outputs("y").attr(Attribute.of("axis", 1L)).build();
         check(g, Map.of("x", random(r, 3, 10, 4)), Map.of("i", Tensor.ofLongs(new long[] {2, 3}, 0, -1, 4, 9, 2, -10)),
                 1, "gather");
+    }
+
+    @ParameterizedTest(name = "{0} axes [{1}] keepdims {2}")
+    @CsvSource(delimiter = ';', value = {"ReduceSum; 1,3; 1", "ReduceSum; ; 0", "ReduceMean; -1; 0", "ReduceMax; 0,2; 1",
+            "ReduceMin; 2; 0", "ReduceProd; 3; 1", "ReduceL1; 1; 1", "ReduceL2; 0,1,2,3; 0", "ReduceLogSum; 2,3; 1",
+            "ReduceLogSumExp; 1; 0", "ReduceSumSquare; 0,3; 1"})
+    void reductionsMatchTheReference(String op, String axes, int keepdims) {
+        Random r = new Random(op.hashCode() + 31L * java.util.Objects.hashCode(axes));
+        boolean hasAxes = axes != null && !axes.isBlank();
+        Node.Builder b = Node.builder(op).name("r").outputs("y").attr(Attribute.of("keepdims", (long) keepdims));
+        b.inputs(hasAxes ? new String[] {"x", "axes"} : new String[] {"x"});
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        if (hasAxes) {
+            long[] a = java.util.Arrays.stream(axes.split(",")).mapToLong(Long::parseLong).toArray();
+            weights.put("axes", Tensor.ofLongs(new long[] {a.length}, a));
+        }
+        Tensor x = random(r, 3, 4, 5, 6);
+        if (op.equals("ReduceLogSum")) { // a log of a sum of positives
+            float[] v = x.toFloatArray();
+            for (int i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
+            x = Tensor.ofFloats(x.shape(), v);
+        }
+        Node node = b.build();
+        if (op.startsWith("ReduceLog")) {
+            checkSame(node, Map.of("x", x), weights, "reduce");
+        } else {
+            check(node, Map.of("x", x), weights, 360, "reduce");
+            // NaN and infinities propagate as the reference's do
+            check(node, Map.of("x", withSpecials(x)), weights, 360, "reduce");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"constant", "edge", "reflect", "wrap"})
+    void padMatchesTheReferenceInEveryMode(String mode) {
+        Random r = new Random(mode.hashCode());
+        Node node = Node.builder("Pad").name("p").inputs("x", "pads", "value").outputs("y")
+                .attr(Attribute.of("mode", mode)).build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        // leading then trailing pads per axis; a negative one crops
+        weights.put("pads", Tensor.ofLongs(new long[] {8}, 0, 1, 2, -1, 1, 0, 3, 2));
+        weights.put("value", Tensor.ofFloats(new long[0], 1.5f));
+        checkSame(node, Map.of("x", random(r, 2, 3, 4, 5)), weights, "pad");
+    }
+
+    @Test
+    void expandBroadcastsLikeTheReference() {
+        Node node = Node.builder("Expand").name("e").inputs("x", "shape").outputs("y").build();
+        checkSame(node, Map.of("x", random(new Random(9), 3, 1, 5)),
+                Map.of("shape", Tensor.ofLongs(new long[] {4}, 2, 3, 4, 5)), "expand");
     }
 
     @Test
