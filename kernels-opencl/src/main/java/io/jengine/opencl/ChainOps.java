@@ -1,5 +1,6 @@
 package io.jengine.opencl;
 
+import io.jengine.ir.ChainCodes;
 import io.jengine.ir.Node;
 import io.jengine.spi.KernelContext;
 import io.jengine.spi.NodeContext;
@@ -15,7 +16,8 @@ import java.util.Locale;
 /**
  * {@code jengine::ElementwiseChain} compiled into one OpenCL kernel per distinct program: each step becomes a line of
  * C over registers, each (broadcast) input is read once per output element, and the result is stored once. The
- * program format is the optimizer's (ops, two operand references per step, two parameters per step).
+ * program format is the optimizer's (ops, two operand references per step, two parameters per step); quantized ends
+ * ({@link ChainCodes}) read and write uint8 / int8 codes.
  */
 final class ChainOps {
     private ChainOps() {}
@@ -27,11 +29,24 @@ final class ChainOps {
         float[] params = node.attrFloats("params", new float[0]);
         int k = node.inputs().size();
         long[] out = io.out()[0];
-        if (ops.isEmpty() || refs.length != 2 * ops.size() || params.length != 2 * ops.size() || !io.allFloat32()
+        if (ops.isEmpty() || refs.length != 2 * ops.size() || params.length != 2 * ops.size()
                 || io.namedOutputs() != 1 || out == null) {
             return null;
         }
-        String source = source(ops, refs, params, k);
+        ChainCodes codes;
+        try {
+            codes = ChainCodes.of(node);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        // each end float32, or the codes the chain's attributes say
+        for (int i = 0; i < k; i++) {
+            DType want = codes.inputTypes()[i] != null ? codes.inputTypes()[i] : DType.FLOAT32;
+            if (io.inTypes()[i] != want) return null;
+        }
+        DType outType = codes.outputType(DType.FLOAT32);
+        if (io.outTypes()[0] != outType) return null;
+        String source = source(ops, refs, params, k, codes);
         if (source == null) return null;
         int r = out.length;
         for (int i = 0; i < k; i++) {
@@ -48,7 +63,7 @@ final class ChainOps {
             void run(KernelContext c, OpenClMemory mem) {
                 List<Object> args = new ArrayList<>();
                 for (int i = 0; i < k; i++) tensor(args, mem, c.tensor(i));
-                tensor(args, mem, c.output(0, DType.FLOAT32, out));
+                tensor(args, mem, c.output(0, outType, out));
                 args.add(n);
                 args.add(metaMem);
                 args.add(r);
@@ -57,11 +72,18 @@ final class ChainOps {
         };
     }
 
-    /** The kernel's C source, or null when a step is not one it knows. */
-    static String source(List<String> ops, long[] refs, float[] params, int inputs) {
+    /**
+     * The kernel's C source, or null when a step is not one it knows. Quantized ends ({@link ChainCodes}) are read as
+     * codes and dequantized, {@code (q - zero) * scale}, and written as {@code saturate(rint(y / scale) + zero)}, NaN
+     * to 0, as DequantizeLinear and QuantizeLinear compute them.
+     */
+    static String source(List<String> ops, long[] refs, float[] params, int inputs, ChainCodes codes) {
         StringBuilder sb = new StringBuilder("__kernel void chain(");
-        for (int i = 0; i < inputs; i++) sb.append("__global const float* x").append(i).append(", ulong o").append(i).append(", ");
-        sb.append("__global float* y, ulong yo, ulong n, __constant const long* meta, int rank) {\n");
+        for (int i = 0; i < inputs; i++) {
+            sb.append("__global const ").append(cType(codes.inputTypes()[i])).append("* x").append(i).append(", ulong o")
+                    .append(i).append(", ");
+        }
+        sb.append("__global ").append(cType(codes.outputType())).append("* y, ulong yo, ulong n, __constant const long* meta, int rank) {\n");
         sb.append("    ulong i = get_global_id(0);\n    if (i >= n) return;\n");
         for (int i = 0; i < inputs; i++) sb.append("    long j").append(i).append(" = 0;\n");
         sb.append("    long rem = (long) i;\n    for (int d = rank - 1; d >= 0; d--) {\n");
@@ -71,8 +93,12 @@ final class ChainOps {
         }
         sb.append("    }\n");
         for (int i = 0; i < inputs; i++) {
-            sb.append("    const float in").append(i).append(" = x").append(i).append("[o").append(i).append(" + j")
-                    .append(i).append("];\n");
+            String read = "x" + i + "[o" + i + " + j" + i + "]";
+            if (codes.inputTypes()[i] != null) {
+                read = "(float) ((int) " + read + " - " + (int) codes.inputZeros()[i] + ") * "
+                        + literal(codes.inputScales()[i]);
+            }
+            sb.append("    const float in").append(i).append(" = ").append(read).append(";\n");
         }
         for (int s = 0; s < ops.size(); s++) {
             String a = operand(refs[2 * s], inputs, s), b = operand(refs[2 * s + 1], inputs, s);
@@ -88,8 +114,25 @@ final class ChainOps {
             if (expr == null) return null;
             sb.append("    const float r").append(s).append(" = ").append(expr).append(";\n");
         }
-        sb.append("    y[yo + i] = r").append(ops.size() - 1).append(";\n}\n");
+        String result = "r" + (ops.size() - 1);
+        DType outCode = codes.outputType();
+        if (outCode == null) {
+            sb.append("    y[yo + i] = ").append(result).append(";\n}\n");
+        } else {
+            float lo = outCode == DType.UINT8 ? 0 : -128, hi = outCode == DType.UINT8 ? 255 : 127;
+            sb.append("    float q = rint(").append(result).append(" / ").append(literal(codes.outputScale()))
+                    .append(") + ").append(literal(codes.outputZero())).append(";\n");
+            sb.append("    q = isnan(q) ? 0.0f : clamp(q, ").append(literal(lo)).append(", ").append(literal(hi))
+                    .append(");\n");
+            sb.append("    y[yo + i] = (").append(cType(outCode)).append(") q;\n}\n");
+        }
         return sb.toString();
+    }
+
+    /** The C element type of a chain end: float, or its codes' type. */
+    private static String cType(DType code) {
+        if (code == null) return "float";
+        return code == DType.UINT8 ? "uchar" : "char";
     }
 
     private static String operand(long ref, int inputs, int step) {

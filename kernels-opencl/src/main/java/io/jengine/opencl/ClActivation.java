@@ -14,7 +14,7 @@ record ClActivation(int id, float p0, float p1) {
     /** Ids in {@code activate}'s order. */
     private static final List<String> NAMES = List.of("None", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid",
             "HardSwish", "Tanh", "SiLU", "Gelu", "Exp", "Log", "Neg", "Abs", "Sqrt", "Reciprocal", "Erf", "Softplus",
-            "Floor", "Ceil", "Round", "Sin", "Cos", "Elu", "Selu", "Sign");
+            "Floor", "Ceil", "Round", "Sin", "Cos", "Elu", "Selu", "Sign", "FakeQuantizeU8", "FakeQuantizeS8");
 
     /** The id {@code activate} computes {@code name} under ("None" is 0), or -1 when it has none by that name. */
     static int idOf(String name) { return NAMES.indexOf(name); }
@@ -27,6 +27,8 @@ record ClActivation(int id, float p0, float p1) {
             case "Clip" -> new ClActivation(2, a.param(0, Float.NEGATIVE_INFINITY), a.param(1, Float.POSITIVE_INFINITY));
             case "LeakyRelu" -> new ClActivation(3, a.param(0, 0.01f), 0);
             case "HardSigmoid" -> new ClActivation(5, a.param(0, 0.2f), a.param(1, 0.5f));
+            case "FakeQuantizeU8", "FakeQuantizeS8" -> new ClActivation(NAMES.indexOf(a.name()), a.param(0, 1f),
+                    a.param(1, 0f));
             default -> NAMES.contains(a.name()) ? new ClActivation(NAMES.indexOf(a.name()), 0, 0) : null;
         };
     }

@@ -53,6 +53,13 @@ abstract class ClOp implements Kernel {
         return own(device.constant(b.array()));
     }
 
+    /** A read-only device copy of {@code values}, kept until the kernel closes. */
+    final cl_mem constantFloats(float... values) {
+        ByteBuffer b = ByteBuffer.allocate(Math.max(4, values.length * 4)).order(ByteOrder.nativeOrder());
+        for (float v : values) b.putFloat(v);
+        return own(device.constant(b.array()));
+    }
+
     /** A read-only device copy of {@code bytes}, kept until the kernel closes. */
     final cl_mem constantBytes(byte[] bytes) { return own(device.constant(bytes)); }
 

@@ -4,11 +4,11 @@ import java.util.Set;
 
 /**
  * What an OpenCL device reports about itself, read once at discovery: enough to name it, key caches by it, and size
- * work to it.
+ * work to it. {@code roundedDivide}: its float division and square root can be correctly rounded (a build option).
  */
 record DeviceInfo(String name, String vendor, String platform, String version, String driver, String type,
                   Set<String> extensions, int computeUnits, long maxWorkGroupSize, long localMemBytes,
-                  long globalMemBytes, long maxAllocBytes) {
+                  long globalMemBytes, long maxAllocBytes, boolean roundedDivide) {
     boolean hasFp16() { return extensions.contains("cl_khr_fp16"); }
 
     boolean hasIntegerDotProduct() { return extensions.contains("cl_khr_integer_dot_product"); }

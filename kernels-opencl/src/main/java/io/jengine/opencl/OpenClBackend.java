@@ -70,6 +70,8 @@ public final class OpenClBackend implements Backend {
                 case FusedOpSpec.FUSED_CONV_TRANSPOSE -> { return offered(ConvOps.convTranspose(ctx, io, device)); }
                 case FusedOpSpec.FUSED_GEMM -> { return offered(MatrixOps.gemm(ctx, io, device)); }
                 case FusedOpSpec.FUSED_MATMUL -> { return offered(MatrixOps.matmul(ctx, io, device)); }
+                case FusedOpSpec.QUANTIZED_CONV -> { return offered(IntegerOps.conv(ctx, io, device)); }
+                case FusedOpSpec.QUANTIZED_MATMUL -> { return offered(IntegerOps.matmul(ctx, io, device)); }
                 case "Gelu" -> { name = "elementwise"; kernel = ElementwiseOps.unary(ctx, io, device); }
                 case FusedOpSpec.ATTENTION -> { name = "attention"; kernel = AttentionOps.attention(ctx, io, device); }
                 case FusedOpSpec.ELEMENTWISE_CHAIN -> { name = "elementwise-chain"; kernel = ChainOps.chain(ctx, io, device); }
@@ -97,6 +99,8 @@ public final class OpenClBackend implements Backend {
                 case "Gather" -> { name = "gather"; kernel = DataOps.gather(ctx, io, device); }
                 case "Expand" -> { name = "expand"; kernel = DataOps.expand(ctx, io, device); }
                 case "Pad" -> { name = "pad"; kernel = DataOps.pad(ctx, io, device); }
+                case "QuantizeLinear" -> { name = "quantize"; kernel = QuantOps.quantize(ctx, io, device, true); }
+                case "DequantizeLinear" -> { name = "dequantize"; kernel = QuantOps.quantize(ctx, io, device, false); }
                 default -> {
                     if (ReduceOps.OPS.contains(op)) {
                         name = "reduce";

@@ -30,11 +30,20 @@ import org.jocl.cl_program;
 final class ProgramCache {
     /** Full IEEE semantics: no fast-math options, so NaN and Inf behave as on the host. */
     static final String OPTIONS = "-cl-std=CL1.2";
+    /**
+     * Division and square root correctly rounded, where the device can: OpenCL allows 2.5 ulp otherwise, and a
+     * quantized output's code is {@code rint(y / scale)}, whose tie would then fall either way of the reference's.
+     */
+    static final String ROUNDED_DIVIDE = " -cl-fp32-correctly-rounded-divide-sqrt";
 
     private final OpenClDevice device;
+    private final String options;
     private final Map<String, cl_program> built = new HashMap<>();
 
-    ProgramCache(OpenClDevice device) { this.device = device; }
+    ProgramCache(OpenClDevice device) {
+        this.device = device;
+        this.options = OPTIONS + (device.info().roundedDivide() ? ROUNDED_DIVIDE : "");
+    }
 
     /** The program of these resources, after {@code common.cl}. */
     cl_program program(String... sources) {
@@ -54,7 +63,7 @@ final class ProgramCache {
     }
 
     private cl_program build(String name, String source) {
-        String hash = sha256(device.info().fingerprint() + "\0" + OPTIONS + "\0" + source);
+        String hash = sha256(device.info().fingerprint() + "\0" + options + "\0" + source);
         Path cached = cacheDir().resolve(hash + ".bin");
         cl_device_id[] ids = {device.id()};
         if (Files.isRegularFile(cached)) {
@@ -62,7 +71,7 @@ final class ProgramCache {
                 byte[] binary = Files.readAllBytes(cached);
                 cl_program p = clCreateProgramWithBinary(device.context(), 1, ids, new long[] {binary.length},
                         new byte[][] {binary}, null, null);
-                clBuildProgram(p, 1, ids, OPTIONS, null, null);
+                clBuildProgram(p, 1, ids, options, null, null);
                 return p;
             } catch (IOException | CLException e) {
                 // a stale or foreign binary: compile from source below
@@ -89,7 +98,7 @@ final class ProgramCache {
             throw new OpenClException(device.name(), device.name() + ": could not create program " + name + ": " + e.getMessage(), e);
         }
         try {
-            clBuildProgram(p, 1, ids, OPTIONS, null, null);
+            clBuildProgram(p, 1, ids, options, null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             clReleaseProgram(p);

@@ -31,7 +31,9 @@ inline float activate(float x, int act, float p0, float p1) {
         case 23: return x >= 0.0f ? x : p0 * (exp(x) - 1.0f);           // Elu(alpha)
         case 24: return x > 0.0f ? p1 * x : p1 * (p0 * exp(x) - p0);    // Selu(alpha, gamma)
         case 25: return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x);       // Sign
-        case 26: return x < p0 ? p1 : x;                                // ThresholdedRelu-like: unused
+        // FakeQuantize (a QuantizeLinear then DequantizeLinear inside a chain): scale p0, zero point p1
+        case 26: { float q = rint(x / p0) + p1; q = isnan(q) ? 0.0f : clamp(q, 0.0f, 255.0f); return (q - p1) * p0; }
+        case 27: { float q = rint(x / p0) + p1; q = isnan(q) ? 0.0f : clamp(q, -128.0f, 127.0f); return (q - p1) * p0; }
         default: return x;
     }
 }

@@ -271,3 +271,153 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
     }
 }
 #endif
+
+// ---- Integer layers (QuantizedConv, QuantizedMatMul): codes minus their zero point times int8 weights, summed
+// exactly in int, then scaled to real units (x_scale times the output channel's w_scale), bias and residual added, the
+// activation applied, and written as float32 or requantized to codes as QuantizeLinear does (y_kind 1: float32, 2:
+// uint8, 3: int8; a residual's z_kind 0: none, 1: float32, 2: uint8 codes, 3: int8 codes).
+
+// One staged step of K on integers.
+inline void itile_products(__local int As[TK][TM], __local int Bs[TK][TN], int acc[WPT_M][WPT_N], int tx, int ty) {
+    for (int kk = 0; kk < TK; kk++) {
+        int a[WPT_M], b[WPT_N];
+        for (int i = 0; i < WPT_M; i++) a[i] = As[kk][ty + WG_M * i];
+        for (int j = 0; j < WPT_N; j++) b[j] = Bs[kk][tx + WG_N * j];
+        for (int i = 0; i < WPT_M; i++) for (int j = 0; j < WPT_N; j++) acc[i][j] += a[i] * b[j];
+    }
+}
+
+// A code's value in real units.
+inline float code_value(__global const uchar* p, ulong at, int kind, float scale, int zero) {
+    if (kind == 1) return ((__global const float*) p)[at];
+    int q = kind == 2 ? (int) p[at] : (int) ((__global const char*) p)[at];
+    return (float) (q - zero) * scale;
+}
+
+// Stores v as float32 or as a code (the quotient correctly rounded where the device can, half to even, NaN to 0).
+inline void store_result(__global uchar* y, ulong at, int kind, float v, float scale, float zero) {
+    if (kind == 1) { ((__global float*) y)[at] = v; return; }
+    float q = rint(v / scale) + zero;
+    if (kind == 2) y[at] = (uchar) (isnan(q) ? 0.0f : clamp(q, 0.0f, 255.0f));
+    else ((__global char*) y)[at] = (char) (isnan(q) ? 0.0f : clamp(q, -128.0f, 127.0f));
+}
+
+// QuantizedConv as an implicit GEMM per group (geo as conv2d's). X holds codes of XT; W int8 [OC, C/G, KH, KW];
+// ws: OC scales (x_scale folded in).
+#define QCONV(NAME, XT) \
+__kernel __attribute__((reqd_work_group_size(WG_N, WG_M, 1))) \
+void NAME(__global const XT* X, ulong xo, int x_zero, __global const char* Wt, ulong wo, __global const float* ws, \
+          __global uchar* Y, ulong yo, int y_kind, float y_scale, float y_zero, \
+          __global const float* bias, ulong bo, int has_bias, \
+          __global const uchar* Z, ulong zo, int z_kind, float z_scale, int z_zero, \
+          __constant const int* geo, int act, float p0, float p1) { \
+    __local int As[TK][TM]; \
+    __local int Bs[TK][TN]; \
+    const int C = geo[1], H = geo[2], W = geo[3], OC = geo[4], OH = geo[5], OW = geo[6]; \
+    const int KH = geo[7], KW = geo[8], SH = geo[9], SW = geo[10], PT = geo[11], PL = geo[12]; \
+    const int DH = geo[13], DW = geo[14], G = geo[15]; \
+    const int ICG = C / G, OCG = OC / G; \
+    const int M = OCG, K = ICG * KH * KW, P = OH * OW, NP = geo[0] * P; \
+    const int g = get_global_id(2); \
+    const int tx = get_local_id(0), ty = get_local_id(1); \
+    const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM; \
+    const int l = ty * WG_N + tx; \
+    const int KK = KH * KW; \
+    int acc[WPT_M][WPT_N]; \
+    for (int i = 0; i < WPT_M; i++) for (int j = 0; j < WPT_N; j++) acc[i][j] = 0; \
+    for (int k0 = 0; k0 < K; k0 += TK) { \
+        for (int idx = l; idx < TK * TM; idx += WG) { \
+            int mm = idx / TK, kk = idx % TK; \
+            int m = m0 + mm, k = k0 + kk; \
+            As[kk][mm] = (m < M && k < K) ? (int) Wt[wo + (long) (g * OCG + m) * K + k] : 0; \
+        } \
+        for (int idx = l; idx < TK * TN; idx += WG) { \
+            int kb = idx / TN, nn = idx % TN; \
+            int col = n0 + nn, k2 = k0 + kb; \
+            int v = 0; \
+            if (col < NP && k2 < K) { \
+                int b = col / P, p = col % P; \
+                int oh = p / OW, ow = p % OW; \
+                int ic = k2 / KK, r = k2 % KK; \
+                int kh = r / KW, kw = r % KW; \
+                int ih = oh * SH - PT + kh * DH, iw = ow * SW - PL + kw * DW; \
+                /* padding is the zero point: zero in real units */ \
+                if (ih >= 0 && ih < H && iw >= 0 && iw < W) { \
+                    v = (int) X[xo + (((long) b * C + g * ICG + ic) * H + ih) * W + iw] - x_zero; \
+                } \
+            } \
+            Bs[kb][nn] = v; \
+        } \
+        barrier(CLK_LOCAL_MEM_FENCE); \
+        itile_products(As, Bs, acc, tx, ty); \
+        barrier(CLK_LOCAL_MEM_FENCE); \
+    } \
+    for (int i = 0; i < WPT_M; i++) { \
+        int m = m0 + ty + WG_M * i; \
+        if (m >= M) continue; \
+        int oc = g * OCG + m; \
+        for (int j = 0; j < WPT_N; j++) { \
+            int col = n0 + tx + WG_N * j; \
+            if (col >= NP) continue; \
+            int b = col / P, p = col % P; \
+            long y = ((long) b * OC + oc) * P + p; \
+            float v = (float) acc[i][j] * ws[oc]; \
+            if (has_bias) v += bias[bo + oc]; \
+            if (z_kind != 0) v += code_value(Z, zo + y, z_kind, z_scale, z_zero); \
+            store_result(Y, yo + y, y_kind, activate(v, act, p0, p1), y_scale, y_zero); \
+        } \
+    } \
+}
+#if !defined(TILED_ONLY) || defined(TILED_ONLY_qconv2d_u8)
+QCONV(qconv2d_u8, uchar)
+#endif
+#if !defined(TILED_ONLY) || defined(TILED_ONLY_qconv2d_s8)
+QCONV(qconv2d_s8, char)
+#endif
+
+// QuantizedMatMul: A codes [M, K] (batch axes folded into M), B int8 [K, N], bs: N scales (a_scale folded in).
+#define QGEMM(NAME, AT) \
+__kernel __attribute__((reqd_work_group_size(WG_N, WG_M, 1))) \
+void NAME(__global const AT* A, ulong ao, int a_zero, __global const char* B, ulong bo, __global const float* bs, \
+          __global uchar* Y, ulong yo, int y_kind, float y_scale, float y_zero, \
+          __global const float* bias, ulong biaso, int has_bias, int M, int N, int K, int act, float p0, float p1) { \
+    __local int As[TK][TM]; \
+    __local int Bs[TK][TN]; \
+    const int tx = get_local_id(0), ty = get_local_id(1); \
+    const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM; \
+    const int l = ty * WG_N + tx; \
+    int acc[WPT_M][WPT_N]; \
+    for (int i = 0; i < WPT_M; i++) for (int j = 0; j < WPT_N; j++) acc[i][j] = 0; \
+    for (int k0 = 0; k0 < K; k0 += TK) { \
+        for (int idx = l; idx < TK * TM; idx += WG) { \
+            int mm = idx / TK, kk = idx % TK; \
+            int m = m0 + mm, k = k0 + kk; \
+            As[kk][mm] = (m < M && k < K) ? (int) A[ao + (long) m * K + k] - a_zero : 0; \
+        } \
+        for (int idx = l; idx < TK * TN; idx += WG) { \
+            int kb = idx / TN, nn = idx % TN; \
+            int n = n0 + nn, k2 = k0 + kb; \
+            Bs[kb][nn] = (n < N && k2 < K) ? (int) B[bo + (long) k2 * N + n] : 0; \
+        } \
+        barrier(CLK_LOCAL_MEM_FENCE); \
+        itile_products(As, Bs, acc, tx, ty); \
+        barrier(CLK_LOCAL_MEM_FENCE); \
+    } \
+    for (int i = 0; i < WPT_M; i++) { \
+        int m = m0 + ty + WG_M * i; \
+        if (m >= M) continue; \
+        for (int j = 0; j < WPT_N; j++) { \
+            int n = n0 + tx + WG_N * j; \
+            if (n >= N) continue; \
+            float v = (float) acc[i][j] * bs[n]; \
+            if (has_bias) v += bias[biaso + n]; \
+            store_result(Y, yo + (long) m * N + n, y_kind, activate(v, act, p0, p1), y_scale, y_zero); \
+        } \
+    } \
+}
+#if !defined(TILED_ONLY) || defined(TILED_ONLY_qgemm_u8)
+QGEMM(qgemm_u8, uchar)
+#endif
+#if !defined(TILED_ONLY) || defined(TILED_ONLY_qgemm_s8)
+QGEMM(qgemm_s8, char)
+#endif

@@ -11,6 +11,7 @@ import io.jengine.ir.FusedOpSpec;
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
 import io.jengine.runtime.Backends;
+import io.jengine.tensor.DType;
 import io.jengine.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -414,6 +415,178 @@ class OpenClKernelsTest {
         Node node = Node.builder("Expand").name("e").inputs("x", "shape").outputs("y").build();
         checkSame(node, Map.of("x", random(new Random(9), 3, 1, 5)),
                 Map.of("shape", Tensor.ofLongs(new long[] {4}, 2, 3, 4, 5)), "expand");
+    }
+
+    /** uint8 or int8 codes of the given shape, every value of the type present. */
+    static Tensor codes(Random r, DType t, long... shape) {
+        Tensor c = Tensor.allocate(t, shape);
+        for (long i = 0; i < c.size(); i++) c.setLong(i, t == DType.UINT8 ? r.nextInt(256) : r.nextInt(256) - 128);
+        return c;
+    }
+
+    /**
+     * A chain with quantized ends, as QDQ models have between their integer layers: codes in, dequantized, BatchNorm's
+     * scale and bias, Clip, quantized out. The reference computes the steps in double, the device in float, so a code
+     * may land one step off at a tie, never more, and rarely.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"UINT8, UINT8", "INT8, INT8", "UINT8, none", "none, INT8"})
+    void chainsWithQuantizedEndsMatchTheReference(String in, String out) {
+        Random r = new Random(in.hashCode() * 7L + out.hashCode());
+        DType inType = in.equals("none") ? null : DType.valueOf(in), outType = out.equals("none") ? null : DType.valueOf(out);
+        io.jengine.ir.ChainCodes ends = new io.jengine.ir.ChainCodes(new DType[] {inType, null, null},
+                new float[] {0.05f, 0, 0}, new float[] {inType == DType.UINT8 ? 7 : inType == DType.INT8 ? -3 : 0, 0, 0},
+                outType, 0.04f, outType == DType.UINT8 ? 11 : outType == DType.INT8 ? 2 : 0);
+        Node.Builder b = Node.builder(FusedOpSpec.ELEMENTWISE_CHAIN).domain(FusedOpSpec.DOMAIN).name("qchain")
+                .inputs("x", "s", "t").outputs("y")
+                .attr(Attribute.ofStrings("ops", List.of("Mul", "Add", "Clip")))
+                .attr(Attribute.of("args", new long[] {0, 1, -1, 2, -2, 0}))
+                .attr(Attribute.of("params", new float[] {0, 0, 0, 0, -1.5f, 4f}));
+        for (Attribute a : ends.attributes()) b.attr(a);
+        Node node = b.build();
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("x", inType == null ? scaled(random(r, 2, 6, 7, 5), 6) : codes(r, inType, 2, 6, 7, 5));
+        feeds.put("s", random(r, 6, 1, 1));
+        feeds.put("t", random(r, 6, 1, 1));
+        Graph g = FastVsReference.graph(node, feeds, Map.of());
+        Tensor want = FastVsReference.run(g, feeds, Backends.discover().only(List.of("cpu-reference")), null);
+        Tensor got = FastVsReference.run(g, feeds, cl, "opencl:elementwise-chain");
+        if (outType == null) {
+            io.jengine.verify.Comparison c = io.jengine.verify.Comparison.of(want, got,
+                    io.jengine.verify.Tolerance.forDType(DType.FLOAT32));
+            assertTrue(c.matches(), c.mismatch());
+        } else {
+            long off = FastVsReference.oneStepOff(want, got);
+            assertTrue(off <= want.size() / 100, off + " of " + want.size() + " codes one step off");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} per {1}")
+    @CsvSource({"UINT8, tensor", "INT8, tensor", "UINT8, channel", "INT8, channel"})
+    void quantizeAndDequantizeMatchTheReference(String type, String per) {
+        Random r = new Random(type.hashCode() + per.hashCode());
+        DType t = DType.valueOf(type);
+        boolean channel = per.equals("channel");
+        long[] scaleShape = channel ? new long[] {5} : new long[0];
+        Tensor scale = Tensor.ofFloats(scaleShape, channel ? new float[] {0.02f, 0.05f, 0.1f, 0.013f, 0.07f}
+                : new float[] {0.03f});
+        Tensor zero = Tensor.allocate(t, scaleShape);
+        for (long i = 0; i < zero.size(); i++) zero.setLong(i, t == DType.UINT8 ? 100 + i : i - 2);
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("scale", scale);
+        weights.put("zero", zero);
+        Node q = Node.builder("QuantizeLinear").name("q").inputs("x", "scale", "zero").outputs("y")
+                .attr(Attribute.of("axis", 1L)).build();
+        // values past both ends of the codes' range, ties of the rounding, NaN and infinities
+        float[] v = scaled(random(r, 3, 5, 4, 6), 6).toFloatArray();
+        v[1] = 0.5f * 0.03f;
+        v[3] = 2.5f * 0.03f;
+        Tensor x = withSpecials(Tensor.ofFloats(new long[] {3, 5, 4, 6}, v));
+        checkSame(q, Map.of("x", x), weights, "quantize");
+        Node dq = Node.builder("DequantizeLinear").name("dq").inputs("x", "scale", "zero").outputs("y")
+                .attr(Attribute.of("axis", 1L)).build();
+        checkSame(dq, Map.of("x", codes(r, t, 3, 5, 4, 6)), weights, "dequantize");
+    }
+
+    /** A zero point: one value of a code type. */
+    static Tensor zeroPoint(DType t, long v) {
+        Tensor z = Tensor.allocate(t, new long[0]);
+        z.setLong(0, v);
+        return z;
+    }
+
+    /** Runs {@code node} on the reference and on the device (the tactic {@code key}); codes may be one step off. */
+    private static void checkCodes(Node node, Map<String, Tensor> feeds, Map<String, Tensor> weights, String key) {
+        Graph g = FastVsReference.graph(node, feeds, weights);
+        Tensor want = FastVsReference.run(g, feeds, Backends.discover().only(List.of("cpu-reference")), null);
+        Tensor got = FastVsReference.run(g, feeds, cl, key);
+        if (want.dtype() == DType.FLOAT32) {
+            // the sum is exact on both sides; its scaling, bias and residual are a few float32 roundings of values
+            // under 100
+            io.jengine.verify.Comparison c = io.jengine.verify.Comparison.of(want, got,
+                    io.jengine.verify.Tolerance.float32Sum(4, 100));
+            assertTrue(c.matches(), c.mismatch());
+        } else {
+            assertTrue(want.dtype() == got.dtype(), got.describe());
+            long off = FastVsReference.oneStepOff(want, got);
+            assertTrue(off <= Math.max(1, want.size() / 50), off + " of " + want.size() + " codes one step off");
+        }
+    }
+
+    /**
+     * QuantizedConv on the device: uint8 and int8 sources, grouped and padded (the padding is the zero point), per
+     * channel weight scales, bias, a residual as float32 or as codes, Relu, a float32 or requantized output.
+     */
+    @ParameterizedTest(name = "x {0} residual {1} y {2} group {3}")
+    @CsvSource({"UINT8, none, UINT8, 1", "INT8, INT8, INT8, 2", "UINT8, FLOAT32, FLOAT32, 1", "UINT8, UINT8, UINT8, 4",
+            "INT8, none, FLOAT32, 1"})
+    void quantizedConvMatchesTheReference(String xType, String residual, String yType, int group) {
+        Random r = new Random(xType.hashCode() * 31L + residual.hashCode() + yType.hashCode() + group);
+        DType xt = DType.valueOf(xType), yt = DType.valueOf(yType);
+        int c = 8, m = 12;
+        List<String> inputs = new java.util.ArrayList<>(List.of("x", "xs", "xz", "w", "ws", "b"));
+        Map<String, Tensor> feeds = new LinkedHashMap<>(), weights = new LinkedHashMap<>();
+        feeds.put("x", codes(r, xt, 2, c, 9, 7));
+        weights.put("xs", Tensor.ofFloats(new long[0], 0.02f));
+        weights.put("xz", zeroPoint(xt, xt == DType.UINT8 ? 120 : -5));
+        weights.put("w", codes(r, DType.INT8, m, c / group, 3, 3));
+        float[] ws = new float[m];
+        for (int i = 0; i < m; i++) ws[i] = 0.002f + 0.001f * i;
+        weights.put("ws", Tensor.ofFloats(new long[] {m}, ws));
+        weights.put("b", random(r, m));
+        if (!residual.equals("none")) {
+            inputs.add("z");
+            DType zt = DType.valueOf(residual);
+            feeds.put("z", zt == DType.FLOAT32 ? random(r, 2, m, 9, 7) : codes(r, zt, 2, m, 9, 7));
+        } else {
+            inputs.add("");
+        }
+        if (yt != DType.FLOAT32) {
+            inputs.add("ys");
+            inputs.add("yz");
+            weights.put("ys", Tensor.ofFloats(new long[0], 0.05f));
+            weights.put("yz", zeroPoint(yt, yt == DType.UINT8 ? 3 : 1));
+        } else {
+            inputs.add("");
+            inputs.add("");
+        }
+        if (!residual.equals("none") && !residual.equals("FLOAT32")) {
+            DType zt = DType.valueOf(residual);
+            inputs.add("zs");
+            inputs.add("zz");
+            weights.put("zs", Tensor.ofFloats(new long[0], 0.03f));
+            weights.put("zz", zeroPoint(zt, zt == DType.UINT8 ? 128 : 0));
+        }
+        while (inputs.getLast().isEmpty()) inputs.removeLast();
+        Node node = Node.builder(FusedOpSpec.QUANTIZED_CONV).domain(FusedOpSpec.DOMAIN).name("qc")
+                .inputs(inputs.toArray(String[]::new)).outputs("y")
+                .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).attr(Attribute.of("group", (long) group))
+                .attr(Attribute.of(FusedOpSpec.ACTIVATION, "Relu")).build();
+        checkCodes(node, feeds, weights, "opencl:qconv");
+    }
+
+    @ParameterizedTest(name = "a {0} y {1}")
+    @CsvSource({"UINT8, UINT8", "INT8, FLOAT32", "INT8, INT8"})
+    void quantizedMatMulMatchesTheReference(String aType, String yType) {
+        Random r = new Random(aType.hashCode() * 7L + yType.hashCode());
+        DType at = DType.valueOf(aType), yt = DType.valueOf(yType);
+        int k = 45, n = 33;
+        Map<String, Tensor> feeds = new LinkedHashMap<>(), weights = new LinkedHashMap<>();
+        feeds.put("a", codes(r, at, 2, 17, k));
+        weights.put("as", Tensor.ofFloats(new long[0], 0.03f));
+        weights.put("az", zeroPoint(at, at == DType.UINT8 ? 130 : 4));
+        weights.put("b", codes(r, DType.INT8, k, n));
+        weights.put("bs", Tensor.ofFloats(new long[0], 0.004f));
+        weights.put("bias", random(r, n));
+        List<String> inputs = new java.util.ArrayList<>(List.of("a", "as", "az", "b", "bs", "bias"));
+        if (yt != DType.FLOAT32) {
+            inputs.addAll(List.of("ys", "yz"));
+            weights.put("ys", Tensor.ofFloats(new long[0], 0.04f));
+            weights.put("yz", zeroPoint(yt, yt == DType.UINT8 ? 128 : 0));
+        }
+        Node node = Node.builder(FusedOpSpec.QUANTIZED_MATMUL).domain(FusedOpSpec.DOMAIN).name("qm")
+                .inputs(inputs.toArray(String[]::new)).outputs("y").build();
+        checkCodes(node, feeds, weights, "opencl:qgemm");
     }
 
     @Test

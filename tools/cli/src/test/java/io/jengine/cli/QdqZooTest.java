@@ -63,7 +63,7 @@ class QdqZooTest {
     }
 
     /** The scale of the DequantizeLinear that writes graph output {@code name}. */
-    private static float outputStep(Graph g, String name) {
+    static float outputStep(Graph g, String name) {
         Node dq = g.nodes().stream().filter(n -> n.outputs().contains(name)).findFirst().orElseThrow();
         assertTrue(dq.opType().equals("DequantizeLinear"), name + " is written by " + dq.opType());
         String scale = dq.inputs().get(1);

@@ -41,6 +41,42 @@ class ZooOnOpenClTest {
         return devices.getFirst().name();
     }
 
+    /**
+     * The zoo's QDQ models run wholly on the device as integers (QuantizedConv / QuantizedMatMul and the chains with
+     * quantized ends between them) and match ONNX Runtime's outputs within one quantization step of the output, as on
+     * the host ({@code QdqZooTest}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"digits_cnn_int8_qdq", "digits_cnn_u8_qdq", "mobilenet_v2_int8_qdq", "mobilenet_v2_u8_qdq",
+            "resnet18_u8_qdq"})
+    void quantizedModelsRunAsIntegersOnTheDevice(String model) throws IOException {
+        Path zoo = ZooModelsTest.zoo();
+        String device = device();
+        Map<String, Path> inputs = ZooModelsTest.ioFiles(zoo, model, "input_");
+        Map<String, Value> feeds = new LinkedHashMap<>();
+        inputs.forEach((name, file) -> feeds.put(name, Npy.read(file)));
+        io.jengine.ir.Graph imported = io.jengine.onnx.OnnxImporter.load(zoo.resolve(model + ".onnx")).graph();
+        try (Engine engine = EngineBuilder.forModel(zoo.resolve(model + ".onnx")).device(device)
+                .shapes(ZooModelsTest.shapesOf(inputs)).build()) {
+            DevicePartitions parts = DevicePartitions.of(engine.devicePlan(), engine.graph());
+            assertTrue(parts.hostOps().isEmpty(), model + ": ran on the host: " + parts.hostOps() + " ("
+                    + parts.lines(device) + ")");
+            assertTrue(engine.graph().nodes().stream().anyMatch(n -> n.opType().equals("QuantizedConv")
+                    || n.opType().equals("QuantizedMatMul")), model + " has integer layers");
+            Map<String, Value> got = engine.run(feeds);
+            for (var e : ZooModelsTest.ioFiles(zoo, model, "output_").entrySet()) {
+                float step = QdqZooTest.outputStep(imported, e.getKey());
+                float[] g = ((io.jengine.tensor.Tensor) got.get(e.getKey())).toFloatArray();
+                float[] w = ((io.jengine.tensor.Tensor) Npy.read(e.getValue())).toFloatArray();
+                for (int i = 0; i < w.length; i++) {
+                    assertTrue(Math.abs(g[i] - w[i]) <= step * 1.0001f, model + " " + e.getKey() + "[" + i + "] on "
+                            + device + ": " + g[i] + " against ONNX Runtime's " + w[i] + ", more than one step ("
+                            + step + ") apart");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"digits_cnn", "squeezenet1_1", "mobilenet_v2", "efficientnet_b0", "resnet18", "resnet50",
             "bert_l4_h256", "ch_PP-OCRv4_det_infer", "ch_ppocr_mobile_v2.0_cls_infer"})
