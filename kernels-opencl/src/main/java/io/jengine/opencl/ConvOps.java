@@ -20,14 +20,30 @@ import org.jocl.cl_mem;
 final class ConvOps {
     private ConvOps() {}
 
-    /** Geometry in {@code gemm.cl}'s order: N, C, H, W, OC, OH, OW, KH, KW, strides, pads (top, left), dilations, groups. */
+    /**
+     * Geometry in {@code gemm.cl}'s order: N, C, H, W, OC, OH, OW, KH, KW, strides, pads (top, left), dilations,
+     * groups. A 1-D convolution ({@code [N, C, W]}) is the 2-D one of height 1.
+     */
     static int[] geometry(Node node, long[] x, long[] w, long[] y) {
+        if (x.length == 3 && w.length == 3 && y.length == 3) {
+            long[] s = node.attrInts("strides", new long[] {1}), d = node.attrInts("dilations", new long[] {1});
+            if (s.length != 1 || d.length != 1) return null;
+            long[] p = Pads.of(node, new long[] {x[2]}, new long[] {w[2]}, s, d, new long[] {y[2]});
+            if (p == null) return null;
+            return geometry(node, new long[] {x[0], x[1], 1, x[2]}, new long[] {w[0], w[1], 1, w[2]},
+                    new long[] {y[0], y[1], 1, y[2]}, new long[] {1, s[0]}, new long[] {1, d[0]}, new long[] {0, p[0]});
+        }
         if (x.length != 4 || w.length != 4 || y.length != 4) return null;
         long[] strides = node.attrInts("strides", new long[] {1, 1});
         long[] dil = node.attrInts("dilations", new long[] {1, 1});
         if (strides.length != 2 || dil.length != 2) return null;
         long[] pads = Pads.of(node, new long[] {x[2], x[3]}, new long[] {w[2], w[3]}, strides, dil, new long[] {y[2], y[3]});
         if (pads == null) return null;
+        return geometry(node, x, w, y, strides, dil, pads);
+    }
+
+    /** The 2-D geometry from NCHW shapes, strides, dilations and the leading pads (top, left). */
+    private static int[] geometry(Node node, long[] x, long[] w, long[] y, long[] strides, long[] dil, long[] pads) {
         long group = node.attrInt("group", 1);
         if (group <= 0 || x[1] % group != 0 || w[0] % group != 0 || w[1] * group != x[1] || y[1] != w[0]) return null;
         long[] g = {x[0], x[1], x[2], x[3], y[1], y[2], y[3], w[2], w[3], strides[0], strides[1], pads[0], pads[1],

@@ -221,6 +221,29 @@ class OpenClKernelsTest {
         check(b.build(), Map.of("x", random(r, 2, 5, 13, 14)), Map.of(), (long) k * k, "pool");
     }
 
+    /** 1-D convolutions (as the 2-D kernels of height 1): padded, strided, dilated, grouped, depthwise; 1-D pools. */
+    @ParameterizedTest(name = "c{0} m{1} k{2} s{3} p{4} d{5} g{6}")
+    @CsvSource(delimiter = ';', value = {"4; 6; 3; 1; 1,1; 1; 1", "6; 8; 5; 2; 2,1; 1; 2", "8; 8; 3; 1; 0,0; 2; 8",
+            "3; 16; 7; 3; 3,3; 1; 1"})
+    void oneDimensionalConvolutionsAndPoolsMatchTheReference(int c, int m, int k, int s, String pads, int d, int g) {
+        Random r = new Random(c * 13L + m + k);
+        String[] p = pads.split(",");
+        long[] pad = {Long.parseLong(p[0]), Long.parseLong(p[1])};
+        Node conv = Node.builder("Conv").name("conv1d").inputs("x", "w", "b").outputs("y")
+                .attr(Attribute.of("strides", new long[] {s})).attr(Attribute.of("dilations", new long[] {d}))
+                .attr(Attribute.of("pads", pad)).attr(Attribute.of("group", (long) g)).build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, m, c / g, k));
+        weights.put("b", random(r, m));
+        check(conv, Map.of("x", random(r, 2, c, 29)), weights, (long) (c / g) * k + 1, "conv");
+        for (String op : List.of("MaxPool", "AveragePool")) {
+            Node pool = Node.builder(op).name("pool1d").inputs("x").outputs("y")
+                    .attr(Attribute.of("kernel_shape", new long[] {k})).attr(Attribute.of("strides", new long[] {s}))
+                    .attr(Attribute.of("pads", pad)).build();
+            check(pool, Map.of("x", random(r, 2, c, 29)), Map.of(), k, "pool");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"GlobalAveragePool", "GlobalMaxPool"})
     void globalPoolsMatchTheReference(String op) {
