@@ -378,6 +378,8 @@ public final class Tuner {
             out.putIfAbsent(t.key(), t);
             if (t.tunable() == null) continue;
             DeviceHardware hw = hardwareOf(t);
+            // a device's tiling is sized to its hardware; one that does not say keeps its own
+            if (hw == null && deviceOf(t) != null) continue;
             List<GemmTiling> tilings = hw != null ? WorkGroupSpace.construct(t.tunable(), hw)
                     : GemmSpace.construct(t.tunable(), device);
             for (GemmTiling tiling : tilings) {
@@ -455,8 +457,20 @@ public final class Tuner {
     /** The parallel hardware of the device a tactic runs on, where it says (its peaks measured once, then cached). */
     private DeviceHardware hardwareOf(Tactic t) {
         io.jengine.spi.Device d = deviceOf(t);
-        return d == null ? null : d.hardware();
+        if (d == null || unmeasured.contains(d.name())) return null;
+        try {
+            return d.hardware();
+        } catch (RuntimeException e) {
+            // a device that cannot be measured keeps its kernels' own tilings; the build goes on
+            unmeasured.add(d.name());
+            progress.println("warning: " + d.name() + " could not be measured (" + e.getMessage() + "); its layers keep"
+                    + " their default tilings");
+            return null;
+        }
     }
+
+    /** Devices whose hardware could not be measured: asked once. */
+    private final Set<String> unmeasured = new java.util.HashSet<>();
 
     /**
      * A layer's trials: one on the host, and one per device its tactics run on, with that device's memory holding the

@@ -137,6 +137,87 @@ public class TunerTest {
                 .withWorkload(new io.jengine.spi.Workload(flops, 1e3));
     }
 
+    /** A device whose hardware answers {@code hw} (or throws where it is null), with memory that does nothing. */
+    private static io.jengine.spi.Device device(io.jengine.spi.DeviceHardware hw) {
+        return new io.jengine.spi.Device() {
+            @Override public String name() { return "gpu:0"; }
+            @Override public String description() { return "a test device"; }
+            @Override public io.jengine.spi.DeviceHardware hardware() {
+                if (hw == null) throw new IllegalStateException("the driver is gone");
+                return hw;
+            }
+            @Override public io.jengine.spi.DeviceMemory openMemory() {
+                return new io.jengine.spi.DeviceMemory() {
+                    @Override public void attachArena(java.lang.foreign.MemorySegment arena) {}
+                    @Override public void toDevice(Tensor t) {}
+                    @Override public void constantToDevice(Tensor t) {}
+                    @Override public void toHost(Tensor t) {}
+                    @Override public void finish() {}
+                    @Override public void endRun() {}
+                    @Override public void close() {}
+                };
+            }
+        };
+    }
+
+    /** A backend bound to {@code d} offering one tunable tactic per MatMul, as the OpenCL backend does. */
+    private static io.jengine.spi.Backend onDevice(io.jengine.spi.Device d) {
+        io.jengine.spi.Kernel k = ctx -> ctx.output(0, DType.FLOAT32, ctx.tensor(0).dim(0), ctx.tensor(1).dim(1));
+        return new io.jengine.spi.Backend() {
+            @Override public String name() { return "gpu"; }
+            @Override public int priority() { return 100; }
+            @Override public io.jengine.spi.Device device() { return d; }
+            @Override public java.util.List<io.jengine.spi.Tactic> tactics(io.jengine.spi.NodeContext node) {
+                if (!node.node().opType().equals("MatMul")) return java.util.List.of();
+                io.jengine.spi.GemmProblem p = new io.jengine.spi.GemmProblem(24, 128, 128, 1, true, true, 0);
+                return java.util.List.of(tiled(p, new io.jengine.spi.GemmTiling(4, 4, 16, 64, 64), k));
+            }
+        };
+    }
+
+    private static io.jengine.spi.Tactic tiled(io.jengine.spi.GemmProblem p, io.jengine.spi.GemmTiling tiling,
+                                               io.jengine.spi.Kernel k) {
+        io.jengine.spi.Tunable t = new io.jengine.spi.Tunable() {
+            @Override public io.jengine.spi.GemmProblem problem() { return p; }
+            @Override public io.jengine.spi.GemmTiling tiling() { return tiling; }
+            @Override public java.util.List<RegisterTile> registerTiles() {
+                return java.util.List.of(new RegisterTile(2, 2), new RegisterTile(4, 4));
+            }
+            @Override public io.jengine.spi.Tactic with(io.jengine.spi.GemmTiling other) { return tiled(p, other, k); }
+        };
+        return new io.jengine.spi.Tactic("gpu", "gemm", () -> k).withTunable(t);
+    }
+
+    /**
+     * A device tactic's tilings are constructed for the device's hardware and ranked by its model; a device that
+     * cannot be measured keeps its kernel's own tiling (no tuning, a warning), and the build goes on.
+     */
+    @Test
+    void deviceTilingsFollowTheDevicesHardwareAndAnUnmeasurableDeviceKeepsItsOwn() {
+        io.jengine.spi.DeviceHardware gpu = new io.jengine.spi.DeviceHardware(16, 32, 1024, 48 << 10, 10_000, 500, 5e-6,
+                1e-8);
+        Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(2, 3), Backends.of(onDevice(device(gpu))),
+                new PrintStream(new ByteArrayOutputStream()), QUICK);
+        TuningReport r = t.tune(projections(), EngineOptions.defaults().withThreads(1));
+        LayerTuning l = r.layers().getFirst();
+        assertTrue(l.candidates().size() > 20, "a constructed space: " + l.candidates().size());
+        for (Candidate c : l.candidates()) {
+            io.jengine.spi.GemmTiling tiling = io.jengine.spi.GemmTiling.parse(c.key().substring(c.key().indexOf('@') + 1));
+            int items = (tiling.mc() / tiling.mr()) * (tiling.nc() / tiling.nr());
+            assertTrue(items % 32 == 0 || c.key().endsWith("4x4.kc16.mc64.nc64"), "whole warps: " + c.key());
+        }
+        // the model's top 3 and the default are timed, not the host's two tilings per kind
+        long timed = l.candidates().stream().filter(Candidate::timed).count();
+        assertTrue(timed >= 3 && timed <= 4, timed + " timed");
+
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Tuner broken = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(2, 3), Backends.of(onDevice(device(null))),
+                new PrintStream(progress), QUICK);
+        TuningReport none = broken.tune(projections(), EngineOptions.defaults().withThreads(1));
+        assertTrue(none.layers().isEmpty(), "one candidate per layer: nothing to tune " + none.layers());
+        assertTrue(progress.toString().contains("gpu:0 could not be measured (the driver is gone)"), progress.toString());
+    }
+
     @Test
     void theChosenKernelsGoToThePlanInsteadOfBeingPreparedAgain() {
         java.util.concurrent.atomic.AtomicInteger prepares = new java.util.concurrent.atomic.AtomicInteger(),
