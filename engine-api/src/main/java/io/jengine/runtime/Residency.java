@@ -41,8 +41,16 @@ final class Residency {
             return new Transfer[0];
         }
         List<Transfer> copies = new ArrayList<>();
+        // inputs the kernel holds itself stay where they are, unless the node also reads them another way
+        Set<String> held = new HashSet<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            if (!node.inputs().get(i).isEmpty() && kernel.holdsInput(i)) held.add(node.inputs().get(i));
+        }
+        for (int i = 0; i < node.inputs().size(); i++) {
+            if (!kernel.holdsInput(i)) held.remove(node.inputs().get(i));
+        }
         for (String in : GraphOrder.reads(node)) {
-            Integer slot = in.isEmpty() ? null : slots.get(in);
+            Integer slot = in.isEmpty() || held.contains(in) ? null : slots.get(in);
             if (slot != null) bring(slot, place, copies);
         }
         for (int out : outputs) {

@@ -29,6 +29,14 @@ public interface Kernel {
     default int viewOf() { return -1; }
 
     /**
+     * Whether the kernel never reads input {@code i} where it runs: it took what it needs from the constant when it
+     * was prepared (a device kernel that uploaded its weights in the form it reads them, or read a scale as a number).
+     * The plan then does not copy that input to the kernel's device, where it would be a second copy of the weights.
+     * False by default.
+     */
+    default boolean holdsInput(int i) { return false; }
+
+    /**
      * Whether the kernel's work is Java code, which runs many times slower until the JIT compiler has compiled it, so
      * that timing it early in a JVM's life measures the compiler, not the kernel (the tuner then waits for the
      * compiler to go quiet first). A kernel whose work is a native library's returns false; one that follows the

@@ -99,6 +99,17 @@ abstract class ClOp implements Kernel {
         args.add(at.byteOffset() / Math.max(1, t.dtype().byteSize()));
     }
 
+    /** The inputs this kernel took what it needs from when prepared, and never reads on the device. */
+    private final java.util.BitSet held = new java.util.BitSet();
+
+    /** Marks inputs this kernel holds itself (weights it uploaded in its own form, scales it read as numbers). */
+    final void hold(int... inputs) {
+        for (int i : inputs) held.set(i);
+    }
+
+    @Override
+    public boolean holdsInput(int i) { return i >= 0 && held.get(i); }
+
     @Override
     public boolean compiledByJit() { return false; }
 

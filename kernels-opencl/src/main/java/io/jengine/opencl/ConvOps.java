@@ -98,6 +98,12 @@ final class ConvOps {
             private final ClKernel kernel = depthwise ? device.kernel("depthwise2d", "gemm.cl")
                     : device.tiledKernel("conv2d", tiling);
 
+            {
+                // the weights and bias it uploaded are what it reads: the plan need not copy them too
+                if (w != null) hold(1);
+                if (b != null) hold(2);
+            }
+
             @Override
             void run(KernelContext c, OpenClMemory mem) {
                 Tensor x = c.tensor(0);
@@ -171,6 +177,11 @@ final class ConvOps {
             private final cl_mem wMem = weights == null ? null : floats(weights);
             private final cl_mem bMem = bias == null ? null : floats(bias);
             private final ClKernel kernel = device.tiledKernel("conv_transpose2d", tiling);
+
+            {
+                if (wMem != null) hold(1);
+                if (bMem != null) hold(2);
+            }
 
             @Override
             void run(KernelContext c, OpenClMemory mem) {

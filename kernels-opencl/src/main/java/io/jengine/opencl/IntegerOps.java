@@ -108,6 +108,11 @@ final class IntegerOps {
                 tiling -> new IntegerKernel(device, tiling, function, weights, scales, bias, out, outType, y) {
             private final cl_mem geoMem = ints(geo);
 
+            {
+                // everything but the source and the residual was taken when prepared
+                hold(QC_X_SCALE, QC_X_ZERO, QC_W, QC_W_SCALE, QC_B, QC_Y_SCALE, QC_Y_ZERO, QC_Z_SCALE, QC_Z_ZERO);
+            }
+
             @Override
             void run(KernelContext c, OpenClMemory mem) {
                 Tensor result = result(c);
@@ -153,6 +158,10 @@ final class IntegerOps {
         GemmProblem problem = new GemmProblem(Math.max(1, m), Math.max(1, n), Math.max(1, k), 1, true, true, 0);
         return ClTunable.tactic("qgemm", problem, device.info(),
                 tiling -> new IntegerKernel(device, tiling, function, weights, scales, bias, out, outType, y) {
+            {
+                hold(QM_A_SCALE, QM_A_ZERO, QM_B, QM_B_SCALE, QM_BIAS, QM_Y_SCALE, QM_Y_ZERO);
+            }
+
             @Override
             void run(KernelContext c, OpenClMemory mem) {
                 List<Object> args = leading(mem, c.tensor(QM_A), az, result(c));

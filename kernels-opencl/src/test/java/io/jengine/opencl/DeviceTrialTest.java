@@ -59,4 +59,29 @@ class DeviceTrialTest {
             k.close();
         }
     }
+
+    /**
+     * A convolution that uploaded its weights and bias in the form it reads holds them: the plan does not copy them to
+     * the device a second time. Its source is not held.
+     */
+    @Test
+    void aConvolutionHoldsTheWeightsItUploaded() {
+        Backends backends = OpenClTestDevice.backends();
+        Backend cl = backends.ordered().getFirst();
+        Random r = new Random(4);
+        Node node = Node.builder("Conv").name("c").inputs("x", "w", "b").outputs("y")
+                .attr(io.jengine.ir.Attribute.of("pads", new long[] {1, 1, 1, 1})).build();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        weights.put("w", random(r, 8, 4, 3, 3));
+        weights.put("b", random(r, 8));
+        Graph g = ShapeInference.infer(FastVsReference.graph(node, Map.of("x", random(r, 1, 4, 9, 9)), weights),
+                backends.inference());
+        Kernel k = cl.tactics(new NodeContext(g.nodes().getFirst(), 21, g)).getFirst().prepare().get();
+        try {
+            assertTrue(k.holdsInput(1) && k.holdsInput(2), "weights and bias held");
+            assertTrue(!k.holdsInput(0), "the source is read on the device");
+        } finally {
+            k.close();
+        }
+    }
 }
