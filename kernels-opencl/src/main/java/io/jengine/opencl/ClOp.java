@@ -66,9 +66,39 @@ abstract class ClOp implements Kernel {
     /** A 4-byte device flag that kernels may set (e.g. an index out of range), kept until the kernel closes. */
     final cl_mem flag() { return own(device.writable(new byte[4])); }
 
+    /**
+     * The values of a constant float32 tensor as half floats on the device, when every one of them is one exactly (the
+     * weights of an {@code --fp16} plan, rounded through half precision when it was built): half the bytes, read back
+     * unchanged by {@code vload_half}. Null when some value is not a half float.
+     */
+    final cl_mem halves(Tensor t) {
+        float[] v = t.toFloatArray();
+        ByteBuffer b = ByteBuffer.allocate(Math.max(2, v.length * 2)).order(ByteOrder.nativeOrder());
+        for (float x : v) {
+            short h = Float.floatToFloat16(x);
+            if (Float.float16ToFloat(h) != x) return null; // NaN too: weights with NaN stay float32
+            b.putShort(h);
+        }
+        return constantBytes(b.array());
+    }
+
     /** The float32 values of a constant tensor on the device (weights), kept until the kernel closes. */
     final cl_mem floats(Tensor t) {
         return own(device.constant(t.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+    }
+
+    /** The bytes of device memory this kernel holds (weights, metadata), as the driver reports its buffers. */
+    final long ownedBytes() {
+        long total = 0;
+        synchronized (owned) {
+            for (cl_mem m : owned) {
+                long[] size = new long[1];
+                org.jocl.CL.clGetMemObjectInfo(m, org.jocl.CL.CL_MEM_SIZE, org.jocl.Sizeof.size_t,
+                        org.jocl.Pointer.to(size), null);
+                total += size[0];
+            }
+        }
+        return total;
     }
 
     private cl_mem own(cl_mem m) {

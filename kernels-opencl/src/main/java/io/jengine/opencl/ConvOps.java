@@ -93,10 +93,12 @@ final class ConvOps {
         boolean depthwise = tiling == null;
         return new ClOp(device) {
             private final cl_mem geoMem = ints(geo);
-            private final cl_mem w = weights == null ? null : floats(weights);
+            // the tiled kernel reads weights that are all half floats (an --fp16 plan's) in half the bytes
+            private final cl_mem half = weights == null || depthwise ? null : halves(weights);
+            private final cl_mem w = half != null ? half : weights == null ? null : floats(weights);
             private final cl_mem b = bias == null ? null : floats(bias);
             private final ClKernel kernel = depthwise ? device.kernel("depthwise2d", "gemm.cl")
-                    : device.tiledKernel("conv2d", tiling);
+                    : device.tiledKernel("conv2d", tiling, half != null ? "#define HALF_WEIGHTS\n" : "");
 
             {
                 // the weights and bias it uploaded are what it reads: the plan need not copy them too

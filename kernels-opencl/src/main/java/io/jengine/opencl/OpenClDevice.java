@@ -98,9 +98,12 @@ final class OpenClDevice implements Device {
      * {@code gemm.cl}'s {@code function} built for {@code tiling}, one program per tiling; declined when the compiled
      * kernel cannot run a work-group that large on this device (its registers or local memory).
      */
-    ClKernel tiledKernel(String function, ClTiling tiling) {
-        String key = "gemm.cl#" + function + "@" + tiling;
-        String defines = tiling.defines() + "#define TILED_ONLY\n#define TILED_ONLY_" + function + "\n";
+    ClKernel tiledKernel(String function, ClTiling tiling) { return tiledKernel(function, tiling, ""); }
+
+    /** As {@link #tiledKernel(String, ClTiling)}, built with these {@code #define}s too (e.g. HALF_WEIGHTS). */
+    ClKernel tiledKernel(String function, ClTiling tiling, String variant) {
+        String key = "gemm.cl#" + function + "@" + tiling + (variant.isEmpty() ? "" : "+" + variant.strip().replace('\n', ' '));
+        String defines = tiling.defines() + variant + "#define TILED_ONLY\n#define TILED_ONLY_" + function + "\n";
         ClKernel k = kernel(function, key, () -> programs().program(key, defines + ProgramCache.resource("gemm.cl")));
         long most = k.maxWorkItems();
         if (most < tiling.workItems()) {

@@ -20,6 +20,15 @@
 #ifndef TK
 #define TK 16
 #endif
+// A convolution's weights as float32, or as half floats (HALF_WEIGHTS: weights that are all exactly half floats, as an
+// --fp16 plan's are, stored in half the bytes and read back unchanged).
+#ifdef HALF_WEIGHTS
+#define W_T half
+#define LOAD_W(p, i) vload_half((i), (p))
+#else
+#define W_T float
+#define LOAD_W(p, i) (p)[i]
+#endif
 #define TM (WG_M * WPT_M)
 #define TN (WG_N * WPT_N)
 #define WG (WG_M * WG_N)
@@ -109,7 +118,7 @@ void gemm(__global const float* A, ulong ao, long sam, long sak,
 // K = input channels of the group x kernel window; B's columns are gathered from X on the fly (zero in the padding).
 // geo: N, C, H, W, OC, OH, OW, KH, KW, stride h/w, pad top/left, dilation h/w, groups.
 __kernel __attribute__((reqd_work_group_size(WG_N, WG_M, 1)))
-void conv2d(__global const float* X, ulong xo, __global const float* Wt, ulong wo,
+void conv2d(__global const float* X, ulong xo, __global const W_T* Wt, ulong wo,
             __global float* Y, ulong yo, __global const float* bias, ulong bo, int has_bias,
             __global const float* R, ulong ro, int has_res,
             __constant const int* geo, int act, float p0, float p1) {
@@ -131,7 +140,7 @@ void conv2d(__global const float* X, ulong xo, __global const float* Wt, ulong w
         for (int idx = l; idx < TK * TM; idx += WG) {
             int mm = idx / TK, kk = idx % TK;
             int m = m0 + mm, k = k0 + kk;
-            As[kk][mm] = (m < M && k < K) ? Wt[wo + (long) (g * OCG + m) * K + k] : 0.0f;
+            As[kk][mm] = (m < M && k < K) ? LOAD_W(Wt, wo + (long) (g * OCG + m) * K + k) : 0.0f;
         }
         for (int idx = l; idx < TK * TN; idx += WG) {
             int kb = idx / TN, nn = idx % TN;

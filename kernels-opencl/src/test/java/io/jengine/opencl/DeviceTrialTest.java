@@ -84,4 +84,41 @@ class DeviceTrialTest {
             k.close();
         }
     }
+
+    /**
+     * Weights that are all half floats (an --fp16 plan's) are kept on the device in half the bytes and read back
+     * unchanged: the convolution matches the reference as with float32 weights, holding 2 bytes per weight.
+     */
+    @Test
+    void halfFloatWeightsTakeHalfTheDeviceBytes() {
+        Backends backends = OpenClTestDevice.backends();
+        Random r = new Random(5);
+        Node node = Node.builder("Conv").name("c").inputs("x", "w").outputs("y")
+                .attr(io.jengine.ir.Attribute.of("pads", new long[] {1, 1, 1, 1})).build();
+        long[] shape = {16, 8, 3, 3};
+        float[] v = random(r, shape).toFloatArray();
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (boolean half : new boolean[] {false, true}) {
+            float[] w = v.clone();
+            for (int i = 0; i < w.length; i++) {
+                float h = Float.float16ToFloat(Float.floatToFloat16(w[i]));
+                // the float32 case keeps one value that no half float holds
+                w[i] = half || i > 0 ? h : h + 1e-6f;
+            }
+            Map<String, Tensor> weights = Map.of("w", Tensor.ofFloats(shape, w));
+            Map<String, Tensor> feeds = Map.of("x", random(r, 1, 8, 9, 9));
+            Graph g = ShapeInference.infer(FastVsReference.graph(node, feeds, weights), backends.inference());
+            ClOp k = (ClOp) backends.ordered().getFirst().tactics(new NodeContext(g.nodes().getFirst(), 21, g))
+                    .getFirst().prepare().get();
+            try {
+                bytes.put(half ? "half" : "float", k.ownedBytes());
+            } finally {
+                k.close();
+            }
+            FastVsReference.checkKey(backends, node, null, feeds, weights, 8L * 9, "opencl:conv");
+        }
+        long weightBytes = 4L * v.length;
+        assertTrue(bytes.get("float") - bytes.get("half") == weightBytes / 2, "float32 weights " + bytes.get("float")
+                + " bytes held, half floats " + bytes.get("half") + ": they should differ by " + weightBytes / 2);
+    }
 }
