@@ -16,4 +16,7 @@ public record GemmProblem(int m, int n, int k, int batch, boolean aPrepacked, bo
 
     /** Multiply-adds times two: the FLOPs of the products as stated, before any tile padding. */
     public double flops() { return 2.0 * m * n * k * batch; }
+
+    /** The compulsory traffic: every float32 operand read once and the result written once. */
+    public double bytes() { return 4.0 * batch * ((double) m * k + (double) k * n + (double) m * n); }
 }

@@ -25,17 +25,7 @@ abstract class ClOp implements Kernel {
         if (!(ctx.deviceMemory() instanceof OpenClMemory mem) || mem.device() != device) {
             throw new IllegalStateException("an OpenCL kernel for " + device.name() + " ran without that device's memory");
         }
-        List<org.jocl.cl_event> timed = mem.timedEvents();
-        if (timed == null) {
-            run(ctx, mem);
-            return;
-        }
-        ClKernel.TIMED.set(timed);
-        try {
-            run(ctx, mem);
-        } finally {
-            ClKernel.TIMED.remove();
-        }
+        mem.recording(() -> run(ctx, mem));
     }
 
     abstract void run(KernelContext ctx, OpenClMemory mem);

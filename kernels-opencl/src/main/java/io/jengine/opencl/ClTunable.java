@@ -22,10 +22,8 @@ record ClTunable(String kind, GemmProblem problem, ClTiling current, DeviceInfo 
     }
 
     Tactic tactic() {
-        double bytes = 4.0 * problem.batch() * ((double) problem.m() * problem.k() + (double) problem.k() * problem.n()
-                + (double) problem.m() * problem.n());
-        ClTiling t = current;
-        return new Tactic(OpenClBackend.NAME, kind, () -> make.apply(t)).withWorkload(new Workload(problem.flops(), bytes))
+        return new Tactic(OpenClBackend.NAME, kind, () -> make.apply(current))
+                .withWorkload(new Workload(problem.flops(), problem.bytes()))
                 .withTunable(this);
     }
 

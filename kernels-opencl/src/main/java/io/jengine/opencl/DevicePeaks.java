@@ -5,11 +5,9 @@ import static org.jocl.CL.*;
 import io.jengine.spi.DeviceHardware;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Properties;
 import org.jocl.CLException;
@@ -109,14 +107,12 @@ final class DevicePeaks {
     private static double best(OpenClMemory clock, Runnable launch, int times) {
         double best = Double.POSITIVE_INFINITY;
         clock.timeKernels(true);
-        ClKernel.TIMED.set(clock.timedEvents());
         try {
             for (int i = 0; i < times; i++) {
-                launch.run();
+                clock.recording(launch);
                 best = Math.min(best, clock.kernelSeconds());
             }
         } finally {
-            ClKernel.TIMED.remove();
             clock.timeKernels(false);
         }
         return Math.max(best, 1e-9);
@@ -153,12 +149,9 @@ final class DevicePeaks {
         p.setProperty("launchSeconds", Double.toString(h.launchSeconds()));
         p.setProperty("barrierSeconds", Double.toString(h.barrierSeconds()));
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "peaks", ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "measured peaks of an OpenCL device");
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            java.io.StringWriter text = new java.io.StringWriter();
+            p.store(text, "measured peaks of an OpenCL device");
+            ProgramCache.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // best effort
         }

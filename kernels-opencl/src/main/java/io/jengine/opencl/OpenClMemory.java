@@ -134,7 +134,19 @@ final class OpenClMemory implements DeviceMemory {
     /** The events of this session's launches while its kernels are timed; null when they are not. */
     private List<cl_event> timed;
 
-    List<cl_event> timedEvents() { return timed; }
+    /** Runs {@code launches}, their events recorded for {@link #kernelSeconds} while this session times its kernels. */
+    void recording(Runnable launches) {
+        if (timed == null) {
+            launches.run();
+            return;
+        }
+        ClKernel.TIMED.set(timed);
+        try {
+            launches.run();
+        } finally {
+            ClKernel.TIMED.remove();
+        }
+    }
 
     @Override
     public boolean timeKernels(boolean on) {

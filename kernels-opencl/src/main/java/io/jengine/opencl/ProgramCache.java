@@ -128,13 +128,21 @@ final class ProgramCache {
             if (size[0] <= 0) return;
             byte[] binary = new byte[(int) size[0]];
             clGetProgramInfo(p, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(new Pointer[] {Pointer.to(binary)}), null);
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "program", ".tmp");
-            Files.write(tmp, binary);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            replace(file, binary);
         } catch (IOException | CLException | UnsupportedOperationException e) {
             // best effort
         }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code file} whole or not at all (a temporary file moved over it), so that a process
+     * reading the cache meanwhile never sees half a file.
+     */
+    static void replace(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "cache", ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     static Path cacheDir() {

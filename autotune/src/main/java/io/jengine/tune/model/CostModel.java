@@ -115,7 +115,7 @@ public final class CostModel {
         if (aBlockBytes + bPanelBytes <= device.l2Bytes()) l2 += bReads; else l3 += bReads;
         if (4.0 * mc * nc <= device.l2Bytes()) l2 += cBytes; else l3 += cBytes;
         // Compulsory traffic: operands and C once, from wherever the whole problem fits.
-        double footprint = 4.0 * batch * ((double) m * k + (double) k * n + (double) m * n);
+        double footprint = p.bytes();
         double memory = l1 / (device.l1GBps() * 1e9) + l2 / (device.l2GBps() * 1e9) + l3 / (device.l3GBps() * 1e9)
                 + footprint / (device.bandwidthFor((long) footprint) * 1e9);
         // Loads do not overlap the FMAs: a block that misses its level stalls the micro-kernel on latency long before

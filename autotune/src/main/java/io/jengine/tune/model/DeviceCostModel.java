@@ -46,7 +46,7 @@ public final class DeviceCostModel {
         double compute = perUnit * 2.0 * mc * nc * kPad / (unitFlops * latency * feed)
                 + perUnit * (kPad / kc) * 2 * hw.barrierSeconds();
 
-        double compulsory = 4.0 * p.batch() * ((double) p.m() * p.k() + (double) p.k() * p.n() + (double) p.m() * p.n());
+        double compulsory = p.bytes();
         double panels = groups * (mc + nc) * kPad * 4.0;
         double bandwidth = hw.memoryGBps() * 1e9;
         double memory = compulsory / bandwidth + Math.max(0, panels - compulsory) / (CACHE_SPEEDUP * bandwidth);

@@ -23,9 +23,8 @@ record TunableGemm(String backend, String kind, GemmProblem problem, Blocking bl
     }
 
     Tactic tactic() {
-        double bytes = 4.0 * problem.batch() * ((double) problem.m() * problem.k() + (double) problem.k() * problem.n()
-                + (double) problem.m() * problem.n());
-        return new Tactic(backend, kind, prepare.apply(blocking)).withWorkload(new Workload(problem.flops(), bytes))
+        return new Tactic(backend, kind, prepare.apply(blocking))
+                .withWorkload(new Workload(problem.flops(), problem.bytes()))
                 .withTunable(this);
     }
 
