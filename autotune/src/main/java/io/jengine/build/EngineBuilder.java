@@ -443,6 +443,7 @@ public final class EngineBuilder {
             // what the kernels derived from the weights when the plan was built, taken where the form still matches
             planned = planned.withPacked(loaded.packed());
         }
+        if (backends().device() != null) planned = planned.withHost(hostSpeed());
         if (!profiles.isEmpty()) {
             Map<String, EngineOptions.InputRange> ranges = new LinkedHashMap<>();
             profiles.forEach((name, p) -> ranges.put(name, new EngineOptions.InputRange(p[0], p[2])));
@@ -470,6 +471,17 @@ public final class EngineBuilder {
     /** The engine; once a run's shapes are known, shape arithmetic folds and more fuses: optimize again for them. */
     private Engine specializing(Model optimized, EngineOptions planned, OptimizerOptions opt) {
         return Engine.of(optimized, backends(), planned, g -> GraphOptimizer.optimize(g, opt, new OptimizationReport()));
+    }
+
+    /**
+     * The host's speed for the threads a run uses, by this machine's measured description: what a plan for a device
+     * weighs the copies of its parts against.
+     */
+    private io.jengine.runtime.HostSpeed hostSpeed() {
+        DeviceDescription d = device();
+        int threads = Math.max(1, Math.min(options.effectiveThreads(), d.cores()));
+        return new io.jengine.runtime.HostSpeed(d.peakGflopsPerCore() * threads, d.dramGBps() * threads,
+                io.jengine.tune.model.CostModel.callSeconds());
     }
 
     /** This machine as the tuner and plan files know it (measured once, then cached). */

@@ -195,7 +195,7 @@ public class TunerTest {
     @Test
     void deviceTilingsFollowTheDevicesHardwareAndAnUnmeasurableDeviceKeepsItsOwn() {
         io.jengine.spi.DeviceHardware gpu = new io.jengine.spi.DeviceHardware(16, 32, 1024, 48 << 10, 10_000, 500, 5e-6,
-                1e-8);
+                1e-8, 25, 1e-5);
         Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(2, 3), Backends.of(onDevice(device(gpu))),
                 new PrintStream(new ByteArrayOutputStream()), QUICK);
         TuningReport r = t.tune(projections(), EngineOptions.defaults().withThreads(1));

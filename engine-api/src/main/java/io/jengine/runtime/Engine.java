@@ -202,7 +202,8 @@ public final class Engine implements AutoCloseable {
         GraphPlan declared = this.declared;
         for (PlanStep s : declared.steps()) {
             steps.add(new DevicePlan.Step(s.node(), s.device() == null ? Backends.HOST : s.device().name(),
-                    s.tactic().key(), s.kernel() == null ? Double.NaN : s.kernel().simulatedSeconds()));
+                    s.tactic().key(), s.kernel() == null ? Double.NaN : s.kernel().simulatedSeconds(),
+                    declared.placement().hostReason(s.node())));
         }
         List<DevicePlan.Copy> copies = new java.util.ArrayList<>();
         for (Transfer t : declared.transfers()) {
@@ -215,8 +216,13 @@ public final class Engine implements AutoCloseable {
 
     /** The nodes of a plan with the device each runs on, and the copies of values between host and devices. */
     public record DevicePlan(List<Step> steps, List<Copy> copies) {
-        /** {@code simulatedSeconds}: the kernel's time on a simulated device ({@link io.jengine.spi.Kernel#simulatedSeconds}), else NaN. */
-        public record Step(io.jengine.ir.Node node, String device, String tactic, double simulatedSeconds) {}
+        /**
+         * {@code simulatedSeconds}: the kernel's time on a simulated device ({@link io.jengine.spi.Kernel#simulatedSeconds}),
+         * else NaN; {@code hostReason}: why a node the device takes runs on the host (its copies outweigh it), else
+         * null.
+         */
+        public record Step(io.jengine.ir.Node node, String device, String tactic, double simulatedSeconds,
+                           String hostReason) {}
 
         /** {@code once}: a constant, copied on a session's first run only. */
         public record Copy(String value, String from, String to, boolean once) {}

@@ -12,10 +12,13 @@ import java.util.Map;
  *                cores
  * @param tactics forced tactics: a layer name or an op type mapped to a tactic name ("conv.winograd-f4x4") or key
  *                ("cpu-simd:conv.winograd-f4x4"); a layer name wins over its op type
+ * @param host    the host's measured speed, with which a plan for a device weighs running a part the device takes on
+ *                the host instead, to save its copies ({@link DevicePlacement}); null: every node the device takes
+ *                runs there
  */
 public record EngineOptions(int threads, Map<String, String> tactics, Map<String, String> preferred,
                             Map<String, InputRange> inputRanges, PreparedKernels prepared,
-                            io.jengine.spi.PackedStore packed) {
+                            io.jengine.spi.PackedStore packed, HostSpeed host) {
     public EngineOptions {
         if (threads < 0) throw new EngineException("threads must be 0 (all cores) or more, got " + threads);
         tactics = Map.copyOf(tactics);
@@ -23,6 +26,12 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
         inputRanges = Map.copyOf(inputRanges);
         if (prepared == null) prepared = PreparedKernels.NONE;
         if (packed == null) packed = io.jengine.spi.PackedStore.NONE;
+    }
+
+    public EngineOptions(int threads, Map<String, String> tactics, Map<String, String> preferred,
+                         Map<String, InputRange> inputRanges, PreparedKernels prepared,
+                         io.jengine.spi.PackedStore packed) {
+        this(threads, tactics, preferred, inputRanges, prepared, packed, null);
     }
 
     public EngineOptions(int threads, Map<String, String> tactics, Map<String, String> preferred,
@@ -39,12 +48,17 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
 
     /** These options with kernels prepared already (the tuner's winners) for the plan to take over. */
     public EngineOptions withPrepared(PreparedKernels kernels) {
-        return new EngineOptions(threads, tactics, preferred, inputRanges, kernels, packed);
+        return new EngineOptions(threads, tactics, preferred, inputRanges, kernels, packed, host);
     }
 
     /** These options with the kernels' packed data a plan file stored ({@link io.jengine.spi.NodeContext#stored}). */
     public EngineOptions withPacked(io.jengine.spi.PackedStore store) {
-        return new EngineOptions(threads, tactics, preferred, inputRanges, prepared, store);
+        return new EngineOptions(threads, tactics, preferred, inputRanges, prepared, store, host);
+    }
+
+    /** These options with the host's speed, for weighing a device's copies against running on the host. */
+    public EngineOptions withHost(HostSpeed speed) {
+        return new EngineOptions(threads, tactics, preferred, inputRanges, prepared, packed, speed);
     }
 
     public static EngineOptions defaults() { return new EngineOptions(0, Map.of()); }
@@ -55,12 +69,12 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
      * without oneDNN, a shape the tactic cannot run), whereas a forced tactic that is not offered is an error.
      */
     public EngineOptions withPreferred(Map<String, String> byLayer) {
-        return new EngineOptions(threads, tactics, byLayer, inputRanges, prepared, packed);
+        return new EngineOptions(threads, tactics, byLayer, inputRanges, prepared, packed, host);
     }
 
     /** These options with the shapes each named input may take (a plan's optimization profile). */
     public EngineOptions withInputRanges(Map<String, InputRange> ranges) {
-        return new EngineOptions(threads, tactics, preferred, ranges, prepared, packed);
+        return new EngineOptions(threads, tactics, preferred, ranges, prepared, packed, host);
     }
 
     /** The dimensions an input may take, inclusive, one pair per axis. */
@@ -98,14 +112,14 @@ public record EngineOptions(int threads, Map<String, String> tactics, Map<String
     public int effectiveThreads() { return threads == 0 ? IntraOpPool.shared().cores() : threads; }
 
     public EngineOptions withThreads(int n) {
-        return new EngineOptions(n, tactics, preferred, inputRanges, prepared, packed);
+        return new EngineOptions(n, tactics, preferred, inputRanges, prepared, packed, host);
     }
 
     /** These options plus one forced tactic. */
     public EngineOptions withTactic(String layerOrOp, String tactic) {
         Map<String, String> m = new LinkedHashMap<>(tactics);
         m.put(layerOrOp, tactic);
-        return new EngineOptions(threads, m, preferred, inputRanges, prepared, packed);
+        return new EngineOptions(threads, m, preferred, inputRanges, prepared, packed, host);
     }
 
     /**

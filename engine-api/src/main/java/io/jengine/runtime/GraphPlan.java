@@ -41,10 +41,12 @@ final class GraphPlan {
     private final MemoryLayout layout;
     private final Transfer[] atEnd;
     private final String[] names;
+    private final DevicePlacement placement;
 
     private GraphPlan(Graph graph, Map<String, Integer> slots, List<PlanStep> steps, Map<Graph, GraphPlan> subplans,
-                      MemoryLayout layout, Transfer[] atEnd) {
+                      MemoryLayout layout, Transfer[] atEnd, DevicePlacement placement) {
         this.graph = graph;
+        this.placement = placement;
         this.atEnd = atEnd;
         this.names = new String[slots.size()];
         slots.forEach((n, i) -> names[i] = n);
@@ -61,6 +63,9 @@ final class GraphPlan {
     Graph graph() { return graph; }
 
     List<PlanStep> steps() { return steps; }
+
+    /** Which nodes the device would take run on the host instead, and why. */
+    DevicePlacement placement() { return placement; }
 
     /**
      * Frees every kernel's native resources, sub-graphs' too ({@link Kernel#close}); only when no run can use the plan
@@ -133,11 +138,17 @@ final class GraphPlan {
         // On the calling thread: preparing on the pool's threads took a quarter to a third off a fresh JVM's ResNet-50
         // plan load, but runs of the plan were slower in 5 of 8 interleaved rounds at 2 threads (medians 63.5 against
         // 59.0 ms), which a one-time gain does not buy.
-        for (Node node : order) {
+        List<List<Tactic>> rankings = new ArrayList<>(order.size());
+        for (Node node : order) rankings.add(choose(node, graph, backends, options, concrete));
+        DevicePlacement placement = outer.isEmpty() ? place(graph, order, rankings, backends, options)
+                : DevicePlacement.NONE;
+        for (int at = 0; at < order.size(); at++) {
+            Node node = order.get(at);
             for (Attribute a : node.attributes().values()) {
                 for (Graph body : GraphOrder.bodies(a)) subplans.put(body, compile(body, visible, backends, options, concrete));
             }
-            List<Tactic> ranked = choose(node, graph, backends, options, concrete);
+            List<Tactic> ranked = placement.onHost(node) ? choose(node, graph, backends.host(), options, concrete)
+                    : rankings.get(at);
             Kernel kernel = null;
             Tactic t = null;
             for (int i = 0; kernel == null; i++) {
@@ -179,7 +190,39 @@ final class GraphPlan {
                     dropsAt.get(i).stream().mapToInt(Integer::intValue).toArray(), elided, device, before));
         }
         Transfer[] atEnd = residency.toHost(graph.outputs().stream().map(ValueInfo::name).toList());
-        return new GraphPlan(graph, Map.copyOf(slots), List.copyOf(steps), subplans, layout, atEnd);
+        return new GraphPlan(graph, Map.copyOf(slots), List.copyOf(steps), subplans, layout, atEnd, placement);
+    }
+
+    /**
+     * Where the nodes of a plan for a device run ({@link DevicePlacement}): weighed only when the options carry the
+     * host's speed and the device measures its link; a device whose backend shares layers with the host is timed
+     * against it per layer instead.
+     */
+    private static DevicePlacement place(Graph graph, List<Node> order, List<List<Tactic>> rankings, Backends backends,
+                                         EngineOptions options) {
+        Device device = backends.device();
+        if (device == null || options.host() == null || backends.ordered().getFirst().sharesLayersWithHost()) {
+            return DevicePlacement.NONE;
+        }
+        String deviceBackend = backends.ordered().getFirst().name();
+        boolean[] onDevice = new boolean[order.size()], pinned = new boolean[order.size()];
+        for (int i = 0; i < order.size(); i++) {
+            Node n = order.get(i);
+            onDevice[i] = rankings.get(i).getFirst().backend().equals(deviceBackend);
+            pinned[i] = options.tactics().containsKey(n.name()) || options.tactics().containsKey(n.opType());
+        }
+        boolean mixed = false;
+        for (boolean d : onDevice) mixed |= !d;
+        if (!mixed) return DevicePlacement.NONE; // the device runs it all: nothing to weigh, nothing measured
+        io.jengine.spi.DeviceHardware hardware;
+        try {
+            hardware = device.hardware();
+        } catch (RuntimeException e) {
+            System.getLogger(GraphPlan.class.getName()).log(System.Logger.Level.WARNING, device.name()
+                    + " could not measure its link (" + e.getMessage() + "): every node it takes runs there");
+            return DevicePlacement.NONE;
+        }
+        return DevicePlacement.of(graph, order, onDevice, pinned, hardware, options.host());
     }
 
     private static Device deviceOf(Tactic t, Backends backends) {

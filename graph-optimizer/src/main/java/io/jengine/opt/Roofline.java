@@ -1,5 +1,7 @@
 package io.jengine.opt;
 
+import io.jengine.ir.LayerCost;
+
 /**
  * The roofline of a machine: attainable performance = min(peak compute, intensity × memory bandwidth). A layer whose
  * arithmetic intensity is below the ridge point (peak / bandwidth) is memory-bound: fuse it and cut bytes; above, it

@@ -5,6 +5,8 @@ import static org.jocl.CL.*;
 import io.jengine.spi.DeviceHardware;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +19,13 @@ import org.jocl.cl_mem;
  * Measures what the tuner's cost model needs of an OpenCL device ({@link DeviceHardware}): the FMA peak (eight
  * independent chains per work-item over enough work-items to fill every compute unit), the global-memory bandwidth (a
  * copy of up to 64 MiB) and the cost of a launch, each timed by the device's own clock and the best of three taken
- * (interference only ever adds time). Measured once per device, driver and version of this method, then read from
+ * (interference only ever adds time); and the link between host and device as a session's copies cross it (pinned
+ * staging or not), by the host's clock, since a copy's cost is what the host waits. Measured once per device, driver and version of this method, then read from
  * the cache folder the compiled programs live in.
  */
 final class DevicePeaks {
     /** Changes whenever the measurement does, so that figures measured differently are taken again. */
-    private static final int METHOD = 2;
+    private static final int METHOD = 3;
     /** Each timed launch should take at least this long, for the device clock's resolution and launch jitter. */
     private static final double MIN_SECONDS = 0.005;
 
@@ -93,13 +96,45 @@ final class DevicePeaks {
                 launches[i] = (System.nanoTime() - t0) / 1e9;
             }
             Arrays.sort(launches);
+            double[] link = link(device, clock, in, copyBytes);
             int simd = (int) Math.max(1, Math.min(info.maxWorkGroupSize(), fma.preferredMultiple()));
             return new DeviceHardware(info.computeUnits(), simd, (int) Math.min(Integer.MAX_VALUE, info.maxWorkGroupSize()),
-                    info.localMemBytes(), gflops, gbps, launches[launches.length / 2], barrierSeconds);
+                    info.localMemBytes(), gflops, gbps, launches[launches.length / 2], barrierSeconds, link[0], link[1]);
         } finally {
             clock.close();
             OpenClDevice.release(out);
             OpenClDevice.release(in);
+        }
+    }
+
+    /**
+     * The link's bandwidth (GB/s, the best of three copies of {@code bytes} each way) and the time of a 4-byte copy
+     * to the device, waited for (the median of twenty).
+     */
+    private static double[] link(OpenClDevice device, OpenClMemory session, cl_mem mem, long bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(bytes, 64);
+            host.fill((byte) 1);
+            double[] small = new double[20];
+            for (int i = 0; i < small.length; i++) {
+                long t0 = System.nanoTime();
+                session.copy(host.asSlice(0, 4), mem, 0, true, "the link probe");
+                device.finish();
+                small[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            Arrays.sort(small);
+            double up = Double.POSITIVE_INFINITY, down = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                session.copy(host, mem, 0, true, "the link probe");
+                device.finish();
+                long t1 = System.nanoTime();
+                session.copy(host, mem, 0, false, "the link probe");
+                long t2 = System.nanoTime();
+                up = Math.min(up, (t1 - t0) / 1e9);
+                down = Math.min(down, (t2 - t1) / 1e9);
+            }
+            return new double[] {2.0 * bytes / Math.max(up + down, 1e-9) / 1e9, small[small.length / 2]};
         }
     }
 
@@ -134,7 +169,8 @@ final class DevicePeaks {
             return new DeviceHardware(info.computeUnits(), Integer.parseInt(p.getProperty("simdWidth")),
                     (int) Math.min(Integer.MAX_VALUE, info.maxWorkGroupSize()), info.localMemBytes(),
                     Double.parseDouble(p.getProperty("peakGflops")), Double.parseDouble(p.getProperty("memoryGBps")),
-                    Double.parseDouble(p.getProperty("launchSeconds")), Double.parseDouble(p.getProperty("barrierSeconds")));
+                    Double.parseDouble(p.getProperty("launchSeconds")), Double.parseDouble(p.getProperty("barrierSeconds")),
+                    Double.parseDouble(p.getProperty("linkGBps")), Double.parseDouble(p.getProperty("linkSeconds")));
         } catch (IOException | RuntimeException e) {
             return null; // unreadable or implausible: measured again
         }
@@ -148,6 +184,8 @@ final class DevicePeaks {
         p.setProperty("memoryGBps", Double.toString(h.memoryGBps()));
         p.setProperty("launchSeconds", Double.toString(h.launchSeconds()));
         p.setProperty("barrierSeconds", Double.toString(h.barrierSeconds()));
+        p.setProperty("linkGBps", Double.toString(h.linkGBps()));
+        p.setProperty("linkSeconds", Double.toString(h.linkSeconds()));
         try {
             java.io.StringWriter text = new java.io.StringWriter();
             p.store(text, "measured peaks of an OpenCL device");

@@ -19,13 +19,23 @@ import org.jocl.cl_mem;
  * A session's memory on an OpenCL device. The session's arena has one device buffer of its size, so an intermediate
  * lives at its memory plan's offset there as on the host; a tensor outside the arena (an input, an output, a value of
  * data-dependent size) gets a buffer of its own, found again by its host address (a view shares it) and released
- * when the run ends. Transfers block until done: the host bytes may be reused by the next step.
+ * when the run ends. A copy returns once the host's bytes may be reused by the next step: on a device with memory of
+ * its own, through {@link PinnedStaging}, a copy to the device returns while its bytes are still on the way.
  */
 final class OpenClMemory implements DeviceMemory {
     /** Largest single transfer: a {@code ByteBuffer} view of host memory holds at most 2 GiB. */
     private static final long CHUNK = 1L << 30;
 
+    /**
+     * {@code jengine.opencl.staging}: "pinned" or "direct" forces how copies go; by default pinned staging on a device
+     * whose memory is not the host's.
+     */
+    static final String STAGING = "jengine.opencl.staging";
+
     private final OpenClDevice device;
+    private final boolean staged;
+    private PinnedStaging staging;
+    private boolean stagingTried;
     private long arenaStart;
     private long arenaEnd;
     private cl_mem arena;
@@ -40,7 +50,29 @@ final class OpenClMemory implements DeviceMemory {
     /** Where a tensor's device copy is: a buffer and the byte offset of the tensor's first element in it. */
     record Located(cl_mem mem, long byteOffset) {}
 
-    OpenClMemory(OpenClDevice device) { this.device = device; }
+    OpenClMemory(OpenClDevice device) {
+        this.device = device;
+        String mode = System.getProperty(STAGING, "");
+        this.staged = switch (mode) {
+            case "pinned" -> true;
+            case "direct" -> false;
+            case "" -> !device.info().hostUnified();
+            default -> throw new OpenClException(device.name(), "-D" + STAGING + " takes pinned or direct, got '" + mode
+                    + "'");
+        };
+    }
+
+    /** The pinned staging this session copies through, opened on first use; null when copies go directly. */
+    private PinnedStaging staging() {
+        if (staged && !stagingTried) {
+            stagingTried = true;
+            staging = PinnedStaging.open(device);
+        }
+        return staging;
+    }
+
+    /** Whether this session's copies go through pinned host memory. */
+    boolean pinned() { return staging() != null; }
 
     OpenClDevice device() { return device; }
 
@@ -94,21 +126,35 @@ final class OpenClMemory implements DeviceMemory {
     @Override
     public void toHost(Tensor t) { copy(t, false); }
 
-    /** Copies {@code t}'s bytes to its device copy ({@code toDevice}) or back, blocking, in chunks a buffer view holds. */
+    /** Copies {@code t}'s bytes to its device copy ({@code toDevice}) or back. */
     private void copy(Tensor t, boolean toDevice) {
         long bytes = t.byteSize();
         if (bytes == 0) return;
         Located at = locate(t);
-        MemorySegment host = t.data();
+        copy(t.data().asSlice(0, bytes), at.mem(), at.byteOffset(), toDevice, t.describe());
+    }
+
+    /**
+     * Copies {@code host} to {@code mem} at {@code offset} or back: through the pinned staging where this session has
+     * one, else directly, blocking, in chunks a buffer view holds.
+     */
+    void copy(MemorySegment host, cl_mem mem, long offset, boolean toDevice, String what) {
+        long bytes = host.byteSize();
         try {
+            PinnedStaging via = staging();
+            if (via != null) {
+                if (toDevice) via.toDevice(host, mem, offset);
+                else via.toHost(mem, offset, host);
+                return;
+            }
             for (long off = 0; off < bytes; off += CHUNK) {
                 long n = Math.min(CHUNK, bytes - off);
                 Pointer p = Pointer.to(host.asSlice(off, n).asByteBuffer());
-                if (toDevice) clEnqueueWriteBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n, p, 0, null, null);
-                else clEnqueueReadBuffer(device.queue(), at.mem(), CL_TRUE, at.byteOffset() + off, n, p, 0, null, null);
+                if (toDevice) clEnqueueWriteBuffer(device.queue(), mem, CL_TRUE, offset + off, n, p, 0, null, null);
+                else clEnqueueReadBuffer(device.queue(), mem, CL_TRUE, offset + off, n, p, 0, null, null);
             }
         } catch (CLException e) {
-            throw new OpenClException(device.name(), device.name() + ": copying " + t.describe() + " (" + bytes + " bytes) "
+            throw new OpenClException(device.name(), device.name() + ": copying " + what + " (" + bytes + " bytes) "
                     + (toDevice ? "to the device" : "from the device (an earlier kernel may have failed)")
                     + " failed: " + e.getMessage(), e);
         }
@@ -196,6 +242,8 @@ final class OpenClMemory implements DeviceMemory {
     @Override
     public void close() {
         if (timed != null) timeKernels(false);
+        if (staging != null) staging.close();
+        staging = null;
         endRun();
         for (Region r : constants.values()) OpenClDevice.release(r.mem());
         constants.clear();

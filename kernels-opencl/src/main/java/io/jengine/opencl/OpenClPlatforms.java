@@ -82,7 +82,18 @@ final class OpenClPlatforms {
                 deviceLong(id, CL_DEVICE_LOCAL_MEM_SIZE, Sizeof.cl_ulong),
                 deviceLong(id, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong),
                 deviceLong(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE, Sizeof.cl_ulong),
-                (deviceLong(id, CL_DEVICE_SINGLE_FP_CONFIG, Sizeof.cl_ulong) & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0);
+                (deviceLong(id, CL_DEVICE_SINGLE_FP_CONFIG, Sizeof.cl_ulong) & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0,
+                hostUnified(id, kind));
+    }
+
+    /** CL_DEVICE_HOST_UNIFIED_MEMORY (deprecated since 2.0, still answered); a device that does not say is taken
+     * as unified when it is the CPU. */
+    private static boolean hostUnified(cl_device_id id, String kind) {
+        try {
+            return deviceLong(id, CL_DEVICE_HOST_UNIFIED_MEMORY, Sizeof.cl_uint) != 0;
+        } catch (CLException e) {
+            return kind.equals("cpu");
+        }
     }
 
     private static long deviceLong(cl_device_id id, int param, int size) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ClTilingTest {
     /** A device with groups of at most 128 work-items and 16 KiB of local memory. */
     private static final DeviceInfo SMALL = new DeviceInfo("small", "vendor", "platform", "OpenCL 1.2", "1", "GPU",
-            Set.of(), 4, 128, 16 << 10, 1L << 30, 1L << 28, true);
+            Set.of(), 4, 128, 16 << 10, 1L << 30, 1L << 28, true, false);
 
     @Test
     void theTunersTermsRoundTrip() {

@@ -19,6 +19,9 @@ class DevicePeaksTest {
         assertTrue(h.memoryGBps() > 0.5 && h.memoryGBps() < 1e5, h.toString());
         assertTrue(h.launchSeconds() > 0 && h.launchSeconds() < 1, h.toString());
         assertTrue(h.barrierSeconds() >= 0 && h.barrierSeconds() < 1e-3, h.toString());
+        // a copy of a few bytes takes more than nothing and less than a second; the link moves 0.1 GB/s at the least
+        assertTrue(h.linkSeconds() > 0 && h.linkSeconds() < 1, h.toString());
+        assertTrue(h.linkGBps() > 0.1 && h.linkGBps() < 1e4, h.toString());
         assertTrue(h.simdWidth() >= 1 && h.simdWidth() <= h.maxWorkGroupSize(), h.toString());
         assertEquals(device.info().computeUnits(), h.computeUnits());
 

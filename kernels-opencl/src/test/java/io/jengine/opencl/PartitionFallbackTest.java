@@ -72,4 +72,61 @@ class PartitionFallbackTest {
             }
         }
     }
+
+    /**
+     * Two branches: convolutions whose work dwarfs their copies, and a Relu on 16 floats between two nodes the device
+     * declines. Weighed with the host's speed, the Relu runs on the host (its two copies would cost more than its
+     * work) and the convolutions stay on the device.
+     */
+    @Test
+    void anIslandWhoseCopiesOutweighItsWorkRunsOnTheHost() {
+        Random r = new Random(78);
+        Graph g = Graph.builder("branches").opset("", 21)
+                .addInput(new ValueInfo("x", ValueType.tensor(io.jengine.tensor.DType.FLOAT32, new long[] {1, 64, 32, 32})))
+                .addInput(new ValueInfo("z", ValueType.tensor(io.jengine.tensor.DType.FLOAT32, new long[] {1, 16})))
+                .initializer("w", random(r, 64, 64, 3, 3))
+                .addNode(Node.builder("Conv").name("conv1").inputs("x", "w").outputs("a")
+                        .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).build())
+                .addNode(Node.builder("Conv").name("conv2").inputs("a", "w").outputs("y")
+                        .attr(Attribute.of("pads", new long[] {1, 1, 1, 1})).build())
+                .addNode(Node.builder("Mish").name("mish1").inputs("z").outputs("m").build())
+                .addNode(Node.builder("Relu").name("relu").inputs("m").outputs("n").build())
+                .addNode(Node.builder("Mish").name("mish2").inputs("n").outputs("o").build())
+                .addOutput(new ValueInfo("y", null)).addOutput(new ValueInfo("o", null))
+                .build();
+        Model model = new Model(8, "test", "", g, Map.of());
+        Map<String, Value> in = Map.of("x", random(new Random(2), 1, 64, 32, 32), "z", random(new Random(3), 1, 16));
+        Map<String, Value> want;
+        try (Engine ref = Engine.of(model, Backends.discover().only(List.of("cpu-reference")))) {
+            want = ref.run(in);
+        }
+        String device = OpenClTestDevice.name();
+        // a host of 50 GFLOP/s and 10 GB/s: the convolutions' 2 x 75 MFLOP take it milliseconds, the Relu's 128 bytes
+        // about a microsecond, less than any copy
+        EngineOptions options = EngineOptions.defaults().withHost(new io.jengine.runtime.HostSpeed(50, 10, 1e-6));
+        try (Engine e = Engine.of(model, OpenClTestDevice.backends(), options); Session s = e.newSession()) {
+            Engine.DevicePlan plan = e.devicePlan();
+            Map<String, String> where = new java.util.HashMap<>();
+            plan.steps().forEach(st -> where.put(st.node().name(), st.device()));
+            assertEquals(Map.of("conv1", device, "conv2", device, "mish1", Backends.HOST, "relu", Backends.HOST,
+                    "mish2", Backends.HOST), where);
+            Engine.DevicePlan.Step relu = plan.steps().stream().filter(st -> st.node().name().equals("relu")).findFirst()
+                    .orElseThrow();
+            assertTrue(relu.hostReason() != null && relu.hostReason().contains("2 copies of 128 bytes"),
+                    String.valueOf(relu.hostReason()));
+            assertEquals(List.of("x:cpu->" + device, "y:" + device + "->cpu"),
+                    plan.copies().stream().filter(c -> !c.once()).map(c -> c.value() + ":" + c.from() + "->" + c.to())
+                            .toList());
+            Map<String, Value> got = s.run(in);
+            for (String out : List.of("y", "o")) {
+                Comparison c = Comparison.of((Tensor) want.get(out), (Tensor) got.get(out), Tolerance.MODEL);
+                assertTrue(c.matches(), out + ": " + c.mismatch());
+            }
+        }
+        // without the host's speed, the device takes the Relu and pays its copies
+        try (Engine e = Engine.of(model, OpenClTestDevice.backends(), EngineOptions.defaults())) {
+            assertTrue(e.devicePlan().steps().stream().anyMatch(st -> st.node().name().equals("relu")
+                    && st.device().equals(device) && st.hostReason() == null));
+        }
+    }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** What Roller's model must tell apart on a GPU: idle compute units, starved FMAs, and the roofline itself. */
 class DeviceCostModelTest {
-    private static final DeviceHardware H100 = new DeviceHardware(132, 32, 1024, 48 << 10, 51_000, 3_000, 5e-6, 2e-8);
+    private static final DeviceHardware H100 = new DeviceHardware(132, 32, 1024, 48 << 10, 51_000, 3_000, 5e-6, 2e-8, 25, 1e-5);
 
     private static double ms(GemmProblem p, GemmTiling t) { return 1e3 * DeviceCostModel.predict(p, t, H100); }
 

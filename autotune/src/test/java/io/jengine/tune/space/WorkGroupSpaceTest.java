@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The work-group space: whole warps within the group limit, staged blocks that leave room for a second group. */
 class WorkGroupSpaceTest {
     /** An H100's figures as OpenCL reports them: 132 compute units, warps of 32, groups of 1024, 48 KiB local. */
-    static final DeviceHardware H100 = new DeviceHardware(132, 32, 1024, 48 << 10, 51_000, 3_000, 5e-6, 2e-8);
+    static final DeviceHardware H100 = new DeviceHardware(132, 32, 1024, 48 << 10, 51_000, 3_000, 5e-6, 2e-8, 25, 1e-5);
     /** PoCL on two CPU cores: work-groups of up to 4096, vectorised 8 wide, local memory the size of a cache. */
-    static final DeviceHardware POCL = new DeviceHardware(2, 8, 4096, 256 << 10, 100, 20, 2e-5, 2e-6);
+    static final DeviceHardware POCL = new DeviceHardware(2, 8, 4096, 256 << 10, 100, 20, 2e-5, 2e-6, 10, 2e-5);
 
     static Tunable tunable(int m, int n, int k, int batch) {
         GemmTiling own = new GemmTiling(4, 4, 16, 64, 64);

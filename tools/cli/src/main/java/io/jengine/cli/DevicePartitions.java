@@ -2,7 +2,7 @@ package io.jengine.cli;
 
 import io.jengine.ir.Graph;
 import io.jengine.ir.Node;
-import io.jengine.opt.LayerCost;
+import io.jengine.ir.LayerCost;
 import io.jengine.runtime.Backends;
 import io.jengine.runtime.Engine;
 import io.jengine.tensor.ValueType;
@@ -17,13 +17,15 @@ import java.util.TreeMap;
  * what the OpenCL acceptance (most of a model's FLOPs on the device) is measured by.
  */
 record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map<String, Integer> hostOps,
-                        int copiesIn, long bytesIn, int copiesOut, long bytesOut) {
+                        int copiesIn, long bytesIn, int copiesOut, long bytesOut, Map<String, String> movedToHost) {
     static DevicePartitions of(Engine.DevicePlan plan, Graph typed) {
         Map<String, Long> flops = new LinkedHashMap<>();
         Map<String, Integer> nodes = new LinkedHashMap<>();
         Map<String, Integer> hostOps = new TreeMap<>();
+        Map<String, String> moved = new LinkedHashMap<>();
         for (Engine.DevicePlan.Step s : plan.steps()) {
             Node n = s.node();
+            if (s.hostReason() != null) moved.put(n.label(), s.hostReason());
             long f = Math.max(0, LayerCost.of(n, typed).flops());
             flops.merge(s.device(), f, Long::sum);
             nodes.merge(s.device(), 1, Integer::sum);
@@ -42,7 +44,7 @@ record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map
                 bout += bytes;
             }
         }
-        return new DevicePartitions(flops, nodes, hostOps, in, bin, out, bout);
+        return new DevicePartitions(flops, nodes, hostOps, in, bin, out, bout, moved);
     }
 
     /** A value's bytes from its static type; 0 when unknown. */
@@ -60,11 +62,14 @@ record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map
         StringBuilder host = new StringBuilder();
         hostOps.forEach((op, k) -> host.append(host.isEmpty() ? "" : ", ").append(op).append(" x").append(k));
         String hint = nodes.getOrDefault(device, 0) == 0 ? " (a device runs plans for static shapes: use --shapes)" : "";
-        return List.of(
+        List<String> l = new java.util.ArrayList<>(List.of(
                 String.format("partitions: %.1f%% of FLOPs on %s (%d of %d nodes)%s", 100 * share(device), device,
                         nodes.getOrDefault(device, 0), all, host.isEmpty() ? "" : "; on the host: " + host) + hint,
                 String.format("copies per run: %d host -> %s (%.2f MiB), %d %s -> host (%.2f MiB)", copiesIn, device,
-                        bytesIn / 1048576.0, copiesOut, device, bytesOut / 1048576.0));
+                        bytesIn / 1048576.0, copiesOut, device, bytesOut / 1048576.0)));
+        // the parts the device takes that run on the host, since their copies would cost more than the host's work
+        movedToHost.forEach((node, why) -> l.add("  on the host although " + device + " takes it: " + node + ": " + why));
+        return l;
     }
 
     Map<String, Object> json(String device) {
@@ -76,6 +81,7 @@ record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map
         m.put("host_ops", hostOps);
         m.put("copies", Map.of("to_device", copiesIn, "to_device_bytes", bytesIn, "to_host", copiesOut,
                 "to_host_bytes", bytesOut));
+        m.put("moved_to_host", movedToHost);
         return m;
     }
 }

@@ -7,7 +7,7 @@ import io.jengine.ir.Graph;
 import io.jengine.ir.Model;
 import io.jengine.runtime.Engine;
 import io.jengine.ir.Node;
-import io.jengine.opt.LayerCost;
+import io.jengine.ir.LayerCost;
 import io.jengine.opt.OptimizationReport;
 import io.jengine.opt.Roofline;
 import java.io.IOException;

@@ -1,8 +1,5 @@
-package io.jengine.opt;
+package io.jengine.ir;
 
-import io.jengine.ir.FusedOpSpec;
-import io.jengine.ir.Graph;
-import io.jengine.ir.Node;
 import io.jengine.tensor.Shape;
 import io.jengine.tensor.ValueType;
 import io.jengine.tensor.Shapes;
