@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The OpenCL backend's figures on an NVIDIA GPU, in one run (issue: SGEMM 4096^3, resnet50 at batch 1 and 32, untuned
-# and tuned for the device, bert_l4_h256 at batch 32, outputs against the CPU, PyTorch as the peer). Two steps:
+# The OpenCL backend's figures on an NVIDIA GPU, in one run: SGEMM 4096^3 (the default tiling and a 128x128 one, each
+# with and without double-buffered local memory), resnet50 at batch 1 and 32 untuned and tuned for the device,
+# bert_l4_h256 at batch 32, outputs against the CPU, the tuner's top K against every candidate on a sample of
+# resnet50's layers, and PyTorch in the same run as the peer. Two steps:
 #   tools/gpu/measure.sh prepare     here: builds, and packs a JRE, the jars and the model archives into .gpu/
 #   tools/gpu/measure.sh run         on the GPU machine (the `device` tool, carrying .gpu): measures, prints a table
 # ../shared/GPU.md says how the lent machine is used; everything carried stays under 64 MiB.
@@ -25,6 +27,7 @@ prepare)
   cp "$shared"/models/resnet50.tar.xz .gpu/                      # 18 MB
   zoo=$("$shared"/models/unpack.sh)                                # bert alone, repacked: 4 MB
   tar cJf .gpu/bert.tar.xz -C "$zoo" bert_l4_h256.onnx bert_l4_h256_io
+  cp "$shared"/anchors/gpu-h100.json .gpu/
   du -sh .gpu
   ;;
 run)
@@ -37,7 +40,13 @@ run)
   dev=$(engine devices | awk -F'\t' '/NVIDIA/ {print $1; exit}')
   [ -n "$dev" ] || { echo "no NVIDIA OpenCL device" >&2; exit 1; }
   out=${OUT:-/tmp/out}; mkdir -p "$out"
-  "${java[@]}" io.jengine.opencl.GemmBenchmark NVIDIA 4096 30 | tee "$out/sgemm.txt"
+  : > "$out/sgemm.txt"
+  for tiling in "" 8x8.kc16.mc128.nc128; do
+    for db in true false; do
+      echo "double buffer $db: $("${java[@]}" -Djengine.opencl.doubleBuffer=$db io.jengine.opencl.GemmBenchmark NVIDIA 4096 30 $tiling | tail -1)" \
+        | tee -a "$out/sgemm.txt"
+    done
+  done
   for m in resnet50 bert_l4_h256; do
     args=(); for f in /tmp/zoo/${m}_io/input_*.npy; do n=$(basename "$f" .npy); args+=(-i "${n#input_}=$f"); done
     engine run /tmp/zoo/$m.onnx "${args[@]}" --device "$dev" -o "$out/$m-gpu"
@@ -51,6 +60,12 @@ run)
   engine build /tmp/zoo/resnet50.onnx --device "$dev" --shapes input:32x3x224x224 --timing-cache "$out/timing.cache" \
     -o /tmp/resnet50-b32.plan | tail -25 | tee "$out/resnet50-b32-tuning.txt"
   engine bench /tmp/resnet50-b32.plan --json "$out/resnet50-b32-tuned.json"
+  # the top 8 against every candidate, on every 4th distinct layer (the top 8's timings come from the cache above)
+  timeout 240 "${java[@]}" io.jengine.cli.EngineCli build /tmp/zoo/resnet50.onnx --device "$dev" \
+    --shapes input:32x3x224x224 --tune-level 3 --exhaustive-every 4 --timing-cache "$out/timing.cache" \
+    -o /tmp/resnet50-b32-l3.plan > "$out/resnet50-b32-l3.txt" 2>&1 \
+    && engine inspect /tmp/resnet50-b32-l3.plan | grep -E "hit rate|within|rho|over" | tee "$out/topk-vs-all.txt" \
+    || echo "sampled exhaustive tuning did not finish in 240 s" | tee "$out/topk-vs-all.txt"
   python3 - "$out" <<'PY'
 import json, sys, glob, os
 import numpy as np
@@ -70,12 +85,29 @@ try:
     print(f"torch sgemm 4096^3 fp32: {ms:.3f} ms, {2 * 4096**3 / ms / 1e9:.1f} TFLOP/s")
 except Exception as e:
     print("PyTorch peer not measured:", e)
+try:
+    import torch, torchvision
+    torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
+    net = torchvision.models.resnet50().cuda().eval()
+    x = torch.randn(32, 3, 224, 224, device="cuda")
+    with torch.no_grad():
+        for _ in range(5): net(x)
+        times = []
+        for _ in range(20):
+            s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            s.record(); net(x); e.record(); torch.cuda.synchronize(); times.append(s.elapsed_time(e))
+    times.sort()
+    print(f"torch resnet50 b32 fp32 (TF32) eager: median {times[10]:.3f} ms (min {times[0]:.3f}, max {times[-1]:.3f})")
+except Exception as e:
+    anchor = json.load(open(".gpu/gpu-h100.json"))["models"]["resnet50"]["torch_cuda_fp32_b32_ms"]
+    print(f"PyTorch resnet50 not run here ({e}); the anchor's figure on an H100: {anchor:.3f} ms")
 print("| run | median ms |")
 print("|---|---|")
 for name in ("resnet50-b1", "resnet50-b32", "resnet50-b32-tuned", "bert-b32"):
     j = json.load(open(f"{out}/{name}.json"))
     print(f"| {name} | {j['engine']['latency_ms']['median']:.3f} |")
 print(open(f"{out}/sgemm.txt").read().strip())
+print(open(f"{out}/topk-vs-all.txt").read().strip())
 PY
   ;;
 *) echo "usage: $0 prepare|run" >&2; exit 2 ;;

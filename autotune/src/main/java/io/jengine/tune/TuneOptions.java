@@ -7,14 +7,23 @@ package io.jengine.tune;
  *              tactic; 2 (the default): the model's top K and the default are timed; 3: every constructed candidate
  *              is timed (to measure how good the model is)
  * @param topK  how many of the model's best are timed at level 2
+ * @param exhaustiveEvery at level 3, every candidate is timed for every n-th distinct layer only, the others at
+ *                        level 2: the model's top-K measured against all candidates on a sample of the layers, where
+ *                        timing all of them for every layer would take too long (1: every layer)
  */
-public record TuneOptions(int level, int topK) {
+public record TuneOptions(int level, int topK, int exhaustiveEvery) {
     public static final int DEFAULT_LEVEL = 2, DEFAULT_TOP_K = 8;
 
     public TuneOptions {
         if (level < 0 || level > 3) throw new IllegalArgumentException("tune level must be 0 to 3, got " + level);
         if (topK < 1) throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
+        if (exhaustiveEvery < 1) {
+            throw new IllegalArgumentException("the exhaustive sample takes every n-th layer, n at least 1; got "
+                    + exhaustiveEvery);
+        }
     }
+
+    public TuneOptions(int level, int topK) { this(level, topK, 1); }
 
     public static TuneOptions defaults() { return new TuneOptions(DEFAULT_LEVEL, DEFAULT_TOP_K); }
 

@@ -173,7 +173,11 @@ public final class Tuner {
             }
             NodeContext ctx = new NodeContext(n, graph.opset(n.domain()), graph, threads);
             long layerStart = System.nanoTime();
-            LayerTuning t = tuneLayer(n, graph, ctx, sig, threads, counts, active, keep);
+            // at level 3 with a sample, only every n-th layer has every candidate timed, the rest their top K
+            int index = bySignature.size() + single.size();
+            TuneOptions here = options.level() >= 3 && index % options.exhaustiveEvery() != 0
+                    ? new TuneOptions(TuneOptions.DEFAULT_LEVEL, options.topK()) : options;
+            LayerTuning t = tuneLayer(n, graph, ctx, sig, threads, counts, active, keep, here);
             if (t == null) {
                 single.add(sig);
                 continue;
@@ -189,14 +193,15 @@ public final class Tuner {
 
     /** The layer's choice, or null when it offers fewer than two candidates. */
     private LayerTuning tuneLayer(Node n, Graph graph, NodeContext ctx, String sig, int threads, int[] counts,
-                                  Measurer measurer, TunedKernels keep) {
+                                  Measurer measurer, TunedKernels keep, TuneOptions options) {
         try (Trials trials = new Trials(n, graph, threads)) {
-            return tuneLayer(n, ctx, sig, threads, counts, measurer, keep, trials);
+            return tuneLayer(n, ctx, sig, threads, counts, measurer, keep, trials, options);
         }
     }
 
+    /** {@code options}: how hard this layer is tuned (at level 3 with a sample, some layers at level 2). */
     private LayerTuning tuneLayer(Node n, NodeContext ctx, String sig, int threads, int[] counts, Measurer measurer,
-                                  TunedKernels keep, Trials trials) {
+                                  TunedKernels keep, Trials trials, TuneOptions options) {
         Graph graph = trials.graph;
         List<Tactic> offered = TacticChooser.candidates(ctx, backends);
         if (offered.stream().anyMatch(t -> !REFERENCE.contains(t.backend()))) {

@@ -282,6 +282,23 @@ public class TunerTest {
     }
 
     @Test
+    void aSampledLevelThreeTimesEveryCandidateOfEveryNthLayerOnly() {
+        Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(3, 3, 2), Backends.of(spread()),
+                new PrintStream(new ByteArrayOutputStream()), QUICK);
+        java.util.List<LayerTuning> layers = t.tune(projections(), EngineOptions.defaults().withThreads(1)).layers();
+        java.util.Map<String, java.util.Set<String>> timed = new java.util.TreeMap<>();
+        for (LayerTuning l : layers) {
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            l.candidates().stream().filter(Candidate::timed).forEach(c -> keys.add(c.key()));
+            timed.put(l.layer(), keys);
+        }
+        // proj0 (and proj1, its signature) is the sample's first layer: all three; proj2 the next: its reach only
+        assertEquals(java.util.Set.of("spread:best", "spread:near", "spread:far"), timed.get("proj0"));
+        assertEquals(java.util.Set.of("spread:best", "spread:near"), timed.get("proj2"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TuneOptions(3, 3, 0));
+    }
+
+    @Test
     void aLayerWithOnlyTheDefaultInReachIsNotTimedBelowLevelThree() {
         io.jengine.spi.Backend lone = new io.jengine.spi.Backend() {
             @Override public String name() { return "spread"; }

@@ -102,6 +102,7 @@ final class OpenClDevice implements Device {
 
     /** As {@link #tiledKernel(String, ClTiling)}, built with these {@code #define}s too (e.g. HALF_WEIGHTS). */
     ClKernel tiledKernel(String function, ClTiling tiling, String variant) {
+        if (doubleBuffered(tiling)) variant = "#define DOUBLE_BUFFER\n" + variant;
         String key = "gemm.cl#" + function + "@" + tiling + (variant.isEmpty() ? "" : "+" + variant.strip().replace('\n', ' '));
         String defines = tiling.defines() + variant + "#define TILED_ONLY\n#define TILED_ONLY_" + function + "\n";
         ClKernel k = kernel(function, key, () -> programs().program(key, defines + ProgramCache.resource("gemm.cl")));
@@ -112,6 +113,22 @@ final class OpenClDevice implements Device {
         }
         return k;
     }
+
+    /**
+     * Whether {@code gemm.cl}'s kernels stage K in two local buffers for this tiling, one barrier per K step instead
+     * of two: where both fit the device's local memory, on a GPU, whose resident groups then overlap one's staging
+     * with another's products instead of all meeting at the second barrier. A CPU device (PoCL) runs a group's
+     * work-items as loops between barriers and gains nothing (SGEMM 1024^3 there: 189-192 against 181-186 ms).
+     * {@code -Djengine.opencl.doubleBuffer=true|false} decides it for every device.
+     */
+    boolean doubleBuffered(ClTiling tiling) {
+        if (2 * tiling.localBytes() > info.localMemBytes()) return false;
+        String forced = System.getProperty(DOUBLE_BUFFER);
+        return forced == null ? info.type().equals("gpu") : Boolean.parseBoolean(forced);
+    }
+
+    /** The system property that forces double buffering on or off ({@link #doubleBuffered}). */
+    static final String DOUBLE_BUFFER = "jengine.opencl.doubleBuffer";
 
     /** The kernel {@code function} of a program generated at plan time, built once per distinct source. */
     ClKernel generatedKernel(String function, String source) {

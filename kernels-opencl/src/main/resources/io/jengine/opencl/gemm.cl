@@ -34,14 +34,30 @@
 #define WG (WG_M * WG_N)
 
 // One staged step of K: each work-item adds the products of its WPT_M rows of A and WPT_N columns of B.
-inline void tile_products(__local float As[TK][TM], __local float Bs[TK][TN], float acc[WPT_M][WPT_N], int tx, int ty) {
+inline void tile_products(__local float At[TK][TM], __local float Bt[TK][TN], float acc[WPT_M][WPT_N], int tx, int ty) {
     for (int kk = 0; kk < TK; kk++) {
         float a[WPT_M], b[WPT_N];
-        for (int i = 0; i < WPT_M; i++) a[i] = As[kk][ty + WG_M * i];
-        for (int j = 0; j < WPT_N; j++) b[j] = Bs[kk][tx + WG_N * j];
+        for (int i = 0; i < WPT_M; i++) a[i] = At[kk][ty + WG_M * i];
+        for (int j = 0; j < WPT_N; j++) b[j] = Bt[kk][tx + WG_N * j];
         for (int i = 0; i < WPT_M; i++) for (int j = 0; j < WPT_N; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
     }
 }
+
+// The staged blocks of A and B. With DOUBLE_BUFFER (the tiling's two blocks fit the device's local memory twice) a
+// kernel stages each K step in the other of two buffers, so one barrier per step suffices: a work-item that stages
+// step s+1 while another still multiplies step s writes the buffer step s-1 used, which every work-item was done
+// with before the barrier of step s. Without it, a second barrier per step keeps the next staging from overwriting
+// the block in use. The kernels write As[k][m] / Bs[k][n] and pass As / Bs: the current buffer.
+#ifdef DOUBLE_BUFFER
+#define NBUF 2
+#define K_STEP_DONE() (buf_ ^= 1)
+#else
+#define NBUF 1
+#define K_STEP_DONE() barrier(CLK_LOCAL_MEM_FENCE)
+#endif
+#define LOCAL_TILES(T) __local T As_[NBUF][TK][TM]; __local T Bs_[NBUF][TK][TN]; int buf_ = 0
+#define As As_[buf_]
+#define Bs Bs_[buf_]
 
 // Zeroes a work-item's accumulators.
 #define ZERO_ACC(acc) for (int i = 0; i < WPT_M; i++) for (int j = 0; j < WPT_N; j++) acc[i][j] = 0.0f
@@ -70,8 +86,7 @@ void gemm(__global const float* A, ulong ao, long sam, long sak,
           __global const float* bias, ulong biaso, long sbias_m, long sbias_n, int has_bias, float beta,
           __global const float* R, ulong ro, int has_res,
           __constant const long* meta, int axes, int act, float p0, float p1) {
-    __local float As[TK][TM];
-    __local float Bs[TK][TN];
+    LOCAL_TILES(float);
     const int tx = get_local_id(0), ty = get_local_id(1);
     const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM;
     const long z = get_global_id(2);
@@ -94,7 +109,7 @@ void gemm(__global const float* A, ulong ao, long sam, long sak,
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         tile_products(As, Bs, acc, tx, ty);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        K_STEP_DONE();
     }
     const long bias_base = biaso + (has_bias ? batch_offset(meta, axes, z, 3) : 0);
     for (int i = 0; i < WPT_M; i++) {
@@ -122,8 +137,7 @@ void conv2d(__global const float* X, ulong xo, __global const W_T* Wt, ulong wo,
             __global float* Y, ulong yo, __global const float* bias, ulong bo, int has_bias,
             __global const float* R, ulong ro, int has_res,
             __constant const int* geo, int act, float p0, float p1) {
-    __local float As[TK][TM];
-    __local float Bs[TK][TN];
+    LOCAL_TILES(float);
     const int C = geo[1], H = geo[2], W = geo[3], OC = geo[4], OH = geo[5], OW = geo[6];
     const int KH = geo[7], KW = geo[8], SH = geo[9], SW = geo[10], PT = geo[11], PL = geo[12];
     const int DH = geo[13], DW = geo[14], G = geo[15];
@@ -160,7 +174,7 @@ void conv2d(__global const float* X, ulong xo, __global const W_T* Wt, ulong wo,
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         tile_products(As, Bs, acc, tx, ty);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        K_STEP_DONE();
     }
     for (int i = 0; i < WPT_M; i++) {
         int m = m0 + ty + WG_M * i;
@@ -219,8 +233,7 @@ __kernel __attribute__((reqd_work_group_size(WG_N, WG_M, 1)))
 void conv_transpose2d(__global const float* X, ulong xo, __global const float* Wt, ulong wo,
                       __global float* Y, ulong yo, __global const float* bias, ulong bo, int has_bias,
                       __constant const int* geo, int act, float p0, float p1) {
-    __local float As[TK][TM];
-    __local float Bs[TK][TN];
+    LOCAL_TILES(float);
     const int C = geo[1], H = geo[2], W = geo[3], OC = geo[4], OH = geo[5], OW = geo[6];
     const int KH = geo[7], KW = geo[8], SH = geo[9], SW = geo[10], PT = geo[11], PL = geo[12];
     const int DH = geo[13], DW = geo[14], G = geo[15];
@@ -263,7 +276,7 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         tile_products(As, Bs, acc, tx, ty);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        K_STEP_DONE();
     }
     for (int i = 0; i < WPT_M; i++) {
         int m = m0 + ty + WG_M * i;
@@ -287,11 +300,11 @@ void conv_transpose2d(__global const float* X, ulong xo, __global const float* W
 // uint8, 3: int8; a residual's z_kind 0: none, 1: float32, 2: uint8 codes, 3: int8 codes).
 
 // One staged step of K on integers.
-inline void itile_products(__local int As[TK][TM], __local int Bs[TK][TN], int acc[WPT_M][WPT_N], int tx, int ty) {
+inline void itile_products(__local int At[TK][TM], __local int Bt[TK][TN], int acc[WPT_M][WPT_N], int tx, int ty) {
     for (int kk = 0; kk < TK; kk++) {
         int a[WPT_M], b[WPT_N];
-        for (int i = 0; i < WPT_M; i++) a[i] = As[kk][ty + WG_M * i];
-        for (int j = 0; j < WPT_N; j++) b[j] = Bs[kk][tx + WG_N * j];
+        for (int i = 0; i < WPT_M; i++) a[i] = At[kk][ty + WG_M * i];
+        for (int j = 0; j < WPT_N; j++) b[j] = Bt[kk][tx + WG_N * j];
         for (int i = 0; i < WPT_M; i++) for (int j = 0; j < WPT_N; j++) acc[i][j] += a[i] * b[j];
     }
 }
@@ -320,8 +333,7 @@ void NAME(__global const XT* X, ulong xo, int x_zero, __global const char* Wt, u
           __global const float* bias, ulong bo, int has_bias, \
           __global const uchar* Z, ulong zo, int z_kind, float z_scale, int z_zero, \
           __constant const int* geo, int act, float p0, float p1) { \
-    __local int As[TK][TM]; \
-    __local int Bs[TK][TN]; \
+    LOCAL_TILES(int); \
     const int C = geo[1], H = geo[2], W = geo[3], OC = geo[4], OH = geo[5], OW = geo[6]; \
     const int KH = geo[7], KW = geo[8], SH = geo[9], SW = geo[10], PT = geo[11], PL = geo[12]; \
     const int DH = geo[13], DW = geo[14], G = geo[15]; \
@@ -359,7 +371,7 @@ void NAME(__global const XT* X, ulong xo, int x_zero, __global const char* Wt, u
         } \
         barrier(CLK_LOCAL_MEM_FENCE); \
         itile_products(As, Bs, acc, tx, ty); \
-        barrier(CLK_LOCAL_MEM_FENCE); \
+        K_STEP_DONE(); \
     } \
     for (int i = 0; i < WPT_M; i++) { \
         int m = m0 + ty + WG_M * i; \
@@ -390,8 +402,7 @@ __kernel __attribute__((reqd_work_group_size(WG_N, WG_M, 1))) \
 void NAME(__global const AT* A, ulong ao, int a_zero, __global const char* B, ulong bo, __global const float* bs, \
           __global uchar* Y, ulong yo, int y_kind, float y_scale, float y_zero, \
           __global const float* bias, ulong biaso, int has_bias, int M, int N, int K, int act, float p0, float p1) { \
-    __local int As[TK][TM]; \
-    __local int Bs[TK][TN]; \
+    LOCAL_TILES(int); \
     const int tx = get_local_id(0), ty = get_local_id(1); \
     const int n0 = get_group_id(0) * TN, m0 = get_group_id(1) * TM; \
     const int l = ty * WG_N + tx; \
@@ -410,7 +421,7 @@ void NAME(__global const AT* A, ulong ao, int a_zero, __global const char* B, ul
         } \
         barrier(CLK_LOCAL_MEM_FENCE); \
         itile_products(As, Bs, acc, tx, ty); \
-        barrier(CLK_LOCAL_MEM_FENCE); \
+        K_STEP_DONE(); \
     } \
     for (int i = 0; i < WPT_M; i++) { \
         int m = m0 + ty + WG_M * i; \

@@ -179,6 +179,27 @@ class OpenClKernelsTest {
                 + tiling);
     }
 
+    /**
+     * The same kernels staged in two local buffers, one barrier per K step (what a GPU runs by default), forced on
+     * the test device; the integer kernels too, K shorter and longer than a step.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1x1.kc4.mc1.nc1", "2x4.kc8.mc16.nc64", "8x4.kc64.mc128.nc32", "4x4.kc16.mc64.nc64"})
+    void doubleBufferedTiledKernelsMatchTheReference(String tiling) {
+        String before = System.getProperty(OpenClDevice.DOUBLE_BUFFER);
+        System.setProperty(OpenClDevice.DOUBLE_BUFFER, "true");
+        try {
+            tiledKernelsMatchTheReferenceUnderEveryTiling(tiling);
+            OpenClDevice device = (OpenClDevice) cl.ordered().getFirst().device();
+            assertTrue(device.doubleBuffered(ClTiling.of(io.jengine.spi.GemmTiling.parse(tiling))), tiling);
+            quantizedConvMatchesTheReference("INT8", "INT8", "INT8", 2);
+            quantizedMatMulMatchesTheReference("UINT8", "UINT8");
+        } finally {
+            if (before == null) System.clearProperty(OpenClDevice.DOUBLE_BUFFER);
+            else System.setProperty(OpenClDevice.DOUBLE_BUFFER, before);
+        }
+    }
+
     @ParameterizedTest(name = "{0} @ {1}")
     @CsvSource({"5x17x30, 30x9", "2x1x5x17x30, 3x1x30x9", "30, 3x30x9", "4x17x30, 30", "17x30, 4x30x65"})
     void matMulMatchesTheReference(String a, String b) {

@@ -15,6 +15,11 @@ final class TuningFlags {
     @Option(names = "--top-k", paramLabel = "K", description = "Candidates timed per layer at tune level 2 (default 8).")
     int topK = TuneOptions.DEFAULT_TOP_K;
 
+    @Option(names = "--exhaustive-every", paramLabel = "N",
+            description = "At tune level 3: time every candidate of every N-th distinct layer only, the rest at level 2"
+                    + " (a sample of how the top K compares with all candidates; default 1, every layer).")
+    int exhaustiveEvery = 1;
+
     @Option(names = "--timing-cache", paramLabel = "FILE",
             description = "Read layer timings from FILE and add the new ones to it (created if missing).")
     Path timingCache;
@@ -26,7 +31,9 @@ final class TuningFlags {
     boolean tuning() { return level != null || timingCache != null || retune; }
 
     /** The tuning asked for: {@code --tune-level}, else {@code defaultLevel}, and {@code --top-k}. */
-    TuneOptions options(int defaultLevel) { return new TuneOptions(level == null ? defaultLevel : level, topK); }
+    TuneOptions options(int defaultLevel) {
+        return new TuneOptions(level == null ? defaultLevel : level, topK, exhaustiveEvery);
+    }
 
     /** {@code builder} with tuning set up, when asked for; at {@code defaultLevel} when only a cache was given. */
     EngineBuilder apply(EngineBuilder builder, int defaultLevel) {
