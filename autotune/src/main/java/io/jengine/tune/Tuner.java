@@ -173,7 +173,7 @@ public final class Tuner {
             }
             NodeContext ctx = new NodeContext(n, graph.opset(n.domain()), graph, threads);
             long layerStart = System.nanoTime();
-            // at level 3 with a sample, only every n-th layer has every candidate timed, the rest their top K
+            // at level 3 with a sample of layers, only every n-th is timed beyond its top K, the rest as at level 2
             int index = bySignature.size() + single.size();
             TuneOptions here = options.level() >= 3 && index % options.exhaustiveEvery() != 0
                     ? new TuneOptions(TuneOptions.DEFAULT_LEVEL, options.topK()) : options;
@@ -218,6 +218,16 @@ public final class Tuner {
         ranked.sort(Comparator.comparingDouble(r -> Double.isNaN(r.predictedMs()) ? Double.MAX_VALUE : r.predictedMs()));
 
         int toTime = options.timed(ranked.size());
+        // level 3 with a sample of the rest: the top K, and that many of the others drawn at random (by the layer)
+        Set<Integer> drawn = Set.of();
+        if (options.level() >= 3 && options.exhaustiveSample() > 0
+                && ranked.size() > options.topK() + options.exhaustiveSample()) {
+            toTime = options.topK();
+            List<Integer> rest = new ArrayList<>();
+            for (int i = toTime; i < ranked.size(); i++) rest.add(i);
+            java.util.Collections.shuffle(rest, new java.util.Random(sig.hashCode()));
+            drawn = Set.copyOf(rest.subList(0, options.exhaustiveSample()));
+        }
         double bestPredicted = ranked.getFirst().predictedMs();
         boolean[] timed = new boolean[ranked.size()];
         int timedCount = 0;
@@ -232,7 +242,8 @@ public final class Tuner {
                 int tilings = tilingsTimed.merge(CostModel.kindOf(r.tactic()), 1, Integer::sum);
                 inReach &= tilings <= TILINGS_PER_KERNEL;
             }
-            timed[i] = i < toTime && inReach || options.level() > 0 && r.tactic().key().equals(byDefault.key())
+            timed[i] = i < toTime && inReach || drawn.contains(i)
+                    || options.level() > 0 && r.tactic().key().equals(byDefault.key())
                     || simulatedDevice(r.tactic()) != null; // a model's figure costs nothing to get
             if (timed[i]) timedCount++;
         }

@@ -218,6 +218,22 @@ public class TunerTest {
         assertTrue(progress.toString().contains("gpu:0 could not be measured (the driver is gone)"), progress.toString());
     }
 
+    /** Level 3 with a sample of the rest: the model's top K, the default and that many of the others, no more. */
+    @Test
+    void aSampleOfTheRestIsTimedBeyondTheTopK() {
+        io.jengine.spi.DeviceHardware gpu = new io.jengine.spi.DeviceHardware(16, 32, 1024, 48 << 10, 10_000, 500, 5e-6,
+                1e-8, 25, 1e-5);
+        Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(3, 3, 1, 5), Backends.of(onDevice(device(gpu))),
+                new PrintStream(new ByteArrayOutputStream()), QUICK);
+        LayerTuning l = t.tune(projections(), EngineOptions.defaults().withThreads(1)).layers().getFirst();
+        assertTrue(l.candidates().size() > 20, "a constructed space: " + l.candidates().size());
+        java.util.List<Candidate> c = l.candidates();
+        for (int i = 0; i < 3; i++) assertTrue(c.get(i).timed(), "the top 3 are timed: " + c.get(i).key());
+        long beyond = java.util.stream.IntStream.range(3, c.size())
+                .filter(i -> c.get(i).timed() && !c.get(i).key().equals(l.defaultKey())).count();
+        assertEquals(5, beyond, "five of the rest besides the default");
+    }
+
     @Test
     void theChosenKernelsGoToThePlanInsteadOfBeingPreparedAgain() {
         java.util.concurrent.atomic.AtomicInteger prepares = new java.util.concurrent.atomic.AtomicInteger(),
@@ -283,7 +299,7 @@ public class TunerTest {
 
     @Test
     void aSampledLevelThreeTimesEveryCandidateOfEveryNthLayerOnly() {
-        Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(3, 3, 2), Backends.of(spread()),
+        Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(3, 3, 2, 0), Backends.of(spread()),
                 new PrintStream(new ByteArrayOutputStream()), QUICK);
         java.util.List<LayerTuning> layers = t.tune(projections(), EngineOptions.defaults().withThreads(1)).layers();
         java.util.Map<String, java.util.Set<String>> timed = new java.util.TreeMap<>();
@@ -295,7 +311,8 @@ public class TunerTest {
         // proj0 (and proj1, its signature) is the sample's first layer: all three; proj2 the next: its reach only
         assertEquals(java.util.Set.of("spread:best", "spread:near", "spread:far"), timed.get("proj0"));
         assertEquals(java.util.Set.of("spread:best", "spread:near"), timed.get("proj2"));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TuneOptions(3, 3, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TuneOptions(3, 3, 0, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TuneOptions(3, 3, 1, -1));
     }
 
     @Test

@@ -59,31 +59,35 @@ final class PinnedStaging implements AutoCloseable {
 
     /** Copies {@code src} to {@code dst} at {@code offset}; returns once the bytes are staged, not yet on the device. */
     void toDevice(MemorySegment src, cl_mem dst, long offset) {
-        for (long pos = 0; pos < src.byteSize(); pos += half) {
-            long n = Math.min(half, src.byteSize() - pos);
-            int h = next;
-            next ^= 1;
-            await(h);
-            MemorySegment staged = host.asSlice(h * half, n);
-            MemorySegment.copy(src, pos, staged, 0, n);
+        inChunks(src.byteSize(), (h, pos, staged) -> {
+            MemorySegment.copy(src, pos, staged, 0, staged.byteSize());
             cl_event done = new cl_event();
-            clEnqueueWriteBuffer(device.queue(), dst, CL_FALSE, offset + pos, n, Pointer.to(staged.asByteBuffer()), 0,
-                    null, done);
+            clEnqueueWriteBuffer(device.queue(), dst, CL_FALSE, offset + pos, staged.byteSize(),
+                    Pointer.to(staged.asByteBuffer()), 0, null, done);
             pending[h] = done;
-        }
+        });
     }
 
     /** Copies {@code dst.byteSize()} bytes from {@code src} at {@code offset} into {@code dst}, waiting for them. */
     void toHost(cl_mem src, long offset, MemorySegment dst) {
-        for (long pos = 0; pos < dst.byteSize(); pos += half) {
-            long n = Math.min(half, dst.byteSize() - pos);
+        inChunks(dst.byteSize(), (h, pos, staged) -> {
+            clEnqueueReadBuffer(device.queue(), src, CL_TRUE, offset + pos, staged.byteSize(),
+                    Pointer.to(staged.asByteBuffer()), 0, null, null);
+            MemorySegment.copy(staged, 0, dst, pos, staged.byteSize());
+        });
+    }
+
+    private interface Chunk {
+        void copy(int half, long position, MemorySegment staged);
+    }
+
+    /** Runs {@code chunk} for each half-sized piece of {@code bytes}, halves alternating, each free when its turn comes. */
+    private void inChunks(long bytes, Chunk chunk) {
+        for (long pos = 0; pos < bytes; pos += half) {
             int h = next;
             next ^= 1;
             await(h);
-            MemorySegment staged = host.asSlice(h * half, n);
-            clEnqueueReadBuffer(device.queue(), src, CL_TRUE, offset + pos, n, Pointer.to(staged.asByteBuffer()), 0,
-                    null, null);
-            MemorySegment.copy(staged, 0, dst, pos, n);
+            chunk.copy(h, pos, host.asSlice(h * half, Math.min(half, bytes - pos)));
         }
     }
 

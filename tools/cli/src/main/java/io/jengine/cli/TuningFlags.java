@@ -16,9 +16,15 @@ final class TuningFlags {
     int topK = TuneOptions.DEFAULT_TOP_K;
 
     @Option(names = "--exhaustive-every", paramLabel = "N",
-            description = "At tune level 3: time every candidate of every N-th distinct layer only, the rest at level 2"
-                    + " (a sample of how the top K compares with all candidates; default 1, every layer).")
+            description = "At tune level 3: time beyond the top K every N-th distinct layer only, the rest at level 2"
+                    + " (default 1, every layer).")
     int exhaustiveEvery = 1;
+
+    @Option(names = "--exhaustive-sample", paramLabel = "S",
+            description = "At tune level 3: time the top K and S other candidates drawn at random, instead of every"
+                    + " candidate (default 0: every one); how the top K compares with the rest, where timing all"
+                    + " takes too long.")
+    int exhaustiveSample;
 
     @Option(names = "--timing-cache", paramLabel = "FILE",
             description = "Read layer timings from FILE and add the new ones to it (created if missing).")
@@ -32,7 +38,7 @@ final class TuningFlags {
 
     /** The tuning asked for: {@code --tune-level}, else {@code defaultLevel}, and {@code --top-k}. */
     TuneOptions options(int defaultLevel) {
-        return new TuneOptions(level == null ? defaultLevel : level, topK, exhaustiveEvery);
+        return new TuneOptions(level == null ? defaultLevel : level, topK, exhaustiveEvery, exhaustiveSample);
     }
 
     /** {@code builder} with tuning set up, when asked for; at {@code defaultLevel} when only a cache was given. */
