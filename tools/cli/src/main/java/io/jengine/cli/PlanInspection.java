@@ -83,8 +83,8 @@ final class PlanInspection {
     /** Spearman's rho per op over the candidates timed, and how often the fastest measured was in the model's top K. */
     static void printRanking(List<LayerRecord> layers, int topK, PrintStream out) {
         Map<String, List<Double>> rhoByOp = new LinkedHashMap<>();
-        int hits = 0, counted = 0, within = 0, exhaustiveLayers = 0;
-        double worst = 1;
+        int hits = 0, counted = 0, within = 0, exhaustiveLayers = 0, choiceWithin = 0;
+        double worst = 1, choiceWorst = 1;
         for (LayerRecord r : layers) {
             List<CandidateRecord> timed = r.getCandidatesList().stream()
                     .filter(c -> !Double.isNaN(c.getMeasuredMs()) && !Double.isNaN(c.getPredictedMs())).toList();
@@ -110,6 +110,13 @@ final class PlanInspection {
             double ratio = bestTopK / fastest.getMeasuredMs();
             if (ratio <= 1 + WITHIN) within++;
             worst = Math.max(worst, ratio);
+            // what the tuner chose among: its top K and the default, which it always times
+            double chosen = Math.min(bestTopK, r.getCandidatesList().stream()
+                    .filter(c -> c.getTactic().equals(r.getDefaultTactic())).mapToDouble(CandidateRecord::getMeasuredMs)
+                    .filter(v -> !Double.isNaN(v)).min().orElse(Double.POSITIVE_INFINITY));
+            double choiceRatio = chosen / fastest.getMeasuredMs();
+            if (choiceRatio <= 1 + WITHIN) choiceWithin++;
+            choiceWorst = Math.max(choiceWorst, choiceRatio);
         }
         if (counted == 0) return;
         out.println("cost model ranking over the candidates timed (Spearman's rho, mean per op):");
@@ -119,6 +126,8 @@ final class PlanInspection {
         if (exhaustiveLayers > 0) {
             out.printf(Locale.ROOT, "  top-%d's best within %.0f%% of the fastest timed: %d of %d layers timed beyond"
                     + " their top %d (worst %.2fx)%n", topK, 100 * WITHIN, within, exhaustiveLayers, topK, worst);
+            out.printf(Locale.ROOT, "  the tuner's choice (its top %d and the default) within %.0f%% of it: %d of %d (worst"
+                    + " %.2fx)%n", topK, 100 * WITHIN, choiceWithin, exhaustiveLayers, choiceWorst);
         }
     }
 

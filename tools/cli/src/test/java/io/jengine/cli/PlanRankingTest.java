@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class PlanRankingTest {
     /** A layer whose candidates, best predicted first, measured these times. */
     private static LayerRecord layer(String name, double... measured) {
-        LayerRecord.Builder b = LayerRecord.newBuilder().setLayer(name).setOp("Conv");
+        LayerRecord.Builder b = LayerRecord.newBuilder().setLayer(name).setOp("Conv").setDefaultTactic("t0");
         for (int i = 0; i < measured.length; i++) {
             b.addCandidates(CandidateRecord.newBuilder().setTactic("t" + i).setPredictedMs(1 + i).setMeasuredMs(measured[i]));
         }
@@ -43,7 +43,7 @@ class PlanRankingTest {
     void onlyLayersTimedBeyondTheirTopKCount() {
         // c: candidates t0..t5, t0 t2 t4 timed: at K = 1 a sample beyond the top 1 (t4 beats t0 by 3x); at K = 2 no
         // more than the top 2 and a default, as at level 2, so c does not count
-        LayerRecord.Builder c = LayerRecord.newBuilder().setLayer("c").setOp("Conv");
+        LayerRecord.Builder c = LayerRecord.newBuilder().setLayer("c").setOp("Conv").setDefaultTactic("t4");
         double[] measured = {3.0, Double.NaN, 2.0, Double.NaN, 1.0, Double.NaN};
         for (int i = 0; i < measured.length; i++) {
             c.addCandidates(CandidateRecord.newBuilder().setTactic("t" + i).setPredictedMs(1 + i).setMeasuredMs(measured[i]));
@@ -53,6 +53,9 @@ class PlanRankingTest {
         PlanInspection.printRanking(layers, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("0 of 2 layers timed beyond their top 1 (worst 3.00x)"), out);
+        // c's default is t4, the fastest: the tuner's choice finds it; a's default is t0, 2x the fastest
+        assertTrue(out.contains("the tuner's choice (its top 1 and the default) within 5% of it: 1 of 2 (worst 2.00x)"),
+                out);
         bytes.reset();
         PlanInspection.printRanking(layers, 2, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         out = bytes.toString(StandardCharsets.UTF_8);
