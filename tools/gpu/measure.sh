@@ -19,31 +19,45 @@ prepare)
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output /tmp/jre25
   tar cJf .gpu/jre25.tar.xz -C /tmp jre25
   cp tools/cli/target/cli-0.1.0-SNAPSHOT.jar .gpu/lib/
-  # everything the CLI needs except ONNX Runtime (the GPU peer is PyTorch) and the CPU-native libraries' big jars
+  # everything the CLI needs for devices/run/bench/build/inspect, except ONNX Runtime (the GPU peer is PyTorch), the
+  # CPU-native libraries' big jars, the charts' (the runtime image has no java.desktop) and the HTTP server's metrics
+  # and load generator's client: the 64 MiB a run may carry
   for j in tools/cli/target/lib/*.jar; do
-    case "$(basename "$j")" in onnxruntime-*|dnnl-*|openblas-*) ;; *) cp "$j" .gpu/lib/ ;; esac
+    case "$(basename "$j")" in
+      onnxruntime-*|dnnl-*|openblas-*|xchart-*|pdfbox-*|fontbox-*|graphics2d-*|VectorGraphics2D-*) ;;
+      prometheus-metrics-exposition-formats-*|httpclient5-*|httpcore5-*) ;;
+      *) cp "$j" .gpu/lib/ ;;
+    esac
   done
   shared=${ENGINE_SHARED:-$root/../shared}
   cp "$shared"/models/resnet50.tar.xz .gpu/                      # 18 MB
   zoo=$("$shared"/models/unpack.sh)                                # bert alone, repacked: 4 MB
   tar cJf .gpu/bert.tar.xz -C "$zoo" bert_l4_h256.onnx bert_l4_h256_io
   cp "$shared"/anchors/gpu-h100.json .gpu/
-  du -sh .gpu
+  bytes=$(du -sb .gpu | cut -f1)
+  echo ".gpu: $((bytes / 1048576)) MiB of the 64 a run may carry"
+  [ "$bytes" -lt $((64 * 1048576)) ] || { echo "too much to carry" >&2; exit 1; }
   ;;
 run)
   mkdir -p /tmp/j && tar xJf .gpu/jre25.tar.xz -C /tmp/j
-  mkdir -p /etc/OpenCL/vendors && echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd
+  # MEASURE_DEVICE (a word of the device's description, NVIDIA by default), MEASURE_BATCH (32) and SGEMM_N (4096) let
+  # the same steps run as a rehearsal elsewhere, e.g. on PoCL at batch 1
+  match=${MEASURE_DEVICE:-NVIDIA}; batch=${MEASURE_BATCH:-32}; n=${SGEMM_N:-4096}
+  if [ "$match" = NVIDIA ]; then
+    { mkdir -p /etc/OpenCL/vendors && echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd; } 2>/dev/null \
+      || echo "warning: cannot register NVIDIA's OpenCL driver in /etc/OpenCL/vendors" >&2
+  fi
   java=(/tmp/j/jre25/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp ".gpu/lib/*")
   engine() { "${java[@]}" io.jengine.cli.EngineCli "$@"; }
   mkdir -p /tmp/zoo && for a in .gpu/*.tar.xz; do tar xJf "$a" -C /tmp/zoo; done
   engine devices
-  dev=$(engine devices | awk -F'\t' '/NVIDIA/ {print $1; exit}')
-  [ -n "$dev" ] || { echo "no NVIDIA OpenCL device" >&2; exit 1; }
+  dev=$(engine devices | awk -F'\t' -v m="$match" 'index($2, m) {print $1; exit}')
+  [ -n "$dev" ] || { echo "no OpenCL device matches '$match'" >&2; exit 1; }
   out=${OUT:-/tmp/out}; mkdir -p "$out"
   : > "$out/sgemm.txt"
   for tiling in "" 8x8.kc16.mc128.nc128; do
     for db in true false; do
-      echo "double buffer $db: $("${java[@]}" -Djengine.opencl.doubleBuffer=$db io.jengine.opencl.GemmBenchmark NVIDIA 4096 30 $tiling | tail -1)" \
+      echo "double buffer $db: $("${java[@]}" -Djengine.opencl.doubleBuffer=$db io.jengine.opencl.GemmBenchmark "$dev" "$n" 30 $tiling | tail -1)" \
         | tee -a "$out/sgemm.txt"
     done
   done
@@ -53,17 +67,17 @@ run)
     engine run /tmp/zoo/$m.onnx "${args[@]}" --device cpu -o "$out/$m-cpu"
   done
   engine bench /tmp/zoo/resnet50.onnx --device "$dev" --shapes input:1x3x224x224 --json "$out/resnet50-b1.json"
-  engine bench /tmp/zoo/resnet50.onnx --device "$dev" --shapes input:32x3x224x224 --batch 32 --json "$out/resnet50-b32.json"
-  engine bench /tmp/zoo/bert_l4_h256.onnx --device "$dev" --shapes input_ids:32x128,attention_mask:32x128 --batch 32 \
+  engine bench /tmp/zoo/resnet50.onnx --device "$dev" --shapes input:${batch}x3x224x224 --batch "$batch" --json "$out/resnet50-b32.json"
+  engine bench /tmp/zoo/bert_l4_h256.onnx --device "$dev" --shapes input_ids:${batch}x128,attention_mask:${batch}x128 --batch "$batch" \
     --json "$out/bert-b32.json"
   # tuned for the device (tilings constructed for its warps and local memory, top 8 timed by its clock), then benched
-  engine build /tmp/zoo/resnet50.onnx --device "$dev" --shapes input:32x3x224x224 --timing-cache "$out/timing.cache" \
-    -o /tmp/resnet50-b32.plan | tail -25 | tee "$out/resnet50-b32-tuning.txt"
+  engine build /tmp/zoo/resnet50.onnx --device "$dev" --shapes input:${batch}x3x224x224 --timing-cache "$out/timing.cache" \
+    --overwrite -o /tmp/resnet50-b32.plan | tail -25 | tee "$out/resnet50-b32-tuning.txt"
   engine bench /tmp/resnet50-b32.plan --json "$out/resnet50-b32-tuned.json"
   # the top 8 against 32 others drawn at random, on every 2nd distinct layer (the top 8 come from the cache above)
   timeout 300 "${java[@]}" io.jengine.cli.EngineCli build /tmp/zoo/resnet50.onnx --device "$dev" \
-    --shapes input:32x3x224x224 --tune-level 3 --exhaustive-every 2 --exhaustive-sample 32 --timing-cache "$out/timing.cache" \
-    -o /tmp/resnet50-b32-l3.plan > "$out/resnet50-b32-l3.txt" 2>&1 \
+    --shapes input:${batch}x3x224x224 --tune-level 3 --exhaustive-every 2 --exhaustive-sample 32 \
+    --timing-cache "$out/timing.cache" --overwrite -o /tmp/resnet50-b32-l3.plan > "$out/resnet50-b32-l3.txt" 2>&1 \
     && engine inspect /tmp/resnet50-b32-l3.plan | grep -E "hit rate|within|rho|over" | tee "$out/topk-vs-all.txt" \
     || echo "sampled exhaustive tuning did not finish in 300 s" | tee "$out/topk-vs-all.txt"
   python3 - "$out" <<'PY'

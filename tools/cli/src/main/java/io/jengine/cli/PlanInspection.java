@@ -15,10 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * {@code engine inspect MODEL.plan}: what a plan holds — versions, the device it was tuned on, its signatures and
@@ -77,7 +73,7 @@ final class PlanInspection {
                 }
             }
         }
-        if (plot != null) plot(plot, own);
+        if (plot != null) RankingPlot.save(plot, own); // a class of its own: charts need java.desktop
     }
 
     /** Spearman's rho per op over the candidates timed, and how often the fastest measured was in the model's top K. */
@@ -165,29 +161,6 @@ final class PlanInspection {
             i = j + 1;
         }
         return r;
-    }
-
-    /** Predicted against measured time of every candidate timed, log-log, one series per op. */
-    private static void plot(Path file, List<LayerRecord> layers) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(700).title("cost model: predicted vs measured per candidate")
-                .xAxisTitle("predicted ms").yAxisTitle("measured ms").build();
-        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendVisible(true);
-        Map<String, List<double[]>> byOp = new LinkedHashMap<>();
-        for (LayerRecord r : layers) {
-            for (CandidateRecord c : r.getCandidatesList()) {
-                if (c.getPredictedMs() > 0 && c.getMeasuredMs() > 0) {
-                    byOp.computeIfAbsent(r.getOp(), k -> new ArrayList<>()).add(new double[] {c.getPredictedMs(), c.getMeasuredMs()});
-                }
-            }
-        }
-        if (byOp.isEmpty()) throw new IllegalArgumentException("--plot: the plan holds no timed candidates (built without tuning?)");
-        byOp.forEach((op, pts) -> {
-            XYSeries s = chart.addSeries(op + " (" + pts.size() + ")", pts.stream().mapToDouble(p -> p[0]).toArray(),
-                    pts.stream().mapToDouble(p -> p[1]).toArray());
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            s.setMarker(SeriesMarkers.CIRCLE);
-        });
-        RooflinePlot.save(chart, file);
     }
 
     private static String signature(ValueSignature v) {
