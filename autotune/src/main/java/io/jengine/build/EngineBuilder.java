@@ -460,7 +460,10 @@ public final class EngineBuilder {
             }
             // The winners' kernels, timed already, go to the plan instead of being prepared a second time.
             try (io.jengine.tune.TunedKernels tuned = new io.jengine.tune.TunedKernels()) {
-                tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(g, backends().inference()), options, tuned);
+                // with the host's speed where there is a device: the layers the plan puts back on the host are not tuned
+                EngineOptions tuneWith = backends().device() != null ? options.withHost(hostSpeed()) : options;
+                tuningReport = tuner().tune(io.jengine.infer.ShapeInference.infer(g, backends().inference()), tuneWith,
+                        tuned);
                 planned = planned.withPreferred(tuningReport.choices()).withPrepared(tuned);
                 return specializing(optimized, planned, opt);
             }

@@ -145,8 +145,11 @@ public final class Tuner {
         List<Node> tunable = new ArrayList<>();
         Map<Node, String> signatures = new HashMap<>();
         int skipped = 0;
+        // nodes a plan on the device runs on the host, their copies outweighing their work: not the device's to tune
+        Set<String> onHost = io.jengine.runtime.Engine.movedToHost(graph, backends, engine);
         for (Node n : order) {
             if (engine.tactics().containsKey(n.name()) || engine.tactics().containsKey(n.opType())) continue;
+            if (onHost.contains(n.name())) continue;
             String sig = LayerSignature.of(n, graph, threads);
             if (sig == null) continue;
             // timed with its weights coming from memory: not the same figure as with them in L3

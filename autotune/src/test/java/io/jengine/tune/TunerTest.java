@@ -161,14 +161,17 @@ public class TunerTest {
     }
 
     /** A backend bound to {@code d} offering one tunable tactic per MatMul, as the OpenCL backend does. */
-    private static io.jengine.spi.Backend onDevice(io.jengine.spi.Device d) {
+    private static io.jengine.spi.Backend onDevice(io.jengine.spi.Device d) { return onDevice(d, ""); }
+
+    /** As {@link #onDevice(io.jengine.spi.Device)}, declining the node named {@code declined}. */
+    private static io.jengine.spi.Backend onDevice(io.jengine.spi.Device d, String declined) {
         io.jengine.spi.Kernel k = ctx -> ctx.output(0, DType.FLOAT32, ctx.tensor(0).dim(0), ctx.tensor(1).dim(1));
         return new io.jengine.spi.Backend() {
             @Override public String name() { return "gpu"; }
             @Override public int priority() { return 100; }
             @Override public io.jengine.spi.Device device() { return d; }
             @Override public java.util.List<io.jengine.spi.Tactic> tactics(io.jengine.spi.NodeContext node) {
-                if (!node.node().opType().equals("MatMul")) return java.util.List.of();
+                if (!node.node().opType().equals("MatMul") || node.node().name().equals(declined)) return java.util.List.of();
                 io.jengine.spi.GemmProblem p = new io.jengine.spi.GemmProblem(24, 128, 128, 1, true, true, 0);
                 return java.util.List.of(tiled(p, new io.jengine.spi.GemmTiling(4, 4, 16, 64, 64), k));
             }
@@ -216,6 +219,28 @@ public class TunerTest {
         TuningReport none = broken.tune(projections(), EngineOptions.defaults().withThreads(1));
         assertTrue(none.layers().isEmpty(), "one candidate per layer: nothing to tune " + none.layers());
         assertTrue(progress.toString().contains("gpu:0 could not be measured (the driver is gone)"), progress.toString());
+    }
+
+    /**
+     * The layers a plan on the device would put back on the host (their copies outweigh their work) are not tuned on
+     * the device: proj1 runs on the host, so proj0 and proj2 are islands of their own; over a link of a second per
+     * copy both go back to the host, over a fast one both stay and are tuned.
+     */
+    @Test
+    void layersThePlanPutsBackOnTheHostAreNotTunedOnTheDevice() {
+        EngineOptions options = EngineOptions.defaults().withThreads(1)
+                .withHost(new io.jengine.runtime.HostSpeed(100, 20, 1e-6));
+        for (double linkSeconds : new double[] {1, 1e-9}) {
+            io.jengine.spi.DeviceHardware gpu = new io.jengine.spi.DeviceHardware(16, 32, 1024, 48 << 10, 10_000, 500,
+                    5e-6, 1e-8, 1e6, linkSeconds);
+            Tuner t = new Tuner(TestDevices.avx2(), memory(), new TuneOptions(2, 3),
+                    Backends.of(onDevice(device(gpu), "proj1"), spread()), new PrintStream(new ByteArrayOutputStream()),
+                    QUICK);
+            java.util.Set<String> tuned = new java.util.TreeSet<>();
+            t.tune(projections(), options).layers().forEach(l -> tuned.add(l.layer()));
+            assertEquals(linkSeconds == 1 ? java.util.Set.of("proj1") : java.util.Set.of("proj0", "proj1", "proj2"), tuned,
+                    "link " + linkSeconds + " s a copy");
+        }
     }
 
     /** Level 3 with a sample of the rest: the model's top K, the default and that many of the others, no more. */

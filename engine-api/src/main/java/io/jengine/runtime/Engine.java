@@ -95,6 +95,21 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Plans an already imported (possibly optimized) model. */
+    /**
+     * The names of the nodes of {@code typed} (every value typed, static shapes) that a plan on the backends' device
+     * runs on the host although the device takes them, their copies outweighing their work (see
+     * {@link EngineOptions#host()}); empty on the host, without the host's speed, or where the graph cannot be
+     * planned.
+     */
+    public static java.util.Set<String> movedToHost(io.jengine.ir.Graph typed, Backends backends, EngineOptions options) {
+        if (backends.device() == null || options.host() == null) return java.util.Set.of();
+        try {
+            return GraphPlan.movedToHost(typed, backends, options);
+        } catch (RuntimeException e) {
+            return java.util.Set.of(); // planning reports it
+        }
+    }
+
     public static Engine of(Model model) { return of(model, Backends.discover(), EngineOptions.defaults()); }
 
     public static Engine of(Model model, Backends backends) { return of(model, backends, EngineOptions.defaults()); }

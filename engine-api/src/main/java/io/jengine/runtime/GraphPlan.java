@@ -194,6 +194,20 @@ final class GraphPlan {
     }
 
     /**
+     * The names of the nodes of {@code graph} (typed, static shapes) that a plan for the device would run on the host
+     * although the device takes them ({@link DevicePlacement}): what the tuner leaves untuned on the device.
+     */
+    static Set<String> movedToHost(Graph graph, Backends backends, EngineOptions options) {
+        List<Node> order = GraphOrder.sort(graph, Set.of());
+        List<List<Tactic>> rankings = new ArrayList<>(order.size());
+        for (Node node : order) rankings.add(choose(node, graph, backends, options, hasConcreteInputs(graph)));
+        DevicePlacement p = place(graph, order, rankings, backends, options);
+        Set<String> moved = new HashSet<>();
+        for (Node n : order) if (p.onHost(n)) moved.add(n.name());
+        return moved;
+    }
+
+    /**
      * Where the nodes of a plan for a device run ({@link DevicePlacement}): weighed only when the options carry the
      * host's speed and the device measures its link; a device whose backend shares layers with the host is timed
      * against it per layer instead.
