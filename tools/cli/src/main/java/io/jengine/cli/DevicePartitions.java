@@ -61,7 +61,8 @@ record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map
         int all = nodes.values().stream().mapToInt(Integer::intValue).sum();
         StringBuilder host = new StringBuilder();
         hostOps.forEach((op, k) -> host.append(host.isEmpty() ? "" : ", ").append(op).append(" x").append(k));
-        String hint = nodes.getOrDefault(device, 0) == 0 ? " (a device runs plans for static shapes: use --shapes)" : "";
+        String hint = nodes.getOrDefault(device, 0) == 0 && movedToHost.isEmpty()
+                ? " (a device runs plans for static shapes: use --shapes)" : "";
         List<String> l = new java.util.ArrayList<>(List.of(
                 String.format("partitions: %.1f%% of FLOPs on %s (%d of %d nodes)%s", 100 * share(device), device,
                         nodes.getOrDefault(device, 0), all, host.isEmpty() ? "" : "; on the host: " + host) + hint,
