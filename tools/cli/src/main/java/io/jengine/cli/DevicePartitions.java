@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * How a plan splits a model between a device and the host: FLOPs and nodes per device (the optimizer's per-layer
- * costs), the ops left on the host, and the copies between them with their bytes. What {@code inspect} prints, and
+ * costs), the ops the device declined (left on the host), the nodes it takes that run on the host since their copies
+ * would outweigh their work, and the copies between them with their bytes. What {@code inspect} prints, and
  * what the OpenCL acceptance (most of a model's FLOPs on the device) is measured by.
  */
 record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map<String, Integer> hostOps,
@@ -29,7 +30,8 @@ record DevicePartitions(Map<String, Long> flops, Map<String, Integer> nodes, Map
             long f = Math.max(0, LayerCost.of(n, typed).flops());
             flops.merge(s.device(), f, Long::sum);
             nodes.merge(s.device(), 1, Integer::sum);
-            if (s.device().equals(Backends.HOST)) hostOps.merge(n.opType(), 1, Integer::sum);
+            // the ops the device declined; a node it takes but whose copies outweigh its work is listed apart
+            if (s.device().equals(Backends.HOST) && s.hostReason() == null) hostOps.merge(n.opType(), 1, Integer::sum);
         }
         int in = 0, out = 0;
         long bin = 0, bout = 0;
