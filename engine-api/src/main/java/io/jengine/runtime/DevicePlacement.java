@@ -105,7 +105,7 @@ final class DevicePlacement {
                 copySeconds += link.copySeconds(b);
             }
             if (!known || copySeconds <= hostSeconds) continue;
-            String why = String.format("%d copies of %d bytes take %.1f us on the link, the host's estimate for %d "
+            String why = String.format("%d copies, %d bytes in all, take %.1f us on the link, the host's estimate for %d "
                     + "node%s is %.1f us", crossing.size(), bytes, copySeconds * 1e6, island.size(),
                     island.size() == 1 ? "" : "s", hostSeconds * 1e6);
             for (int i : island) moved.put(order.get(i), why);

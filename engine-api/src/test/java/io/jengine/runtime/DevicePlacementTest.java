@@ -61,10 +61,10 @@ class DevicePlacementTest {
         List<Node> order = GraphOrder.sort(g, Set.of());
         DevicePlacement p = DevicePlacement.of(g, order, ON_DEVICE, new boolean[5], LINK, HOST);
         assertEquals(Set.of("relu"), moved(p, order));
-        // 2 copies of 802816 bytes: 2 x (20 + 80.3) us; the host streams 1.6 MB at half of 20 GB/s: 161.6 us
+        // 2 copies of 802816 bytes each: 2 x (20 + 80.3) us; the host streams 1.6 MB at half of 20 GB/s: 161.6 us
         String why = p.hostReason(order.get(2));
         assertNotNull(why);
-        assertTrue(why.contains("2 copies of 1605632 bytes take 200.6 us") && why.contains("is 161.6 us"), why);
+        assertTrue(why.contains("2 copies, 1605632 bytes in all, take 200.6 us") && why.contains("is 161.6 us"), why);
         assertNull(p.hostReason(order.get(0)));
     }
 

@@ -112,7 +112,7 @@ class PartitionFallbackTest {
                     "mish2", Backends.HOST), where);
             Engine.DevicePlan.Step relu = plan.steps().stream().filter(st -> st.node().name().equals("relu")).findFirst()
                     .orElseThrow();
-            assertTrue(relu.hostReason() != null && relu.hostReason().contains("2 copies of 128 bytes"),
+            assertTrue(relu.hostReason() != null && relu.hostReason().contains("2 copies, 128 bytes in all,"),
                     String.valueOf(relu.hostReason()));
             assertEquals(List.of("x:cpu->" + device, "y:" + device + "->cpu"),
                     plan.copies().stream().filter(c -> !c.once()).map(c -> c.value() + ":" + c.from() + "->" + c.to())

@@ -28,7 +28,7 @@ class DevicePartitionsTest {
                 .addOutput(new ValueInfo("y", null)).build());
         Engine.DevicePlan plan = new Engine.DevicePlan(List.of(
                 new Engine.DevicePlan.Step(g.nodes().get(0), "cpu", "cpu-simd:relu", Double.NaN,
-                        "2 copies of 256 bytes take 60.0 us on the link, the host's estimate for 1 node is 1.0 us"),
+                        "2 copies, 256 bytes in all, take 60.0 us on the link, the host's estimate for 1 node is 1.0 us"),
                 new Engine.DevicePlan.Step(g.nodes().get(1), "cpu", "cpu-reference:Mish", Double.NaN, null)), List.of());
         DevicePartitions p = DevicePartitions.of(plan, g);
         assertEquals(Map.of("Mish", 1), p.hostOps(), "only the declined op is a fallback");
